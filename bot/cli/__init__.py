@@ -1,0 +1,146 @@
+"""The ``newsbot`` command.  Every command takes ``--db URL``.
+
+Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
+settings); tracebacks only with ``NEWSBOT_LOG_LEVEL=DEBUG``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from importlib import import_module
+
+from bot.cli.common import UsageError, err
+
+COMMAND_MODULES = ("bot.cli.articles", "bot.cli.admin", "bot.cli.feeds", "bot.cli.chat")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: NEWSBOT_DATABASE_URL or sqlite:///var/newsbot.db)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        parents=[common],
+        description="Korean-aware news monitoring for Slack and Discord.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a command group not built yet
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.settings import Settings, SettingsError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "alembic",
+        "discord",
+        "slack_bolt",
+        "slack_sdk",
+        "apscheduler",
+        "aiohttp.access",
+    ):
+        logging.getLogger(noisy).setLevel(
+            max(logging.WARNING, logging.getLevelName(settings.log_level))
+        )
+    url = getattr(args, "db", None) or getattr(args, "default_db", None)
+    if url:
+        try:
+            settings = replace(settings, database_url=_check_url(url))
+        except ValueError as exc:
+            err.print(f"error: --db: {exc}", highlight=False, markup=False)
+            return 2
+    return run(args, settings)
+
+
+def _check_url(url: str) -> str:
+    from bot.settings import _parse_db_url
+
+    return _parse_db_url(url)
+
+
+def run(args: argparse.Namespace, settings: object) -> int:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from bot.app import App
+    from bot.settings import Settings
+    from bot.sources.seeds import MissingPathError
+    from bot.topics import TopicsError
+
+    assert isinstance(settings, Settings)
+    app = App(settings)
+    debug = settings.log_level == "DEBUG" or os.environ.get("NEWSBOT_TRACEBACK")
+    try:
+        return int(args.func(app, args) or 0)
+    except UsageError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 2
+    except MissingPathError as exc:
+        err.print(f"error: no such file or directory: {exc}", highlight=False, markup=False)
+        return 2
+    except TopicsError as exc:
+        err.print(f"error: topics file: {exc}", highlight=False, markup=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        return 130
+    except OperationalError as exc:
+        if debug:
+            raise
+        err.print(f"error: database: {_db_cause(exc)}", highlight=False, markup=False)
+        return 1
+    except SQLAlchemyError as exc:
+        if debug:
+            raise
+        err.print(
+            f"error: database: {exc.__class__.__name__}: {_db_cause(exc)}",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    except OSError as exc:
+        if debug:
+            raise
+        err.print(
+            f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    finally:
+        app.close()
+
+
+def _db_cause(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__

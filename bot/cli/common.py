@@ -1,0 +1,57 @@
+"""Helpers shared by the command-line commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.timeparse import PeriodError, parse_since
+
+out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
+err = Console(stderr=True, highlight=False)
+
+
+class UsageError(Exception):
+    """A bad argument: printed as one line, exit status 2."""
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def since_arg(value: str | None, tz: str) -> datetime | None:
+    try:
+        return parse_since(value, datetime.now(UTC), tz)
+    except PeriodError:
+        raise UsageError(
+            f"--since: expected 24h, 7d, a date such as 2025-10-01, or all; got {value!r}"
+        ) from None
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    if not enabled or not err.is_terminal:
+        yield lambda done, total: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,90 @@
+"""Reply strings in Korean (default) and English."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "digest.title": ("뉴스 다이제스트", "News digest"),
+    "digest.empty": (
+        "이 기간에 해당 주제의 기사가 없습니다.",
+        "No matching stories in this period.",
+    ),
+    "digest.period": ("기간", "Period"),
+    "why": ("근거", "Why"),
+    "figures": ("수치", "Figures"),
+    "orgs": ("기관", "Organisations"),
+    "also_in": ("같은 기사 {n}곳 더", "also in {n} outlets"),
+    "title_field": ("제목", "title"),
+    "no_date": ("날짜 없음", "no date"),
+    "search.title": ("검색: {query}", "Search: {query}"),
+    "search.total": ("{total}건 중 {shown}건", "{shown} of {total} results"),
+    "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),
+    "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
+    "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
+    "why.missing": ("기사 ‘{ref}’를 찾을 수 없습니다.", "No item ‘{ref}’."),
+    "scores": ("점수", "Scores"),
+    "topics.title": ("주제 목록", "Topics"),
+    "topics.threshold": ("기준 점수 {threshold:g}", "threshold {threshold:g}"),
+    "subscribed": (
+        "이 채널을 {topics} 주제에 구독했습니다. 매일 {time} ({tz})에 다이제스트를 보냅니다.{alerts}",
+        "Subscribed this channel to {topics}. Daily digest at {time} ({tz}).{alerts}",
+    ),
+    "subscribed.alerts": (" 큰 기사는 즉시 알립니다.", " Big stories are sent at once."),
+    "unsubscribed": ("{topics} 구독을 해지했습니다.", "Unsubscribed from {topics}."),
+    "not_subscribed": (
+        "이 채널은 {topics} 주제를 구독하고 있지 않습니다.",
+        "This channel is not subscribed to {topics}.",
+    ),
+    "subscriptions": ("이 채널의 구독: {list}", "This channel's subscriptions: {list}"),
+    "subscriptions.none": (
+        "이 채널은 아무 주제도 구독하지 않습니다.",
+        "This channel has no subscriptions.",
+    ),
+    "feeds.title": ("피드 목록", "Feeds"),
+    "feeds.empty": ("등록된 피드가 없습니다.", "No feeds yet."),
+    "feeds.added": ("피드 #{id}를 추가했습니다: {url}", "Added feed #{id}: {url}"),
+    "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
+    "feeds.removed": ("피드 #{id}를 삭제했습니다.", "Removed feed #{id}."),
+    "feeds.missing": ("피드 #{id}가 없습니다.", "No feed #{id}."),
+    "feeds.admin_only": ("피드 관리는 관리자만 할 수 있습니다.", "Only admins can manage feeds."),
+    "stats.title": ("최근 7일 통계", "Last 7 days"),
+    "stats.items": ("주제별 기사 수", "Items per topic"),
+    "stats.feeds": (
+        "피드 상태: 정상 {ok}, 오류 {failing}, 중지 {disabled}",
+        "Feed health: {ok} ok, {failing} failing, {disabled} disabled",
+    ),
+    "help.title": ("/news 사용법", "/news help"),
+    "usage": ("사용법: {usage}", "Usage: {usage}"),
+    "unknown_command": (
+        "알 수 없는 명령입니다: {name}. `/news help`를 보세요.",
+        "Unknown command: {name}. See `/news help`.",
+    ),
+    "unknown_topic": (
+        "알 수 없는 주제입니다: {name}. 주제: {topics}",
+        "Unknown topic: {name}. Topics: {topics}",
+    ),
+    "bad_since": (
+        "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
+        "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
+    ),
+    "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
+    "internal_error": (
+        "처리 중 문제가 생겼습니다. 잠시 뒤 다시 시도해 주세요.",
+        "Something went wrong. Please try again shortly.",
+    ),
+    "working": ("찾는 중입니다…", "Working on it…"),
+    "paused": (
+        "newsbot이 이 채널에 글을 쓸 수 없어 전송을 멈췄습니다: {reason}",
+        "newsbot cannot post in this channel and has paused it: {reason}",
+    ),
+    "feed_disabled": (
+        "피드가 계속 실패해 중지되었습니다: {name} ({reason})",
+        "A feed kept failing and was disabled: {name} ({reason})",
+    ),
+    "alert.title": ("속보 알림", "Alert"),
+}
+
+
+def t(key: str, lang: str = "ko", **kwargs: object) -> str:
+    ko, en = MESSAGES[key]
+    template = en if lang == "en" else ko
+    return template.format(**kwargs) if kwargs else template

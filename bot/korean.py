@@ -1,0 +1,327 @@
+"""The Korean analyser: the one module that imports kiwipiepy.
+
+Tokenisation, step by step:
+
+1. The text is NFKC-normalised (full-width letters, circled numbers, compatibility jamo).
+2. One shared ``Kiwi`` (loaded once per process, with the user dictionary from
+   ``bot/lexicon.toml``) splits it into morphemes; batches go through kiwi's multi-threaded batch
+   API.
+3. Content morphemes are kept: nouns (NNG NNP NNB NR NP), roots (XR), foreign words (SL), numbers
+   (SN), hanja (SH) and verb/adjective stems (VV VA, lemmatised as stem + 다).  A noun suffix stays
+   on its noun (주권형, 한국형, 독자적; the plural 들 is dropped).  Particles, endings, prefixes
+   and punctuation are dropped.
+4. Latin is lower-cased; English plurals and possessives are folded (``GPUs`` → ``gpu``); a
+   letters-digits run kiwi split apart is joined again (``H100``, ``HBM3E``); digit groups lose
+   their commas (``260,000`` → ``260000``).
+5. Aliases from the lexicon are applied, longest phrase first: ``NVIDIA`` and ``엔비디아`` both
+   become ``엔비디아``; ``아시아태평양경제협력체`` and ``에이펙`` become ``apec``; ``인공지능`` becomes
+   ``ai``.
+6. Each token remembers its surface text and offsets, its sentence number (sentences end at
+   ``. ? !`` or a line break) and whether it stands inside brackets (an aside).  Phrase matching
+   may skip an aside, so ``소버린AI``, ``소버린 AI`` and ``소버린(주권형) AI`` all read as the
+   lemmas ``소버린 ai``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+KEEP_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "XR", "SL", "SN", "SH", "VV", "VA")
+NNB_STOP = {"것", "수", "바", "데", "듯", "지", "뿐", "줄", "따름", "터", "나름"}
+OPEN = {"(", "[", "{", "〔", "【", "〈", "《"}
+CLOSE = {")", "]", "}", "〕", "】", "〉", "》"}
+ENGLISH_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "and",
+    "or",
+    "for",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "by",
+    "with",
+    "as",
+    "at",
+    "it",
+    "its",
+    "this",
+    "that",
+    "from",
+    "s",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "their",
+    "than",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    lemma: str
+    surface: str
+    start: int
+    end: int
+    sent: int
+    aside: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    text: str  # NFKC text the offsets refer to
+    tokens: tuple[Token, ...]
+    sentences: int
+
+    @property
+    def lemmas(self) -> list[str]:
+        return [t.lemma for t in self.tokens]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    title: Field
+    body: Field
+
+
+class Lexicon:
+    def __init__(self, path: Path = LEXICON_PATH) -> None:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        self.words: list[tuple[str, str]] = [
+            (w, tag) for tag, words in data.get("words", {}).items() for w in words
+        ]
+        self.aliases: dict[str, list[str]] = dict(data.get("aliases", {}))
+        self.orgs: dict[str, list[str]] = dict(data.get("orgs", {}))
+
+
+class Analyser:
+    """Wraps one Kiwi.  Thread-safe for analysis; build it once (see :func:`get_analyser`)."""
+
+    def __init__(self, lexicon: Lexicon | None = None, num_workers: int | None = None) -> None:
+        from kiwipiepy import Kiwi
+
+        self.lexicon = lexicon or Lexicon()
+        self.kiwi = Kiwi(num_workers=num_workers) if num_workers is not None else Kiwi()
+        for word, tag in self.lexicon.words:
+            self.kiwi.add_user_word(word, tag, 0)
+        self._alias: dict[tuple[str, ...], str] = {}
+        self._org_lemma: dict[str, str] = {}  # canonical lemma -> display name
+        self._variants: dict[str, list[str]] = {}  # canonical lemma -> written forms
+        self._build_aliases()
+
+    def _build_aliases(self) -> None:
+        groups: list[tuple[str, list[str], str | None]] = [
+            (canon, variants, None) for canon, variants in self.lexicon.aliases.items()
+        ] + [(name, variants, name) for name, variants in self.lexicon.orgs.items()]
+        for canon, variants, display in groups:
+            canon_lemma = self._plain_lemma(canon)
+            self._variants.setdefault(canon_lemma, []).extend([canon, *variants])
+            for variant in [canon, *variants]:
+                key = tuple(self._raw_lemmas(variant))
+                if key and key != (canon_lemma,):
+                    self._alias.setdefault(key, canon_lemma)
+            if display:
+                self._org_lemma[canon_lemma] = display
+        self._max_alias = max((len(k) for k in self._alias), default=1)
+
+    def _plain_lemma(self, text: str) -> str:
+        return "".join(self._raw_lemmas(text))
+
+    def _raw_lemmas(self, text: str) -> list[str]:
+        return [
+            t.lemma for t in self._tokens(_normalise(text), self.kiwi.tokenize(_normalise(text)))
+        ]
+
+    # -- public API -------------------------------------------------------------------------
+
+    def analyse(self, title: str, body: str) -> Analysis:
+        return self.analyse_many([(title, body)])[0]
+
+    def analyse_many(self, docs: Sequence[tuple[str, str]]) -> list[Analysis]:
+        texts: list[str] = []
+        for title, body in docs:
+            texts.append(_normalise(title))
+            texts.append(_normalise(body))
+        results = self.kiwi.tokenize(texts) if texts else []
+        fields = [self._field(text, toks) for text, toks in zip(texts, results, strict=True)]
+        return [Analysis(fields[i], fields[i + 1]) for i in range(0, len(fields), 2)]
+
+    def lemmas(self, text: str) -> list[str]:
+        """Lemmas of a short text (a query or a topic term), aliases applied."""
+        return self._field(_normalise(text), self.kiwi.tokenize(_normalise(text))).lemmas
+
+    def variants(self, lemma: str) -> list[str]:
+        """Written forms of a lemma that the lexicon knows (``엔비디아`` → NVIDIA, Nvidia…)."""
+        return list(dict.fromkeys(self._variants.get(lemma, [])))
+
+    def org_name(self, lemma: str) -> str | None:
+        """Display name when the lemma is a known organisation."""
+        return self._org_lemma.get(lemma)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _field(self, text: str, toks: Iterable[Any]) -> Field:
+        tokens = self._apply_aliases(self._tokens(text, toks), text)
+        sentences = (tokens[-1].sent + 1) if tokens else 0
+        return Field(text=text, tokens=tuple(tokens), sentences=sentences)
+
+    def _tokens(self, text: str, toks: Iterable[Any]) -> list[Token]:
+        out: list[Token] = []
+        sent = 0
+        depth = 0
+        last_break = 0
+        prev_end = -1
+        for tok in toks:
+            start, form, tag = tok.start, tok.form, tok.tag
+            end = start + tok.len
+            if "\n" in text[last_break:start]:
+                sent += 1 if out and out[-1].sent == sent else 0
+            last_break = start
+            if tag in ("SSO", "SSC") or form in OPEN or form in CLOSE:
+                if form in OPEN:
+                    depth += 1
+                elif form in CLOSE and depth:
+                    depth -= 1
+                prev_end = end
+                continue
+            if tag == "SF":
+                if out and out[-1].sent == sent:
+                    sent += 1
+                prev_end = end
+                continue
+            if tag == "XSN" and out and prev_end == start and form != "들":
+                last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
+                out[-1] = Token(
+                    last.lemma + form,
+                    text[last.start : end],
+                    last.start,
+                    end,
+                    last.sent,
+                    last.aside,
+                )
+                prev_end = end
+                continue
+            if not tag.startswith(KEEP_TAGS):
+                prev_end = end
+                continue
+            lemma = _lemma(form, tag)
+            if lemma is None:
+                prev_end = end
+                continue
+            if out and prev_end == start and _joinable(out[-1], lemma, tag):
+                last = out[-1]
+                out[-1] = Token(
+                    last.lemma + lemma,
+                    text[last.start : end],
+                    last.start,
+                    end,
+                    last.sent,
+                    last.aside,
+                )
+            else:
+                out.append(Token(lemma, text[start:end], start, end, sent, depth > 0))
+            prev_end = end
+        return out
+
+    def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
+        if not self._alias:
+            return tokens
+        out: list[Token] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            for size in range(min(self._max_alias, n - i), 0, -1):
+                key = tuple(t.lemma for t in tokens[i : i + size])
+                canon = self._alias.get(key)
+                if canon is not None:
+                    first, last = tokens[i], tokens[i + size - 1]
+                    out.append(
+                        Token(
+                            canon,
+                            text[first.start : last.end],
+                            first.start,
+                            last.end,
+                            first.sent,
+                            first.aside,
+                        )
+                    )
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+_PLURAL_KEEP = ("ss", "us", "is", "ics", "ous", "news", "series", "xaas")
+
+
+def _lemma(form: str, tag: str) -> str | None:
+    if tag == "SL":
+        low = form.lower()
+        if low in ENGLISH_STOP:
+            return None
+        if len(low) > 3 and low.endswith("s") and not low.endswith(_PLURAL_KEEP):
+            low = low[:-1]
+        return low
+    if tag == "SN":
+        return form.replace(",", "")
+    if tag == "NNB" and form in NNB_STOP:
+        return None
+    if tag.startswith(("VV", "VA")):
+        return form + "다"
+    return form.replace(" ", "").lower()
+
+
+def _joinable(prev: Token, lemma: str, tag: str) -> bool:
+    """Join ``H``+``100`` and ``HBM``+``3``+``E``: an ASCII run kiwi split apart."""
+    return (
+        prev.lemma.isascii()
+        and prev.lemma.isalnum()
+        and lemma.isascii()
+        and lemma.isalnum()
+        and (tag in ("SN", "SL"))
+        and not (prev.lemma.isdigit() and lemma.isdigit())
+    )
+
+
+_lock = threading.Lock()
+_shared: Analyser | None = None
+
+
+def get_analyser() -> Analyser:
+    """The process-wide analyser (kiwi's model loads once, ~2 s)."""
+    global _shared
+    if _shared is None:
+        with _lock:
+            if _shared is None:
+                _shared = Analyser()
+    return _shared
+
+
+def sentence_split(text: str) -> list[str]:
+    """Rough sentence split used for snippets (not for matching)."""
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]

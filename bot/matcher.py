@@ -1,0 +1,247 @@
+"""The matcher: a pure function from an analysed article to ``[(topic, score, evidence)]``.
+
+**Tokenisation.**  Articles and topic terms go through the same analyser (:mod:`bot.korean`):
+NFKC, kiwi morphemes reduced to content lemmas, Latin lower-cased, aliases applied.  A term is a
+sequence of lemmas; it matches consecutive lemmas of the title or of one body sentence, and may
+step over an aside in brackets (``소버린(주권형) AI`` matches ``소버린 AI``).  ``#num`` matches any
+number.
+
+**Precedence.**  Within a topic every group and context term is looked up at every position; where
+hits overlap, the longest hit wins and the shorter one is dropped (``AI 데이터센터`` is one hit, not
+``AI`` plus ``데이터센터``).  A sentence that holds a term of a ``none`` group counts for nothing.
+
+**Scoring.**  Only sentences with an anchor (a term of an ``any``/``all`` group) score.  A
+sentence scores the weights of the distinct anchor terms in it, plus the weights of the distinct
+context terms in it (negative weights lower it), floored at zero.  Sentences in the lead (the
+first ``lead_sentences`` of the body) are multiplied by ``lead_weight``; the title by
+``title_weight``.  The article's score adds the sentence scores from best to worst with
+diminishing returns (the k-th best counts ``DECAY**k``), so one sentence that merely names the
+topic stays below the threshold while an article that keeps returning to it passes.  The topic
+is carried when the rule holds (each ``all`` group and at least one ``any`` group present in some
+scoring sentence) and the score reaches ``threshold``.
+
+**Evidence.**  Each distinct (term, field) that contributed with a weight of at least 1, with its
+surface form; title first, then by weight.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from bot.korean import Analyser, Analysis, Field, Token
+from bot.topics import Topic, TopicSet
+
+DECAY = 0.6
+NUM = "#num"
+MAX_ASIDE = 8
+MAX_EVIDENCE = 12
+EVIDENCE_WEIGHT = 1.0  # lighter context terms (정부, 경주 …) raise scores but are not shown
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    topic: str
+    term: str  # the term as written in the topics file
+    surface: str  # as it appears in the article
+    field: str  # "title" | "body"
+    weight: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "term": self.term,
+            "surface": self.surface,
+            "field": self.field,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    topic: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    matches: tuple[TopicMatch, ...]  # the topics the article carries
+    scores: dict[str, float]  # every topic's score, carried or not
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    lemmas: tuple[str, ...]
+    text: str
+    group: str
+    weight: float
+    kind: str  # "anchor" | "none" | "support" (other groups and context terms)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    term: _Term
+    start: int  # token index
+    end: int  # token index, exclusive
+    surface: str
+    sent: int
+
+
+class CompiledTopic:
+    def __init__(self, topic: Topic, analyser: Analyser) -> None:
+        self.topic = topic
+        anchors = set(topic.anchor_groups)
+        nones = set(topic.none)
+        self.index: dict[str, list[_Term]] = defaultdict(list)
+        for group in topic.groups:
+            kind = (
+                "anchor" if group.name in anchors else "none" if group.name in nones else "support"
+            )
+            self._add(group.name, group.weight, group.terms, kind, analyser)
+        for ctx in topic.context:
+            self._add(ctx.name, ctx.weight, ctx.terms, "support", analyser)
+        for terms in self.index.values():
+            terms.sort(key=lambda t: -len(t.lemmas))
+
+    def _add(
+        self, group: str, weight: float, terms: tuple[str, ...], kind: str, analyser: Analyser
+    ) -> None:
+        for text in terms:
+            lemmas = _term_lemmas(text, analyser)
+            if not lemmas:
+                continue
+            if any(t.lemmas == lemmas for t in self.index[lemmas[0]]):
+                continue  # an alias of a term already listed (GPU / 그래픽처리장치)
+            self.index[lemmas[0]].append(_Term(lemmas, text, group, weight, kind))
+
+
+def _term_lemmas(text: str, analyser: Analyser) -> tuple[str, ...]:
+    out: list[str] = []
+    for i, part in enumerate(text.split(NUM)):
+        if i:
+            out.append(NUM)
+        if part.strip():
+            out.extend(analyser.lemmas(part))
+    return tuple(out)
+
+
+class Matcher:
+    """Compiles a topic set once; :meth:`match` is then a pure function of the analysis."""
+
+    def __init__(self, topics: TopicSet, analyser: Analyser) -> None:
+        self.topics = topics
+        self.compiled = [CompiledTopic(t, analyser) for t in topics.topics]
+
+    def match(self, analysis: Analysis) -> Result:
+        matches = []
+        scores: dict[str, float] = {}
+        for ct in self.compiled:
+            score, evidence, ok = _score_topic(ct, analysis)
+            scores[ct.topic.id] = round(score, 2)
+            if ok:
+                matches.append(TopicMatch(ct.topic.id, round(score, 2), evidence))
+        return Result(tuple(matches), scores)
+
+
+def _find_hits(ct: CompiledTopic, field: Field) -> list[_Hit]:
+    tokens = field.tokens
+    hits: list[_Hit] = []
+    for i, tok in enumerate(tokens):
+        candidates = ct.index.get(tok.lemma, [])
+        if tok.lemma.isdigit():
+            candidates = candidates + ct.index.get(NUM, [])
+        for term in candidates:
+            end = _match_at(tokens, i, term.lemmas)
+            if end is not None:
+                surface = field.text[tok.start : tokens[end - 1].end]
+                hits.append(_Hit(term, i, end, surface, tok.sent))
+    # precedence: longest first, then earliest; drop hits overlapping a kept one
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+    taken: set[int] = set()
+    kept = []
+    for hit in hits:
+        span = set(range(hit.start, hit.end))
+        if span & taken:
+            continue
+        taken |= span
+        kept.append(hit)
+    return kept
+
+
+def _match_at(tokens: tuple[Token, ...], i: int, lemmas: tuple[str, ...]) -> int | None:
+    j = i
+    for k, want in enumerate(lemmas):
+        if k:
+            following = _next(tokens, j)
+            if following is None:
+                return None
+            j = following
+        tok = tokens[j]
+        if not (tok.lemma == want or (want == NUM and tok.lemma.isdigit())):
+            return None
+        if k and tok.sent != tokens[i].sent:
+            return None
+    return j + 1
+
+
+def _next(tokens: tuple[Token, ...], j: int) -> int | None:
+    """The next token, stepping over an aside that opens right after ``j``."""
+    n = len(tokens)
+    if j + 1 >= n:
+        return None
+    if tokens[j + 1].aside and not tokens[j].aside:
+        k = j + 1
+        while k < n and tokens[k].aside and k - j <= MAX_ASIDE:
+            k += 1
+        if k < n and not tokens[k].aside:
+            return k
+    return j + 1
+
+
+def _score_topic(ct: CompiledTopic, analysis: Analysis) -> tuple[float, tuple[Evidence, ...], bool]:
+    topic = ct.topic
+    sentence_scores: list[float] = []
+    present: set[str] = set()
+    evidence: dict[tuple[str, str], Evidence] = {}
+    for field_name, field in (("title", analysis.title), ("body", analysis.body)):
+        by_sent: dict[int, list[_Hit]] = defaultdict(list)
+        for hit in _find_hits(ct, field):
+            by_sent[hit.sent].append(hit)
+        for sent, hits in by_sent.items():
+            anchors = [h for h in hits if h.term.kind == "anchor"]
+            if not anchors or any(h.term.kind == "none" for h in hits):
+                continue
+            score = _sentence_score(hits)
+            if score <= 0:
+                continue
+            present.update(h.term.group for h in anchors)
+            if field_name == "title":
+                score *= topic.title_weight
+            elif sent < topic.lead_sentences:
+                score *= topic.lead_weight
+            sentence_scores.append(score)
+            for h in hits:
+                if h.term.kind != "none" and h.term.weight >= EVIDENCE_WEIGHT:
+                    key = (h.term.text, field_name)
+                    if key not in evidence:
+                        evidence[key] = Evidence(
+                            topic.id, h.term.text, h.surface, field_name, h.term.weight
+                        )
+    sentence_scores.sort(reverse=True)
+    total = sum(s * DECAY**k for k, s in enumerate(sentence_scores))
+    rule_ok = all(g in present for g in topic.all) and (
+        not topic.any or any(g in present for g in topic.any)
+    )
+    ranked = sorted(evidence.values(), key=lambda e: (e.field != "title", -e.weight, e.term))[
+        :MAX_EVIDENCE
+    ]
+    return total, tuple(ranked), rule_ok and total >= topic.threshold
+
+
+def _sentence_score(hits: list[_Hit]) -> float:
+    seen: dict[tuple[str, ...], float] = {}
+    for h in hits:
+        if h.term.kind != "none":
+            seen.setdefault(h.term.lemmas, h.term.weight)
+    return max(0.0, sum(seen.values()))

@@ -1,0 +1,87 @@
+"""The one path from stored text to matches: analyse, match, extract entities, cluster, index.
+
+Seeds and feed items go through the same :class:`Pipeline`.  Work is taken from the store as
+"articles not yet analysed with the current topics file", so a crash between storing and
+analysing loses nothing, and editing the topics file re-matches the stored articles on the next
+run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from bot import clusters, entities
+from bot.korean import Analyser, Analysis, get_analyser
+from bot.matcher import Matcher
+from bot.models import utcnow
+from bot.sources.drafts import Draft
+from bot.store import AnalysedRecord, PendingArticle, Store
+from bot.topics import TopicSet
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class Pipeline:
+    def __init__(self, store: Store, topics: TopicSet, analyser: Analyser | None = None) -> None:
+        self.store = store
+        self.topics = topics
+        self.analyser = analyser or get_analyser()
+        self.matcher = Matcher(topics, self.analyser)
+        self._clusterer: clusters.Clusterer | None = None
+
+    @property
+    def clusterer(self) -> clusters.Clusterer:
+        if self._clusterer is None:
+            self._clusterer = clusters.Clusterer()
+            since = utcnow() - timedelta(days=clusters.WINDOW_DAYS)
+            self._clusterer.load(self.store.recent_signatures(since))
+        return self._clusterer
+
+    def ingest(
+        self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
+    ) -> list[int]:
+        """Store the drafts and analyse what was new; returns the new article ids."""
+        new_ids = self.store.add_drafts(drafts, silent=silent)
+        self.process_pending(progress=progress)
+        return new_ids
+
+    def process_pending(self, progress: Progress | None = None) -> int:
+        """Analyse every article not yet matched with the current topics; returns how many."""
+        total = self.store.count_pending(self.topics.digest)
+        done = 0
+        last_id = 0
+        while True:
+            batch = self.store.pending_analysis(self.topics.digest, limit=BATCH, after_id=last_id)
+            if not batch:
+                break
+            self.store.save_analysis(self.analyse(batch))
+            done += len(batch)
+            last_id = batch[-1].id
+            if progress:
+                progress(done, max(total, done))
+        return done
+
+    def analyse(self, batch: Sequence[PendingArticle]) -> list[AnalysedRecord]:
+        analyses = self.analyser.analyse_many([(a.title, a.body) for a in batch])
+        return [self.record(a.id, an) for a, an in zip(batch, analyses, strict=True)]
+
+    def record(self, article_id: int, analysis: Analysis) -> AnalysedRecord:
+        result = self.matcher.match(analysis)
+        body_lemmas = analysis.body.lemmas
+        sig, cluster_id = self.clusterer.assign(article_id, body_lemmas or analysis.title.lemmas)
+        return AnalysedRecord(
+            id=article_id,
+            topics_hash=self.topics.digest,
+            scores=result.scores,
+            matches=[(m.topic, m.score, [e.as_dict() for e in m.evidence]) for m in result.matches],
+            entities=[e.as_dict() for e in entities.extract(analysis, self.analyser)],
+            title_terms=" ".join(analysis.title.lemmas),
+            body_terms=" ".join(body_lemmas),
+            minhash=sig,
+            cluster_id=cluster_id,
+        )

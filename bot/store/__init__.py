@@ -1,0 +1,22 @@
+"""The store: the only code that speaks SQL.  Models are data (:mod:`bot.models`); the queries
+live here, one module per concern, combined into :class:`Store`."""
+
+from __future__ import annotations
+
+from bot import db
+from bot.store.articles import AnalysedRecord, ArticleQueries, PendingArticle, Window
+from bot.store.meta import MetaQueries
+
+__all__ = ["AnalysedRecord", "PendingArticle", "Store", "Window", "open_store"]
+
+
+class Store(ArticleQueries, MetaQueries):
+    pass
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open the database at ``url``, bringing its schema up to date unless told not to."""
+    engine = db.make_engine(url)
+    if migrate:
+        db.ensure_schema(engine)
+    return Store(engine)

@@ -1,0 +1,269 @@
+"""Article queries.  The store returns only what is new: :meth:`add_drafts` gives the ids of the
+drafts it inserted and silently skips the ones it already holds (same content hash, same
+canonical URL, or same identity within the same feed — all three are unique constraints)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.items import Cluster, Item
+from bot.models import Article, Match, utcnow
+from bot.sources.drafts import Draft
+from bot.store.search import SearchQueries
+
+
+@dataclass(slots=True)
+class AnalysedRecord:
+    """What the pipeline learned about one article."""
+
+    id: int
+    topics_hash: str
+    scores: dict[str, float]
+    matches: list[tuple[str, float, list[dict[str, Any]]]]
+    entities: list[dict[str, Any]]
+    title_terms: str
+    body_terms: str
+    minhash: bytes | None = None
+    cluster_id: int | None = None
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    id: int
+    title: str
+    body: str
+    source: str | None
+    seen_at: datetime
+
+
+@dataclass(slots=True)
+class Window:
+    """Which items a digest covers.  ``since``/``until`` filter the publication time (ingestion
+    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests)."""
+
+    topics: Sequence[str] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    seen_since: datetime | None = None
+    seen_until: datetime | None = None
+    include_silent: bool = True
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+class ArticleQueries(SearchQueries):
+    def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
+        new_ids: list[int] = []
+        with self.write() as s:
+            for d in drafts:
+                digest = d.content_hash
+                if _known(s, d, digest):
+                    continue
+                art = Article(
+                    kind=d.kind,
+                    feed_id=d.feed_id,
+                    origin=d.origin,
+                    identity=d.identity,
+                    url=d.url,
+                    canonical_url=d.canonical_url,
+                    content_hash=digest,
+                    title=d.title,
+                    body=d.body,
+                    source=d.source,
+                    published_at=d.published_at,
+                    seen_at=utcnow(),
+                    silent=silent,
+                    scores={},
+                    entities=[],
+                )
+                try:
+                    with s.begin_nested():
+                        s.add(art)
+                        s.flush()
+                except IntegrityError:
+                    continue  # another writer stored it first
+                new_ids.append(art.id)
+        return new_ids
+
+    def pending_analysis(
+        self, topics_hash: str, limit: int = 500, after_id: int = 0
+    ) -> list[PendingArticle]:
+        with self.read() as s:
+            rows = s.execute(
+                select(Article.id, Article.title, Article.body, Article.source, Article.seen_at)
+                .where(or_(Article.topics_hash.is_(None), Article.topics_hash != topics_hash))
+                .where(Article.id > after_id)
+                .order_by(Article.id)
+                .limit(limit)
+            ).all()
+        return [PendingArticle(*row) for row in rows]
+
+    def count_pending(self, topics_hash: str) -> int:
+        with self.read() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(or_(Article.topics_hash.is_(None), Article.topics_hash != topics_hash))
+                )
+                or 0
+            )
+
+    def save_analysis(self, records: Sequence[AnalysedRecord]) -> None:
+        if not records:
+            return
+        with self.write() as s:
+            ids = [r.id for r in records]
+            s.execute(delete(Match).where(Match.article_id.in_(ids)))
+            for r in records:
+                s.execute(
+                    update(Article)
+                    .where(Article.id == r.id)
+                    .values(
+                        scores=r.scores,
+                        entities=r.entities,
+                        topics_hash=r.topics_hash,
+                        minhash=r.minhash,
+                        cluster_id=r.cluster_id if r.cluster_id else r.id,
+                    )
+                )
+                s.add_all(
+                    Match(article_id=r.id, topic=topic, score=score, evidence=evidence)
+                    for topic, score, evidence in r.matches
+                )
+            self._index_terms(s, [(r.id, r.title_terms, r.body_terms) for r in records])
+
+    def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes]]:
+        """(id, cluster_id, minhash) of articles seen since ``since``, for clustering."""
+        with self.read() as s:
+            rows = s.execute(
+                select(Article.id, Article.cluster_id, Article.minhash)
+                .where(Article.seen_at >= since, Article.minhash.is_not(None))
+                .order_by(Article.id)
+            ).all()
+        return [(i, c or i, m) for i, c, m in rows if m is not None]
+
+    def resolve_article(self, ref: str) -> int | None:
+        """An article id (``42``), or a seed's file name or a unique prefix of it (``001``,
+        ``001_c233d94f552e6215``); a number with a leading zero is read as a file name."""
+        ref = ref.strip().lstrip("#")
+        if not ref:
+            return None
+        with self.read() as s:
+            if ref.isdigit() and not ref.startswith("0"):
+                return int(ref) if s.get(Article, int(ref)) is not None else None
+            rows = s.execute(
+                select(Article.id, Article.origin).where(
+                    Article.kind == "seed", Article.origin.contains(ref)
+                )
+            ).all()
+        hits = [i for i, origin in rows if PurePosixPath(origin).name.startswith(ref)]
+        return hits[0] if len(hits) == 1 else None
+
+    def items(self, ids: Sequence[int]) -> list[Item]:
+        """Items in the order of ``ids`` (missing ids are left out)."""
+        if not ids:
+            return []
+        with self.read() as s:
+            arts = {a.id: a for a in s.scalars(select(Article).where(Article.id.in_(ids)))}
+            matches: dict[int, list[Match]] = defaultdict(list)
+            for m in s.scalars(select(Match).where(Match.article_id.in_(ids))):
+                matches[m.article_id].append(m)
+            cluster_ids = {a.cluster_id for a in arts.values() if a.cluster_id}
+            members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+            if cluster_ids:
+                for cid, aid, source in s.execute(
+                    select(Article.cluster_id, Article.id, Article.source)
+                    .where(Article.cluster_id.in_(cluster_ids))
+                    .order_by(Article.id)
+                ):
+                    if cid is not None:
+                        members[cid].append((aid, source))
+        out = []
+        for i in ids:
+            a = arts.get(i)
+            if a is None:
+                continue
+            ms = sorted(matches.get(i, []), key=lambda m: -m.score)
+            cluster = None
+            if a.cluster_id is not None and a.cluster_id in members:
+                group = members[a.cluster_id]
+                sources = list(dict.fromkeys(src or "?" for _, src in group))
+                cluster = Cluster(id=a.cluster_id, size=len(group), sources=sources)
+            out.append(
+                Item(
+                    id=a.id,
+                    title=a.title,
+                    url=a.url,
+                    source=a.source,
+                    origin=a.origin,
+                    published=a.published_at,
+                    seen_at=a.seen_at,
+                    body=a.body,
+                    topics=[m.topic for m in ms],
+                    scores=dict(a.scores or {}),
+                    evidence=[e for m in ms for e in m.evidence],
+                    entities=list(a.entities or []),
+                    cluster=cluster,
+                    silent=a.silent,
+                )
+            )
+        return out
+
+    def matched_ids(self, window: Window) -> list[int]:
+        """Ids of articles carrying any of the window's topics (all topics when none given),
+        best score first."""
+        with self.read() as s:
+            when = func.coalesce(Article.published_at, Article.seen_at)
+            best = func.max(Match.score).label("best")
+            q = select(Article.id, best).join(Match, Match.article_id == Article.id)
+            conds: list[Any] = []
+            if window.topics:
+                conds.append(Match.topic.in_(list(window.topics)))
+            if window.since:
+                conds.append(when >= window.since)
+            if window.until:
+                conds.append(when < window.until)
+            if window.seen_since:
+                conds.append(Article.seen_at >= window.seen_since)
+            if window.seen_until:
+                conds.append(Article.seen_at < window.seen_until)
+            if not window.include_silent:
+                conds.append(Article.silent.is_(False))
+            if window.ids:
+                conds.append(Article.id.in_(list(window.ids)))
+            if conds:
+                q = q.where(and_(*conds))
+            q = q.group_by(Article.id).order_by(best.desc(), Article.id)
+            return [row[0] for row in s.execute(q)]
+
+    def count_articles(self) -> int:
+        with self.read() as s:
+            return s.scalar(select(func.count()).select_from(Article)) or 0
+
+    def topic_counts(self, since: datetime) -> dict[str, int]:
+        with self.read() as s:
+            rows = s.execute(
+                select(Match.topic, func.count())
+                .join(Article, Article.id == Match.article_id)
+                .where(Article.seen_at >= since)
+                .group_by(Match.topic)
+            ).all()
+        return {topic: n for topic, n in rows}
+
+
+def _known(s: Session, d: Draft, digest: str) -> bool:
+    conds: list[Any] = [Article.content_hash == digest]
+    if d.canonical_url:
+        conds.append(Article.canonical_url == d.canonical_url)
+    if d.identity and d.feed_id is not None:
+        conds.append(and_(Article.feed_id == d.feed_id, Article.identity == d.identity))
+    return s.scalar(select(Article.id).where(or_(*conds)).limit(1)) is not None

@@ -1,0 +1,32 @@
+"""The store's sessions.  Write transactions are short and begin IMMEDIATE on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import db
+
+
+class StoreBase:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._writer = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(db.reader(engine), expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,99 @@
+"""Shared fixtures: real SQLite files, the real kiwi model, a real PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+LABELS = Path(__file__).resolve().parent / "data" / "seeds-labels.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own newsbot settings or tokens."""
+    for key in list(os.environ):
+        if key.startswith(("NEWSBOT_", "SLACK_", "DISCORD_")) and key not in (
+            "NEWSBOT_TEST_POSTGRES_URL",
+            "NEWSBOT_REQUIRE_POSTGRES",
+        ):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'newsbot.db'}"
+
+
+@pytest.fixture(scope="session")
+def analyser():  # type: ignore[no-untyped-def]
+    from bot.korean import get_analyser
+
+    return get_analyser()
+
+
+@pytest.fixture(scope="session")
+def topics():  # type: ignore[no-untyped-def]
+    from bot.topics import load_topics
+
+    return load_topics()
+
+
+def _postgres_admin_url() -> str | None:
+    return os.environ.get("NEWSBOT_TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    admin = _postgres_admin_url()
+    if not admin:
+        if os.environ.get("NEWSBOT_REQUIRE_POSTGRES"):
+            pytest.fail("NEWSBOT_REQUIRE_POSTGRES is set but NEWSBOT_TEST_POSTGRES_URL is not")
+        pytest.skip("postgres: NEWSBOT_TEST_POSTGRES_URL not set")
+    import psycopg
+
+    name = f"newsbot_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"postgres at NEWSBOT_TEST_POSTGRES_URL is not reachable: {exc}")
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session")
+def seeded_url(tmp_path_factory: pytest.TempPathFactory, analyser, topics) -> str:  # type: ignore[no-untyped-def]
+    """A SQLite file with the seed corpus ingested and matched (shared, read-only)."""
+    from bot.pipeline import Pipeline
+    from bot.sources.seeds import find_seed_files, read_seeds
+    from bot.store import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'newsbot.db'}"
+    store = open_store(url)
+    Pipeline(store, topics, analyser).ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
+    store.close()
+    return url
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``newsbot`` in this process (the kiwi model stays loaded) and capture its output."""
+    from bot.cli import main
+
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

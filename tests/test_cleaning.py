@@ -1,0 +1,86 @@
+"""Seed pages: the body without site chrome, with headline, outlet and date."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sources.cleaning import clean_page
+from tests.conftest import SEEDS
+
+CHROME = [
+    "검색",
+    "콘텐츠뉴스(언론보도)",
+    "관련자료",
+    "이미지를 클릭하시면 크게 보실 수 있습니다",
+    "Copyright",
+    "무단 전재",
+    "@",
+    "<div",
+    "<p ",
+    "data-translation",
+    "등록된 댓글이 없습니다",
+    "본 콘텐츠는",
+    "이 기사의 카테고리는",
+]
+
+
+def _page(prefix: str):  # type: ignore[no-untyped-def]
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    return clean_page(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "source", "date"),
+    [
+        ("000", "인공지능(AI) 산업 발전을 가속하기 위해선", "뉴시스", None),
+        (
+            "001",
+            "“AI는 이제 한국의 산업, 문화, 민주주의를 하나로 잇는 새로운 ‘전기’가 될 것입니다”",
+            "뉴스로드",
+            None,
+        ),
+        (
+            "002",
+            "미국, 자국AI 한국 확장 의지…소버린AI-양국협력 균형 맞춰야",
+            "뉴스1",
+            "2025-08-03T15:00:00+00:00",
+        ),
+        ("003", "AI에 수백조 쏟아붓는 선진국들…", "연합뉴스", "2025-02-20T02:30:00+00:00"),
+        ("004", "이데일리 글로벌 AI포럼 전문가 제언", "이데일리", None),
+    ],
+)
+def test_seed_metadata(prefix: str, title: str, source: str, date: str | None) -> None:
+    page = _page(prefix)
+    assert page.title.startswith(title)
+    assert len(page.title) <= 90
+    assert page.source == source
+    assert (page.published_at.isoformat() if page.published_at else None) == date
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_body_has_no_chrome(prefix: str) -> None:
+    body = _page(prefix).body
+    for chrome in CHROME:
+        assert chrome not in body, f"{chrome!r} left in seed {prefix}"
+    assert len(body) > 1500  # the article itself is kept
+
+
+def test_body_keeps_article_text_and_drops_related_links() -> None:
+    body = _page("002").body
+    assert "소버린 AI 정책을 추진하는 배경훈 과학기술정보통신부 장관" in body
+    assert "수원특례시청" not in body  # a "related article" link after the body
+    assert body.count("특정 국가가 외부 의존 없이") == 1  # glossary printed twice, kept once
+
+
+def test_captions_lose_credits_but_keep_text() -> None:
+    body = _page("004").body
+    assert "소버린 AI 현재와 미래, 네이버의 비전" in body
+    assert "[이데일리" not in body and "(사진=" not in body
+
+
+def test_text_is_nfc() -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "소버린 AI 정책을 발표했다.\n본문입니다.")
+    page = clean_page(decomposed)
+    assert unicodedata.is_normalized("NFC", page.title + page.body)

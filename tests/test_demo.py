@@ -1,0 +1,114 @@
+"""The two-command quick start: ``newsbot demo`` and the digest JSON contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LABELS, ROOT, run_cli
+from tests.test_cleaning import CHROME
+
+HEADLINES = {
+    "000": "인공지능(AI) 산업 발전을 가속하기 위해선",
+    "001": "“AI는 이제 한국의 산업, 문화, 민주주의를",
+    "002": "미국, 자국AI 한국 확장 의지…소버린AI-양국협력 균형 맞춰야",
+    "003": "AI에 수백조 쏟아붓는 선진국들…",
+    "004": "이데일리 글로벌 AI포럼 전문가 제언",
+}
+
+
+def test_demo_prints_every_seed_headline(tmp_path: Path) -> None:
+    """The real console script, in a fresh working directory holding only the seeds."""
+    work = tmp_path / "clone"
+    work.mkdir()
+    (work / "seeds").symlink_to(ROOT / "seeds")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "SLACK_", "DISCORD_"))
+    }
+    newsbot = Path(sys.executable).with_name("newsbot")
+    proc = subprocess.run(
+        [str(newsbot), "demo"], cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    for headline in HEADLINES.values():
+        assert headline in proc.stdout
+    assert (work / "var" / "newsbot.db").exists()
+    assert "Traceback" not in proc.stderr
+
+
+def test_digest_json_contract(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        ["digest", "--since", "all", "--format", "json", "--db", seeded_url], capsys
+    )
+    assert code == 0
+    digest = json.loads(out)
+    assert set(digest) == {"since", "until", "items"}
+    assert digest["since"] is None
+    items = digest["items"]
+    assert len(items) == 5
+    assert len({i["id"] for i in items}) == 5
+    for item in items:
+        assert {
+            "id",
+            "title",
+            "url",
+            "source",
+            "origin",
+            "published",
+            "topics",
+            "scores",
+            "evidence",
+            "entities",
+            "cluster",
+        } <= set(item)
+        assert item["origin"].startswith(str(ROOT / "seeds"))
+        for chrome in CHROME:
+            assert chrome not in item["body"]
+        for ev in item["evidence"]:
+            assert set(ev) == {"topic", "term", "surface", "field"}
+            assert ev["field"] in ("title", "body")
+        for ent in item["entities"]:
+            assert set(ent) == {"kind", "text", "value", "unit"}
+
+
+def test_each_seed_carries_exactly_its_labels(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(
+        ["digest", "--since", "all", "--format", "json", "--db", seeded_url], capsys
+    )
+    by_file = {Path(i["origin"]).stem: sorted(i["topics"]) for i in json.loads(out)["items"]}
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        assert by_file[row["id"]] == sorted(row["labels"]), row["id"]
+
+
+def test_digest_since_filters_by_date(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        ["digest", "--since", "2025-08-01", "--format", "json", "--db", seeded_url], capsys
+    )
+    stems = {Path(i["origin"]).stem[:3] for i in json.loads(out)["items"]}
+    assert "003" not in stems  # published 2025-02-20
+    assert "002" in stems  # published 2025-08-04
+
+
+def test_bad_since_is_a_usage_error(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["digest", "--since", "yesterday", "--db", seeded_url], capsys)
+    assert code == 2 and "--since" in err
+
+
+def test_python_dash_m_bot(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "topics"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NEWSBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+    )
+    assert proc.returncode == 0
+    assert "sovereign_ai" in proc.stdout and "gpu_deal" in proc.stdout
