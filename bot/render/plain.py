@@ -17,7 +17,8 @@ def render_plain(reply: Reply) -> str:
         for card in section.cards:
             link = f" <{card.url}>" if card.url else ""
             out.append(f"- {card.title}{link}")
-            out.append(f"  {card.meta}")
+            if card.meta:
+                out.append(f"  {card.meta}")
             for fact in card.facts:
                 out.append(f"  {fact.label}: {fact.value}")
             if card.snippet:

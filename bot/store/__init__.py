@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from bot import db
 from bot.store.articles import AnalysedRecord, ArticleQueries, PendingArticle, Window
+from bot.store.feeds import FeedQueries, FeedView
 from bot.store.meta import MetaQueries
+from bot.store.subscriptions import DestinationView, Place, SubscriptionQueries, SubscriptionView
 
-__all__ = ["AnalysedRecord", "PendingArticle", "Store", "Window", "open_store"]
+__all__ = [
+    "AnalysedRecord",
+    "DestinationView",
+    "FeedView",
+    "PendingArticle",
+    "Place",
+    "Store",
+    "SubscriptionView",
+    "Window",
+    "open_store",
+]
 
 
-class Store(ArticleQueries, MetaQueries):
+class Store(ArticleQueries, FeedQueries, SubscriptionQueries, MetaQueries):
     pass
 
 

@@ -1,0 +1,186 @@
+"""URL rules shared by the feed layer: canonical form, and which addresses we refuse to reach.
+
+Canonical URL (one article, one URL, whatever campaign link brought it):
+
+- scheme and host lower-case, a trailing dot dropped from the host, default port (80 / 443)
+  dropped, an empty path becomes ``/``; the path keeps its case;
+- the fragment is dropped;
+- tracking parameters are dropped: every ``utm_*`` and the names in :data:`TRACKING_PARAMS`
+  (compared case-insensitively); the remaining query parameters are sorted (stable, so repeated
+  keys keep their order), blank values kept.
+
+Private-address guard: a feed may not make us connect to loopback, private (RFC 1918), link-local
+(169.254/16, e.g. cloud metadata at 169.254.169.254), CGNAT (100.64/10), multicast, unspecified,
+reserved or otherwise non-global addresses; IPv6 forms that embed an IPv4 address (mapped
+``::ffff:a.b.c.d``, compatible, 6to4, Teredo, NAT64) are judged by that IPv4 address too.  Host
+names written as numbers are read the way ``inet_aton`` reads them (``2130706433``, ``0x7f.1``,
+``127.1``, ``017700000001``, ``0177.0.0.1``) so they cannot slip past as "names".  The allow
+setting lifts the guard: ``True`` for every host, or a tuple of lower-case host names.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+AllowPrivate = bool | tuple[str, ...]
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
+        "igshid", "yclid", "ysclid", "_hsenc", "_hsmi", "__hssc", "__hstc", "__hsfp", "hsctatracking",
+        "ref_src", "ref_url", "spm", "scm", "_ga", "_gl", "mkt_tok", "vero_id", "vero_conv",
+        "oly_anon_id", "oly_enc_id", "rb_clickid", "s_cid", "wickedid", "twclid", "ttclid",
+        "li_fat_id", "epik", "cmpid", "sr_share", "at_medium", "at_campaign", "ito", "ncid",
+        "ocid", "trk", "trkcampaign", "guccounter", "guce_referrer", "guce_referrer_sig",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of ``url`` (rules in the module docstring).
+
+    Never raises: a string that does not parse as a URL comes back stripped but otherwise as is.
+    """
+    raw = url.strip()
+    try:
+        parts = urlsplit(raw)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return raw
+    if not scheme or not host:
+        return raw
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host
+    if parts.username is not None or parts.password is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{host}"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    path = parts.path or ("/" if scheme in _DEFAULT_PORTS else "")
+    query = ""
+    if parts.query:
+        # Keep each parameter exactly as written; filter and sort on the decoded name.
+        named = [(unquote_plus(seg.split("=", 1)[0]), seg) for seg in parts.query.split("&") if seg]
+        kept = sorted((p for p in named if not _is_tracking(p[0])), key=lambda p: p[0])
+        query = "&".join(seg for _, seg in kept)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _parse_inet_aton(host: str) -> ipaddress.IPv4Address | None:
+    """Read ``host`` the way ``inet_aton`` does: 1 to 4 dot-separated parts, each decimal, octal
+    (leading 0) or hex (0x); the last part fills the remaining bytes.  None if it is not such a
+    number."""
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    values: list[int] = []
+    for part in parts:
+        low = part.lower()
+        try:
+            if low.startswith("0x"):
+                value = int(low[2:] or "0", 16)
+            elif len(low) > 1 and low.startswith("0"):
+                value = int(low[1:], 8)
+            else:
+                if not low.isdigit() or not low.isascii():
+                    return None
+                value = int(low, 10)
+        except ValueError:
+            return None
+        values.append(value)
+    *head, last = values
+    if any(v > 255 for v in head) or last >= 1 << (8 * (4 - len(head))):
+        return None
+    number = last
+    for index, value in enumerate(head):
+        number |= value << (8 * (3 - index))
+    return ipaddress.IPv4Address(number)
+
+
+def parse_host_ip(host: str) -> IPAddress | None:
+    """The IP address a host name spells, or None for a real name.
+
+    Accepts bracketed or bare IPv6 (a zone ``%eth0`` is ignored) and every numeric IPv4 spelling
+    ``inet_aton`` accepts; a trailing dot is ignored.
+    """
+    name = host.strip().strip("[]").rstrip(".")
+    if not name:
+        return None
+    if ":" in name:
+        try:
+            return ipaddress.IPv6Address(name.split("%", 1)[0])
+        except ValueError:
+            return None
+    return _parse_inet_aton(name)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    packed = ip.packed
+    if packed[:12] == bytes(12) and packed[12:] not in (bytes(4), b"\x00\x00\x00\x01"):
+        return ipaddress.IPv4Address(packed[12:])  # deprecated IPv4-compatible ::a.b.c.d
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(packed[12:])
+    return None
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
+
+
+def is_blocked_ip(ip: IPAddress | str) -> bool:
+    """True for any address a feed must not make us reach (see the module docstring)."""
+    if isinstance(ip, str):
+        parsed = parse_host_ip(ip)
+        if parsed is None:
+            return True  # not an address at all: refuse rather than guess
+        ip = parsed
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None and is_blocked_ip(inner):
+            return True
+    if (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_unspecified
+        or ip.is_reserved
+        or not ip.is_global
+    ):
+        return True
+    return isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT
+
+
+def normalise_host(host: str) -> str:
+    """Lower-case, without brackets or a trailing dot: the form the allowlist is compared in."""
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def host_allowed(host: str, allow_private: AllowPrivate) -> bool:
+    """Whether the guard is lifted for ``host``: ``allow_private`` is True, or the host name (as
+    written in the URL, case-insensitive, trailing dot ignored) is in the allow tuple."""
+    if allow_private is True:
+        return True
+    if not allow_private:
+        return False
+    wanted = normalise_host(host)
+    return any(normalise_host(entry) == wanted for entry in allow_private)
