@@ -105,9 +105,9 @@ def to_utf8_document(text: str) -> bytes:
 def dtd_refusal(text: str) -> str | None:
     """:data:`REFUSED_DTD` when a DTD / entity declaration precedes the root element.
 
-    Walks the prolog (whitespace, processing instructions, comments); a ``<!`` that is not a
-    comment there is refused, and so is any declaration before the first ``<name`` (the region
-    feedparser itself mines for entity declarations when the strict parser gives up)."""
+    Walks the prolog (whitespace, processing instructions, comments); a markup declaration there
+    is refused, and so is one anywhere before the first ``<name`` (the region feedparser itself
+    mines for entity declarations when its strict parser gives up).  Case is ignored."""
     i, n = 0, len(text)
     while i < n:
         while i < n and text[i] in " \t\r\n\ufeff":
@@ -136,8 +136,8 @@ class _QuietErrors(xml.sax.handler.ErrorHandler):
         pass
 
 
-def _defused_refusal(document: bytes) -> str | None:
-    """Run expat (through defusedxml, nothing expanded) to catch what the prolog scan missed."""
+def _expat_check(document: bytes) -> tuple[str | None, str | None]:
+    """Run expat (through defusedxml, nothing expanded): (refusal, malformation) or Nones."""
     try:
         defusedxml.sax.parseString(
             document,
@@ -148,10 +148,26 @@ def _defused_refusal(document: bytes) -> str | None:
             forbid_external=True,
         )
     except defusedxml.DefusedXmlException:
-        return REFUSED_DTD
-    except (xml.sax.SAXException, ValueError, UnicodeError):
-        return None  # malformed: feedparser will recover what it can and say so
-    return None
+        return REFUSED_DTD, None
+    except xml.sax.SAXParseException as exc:
+        return (
+            None,
+            f"line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {exc.getMessage()}",
+        )
+    except (xml.sax.SAXException, ValueError, UnicodeError) as exc:
+        return None, _one_line(str(exc)) or "not well-formed"
+    return None, None
+
+
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)
+_BARE_AMP = re.compile(rb"&(?!(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z_][A-Za-z0-9._-]*);)")
+
+
+def repair_ampersands(document: bytes) -> bytes:
+    """Escape bare ``&`` outside CDATA (the commonest feed malformation), so that "AT&T" stays
+    "AT&T" instead of feedparser's loose-mode "AT&T;"."""
+    parts = _CDATA.split(document)
+    return b"".join(p if i % 2 else _BARE_AMP.sub(b"&amp;", p) for i, p in enumerate(parts))
 
 
 # --- entries ----------------------------------------------------------------------------------
@@ -169,9 +185,9 @@ def _http_link(entry: Any, base: str) -> str | None:
         link = None
     candidates = [link]
     candidates += [
-        link.get("href")
-        for link in entry.get("links", [])
-        if link.get("rel", "alternate") == "alternate"
+        alt.get("href")
+        for alt in entry.get("links", [])
+        if alt.get("rel", "alternate") == "alternate"
     ]
     for candidate in candidates:
         if not isinstance(candidate, str) or not candidate.strip():
@@ -193,55 +209,70 @@ def _body(entry: Any) -> str:
 
 
 def _published(entry: Any, fetched_at: datetime) -> datetime:
+    # dict.get: FeedParserDict.get would map "updated" to "published" with a warning.
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        raw = dict.get(entry, key)
         if raw:
             parsed = try_parse_date(str(raw))
             if parsed is not None:
                 return sane_date(parsed[0], fetched_at, has_time=parsed[1])
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)
         if isinstance(value, time.struct_time):
-            return sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at)
+            try:
+                return sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at)
+            except (ValueError, OverflowError, TypeError):
+                continue  # feedparser's reading of a zero date ("year -1")
     return sane_date(None, fetched_at)
 
 
-def _drafts(entries: list[Any], url: str, source: str | None, fetched_at: datetime) -> list[Draft]:
+def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Draft | None:
+    link = _http_link(entry, url)
+    title = _one_line(nfc(strip_html(str(entry.get("title") or ""))))
+    body = _body(entry)
+    if not title:
+        first_line = body.strip().split("\n", 1)[0] if body.strip() else ""
+        title = first_line[:_TITLE_FROM_BODY].strip() or (link or "")
+    if not title and not body:
+        return None
+    return Draft(
+        title=title,
+        body=body,
+        origin=url,
+        kind="feed",
+        source=source,
+        published_at=_published(entry, fetched_at),
+        url=link,
+        canonical_url=canonical_url(link) if link else None,
+        identity=_one_line(str(entry.get("id") or "")) or None,  # the guid; settled below
+    )
+
+
+def _drafts(
+    entries: list[Any], url: str, source: str | None, fetched_at: datetime
+) -> tuple[list[Draft], int]:
+    """The entries' drafts and how many entries could not be read."""
     drafts: list[Draft] = []
-    links_by_guid: dict[str, set[str | None]] = {}
+    failed = 0
     for entry in entries:
-        link = _http_link(entry, url)
-        canonical = canonical_url(link) if link else None
-        guid = _one_line(str(entry.get("id") or "")) or None
-        title = _one_line(nfc(strip_html(str(entry.get("title") or ""))))
-        body = _body(entry)
-        if not title:
-            first_line = body.strip().split("\n", 1)[0] if body.strip() else ""
-            title = first_line[:_TITLE_FROM_BODY].strip() or (link or "")
-        if not title and not body:
+        try:
+            draft = _draft(entry, url, source, fetched_at)
+        except Exception:  # one odd entry must not cost the others
+            failed += 1
             continue
-        if guid:
-            links_by_guid.setdefault(guid, set()).add(canonical)
-        drafts.append(
-            Draft(
-                title=title,
-                body=body,
-                origin=url,
-                kind="feed",
-                source=source,
-                published_at=_published(entry, fetched_at),
-                url=link,
-                canonical_url=canonical,
-                identity=guid,  # settled below once every guid has been seen
-            )
-        )
+        if draft is not None:
+            drafts.append(draft)
+    links_by_guid: dict[str, set[str | None]] = {}
+    for draft in drafts:
+        if draft.identity:
+            links_by_guid.setdefault(draft.identity, set()).add(draft.canonical_url)
     for draft in drafts:
         guid = draft.identity
         if guid is None:
             draft.identity = draft.canonical_url
         elif len(links_by_guid[guid]) > 1:
             draft.identity = f"{guid}|{draft.canonical_url or ''}"
-    return drafts
+    return drafts, failed
 
 
 def _ttl(value: Any) -> int | None:
@@ -275,9 +306,13 @@ def _parse(
         return ParsedFeed(error=f"cannot decode feed: {exc}")
     refusal = dtd_refusal(text)
     document = to_utf8_document(text)
-    refusal = refusal or _defused_refusal(document)
+    malformed = None
+    if not refusal:
+        refusal, malformed = _expat_check(document)
     if refusal:
         return ParsedFeed(error=refusal, refused=True)
+    if malformed:
+        document = repair_ampersands(document)
     # No base URI for feedparser: it would "resolve" plain guids into URLs.  Links are joined
     # to the feed URL below instead.
     parsed = feedparser.parse(
@@ -285,17 +320,17 @@ def _parse(
     )
     feed_title = _one_line(nfc(strip_html(str(parsed.feed.get("title") or "")))) or None
     source = feed_name or feed_title or (urlsplit(url).hostname or None)
-    result = ParsedFeed(
-        title=feed_title,
-        entries=_drafts(list(parsed.entries), url, source, fetched_at),
-        ttl_minutes=_ttl(parsed.feed.get("ttl")),
-    )
-    if parsed.get("bozo"):
-        reason = _one_line(str(parsed.get("bozo_exception") or "malformed XML"))
+    drafts, failed = _drafts(list(parsed.entries), url, source, fetched_at)
+    result = ParsedFeed(title=feed_title, entries=drafts, ttl_minutes=_ttl(parsed.feed.get("ttl")))
+    if malformed or parsed.get("bozo"):
+        reason = malformed or _one_line(str(parsed.get("bozo_exception") or "malformed XML"))
         if not parsed.entries and not parsed.get("version"):
             result.error = f"not a feed: {reason}"
         else:
             result.error = f"malformed feed (kept {len(result.entries)} entries): {reason}"
     elif not parsed.get("version") and not parsed.entries:
         result.error = "not an RSS or Atom feed"
+    if failed:
+        skipped = f"skipped {failed} unreadable entries"
+        result.error = f"{result.error}; {skipped}" if result.error else skipped
     return result

@@ -11,8 +11,9 @@ Rules (every one of them is a promise the tests check):
   inflate ourselves with a bounded output buffer, so a gzip bomb stops at the cap having used
   about one cap of memory.
 - At most 5 redirects (the 6th is an error), followed by hand so every hop is vetted.
-- Private-address guard (see :mod:`bot.sources.urls`): we resolve the host ourselves, vet EVERY
-  resolved address and connect to the vetted IP, so DNS rebinding has no gap.  A refused address
+- Private-address guard (:class:`bot.sources.urls.GuardedBackend` under httpx): we resolve the
+  host ourselves, vet EVERY resolved address and connect to the vetted IP, so DNS rebinding has
+  no gap.  A refused address
   and a closed port give the same message, ``cannot connect to <host>``, so the guard cannot be
   used to scan ports; the reason goes to the log.
 - Conditional GET: ``If-None-Match`` / ``If-Modified-Since`` from the caller's stored validators;
@@ -26,29 +27,18 @@ Rules (every one of them is a promise the tests check):
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
-import time
+import ssl
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from types import TracebackType
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from bot.sources.urls import (
-    AllowPrivate,
-    IPAddress,
-    host_allowed,
-    is_blocked_ip,
-    normalise_host,
-    parse_host_ip,
-)
+from bot.sources.urls import AllowPrivate, CannotResolve, GuardedBackend, normalise_host
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +49,7 @@ MAX_REDIRECTS = 5
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+_CODINGS = "gzip, deflate"  # only what we inflate ourselves, with a bounded buffer
 _REDIRECTS = {301, 302, 303, 307, 308}
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 
@@ -80,74 +71,6 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-# --- the guard: a network backend that resolves, vets and connects to the vetted IP ----------
-
-
-class _CannotResolve(httpcore.ConnectError):
-    pass
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore backend that refuses non-global addresses unless the host is allowed."""
-
-    def __init__(
-        self, allow_private: AllowPrivate, inner: httpcore.AsyncNetworkBackend | None = None
-    ) -> None:
-        self._allow = allow_private
-        self._inner = inner or httpcore.AnyIOBackend()
-
-    async def _resolve(self, host: str, port: int) -> list[IPAddress]:
-        literal = parse_host_ip(host)
-        if literal is not None:
-            return [literal]
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM
-            )
-        except (OSError, UnicodeError) as exc:
-            raise _CannotResolve(f"cannot resolve {host}") from exc
-        found: list[IPAddress] = []
-        for _family, _type, _proto, _canon, sockaddr in infos:
-            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-            if ip not in found:
-                found.append(ip)
-        if not found:
-            raise _CannotResolve(f"cannot resolve {host}")
-        return found
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await self._resolve(host, port)
-        if not host_allowed(host, self._allow):
-            blocked = [str(ip) for ip in addresses if is_blocked_ip(ip)]
-            if blocked:
-                log.info("refused %s:%s: non-public address %s", host, port, ", ".join(blocked))
-                raise httpcore.ConnectError(f"refused non-public address for {host}")
-        last: Exception = httpcore.ConnectError(f"cannot connect to {host}")
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(ip), port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        raise last
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
 
 
 class _GuardedTransport(httpx.AsyncHTTPTransport):
@@ -268,8 +191,10 @@ def _size(n: int) -> str:
     return f"{n / 1048576:g} MiB" if n >= 1048576 else f"{n} bytes"
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, named: bool = True) -> str:
     text = " ".join(str(exc).split())
+    if not named:
+        return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
@@ -280,7 +205,7 @@ class Fetcher:
     """One shared client and connection pool for many fetches.
 
     ``allow_private`` is fixed per fetcher (connections are pooled).  At most ``per_host``
-    fetches run at once against one host and ``max_concurrency`` in all; each fetch's deadline
+    fetches run at once against one host:port and ``max_concurrency`` in all; each fetch's deadline
     starts once it has its slots.  Use ``async with Fetcher(...) as f`` and
     ``await asyncio.gather(*(f.fetch(u) for u in urls))``.
     """
@@ -305,22 +230,13 @@ class Fetcher:
             transport=_GuardedTransport(allow_private, max_concurrency),
             follow_redirects=False,
             trust_env=False,
-            headers={
-                "User-Agent": user_agent,
-                "Accept": ACCEPT,
-                "Accept-Encoding": "gzip, deflate",
-            },
+            headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": _CODINGS},
         )
 
     async def __aenter__(self) -> Fetcher:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -338,11 +254,7 @@ class Fetcher:
         """Fetch ``url`` under this fetcher's rules; never raises for network trouble."""
         deadline = self.timeout if timeout is None else timeout
         cap = self.max_bytes if max_bytes is None else max_bytes
-        try:
-            host = normalise_host(urlsplit(url.strip()).hostname or "")
-        except ValueError:
-            host = ""
-        slot = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+        slot = self._hosts.setdefault(_site(url), asyncio.Semaphore(self._per_host))
         async with self._all, slot:
             return await self._fetch(url.strip(), etag, last_modified, deadline, cap)
 
@@ -368,14 +280,9 @@ class Fetcher:
         except TimeoutError:
             return FetchResult(final_url=current, error=f"timed out after {deadline:g} s")
         except httpx.InvalidURL as exc:
-            return FetchResult(
-                final_url=current, error=f"invalid URL: {' '.join(str(exc).split())}"
-            )
+            return FetchResult(final_url=current, error=f"invalid URL: {_one_line(exc, False)}")
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            host = _host_of(current)
-            if isinstance(exc.__cause__, _CannotResolve):
-                return FetchResult(final_url=current, error=f"cannot resolve {host}")
-            return FetchResult(final_url=current, error=f"cannot connect to {host}")
+            return FetchResult(final_url=current, error=_connect_error(exc, _host_of(current)))
         except httpx.TimeoutException:
             return FetchResult(final_url=current, error="timed out waiting for the server")
         except _BodyError as exc:
@@ -415,16 +322,40 @@ class Fetcher:
                 result.last_modified = result.last_modified or last_modified
                 return result, None
             if not 200 <= response.status_code < 300:
-                reason = response.reason_phrase or ""
-                return _describe(
-                    response, error=f"HTTP {response.status_code} {reason}".strip()
-                ), None
+                error = f"HTTP {response.status_code} {response.reason_phrase or ''}".strip()
+                return _describe(response, error=error), None
             body = await _read_capped(response, cap)
             result = _describe(response)
             result.body = body
             return result, None
         finally:
             await response.aclose()
+
+
+def _site(url: str) -> str:
+    """The per-host limit's key: host and port (two services on one address are two sites)."""
+    try:
+        parts = urlsplit(url.strip())
+        return f"{normalise_host(parts.hostname or '')}:{parts.port or parts.scheme}"
+    except ValueError:
+        return ""
+
+
+def _connect_error(exc: BaseException, host: str) -> str:
+    """One message for refused addresses, closed ports and timeouts alike (no port scanning);
+    DNS and TLS failures, which only concern reachable public hosts, say what they are."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 8:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(e, CannotResolve) for e in chain):
+        return f"cannot resolve {host}"
+    tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+    if tls is not None:
+        reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or "error"
+        return f"TLS handshake with {host} failed: {reason}"
+    return f"cannot connect to {host}"
 
 
 def _host_of(url: str) -> str:
@@ -435,16 +366,19 @@ def _host_of(url: str) -> str:
 
 
 def _check_url(url: str) -> str | None:
+    """Why ``url`` may not be fetched at all, or None."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return "invalid URL"
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        return f"invalid URL: {exc}"
     scheme = parts.scheme.lower()
+    if not scheme:
+        return "invalid URL: expected http:// or https://"
     if scheme not in ("http", "https"):
-        shown = f"{scheme}:" if scheme else "none"
-        return f"unsupported URL scheme {shown} (only http and https)"
-    if not parts.hostname:
-        return "invalid URL: no host"
+        return f"unsupported URL scheme {scheme}: (only http and https)"
+    if not parts.hostname or any(ch.isspace() for ch in parts.hostname):
+        return "invalid URL: no host" if not parts.hostname else "invalid URL: bad host"
     return None
 
 
@@ -490,14 +424,14 @@ async def fetch(
     allow_private: AllowPrivate = False,
     client: Fetcher | None = None,
 ) -> FetchResult:
-    """Fetch one URL.  With ``client`` (a shared :class:`Fetcher`) its pool, per-host limits and
-    its ``allow_private`` are used; otherwise a one-off fetcher with ``allow_private``."""
+    """Fetch one URL (rules in the module docstring).
+
+    With ``client`` (a shared :class:`Fetcher`) its pool, per-host limits and ITS
+    ``allow_private`` are used (the argument here is ignored: the policy belongs to the pool),
+    with this call's ``timeout`` and ``max_bytes``.  Without, a one-off fetcher is used."""
     if client is not None:
         return await client.fetch(
             url, etag=etag, last_modified=last_modified, timeout=timeout, max_bytes=max_bytes
         )
-    started = time.monotonic()
     async with Fetcher(allow_private=allow_private, timeout=timeout, max_bytes=max_bytes) as one:
-        result = await one.fetch(url, etag=etag, last_modified=last_modified)
-    log.debug("fetched %s in %.2f s: %s", url, time.monotonic() - started, result.error or "ok")
-    return result
+        return await one.fetch(url, etag=etag, last_modified=last_modified)

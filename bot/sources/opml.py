@@ -2,7 +2,7 @@
 
 Import reads OPML 1.0 and 2.0: every ``<outline>`` at any depth (folders nest) that carries an
 ``xmlUrl`` (attribute names compared case-insensitively) is a feed; its name is ``title``, else
-``text``, else None (a name equal to the URL counts as no name).  Only http(s) URLs are kept, each
+``text``, else None (stripped; a name equal to the URL counts as no name).  Only http(s) URLs are kept, each
 once (first name wins), in document order.  A DTD or entity declaration is refused exactly as in
 feeds; malformed XML is an error.  Both raise :class:`OpmlError` with a one-line message.
 
@@ -35,8 +35,7 @@ class OpmlError(ValueError):
 def _attr(element: ET.Element, name: str) -> str | None:
     for key, value in element.attrib.items():
         if key.lower() == name.lower():
-            cleaned = " ".join(value.split())
-            return cleaned or None
+            return value.strip() or None
     return None
 
 

@@ -16,12 +16,25 @@ reserved or otherwise non-global addresses; IPv6 forms that embed an IPv4 addres
 names written as numbers are read the way ``inet_aton`` reads them (``2130706433``, ``0x7f.1``,
 ``127.1``, ``017700000001``, ``0177.0.0.1``) so they cannot slip past as "names".  The allow
 setting lifts the guard: ``True`` for every host, or a tuple of lower-case host names.
+
+:class:`GuardedBackend` enforces the guard under httpx: it resolves the host itself, refuses the
+connection when ANY resolved address is blocked, and connects to the vetted IP (no DNS-rebinding
+gap between the check and the connect).  Refusals are plain ``httpcore.ConnectError``s, exactly
+like a closed port.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
+import socket
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+import httpcore
+
+log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AllowPrivate = bool | tuple[str, ...]
@@ -184,3 +197,71 @@ def host_allowed(host: str, allow_private: AllowPrivate) -> bool:
         return False
     wanted = normalise_host(host)
     return any(normalise_host(entry) == wanted for entry in allow_private)
+
+
+# --- enforcement: an httpcore backend that resolves, vets and connects to the vetted IP ------
+
+
+class CannotResolve(httpcore.ConnectError):
+    """The host name does not resolve (not a guard refusal)."""
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore backend that refuses non-global addresses unless the host is allowed."""
+
+    def __init__(
+        self, allow_private: AllowPrivate, inner: httpcore.AsyncNetworkBackend | None = None
+    ) -> None:
+        self._allow = allow_private
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def _resolve(self, host: str, port: int) -> list[IPAddress]:
+        literal = parse_host_ip(host)
+        if literal is not None:
+            return [literal]
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except (OSError, UnicodeError) as exc:
+            raise CannotResolve(f"cannot resolve {host}") from exc
+        found: list[IPAddress] = []
+        for _family, _type, _proto, _canon, sockaddr in infos:
+            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+            if ip not in found:
+                found.append(ip)
+        if not found:
+            raise CannotResolve(f"cannot resolve {host}")
+        return found
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._resolve(host, port)
+        if not host_allowed(host, self._allow):
+            blocked = [str(ip) for ip in addresses if is_blocked_ip(ip)]
+            if blocked:
+                log.info("refused %s:%s: non-public address %s", host, port, ", ".join(blocked))
+                raise httpcore.ConnectError(f"refused non-public address for {host}")
+        last: Exception = httpcore.ConnectError(f"cannot connect to {host}")
+        for ip in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(ip), port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        raise last
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
