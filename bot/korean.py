@@ -10,14 +10,15 @@ Tokenisation, step by step:
    (SN), hanja (SH) and verb/adjective stems (VV VA, lemmatised as stem + 다).  A noun suffix stays
    on its noun (주권형, 한국형, 독자적; the plural 들 is dropped).  Particles, endings, prefixes
    and punctuation are dropped.
-4. Latin is lower-cased; English plurals and possessives are folded (``GPUs`` → ``gpu``); a
-   letters-digits run kiwi split apart is joined again (``H100``, ``HBM3E``); digit groups lose
-   their commas (``260,000`` → ``260000``).
+4. Latin is lower-cased and lightly stemmed (``GPUs`` → ``gpu``, ``secured`` → ``secur``,
+   possessives dropped, a few stop words dropped); a Latin run kiwi split apart is joined again
+   (``H100``, ``HBM3E``, ``Tennes``+``see``); digit groups lose their commas (``260,000`` →
+   ``260000``).
 5. Aliases from the lexicon are applied, longest phrase first: ``NVIDIA`` and ``엔비디아`` both
    become ``엔비디아``; ``아시아태평양경제협력체`` and ``에이펙`` become ``apec``; ``인공지능`` becomes
    ``ai``.
 6. Each token remembers its surface text and offsets, its sentence number (sentences end at
-   ``. ? !`` or a line break) and whether it stands inside brackets (an aside).  Phrase matching
+   ``. ? !`` or a line break; a title is one sentence) and whether it stands inside brackets (an aside).  Phrase matching
    may skip an aside, so ``소버린AI``, ``소버린 AI`` and ``소버린(주권형) AI`` all read as the
    lemmas ``소버린 ai``.
 """
@@ -36,6 +37,7 @@ from typing import Any
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
 KEEP_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "XR", "SL", "SN", "SH", "VV", "VA")
+NEGATION = {"않", "못하"}  # auxiliaries kept (as 않다, 못하다) so topics can read negation
 NNB_STOP = {"것", "수", "바", "데", "듯", "지", "뿐", "줄", "따름", "터", "나름"}
 OPEN = {"(", "[", "{", "〔", "【", "〈", "《"}
 CLOSE = {")", "]", "}", "〕", "】", "〉", "》"}
@@ -162,7 +164,10 @@ class Analyser:
             texts.append(_normalise(title))
             texts.append(_normalise(body))
         results = self.kiwi.tokenize(texts) if texts else []
-        fields = [self._field(text, toks) for text, toks in zip(texts, results, strict=True)]
+        fields = [
+            self._field(text, toks, one_sentence=i % 2 == 0)
+            for i, (text, toks) in enumerate(zip(texts, results, strict=True))
+        ]
         return [Analysis(fields[i], fields[i + 1]) for i in range(0, len(fields), 2)]
 
     def lemmas(self, text: str) -> list[str]:
@@ -179,8 +184,12 @@ class Analyser:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _field(self, text: str, toks: Iterable[Any]) -> Field:
+    def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
         tokens = self._apply_aliases(self._tokens(text, toks), text)
+        if one_sentence:  # a headline is one sentence, whatever its … and ·
+            tokens = [
+                Token(t.lemma, t.surface, t.start, t.end, 0, t.aside) for t in tokens
+            ]
         sentences = (tokens[-1].sent + 1) if tokens else 0
         return Field(text=text, tokens=tuple(tokens), sentences=sentences)
 
@@ -220,18 +229,21 @@ class Analyser:
                 )
                 prev_end = end
                 continue
-            if not tag.startswith(KEEP_TAGS):
+            if not tag.startswith(KEEP_TAGS) and not (tag == "VX" and form in NEGATION):
                 prev_end = end
                 continue
+            ends_sentence = tag == "SL" and form.endswith((".", "!", "?")) and len(form) > 1
             lemma = _lemma(form, tag)
             if lemma is None:
                 prev_end = end
+                if ends_sentence and out and out[-1].sent == sent:
+                    sent += 1
                 continue
-            if out and prev_end == start and _joinable(out[-1], lemma, tag):
-                last = out[-1]
+            if out and out[-1].end == start and _joinable(out[-1], lemma, tag):
+                last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
                 out[-1] = Token(
-                    last.lemma + lemma,
-                    text[last.start : end],
+                    _lemma(text[last.start : end], "SL") or last.lemma + lemma,
+                    text[last.start : end].rstrip(".!?"),
                     last.start,
                     end,
                     last.sent,
@@ -240,6 +252,8 @@ class Analyser:
             else:
                 out.append(Token(lemma, text[start:end], start, end, sent, depth > 0))
             prev_end = end
+            if ends_sentence:
+                sent += 1
         return out
 
     def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
@@ -276,24 +290,44 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-_PLURAL_KEEP = ("ss", "us", "is", "ics", "ous", "news", "series", "xaas")
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_ACRONYM_PLURAL = re.compile(r"^[A-Z0-9]{2,}s$")  # GPUs, CPUs, LLMs
 
 
 def _lemma(form: str, tag: str) -> str | None:
     if tag == "SL":
+        form = form.strip(".,;:!?'\"")
+        if form.endswith("'s") or form.endswith("’s"):
+            form = form[:-2]
         low = form.lower()
-        if low in ENGLISH_STOP:
+        if not low or low in ENGLISH_STOP:
             return None
-        if len(low) > 3 and low.endswith("s") and not low.endswith(_PLURAL_KEEP):
-            low = low[:-1]
-        return low
+        if _ACRONYM_PLURAL.match(form):
+            return low[:-1]
+        return english_stem(low)
     if tag == "SN":
         return form.replace(",", "")
     if tag == "NNB" and form in NNB_STOP:
         return None
-    if tag.startswith(("VV", "VA")):
+    if tag.startswith(("VV", "VA", "VX")):
         return form + "다"
     return form.replace(" ", "").lower()
+
+
+def english_stem(word: str) -> str:
+    """A light suffix stripper, applied alike to articles, terms and queries, so that
+    secure/secured/securing, deal/deals and centre/centres meet."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            word = word[: -len(suffix)] + repl
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
 
 
 def _joinable(prev: Token, lemma: str, tag: str) -> bool:

@@ -10,15 +10,20 @@ number.
 hits overlap, the longest hit wins and the shorter one is dropped (``AI 데이터센터`` is one hit, not
 ``AI`` plus ``데이터센터``).  A sentence that holds a term of a ``none`` group counts for nothing.
 
-**Scoring.**  Only sentences with an anchor (a term of an ``any``/``all`` group) score.  A
-sentence scores the weights of the distinct anchor terms in it, plus the weights of the distinct
-context terms in it (negative weights lower it), floored at zero.  Sentences in the lead (the
-first ``lead_sentences`` of the body) are multiplied by ``lead_weight``; the title by
-``title_weight``.  The article's score adds the sentence scores from best to worst with
-diminishing returns (the k-th best counts ``DECAY**k``), so one sentence that merely names the
-topic stays below the threshold while an article that keeps returning to it passes.  The topic
-is carried when the rule holds (each ``all`` group and at least one ``any`` group present in some
-scoring sentence) and the score reaches ``threshold``.
+**Scoring.**  A sentence with an anchor (a term of an ``any``/``all`` group) scores its best
+anchor's weight, plus ``ANCHOR_EXTRA`` for each further distinct anchor, plus the weights of the
+distinct context terms in it (negative weights lower it); a topic with ``needs_context`` scores a
+sentence only when it also holds a positive context term (a GPU named with no deal word is not a
+deal).  Once one anchor sentence reaches ``ESTABLISH`` × threshold, a sentence without an anchor
+whose distinct context terms weigh ``FOLLOW_MIN`` together (one of them at least 1) continues the
+topic ("the summit", "the deal") at ``FOLLOW_FACTOR`` of their weight.  Negative context terms in the title,
+and those of ``frame`` groups in the lead (first) sentence, frame the whole article: they are
+added to every scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title rules the topic out.  The title's score is
+multiplied by ``title_weight``.  The article's score adds the sentence scores from best to worst
+with diminishing returns (the k-th best counts ``DECAY**k``).  The topic is carried when the rule
+holds (each ``all`` group and at least one ``any`` group present), the score reaches
+``threshold``, and at least ``min_sentences`` sentences score (the title counts as two): one
+sentence that merely names the topic is a passing mention.
 
 **Evidence.**  Each distinct (term, field) that contributed with a weight of at least 1, with its
 surface form; title first, then by weight.
@@ -34,6 +39,10 @@ from bot.korean import Analyser, Analysis, Field, Token
 from bot.topics import Topic, TopicSet
 
 DECAY = 0.6
+ANCHOR_EXTRA = 0.5
+ESTABLISH = 0.8  # an anchor sentence scoring this share of the threshold establishes the topic
+FOLLOW_MIN = 2.0
+FOLLOW_FACTOR = 0.5
 NUM = "#num"
 MAX_ASIDE = 8
 MAX_EVIDENCE = 12
@@ -77,6 +86,7 @@ class _Term:
     group: str
     weight: float
     kind: str  # "anchor" | "none" | "support" (other groups and context terms)
+    frame: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +110,18 @@ class CompiledTopic:
             )
             self._add(group.name, group.weight, group.terms, kind, analyser)
         for ctx in topic.context:
-            self._add(ctx.name, ctx.weight, ctx.terms, "support", analyser)
+            self._add(ctx.name, ctx.weight, ctx.terms, "support", analyser, ctx.frame)
         for terms in self.index.values():
             terms.sort(key=lambda t: -len(t.lemmas))
 
     def _add(
-        self, group: str, weight: float, terms: tuple[str, ...], kind: str, analyser: Analyser
+        self,
+        group: str,
+        weight: float,
+        terms: tuple[str, ...],
+        kind: str,
+        analyser: Analyser,
+        frame: bool = False,
     ) -> None:
         for text in terms:
             lemmas = _term_lemmas(text, analyser)
@@ -113,7 +129,7 @@ class CompiledTopic:
                 continue
             if any(t.lemmas == lemmas for t in self.index[lemmas[0]]):
                 continue  # an alias of a term already listed (GPU / 그래픽처리장치)
-            self.index[lemmas[0]].append(_Term(lemmas, text, group, weight, kind))
+            self.index[lemmas[0]].append(_Term(lemmas, text, group, weight, kind, frame))
 
 
 def _term_lemmas(text: str, analyser: Analyser) -> tuple[str, ...]:
@@ -201,47 +217,86 @@ def _next(tokens: tuple[Token, ...], j: int) -> int | None:
 
 def _score_topic(ct: CompiledTopic, analysis: Analysis) -> tuple[float, tuple[Evidence, ...], bool]:
     topic = ct.topic
-    sentence_scores: list[float] = []
+    title_hits = _find_hits(ct, analysis.title)
+    if any(h.term.kind == "none" for h in title_hits):
+        return 0.0, (), False  # the title says it is about something else (a game, a filter)
+    body_hits = _find_hits(ct, analysis.body)
+    lead = [h for h in body_hits if h.sent == 0 and h.term.frame]
+    frame = sum(
+        {h.term.lemmas: h.term.weight for h in title_hits + lead if h.term.weight < 0}.values()
+    )
+    sentences: list[tuple[str, list[_Hit]]] = []
+    for field_name, hits_in_field in (
+        ("title", title_hits),
+        ("body", body_hits),
+    ):
+        by_sent: dict[int, list[_Hit]] = defaultdict(list)
+        for hit in hits_in_field:
+            by_sent[hit.sent].append(hit)
+        sentences.extend((field_name, hits) for _, hits in sorted(by_sent.items()))
+    raw = [_sentence_score(hits, topic.needs_context) for _, hits in sentences]
+    established = max(raw, default=0.0) >= ESTABLISH * topic.threshold
+    scores: list[float] = []
+    count = 0
     present: set[str] = set()
     evidence: dict[tuple[str, str], Evidence] = {}
-    for field_name, field in (("title", analysis.title), ("body", analysis.body)):
-        by_sent: dict[int, list[_Hit]] = defaultdict(list)
-        for hit in _find_hits(ct, field):
-            by_sent[hit.sent].append(hit)
-        for sent, hits in by_sent.items():
-            anchors = [h for h in hits if h.term.kind == "anchor"]
-            if not anchors or any(h.term.kind == "none" for h in hits):
-                continue
-            score = _sentence_score(hits)
-            if score <= 0:
-                continue
-            present.update(h.term.group for h in anchors)
-            if field_name == "title":
-                score *= topic.title_weight
-            elif sent < topic.lead_sentences:
-                score *= topic.lead_weight
-            sentence_scores.append(score)
-            for h in hits:
-                if h.term.kind != "none" and h.term.weight >= EVIDENCE_WEIGHT:
-                    key = (h.term.text, field_name)
-                    if key not in evidence:
-                        evidence[key] = Evidence(
-                            topic.id, h.term.text, h.surface, field_name, h.term.weight
-                        )
-    sentence_scores.sort(reverse=True)
-    total = sum(s * DECAY**k for k, s in enumerate(sentence_scores))
+    for (field_name, hits), score in zip(sentences, raw, strict=True):
+        if score <= 0 and established:
+            score = _follow_score(hits)
+        if score > 0 and field_name == "body":
+            score += frame
+        if score <= 0:
+            continue
+        present.update(h.term.group for h in hits if h.term.kind == "anchor")
+        weight = topic.title_weight if field_name == "title" else 1.0
+        scores.append(score * weight)
+        count += 2 if field_name == "title" else 1
+        for h in hits:
+            if h.term.kind != "none" and h.term.weight >= EVIDENCE_WEIGHT:
+                key = (h.term.text, field_name)
+                if key not in evidence:
+                    evidence[key] = Evidence(
+                        topic.id, h.term.text, h.surface, field_name, h.term.weight
+                    )
+    scores.sort(reverse=True)
+    total = sum(s * DECAY**k for k, s in enumerate(scores))
     rule_ok = all(g in present for g in topic.all) and (
         not topic.any or any(g in present for g in topic.any)
     )
     ranked = sorted(evidence.values(), key=lambda e: (e.field != "title", -e.weight, e.term))[
         :MAX_EVIDENCE
     ]
-    return total, tuple(ranked), rule_ok and total >= topic.threshold
+    carried = rule_ok and total >= topic.threshold and count >= topic.min_sentences
+    return total, tuple(ranked), carried
 
 
-def _sentence_score(hits: list[_Hit]) -> float:
-    seen: dict[tuple[str, ...], float] = {}
+def _follow_score(hits: list[_Hit]) -> float:
+    """A sentence without an anchor that keeps talking about an established topic ("the
+    summit", "the deal"): distinct positive context terms weighing ``FOLLOW_MIN`` together, one
+    of them at least 1."""
+    if any(h.term.kind in ("none", "anchor") for h in hits):
+        return 0.0
+    weights = {h.term.lemmas: h.term.weight for h in hits}
+    positive = [w for w in weights.values() if w > 0]
+    if sum(positive) < FOLLOW_MIN or max(positive, default=0.0) < 1.0:
+        return 0.0
+    return FOLLOW_FACTOR * sum(positive) + sum(w for w in weights.values() if w < 0)
+
+
+def _sentence_score(hits: list[_Hit], needs_context: bool) -> float:
+    """One sentence: its best anchor, +0.5 per further distinct anchor, plus every distinct
+    context term's weight.  Zero without an anchor, with a ``none`` term, or (for topics that
+    need context) without a positive context term."""
+    anchors: dict[tuple[str, ...], float] = {}
+    context: dict[tuple[str, ...], float] = {}
     for h in hits:
-        if h.term.kind != "none":
-            seen.setdefault(h.term.lemmas, h.term.weight)
-    return max(0.0, sum(seen.values()))
+        if h.term.kind == "none":
+            return 0.0
+        bucket = anchors if h.term.kind == "anchor" else context
+        bucket.setdefault(h.term.lemmas, h.term.weight)
+    if not anchors:
+        return 0.0
+    if needs_context and not any(w > 0 for w in context.values()):
+        return 0.0
+    ordered = sorted(anchors.values(), reverse=True)
+    return ordered[0] + ANCHOR_EXTRA * (len(ordered) - 1) + sum(context.values())

@@ -8,8 +8,8 @@ A user adds a topic by editing the file; no code changes.  The format::
     description = "…"                # one line for `topics` (optional)
     threshold = 5.0                  # score an article needs (optional, default 5)
     title_weight = 2.0               # a title hit counts this many times a body hit
-    lead_weight = 1.3                # body sentences in the lead count this much more
-    lead_sentences = 3
+    min_sentences = 2                # anchors needed in this many sentences (title counts as 2)
+    needs_context = false            # score only sentences that also hold a positive context term
     any = ["core"]                   # rule: at least one of these groups must be present
     all = []                         # rule: every one of these groups must be present
     none = []                        # rule: a sentence with one of these groups counts for nothing
@@ -20,6 +20,7 @@ A user adds a topic by editing the file; no code changes.  The format::
 
     [topics.hbm.context]             # terms that raise (+) or lower (-) a sentence's score
     deal = { weight = 1.0, terms = ["공급", "계약"] }
+    market = { weight = -3.0, frame = true, terms = ["주가"] }  # in the lead: the whole article
 
 Terms are analysed by the same Korean analyser as articles, so a term matches inflected forms
 (``엔비디아`` matches ``엔비디아가``) and aliases (``GPU`` matches ``그래픽처리장치``).  ``#num``
@@ -49,6 +50,7 @@ class Group:
     name: str
     weight: float
     terms: tuple[str, ...]
+    frame: bool = False  # a negative context in the lead sentence frames the whole article
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ class Topic:
     description: str
     threshold: float
     title_weight: float
-    lead_weight: float
-    lead_sentences: int
+    min_sentences: int
+    needs_context: bool
     any: tuple[str, ...]
     all: tuple[str, ...]
     none: tuple[str, ...]
@@ -99,8 +101,8 @@ _TOPIC_KEYS = {
     "description",
     "threshold",
     "title_weight",
-    "lead_weight",
-    "lead_sentences",
+    "min_sentences",
+    "needs_context",
     "any",
     "all",
     "none",
@@ -160,8 +162,8 @@ def _parse_topic(tid: str, body: Any, loc: _Locator) -> Topic:
         description=_string(body, "description", where, loc, default=""),
         threshold=_number(body, "threshold", where, loc, 5.0, lo=0.0),
         title_weight=_number(body, "title_weight", where, loc, 2.0, lo=0.0),
-        lead_weight=_number(body, "lead_weight", where, loc, 1.0, lo=0.0),
-        lead_sentences=int(_number(body, "lead_sentences", where, loc, 3, lo=0)),
+        min_sentences=int(_number(body, "min_sentences", where, loc, 2, lo=1)),
+        needs_context=_bool(body, "needs_context", where, loc, default=False),
         any=rules["any"],
         all=rules["all"],
         none=rules["none"],
@@ -183,7 +185,7 @@ def _parse_groups(value: Any, where: list[str], loc: _Locator, required: bool) -
         here = [*where, name]
         if not isinstance(spec, dict):
             raise TopicsError(loc.error(here, "must be { weight = …, terms = [ … ] }"))
-        unknown = sorted(set(spec) - {"weight", "terms"})
+        unknown = sorted(set(spec) - {"weight", "terms", "frame"})
         if unknown:
             raise TopicsError(loc.error([*here, unknown[0]], f"unknown key {unknown[0]!r}"))
         terms = spec.get("terms")
@@ -194,7 +196,10 @@ def _parse_groups(value: Any, where: list[str], loc: _Locator, required: bool) -
         ):
             raise TopicsError(loc.error([*here, "terms"], "must be a non-empty list of strings"))
         weight = _number(spec, "weight", here, loc, 1.0, lo=None)
-        out.append(Group(name=name, weight=weight, terms=tuple(t.strip() for t in terms)))
+        frame = _bool(spec, "frame", here, loc, default=False)
+        out.append(
+            Group(name=name, weight=weight, terms=tuple(t.strip() for t in terms), frame=frame)
+        )
     return tuple(out)
 
 
@@ -202,6 +207,13 @@ def _string(body: dict[str, Any], key: str, where: list[str], loc: _Locator, def
     value = body.get(key, default)
     if not isinstance(value, str):
         raise TopicsError(loc.error([*where, key], "must be a string"))
+    return value
+
+
+def _bool(body: dict[str, Any], key: str, where: list[str], loc: _Locator, default: bool) -> bool:
+    value = body.get(key, default)
+    if not isinstance(value, bool):
+        raise TopicsError(loc.error([*where, key], "must be true or false"))
     return value
 
 
