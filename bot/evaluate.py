@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.korean import Analyser
 from bot.matcher import Matcher
+from bot.sources.cleaning import clean_body, clean_page, headline
 from bot.topics import TopicSet
 
 
@@ -71,12 +72,20 @@ def _read_case(path: Path) -> Example:
     return Example(path.stem, meta.get("title", ""), body.strip(), labels)
 
 
+def _as_ingested(example: Example) -> tuple[str, str]:
+    if example.title:
+        return example.title, clean_body(example.text, example.title)
+    page = clean_page(example.text)
+    return headline(page.title, page.body), page.body
+
+
 def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> dict[str, Any]:
+    """Score the matcher on the examples, after the same page cleaning as ``ingest``."""
     matcher = Matcher(topics, analyser)
     ids = topics.ids()
     counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in ids}
     items = []
-    analyses = analyser.analyse_many([(e.title, e.text) for e in examples])
+    analyses = analyser.analyse_many([_as_ingested(e) for e in examples])
     for ex, analysis in zip(examples, analyses, strict=True):
         result = matcher.match(analysis)
         predicted = [m.topic for m in result.matches]

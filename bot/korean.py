@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -77,8 +77,7 @@ ENGLISH_STOP = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: millions are made, and tuples are cheap to build
     lemma: str
     surface: str
     start: int
@@ -102,6 +101,12 @@ class Field:
 class Analysis:
     title: Field
     body: Field
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    texts: list[str]
+    tokens: list[Any]  # kiwi's token lists, one per text (title, body, title, body …)
 
 
 class Lexicon:
@@ -143,7 +148,11 @@ class Analyser:
                     self._alias.setdefault(key, canon_lemma)
             if display:
                 self._org_lemma[canon_lemma] = display
-        self._max_alias = max((len(k) for k in self._alias), default=1)
+        self._alias_starts: dict[str, list[int]] = {}  # first lemma -> phrase sizes, longest first
+        for key in self._alias:
+            self._alias_starts.setdefault(key[0], []).append(len(key))
+        for sizes in self._alias_starts.values():
+            sizes.sort(reverse=True)
 
     def _plain_lemma(self, text: str) -> str:
         return "".join(self._raw_lemmas(text))
@@ -159,14 +168,18 @@ class Analyser:
         return self.analyse_many([(title, body)])[0]
 
     def analyse_many(self, docs: Sequence[tuple[str, str]]) -> list[Analysis]:
-        texts: list[str] = []
-        for title, body in docs:
-            texts.append(_normalise(title))
-            texts.append(_normalise(body))
-        results = self.kiwi.tokenize(texts) if texts else []
+        return self.finish(self.tokenise(docs))
+
+    def tokenise(self, docs: Sequence[tuple[str, str]]) -> Tokenised:
+        """Kiwi's part of the work (no Python objects of ours; kiwi releases the GIL), so it can
+        run on another thread while :meth:`finish` works on the previous batch."""
+        texts = [_normalise(text) for doc in docs for text in doc]
+        return Tokenised(texts, list(self.kiwi.tokenize(texts)) if texts else [])
+
+    def finish(self, raw: Tokenised) -> list[Analysis]:
         fields = [
             self._field(text, toks, one_sentence=i % 2 == 0)
-            for i, (text, toks) in enumerate(zip(texts, results, strict=True))
+            for i, (text, toks) in enumerate(zip(raw.texts, raw.tokens, strict=True))
         ]
         return [Analysis(fields[i], fields[i + 1]) for i in range(0, len(fields), 2)]
 
@@ -187,9 +200,7 @@ class Analyser:
     def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
         tokens = self._apply_aliases(self._tokens(text, toks), text)
         if one_sentence:  # a headline is one sentence, whatever its … and ·
-            tokens = [
-                Token(t.lemma, t.surface, t.start, t.end, 0, t.aside) for t in tokens
-            ]
+            tokens = [Token(t.lemma, t.surface, t.start, t.end, 0, t.aside) for t in tokens]
         sentences = (tokens[-1].sent + 1) if tokens else 0
         return Field(text=text, tokens=tuple(tokens), sentences=sentences)
 
@@ -202,8 +213,8 @@ class Analyser:
         for tok in toks:
             start, form, tag = tok.start, tok.form, tok.tag
             end = start + tok.len
-            if "\n" in text[last_break:start]:
-                sent += 1 if out and out[-1].sent == sent else 0
+            if text.find("\n", last_break, start) != -1 and out and out[-1].sent == sent:
+                sent += 1
             last_break = start
             if tag in ("SSO", "SSC") or form in OPEN or form in CLOSE:
                 if form in OPEN:
@@ -257,32 +268,38 @@ class Analyser:
         return out
 
     def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
-        if not self._alias:
-            return tokens
+        """Replace alias phrases by their canonical lemma, longest phrase first."""
+        starts = self._alias_starts
         out: list[Token] = []
         i = 0
         n = len(tokens)
         while i < n:
-            for size in range(min(self._max_alias, n - i), 0, -1):
-                key = tuple(t.lemma for t in tokens[i : i + size])
-                canon = self._alias.get(key)
-                if canon is not None:
-                    first, last = tokens[i], tokens[i + size - 1]
-                    out.append(
-                        Token(
-                            canon,
-                            text[first.start : last.end],
-                            first.start,
-                            last.end,
-                            first.sent,
-                            first.aside,
+            sizes = starts.get(tokens[i].lemma)
+            if sizes:
+                for size in sizes:
+                    if i + size > n:
+                        continue
+                    canon = self._alias.get(tuple(t.lemma for t in tokens[i : i + size]))
+                    if canon is not None:
+                        first, last = tokens[i], tokens[i + size - 1]
+                        out.append(
+                            Token(
+                                canon,
+                                text[first.start : last.end],
+                                first.start,
+                                last.end,
+                                first.sent,
+                                first.aside,
+                            )
                         )
-                    )
-                    i += size
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
+                        i += size
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+                continue
+            out.append(tokens[i])
+            i += 1
         return out
 
 

@@ -15,10 +15,10 @@ anchor's weight, plus ``ANCHOR_EXTRA`` for each further distinct anchor, plus th
 distinct context terms in it (negative weights lower it); a topic with ``needs_context`` scores a
 sentence only when it also holds a positive context term (a GPU named with no deal word is not a
 deal).  Once one anchor sentence reaches ``ESTABLISH`` × threshold, a sentence without an anchor
-whose distinct context terms weigh ``FOLLOW_MIN`` together (one of them at least 1) continues the
-topic ("the summit", "the deal") at ``FOLLOW_FACTOR`` of their weight.  Negative context terms in the title,
-and those of ``frame`` groups in the lead (first) sentence, frame the whole article: they are
-added to every scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title rules the topic out.  The title's score is
+with two or more distinct context terms weighing ``FOLLOW_MIN`` together (one at least 1) continues
+the topic ("the summit", "the deal") at ``FOLLOW_FACTOR`` of their weight.  Context terms of ``frame`` groups in
+the title or the lead (first) sentence frame the whole article: their weights are added to every
+scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title rules the topic out.  The title's score is
 multiplied by ``title_weight``.  The article's score adds the sentence scores from best to worst
 with diminishing returns (the k-th best counts ``DECAY**k``).  The topic is carried when the rule
 holds (each ``all`` group and at least one ``any`` group present), the score reaches
@@ -41,7 +41,7 @@ from bot.topics import Topic, TopicSet
 DECAY = 0.6
 ANCHOR_EXTRA = 0.5
 ESTABLISH = 0.8  # an anchor sentence scoring this share of the threshold establishes the topic
-FOLLOW_MIN = 2.0
+FOLLOW_MIN = 1.5
 FOLLOW_FACTOR = 0.5
 NUM = "#num"
 MAX_ASIDE = 8
@@ -148,12 +148,21 @@ class Matcher:
     def __init__(self, topics: TopicSet, analyser: Analyser) -> None:
         self.topics = topics
         self.compiled = [CompiledTopic(t, analyser) for t in topics.topics]
+        self.roundup = [_term_lemmas(t, analyser) for t in topics.roundup]
 
     def match(self, analysis: Analysis) -> Result:
         matches = []
         scores: dict[str, float] = {}
+        title = analysis.title.tokens
+        roundup = any(
+            _match_at(title, i, lemmas) is not None
+            for lemmas in self.roundup
+            for i in range(len(title))
+        )
         for ct in self.compiled:
             score, evidence, ok = _score_topic(ct, analysis)
+            if ok and roundup and not any(e.field == "title" for e in evidence):
+                ok = False  # a roundup page: one of its many items named the topic
             scores[ct.topic.id] = round(score, 2)
             if ok:
                 matches.append(TopicMatch(ct.topic.id, round(score, 2), evidence))
@@ -221,10 +230,8 @@ def _score_topic(ct: CompiledTopic, analysis: Analysis) -> tuple[float, tuple[Ev
     if any(h.term.kind == "none" for h in title_hits):
         return 0.0, (), False  # the title says it is about something else (a game, a filter)
     body_hits = _find_hits(ct, analysis.body)
-    lead = [h for h in body_hits if h.sent == 0 and h.term.frame]
-    frame = sum(
-        {h.term.lemmas: h.term.weight for h in title_hits + lead if h.term.weight < 0}.values()
-    )
+    lead = [h for h in body_hits if h.sent == 0]
+    frame = sum({h.term.lemmas: h.term.weight for h in title_hits + lead if h.term.frame}.values())
     sentences: list[tuple[str, list[_Hit]]] = []
     for field_name, hits_in_field in (
         ("title", title_hits),
@@ -272,13 +279,13 @@ def _score_topic(ct: CompiledTopic, analysis: Analysis) -> tuple[float, tuple[Ev
 
 def _follow_score(hits: list[_Hit]) -> float:
     """A sentence without an anchor that keeps talking about an established topic ("the
-    summit", "the deal"): distinct positive context terms weighing ``FOLLOW_MIN`` together, one
-    of them at least 1."""
+    summit", "the deal"): two or more distinct positive context terms weighing ``FOLLOW_MIN``
+    together, one of them at least 1."""
     if any(h.term.kind in ("none", "anchor") for h in hits):
         return 0.0
     weights = {h.term.lemmas: h.term.weight for h in hits}
     positive = [w for w in weights.values() if w > 0]
-    if sum(positive) < FOLLOW_MIN or max(positive, default=0.0) < 1.0:
+    if len(positive) < 2 or sum(positive) < FOLLOW_MIN or max(positive) < 1.0:
         return 0.0
     return FOLLOW_FACTOR * sum(positive) + sum(w for w in weights.values() if w < 0)
 

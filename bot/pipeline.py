@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from bot import clusters, entities
-from bot.korean import Analyser, Analysis, get_analyser
+from bot.korean import Analyser, Analysis, Tokenised, get_analyser
 from bot.matcher import Matcher
 from bot.models import utcnow
+from bot.sources.cleaning import headline
 from bot.sources.drafts import Draft
 from bot.store import AnalysedRecord, PendingArticle, Store
 from bot.topics import TopicSet
 
 log = logging.getLogger(__name__)
 
-BATCH = 64
+BATCH = 64  # documents per kiwi batch call; the next batch is tokenised meanwhile
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -51,23 +53,36 @@ class Pipeline:
         return new_ids
 
     def process_pending(self, progress: Progress | None = None) -> int:
-        """Analyse every article not yet matched with the current topics; returns how many."""
+        """Analyse every article not yet matched with the current topics; returns how many.
+
+        Kiwi releases the GIL, so the next batch is tokenised on a worker thread while this
+        thread matches and stores the current one.
+        """
         total = self.store.count_pending(self.topics.digest)
         done = 0
-        last_id = 0
-        while True:
-            batch = self.store.pending_analysis(self.topics.digest, limit=BATCH, after_id=last_id)
-            if not batch:
-                break
-            self.store.save_analysis(self.analyse(batch))
-            done += len(batch)
-            last_id = batch[-1].id
-            if progress:
-                progress(done, max(total, done))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiwi") as pool:
+            batch = self._pending(0)
+            future = pool.submit(self._tokenise, batch) if batch else None
+            while batch and future is not None:
+                analyses = self.analyser.finish(future.result())
+                following = self._pending(batch[-1].id)
+                future = pool.submit(self._tokenise, following) if following else None
+                records = [self.record(a.id, an) for a, an in zip(batch, analyses, strict=True)]
+                self.store.save_analysis(records)
+                done += len(batch)
+                if progress:
+                    progress(done, max(total, done))
+                batch = following
         return done
 
+    def _pending(self, after_id: int) -> list[PendingArticle]:
+        return self.store.pending_analysis(self.topics.digest, limit=BATCH, after_id=after_id)
+
+    def _tokenise(self, batch: Sequence[PendingArticle]) -> Tokenised:
+        return self.analyser.tokenise([(headline(a.title, a.body), a.body) for a in batch])
+
     def analyse(self, batch: Sequence[PendingArticle]) -> list[AnalysedRecord]:
-        analyses = self.analyser.analyse_many([(a.title, a.body) for a in batch])
+        analyses = self.analyser.analyse_many([(headline(a.title, a.body), a.body) for a in batch])
         return [self.record(a.id, an) for a, an in zip(batch, analyses, strict=True)]
 
     def record(self, article_id: int, analysis: Analysis) -> AnalysedRecord:

@@ -22,6 +22,9 @@ A user adds a topic by editing the file; no code changes.  The format::
     deal = { weight = 1.0, terms = ["공급", "계약"] }
     market = { weight = -3.0, frame = true, terms = ["주가"] }  # in the lead: the whole article
 
+A top-level ``[roundup] terms = [...]`` lists titles of pages that gather many unrelated stories
+("오늘의 주요 뉴스"); such a page carries a topic only when its title names the topic.
+
 Terms are analysed by the same Korean analyser as articles, so a term matches inflected forms
 (``엔비디아`` matches ``엔비디아가``) and aliases (``GPU`` matches ``그래픽처리장치``).  ``#num``
 inside a term matches any number (``#num 만 장`` matches ``26만 장``).  Scoring is described in
@@ -83,6 +86,7 @@ class TopicSet:
     topics: tuple[Topic, ...]
     path: str
     digest: str  # hash of the file: stored matches are redone when it changes
+    roundup: tuple[str, ...] = ()  # titles of pages that list many unrelated stories
     by_id: dict[str, Topic] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -128,7 +132,19 @@ def load_topics(path: str | Path | None = None) -> TopicSet:
     if not isinstance(topics_table, dict) or not topics_table:
         raise TopicsError(loc.error(["topics"], "needs at least one [topics.<id>] table"))
     topics = tuple(_parse_topic(tid, body, loc) for tid, body in topics_table.items())
-    return TopicSet(topics=topics, path=str(path), digest=hashlib.sha256(raw).hexdigest()[:16])
+    roundup = data.get("roundup", {})
+    terms = roundup.get("terms", []) if isinstance(roundup, dict) else None
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise TopicsError(loc.error(["roundup", "terms"], "must be a list of strings"))
+    unknown = sorted(set(data) - {"topics", "roundup"})
+    if unknown:
+        raise TopicsError(loc.error([unknown[0]], f"unknown table {unknown[0]!r}"))
+    return TopicSet(
+        topics=topics,
+        path=str(path),
+        digest=hashlib.sha256(raw).hexdigest()[:16],
+        roundup=tuple(terms),
+    )
 
 
 def _parse_topic(tid: str, body: Any, loc: _Locator) -> Topic:
@@ -241,29 +257,34 @@ class _Locator:
         self.lines = text.splitlines()
 
     def line_of(self, parts: list[str]) -> int | None:
-        best: int | None = None
-        start = 0
-        for depth in range(len(parts), 0, -1):
-            header = re.compile(
-                r"^\s*\[\s*" + r"\s*\.\s*".join(_key_re(p) for p in parts[:depth]) + r"\s*\]"
-            )
-            for i, line in enumerate(self.lines):
-                if header.match(line):
-                    if depth == len(parts):
-                        return i + 1
-                    best, start = i + 1, i + 1
-                    break
-            if best is not None:
-                break
-        key = re.compile(
-            r"^\s*" + _key_re(parts[-1]) + r"\s*=|[{,]\s*" + _key_re(parts[-1]) + r"\s*="
-        )
-        for i in range(start, len(self.lines)):
-            if i > start and re.match(r"^\s*\[", self.lines[i]) and best is not None:
+        """The line of ``parts``, or of its nearest enclosing key or table that exists."""
+        for n in range(len(parts), 0, -1):
+            line = self._find(parts[:n])
+            if line is not None:
+                return line
+        return None
+
+    def _header(self, parts: list[str]) -> int | None:
+        pattern = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(_key_re(p) for p in parts) + r"\s*\]")
+        for i, line in enumerate(self.lines):
+            if pattern.match(line):
+                return i
+        return None
+
+    def _find(self, parts: list[str]) -> int | None:
+        header = self._header(parts)
+        if header is not None:
+            return header + 1
+        start = self._header(parts[:-1]) if len(parts) > 1 else -1
+        if start is None:
+            return None
+        key = re.compile(r"(^\s*|[{,]\s*)" + _key_re(parts[-1]) + r"\s*=")
+        for i in range(start + 1, len(self.lines)):
+            if re.match(r"^\s*\[", self.lines[i]):
                 break
             if key.search(self.lines[i]):
                 return i + 1
-        return best
+        return None
 
     def error(self, parts: list[str], message: str) -> str:
         line = self.line_of(parts)

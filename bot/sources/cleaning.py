@@ -97,6 +97,13 @@ OUTLETS = (
 _OUTLET_RE = "|".join(re.escape(o) for o in sorted(OUTLETS, key=len, reverse=True))
 
 _RELATED = re.compile(r"관련자료\s*이전\b|\b댓글\s*\d+\s*등록된 댓글|등록된 댓글이 없습니다")
+# A list of other headlines under the article: cut when it starts a line in the second half.
+_TAIL_LIST = re.compile(
+    r"^\s*[\[<【■▶]?\s*(많이\s*본\s*뉴스|많이\s*본\s*기사|관련\s*기사|관련\s*뉴스|인기\s*기사|"
+    r"추천\s*기사|이\s*시각\s*주요\s*뉴스|실시간\s*인기|헤드라인\s*뉴스|Most\s+(read|popular)|"
+    r"Related\s+(articles|stories|news))\s*[\]>】]?\s*$",
+    re.I | re.M,
+)
 _CHROME_LINE = [
     re.compile(r"^(검색|목록|메뉴|로그인|회원가입|홈|전체메뉴|공유하기|기사듣기|프린트|스크랩)$"),
     re.compile(r"^콘텐츠뉴스\s*\(언론보도\)$"),
@@ -157,7 +164,24 @@ def clean_page(raw: str) -> CleanPage:
 
 def _cut_related(text: str) -> str:
     m = _RELATED.search(text)
-    return text[: m.start()] if m else text
+    if m:
+        text = text[: m.start()]
+    for tail in _TAIL_LIST.finditer(text):
+        if tail.start() > len(text) * 0.3:
+            return text[: tail.start()]
+    return text
+
+
+def clean_body(text: str, title: str = "") -> str:
+    """The body rules of :func:`clean_page` for a text whose title is known (a feed entry, a
+    labelled example): markup, related-story lists, chrome and credits go; the text stays."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_html(text):
+        text, _ = html_to_text(text)
+    lines = [_strip_credits(line) for line in _cut_related(text).split("\n")]
+    lines = [line for line in lines if line and not _is_chrome(line)]
+    lines = [line for i, line in enumerate(lines) if i >= 5 or not _repeats_title(line, title)]
+    return "\n".join(_dedupe([_DATELINE.sub("", line) for line in lines]))
 
 
 def _is_chrome(line: str) -> bool:
@@ -198,6 +222,13 @@ def _is_headline(line: str) -> bool:
     if len(line) > 90:
         return False
     return not re.search(r"(다|요)\.$", line)  # a sentence is not a headline
+
+
+def headline(title: str, body: str) -> str:
+    """The title as matching should see it: empty when it was made from the body's first
+    sentence (a page without a headline), so the lead is not counted twice."""
+    stem = title.rstrip("…").strip()
+    return "" if stem and body.lstrip().startswith(stem) else title
 
 
 def first_sentence(text: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,39 +59,63 @@ class Window:
     ids: Sequence[int] = field(default_factory=tuple)
 
 
+INSERT_CHUNK = 400
+
+
 class ArticleQueries(SearchQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
+        """Insert the drafts the store does not hold yet; return their ids, in order."""
         new_ids: list[int] = []
+        batch = list(drafts)
         with self.write() as s:
-            for d in drafts:
-                digest = d.content_hash
-                if _known(s, d, digest):
-                    continue
-                art = Article(
-                    kind=d.kind,
-                    feed_id=d.feed_id,
-                    origin=d.origin,
-                    identity=d.identity,
-                    url=d.url,
-                    canonical_url=d.canonical_url,
-                    content_hash=digest,
-                    title=d.title,
-                    body=d.body,
-                    source=d.source,
-                    published_at=d.published_at,
-                    seen_at=utcnow(),
-                    silent=silent,
-                    scores={},
-                    entities=[],
-                )
-                try:
-                    with s.begin_nested():
-                        s.add(art)
-                        s.flush()
-                except IntegrityError:
-                    continue  # another writer stored it first
-                new_ids.append(art.id)
+            for start in range(0, len(batch), INSERT_CHUNK):
+                new_ids.extend(self._insert_new(s, batch[start : start + INSERT_CHUNK], silent))
         return new_ids
+
+    def _insert_new(self, s: Session, chunk: list[Draft], silent: bool) -> list[int]:
+        hashes = [d.content_hash for d in chunk]
+        seen = _Seen.load(s, chunk, hashes)
+        rows: list[dict[str, Any]] = []
+        now = utcnow()
+        for d, digest in zip(chunk, hashes, strict=True):
+            if seen.holds(d, digest):
+                continue
+            seen.add(d, digest)  # the same story twice in one batch is stored once
+            rows.append(
+                {
+                    "kind": d.kind,
+                    "feed_id": d.feed_id,
+                    "origin": d.origin,
+                    "identity": d.identity,
+                    "url": d.url,
+                    "canonical_url": d.canonical_url,
+                    "content_hash": digest,
+                    "title": d.title,
+                    "body": d.body,
+                    "source": d.source,
+                    "published_at": d.published_at,
+                    "seen_at": now,
+                    "silent": silent,
+                    "scores": {},
+                    "entities": [],
+                }
+            )
+        if not rows:
+            return []
+        stmt = insert(Article).returning(Article.id, sort_by_parameter_order=True)
+        try:
+            with s.begin_nested():
+                return list(s.scalars(stmt, rows))
+        except IntegrityError:
+            pass  # another writer stored some of them meanwhile: one at a time
+        ids = []
+        for row in rows:
+            try:
+                with s.begin_nested():
+                    ids.append(s.scalars(insert(Article).returning(Article.id), [row]).one())
+            except IntegrityError:
+                continue
+        return ids
 
     def pending_analysis(
         self, topics_hash: str, limit: int = 500, after_id: int = 0
@@ -123,22 +147,27 @@ class ArticleQueries(SearchQueries):
         with self.write() as s:
             ids = [r.id for r in records]
             s.execute(delete(Match).where(Match.article_id.in_(ids)))
-            for r in records:
-                s.execute(
-                    update(Article)
-                    .where(Article.id == r.id)
-                    .values(
-                        scores=r.scores,
-                        entities=r.entities,
-                        topics_hash=r.topics_hash,
-                        minhash=r.minhash,
-                        cluster_id=r.cluster_id if r.cluster_id else r.id,
-                    )
-                )
-                s.add_all(
-                    Match(article_id=r.id, topic=topic, score=score, evidence=evidence)
-                    for topic, score, evidence in r.matches
-                )
+            s.execute(
+                update(Article),
+                [
+                    {
+                        "id": r.id,
+                        "scores": r.scores,
+                        "entities": r.entities,
+                        "topics_hash": r.topics_hash,
+                        "minhash": r.minhash,
+                        "cluster_id": r.cluster_id or r.id,
+                    }
+                    for r in records
+                ],
+            )
+            matches = [
+                {"article_id": r.id, "topic": topic, "score": score, "evidence": evidence}
+                for r in records
+                for topic, score, evidence in r.matches
+            ]
+            if matches:
+                s.execute(insert(Match), matches)
             self._index_terms(s, [(r.id, r.title_terms, r.body_terms) for r in records])
 
     def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes]]:
@@ -260,10 +289,52 @@ class ArticleQueries(SearchQueries):
         return {topic: n for topic, n in rows}
 
 
-def _known(s: Session, d: Draft, digest: str) -> bool:
-    conds: list[Any] = [Article.content_hash == digest]
-    if d.canonical_url:
-        conds.append(Article.canonical_url == d.canonical_url)
-    if d.identity and d.feed_id is not None:
-        conds.append(and_(Article.feed_id == d.feed_id, Article.identity == d.identity))
-    return s.scalar(select(Article.id).where(or_(*conds)).limit(1)) is not None
+class _Seen:
+    """The dedup keys of a batch that the store (or the batch itself) already holds."""
+
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()
+        self.urls: set[str] = set()
+        self.identities: set[tuple[int, str]] = set()
+
+    @classmethod
+    def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> _Seen:
+        seen = cls()
+        urls = [d.canonical_url for d in chunk if d.canonical_url]
+        idents = [(d.feed_id, d.identity) for d in chunk if d.identity and d.feed_id is not None]
+        conds: list[Any] = [Article.content_hash.in_(hashes)]
+        if urls:
+            conds.append(Article.canonical_url.in_(urls))
+        for feed_id in {f for f, _ in idents}:
+            names = [i for f, i in idents if f == feed_id]
+            conds.append(and_(Article.feed_id == feed_id, Article.identity.in_(names)))
+        rows = s.execute(
+            select(
+                Article.content_hash, Article.canonical_url, Article.feed_id, Article.identity
+            ).where(or_(*conds))
+        )
+        for digest, url, owner, identity in rows:
+            seen.hashes.add(digest)
+            if url:
+                seen.urls.add(url)
+            if owner is not None and identity:
+                seen.identities.add((owner, identity))
+        return seen
+
+    def holds(self, d: Draft, digest: str) -> bool:
+        return (
+            digest in self.hashes
+            or (d.canonical_url is not None and d.canonical_url in self.urls)
+            or (
+                d.feed_id is not None
+                and d.identity is not None
+                and (d.feed_id, d.identity) in self.identities
+            )
+        )
+
+    def add(self, d: Draft, digest: str) -> None:
+        self.hashes.add(digest)
+        if d.canonical_url:
+            self.urls.add(d.canonical_url)
+        if d.feed_id is not None and d.identity:
+            self.identities.add((d.feed_id, d.identity))

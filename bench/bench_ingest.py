@@ -1,0 +1,67 @@
+"""Ingest-and-match throughput against raw kiwi batch tokenisation of the same texts.
+
+Both run in this process on the same documents with the same Kiwi (domain dictionary loaded):
+the baseline only calls ``kiwi.tokenize(texts)`` (the batch API); newsbot stores each document in
+a fresh SQLite file, analyses it, matches the topics, extracts entities, clusters and indexes it.
+The two are run alternately ``ROUNDS`` times and the best time of each is kept, so a noisy
+machine penalises neither.  The issue asks for newsbot ≥ 0.8x the baseline's documents per second.
+
+    .venv/bin/python bench/bench_ingest.py [N]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import scaled_corpus
+
+ROUNDS = 3
+
+
+def main(n: int = 1000) -> dict[str, float]:
+    from bot.korean import get_analyser
+    from bot.pipeline import Pipeline
+    from bot.sources.drafts import Draft
+    from bot.store import open_store
+    from bot.topics import load_topics
+
+    analyser = get_analyser()
+    topics = load_topics()
+    docs = scaled_corpus(n)
+    chars = sum(len(t) + len(b) for t, b in docs)
+    texts = [text for doc in docs for text in doc]
+    analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
+    raw_times, our_times = [], []
+    tokens = 0
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        tokens = sum(len(toks) for toks in analyser.kiwi.tokenize(texts))
+        raw_times.append(time.perf_counter() - start)
+        with tempfile.TemporaryDirectory() as tmp:
+            store = open_store(f"sqlite:///{Path(tmp) / 'bench.db'}")
+            pipeline = Pipeline(store, topics, analyser)
+            drafts = [
+                Draft(title=t, body=b, origin=f"bench/{i}.txt") for i, (t, b) in enumerate(docs)
+            ]
+            start = time.perf_counter()
+            new = pipeline.ingest(drafts)
+            our_times.append(time.perf_counter() - start)
+            store.close()
+        assert len(new) == n
+    raw, ours = min(raw_times), min(our_times)
+    ratio = raw / ours
+    print(
+        f"ingest-and-match: {n} documents, {chars / 1e6:.2f} M characters, {tokens:,} kiwi tokens, "
+        f"best of {ROUNDS}"
+    )
+    print(f"  raw kiwi.tokenize (batch): {raw:7.2f} s  {n / raw:8.1f} docs/s")
+    print(f"  newsbot ingest + match   : {ours:7.2f} s  {n / ours:8.1f} docs/s")
+    print(f"  ratio newsbot / raw kiwi : {ratio:.2f}x  (target >= 0.80x)")
+    return {"docs": n, "raw_s": raw, "newsbot_s": ours, "ratio": ratio}
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

@@ -1,0 +1,120 @@
+"""The matcher against labelled cases, the seeds, and the hard negatives it must refuse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import evaluate, load_examples
+from bot.matcher import Matcher
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def test_cases_f1_per_topic(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    examples = load_examples(CASES)
+    assert len(examples) >= 80
+    report = evaluate(examples, topics, analyser)
+    wrong = [i["id"] for i in report["items"] if sorted(i["labels"]) != sorted(i["predicted"])]
+    for topic, m in report["topics"].items():
+        assert m["f1"] >= 0.95, (topic, m, wrong)
+
+
+def test_eval_command_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import run_cli
+
+    code, out, _ = run_cli(["eval", str(CASES), "--format", "json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert set(report) == {"n", "topics", "macro_f1", "items"}
+    assert set(report["topics"]) == {"sovereign_ai", "apec", "gpu_deal"}
+    item = report["items"][0]
+    assert set(item) == {"id", "labels", "predicted", "scores"}
+
+
+def test_eval_rejects_bad_labels_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import run_cli
+
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"id": "a", "text": "x", "labels": ["apec"]}\n{"id": "b"}\n', encoding="utf-8")
+    code, _, err = run_cli(["eval", str(bad)], capsys)
+    assert code == 2 and "labels.jsonl:2" in err
+
+
+def _topics_of(analyser, topics, title: str, body: str) -> list[str]:  # type: ignore[no-untyped-def]
+    result = Matcher(topics, analyser).match(analyser.analyse(title, body))
+    return sorted(m.topic for m in result.matches)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        (
+            "국고채 금리 상승…소버린 리스크 부각",
+            "외국인 자금 이탈로 소버린 리스크가 커졌다. 국가신용등급 전망도 하향됐다. 소버린 리스크 관리가 시급하다.",
+            [],
+        ),
+        (
+            "에이펙스 레전드 국제대회 서울 개최",
+            "Apex Legends 대회가 열린다. 에이펙스 레전드 팬들이 몰렸다. 대회 기간 APEC 정상회의는 없다.",
+            [],
+        ),
+        (
+            "RTX 5090 리뷰: 4K 게이밍 최강",
+            "엔비디아 지포스 RTX 5090 GPU를 리뷰했다. 게이밍 성능이 뛰어나다. GPU 가격은 비싸다.",
+            [],
+        ),
+        (
+            "엔비디아 주가 사상 최고",
+            "엔비디아 주가가 5% 올랐다. GPU 수요 기대감에 주식이 올랐다. 시가총액도 늘었다.",
+            [],
+        ),
+        (
+            "정부, 독자 AI 파운데이션 모델 정예팀 5곳 선정",
+            "과기정통부가 독자 AI 파운데이션 모델 개발 정예팀을 선정했다. 주권형 인공지능을 만든다.",
+            ["sovereign_ai"],
+        ),
+        (
+            "Korea secures 260,000 Nvidia GPUs",
+            "Korea agreed to buy 260,000 Nvidia GPUs. The deal covers Blackwell chips for data centres.",
+            ["gpu_deal"],
+        ),
+    ],
+)
+def test_hard_negatives_and_paraphrases(
+    analyser, topics, title: str, body: str, expected: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    assert _topics_of(analyser, topics, title, body) == expected
+
+
+def test_a_passing_mention_is_not_enough(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    body = (
+        "내년도 예산안이 국회를 통과했다. 복지 예산이 늘었고 국방 예산도 증가했다. "
+        "과학기술 분야에서는 소버린 AI 지원 사업이 일부 포함됐다. 지방 교부세는 줄었다. "
+        "여야는 남은 쟁점을 연말까지 논의한다."
+    )
+    assert _topics_of(analyser, topics, "내년 예산 677조 국회 통과", body) == []
+
+
+def test_evidence_names_term_surface_and_field(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    result = Matcher(topics, analyser).match(
+        analyser.analyse(
+            "소버린AI 수출 본격화",
+            "네이버가 태국에 소버린 AI를 수출한다. 현지 독자 AI 모델을 함께 개발한다.",
+        )
+    )
+    (match,) = [m for m in result.matches if m.topic == "sovereign_ai"]
+    fields = {(e.term, e.surface, e.field) for e in match.evidence}
+    assert ("소버린 AI", "소버린AI", "title") in fields
+    assert ("소버린 AI", "소버린 AI", "body") in fields
+    assert result.scores["sovereign_ai"] >= topics.get("sovereign_ai").threshold
+
+
+def test_matching_is_pure(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    matcher = Matcher(topics, analyser)
+    an = analyser.analyse(
+        "APEC 정상회의 개막", "경주에서 APEC 정상회의가 열렸다. 정상들이 공동선언을 채택했다."
+    )
+    assert matcher.match(an) == matcher.match(an)

@@ -1,0 +1,48 @@
+"""``newsbot why``: the evidence and key figures of one item."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def _why(seeded_url: str, ref: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    code, out, _ = run_cli(["why", ref, "--format", "json", "--db", seeded_url], capsys)
+    assert code == 0
+    return json.loads(out)
+
+
+def test_seed_001_gpu_count_and_evidence(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = _why(seeded_url, "001", capsys)
+    assert {"kind": "gpu_count", "text": "26만 장", "value": 260000, "unit": "GPU"} in item[
+        "entities"
+    ]
+    gpu = [e for e in item["evidence"] if e["topic"] == "gpu_deal"]
+    assert {e["surface"] for e in gpu} >= {"GPU", "26만 장"}
+
+
+def test_seed_003_and_000_figures(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    item = _why(seeded_url, "003", capsys)
+    assert any(e["kind"] == "gpu_count" and e["value"] == 18000 for e in item["entities"])
+    item = _why(seeded_url, "000_164c774143dfab8d", capsys)
+    assert any(
+        e["kind"] == "money" and e["value"] == 500_000_000_000 and e["unit"] == "USD"
+        for e in item["entities"]
+    )
+
+
+def test_why_text_shows_figures(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["why", "000", "--db", seeded_url], capsys)
+    assert code == 0 and "USD 500 bn" in out and "스타게이트" in out
+    code, out, _ = run_cli(["why", "001", "--db", seeded_url], capsys)
+    assert "260,000 GPUs" in out
+
+
+def test_why_unknown_item(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(["why", "9999", "--db", seeded_url], capsys)
+    assert code == 1 and "9999" in err
