@@ -1,0 +1,138 @@
+"""``newsbot console`` runs the same sub-commands with the same answers as the commands core, and
+Slack shows the same stories for the same commands."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.chat.console_adapter import console_context, run_lines
+from bot.chat.slack_render import escape, render_reply
+from bot.commands import Commands, Context
+from bot.render.plain import render_plain
+from bot.settings import Settings
+from tests.fakes.slack_api import texts
+from tests.test_demo import HEADLINES
+
+STATELESS = [
+    "/news help",
+    "/news topics",
+    "/news search 엔비디아",
+    "/news search 엔비디아 gpu_deal all",
+    "/news digest all",
+    "/news digest apec all",
+    "/news why 2",
+    "/news stats",
+    "/news feeds",
+    "/news feeds list",
+]
+BAD = {
+    "/news search": "사용법: /news search",
+    "/news why": "사용법: /news why",
+    "/news why 1 2": "사용법: /news why",
+    "/news digest 어제부터": "사용법: /news digest",
+    "/news digest apecc": "알 수 없는 주제입니다: apecc",
+    "/news subscribe nonsense": "알 수 없는 주제입니다: nonsense",
+    "/news subscribe apec at 25:00": "시간은 HH:MM 형식입니다: 25:00",
+    "/news unsubscribe": "사용법: /news unsubscribe",
+    "/news feeds add notaurl": "사용법: /news feeds add",
+    "/news frobnicate": "알 수 없는 명령입니다: frobnicate",
+}
+
+
+@pytest.fixture
+def commands(seeded_url: str, tmp_path: Path) -> Iterator[Commands]:
+    source = Path(seeded_url.split("///", 1)[1])
+    target = tmp_path / "console.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    app = App(Settings(database_url=f"sqlite:///{target}"))
+    yield Commands(app)
+    app.close()
+
+
+def console(commands: Commands, *lines: str, ctx: Context | None = None) -> str:
+    out = io.StringIO()
+    run_lines(commands, lines, ctx or console_context(), out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("line", STATELESS)
+def test_console_answers_like_the_core(commands: Commands, line: str) -> None:
+    ctx = console_context()
+    expected = render_plain(commands.handle(line, ctx)) + "\n"
+    assert console(commands, line) == expected
+    assert "Traceback" not in expected
+
+
+def test_console_shows_the_stories(commands: Commands) -> None:
+    digest = console(commands, "/news digest all")
+    for headline in HEADLINES.values():
+        assert digest.count(headline) == 1
+    search = console(commands, "/news search 엔비디아")
+    for key in ("000", "001", "004"):
+        assert HEADLINES[key] in search
+    assert HEADLINES["002"] not in search
+
+
+@pytest.mark.parametrize("line", list(BAD))
+def test_bad_arguments_get_one_line(commands: Commands, line: str) -> None:
+    answer = console(commands, line)
+    assert answer.count("\n") == 1, answer
+    assert answer.startswith(BAD[line])
+
+
+def test_subscribe_and_unsubscribe_from_the_console(commands: Commands) -> None:
+    ctx = console_context(channel="team-news")
+    out = console(
+        commands,
+        "/news subscribe apec sovereign_ai at 08:30 alerts",
+        "/news subscribe",
+        "/news unsubscribe apec",
+        "/news subscribe",
+        "/news unsubscribe all",
+        "/news subscribe",
+        ctx=ctx,
+    ).splitlines()
+    assert out[0].startswith("이 채널을 APEC, 소버린 AI 주제에 구독했습니다. 매일 08:30")
+    assert "APEC 08:30 Asia/Seoul +alerts" in out[1] and "소버린 AI 08:30" in out[1]
+    assert out[2] == "APEC 구독을 해지했습니다."
+    assert "APEC" not in out[3] and "소버린 AI" in out[3]
+    assert out[4] == "소버린 AI 구독을 해지했습니다."
+    assert out[5] == "이 채널은 아무 주제도 구독하지 않습니다."
+    # another channel is another destination
+    assert console(commands, "/news subscribe", ctx=console_context(channel="x")).startswith(
+        "이 채널은 아무 주제도"
+    )
+
+
+def test_quit_stops_reading(commands: Commands) -> None:
+    assert console(commands, "/news topics", "quit", "/news help").count("==") == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/news search 엔비디아", "/news digest all", "/news why 2", "/news stats", "/news help"],
+)
+def test_slack_shows_what_the_console_shows(commands: Commands, line: str) -> None:
+    """Same command, same reply: every story title, fact and line of text is in the Slack
+    message too (escaped for Slack)."""
+    reply = commands.handle(line, console_context())
+    shown = console(commands, line)
+    slack = "\n".join(s for p in render_reply(reply) for s in texts(p))
+    if reply.title:
+        assert reply.title in shown and escape(reply.title) in slack
+    for text_line in (reply.text or "").splitlines():
+        assert text_line in shown and escape(text_line) in slack
+    for card in reply.cards:
+        assert card.title in shown and escape(card.title, single_line=True) in slack
+        for fact in card.facts:
+            assert f"{fact.label}: {fact.value}" in shown
+            assert escape(fact.value, single_line=True) in slack
+    if reply.footer:
+        assert escape(reply.footer) in slack

@@ -1,0 +1,448 @@
+"""The real ``POST /slack/events`` endpoint (bolt behind aiohttp on 127.0.0.1), signed like Slack
+signs, with the fake Slack API and response_url on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from aiohttp import web
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from bot.app import App
+from bot.chat.slack_adapter import (
+    EVENTS_PATH,
+    MAX_RESPONSES,
+    SlackTokenError,
+    build_bolt_app,
+    check_token,
+    make_web_app,
+    response_payloads,
+    run_socket_mode,
+    start_socket_mode,
+)
+from bot.commands import Commands
+from bot.reply import Card, Reply, Section
+from bot.settings import Settings
+from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, texts
+from tests.test_demo import HEADLINES
+
+__all__ = ["fake_slack"]
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+SEARCH_HITS = [HEADLINES["000"], HEADLINES["001"], HEADLINES["004"]]  # the seeds naming 엔비디아
+
+
+@dataclass
+class Bot:
+    url: str
+    slack: FakeSlack
+    session: aiohttp.ClientSession
+
+    def body(self, text: str, rid: str = "1") -> bytes:
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": "T1",
+                "team_domain": "fake",
+                "channel_id": "C1",
+                "channel_name": "general",
+                "user_id": "U1",
+                "user_name": "kim",
+                "command": "/news",
+                "text": text,
+                "api_app_id": "A1",
+                "response_url": self.slack.response_url(rid),
+                "trigger_id": "1.2.3",
+            }
+        ).encode()
+
+    async def post(
+        self, body: bytes, headers: dict[str, str] | None = None
+    ) -> tuple[int, str, float]:
+        headers = sign(body) if headers is None else headers
+        started = time.monotonic()
+        async with self.session.post(
+            self.url,
+            data=body,
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        ) as resp:
+            text = await resp.text()
+            return resp.status, text, time.monotonic() - started
+
+    async def command(self, text: str, rid: str = "1") -> tuple[int, str, float]:
+        """Post a signed /news; (status, the ack's text, seconds until the ack)."""
+        status, raw, elapsed = await self.post(self.body(text, rid))
+        ack = json.loads(raw).get("text", "") if raw.startswith("{") else raw
+        return status, ack, elapsed
+
+
+def sign(body: bytes, ts: str | None = None, secret: str = SECRET) -> dict[str, str]:
+    ts = str(int(time.time())) if ts is None else ts
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def copy_db(seeded_url: str, tmp_path: Path) -> tuple[str, Path]:
+    source = Path(seeded_url.split("///", 1)[1])
+    target = tmp_path / "bot.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}", target
+
+
+async def serve(settings: Settings) -> tuple[web.AppRunner, str, App]:
+    app = App(settings)
+    bolt = build_bolt_app(app, Commands(app))
+    runner = web.AppRunner(make_web_app(bolt))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}/slack/events", app
+
+
+@pytest.fixture
+def db(seeded_url: str, tmp_path: Path) -> tuple[str, Path]:
+    return copy_db(seeded_url, tmp_path)
+
+
+@pytest.fixture
+async def bot(fake_slack: FakeSlack, db: tuple[str, Path]) -> AsyncIterator[Bot]:
+    settings = Settings(
+        database_url=db[0],
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.api_url,
+    )
+    runner, url, app = await serve(settings)
+    async with aiohttp.ClientSession() as session:
+        yield Bot(url, fake_slack, session)
+    await runner.cleanup()
+    app.close()
+
+
+# -- acceptance 1: a signed /news search ------------------------------------------------------
+
+
+async def test_signed_search_acks_fast_and_answers_with_the_seed_titles(bot: Bot) -> None:
+    started = time.monotonic()
+    status, ack, elapsed = await bot.command("search 엔비디아")
+    assert status == 200 and elapsed < 3
+    assert "찾는 중" in ack  # slow sub-command: an ephemeral "working" line first
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("1"), timeout=3)
+    assert time.monotonic() - started < 1.0  # the answer itself in under a second
+    [response] = bot.slack.responses("1")
+    assert response["response_type"] == "ephemeral"
+    assert check_message(response) == []
+    shown = "\n".join(texts(response["blocks"]))
+    for title in SEARCH_HITS:
+        assert title in shown
+    assert "APEC" in shown and "엔비디아" in shown  # meta and snippet too
+    await asyncio.sleep(0.3)
+    assert len(bot.slack.calls_to("respond/1")) == 1  # exactly once
+
+
+async def test_digest_goes_to_the_channel_and_help_is_immediate(bot: Bot) -> None:
+    status, ack, _ = await bot.command("digest all", rid="d")
+    assert status == 200
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("d"))
+    [digest] = bot.slack.responses("d")
+    assert digest["response_type"] == "in_channel"
+    shown = "\n".join(texts(digest["blocks"]))
+    for title in HEADLINES.values():
+        assert shown.count(title) == 1
+    status, ack, _ = await bot.command("help", rid="h")
+    assert status == 200 and ack == ""  # fast sub-command: empty ack, answer follows
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("h"))
+    assert "/news search" in "\n".join(texts(bot.slack.responses("h")[0]))
+
+
+async def test_subscribe_from_slack_is_kept_per_channel(bot: Bot, db: tuple[str, Path]) -> None:
+    await bot.command("subscribe apec at 08:30", rid="s")
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("s"))
+    [answer] = bot.slack.responses("s")
+    assert answer["response_type"] == "in_channel" and "08:30" in answer["text"]
+    with sqlite3.connect(db[1]) as conn:
+        rows = conn.execute(
+            "SELECT d.platform, d.workspace, d.channel, s.topic FROM subscriptions s "
+            "JOIN destinations d ON d.id = s.destination_id"
+        ).fetchall()
+    assert rows == [("slack", "T1", "C1", "apec")]
+
+
+# -- acceptance 1: forged requests ------------------------------------------------------------
+
+
+def flip_last_byte(body: bytes) -> bytes:
+    return body[:-1] + bytes([body[-1] ^ 1])
+
+
+Forgery = Callable[[bytes], tuple[bytes, dict[str, str]]]
+FORGERIES: dict[str, Forgery] = {
+    "unsigned": lambda b: (b, {}),
+    "wrong signature": lambda b: (b, sign(b, secret="not-the-secret")),
+    "body changed by one byte": lambda b: (flip_last_byte(b), sign(b)),
+    "timestamp +301 s": lambda b: (b, sign(b, ts=str(int(time.time()) + 301))),
+    "timestamp -301 s": lambda b: (b, sign(b, ts=str(int(time.time()) - 301))),
+    "non-numeric timestamp": lambda b: (b, sign(b, ts="12e3abc")),
+    "empty timestamp": lambda b: (b, {**sign(b), "X-Slack-Request-Timestamp": ""}),
+    "signature only": lambda b: (b, {"X-Slack-Signature": sign(b)["X-Slack-Signature"]}),
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+async def test_forged_requests_get_401_and_do_nothing(
+    bot: Bot, forgery: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    body, headers = FORGERIES[forgery](bot.body("subscribe apec", rid="forged"))
+    status, text, _ = await bot.post(body, headers)
+    assert status == 401, text
+    await asyncio.sleep(0.3)
+    assert bot.slack.calls == []  # no auth.test, no answer, no post
+    assert "/respond/forged" not in caplog.text  # the body is never logged
+
+
+async def test_the_bolt_app_itself_refuses_forgeries(
+    fake_slack: FakeSlack, db: tuple[str, Path]
+) -> None:
+    """Mounted behind another adapter (bolt's own server), the check still runs first."""
+    settings = Settings(
+        database_url=db[0],
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.api_url,
+    )
+    app = App(settings)
+    bolt = build_bolt_app(app, Commands(app))
+    body = b"command=%2Fnews&text=help&team_id=T1&channel_id=C1&user_id=U1"
+    bad: dict[str, str | Sequence[str]] = {**sign(body), "X-Slack-Request-Timestamp": "soon"}
+    forged = AsyncBoltRequest(body=body.decode(), headers=bad)
+    assert (await bolt.async_dispatch(forged)).status == 401
+    assert fake_slack.calls == []
+    good: dict[str, str | Sequence[str]] = {**sign(body)}
+    genuine = AsyncBoltRequest(body=body.decode(), headers=good)
+    assert (await bolt.async_dispatch(genuine)).status == 200
+    app.close()
+
+
+async def test_request_bodies_never_reach_the_logs(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await bot.command("search 엔비디아", rid="secret-path")
+    await bot.command("nonsense", rid="secret-path")
+    assert await bot.slack.wait_async(lambda: len(bot.slack.responses("secret-path")) == 2)
+    assert "secret-path" not in caplog.text
+
+
+async def test_no_signing_secret_refuses_everything(
+    fake_slack: FakeSlack, db: tuple[str, Path]
+) -> None:
+    settings = Settings(
+        database_url=db[0], slack_bot_token=fake_slack.token, slack_api_url=fake_slack.api_url
+    )
+    runner, url, app = await serve(settings)
+    try:
+        body = b"command=%2Fnews&text=help"
+        headers = sign(body, secret=" ")
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body, headers=headers) as resp,
+        ):
+            assert resp.status == 401
+    finally:
+        await runner.cleanup()
+        app.close()
+    assert fake_slack.calls == []
+
+
+# -- acceptance 6: a slow command -------------------------------------------------------------
+
+
+@pytest.fixture
+def locked_store(db: tuple[str, Path]) -> Iterator[threading.Event]:
+    """Another process holds the store exclusively (a VACUUM, a migration) for 4 s."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(db[1], isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("SELECT count(*) FROM articles").fetchall()
+        locked.set()
+        release.wait(4.0)
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert locked.wait(5)
+    yield release
+    release.set()
+    thread.join(5)
+
+
+async def test_slow_search_acks_within_3s_and_answers_once(
+    locked_store: threading.Event, bot: Bot
+) -> None:
+    started = time.monotonic()
+    status, ack, elapsed = await bot.command("search 엔비디아", rid="slow")
+    assert status == 200 and elapsed < 3 and "찾는 중" in ack
+    assert bot.slack.responses("slow") == []  # still working
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("slow"), timeout=15)
+    assert time.monotonic() - started > 3.5  # it really was slow
+    await asyncio.sleep(0.5)
+    [response] = bot.slack.responses("slow")
+    assert len(bot.slack.calls_to("respond/slow")) == 1
+    shown = "\n".join(texts(response["blocks"]))
+    for title in SEARCH_HITS:
+        assert title in shown
+
+
+# -- token check ------------------------------------------------------------------------------
+
+
+async def test_check_token(fake_slack: FakeSlack) -> None:
+    good = Settings(slack_bot_token=fake_slack.token, slack_api_url=fake_slack.api_url)
+    identity = await check_token(good)
+    assert identity["team_id"] == "T1" and identity["user_id"] == "UBOT"
+    bad = Settings(slack_bot_token="xoxb-wrong-123", slack_api_url=fake_slack.api_url)
+    with pytest.raises(SlackTokenError) as caught:
+        await check_token(bad)
+    assert str(caught.value) == "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)"
+    assert "xoxb-wrong-123" not in str(caught.value) and not caught.value.temporary
+
+
+def test_the_manifest_matches_the_endpoint() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parent.parent / "slack-manifest.yml").read_text())
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/news"
+    assert command["url"].endswith(EVENTS_PATH) and command["url"].startswith("https://")
+    assert {"chat:write", "chat:write.public", "commands"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+# -- Socket Mode ------------------------------------------------------------------------------
+
+
+@dataclass
+class SocketServer:
+    """A WebSocket endpoint speaking Slack's Socket Mode: hello, one envelope, then listens."""
+
+    url: str
+    acks: list[dict[str, object]]
+
+
+@pytest.fixture
+async def socket_server(fake_slack: FakeSlack) -> AsyncIterator[SocketServer]:
+    acks: list[dict[str, object]] = []
+    envelope = {
+        "envelope_id": "env-1",
+        "type": "slash_commands",
+        "accepts_response_payload": True,
+        "payload": {
+            "team_id": "T1",
+            "channel_id": "C5",
+            "user_id": "U1",
+            "command": "/news",
+            "text": "search 엔비디아",
+            "response_url": fake_slack.response_url("sock"),
+        },
+    }
+
+    async def link(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        await ws.send_json(envelope)
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                acks.append(json.loads(message.data))
+        return ws
+
+    server = web.Application()
+    server.router.add_get("/link", link)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    fake_slack.socket_url = f"ws://{host}:{port}/link"
+    yield SocketServer(fake_slack.socket_url, acks)
+    await runner.cleanup()
+
+
+async def test_socket_mode_answers_news(
+    fake_slack: FakeSlack, socket_server: SocketServer, db: tuple[str, Path]
+) -> None:
+    settings = Settings(
+        database_url=db[0],
+        slack_bot_token=fake_slack.token,
+        slack_app_token=fake_slack.app_token,
+        slack_api_url=fake_slack.api_url,
+    )  # no signing secret: Socket Mode needs none
+    app = App(settings)
+    task = asyncio.create_task(
+        run_socket_mode(build_bolt_app(app, Commands(app)), fake_slack.app_token)
+    )
+    try:
+        assert await fake_slack.wait_async(lambda: fake_slack.responses("sock"), timeout=10)
+        assert await fake_slack.wait_async(lambda: socket_server.acks, timeout=3)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        app.close()
+    [ack] = socket_server.acks
+    assert ack["envelope_id"] == "env-1"
+    assert "찾는 중" in json.dumps(ack.get("payload"), ensure_ascii=False)
+    [response] = fake_slack.responses("sock")
+    shown = "\n".join(texts(response["blocks"]))
+    for title in SEARCH_HITS:
+        assert title in shown
+
+
+async def test_socket_mode_with_a_bad_app_token_fails_once(
+    fake_slack: FakeSlack, socket_server: SocketServer, db: tuple[str, Path]
+) -> None:
+    settings = Settings(
+        database_url=db[0], slack_bot_token=fake_slack.token, slack_api_url=fake_slack.api_url
+    )
+    app = App(settings)
+    bolt = build_bolt_app(app, Commands(app))
+    with pytest.raises(SlackTokenError) as caught:
+        await asyncio.wait_for(start_socket_mode(bolt, "xapp-wrong"), timeout=5)
+    assert str(caught.value) == "SLACK_APP_TOKEN was rejected by Slack (invalid_auth)"
+    assert len(fake_slack.calls_to("apps.connections.open")) == 1
+    app.close()
+
+
+def test_a_reply_longer_than_five_responses_says_what_was_left_out() -> None:
+    """Slack takes five posts per response_url; the fifth says how many messages did not fit."""
+    cards = [
+        Card(id=i, title=f"기사 {i}", url=None, meta="m", snippet="가" * 3000) for i in range(40)
+    ]
+    payloads = response_payloads(Reply(title="다이제스트", sections=[Section("", cards)]))
+    assert len(payloads) == MAX_RESPONSES
+    assert all(p["response_type"] == "ephemeral" and check_message(p) == [] for p in payloads)
+    note = payloads[-1]["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith("(메시지 ") and "개가 더 있어 생략했습니다" in note
