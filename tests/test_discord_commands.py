@@ -1,0 +1,180 @@
+"""Acceptance 1: ``/news`` through discord.py's own command tree gives the console's answers.
+
+Each test builds the real client (:func:`build_client`), logs it in against the fake Discord
+(which also takes the guild command sync), turns a recorded INTERACTION_CREATE payload into a
+real :class:`discord.Interaction` on the client's ConnectionState, and awaits
+``client.tree._call(interaction)``: the coroutine discord.py runs for every interaction the
+gateway delivers.  What reaches the fake's interaction endpoints is compared with what
+``newsbot console`` prints for the same line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import App
+from bot.chat.console_adapter import answer, console_context
+from bot.chat.discord_adapter import NewsClient, build_client
+from bot.commands import Commands
+from bot.settings import Settings
+from bot.store import Place
+from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
+
+NOW = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Bot:
+    fake: FakeDiscord
+    app: App
+    core: Commands
+    client: NewsClient
+
+    async def invoke(
+        self, sub: str, options: dict[str, Any] | None = None, focused: str = ""
+    ) -> tuple[str, list[Stored]]:
+        payload = self.fake.interaction(sub, options, focused=focused)
+        interaction = discord.Interaction(data=payload, state=self.client._connection)  # type: ignore[arg-type]
+        await self.client.tree._call(interaction)
+        return payload["token"], self.fake.replies(payload["token"])
+
+    def console(self, line: str) -> str:
+        return answer(self.core, line, console_context(self.app.settings.language)) or ""
+
+
+def settings_for(fake: FakeDiscord, db: str, sync: str = "guild") -> Settings:
+    return Settings(
+        database_url=db,
+        discord_bot_token=fake.token,
+        discord_api_url=fake.api_url,
+        discord_sync=sync,
+        discord_guild_id=int(GUILD_ID),
+    )
+
+
+@pytest.fixture
+async def bot(seeded_url: str, tmp_path: Path) -> AsyncIterator[Bot]:
+    db = tmp_path / "newsbot.db"  # subscribe writes: a private copy of the seeded database
+    shutil.copy(seeded_url.removeprefix("sqlite:///"), db)
+    async with FakeDiscord() as fake:
+        app = App(settings_for(fake, f"sqlite:///{db}"))
+        core = Commands(app, now=lambda: NOW)
+        client = build_client(app, core)
+        await client.login(fake.token)
+        try:
+            yield Bot(fake, app, core, client)
+        finally:
+            await client.close()
+            app.close()
+
+
+def plain_lines(text: str) -> list[str]:
+    """The console's answer without its decorations (== title ==, - card <url>, [heading])."""
+    lines = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        for pattern in (r"== (.*) ==", r"\[(.*)\]", r"\((.*)\)", r"- (.*?)(?: <\S+>)?"):
+            match = re.fullmatch(pattern, line)
+            if match:
+                line = match.group(1)
+                break
+        lines.append(line)
+    return lines
+
+
+def discord_lines(messages: list[Stored]) -> list[str]:
+    return [line.strip() for m in messages for line in m.visible().split("\n") if line.strip()]
+
+
+def callbacks(fake: FakeDiscord, token: str) -> list[dict[str, Any]]:
+    return [
+        body
+        for method, path, _, body in fake.requests
+        if method == "POST" and path.endswith(f"/{token}/callback")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sub", "options", "line", "public"),
+    [
+        ("search", {"query": "엔비디아"}, "/news search 엔비디아", False),
+        ("digest", {"since": "all"}, "/news digest all", True),
+        ("topics", {}, "/news topics", False),
+        (
+            "subscribe",
+            {"topics": "apec gpu_deal", "at": "08:30"},
+            "/news subscribe apec gpu_deal at 08:30",
+            True,
+        ),
+        ("why", {"item": "2"}, "/news why 2", False),
+        ("help", {}, "/news help", False),
+    ],
+)
+async def test_news_commands_answer_as_the_console_does(
+    bot: Bot, sub: str, options: dict[str, Any], line: str, public: bool
+) -> None:
+    token, messages = await bot.invoke(sub, options)
+    expected = bot.console(line)
+    assert messages, "nothing reached Discord"
+    assert discord_lines(messages) == plain_lines(expected)
+    assert all(m.ephemeral is not public for m in messages)
+    assert all(m.body["allowed_mentions"]["parse"] == [] for m in messages)
+    assert bot.fake.rejected == []
+    [first] = callbacks(bot.fake, token)
+    if sub in ("search", "digest", "why"):  # slow: acknowledged at once, answered after
+        assert first["type"] == 5 and messages[0].kind == "followup"
+    else:
+        assert first["type"] == 4 and messages[0].kind == "response"
+
+
+async def test_subscribe_subscribes_this_discord_channel(bot: Bot) -> None:
+    await bot.invoke("subscribe", {"topics": "APEC", "alerts": True})
+    [sub] = bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID))
+    assert (sub.topic, sub.alerts) == ("apec", True)
+
+
+async def test_an_unknown_topic_is_refused_not_searched_for(bot: Bot) -> None:
+    _, [message] = await bot.invoke("search", {"query": "엔비디아", "topic": "bitcoin"})
+    assert message.ephemeral and "bitcoin" in message.visible()
+    assert "apec" in message.visible()  # the known topics are listed
+
+
+async def test_topic_autocomplete_offers_matching_topics(bot: Bot) -> None:
+    token, _ = await bot.invoke("search", {"query": "x", "topic": "ap"}, focused="topic")
+    [body] = callbacks(bot.fake, token)
+    assert body["type"] == 8
+    assert [c["value"] for c in body["data"]["choices"]] == ["apec"]
+    token, _ = await bot.invoke("subscribe", {"topics": "apec g"}, focused="topics")
+    [body] = callbacks(bot.fake, token)
+    assert [c["value"] for c in body["data"]["choices"]] == ["apec gpu_deal"]
+
+
+async def test_news_is_registered_in_the_development_guild_with_every_sub_command(bot: Bot) -> None:
+    [news] = bot.fake.commands[GUILD_ID]
+    assert news["name"] == "news"
+    assert {o["name"] for o in news["options"]} == set(bot.core.handlers)
+    assert None not in bot.fake.commands
+
+
+@pytest.mark.parametrize("sync", ["global", "off"])
+async def test_sync_setting_chooses_global_or_no_registration(sync: str, tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        app = App(settings_for(fake, f"sqlite:///{tmp_path / 'x.db'}", sync))
+        client = build_client(app, Commands(app))
+        await client.login(fake.token)
+        await client.close()
+    if sync == "global":
+        assert list(fake.commands) == [None] and fake.commands[None][0]["name"] == "news"
+    else:
+        assert fake.commands == {}
