@@ -74,9 +74,15 @@ class Commands:
         self.app = app
         self.now = now or (lambda: datetime.now(UTC))
         self.handlers: dict[str, Callable[[list[str], Context], Reply]] = {
-            "search": self.search, "digest": self.digest, "topics": self.topics,
-            "subscribe": self.subscribe, "unsubscribe": self.unsubscribe, "feeds": self.feeds,
-            "why": self.why, "stats": self.stats, "help": self.help,
+            "search": self.search,
+            "digest": self.digest,
+            "topics": self.topics,
+            "subscribe": self.subscribe,
+            "unsubscribe": self.unsubscribe,
+            "feeds": self.feeds,
+            "why": self.why,
+            "stats": self.stats,
+            "help": self.help,
         }
 
     @staticmethod
@@ -117,7 +123,9 @@ class Commands:
         except PeriodError:
             raise CommandError(t("bad_since", ctx.lang, value=word[:40])) from None
 
-    def _filters(self, args: list[str], ctx: Context, keep: int) -> tuple[list[str], list[str], str | None]:
+    def _filters(
+        self, args: list[str], ctx: Context, keep: int
+    ) -> tuple[list[str], list[str], str | None]:
         """Split trailing topic ids and a period off ``args``; keep at least ``keep`` words."""
         rest = list(args)
         topics: list[str] = []
@@ -142,22 +150,40 @@ class Commands:
         if len(query) > 200:
             raise CommandError(t("usage", ctx.lang, usage=USAGE["search"]))
         since = self._since(period, ctx) if period else None
-        result = search(self.app.store, self.app.analyser, query, topics=topics, since=since,
-                        limit=5)
-        return search_reply(query, result.total, result.items, self.app.topics,
-                            self.app.settings.timezone, ctx.lang)
+        result = search(
+            self.app.store, self.app.analyser, query, topics=topics, since=since, limit=5
+        )
+        return search_reply(
+            query, result.total, result.items, self.app.topics, self.app.settings.timezone, ctx.lang
+        )
 
     def digest(self, args: list[str], ctx: Context) -> Reply:
         words, topics, period = self._filters(args, ctx, keep=0)
         if words:
-            if not PERIOD.match(words[0]) and len(words[0]) < 30 and re.fullmatch(r"[a-z_]+", words[0]):
-                raise CommandError(t("unknown_topic", ctx.lang, name=words[0],
-                                     topics=", ".join(self.app.topics.ids())))
+            if (
+                not PERIOD.match(words[0])
+                and len(words[0]) < 30
+                and re.fullmatch(r"[a-z_]+", words[0])
+            ):
+                raise CommandError(
+                    t(
+                        "unknown_topic",
+                        ctx.lang,
+                        name=words[0],
+                        topics=", ".join(self.app.topics.ids()),
+                    )
+                )
             raise self._usage("digest", ctx)
         since = self._since(period or "24h", ctx)
         ids = self.app.store.matched_ids(Window(topics=topics, since=since))
-        digest = build_digest(self.app.store.items(ids), self.app.topics, wanted=topics,
-                              since=since, until=self.now(), lang=ctx.lang)
+        digest = build_digest(
+            self.app.store.items(ids),
+            self.app.topics,
+            wanted=topics,
+            since=since,
+            until=self.now(),
+            lang=ctx.lang,
+        )
         return digest_reply(digest, self.app.topics, self.app.settings.timezone, ctx.lang)
 
     def topics(self, args: list[str], ctx: Context) -> Reply:
@@ -184,16 +210,25 @@ class Commands:
             elif self._topic(low):
                 topics.append(low)
             else:
-                raise CommandError(t("unknown_topic", ctx.lang, name=word[:40],
-                                     topics=", ".join(self.app.topics.ids())))
+                raise CommandError(
+                    t(
+                        "unknown_topic",
+                        ctx.lang,
+                        name=word[:40],
+                        topics=", ".join(self.app.topics.ids()),
+                    )
+                )
         if not topics:
             raise self._usage("subscribe", ctx)
-        self.app.store.subscribe(ctx.place, topics, digest_time=at, timezone=tz, alerts=alerts,
-                                 user=ctx.user)
+        self.app.store.subscribe(
+            ctx.place, topics, digest_time=at, timezone=tz, alerts=alerts, user=ctx.user
+        )
         labels = ", ".join(self._label(x, ctx) for x in topics)
         extra = t("subscribed.alerts", ctx.lang) if alerts else ""
-        return Reply(text=t("subscribed", ctx.lang, topics=labels, time=at, tz=tz, alerts=extra),
-                     ephemeral=False)
+        return Reply(
+            text=t("subscribed", ctx.lang, topics=labels, time=at, tz=tz, alerts=extra),
+            ephemeral=False,
+        )
 
     def _time(self, word: str, ctx: Context) -> str:
         try:
@@ -231,16 +266,25 @@ class Commands:
             topics = []
             for word in args:
                 if not self._topic(word):
-                    raise CommandError(t("unknown_topic", ctx.lang, name=word[:40],
-                                         topics=", ".join(self.app.topics.ids())))
+                    raise CommandError(
+                        t(
+                            "unknown_topic",
+                            ctx.lang,
+                            name=word[:40],
+                            topics=", ".join(self.app.topics.ids()),
+                        )
+                    )
                 topics.append(word.lower())
         removed = self.app.store.unsubscribe(ctx.place, topics)
         if not removed:
             names = ", ".join(topics) if topics else "all"
             return Reply(text=t("not_subscribed", ctx.lang, topics=names))
-        return Reply(text=t("unsubscribed", ctx.lang,
-                            topics=", ".join(self._label(x, ctx) for x in removed)),
-                     ephemeral=False)
+        return Reply(
+            text=t(
+                "unsubscribed", ctx.lang, topics=", ".join(self._label(x, ctx) for x in removed)
+            ),
+            ephemeral=False,
+        )
 
     def feeds(self, args: list[str], ctx: Context) -> Reply:
         action = args[0].lower() if args else "list"
@@ -261,8 +305,10 @@ class Commands:
         if action == "remove" and len(args) == 2 and args[1].lstrip("#").isdigit():
             feed_id = int(args[1].lstrip("#"))
             removed = self.app.store.remove_feed(feed_id)
-            return Reply(text=t("feeds.removed" if removed else "feeds.missing", ctx.lang,
-                                id=feed_id), error=not removed)
+            return Reply(
+                text=t("feeds.removed" if removed else "feeds.missing", ctx.lang, id=feed_id),
+                error=not removed,
+            )
         raise self._usage("feeds", ctx)
 
     def _list_feeds(self, ctx: Context) -> Reply:
@@ -271,7 +317,11 @@ class Commands:
             return Reply(text=t("feeds.empty", ctx.lang))
         lines = []
         for f in feeds:
-            problem = f" — {f.disabled_reason or f.last_error}" if f.health in ("failing", "disabled") else ""
+            problem = (
+                f" — {f.disabled_reason or f.last_error}"
+                if f.health in ("failing", "disabled")
+                else ""
+            )
             lines.append(f"#{f.id} {f.label} [{f.health}]{problem}")
         return Reply(title=t("feeds.title", ctx.lang), text="\n".join(lines))
 
@@ -287,15 +337,21 @@ class Commands:
     def stats(self, args: list[str], ctx: Context) -> Reply:
         since = self.now() - timedelta(days=7)
         counts = self.app.store.topic_counts(since)
-        facts = [Fact(self._label(tid, ctx), str(counts.get(tid, 0))) for tid in self.app.topics.ids()]
+        facts = [
+            Fact(self._label(tid, ctx), str(counts.get(tid, 0))) for tid in self.app.topics.ids()
+        ]
         health = self.app.store.feed_health()
-        text = t("stats.feeds", ctx.lang, ok=health["ok"] + health["new"],
-                 failing=health["failing"], disabled=health["disabled"])
+        text = t(
+            "stats.feeds",
+            ctx.lang,
+            ok=health["ok"] + health["new"],
+            failing=health["failing"],
+            disabled=health["disabled"],
+        )
         from bot.reply import Card
 
         card = Card(id=0, title=t("stats.items", ctx.lang), url=None, meta="", facts=facts)
-        return Reply(title=t("stats.title", ctx.lang), text=text,
-                     sections=[Section("", [card])])
+        return Reply(title=t("stats.title", ctx.lang), text=text, sections=[Section("", [card])])
 
     def help(self, args: list[str], ctx: Context) -> Reply:
         usage = {**USAGE, **(USAGE_EN if ctx.lang == "en" else {})}

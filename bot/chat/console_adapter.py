@@ -38,7 +38,9 @@ def run_lines(commands: Commands, lines: Iterable[str], ctx: Context, out: TextI
             out.flush()
 
 
-def repl(commands: Commands, ctx: Context, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+def repl(
+    commands: Commands, ctx: Context, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     interactive = stdin.isatty()
 
     def lines() -> Iterable[str]:

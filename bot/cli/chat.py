@@ -7,9 +7,15 @@ import argparse
 from bot.app import App
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("console", parents=[common], help="type the chat commands (/news …) in a terminal")
-    p.add_argument("--channel", default="console", help="the channel name subscriptions are kept under")
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "console", parents=[common], help="type the chat commands (/news …) in a terminal"
+    )
+    p.add_argument(
+        "--channel", default="console", help="the channel name subscriptions are kept under"
+    )
     p.set_defaults(func=cmd_console)
 
 

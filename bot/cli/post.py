@@ -42,9 +42,12 @@ def post_digest(app: App, target: str, digest: Digest) -> int:
     platform, channel = parse_target(target)
     reply = digest_reply(digest, app.topics, app.settings.timezone, app.settings.language)
     poster = make_poster(platform, app.settings)
-    key = "cli-" + hashlib.sha256(
-        f"{platform}:{channel}:{[i.id for i in digest.items]}".encode()
-    ).hexdigest()[:16]
+    key = (
+        "cli-"
+        + hashlib.sha256(
+            f"{platform}:{channel}:{[i.id for i in digest.items]}".encode()
+        ).hexdigest()[:16]
+    )
 
     async def run() -> list[str]:
         try:
@@ -55,12 +58,15 @@ def post_digest(app: App, target: str, digest: Digest) -> int:
     try:
         ids = asyncio.run(run())
     except DestinationBroken as exc:
-        err.print(f"error: {platform}:{channel}: cannot post: {exc.reason}", highlight=False,
-                  markup=False)
+        err.print(
+            f"error: {platform}:{channel}: cannot post: {exc.reason}", highlight=False, markup=False
+        )
         return 1
     except DeliveryError as exc:
         err.print(f"error: {platform}:{channel}: {exc.reason}", highlight=False, markup=False)
         return 1
-    out.print(f"posted {len(digest.entries)} stories to {platform}:{channel} in {len(ids)} message(s)",
-              highlight=False)
+    out.print(
+        f"posted {len(digest.entries)} stories to {platform}:{channel} in {len(ids)} message(s)",
+        highlight=False,
+    )
     return 0

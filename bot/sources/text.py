@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 
 import chardet
 
-KOREAN_FAMILY = frozenset({"euc-kr", "euc_kr", "cp949", "uhc", "ks_c_5601-1987", "johab", "iso-2022-kr"})
+KOREAN_FAMILY = frozenset(
+    {"euc-kr", "euc_kr", "cp949", "uhc", "ks_c_5601-1987", "johab", "iso-2022-kr"}
+)
 
 
 class UndecodableError(ValueError):
@@ -110,48 +112,54 @@ class _TextExtractor(HTMLParser):
     """HTML to plain text: block elements become line breaks; scripts, styles, navigation and
     figures (image + caption) are dropped."""
 
-    SKIP = frozenset({
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "nav",
-        "footer",
-        "form",
-        "button",
-        "figure",
-        "figcaption",
-        "iframe",
-        "svg",
-        "select",
-        "aside",
-    })
-    BLOCK = frozenset({
-        "p",
-        "div",
-        "section",
-        "article",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "hr",
-        "dd",
-        "dt",
-        "main",
-        "title",
-    })
-    VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "source", "wbr", "col", "area", "base"})
+    SKIP = frozenset(
+        {
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "nav",
+            "footer",
+            "form",
+            "button",
+            "figure",
+            "figcaption",
+            "iframe",
+            "svg",
+            "select",
+            "aside",
+        }
+    )
+    BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "section",
+            "article",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "hr",
+            "dd",
+            "dt",
+            "main",
+            "title",
+        }
+    )
+    VOID = frozenset(
+        {"br", "img", "hr", "meta", "link", "input", "source", "wbr", "col", "area", "base"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

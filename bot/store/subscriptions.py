@@ -44,24 +44,28 @@ class SubscriptionView:
 
 
 def _dest(d: Destination) -> DestinationView:
-    return DestinationView(d.id, Place(d.platform, d.workspace, d.channel), d.language,
-                           d.paused_at, d.paused_reason)
+    return DestinationView(
+        d.id, Place(d.platform, d.workspace, d.channel), d.language, d.paused_at, d.paused_reason
+    )
 
 
 class SubscriptionQueries(StoreBase):
     def destination(self, place: Place, *, create: bool = True) -> DestinationView | None:
         with self.read() as s:
-            d = s.scalar(select(Destination).where(
-                Destination.platform == place.platform,
-                Destination.workspace == place.workspace,
-                Destination.channel == place.channel,
-            ))
+            d = s.scalar(
+                select(Destination).where(
+                    Destination.platform == place.platform,
+                    Destination.workspace == place.workspace,
+                    Destination.channel == place.channel,
+                )
+            )
             if d is not None or not create:
                 return _dest(d) if d else None
         try:
             with self.write() as s:
-                d = Destination(platform=place.platform, workspace=place.workspace,
-                                channel=place.channel)
+                d = Destination(
+                    platform=place.platform, workspace=place.workspace, channel=place.channel
+                )
                 s.add(d)
                 s.flush()
                 return _dest(d)
@@ -73,18 +77,36 @@ class SubscriptionQueries(StoreBase):
             d = s.get(Destination, destination_id)
             return _dest(d) if d else None
 
-    def subscribe(self, place: Place, topics: list[str], *, digest_time: str, timezone: str,
-                  alerts: bool, user: str | None = None) -> list[SubscriptionView]:
+    def subscribe(
+        self,
+        place: Place,
+        topics: list[str],
+        *,
+        digest_time: str,
+        timezone: str,
+        alerts: bool,
+        user: str | None = None,
+    ) -> list[SubscriptionView]:
         dest = self.destination(place)
         assert dest is not None
         with self.write() as s:
             for topic in topics:
-                sub = s.scalar(select(Subscription).where(
-                    Subscription.destination_id == dest.id, Subscription.topic == topic))
+                sub = s.scalar(
+                    select(Subscription).where(
+                        Subscription.destination_id == dest.id, Subscription.topic == topic
+                    )
+                )
                 if sub is None:
-                    s.add(Subscription(destination_id=dest.id, topic=topic,
-                                       digest_time=digest_time, timezone=timezone,
-                                       alerts=alerts, created_by=user))
+                    s.add(
+                        Subscription(
+                            destination_id=dest.id,
+                            topic=topic,
+                            digest_time=digest_time,
+                            timezone=timezone,
+                            alerts=alerts,
+                            created_by=user,
+                        )
+                    )
                 else:
                     sub.digest_time, sub.timezone, sub.alerts = digest_time, timezone, alerts
             row = s.get(Destination, dest.id)
@@ -111,14 +133,19 @@ class SubscriptionQueries(StoreBase):
         """The subscriptions of one place, or of every place."""
         with self.read() as s:
             q = select(Subscription, Destination).join(
-                Destination, Destination.id == Subscription.destination_id)
+                Destination, Destination.id == Subscription.destination_id
+            )
             if place is not None:
-                q = q.where(Destination.platform == place.platform,
-                            Destination.workspace == place.workspace,
-                            Destination.channel == place.channel)
+                q = q.where(
+                    Destination.platform == place.platform,
+                    Destination.workspace == place.workspace,
+                    Destination.channel == place.channel,
+                )
             rows = s.execute(q.order_by(Destination.id, Subscription.id)).all()
-        return [SubscriptionView(sub.id, _dest(d), sub.topic, sub.digest_time, sub.timezone,
-                                 sub.alerts) for sub, d in rows]
+        return [
+            SubscriptionView(sub.id, _dest(d), sub.topic, sub.digest_time, sub.timezone, sub.alerts)
+            for sub, d in rows
+        ]
 
     def pause_destination(self, destination_id: int, reason: str) -> bool:
         """Pause posting to a destination; True only the first time (say so once)."""
