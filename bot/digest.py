@@ -89,7 +89,7 @@ def build_digest(
             if cid is not None and cid in seen_clusters:
                 seen_clusters[cid].members.append(item.id)
                 continue
-            entry = _entry(item, topic, score)
+            entry = entry_for(item, topic, score)
             if cid is not None:
                 seen_clusters[cid] = entry
             entries.append(entry)
@@ -98,7 +98,7 @@ def build_digest(
     return Digest(since=since, until=until, sections=sections, items=kept)
 
 
-def _entry(item: Item, topic: str, score: float) -> Entry:
+def entry_for(item: Item, topic: str, score: float) -> Entry:
     why = item.evidence_for(topic)[:MAX_WHY]
     figures = [
         describe(e) for kind in FIGURE_KINDS for e in item.entities if e.get("kind") == kind

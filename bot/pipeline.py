@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from bot import clusters, entities
+from bot import clusters, entities, metrics
 from bot.korean import Analyser, Analysis, Tokenised, get_analyser
 from bot.matcher import Matcher
 from bot.models import utcnow
@@ -87,6 +87,8 @@ class Pipeline:
 
     def record(self, article_id: int, analysis: Analysis) -> AnalysedRecord:
         result = self.matcher.match(analysis)
+        for match in result.matches:
+            metrics.ITEMS_MATCHED.labels(match.topic).inc()
         body_lemmas = analysis.body.lemmas
         sig, cluster_id = self.clusterer.assign(article_id, body_lemmas or analysis.title.lemmas)
         return AnalysedRecord(

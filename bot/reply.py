@@ -4,8 +4,9 @@ Discord or the terminal."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digest import Digest, Entry
@@ -185,3 +186,37 @@ def topics_reply(topics: TopicSet, lang: str) -> Reply:
             f"({t('topics.threshold', lang, threshold=topic.threshold)})"
         )
     return Reply(title=t("topics.title", lang), text="\n".join(lines))
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-able data, for the outbox (rendering it again gives the same parts)."""
+    return asdict(reply)
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    sections = [
+        Section(
+            heading=s.get("heading", ""),
+            cards=[
+                Card(
+                    id=c["id"],
+                    title=c["title"],
+                    url=c.get("url"),
+                    meta=c.get("meta", ""),
+                    facts=[Fact(f["label"], f["value"]) for f in c.get("facts", [])],
+                    snippet=c.get("snippet"),
+                    snippet_hits=[(a, b) for a, b in c.get("snippet_hits", [])],
+                )
+                for c in s.get("cards", [])
+            ],
+        )
+        for s in data.get("sections", [])
+    ]
+    return Reply(
+        title=data.get("title"),
+        text=data.get("text"),
+        sections=sections,
+        footer=data.get("footer"),
+        error=bool(data.get("error", False)),
+        ephemeral=bool(data.get("ephemeral", True)),
+    )

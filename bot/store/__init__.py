@@ -7,10 +7,12 @@ from bot import db
 from bot.store.articles import AnalysedRecord, ArticleQueries, PendingArticle, Window
 from bot.store.feeds import FeedQueries, FeedView
 from bot.store.meta import MetaQueries
+from bot.store.outbox import Delivery, OutboxQueries
 from bot.store.subscriptions import DestinationView, Place, SubscriptionQueries, SubscriptionView
 
 __all__ = [
     "AnalysedRecord",
+    "Delivery",
     "DestinationView",
     "FeedView",
     "PendingArticle",
@@ -22,7 +24,7 @@ __all__ = [
 ]
 
 
-class Store(ArticleQueries, FeedQueries, SubscriptionQueries, MetaQueries):
+class Store(ArticleQueries, FeedQueries, SubscriptionQueries, OutboxQueries, MetaQueries):
     pass
 
 

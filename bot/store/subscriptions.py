@@ -41,6 +41,7 @@ class SubscriptionView:
     digest_time: str
     timezone: str
     alerts: bool
+    created_at: datetime
 
 
 def _dest(d: Destination) -> DestinationView:
@@ -143,7 +144,15 @@ class SubscriptionQueries(StoreBase):
                 )
             rows = s.execute(q.order_by(Destination.id, Subscription.id)).all()
         return [
-            SubscriptionView(sub.id, _dest(d), sub.topic, sub.digest_time, sub.timezone, sub.alerts)
+            SubscriptionView(
+                sub.id,
+                _dest(d),
+                sub.topic,
+                sub.digest_time,
+                sub.timezone,
+                sub.alerts,
+                sub.created_at,
+            )
             for sub, d in rows
         ]
 

@@ -1,0 +1,184 @@
+"""The delivery outbox: every post goes through a row here.
+
+A row is keyed by (destination, key): ``digest:<scheduled instant>``, ``alert:<cluster>``,
+``feed-disabled:<feed>:<when>``.  The unique key makes the decision to send a database fact: a
+second replica, a restart or a catch-up run that reaches the same decision inserts nothing.  The
+sender records each part it delivered (``parts_sent`` and the platform message ids) as soon as the
+platform confirms it, so an interrupted delivery resumes after the last confirmed part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.models import Article, Destination, Feed, Match, Outbox, utcnow
+from bot.store.base import StoreBase
+from bot.store.subscriptions import Place
+
+
+@dataclass(slots=True)
+class Delivery:
+    id: int
+    destination_id: int
+    place: Place
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    parts_sent: int
+    created_at: datetime
+
+
+class OutboxQueries(StoreBase):
+    def enqueue(self, destination_id: int, kind: str, key: str, payload: dict[str, Any]) -> bool:
+        """Insert the row unless that (destination, key) exists; True when inserted."""
+        try:
+            with self.write() as s:
+                exists = s.scalar(
+                    select(Outbox.id).where(
+                        Outbox.destination_id == destination_id, Outbox.key == key
+                    )
+                )
+                if exists is not None:
+                    return False
+                s.add(
+                    Outbox(
+                        destination_id=destination_id,
+                        kind=kind,
+                        key=key,
+                        payload=payload,
+                        status="pending",
+                        attempts=0,
+                        parts_sent=0,
+                        message_ids=[],
+                        next_attempt_at=None,
+                    )
+                )
+            return True
+        except IntegrityError:
+            return False  # another replica decided the same a moment earlier
+
+    def has_delivery(self, destination_id: int, key: str) -> bool:
+        with self.read() as s:
+            return (
+                s.scalar(
+                    select(Outbox.id).where(
+                        Outbox.destination_id == destination_id, Outbox.key == key
+                    )
+                )
+                is not None
+            )
+
+    def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        """Pending rows whose time has come, for destinations that are not paused, oldest
+        first."""
+        with self.read() as s:
+            rows = s.execute(
+                select(Outbox, Destination)
+                .join(Destination, Destination.id == Outbox.destination_id)
+                .where(
+                    Outbox.status == "pending",
+                    Destination.paused_at.is_(None),
+                    (Outbox.next_attempt_at.is_(None)) | (Outbox.next_attempt_at <= now),
+                )
+                .order_by(Outbox.id)
+                .limit(limit)
+            ).all()
+        return [
+            Delivery(
+                id=o.id,
+                destination_id=d.id,
+                place=Place(d.platform, d.workspace, d.channel),
+                kind=o.kind,
+                key=o.key,
+                payload=dict(o.payload),
+                attempts=o.attempts,
+                parts_sent=o.parts_sent,
+                created_at=o.created_at,
+            )
+            for o, d in rows
+        ]
+
+    def mark_part_sent(self, delivery_id: int, part: int, message_id: str) -> None:
+        with self.write() as s:
+            row = s.get(Outbox, delivery_id)
+            if row is None:
+                return
+            row.parts_sent = max(row.parts_sent, part + 1)
+            row.message_ids = [*row.message_ids, message_id]
+
+    def mark_sent(self, delivery_id: int, now: datetime | None = None) -> None:
+        with self.write() as s:
+            row = s.get(Outbox, delivery_id)
+            if row is not None:
+                row.status, row.sent_at, row.last_error = "sent", now or utcnow(), None
+
+    def mark_failed(self, delivery_id: int, error: str, next_attempt_at: datetime) -> int:
+        """Count a failed attempt; the row stays pending until ``next_attempt_at``."""
+        with self.write() as s:
+            row = s.get(Outbox, delivery_id)
+            if row is None:
+                return 0
+            row.attempts += 1
+            row.last_error = error[:500]
+            row.next_attempt_at = next_attempt_at
+            return row.attempts
+
+    def mark_dead(self, delivery_id: int, reason: str) -> None:
+        with self.write() as s:
+            row = s.get(Outbox, delivery_id)
+            if row is not None:
+                row.status, row.last_error = "dead", reason[:500]
+
+    def deliveries(self, destination_id: int | None = None) -> list[dict[str, Any]]:
+        """Every row (for `newsbot outbox`-style inspection and tests)."""
+        with self.read() as s:
+            q = select(Outbox).order_by(Outbox.id)
+            if destination_id is not None:
+                q = q.where(Outbox.destination_id == destination_id)
+            return [
+                {
+                    "id": o.id,
+                    "destination_id": o.destination_id,
+                    "kind": o.kind,
+                    "key": o.key,
+                    "status": o.status,
+                    "attempts": o.attempts,
+                    "parts_sent": o.parts_sent,
+                    "message_ids": list(o.message_ids),
+                    "last_error": o.last_error,
+                }
+                for o in s.scalars(q)
+            ]
+
+    def outbox_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.deliveries():
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        return counts
+
+    # -- what the planner asks ---------------------------------------------------------------
+
+    def disabled_feeds(self) -> list[tuple[int, str, str | None, datetime | None, str | None]]:
+        """(id, url, name, disabled_at, reason) of every disabled feed."""
+        with self.read() as s:
+            return [
+                (f.id, f.url, f.name, f.disabled_at, f.disabled_reason)
+                for f in s.scalars(select(Feed).where(Feed.disabled.is_(True)))
+            ]
+
+    def feed_topics(self, feed_id: int) -> set[str]:
+        """The topics the feed's items have carried."""
+        with self.read() as s:
+            rows = s.scalars(
+                select(Match.topic)
+                .join(Article, and_(Article.id == Match.article_id))
+                .where(Article.feed_id == feed_id)
+                .distinct()
+            )
+            return set(rows)
