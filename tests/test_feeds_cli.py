@@ -1,0 +1,237 @@
+"""``newsbot feeds ...`` and ``newsbot poll`` end to end: a real SQLite file, real servers on
+127.0.0.1, the real analyser; what the user types and what the user reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.sources.opml import export_opml, parse_opml
+from tests.conftest import run_cli
+from tests.feedserver import FeedServer, canned, rss
+from tests.test_watcher import GPU_BODY, GPU_TITLE, story
+
+Capsys = pytest.CaptureFixture[str]
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as s:
+        yield s
+
+
+@pytest.fixture
+def private_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_FEEDS", "1")
+
+
+def one_line(text: str) -> str:
+    """stderr as one line: bot.cli.common's console folds messages at 80 columns in a pipe."""
+    return " ".join(text.split())
+
+
+def feeds_json(db_url: str, capsys: Capsys) -> list[dict[str, object]]:
+    code, out, _ = run_cli(["feeds", "list", "--format", "json", "--db", db_url], capsys)
+    assert code == 0
+    feeds: list[dict[str, object]] = json.loads(out)["feeds"]
+    return feeds
+
+
+# --- add / list / remove ----------------------------------------------------------------------
+
+
+def test_add_list_remove(db_url: str, capsys: Capsys) -> None:
+    url = "https://news.example.kr/rss/economy.xml"
+    code, out, _ = run_cli(
+        ["feeds", "add", url, "--name", "예시경제", "--interval", "30m", "--db", db_url], capsys
+    )
+    assert code == 0 and out.strip() == f"added feed #1: {url} (every 30m)"
+    code, out, _ = run_cli(["feeds", "add", url, "--db", db_url], capsys)
+    assert code == 0 and out.strip() == f"already present as feed #1: {url}"
+
+    code, out, _ = run_cli(["feeds", "list", "--db", db_url], capsys)
+    assert code == 0
+    row = next(line for line in out.splitlines() if url in line)
+    assert "예시경제" in row and "30m" in row and "new" in row
+    [feed] = feeds_json(db_url, capsys)
+    assert (feed["name"], feed["interval_s"], feed["health"]) == ("예시경제", 1800, "new")
+
+    code, out, _ = run_cli(["feeds", "remove", "#1", "--db", db_url], capsys)
+    assert code == 0 and out.startswith("removed feed #1")
+    code, _, err = run_cli(["feeds", "remove", "1", "--db", db_url], capsys)
+    assert code == 1 and err.strip() == "error: no feed #1"
+    assert feeds_json(db_url, capsys) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ftp://example.com/feed"], "expected an http:// or https:// URL"),
+        (["news.example.kr/rss"], "expected an http:// or https:// URL"),
+        (["https://example.com/rss", "--interval", "soon"], "--interval: expected a duration"),
+        (["https://example.com/rss", "--interval", "5s"], "--interval: expected a duration"),
+        (
+            ["http://127.0.0.1:8080/rss"],
+            "127.0.0.1: private address; allow with NEWSBOT_ALLOW_PRIVATE_FEEDS",
+        ),
+        (["http://169.254.169.254/latest"], "169.254.169.254: private address; allow with"),
+    ],
+)
+def test_bad_feeds_add_input_is_one_line_exit_2_and_changes_nothing(
+    db_url: str, capsys: Capsys, args: list[str], message: str
+) -> None:
+    code, out, err = run_cli(["feeds", "add", *args, "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {message}") and len(err.strip().splitlines()) == 1
+    assert feeds_json(db_url, capsys) == []
+
+
+# --- acceptance 8: OPML through the CLI -------------------------------------------------------
+
+FIFTY = [
+    (f"https://news{i}.example.kr/rss?section={i}&lang=ko", f'뉴스 {i} & <특보> "{i}"')
+    for i in range(48)
+] + [("http://example.com/feed.xml", None), ("https://한국.example/rss", "IDN 호스트")]
+
+
+def test_opml_import_of_fifty_export_and_reimport_round_trip(
+    tmp_path: Path, capsys: Capsys
+) -> None:
+    first, second = (f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
+    source = tmp_path / "subscriptions.opml"
+    source.write_bytes(export_opml(FIFTY, title="내 구독"))
+
+    code, out, _ = run_cli(["feeds", "import", str(source), "--db", first], capsys)
+    assert code == 0 and out.strip().endswith("50 feeds listed: 50 added, 0 already present")
+    code, out, _ = run_cli(["feeds", "import", str(source), "--db", first], capsys)
+    assert code == 0 and out.strip().endswith("0 added, 50 already present")
+
+    exported = tmp_path / "out" / "feeds.opml"
+    exported.parent.mkdir()
+    code, out, _ = run_cli(["feeds", "export", "-o", str(exported), "--db", first], capsys)
+    assert code == 0 and out.strip() == f"exported 50 feeds to {exported}"
+    assert parse_opml(exported.read_bytes()) == FIFTY
+
+    code, out, _ = run_cli(["feeds", "import", str(exported), "--db", second], capsys)
+    assert code == 0 and "50 added, 0 already present" in out
+    code, stdout_opml, _ = run_cli(["feeds", "export", "--db", second], capsys)
+    assert code == 0 and parse_opml(stdout_opml.encode("utf-8")) == FIFTY
+    pairs = [(f["url"], f["name"]) for f in feeds_json(second, capsys)]
+    assert pairs == FIFTY
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<opml><body><outline xmlUrl='https://a.example/rss'", "not valid OPML"),
+        (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x "y">]><opml/>', "refused"),
+        (b"<rss version='2.0'/>", "not an OPML document"),
+    ],
+)
+def test_a_bad_opml_file_is_refused_in_one_line_and_adds_nothing(
+    tmp_path: Path, db_url: str, capsys: Capsys, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.opml"
+    path.write_bytes(content)
+    code, out, err = run_cli(["feeds", "import", str(path), "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert one_line(err).startswith(f"error: {path}: ") and message in one_line(err)
+    assert feeds_json(db_url, capsys) == []
+
+    code, _, err = run_cli(
+        ["feeds", "import", str(tmp_path / "missing.opml"), "--db", db_url], capsys
+    )
+    assert code == 2 and one_line(err) == f"error: no such file: {tmp_path / 'missing.opml'}"
+
+
+# --- poll: searchable, matched, summarised ----------------------------------------------------
+
+
+def test_polled_items_are_searchable_and_matched(
+    server: FeedServer, db_url: str, capsys: Capsys, private_ok: None
+) -> None:
+    gpu = {"title": GPU_TITLE, "link": "https://news.example.kr/gpu", "guid": "gpu-1",
+           "description": GPU_BODY}  # fmt: skip
+    url = server.route("/feed", canned(rss([gpu, story(1), story(2)], title="테크 데일리")))
+    assert run_cli(["feeds", "add", url, "--db", db_url], capsys)[0] == 0
+
+    code, out, err = run_cli(["poll", "--db", db_url], capsys)
+    assert code == 0 and err == ""
+    assert out.strip().startswith(
+        "1 feed polled: 3 new items (3 from first polls, not alerted), 0 not modified, 0 failed"
+    )
+
+    code, out, _ = run_cli(
+        ["search", "엔비디아", "GPU", "--format", "json", "--db", db_url], capsys
+    )
+    found = json.loads(out)
+    assert code == 0 and found["total"] == 1
+    item = found["items"][0]
+    assert (item["title"], item["url"], item["origin"]) == (GPU_TITLE, gpu["link"], url)
+    assert item["source"] == "테크 데일리"  # the feed's own title when the feed has no name
+
+    code, out, _ = run_cli(
+        ["digest", "--topic", "gpu_deal", "--since", "all", "--format", "json", "--db", db_url],
+        capsys,
+    )
+    digest = json.loads(out)
+    assert code == 0 and [i["title"] for i in digest["items"]] == [GPU_TITLE]
+    assert digest["items"][0]["topics"] == ["gpu_deal"]
+
+    code, out, _ = run_cli(["poll", "--db", db_url], capsys)  # nothing is due yet
+    assert code == 0 and out.startswith("no feeds due; the next is due at ")
+    assert server.hits["/feed"] == 1
+
+
+# --- failures: warnings, backoff, disabling, enabling -----------------------------------------
+
+
+def test_failing_feed_is_warned_about_then_disabled_with_its_reason_in_feeds_list(
+    server: FeedServer,
+    db_url: str,
+    capsys: Capsys,
+    private_ok: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_FEED_MAX_ERRORS", "3")
+    bad = server.route("/gone", canned(b"no", 500))
+    good = server.route("/feed", canned(rss([story(1)])))
+    run_cli(["feeds", "add", bad, "--name", "깨진 피드", "--db", db_url], capsys)
+    run_cli(["feeds", "add", good, "--db", db_url], capsys)
+
+    code, out, err = run_cli(["poll", "--db", db_url], capsys)
+    assert code == 0
+    assert err.strip() == "warning: feed #1 깨진 피드: failed: HTTP 500 Internal Server Error"
+    assert (
+        "2 feeds polled: 1 new item (1 from first polls, not alerted)" in out and "1 failed" in out
+    )
+
+    code, out, _ = run_cli(["poll", "--db", db_url], capsys)  # backing off: nothing due
+    assert out.startswith("no feeds due") and server.hits["/gone"] == 1
+
+    for _ in range(2):
+        code, out, err = run_cli(["poll", "--all", "--db", db_url], capsys)
+    assert err.splitlines()[-1] == (
+        "warning: feed #1 깨진 피드: disabled after 3 consecutive failures "
+        "(newsbot feeds enable 1 to retry)"
+    )
+    code, out, _ = run_cli(["feeds", "list", "--db", db_url], capsys)
+    row = next(line for line in out.splitlines() if "깨진 피드" in line)
+    assert "disabled" in row
+    assert "3 consecutive failures; last: HTTP 500 Internal Server Error" in row
+    feed = feeds_json(db_url, capsys)[0]
+    assert feed["health"] == "disabled" and feed["consecutive_errors"] == 3
+
+    run_cli(["poll", "--all", "--db", db_url], capsys)
+    assert server.hits["/gone"] == 3  # a disabled feed is left alone
+
+    server.route("/gone", canned(rss([story(2, "https://b.example.kr")])))
+    code, out, _ = run_cli(["feeds", "enable", "1", "--db", db_url], capsys)
+    assert code == 0 and out.startswith("feed #1 enabled")
+    code, out, err = run_cli(["poll", "--db", db_url], capsys)
+    assert code == 0 and err == "" and out.startswith("1 feed polled: 1 new item")
+    feed = feeds_json(db_url, capsys)[0]
+    assert (feed["health"], feed["consecutive_errors"], feed["disabled_reason"]) == ("ok", 0, None)
