@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A feed kept failing and was disabled: {name} ({reason})",
     ),
     "alert.title": ("속보 알림", "Alert"),
+    "left_out": (
+        "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
+        "({n} more messages left out. Narrow the topic or period.)",
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot import clusters, entities, metrics
 from bot.korean import Analyser, Analysis, Tokenised, get_analyser
@@ -67,7 +67,9 @@ class Pipeline:
                 analyses = self.analyser.finish(future.result())
                 following = self._pending(batch[-1].id)
                 future = pool.submit(self._tokenise, following) if following else None
-                records = [self.record(a.id, an) for a, an in zip(batch, analyses, strict=True)]
+                records = [
+                    self.record(a.id, an, a.when) for a, an in zip(batch, analyses, strict=True)
+                ]
                 self.store.save_analysis(records)
                 done += len(batch)
                 if progress:
@@ -83,9 +85,11 @@ class Pipeline:
 
     def analyse(self, batch: Sequence[PendingArticle]) -> list[AnalysedRecord]:
         analyses = self.analyser.analyse_many([(headline(a.title, a.body), a.body) for a in batch])
-        return [self.record(a.id, an) for a, an in zip(batch, analyses, strict=True)]
+        return [self.record(a.id, an, a.when) for a, an in zip(batch, analyses, strict=True)]
 
-    def record(self, article_id: int, analysis: Analysis) -> AnalysedRecord:
+    def record(
+        self, article_id: int, analysis: Analysis, when: datetime | None = None
+    ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         for match in result.matches:
             metrics.ITEMS_MATCHED.labels(match.topic).inc()
@@ -101,4 +105,5 @@ class Pipeline:
             body_terms=" ".join(body_lemmas),
             minhash=sig,
             cluster_id=cluster_id,
+            when=when,
         )

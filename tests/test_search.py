@@ -96,3 +96,40 @@ def test_search_on_postgres_matches_sqlite(pg_url: str, seeded_url: str, analyse
     finally:
         pg.close()
         lite.close()
+
+
+def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    """Periods are read through month and year tokens in the index; the totals must equal a
+    plain count of the articles dated inside the period, whatever the boundaries."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.sources.drafts import Draft
+
+    store = open_store(db_url)
+    start = datetime(2024, 11, 20, 6, 0, tzinfo=UTC)
+    dates = [start + timedelta(days=9 * i, hours=i) for i in range(50)]  # Nov 2024 … Jan 2026
+    drafts = [
+        Draft(title=f"엔비디아 소식 {i}", body=f"엔비디아가 {i}번째 발표를 했다. 번호 {i}.",
+              origin=f"d{i}.txt", published_at=when)
+        for i, when in enumerate(dates)
+    ]
+    Pipeline(store, topics, analyser).ingest(drafts)
+    periods = [
+        (datetime(2025, 1, 1, tzinfo=UTC), None),
+        (datetime(2025, 3, 15, 12, tzinfo=UTC), datetime(2025, 9, 2, tzinfo=UTC)),
+        (None, datetime(2025, 2, 1, tzinfo=UTC)),
+        (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC)),
+        (datetime(2025, 12, 31, 23, tzinfo=UTC), None),
+        (datetime(2030, 1, 1, tzinfo=UTC), None),
+    ]
+    try:
+        for since, until in periods:
+            expected = {
+                i for i, when in enumerate(dates)
+                if (since is None or when >= since) and (until is None or when < until)
+            }
+            result = search(store, analyser, "엔비디아", since=since, until=until, limit=100)
+            assert result.total == len(expected), (since, until)
+            assert {int(i.title.split()[-1]) for i in result.items} == expected, (since, until)
+    finally:
+        store.close()

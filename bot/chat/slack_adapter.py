@@ -58,10 +58,6 @@ EVENTS_PATH = "/slack/events"
 MAX_SKEW = 300
 MAX_BODY = 256 * 1024
 MAX_RESPONSES = 5
-LEFT_OUT = {
-    "ko": "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
-    "en": "({n} more messages left out. Narrow the topic or period.)",
-}
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -231,7 +227,7 @@ def response_payloads(reply: Reply, lang: str = "ko") -> list[Payload]:
         payloads = payloads[:MAX_RESPONSES]
         last = dict(payloads[-1])
         blocks = list(last["blocks"])
-        note = context(LEFT_OUT.get(lang, LEFT_OUT["en"]).format(n=left))
+        note = context(t("left_out", lang, n=left))
         last["blocks"] = [*blocks[: MAX_BLOCKS - 1], note]
         payloads[-1] = last
     kind = "ephemeral" if reply.ephemeral else "in_channel"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.items import Cluster, Item
 from bot.models import Article, Match, utcnow
 from bot.sources.drafts import Draft
-from bot.store.search import SearchQueries
+from bot.store.search import SearchQueries, index_tags
 
 
 @dataclass(slots=True)
@@ -32,6 +32,7 @@ class AnalysedRecord:
     entities: list[dict[str, Any]]
     title_terms: str
     body_terms: str
+    when: datetime | None = None  # publication (or ingestion) time, for the date filter
     minhash: bytes | None = None
     cluster_id: int | None = None
 
@@ -43,6 +44,11 @@ class PendingArticle:
     body: str
     source: str | None
     seen_at: datetime
+    published_at: datetime | None = None
+
+    @property
+    def when(self) -> datetime:
+        return self.published_at or self.seen_at
 
 
 @dataclass(slots=True)
@@ -122,7 +128,14 @@ class ArticleQueries(SearchQueries):
     ) -> list[PendingArticle]:
         with self.read() as s:
             rows = s.execute(
-                select(Article.id, Article.title, Article.body, Article.source, Article.seen_at)
+                select(
+                    Article.id,
+                    Article.title,
+                    Article.body,
+                    Article.source,
+                    Article.seen_at,
+                    Article.published_at,
+                )
                 .where(or_(Article.topics_hash.is_(None), Article.topics_hash != topics_hash))
                 .where(Article.id > after_id)
                 .order_by(Article.id)
@@ -168,7 +181,18 @@ class ArticleQueries(SearchQueries):
             ]
             if matches:
                 s.execute(insert(Match), matches)
-            self._index_terms(s, [(r.id, r.title_terms, r.body_terms) for r in records])
+            self._index_terms(
+                s,
+                [
+                    (
+                        r.id,
+                        r.title_terms,
+                        r.body_terms,
+                        index_tags([m[0] for m in r.matches], r.when),
+                    )
+                    for r in records
+                ],
+            )
 
     def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes]]:
         """(id, cluster_id, minhash) of articles seen since ``since``, for clustering."""

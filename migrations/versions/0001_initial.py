@@ -147,14 +147,16 @@ def upgrade() -> None:
 def _create_search_index() -> None:
     """The full-text index over analysed lemmas (not over raw text).
 
-    SQLite: an FTS5 table whose rowid is the article id.  PostgreSQL: a table with a generated,
-    weighted ``tsvector`` ('simple' configuration: the lemmas are already normalised) and a GIN
-    index.  Both hold the same two columns, so the store writes them the same way.
+    SQLite: an FTS5 table whose rowid is the article id, with a third column of filter tokens
+    (``topic_gpu_deal``, ``month_202511``) so topic and date filters stay inside the index.
+    PostgreSQL: a table with a generated, weighted ``tsvector`` ('simple' configuration: the
+    lemmas are already normalised) and a GIN index.  Both hold the same columns, so the store
+    writes them the same way.
     """
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE article_fts USING fts5("
-            "title, body, tokenize = 'unicode61 remove_diacritics 0')"
+            "title, body, tags, tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")"
         )
         return
     op.execute(
@@ -163,6 +165,7 @@ def _create_search_index() -> None:
             rowid INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
             title TEXT NOT NULL,
             body TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '',
             tsv tsvector GENERATED ALWAYS AS (
                 setweight(to_tsvector('simple', title), 'A') ||
                 setweight(to_tsvector('simple', body), 'B')
