@@ -29,8 +29,17 @@ def shingles(lemmas: Sequence[str], k: int = SHINGLE) -> set[bytes]:
     return {" ".join(lemmas[i : i + k]).encode() for i in range(len(lemmas) - k + 1)}
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
+
+
 def signature(lemmas: Sequence[str]) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32)
+    # the permutations are fixed by the seed: reuse them instead of drawing them every time
+    mh = MinHash(
+        num_perm=NUM_PERM,
+        scheme=SCHEME,
+        hashfunc=zlib.crc32,
+        permutations=_TEMPLATE.permutations,
+    )
     sh = shingles(lemmas)
     if sh:
         mh.update_batch(list(sh))
@@ -43,7 +52,9 @@ def to_bytes(mh: MinHash) -> bytes:
 
 def from_bytes(data: bytes) -> MinHash:
     values = np.frombuffer(data, dtype=np.uint64).copy()
-    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME, permutations=_TEMPLATE.permutations
+    )
 
 
 class Clusterer:

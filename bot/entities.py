@@ -133,7 +133,21 @@ def extract(analysis: Analysis, analyser: Analyser) -> list[Entity]:
     return out
 
 
+_HAS_KO_MONEY = re.compile(r"\d\s?[조억만천백]*\s?(달러|유로|위안|파운드|엔|원|불)")
+_HAS_EN_MONEY = re.compile(r"[$€₩£]|(?i:usd|eur|krw|dollar|euro|won|yen)")
+
+
 def _money(text: str) -> list[Entity]:
+    """Cheap tests first: most text has no amount of money in it."""
+    out: list[Entity] = []
+    if _HAS_KO_MONEY.search(text):
+        out += _korean_money(text)
+    if _HAS_EN_MONEY.search(text):
+        out += _english_money(text)
+    return out
+
+
+def _korean_money(text: str) -> list[Entity]:
     out = []
     for m in _KO_MONEY.finditer(text):
         value = korean_number(m.group(2))
@@ -145,6 +159,11 @@ def _money(text: str) -> list[Entity]:
         value = korean_number(m.group(1))
         if value:
             out.append(Entity("money", m.group(0).strip(), _clean_number(value), m.group(2)))
+    return out
+
+
+def _english_money(text: str) -> list[Entity]:
+    out = []
     for m in _EN_MONEY.finditer(text):
         if m.group(1):
             symbol = m.group(1).strip().lower().rstrip("$") or "$"
@@ -157,8 +176,35 @@ def _money(text: str) -> list[Entity]:
     return out
 
 
+_GPU_HINTS = (
+    "gpu",
+    "그래픽",
+    "가속기",
+    "칩",
+    "반도체",
+    "h100",
+    "h200",
+    "h20",
+    "b200",
+    "b300",
+    "gb200",
+    "gb300",
+    "블랙웰",
+    "blackwell",
+    "루빈",
+    "rubin",
+    "호퍼",
+    "hopper",
+    "mi300x",
+    "tpu",
+)
+
+
 def _gpu_counts(text: str) -> list[Entity]:
-    out = []
+    out: list[Entity] = []
+    lower = text.lower()
+    if not any(hint in lower for hint in _GPU_HINTS):
+        return out
     for sent in _SENTENCE.finditer(text):
         s = sent.group(0)
         words = [w.span() for w in _GPU_WORD.finditer(s)]

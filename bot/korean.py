@@ -130,6 +130,7 @@ class Analyser:
         self.kiwi = Kiwi(num_workers=num_workers) if num_workers is not None else Kiwi()
         for word, tag in self.lexicon.words:
             self.kiwi.add_user_word(word, tag, 0)
+        self._lemma_cache: dict[tuple[str, str], Any] = {}
         self._alias: dict[tuple[str, ...], str] = {}
         self._org_lemma: dict[str, str] = {}  # canonical lemma -> display name
         self._variants: dict[str, list[str]] = {}  # canonical lemma -> written forms
@@ -205,30 +206,37 @@ class Analyser:
         return Field(text=text, tokens=tuple(tokens), sentences=sentences)
 
     def _tokens(self, text: str, toks: Iterable[Any]) -> list[Token]:
+        """Kiwi's morphemes to our tokens (the rules are in the module docstring).  This loop
+        runs for every morpheme of every article, so it is written for speed: tag decisions and
+        lemmas are looked up in caches, and line breaks are found once per line, not per token."""
         out: list[Token] = []
+        append = out.append
+        lemma_of = self._lemma_cache
         sent = 0
         depth = 0
-        last_break = 0
         prev_end = -1
+        next_break = text.find("\n")
         for tok in toks:
-            start, form, tag = tok.start, tok.form, tok.tag
+            start = tok.start
+            if next_break != -1 and start > next_break:
+                if out and out[-1].sent == sent:
+                    sent += 1
+                next_break = text.find("\n", start)
+            form = tok.form
+            tag = tok.tag
             end = start + tok.len
-            if text.find("\n", last_break, start) != -1 and out and out[-1].sent == sent:
-                sent += 1
-            last_break = start
-            if tag in ("SSO", "SSC") or form in OPEN or form in CLOSE:
+            action = _ACTIONS.get(tag)
+            if action is None:
+                action = _ACTIONS[tag] = _action(tag)
+            if action == _BRACKET or form in OPEN or form in CLOSE:
                 if form in OPEN:
                     depth += 1
                 elif form in CLOSE and depth:
                     depth -= 1
-                prev_end = end
-                continue
-            if tag == "SF":
+            elif action == _STOP:
                 if out and out[-1].sent == sent:
                     sent += 1
-                prev_end = end
-                continue
-            if tag == "XSN" and out and prev_end == start and form != "들":
+            elif action == _SUFFIX and out and prev_end == start and form != "들":
                 last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
                 out[-1] = Token(
                     last.lemma + form,
@@ -238,33 +246,38 @@ class Analyser:
                     last.sent,
                     last.aside,
                 )
-                prev_end = end
-                continue
-            if not tag.startswith(KEEP_TAGS) and not (tag == "VX" and form in NEGATION):
-                prev_end = end
-                continue
-            ends_sentence = tag == "SL" and form.endswith((".", "!", "?")) and len(form) > 1
-            lemma = _lemma(form, tag)
-            if lemma is None:
-                prev_end = end
-                if ends_sentence and out and out[-1].sent == sent:
+            elif action == _KEEP or (action == _AUX and form in NEGATION):
+                key = (form, tag)
+                lemma = lemma_of.get(key, _MISSING)
+                if lemma is _MISSING:
+                    lemma = _lemma(form, tag)
+                    if len(lemma_of) < LEMMA_CACHE:
+                        lemma_of[key] = lemma
+                latin = tag == "SL"
+                ends_sentence = latin and len(form) > 1 and form[-1] in ".!?"
+                if lemma is None:
+                    if ends_sentence and out and out[-1].sent == sent:
+                        sent += 1
+                elif (
+                    (latin or tag == "SN")
+                    and out
+                    and out[-1].end == start
+                    and _joinable(out[-1], lemma, tag)
+                ):
+                    last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
+                    out[-1] = Token(
+                        _lemma(text[last.start : end], "SL") or last.lemma + lemma,
+                        text[last.start : end].rstrip(".!?"),
+                        last.start,
+                        end,
+                        last.sent,
+                        last.aside,
+                    )
+                else:  # tuple.__new__ skips the NamedTuple's Python-level constructor
+                    append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                if ends_sentence:
                     sent += 1
-                continue
-            if out and out[-1].end == start and _joinable(out[-1], lemma, tag):
-                last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
-                out[-1] = Token(
-                    _lemma(text[last.start : end], "SL") or last.lemma + lemma,
-                    text[last.start : end].rstrip(".!?"),
-                    last.start,
-                    end,
-                    last.sent,
-                    last.aside,
-                )
-            else:
-                out.append(Token(lemma, text[start:end], start, end, sent, depth > 0))
             prev_end = end
-            if ends_sentence:
-                sent += 1
         return out
 
     def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
@@ -305,6 +318,27 @@ class Analyser:
 
 def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+_MISSING = object()
+_new = tuple.__new__
+LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept
+_BRACKET, _STOP, _SUFFIX, _KEEP, _AUX, _DROP = range(6)
+_ACTIONS: dict[str, int] = {}
+
+
+def _action(tag: str) -> int:
+    if tag in ("SSO", "SSC"):
+        return _BRACKET
+    if tag == "SF":
+        return _STOP
+    if tag == "XSN":
+        return _SUFFIX
+    if tag.startswith(KEEP_TAGS):
+        return _KEEP
+    if tag == "VX":
+        return _AUX
+    return _DROP
 
 
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))

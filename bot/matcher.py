@@ -99,11 +99,16 @@ class _Hit:
 
 
 class CompiledTopic:
+    """A topic's terms, indexed by their first lemma (one-lemma terms) and by their first two
+    lemmas (longer terms), so each position of an article costs one or two dict lookups."""
+
     def __init__(self, topic: Topic, analyser: Analyser) -> None:
         self.topic = topic
         anchors = set(topic.anchor_groups)
         nones = set(topic.none)
-        self.index: dict[str, list[_Term]] = defaultdict(list)
+        self.single: dict[str, list[_Term]] = defaultdict(list)
+        self.multi: dict[tuple[str, str], list[_Term]] = defaultdict(list)
+        self._seen: set[tuple[str, ...]] = set()
         for group in topic.groups:
             kind = (
                 "anchor" if group.name in anchors else "none" if group.name in nones else "support"
@@ -111,8 +116,9 @@ class CompiledTopic:
             self._add(group.name, group.weight, group.terms, kind, analyser)
         for ctx in topic.context:
             self._add(ctx.name, ctx.weight, ctx.terms, "support", analyser, ctx.frame)
-        for terms in self.index.values():
+        for terms in self.multi.values():
             terms.sort(key=lambda t: -len(t.lemmas))
+        self.multi_firsts = {first for first, _ in self.multi}
 
     def _add(
         self,
@@ -125,11 +131,14 @@ class CompiledTopic:
     ) -> None:
         for text in terms:
             lemmas = _term_lemmas(text, analyser)
-            if not lemmas:
-                continue
-            if any(t.lemmas == lemmas for t in self.index[lemmas[0]]):
-                continue  # an alias of a term already listed (GPU / 그래픽처리장치)
-            self.index[lemmas[0]].append(_Term(lemmas, text, group, weight, kind, frame))
+            if not lemmas or lemmas in self._seen:
+                continue  # empty, or an alias of a term already listed (GPU / 그래픽처리장치)
+            self._seen.add(lemmas)
+            term = _Term(lemmas, text, group, weight, kind, frame)
+            if len(lemmas) == 1:
+                self.single[lemmas[0]].append(term)
+            else:
+                self.multi[(lemmas[0], lemmas[1])].append(term)
 
 
 def _term_lemmas(text: str, analyser: Analyser) -> tuple[str, ...]:
@@ -143,12 +152,25 @@ def _term_lemmas(text: str, analyser: Analyser) -> tuple[str, ...]:
 
 
 class Matcher:
-    """Compiles a topic set once; :meth:`match` is then a pure function of the analysis."""
+    """Compiles a topic set once; :meth:`match` is then a pure function of the analysis.
+
+    All topics' terms share one index, so an article is walked once for every topic."""
 
     def __init__(self, topics: TopicSet, analyser: Analyser) -> None:
         self.topics = topics
         self.compiled = [CompiledTopic(t, analyser) for t in topics.topics]
-        self.roundup = [_term_lemmas(t, analyser) for t in topics.roundup]
+        self.single: dict[str, list[tuple[int, _Term]]] = defaultdict(list)
+        self.multi: dict[tuple[str, str], list[tuple[int, _Term]]] = defaultdict(list)
+        for index, ct in enumerate(self.compiled):
+            for first, terms in ct.single.items():
+                self.single[first].extend((index, t) for t in terms)
+            for key, terms in ct.multi.items():
+                self.multi[key].extend((index, t) for t in terms)
+        for pairs in self.multi.values():
+            pairs.sort(key=lambda p: -len(p[1].lemmas))
+        self.multi_firsts = {first for first, _ in self.multi}
+        self.roundup = [lemmas for t in topics.roundup if (lemmas := _term_lemmas(t, analyser))]
+        self.roundup_firsts = {lemmas[0] for lemmas in self.roundup}
 
     def match(self, analysis: Analysis) -> Result:
         matches = []
@@ -156,11 +178,14 @@ class Matcher:
         title = analysis.title.tokens
         roundup = any(
             _match_at(title, i, lemmas) is not None
+            for i, tok in enumerate(title)
+            if tok.lemma in self.roundup_firsts
             for lemmas in self.roundup
-            for i in range(len(title))
         )
-        for ct in self.compiled:
-            score, evidence, ok = _score_topic(ct, analysis)
+        title_hits = self.hits(analysis.title)
+        body_hits = self.hits(analysis.body)
+        for index, ct in enumerate(self.compiled):
+            score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
             if ok and roundup and not any(e.field == "title" for e in evidence):
                 ok = False  # a roundup page: one of its many items named the topic
             scores[ct.topic.id] = round(score, 2)
@@ -168,46 +193,78 @@ class Matcher:
                 matches.append(TopicMatch(ct.topic.id, round(score, 2), evidence))
         return Result(tuple(matches), scores)
 
+    def hits(self, field: Field) -> list[list[_Hit]]:
+        """Every topic's term hits in a field (one list per topic), after precedence."""
+        tokens = field.tokens
+        text = field.text
+        single, multi, multi_firsts = self.single, self.multi, self.multi_firsts
+        found: list[list[_Hit]] = [[] for _ in self.compiled]
+        for i, tok in enumerate(tokens):
+            lemma = tok.lemma
+            firsts = (lemma, NUM) if lemma.isdigit() else (lemma,)
+            for first in firsts:
+                for index, term in single.get(first, ()):
+                    found[index].append(_Hit(term, i, i + 1, tok.surface, tok.sent))
+                if first not in multi_firsts:
+                    continue
+                j = _next(tokens, i)
+                if j is None or tokens[j].sent != tok.sent:
+                    continue
+                second = tokens[j].lemma
+                keys = ((first, second), (first, NUM)) if second.isdigit() else ((first, second),)
+                for key in keys:
+                    for index, term in multi.get(key, ()):
+                        end = _match_rest(tokens, j, term.lemmas, tok.sent)
+                        if end is not None:
+                            surface = text[tok.start : tokens[end - 1].end]
+                            found[index].append(_Hit(term, i, end, surface, tok.sent))
+        return [_longest_first(hits, len(tokens)) for hits in found]
 
-def _find_hits(ct: CompiledTopic, field: Field) -> list[_Hit]:
-    tokens = field.tokens
-    hits: list[_Hit] = []
-    for i, tok in enumerate(tokens):
-        candidates = ct.index.get(tok.lemma, [])
-        if tok.lemma.isdigit():
-            candidates = candidates + ct.index.get(NUM, [])
-        for term in candidates:
-            end = _match_at(tokens, i, term.lemmas)
-            if end is not None:
-                surface = field.text[tok.start : tokens[end - 1].end]
-                hits.append(_Hit(term, i, end, surface, tok.sent))
-    # precedence: longest first, then earliest; drop hits overlapping a kept one
-    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
-    taken: set[int] = set()
+
+def _longest_first(hits: list[_Hit], size: int) -> list[_Hit]:
+    """Precedence: longest first, then earliest; a hit overlapping a kept one is dropped."""
+    if len(hits) < 2:
+        return hits
+    hits.sort(key=lambda h: (h.start - h.end, h.start))
+    taken = bytearray(size)
     kept = []
     for hit in hits:
-        span = set(range(hit.start, hit.end))
-        if span & taken:
+        if any(taken[hit.start : hit.end]):
             continue
-        taken |= span
+        taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
         kept.append(hit)
     return kept
 
 
-def _match_at(tokens: tuple[Token, ...], i: int, lemmas: tuple[str, ...]) -> int | None:
-    j = i
-    for k, want in enumerate(lemmas):
-        if k:
-            following = _next(tokens, j)
-            if following is None:
-                return None
-            j = following
-        tok = tokens[j]
-        if not (tok.lemma == want or (want == NUM and tok.lemma.isdigit())):
+def _match_rest(
+    tokens: tuple[Token, ...], j: int, lemmas: tuple[str, ...], sent: int
+) -> int | None:
+    """End of a term whose first two lemmas matched, the second at ``j``."""
+    for want in lemmas[2:]:
+        following = _next(tokens, j)
+        if following is None:
             return None
-        if k and tok.sent != tokens[i].sent:
+        j = following
+        tok = tokens[j]
+        if tok.sent != sent or not (tok.lemma == want or (want == NUM and tok.lemma.isdigit())):
             return None
     return j + 1
+
+
+def _match_at(tokens: tuple[Token, ...], i: int, lemmas: tuple[str, ...]) -> int | None:
+    """End of ``lemmas`` matched from position ``i``, or None."""
+    first = tokens[i].lemma
+    if not (first == lemmas[0] or (lemmas[0] == NUM and first.isdigit())):
+        return None
+    if len(lemmas) == 1:
+        return i + 1
+    j = _next(tokens, i)
+    if j is None or tokens[j].sent != tokens[i].sent:
+        return None
+    second = tokens[j].lemma
+    if not (second == lemmas[1] or (lemmas[1] == NUM and second.isdigit())):
+        return None
+    return _match_rest(tokens, j, lemmas, tokens[i].sent)
 
 
 def _next(tokens: tuple[Token, ...], j: int) -> int | None:
@@ -224,12 +281,12 @@ def _next(tokens: tuple[Token, ...], j: int) -> int | None:
     return j + 1
 
 
-def _score_topic(ct: CompiledTopic, analysis: Analysis) -> tuple[float, tuple[Evidence, ...], bool]:
+def _score_topic(
+    ct: CompiledTopic, title_hits: list[_Hit], body_hits: list[_Hit]
+) -> tuple[float, tuple[Evidence, ...], bool]:
     topic = ct.topic
-    title_hits = _find_hits(ct, analysis.title)
     if any(h.term.kind == "none" for h in title_hits):
         return 0.0, (), False  # the title says it is about something else (a game, a filter)
-    body_hits = _find_hits(ct, analysis.body)
     lead = [h for h in body_hits if h.sent == 0]
     frame = sum({h.term.lemmas: h.term.weight for h in title_hits + lead if h.term.frame}.values())
     sentences: list[tuple[str, list[_Hit]]] = []
