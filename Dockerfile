@@ -7,4 +7,4 @@ COPY seeds ./seeds
 RUN pip install --no-cache-dir '.[postgres]' && pip install --no-cache-dir -e .
 ENV NEWSBOT_HTTP_PORT=3000
 EXPOSE 3000
-CMD ["sh", "-c", "newsbot db upgrade && newsbot serve"]
+CMD ["sh", "-c", "newsbot db upgrade && exec newsbot serve"]

@@ -22,6 +22,8 @@ parts), and posts the parts not yet confirmed, recording each confirmed part at 
 destination the platform refuses (auth, permission, missing or archived channel) is paused, with
 one log line; its rows wait until someone subscribes again.  Other failures back off
 exponentially (or by Retry-After) and stay pending.  Rows older than ``EXPIRY`` are given up.
+A stopping sender (SIGTERM) finishes and records the message being posted, then stops; the rest
+of the delivery waits in the outbox for the next start.  Rows carry the planner's clock.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ class Planner:
                 "items": [i.id for i in digest.items],
                 "topics": topics,
             }
-            if self.app.store.enqueue(dest_id, "digest", key, payload):
+            if self.app.store.enqueue(dest_id, "digest", key, payload, now):
                 written += 1
                 log.info(
                     "digest %s for destination %d: %d stories", key, dest_id, len(digest.entries)
@@ -140,9 +142,8 @@ class Planner:
                 if self.app.store.has_delivery(dest_id, key):
                     continue
                 reply = self.alert_reply(item, sub)
-                if self.app.store.enqueue(
-                    dest_id, "alert", key, {"reply": reply_to_dict(reply), "items": [item.id]}
-                ):
+                payload = {"reply": reply_to_dict(reply), "items": [item.id]}
+                if self.app.store.enqueue(dest_id, "alert", key, payload, now):
                     written += 1
         return written
 
@@ -182,13 +183,19 @@ class Planner:
                 lang = self._lang(subs[0])
                 text = t("feed_disabled", lang, name=name or url, reason=reason or "?")
                 reply = Reply(text=text, ephemeral=False)
-                if self.app.store.enqueue(dest_id, "notice", key, {"reply": reply_to_dict(reply)}):
+                payload = {"reply": reply_to_dict(reply)}
+                if self.app.store.enqueue(dest_id, "notice", key, payload, now):
                     written += 1
         return written
 
 
+class Stopped(Exception):
+    """Raised from the part callback when the sender is stopping (the part was recorded)."""
+
+
 class Sender:
-    """Posts due outbox rows through the platforms' posters."""
+    """Posts due outbox rows through the platforms' posters.  After :meth:`stop` it finishes
+    the message being posted, records it, and sends nothing more."""
 
     def __init__(
         self, app: App, posters: Mapping[str, Poster], now: Callable[[], datetime]
@@ -196,7 +203,11 @@ class Sender:
         self.app = app
         self.posters = dict(posters)
         self.now = now
+        self.stopping = False
         self._missing_warned: set[str] = set()
+
+    def stop(self) -> None:
+        self.stopping = True
 
     async def deliver(self) -> int:
         """Send what is due; returns how many rows were completed."""
@@ -205,6 +216,8 @@ class Sender:
         rows = await asyncio.to_thread(self.app.store.due_deliveries, self.now())
         done = 0
         for row in rows:
+            if self.stopping:
+                break
             if await self.deliver_one(row):
                 done += 1
         return done
@@ -229,9 +242,13 @@ class Sender:
             return False
         reply = reply_from_dict(row.payload["reply"])
 
+        parts = len(poster.render(reply))
+
         def confirmed(part: int, message_id: str) -> None:
             store.mark_part_sent(row.id, part, message_id)  # durable before the next part
             metrics.POSTS_SENT.labels(row.place.platform).inc()
+            if self.stopping and part + 1 < parts:
+                raise Stopped
 
         try:
             await poster.send(
@@ -241,6 +258,11 @@ class Sender:
                 start_part=row.parts_sent,
                 on_part=confirmed,
             )
+        except Stopped:
+            log.info(
+                "delivery %s to %s stops for shutdown; the rest is sent later", row.key, row.place
+            )
+            return False
         except DestinationBroken as exc:
             metrics.POSTS_FAILED.labels(row.place.platform, "destination").inc()
             if await asyncio.to_thread(store.pause_destination, row.destination_id, exc.reason):

@@ -10,15 +10,16 @@ Four interval jobs, none overlapping itself (``max_instances=1``, missed runs co
   while newsbot was down (within the grace window);
 * ``deliver`` (every ``DELIVER_EVERY`` s): send what the outbox holds.
 
-Only the leader polls, plans and delivers; every replica answers chat commands.  On shutdown no
-new job starts, and a delivery in flight is allowed to finish.
+Only the leader polls, plans and delivers; every replica answers chat commands.  A replica that
+becomes leader polls, plans and delivers at once.  On shutdown no new job starts, and the message
+being posted is allowed to finish (the rest of its delivery waits in the outbox).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -84,10 +85,14 @@ class Scheduler:
     async def lead(self) -> None:
         if self.stopping:
             return
+        was_leader = self.leadership.is_leader
         leader = await asyncio.to_thread(self.leadership.try_lead, self.clock.now())
         metrics.LEADER.set(1 if leader else 0)
+        if leader and not was_leader and not self.stopping and self._aps is not None:
+            # a new leader polls at once (in the poll job: it may take long) …
+            self._aps.modify_job("poll", next_run_time=datetime.now(UTC))
         if leader and not self.stopping:
-            # a new leader plans and delivers at once instead of waiting for their next tick
+            # … and plans and delivers at once instead of waiting for their next tick
             await self.plan()
             await self.deliver()
 
@@ -131,14 +136,19 @@ class Scheduler:
                 log.error("delivering failed: %s: %s", exc.__class__.__name__, exc)
 
     async def shutdown(self, timeout: float = 30.0) -> None:
-        """Start no new job, let a delivery in flight finish, give up leadership."""
+        """Start no new job, let the message being posted finish (the sender stops after it;
+        the rest of its delivery stays in the outbox), give up leadership.
+
+        The delivery is awaited *before* APScheduler shuts down, because that cancels the jobs
+        still running — a post cancelled half-way may arrive without being recorded."""
         self.stopping = True
-        if self._aps is not None:
-            self._aps.shutdown(wait=False)
+        self.sender.stop()
         try:
             async with asyncio.timeout(timeout):
                 async with self.delivering:
                     pass
         except TimeoutError:
             log.warning("shutdown: a delivery did not finish within %.0f s", timeout)
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
         await asyncio.to_thread(self.leadership.release)

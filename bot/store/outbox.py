@@ -35,8 +35,16 @@ class Delivery:
 
 
 class OutboxQueries(StoreBase):
-    def enqueue(self, destination_id: int, kind: str, key: str, payload: dict[str, Any]) -> bool:
-        """Insert the row unless that (destination, key) exists; True when inserted."""
+    def enqueue(
+        self,
+        destination_id: int,
+        kind: str,
+        key: str,
+        payload: dict[str, Any],
+        created_at: datetime | None = None,
+    ) -> bool:
+        """Insert the row unless that (destination, key) exists; True when inserted.
+        ``created_at`` is the planner's clock (the sender measures expiry with the same one)."""
         try:
             with self.write() as s:
                 exists = s.scalar(
@@ -57,6 +65,7 @@ class OutboxQueries(StoreBase):
                         parts_sent=0,
                         message_ids=[],
                         next_attempt_at=None,
+                        created_at=created_at or utcnow(),
                     )
                 )
             return True

@@ -1,0 +1,690 @@
+"""Digests, alerts, notices and sending, in process: a fixed clock, a real SQLite file, the real
+kiwi analyser, and the loopback fakes of the Slack and Discord APIs.
+
+What a channel sees: one digest at its hour with the matching stories and nothing a minute later;
+the next day only what is new; a digest missed while newsbot was down sent once on start (never
+when too old); one alert per big story; rate limits and server errors that cost no duplicate; a
+channel the platform refuses paused once and resumed by subscribing again; a broken feed announced
+once where it matters; and a per-subscription time zone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.chat.discord_post import DiscordPoster
+from bot.chat.slack_post import SlackPoster
+from bot.clock import FixedClock
+from bot.commands import Commands, Context
+from bot.delivery import Planner, Sender, last_instant
+from bot.leader import Leadership
+from bot.models import Article
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+from bot.sources.drafts import Draft
+from bot.sources.seeds import find_seed_files, read_seeds
+from bot.store import Place, Window
+from bot.watcher import Watcher
+from tests.conftest import SEEDS
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
+from tests.fakes.slack_api import FakeSlack, fake_slack, texts
+from tests.feedserver import FeedServer, Handler, canned, hang, rss
+
+__all__ = ["fake_slack"]
+
+SEOUL = "Asia/Seoul"
+SLACK_C1 = Place("slack", "T1", "C1")
+SLACK_C2 = Place("slack", "T1", "C2")
+DISCORD_CH = Place("discord", GUILD_ID, "1300000000000000004")
+DIGEST_TITLE = "뉴스 다이제스트"
+ALERT_TITLE = "속보 알림"
+
+# -- generated GPU-deal stories (also used by the serve tests) ---------------------------------
+
+COMPANIES = [
+    "한빛데이터",
+    "세원클라우드",
+    "누리지능",
+    "가람컴퓨팅",
+    "하늘네트웍스",
+    "도담시스템",
+    "바른연산",
+    "새봄인프라",
+    "미르테크",
+    "온새미로",
+    "해든정보",
+    "로아솔루션",
+    "다온클라우드",
+    "가온칩스",
+    "라온데이터",
+    "비채컴퓨트",
+    "아라네트",
+    "우솜테크",
+    "단미시스템",
+    "여울연산",
+]
+CITIES = [
+    "울산",
+    "포항",
+    "광주",
+    "전주",
+    "청주",
+    "세종",
+    "강릉",
+    "목포",
+    "창원",
+    "구미",
+    "원주",
+    "여수",
+    "군산",
+    "안동",
+]
+NOUNS = [
+    "전력망",
+    "변전소",
+    "냉각탑",
+    "부지",
+    "주민",
+    "시장",
+    "노조",
+    "학계",
+    "투자자",
+    "증권가",
+    "은행",
+    "예산",
+    "연구소",
+    "대학",
+    "공장",
+    "항만",
+    "도로",
+    "철도",
+    "병원",
+    "학교",
+    "농가",
+    "어민",
+    "관광객",
+    "상인",
+    "청년",
+    "기업인",
+    "공무원",
+    "의원",
+    "위원회",
+    "협회",
+    "단체",
+    "재단",
+    "기금",
+    "채권",
+    "주식",
+    "환율",
+    "금리",
+    "수출",
+    "수입",
+    "물류",
+    "창고",
+    "설비",
+    "장비",
+    "부품",
+    "소재",
+    "배터리",
+    "반도체",
+    "기판",
+    "케이블",
+    "서버",
+    "랙",
+    "발전기",
+    "태양광",
+    "풍력",
+    "수소",
+    "가스",
+    "석탄",
+    "원전",
+    "댐",
+    "하천",
+    "산림",
+    "공원",
+    "도서관",
+    "박물관",
+    "경기장",
+    "시청",
+    "법원",
+    "경찰",
+]
+VERBS = [
+    "늘렸다",
+    "줄였다",
+    "검토했다",
+    "요구했다",
+    "발표했다",
+    "지원한다",
+    "점검했다",
+    "확대한다",
+    "미뤘다",
+    "승인했다",
+    "반대했다",
+    "환영했다",
+    "조사했다",
+    "약속했다",
+    "논의했다",
+    "공개했다",
+]
+
+
+def marker(n: int) -> str:
+    """The tag in story ``n``'s title, to find it in what a channel received."""
+    return f"KD{n:03d}"
+
+
+def gpu_story(
+    n: int, *, gpus: int | None = None, source: str | None = None, title_pad: int = 0
+) -> Draft:
+    """A distinct GPU-deal story (its own cluster): ``gpus`` GPUs (default 12,000 + n·1,000),
+    its title tagged with :func:`marker`.  ``title_pad`` lengthens the title (bigger digests)."""
+    rng = random.Random(1000 + n)
+    company = COMPANIES[n % len(COMPANIES)]
+    if n >= len(COMPANIES):
+        company += f"{n // len(COMPANIES) + 1}호"
+    city = CITIES[n % len(CITIES)]
+    gpus = (12 + n) * 1000 if gpus is None else gpus
+    lead = (
+        f"{company}가 엔비디아와 블랙웰 GPU {gpus:,}장 공급 계약을 체결하고 {city}에 AI "
+        "데이터센터를 짓는다. 회사는 HBM 기반 AI 가속기 클러스터를 구축한다."
+    )
+    noise = [
+        f"{rng.choice(NOUNS)}과 {rng.choice(NOUNS)}의 {rng.choice(NOUNS)} 문제를 {rng.choice(VERBS)}."
+        for _ in range(12)
+    ]
+    title = f"{company}, GPU {gpus:,}장 확보…{city} AI 데이터센터 구축 ({marker(n)})"
+    if title_pad:
+        title += " " + "가나다라마바사" * title_pad
+    return Draft(
+        title=title,
+        body="\n".join([lead, *noise]),
+        origin=f"generated/{n}.txt",
+        source=source or f"테스트일보{n}",
+    )
+
+
+def rewrite(draft: Draft, source: str, n: int) -> Draft:
+    """The same wire story as another outlet ran it (same cluster, not a duplicate)."""
+    return Draft(
+        title=f"[{source}] {draft.title}",
+        body=draft.body + f"\n{source} 기자 {n}",
+        origin=f"{draft.origin}#{source}",
+        source=source,
+    )
+
+
+def next_nine(tz: str = SEOUL, after: datetime | None = None) -> datetime:
+    """The first 09:00 in ``tz`` after ``after`` (default: now)."""
+    return last_instant((after or datetime.now(UTC)) + timedelta(days=1), "09:00", tz)
+
+
+# -- what a channel received -------------------------------------------------------------------
+
+ITEM_REF = re.compile(r"(?<![\w#])#(\d+)\b")
+
+
+def slack_text(body: dict[str, Any]) -> str:
+    return "\n".join(texts(body.get("blocks") or []))
+
+
+def slack_ids(body: dict[str, Any]) -> set[int]:
+    """Item ids in a Slack message (each card's meta line ends with ``#id``)."""
+    return {int(x) for x in ITEM_REF.findall(slack_text(body))}
+
+
+def discord_ids(message: Stored) -> set[int]:
+    return {int(x) for x in ITEM_REF.findall(message.visible())}
+
+
+# -- the world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """One newsbot "process" at a time over a SQLite file, with the fakes and a fixed clock."""
+
+    settings: Settings
+    slack: FakeSlack
+    discord: FakeDiscord
+    clock: FixedClock
+    apps: list[App] = field(default_factory=list)
+    senders: list[Sender] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.restart()
+
+    @property
+    def app(self) -> App:
+        return self.apps[-1]
+
+    def restart(self, at: datetime | None = None) -> None:
+        """A new process over the same database (its planner and sender start afresh)."""
+        if at is not None:
+            self.clock.set(at)
+        self.apps.append(App(self.settings))
+        self.planner = Planner(self.app)
+        posters = {"slack": SlackPoster(self.settings), "discord": DiscordPoster(self.settings)}
+        self.senders.append(Sender(self.app, posters, self.clock.now))
+
+    def subscribe(
+        self,
+        *places: Place,
+        topics: Sequence[str] = ("gpu_deal",),
+        at: str = "09:00",
+        tz: str = SEOUL,
+        alerts: bool = False,
+    ) -> None:
+        for place in places:
+            self.app.store.subscribe(
+                place, list(topics), digest_time=at, timezone=tz, alerts=alerts, user="U1"
+            )
+
+    def ingest(self, drafts: Sequence[Draft]) -> list[int]:
+        return self.app.pipeline.ingest(list(drafts))
+
+    def ingest_seeds(self) -> list[int]:
+        return self.ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
+
+    def matching(self, topic: str, ids: Sequence[int] = ()) -> set[int]:
+        return set(self.app.store.matched_ids(Window(topics=[topic], ids=tuple(ids))))
+
+    def arrived_next_day(self, ids: Sequence[int]) -> None:
+        """Data setup: these stories came in during the following day (ingestion time + 1 day)."""
+        with self.app.store.write() as s:
+            for article in s.scalars(select(Article).where(Article.id.in_(list(ids)))):
+                article.seen_at = article.seen_at + timedelta(days=1)
+
+    def plan(self, at: datetime | None = None) -> int:
+        if at is not None:
+            self.clock.set(at)
+        return self.planner.plan(self.clock.now())
+
+    async def deliver(self) -> int:
+        return await self.senders[-1].deliver()
+
+    async def tick(self, at: datetime | None = None) -> None:
+        """What the scheduler does at ``at``: plan, then send."""
+        self.plan(at)
+        await self.deliver()
+
+    def slack_posts(self, place: Place) -> list[dict[str, Any]]:
+        return self.slack.posts(place.channel)
+
+    def discord_posts(self, place: Place) -> list[Stored]:
+        return self.discord.channel_messages(place.channel)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.app.store.deliveries()
+
+    async def close(self) -> None:
+        for sender in self.senders:
+            for poster in sender.posters.values():
+                await poster.close()
+        for app in self.apps:
+            app.close()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, analyser: object, fake_slack: FakeSlack) -> AsyncIterator[World]:
+    async with FakeDiscord() as discord:
+        settings = Settings.from_env(
+            {
+                "NEWSBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'newsbot.db'}",
+                "SLACK_BOT_TOKEN": fake_slack.token,
+                "SLACK_API_URL": fake_slack.api_url,
+                "DISCORD_BOT_TOKEN": discord.token,
+                "DISCORD_API_URL": discord.api_url,
+                "NEWSBOT_ALLOW_PRIVATE_FEEDS": "1",
+                "NEWSBOT_FEED_MAX_ERRORS": "1",
+            }
+        )
+        w = World(settings, fake_slack, discord, FixedClock(datetime.now(UTC)))
+        try:
+            yield w
+        finally:
+            await w.close()
+
+
+# -- acceptance 1: the daily digest ------------------------------------------------------------
+
+
+async def test_each_channel_gets_one_digest_at_nine_then_nothing_then_only_new_items(
+    world: World,
+) -> None:
+    nine = next_nine()
+    world.subscribe(SLACK_C1, DISCORD_CH)
+    world.ingest_seeds()
+    expected = world.matching("gpu_deal")
+    assert len(expected) >= 2, "the seeds hold GPU-deal stories"
+    assert len(world.app.store.matched_ids(Window())) > len(expected), "and other stories"
+
+    await world.tick(nine - timedelta(minutes=1))
+    assert world.slack_posts(SLACK_C1) == [] and world.discord_posts(DISCORD_CH) == []
+
+    await world.tick(nine)
+    [slack] = world.slack_posts(SLACK_C1)
+    [discord] = world.discord_posts(DISCORD_CH)
+    assert DIGEST_TITLE in slack_text(slack) and DIGEST_TITLE in discord.visible()
+    assert slack_ids(slack) == expected
+    assert discord_ids(discord) == expected
+
+    await world.tick(nine + timedelta(minutes=1))
+    await world.tick(nine + timedelta(minutes=1, seconds=30))
+    assert len(world.slack_posts(SLACK_C1)) == 1 and len(world.discord_posts(DISCORD_CH)) == 1
+    assert world.slack.problems == [] and world.discord.rejected == []
+
+    new = world.ingest([gpu_story(1), gpu_story(2)])
+    world.arrived_next_day(new)
+    assert world.matching("gpu_deal", new) == set(new)
+    await world.tick(nine + timedelta(days=1))
+    slack_next = world.slack_posts(SLACK_C1)[1:]
+    discord_next = world.discord_posts(DISCORD_CH)[1:]
+    assert [slack_ids(p) for p in slack_next] == [set(new)]
+    assert [discord_ids(m) for m in discord_next] == [set(new)]
+    assert {r["status"] for r in world.rows()} == {"sent"}
+
+
+# -- acceptance 3 at the planner level: a digest missed while down ------------------------------
+
+
+async def test_a_digest_missed_while_down_is_sent_once_on_start(world: World) -> None:
+    nine = next_nine()
+    world.subscribe(SLACK_C1)
+    world.ingest_seeds()
+    assert world.plan(nine - timedelta(minutes=1)) == 0  # up at 08:59, then down until 09:10
+
+    world.restart(at=nine + timedelta(minutes=10))
+    assert world.plan() == 1
+    assert await world.deliver() == 1
+    for minutes in (10.5, 11):  # started twice more
+        world.restart(at=nine + timedelta(minutes=minutes))
+        assert world.plan() == 0
+        assert await world.deliver() == 0
+    [post] = world.slack_posts(SLACK_C1)
+    assert slack_ids(post) == world.matching("gpu_deal")
+    assert [(r["kind"], r["status"]) for r in world.rows()] == [("digest", "sent")]
+
+
+async def test_a_digest_missed_beyond_the_grace_window_is_not_sent(world: World) -> None:
+    nine = next_nine()
+    world.subscribe(SLACK_C1)
+    world.ingest_seeds()
+    world.restart(at=nine + timedelta(hours=6, minutes=30))  # 15:30, grace is 6 h
+    assert world.plan() == 0
+    assert await world.deliver() == 0
+    assert world.slack_posts(SLACK_C1) == [] and world.rows() == []
+
+
+# -- alerts ------------------------------------------------------------------------------------
+
+
+async def test_a_big_gpu_deal_alerts_once_per_story_and_not_where_alerts_are_off(
+    world: World,
+) -> None:
+    world.subscribe(SLACK_C1, alerts=True)
+    world.subscribe(SLACK_C2, alerts=False)
+    story = gpu_story(7, gpus=30_000, source="연합뉴스")
+    ids = world.ingest([story, rewrite(story, "뉴시스", 1)])
+    items = world.app.store.items(ids)
+    assert len(items) == 2 and items[0].cluster and items[0].cluster.size == 2
+
+    await world.tick(datetime.now(UTC) + timedelta(seconds=5))
+    [alert] = world.slack_posts(SLACK_C1)
+    assert ALERT_TITLE in slack_text(alert) and marker(7) in slack_text(alert)
+    assert "30,000 GPUs" in slack_text(alert)
+
+    world.ingest([rewrite(story, "머니투데이", 2)])  # a third outlet, same story
+    await world.tick(datetime.now(UTC) + timedelta(seconds=10))
+    await world.tick(datetime.now(UTC) + timedelta(minutes=5))
+    assert len(world.slack_posts(SLACK_C1)) == 1
+    assert world.slack_posts(SLACK_C2) == []
+
+
+class LiveFeed:
+    """A feed route whose document (or failure) can change between polls."""
+
+    def __init__(self, body: bytes, status: int = 200) -> None:
+        self.body, self.status = body, status
+
+    def __call__(self, h: Handler) -> None:
+        canned(self.body, status=self.status)(h)
+
+
+def feed_item(draft: Draft, n: int) -> dict[str, str]:
+    return {
+        "title": draft.title,
+        "link": f"https://news.example.kr/gpu/{n}",
+        "guid": f"https://news.example.kr/gpu/{n}",
+        "description": draft.body,
+    }
+
+
+async def test_items_from_a_feeds_first_poll_never_alert_later_ones_do(world: World) -> None:
+    world.subscribe(SLACK_C1, alerts=True)
+    first, later = gpu_story(11, gpus=50_000), gpu_story(12, gpus=70_000)
+    with FeedServer() as server:
+        live = LiveFeed(rss([feed_item(first, 11)]))
+        url = server.route("/gpu.xml", live)
+        world.app.store.add_feed(url, "GPU 뉴스", 900)
+        watcher = Watcher(world.app.store, world.app.pipeline, world.settings)
+        world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
+        report = await watcher.poll(everything=True, now=world.clock.now())
+        assert report.items_silent == 1
+        await world.tick()
+        assert world.slack_posts(SLACK_C1) == []
+
+        live.body = rss([feed_item(first, 11), feed_item(later, 12)])
+        report = await watcher.poll(everything=True, now=world.clock.now())
+        assert report.items_ingested == 1
+        await world.tick(world.clock.now() + timedelta(seconds=5))
+    [alert] = world.slack_posts(SLACK_C1)
+    assert marker(12) in slack_text(alert) and marker(11) not in slack_text(alert)
+
+
+# -- failures ----------------------------------------------------------------------------------
+
+
+async def digest_due(world: World, *places: Place) -> datetime:
+    nine = next_nine()
+    world.subscribe(*places)
+    world.ingest_seeds()
+    assert world.plan(nine) == len(places)
+    return nine
+
+
+async def test_rate_limited_then_accepted_is_one_message(world: World) -> None:
+    await digest_due(world, SLACK_C1, DISCORD_CH)
+    world.slack.script("chat.postMessage", status=429, retry_after="1")
+    world.discord.script("create_message", rate_limited(0.5))
+    assert await world.deliver() == 2
+    assert len(world.slack.calls_to("chat.postMessage")) == 2
+    assert len(world.slack_posts(SLACK_C1)) == 1
+    assert len(world.discord_posts(DISCORD_CH)) == 1
+    assert [(r["status"], r["attempts"]) for r in world.rows()] == [("sent", 0)] * 2
+
+
+async def test_a_server_error_keeps_the_digest_pending_and_it_is_sent_later_once(
+    world: World,
+) -> None:
+    nine = await digest_due(world, SLACK_C1)
+    world.slack.script("chat.postMessage", status=503)
+    assert await world.deliver() == 0
+    [row] = world.rows()
+    assert (row["status"], row["attempts"]) == ("pending", 1) and row["last_error"]
+    assert world.slack_posts(SLACK_C1) == []
+
+    assert await world.deliver() == 0  # backing off: not even tried
+    assert len(world.slack.calls_to("chat.postMessage")) == 1
+    world.restart(at=nine + timedelta(seconds=3))  # a restart does not skip the backoff
+    assert await world.deliver() == 0
+    assert len(world.slack.calls_to("chat.postMessage")) == 1
+
+    world.clock.set(nine + timedelta(seconds=6))
+    assert await world.deliver() == 1
+    assert len(world.slack_posts(SLACK_C1)) == 1
+    assert world.rows()[0]["status"] == "sent"
+
+
+async def test_a_discord_502_after_storing_is_retried_without_a_duplicate(world: World) -> None:
+    await digest_due(world, DISCORD_CH)
+    world.discord.script("create_message", server_error(502, after_store=True))
+    assert await world.deliver() == 1
+    assert len(world.discord_posts(DISCORD_CH)) == 1
+    assert world.rows()[0]["status"] == "sent"
+
+
+def lines_about(caplog: pytest.LogCaptureFixture, channel: str) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and channel in r.getMessage()
+    ]
+
+
+@pytest.mark.parametrize("platform", ["slack", "discord"])
+async def test_a_refused_channel_is_paused_said_once_and_resumed_by_subscribing(
+    world: World, caplog: pytest.LogCaptureFixture, platform: str
+) -> None:
+    place = SLACK_C1 if platform == "slack" else DISCORD_CH
+    nine = await digest_due(world, place)
+    if platform == "slack":
+        world.slack.script("chat.postMessage", error="channel_not_found")
+    else:
+        world.discord.forbidden.add(place.channel)
+
+    def attempts() -> int:
+        if platform == "slack":
+            return len(world.slack.calls_to("chat.postMessage"))
+        return sum(1 for r in world.discord.requests if r[1].endswith("/messages"))
+
+    caplog.set_level(logging.INFO)
+    assert await world.deliver() == 0
+    assert attempts() == 1
+    dest = world.app.store.destination(place, create=False)
+    assert dest is not None and dest.paused_at is not None
+    said = lines_about(caplog, place.channel)
+    assert len([line for line in said if "paused" in line]) == 1, said
+    assert ("channel_not_found" if platform == "slack" else "403") in " ".join(said)
+
+    caplog.clear()
+    for minutes in (1, 10, 60):
+        await world.tick(nine + timedelta(minutes=minutes))
+    assert attempts() == 1, "a paused destination is not tried again"
+    assert lines_about(caplog, place.channel) == [], "and it is said only once"
+    assert world.rows()[0]["status"] == "pending"
+
+    world.discord.forbidden.discard(place.channel)  # someone fixed the permissions
+    ctx = Context(place.platform, place.workspace, place.channel, "U1", "ko")
+    reply = Commands(world.app, now=world.clock.now).handle("subscribe gpu_deal at 09:00", ctx)
+    assert not reply.error
+    assert await world.deliver() == 1
+    posted = world.slack_posts(place) if platform == "slack" else world.discord_posts(place)
+    assert len(posted) == 1
+    assert world.rows()[0]["status"] == "sent"
+
+
+# -- notices -----------------------------------------------------------------------------------
+
+
+async def test_a_disabled_feed_is_announced_once_in_each_channel_that_follows_its_topics(
+    world: World,
+) -> None:
+    world.subscribe(SLACK_C1, DISCORD_CH)  # gpu_deal: the feed's topic
+    world.subscribe(SLACK_C2, topics=["apec"])  # not what the feed carries
+    with FeedServer() as server:
+        live = LiveFeed(rss([feed_item(gpu_story(n), n) for n in (21, 22)]))
+        url = server.route("/gpu.xml", live)
+        world.app.store.add_feed(url, "GPU 속보 피드", 900)
+        watcher = Watcher(world.app.store, world.app.pipeline, world.settings)
+        world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
+        assert (await watcher.poll(everything=True, now=world.clock.now())).items_silent == 2
+        live.body, live.status = b"<html>gone</html>", 500
+        report = await watcher.poll(everything=True, now=world.clock.now())
+        assert len(report.disabled) == 1
+
+    for minutes in (0, 1, 30, 600):
+        await world.tick(world.clock.now() + timedelta(minutes=minutes))
+    notices = [slack_text(p) for p in world.slack_posts(SLACK_C1)]
+    notices += [m.visible() for m in world.discord_posts(DISCORD_CH)]
+    assert len(notices) == 2
+    assert all("GPU 속보 피드" in n and "중지" in n for n in notices)
+    assert world.slack_posts(SLACK_C2) == []
+
+
+# -- per-subscription time zone ----------------------------------------------------------------
+
+
+async def test_a_new_york_subscription_gets_its_digest_at_nine_new_york_time(
+    world: World,
+) -> None:
+    world.subscribe(SLACK_C1, tz="America/New_York")
+    world.subscribe(SLACK_C2)  # Asia/Seoul
+    world.ingest_seeds()
+    new_york, seoul = next_nine("America/New_York"), next_nine()
+    assert new_york.utcoffset() != seoul.utcoffset()
+    moments = sorted(
+        {
+            new_york - timedelta(minutes=1),
+            new_york,
+            new_york + timedelta(minutes=1),
+            seoul - timedelta(minutes=1),
+            seoul,
+            seoul + timedelta(minutes=1),
+        }
+    )
+    for at in moments:
+        await world.tick(at)
+        assert len(world.slack_posts(SLACK_C1)) == (1 if at >= new_york else 0), at
+        assert len(world.slack_posts(SLACK_C2)) == (1 if at >= seoul else 0), at
+    [post] = world.slack_posts(SLACK_C1)
+    assert slack_ids(post) == world.matching("gpu_deal")
+    day_before = new_york - timedelta(days=1)
+    assert f"{day_before:%Y-%m-%d} 09:00 – {new_york:%Y-%m-%d} 09:00" in slack_text(post)
+
+
+# -- the scheduler: a hung poll does not hold up the digest --------------------------------------
+
+
+async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
+    nine = next_nine()
+    world.subscribe(SLACK_C1)
+    world.ingest_seeds()
+    world.clock.set(nine - timedelta(minutes=1))
+    settings = dataclasses.replace(world.settings, fetch_timeout=120.0)
+    with FeedServer() as server:
+        world.app.store.add_feed(server.route("/slow.xml", hang()), "느린 피드", 900)
+        scheduler = Scheduler(
+            Leadership(world.app.store.engine),
+            Watcher(world.app.store, world.app.pipeline, settings),
+            world.planner,
+            world.senders[-1],
+            world.clock,
+        )
+        scheduler.start()
+        try:
+            # 08:59: the scheduler leads and its poll hangs on the slow feed
+            assert await world.slack.wait_async(lambda: server.hits["/slow.xml"] == 1, 15)
+            assert scheduler.role == "leader" and world.slack_posts(SLACK_C1) == []
+            world.clock.set(nine)  # 09:00 comes while the poll still hangs
+            started = time.monotonic()
+            assert await world.slack.wait_async(lambda: world.slack_posts(SLACK_C1), 15)
+            assert time.monotonic() - started < 10
+            assert scheduler.last_poll is None and server.hits["/slow.xml"] == 1
+        finally:
+            await asyncio.wait_for(scheduler.shutdown(), 10)
+    assert [(r["kind"], r["status"]) for r in world.rows()] == [("digest", "sent")]
