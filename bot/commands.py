@@ -255,7 +255,9 @@ class Commands:
             f"{self._label(s.topic, ctx)} {s.digest_time} {s.timezone}{' +alerts' if s.alerts else ''}"
             for s in subs
         )
-        return Reply(text=t("subscriptions", ctx.lang, list=listing))
+        reason = subs[0].destination.paused_reason
+        paused = t("subscriptions.paused", ctx.lang, reason=reason) if reason else ""
+        return Reply(text=t("subscriptions", ctx.lang, list=listing) + paused)
 
     def unsubscribe(self, args: list[str], ctx: Context) -> Reply:
         if not args:

@@ -266,7 +266,9 @@ class Sender:
         except DestinationBroken as exc:
             metrics.POSTS_FAILED.labels(row.place.platform, "destination").inc()
             if await asyncio.to_thread(store.pause_destination, row.destination_id, exc.reason):
-                log.warning("paused %s: %s (resubscribe to resume)", row.place, exc.reason)
+                log.warning(
+                    "paused %s: %s (subscribe again there to resume)", row.place, exc.reason
+                )
             return False
         except DeliveryError as exc:
             metrics.POSTS_FAILED.labels(row.place.platform, "temporary").inc()

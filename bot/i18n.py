@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This channel is not subscribed to {topics}.",
     ),
     "subscriptions": ("이 채널의 구독: {list}", "This channel's subscriptions: {list}"),
+    "subscriptions.paused": (
+        " (전송 중지됨: {reason}. 채널 문제를 해결한 뒤 다시 구독하면 재개합니다)",
+        " (paused: {reason}. Fix the channel, then subscribe again to resume)",
+    ),
     "subscriptions.none": (
         "이 채널은 아무 주제도 구독하지 않습니다.",
         "This channel has no subscriptions.",

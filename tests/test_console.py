@@ -136,3 +136,31 @@ def test_slack_shows_what_the_console_shows(commands: Commands, line: str) -> No
             assert escape(fact.value, single_line=True) in slack
     if reply.footer:
         assert escape(reply.footer) in slack
+
+
+def test_subscriptions_listing_shows_a_paused_channel(db_url: str) -> None:
+    """After the platform refused a channel, `/news subscribe` says so and how to resume."""
+    from bot.app import App
+    from bot.chat.console_adapter import console_context, run_lines
+    from bot.commands import Commands
+    from bot.settings import Settings
+    from bot.store import Place
+
+    app = App(Settings.from_env({"NEWSBOT_DATABASE_URL": db_url}))
+    commands = Commands(app)
+    ctx = console_context(channel="news-room")
+    import io
+
+    out = io.StringIO()
+    run_lines(commands, ["/news subscribe apec"], ctx, out)
+    dest = app.store.destination(Place("console", "", "news-room"), create=False)
+    assert dest is not None
+    assert app.store.pause_destination(dest.id, "not_in_channel")
+    out = io.StringIO()
+    run_lines(commands, ["/news subscribe"], ctx, out)
+    assert "not_in_channel" in out.getvalue() and "전송 중지됨" in out.getvalue()
+    run_lines(commands, ["/news subscribe apec"], ctx, io.StringIO())  # resubscribing resumes
+    out = io.StringIO()
+    run_lines(commands, ["/news subscribe"], ctx, out)
+    assert "전송 중지됨" not in out.getvalue()
+    app.close()

@@ -133,7 +133,7 @@ async def test_a_forbidden_or_missing_channel_pauses_the_destination_with_one_lo
         fake.forbidden.add(CHANNEL)
     else:
         fake.script("create_message", unknown_channel())
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
     with pytest.raises(DestinationBroken) as info:
         await poster.send(CHANNEL, big_digest(), key="broken")
     assert str(status) in info.value.reason

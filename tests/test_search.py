@@ -109,8 +109,12 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
     start = datetime(2024, 11, 20, 6, 0, tzinfo=UTC)
     dates = [start + timedelta(days=9 * i, hours=i) for i in range(50)]  # Nov 2024 … Jan 2026
     drafts = [
-        Draft(title=f"엔비디아 소식 {i}", body=f"엔비디아가 {i}번째 발표를 했다. 번호 {i}.",
-              origin=f"d{i}.txt", published_at=when)
+        Draft(
+            title=f"엔비디아 소식 {i}",
+            body=f"엔비디아가 {i}번째 발표를 했다. 번호 {i}.",
+            origin=f"d{i}.txt",
+            published_at=when,
+        )
         for i, when in enumerate(dates)
     ]
     Pipeline(store, topics, analyser).ingest(drafts)
@@ -125,7 +129,8 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
     try:
         for since, until in periods:
             expected = {
-                i for i, when in enumerate(dates)
+                i
+                for i, when in enumerate(dates)
                 if (since is None or when >= since) and (until is None or when < until)
             }
             result = search(store, analyser, "엔비디아", since=since, until=until, limit=100)

@@ -164,12 +164,13 @@ async def test_broken_destination_is_reported_once(
 ) -> None:
     fake_slack.script("chat.postMessage", error=code)
     poster = SlackPoster(settings_for(fake_slack))
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
     with pytest.raises(DestinationBroken) as caught:
         await poster.send("C77", Reply(title="다이제스트", text="x"), key="k3")
-    assert caught.value.reason == code
+    assert caught.value.reason == code  # the caller (outbox sender, CLI) reports it, once
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("bot.")]
     assert lines == [f"slack: cannot post to C77: {code}"]
+    assert all(r.levelno == logging.DEBUG for r in caplog.records if r.name.startswith("bot."))
     assert fake_slack.token not in caplog.text
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 

@@ -158,7 +158,7 @@ class DiscordPoster:
             except discord.HTTPException as exc:
                 if exc.status in (401, 403, 404):
                     reason = TOKEN_REJECTED if exc.status == 401 else _detail(exc)
-                    log.warning(
+                    log.debug(  # the caller says so, once (it pauses)
                         "discord: channel %s: %s; pausing this destination", channel, reason
                     )
                     raise DestinationBroken(reason) from None

@@ -220,8 +220,8 @@ class SlackPoster:
             )
         except Exception as exc:
             error = classify(exc)
-            if isinstance(error, DestinationBroken):
-                log.warning("slack: cannot post to %s: %s", channel, error.reason)
+            if isinstance(error, DestinationBroken):  # the caller says so, once (it pauses)
+                log.debug("slack: cannot post to %s: %s", channel, error.reason)
             else:
                 log.warning("slack: post to %s failed: %s", channel, error.reason)
             raise error from None
