@@ -14,7 +14,7 @@ error, because the first attempt may have arrived.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from bot.reply import Reply
@@ -39,6 +39,23 @@ class TemporaryFailure(DeliveryError):
 
 
 PartSent = Callable[[int, str], None]  # (part index, platform message id)
+
+
+async def post_parts(
+    payloads: list[dict[str, Any]],
+    start_part: int,
+    post: Callable[[int, dict[str, Any]], Awaitable[str]],
+    on_part: PartSent | None,
+) -> list[str]:
+    """Post ``payloads[start_part:]`` in order with ``post(index, payload)``, telling
+    ``on_part`` about each one as soon as the platform confirmed it."""
+    ids: list[str] = []
+    for index in range(start_part, len(payloads)):
+        message_id = await post(index, payloads[index])
+        ids.append(message_id)
+        if on_part is not None:
+            on_part(index, message_id)
+    return ids
 
 
 class Poster(Protocol):

@@ -38,7 +38,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route, handle_message_parameters
 
-from bot.chat.base import DestinationBroken, PartSent, TemporaryFailure
+from bot.chat.base import DestinationBroken, PartSent, TemporaryFailure, post_parts
 from bot.chat.discord_render import render_reply
 from bot.reply import Reply
 from bot.settings import Settings
@@ -124,14 +124,12 @@ class DiscordPoster:
         payloads = self.render(reply)
         if self._http is None:
             self._http, _ = await login(self.settings)
-        ids: list[str] = []
-        for index in range(start_part, len(payloads)):
-            nonce = nonce_for(key, channel, index)
-            message_id = await self._send_part(self._http, channel, payloads[index], nonce)
-            ids.append(message_id)
-            if on_part is not None:
-                on_part(index, message_id)
-        return ids
+        http = self._http
+
+        async def post(index: int, payload: dict[str, Any]) -> str:
+            return await self._send_part(http, channel, payload, nonce_for(key, channel, index))
+
+        return await post_parts(payloads, start_part, post, on_part)
 
     async def _send_part(
         self, http: HTTPClient, channel: str, payload: dict[str, Any], nonce: str

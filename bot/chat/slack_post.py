@@ -38,7 +38,13 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.base import DeliveryError, DestinationBroken, PartSent, TemporaryFailure
+from bot.chat.base import (
+    DeliveryError,
+    DestinationBroken,
+    PartSent,
+    TemporaryFailure,
+    post_parts,
+)
 from bot.chat.slack_render import Payload, render_reply
 from bot.reply import Reply
 from bot.settings import Settings
@@ -241,13 +247,11 @@ class SlackPoster:
     ) -> list[str]:
         """Post parts ``start_part``… in order; ``on_part(i, ts)`` after each one arrived."""
         payloads = self.render(reply)
-        sent: list[str] = []
-        for index in range(start_part, len(payloads)):
-            ts = await self.post(channel, payloads[index], key=key, part=index, parts=len(payloads))
-            sent.append(ts)
-            if on_part is not None:
-                on_part(index, ts)
-        return sent
+
+        async def post(index: int, payload: Payload) -> str:
+            return await self.post(channel, payload, key=key, part=index, parts=len(payloads))
+
+        return await post_parts(payloads, start_part, post, on_part)
 
     async def close(self) -> None:
         session = self.client.session

@@ -161,13 +161,26 @@ class SearchQueries(StoreBase):
             )
         if not parts:
             return 0, []
+        union = " UNION ALL ".join(ranked)
+        return self._run(counts, f"SELECT * FROM ({union})", "score", params, limit, offset)
+
+    def _run(
+        self,
+        counts: list[str],
+        ranked: str,
+        best_first: str,
+        params: dict[str, object],
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list[int]]:
+        """Add up the counts; page through the ranked candidates, best first."""
         with self.read() as s:
             total = sum(s.execute(_typed(c, params), params).scalar() or 0 for c in counts)
             if not total:
                 return 0, []
             rows = s.execute(
                 _typed(
-                    f"SELECT id FROM ({' UNION ALL '.join(ranked)}) ORDER BY score, id DESC "
+                    f"SELECT id FROM ({ranked}) AS candidates ORDER BY {best_first}, id DESC "
                     "LIMIT :limit OFFSET :offset",
                     params,
                 ),
@@ -211,19 +224,7 @@ class SearchQueries(StoreBase):
             f"SELECT f.rowid AS id, ts_rank_cd(f.tsv, query) AS score {hits} "
             "ORDER BY f.rowid DESC LIMIT :window"
         )
-        with self.read() as s:
-            total = s.execute(_typed(f"SELECT count(*) {hits}", params), params).scalar() or 0
-            if not total:
-                return 0, []
-            rows = s.execute(
-                _typed(
-                    f"SELECT id FROM ({ranked}) AS recent ORDER BY score DESC, id DESC "
-                    "LIMIT :limit OFFSET :offset",
-                    params,
-                ),
-                {**params, "limit": limit, "offset": offset},
-            ).all()
-        return int(total), [r[0] for r in rows]
+        return self._run([f"SELECT count(*) {hits}"], ranked, "score DESC", params, limit, offset)
 
 
 def _as_datetime(value: object) -> datetime:
