@@ -18,7 +18,7 @@ from pathlib import Path
 
 from common import scaled_corpus
 
-ROUNDS = 3
+ROUNDS = 5
 
 
 def main(n: int = 1000) -> dict[str, float]:

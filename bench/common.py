@@ -28,13 +28,25 @@ def corpus() -> list[tuple[str, str]]:
     return docs
 
 
-def scaled_corpus(n: int) -> list[tuple[str, str]]:
-    """``n`` distinct documents made from the corpus (a numbered line keeps each one unique)."""
+def scaled_corpus(n: int, seed: int = 5) -> list[tuple[str, str]]:
+    """``n`` distinct documents: the real ones first, then articles of 6–16 sentences drawn at
+    random from all of them (titled by their first sentence), so a large run has the vocabulary
+    of real news without a flood of near-identical copies."""
+    import random
+    import re
+
     base = corpus()
-    return [
-        (title, f"{body}\n({i}번째 사본)")
-        for i, (title, body) in ((i, base[i % len(base)]) for i in range(n))
+    if n <= len(base):
+        return base[:n]
+    sentences = [
+        s.strip() for _, body in base for s in re.split(r"(?<=[.!?])\s+|\n+", body) if len(s) > 20
     ]
+    rng = random.Random(seed)
+    docs = list(base)
+    while len(docs) < n:
+        picked = rng.sample(sentences, rng.randint(6, 16))
+        docs.append((picked[0][:60], " ".join(picked[1:])))
+    return docs
 
 
 @contextmanager

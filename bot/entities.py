@@ -124,8 +124,15 @@ def _clean_number(value: float) -> float | int:
 def extract(analysis: Analysis, analyser: Analyser) -> list[Entity]:
     out: list[Entity] = []
     seen: set[tuple[str, str]] = set()
+    orgs = analyser.org_names
     for field in (analysis.title, analysis.body):
-        for ent in [*_money(field.text), *_gpu_counts(field.text), *_orgs(field, analyser)]:
+        lower = field.text.lower()
+        found = [
+            *_money(field.text, lower),
+            *_gpu_counts(field.text, lower),
+            *(Entity("org", orgs[t.lemma], None, None) for t in field.tokens if t.lemma in orgs),
+        ]
+        for ent in found:
             key = (ent.kind, ent.text if ent.kind != "org" else str(ent.text))
             if key not in seen:
                 seen.add(key)
@@ -134,15 +141,15 @@ def extract(analysis: Analysis, analyser: Analyser) -> list[Entity]:
 
 
 _HAS_KO_MONEY = re.compile(r"\d\s?[조억만천백]*\s?(달러|유로|위안|파운드|엔|원|불)")
-_HAS_EN_MONEY = re.compile(r"[$€₩£]|(?i:usd|eur|krw|dollar|euro|won|yen)")
+_EN_MONEY_HINTS = ("$", "€", "₩", "£", "usd", "eur", "krw", "dollar", "euro", "won", "yen")
 
 
-def _money(text: str) -> list[Entity]:
+def _money(text: str, lower: str) -> list[Entity]:
     """Cheap tests first: most text has no amount of money in it."""
     out: list[Entity] = []
     if _HAS_KO_MONEY.search(text):
         out += _korean_money(text)
-    if _HAS_EN_MONEY.search(text):
+    if any(hint in lower for hint in _EN_MONEY_HINTS):
         out += _english_money(text)
     return out
 
@@ -200,16 +207,19 @@ _GPU_HINTS = (
 )
 
 
-def _gpu_counts(text: str) -> list[Entity]:
+def _gpu_counts(text: str, lower: str) -> list[Entity]:
     out: list[Entity] = []
-    lower = text.lower()
     if not any(hint in lower for hint in _GPU_HINTS):
         return out
+    spans = [w.span() for w in _GPU_WORD.finditer(text)]
+    if not spans:
+        return out
     for sent in _SENTENCE.finditer(text):
-        s = sent.group(0)
-        words = [w.span() for w in _GPU_WORD.finditer(s)]
+        start, end = sent.span()
+        words = [(a - start, b - start) for a, b in spans if start <= a < end]
         if not words:
             continue
+        s = sent.group(0)
         for m in _KO_COUNT.finditer(s):
             if _near(m.span(), words):
                 value = korean_number(m.group(1))
@@ -233,15 +243,6 @@ def _near(span: tuple[int, int], words: list[tuple[int, int]]) -> bool:
 
 def _is_year(expr: str) -> bool:
     return bool(re.fullmatch(r"(19|20)\d\d", expr.strip()))
-
-
-def _orgs(field: Any, analyser: Analyser) -> list[Entity]:
-    out = []
-    for tok in field.tokens:
-        name = analyser.org_name(tok.lemma)
-        if name:
-            out.append(Entity("org", name, None, None))
-    return out
 
 
 def describe(entity: dict[str, Any], lang: str = "ko") -> str:

@@ -29,7 +29,8 @@ import re
 import threading
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -103,12 +104,6 @@ class Analysis:
     body: Field
 
 
-@dataclass(frozen=True, slots=True)
-class Tokenised:
-    texts: list[str]
-    tokens: list[Any]  # kiwi's token lists, one per text (title, body, title, body …)
-
-
 class Lexicon:
     def __init__(self, path: Path = LEXICON_PATH) -> None:
         with path.open("rb") as fh:
@@ -168,21 +163,31 @@ class Analyser:
     def analyse(self, title: str, body: str) -> Analysis:
         return self.analyse_many([(title, body)])[0]
 
-    def analyse_many(self, docs: Sequence[tuple[str, str]]) -> list[Analysis]:
-        return self.finish(self.tokenise(docs))
+    def analyse_many(self, docs: Iterable[tuple[str, str]]) -> list[Analysis]:
+        return list(self.stream(docs))
 
-    def tokenise(self, docs: Sequence[tuple[str, str]]) -> Tokenised:
-        """Kiwi's part of the work (no Python objects of ours; kiwi releases the GIL), so it can
-        run on another thread while :meth:`finish` works on the previous batch."""
-        texts = [_normalise(text) for doc in docs for text in doc]
-        return Tokenised(texts, list(self.kiwi.tokenize(texts)) if texts else [])
+    def stream(self, docs: Iterable[tuple[str, str]]) -> Iterator[Analysis]:
+        """Analyse (title, body) pairs as one stream through kiwi's batch API.
 
-    def finish(self, raw: Tokenised) -> list[Analysis]:
-        fields = [
-            self._field(text, toks, one_sentence=i % 2 == 0)
-            for i, (text, toks) in enumerate(zip(raw.texts, raw.tokens, strict=True))
-        ]
-        return [Analysis(fields[i], fields[i + 1]) for i in range(0, len(fields), 2)]
+        Kiwi reads ahead from ``docs`` and tokenises on its own threads (without the GIL) while
+        the caller works on the analyses already yielded, so a long run never waits at batch
+        boundaries.  ``docs`` may be lazy (e.g. pages read from the store)."""
+        waiting: deque[tuple[str, str]] = deque()
+
+        def texts() -> Iterator[str]:
+            for title, body in docs:
+                pair = (_normalise(title), _normalise(body))
+                waiting.append(pair)
+                yield pair[0]
+                yield pair[1]
+
+        tokens = iter(self.kiwi.tokenize(texts()))
+        for title_tokens in tokens:
+            body_tokens = next(tokens)
+            title, body = waiting.popleft()
+            yield Analysis(
+                self._field(title, title_tokens, one_sentence=True), self._field(body, body_tokens)
+            )
 
     def lemmas(self, text: str) -> list[str]:
         """Lemmas of a short text (a query or a topic term), aliases applied."""
@@ -192,6 +197,11 @@ class Analyser:
         """Written forms of a lemma that the lexicon knows (``엔비디아`` → NVIDIA, Nvidia…)."""
         return list(dict.fromkeys(self._variants.get(lemma, [])))
 
+    @property
+    def org_names(self) -> dict[str, str]:
+        """Canonical lemma → display name of every known organisation."""
+        return self._org_lemma
+
     def org_name(self, lemma: str) -> str | None:
         """Display name when the lemma is a known organisation."""
         return self._org_lemma.get(lemma)
@@ -200,7 +210,7 @@ class Analyser:
 
     def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
         tokens = self._apply_aliases(self._tokens(text, toks), text)
-        if one_sentence:  # a headline is one sentence, whatever its … and ·
+        if one_sentence and tokens and tokens[-1].sent:  # a headline is one sentence
             tokens = [Token(t.lemma, t.surface, t.start, t.end, 0, t.aside) for t in tokens]
         sentences = (tokens[-1].sent + 1) if tokens else 0
         return Field(text=text, tokens=tuple(tokens), sentences=sentences)
@@ -212,79 +222,97 @@ class Analyser:
         out: list[Token] = []
         append = out.append
         lemma_of = self._lemma_cache
-        sent = 0
+        actions = _ACTIONS
+        sent = 0  # the sentence being read
+        last_sent = -1  # the sentence of the last token kept
         depth = 0
         prev_end = -1
         next_break = text.find("\n")
         for tok in toks:
             start = tok.start
             if next_break != -1 and start > next_break:
-                if out and out[-1].sent == sent:
+                if last_sent == sent:
                     sent += 1
                 next_break = text.find("\n", start)
-            form = tok.form
             tag = tok.tag
-            end = start + tok.len
-            action = _ACTIONS.get(tag)
+            action = actions.get(tag)
             if action is None:
-                action = _ACTIONS[tag] = _action(tag)
-            if action == _BRACKET or form in OPEN or form in CLOSE:
-                if form in OPEN:
-                    depth += 1
-                elif form in CLOSE and depth:
-                    depth -= 1
-            elif action == _STOP:
-                if out and out[-1].sent == sent:
-                    sent += 1
-            elif action == _SUFFIX and out and prev_end == start and form != "들":
-                last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
-                out[-1] = Token(
-                    last.lemma + form,
-                    text[last.start : end],
-                    last.start,
-                    end,
-                    last.sent,
-                    last.aside,
-                )
-            elif action == _KEEP or (action == _AUX and form in NEGATION):
+                action = actions[tag] = _action(tag)
+            if action == _KEEP:
+                form = tok.form
                 key = (form, tag)
                 lemma = lemma_of.get(key, _MISSING)
                 if lemma is _MISSING:
                     lemma = _lemma(form, tag)
                     if len(lemma_of) < LEMMA_CACHE:
                         lemma_of[key] = lemma
-                latin = tag == "SL"
-                ends_sentence = latin and len(form) > 1 and form[-1] in ".!?"
-                if lemma is None:
-                    if ends_sentence and out and out[-1].sent == sent:
+                end = start + tok.len
+                if tag == "SL" or tag == "SN":
+                    ends_sentence = tag == "SL" and len(form) > 1 and form[-1] in ".!?"
+                    if lemma is None:
+                        pass
+                    elif out and out[-1].end == start and _joinable(out[-1], lemma, tag):
+                        last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
+                        out[-1] = _new(
+                            Token,
+                            (
+                                _lemma(text[last.start : end], "SL") or last.lemma + lemma,
+                                text[last.start : end].rstrip(".!?"),
+                                last.start,
+                                end,
+                                last.sent,
+                                last.aside,
+                            ),
+                        )
+                    else:
+                        append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                        last_sent = sent
+                    if ends_sentence and last_sent == sent:
                         sent += 1
-                elif (
-                    (latin or tag == "SN")
-                    and out
-                    and out[-1].end == start
-                    and _joinable(out[-1], lemma, tag)
-                ):
-                    last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
-                    out[-1] = Token(
-                        _lemma(text[last.start : end], "SL") or last.lemma + lemma,
-                        text[last.start : end].rstrip(".!?"),
+                elif lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
+                    append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                    last_sent = sent
+                prev_end = end
+                continue
+            form = tok.form
+            if action == _BRACKET or (action == _SYMBOL and (form in OPEN or form in CLOSE)):
+                if form in OPEN:
+                    depth += 1
+                elif form in CLOSE and depth:
+                    depth -= 1
+            elif action == _STOP:
+                if last_sent == sent:
+                    sent += 1
+            elif action == _SUFFIX and out and prev_end == start and form != "들":
+                last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
+                end = start + tok.len
+                out[-1] = _new(
+                    Token,
+                    (
+                        last.lemma + form,
+                        text[last.start : end],
                         last.start,
                         end,
                         last.sent,
                         last.aside,
-                    )
-                else:  # tuple.__new__ skips the NamedTuple's Python-level constructor
-                    append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
-                if ends_sentence:
-                    sent += 1
-            prev_end = end
+                    ),
+                )
+            elif action == _AUX and form in NEGATION:
+                end = start + tok.len
+                lemma = form + "다"
+                append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                last_sent = sent
+            prev_end = start + tok.len
         return out
 
     def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
         """Replace alias phrases by their canonical lemma, longest phrase first."""
         starts = self._alias_starts
-        out: list[Token] = []
-        i = 0
+        begin = next((i for i, t in enumerate(tokens) if t.lemma in starts), None)
+        if begin is None:
+            return tokens  # nothing to replace
+        out: list[Token] = tokens[:begin]
+        i = begin
         n = len(tokens)
         while i < n:
             sizes = starts.get(tokens[i].lemma)
@@ -323,7 +351,7 @@ def _normalise(text: str) -> str:
 _MISSING = object()
 _new = tuple.__new__
 LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept
-_BRACKET, _STOP, _SUFFIX, _KEEP, _AUX, _DROP = range(6)
+_BRACKET, _STOP, _SUFFIX, _KEEP, _AUX, _SYMBOL, _DROP = range(7)
 _ACTIONS: dict[str, int] = {}
 
 
@@ -338,6 +366,8 @@ def _action(tag: str) -> int:
         return _KEEP
     if tag == "VX":
         return _AUX
+    if tag.startswith("S"):
+        return _SYMBOL  # other punctuation: a bracket kiwi tagged otherwise is still a bracket
     return _DROP
 
 

@@ -169,6 +169,7 @@ class Matcher:
         for pairs in self.multi.values():
             pairs.sort(key=lambda p: -len(p[1].lemmas))
         self.multi_firsts = {first for first, _ in self.multi}
+        self.firsts = set(self.single) | self.multi_firsts  # lemmas that can start a term
         self.roundup = [lemmas for t in topics.roundup if (lemmas := _term_lemmas(t, analyser))]
         self.roundup_firsts = {lemmas[0] for lemmas in self.roundup}
 
@@ -185,6 +186,9 @@ class Matcher:
         title_hits = self.hits(analysis.title)
         body_hits = self.hits(analysis.body)
         for index, ct in enumerate(self.compiled):
+            if not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
+                scores[ct.topic.id] = 0.0  # nothing to score: most articles, most topics
+                continue
             score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
             if ok and roundup and not any(e.field == "title" for e in evidence):
                 ok = False  # a roundup page: one of its many items named the topic
@@ -198,9 +202,12 @@ class Matcher:
         tokens = field.tokens
         text = field.text
         single, multi, multi_firsts = self.single, self.multi, self.multi_firsts
+        starts = self.firsts
         found: list[list[_Hit]] = [[] for _ in self.compiled]
         for i, tok in enumerate(tokens):
             lemma = tok.lemma
+            if lemma not in starts and not lemma.isdigit():
+                continue  # most tokens start no term
             firsts = (lemma, NUM) if lemma.isdigit() else (lemma,)
             for first in firsts:
                 for index, term in single.get(first, ()):
@@ -219,6 +226,10 @@ class Matcher:
                             surface = text[tok.start : tokens[end - 1].end]
                             found[index].append(_Hit(term, i, end, surface, tok.sent))
         return [_longest_first(hits, len(tokens)) for hits in found]
+
+
+def _has_anchor(hits: list[_Hit]) -> bool:
+    return any(h.term.kind == "anchor" for h in hits)
 
 
 def _longest_first(hits: list[_Hit], size: int) -> list[_Hit]:

@@ -9,12 +9,12 @@ run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from bot import clusters, entities, metrics
-from bot.korean import Analyser, Analysis, Tokenised, get_analyser
+from bot.korean import Analyser, Analysis, get_analyser
 from bot.matcher import Matcher
 from bot.models import utcnow
 from bot.sources.cleaning import headline
@@ -24,7 +24,8 @@ from bot.topics import TopicSet
 
 log = logging.getLogger(__name__)
 
-BATCH = 64  # documents per kiwi batch call; the next batch is tokenised meanwhile
+BATCH = 64  # analyses saved per write transaction
+PAGE = 256  # pending articles read per query
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -55,37 +56,40 @@ class Pipeline:
     def process_pending(self, progress: Progress | None = None) -> int:
         """Analyse every article not yet matched with the current topics; returns how many.
 
-        Kiwi releases the GIL, so the next batch is tokenised on a worker thread while this
-        thread matches and stores the current one.
+        The pending articles stream through kiwi (which reads ahead and tokenises on its own
+        threads) while this thread matches them; results are saved every ``BATCH`` articles, so
+        an interruption loses at most one batch of work, never an article.
         """
         total = self.store.count_pending(self.topics.digest)
         done = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiwi") as pool:
-            batch = self._pending(0)
-            future = pool.submit(self._tokenise, batch) if batch else None
-            while batch and future is not None:
-                analyses = self.analyser.finish(future.result())
-                following = self._pending(batch[-1].id)
-                future = pool.submit(self._tokenise, following) if following else None
-                records = [
-                    self.record(a.id, an, a.when) for a, an in zip(batch, analyses, strict=True)
-                ]
+        articles: deque[PendingArticle] = deque()
+
+        def pending() -> Iterator[tuple[str, str]]:
+            last_id = 0
+            while page := self.store.pending_analysis(
+                self.topics.digest, limit=PAGE, after_id=last_id
+            ):
+                for article in page:
+                    articles.append(article)
+                    yield headline(article.title, article.body), article.body
+                last_id = page[-1].id
+
+        records: list[AnalysedRecord] = []
+        for analysis in self.analyser.stream(pending()):
+            article = articles.popleft()
+            records.append(self.record(article.id, analysis, article.when))
+            if len(records) >= BATCH:
                 self.store.save_analysis(records)
-                done += len(batch)
+                done += len(records)
+                records = []
                 if progress:
                     progress(done, max(total, done))
-                batch = following
+        if records:
+            self.store.save_analysis(records)
+            done += len(records)
+            if progress:
+                progress(done, max(total, done))
         return done
-
-    def _pending(self, after_id: int) -> list[PendingArticle]:
-        return self.store.pending_analysis(self.topics.digest, limit=BATCH, after_id=after_id)
-
-    def _tokenise(self, batch: Sequence[PendingArticle]) -> Tokenised:
-        return self.analyser.tokenise([(headline(a.title, a.body), a.body) for a in batch])
-
-    def analyse(self, batch: Sequence[PendingArticle]) -> list[AnalysedRecord]:
-        analyses = self.analyser.analyse_many([(headline(a.title, a.body), a.body) for a in batch])
-        return [self.record(a.id, an, a.when) for a, an in zip(batch, analyses, strict=True)]
 
     def record(
         self, article_id: int, analysis: Analysis, when: datetime | None = None

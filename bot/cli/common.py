@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.timeparse import PeriodError, parse_since
 
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
 
 
 class UsageError(Exception):
