@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 NUM_PERM = 64
 SCHEME = "legacy"  # values below 2**32 kept as uint64, as datasketch's legacy scheme does
@@ -60,6 +63,12 @@ def signature(lemmas: Sequence[str]) -> LeanMinHash:
         values = np.full(NUM_PERM, _MASK, dtype=np.uint64)
     else:
         values = (((grams[:, None] * _A + _B) % _PRIME) & _MASK).min(axis=0)
+    return _lean(values)
+
+
+def _lean(values: np.ndarray) -> LeanMinHash:
+    from datasketch import LeanMinHash  # imported on first use: it pulls in scipy (~0.6 s)
+
     return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
 
 
@@ -68,13 +77,14 @@ def to_bytes(mh: LeanMinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> LeanMinHash:
-    values = np.frombuffer(data, dtype=np.uint64).copy()
-    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
+    return _lean(np.frombuffer(data, dtype=np.uint64).copy())
 
 
 class Clusterer:
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.cluster_of: dict[int, int] = {}
         self.sigs: dict[int, LeanMinHash] = {}

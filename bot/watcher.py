@@ -8,9 +8,10 @@ One poll:
    (``settings.fetch_max_bytes``), with the stored ``ETag`` / ``Last-Modified`` sent as
    ``If-None-Match`` / ``If-Modified-Since``.  A hung feed costs its own deadline, nothing more.
 2. Each body is parsed with :func:`bot.sources.feeds.parse_feed` in a worker thread; its drafts
-   get the feed's id and URL and go through :meth:`bot.pipeline.Pipeline.ingest` (store, analyse,
-   match, index: the same path as seeds), one feed at a time, in a worker thread, while other
-   feeds keep downloading.  The event loop itself never blocks.
+   get the feed's id and URL and are stored (only what is new), one feed at a time, in a worker
+   thread, while other feeds keep downloading.  When every feed is done, the poll's new items go
+   through :meth:`bot.pipeline.Pipeline.process_pending` in one stream (analyse, match, index:
+   the same path as seeds).  The event loop itself never blocks.
 3. The outcome is recorded with :meth:`bot.store.feeds.FeedQueries.record_poll`.
 
 Outcomes:
@@ -271,6 +272,11 @@ class Watcher:
                         progress(len(report.outcomes), len(feeds))
 
                 await asyncio.gather(*(one(feed) for feed in feeds))
+            if report.items_ingested:  # analyse the poll's new items in one stream
+                try:
+                    await asyncio.to_thread(self.pipeline.process_pending)
+                except Exception:  # stored but not yet analysed: the next run analyses them
+                    log.exception("analysing the new items failed; they are stored")
             order = {f.id: i for i, f in enumerate(feeds)}
             report.outcomes.sort(key=lambda o: order[o.feed_id])
         report.duration_s = time.perf_counter() - started
@@ -313,7 +319,7 @@ class Watcher:
                     async with store_lock:
                         try:
                             new_ids = await asyncio.to_thread(
-                                self.pipeline.ingest, parsed.entries, silent=outcome.silent
+                                self.store.add_drafts, parsed.entries, silent=outcome.silent
                             )
                         except Exception as exc:  # a bug or a database fault: keep polling
                             log.exception(
