@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import time
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,13 +48,6 @@ def scaled_corpus(n: int, seed: int = 5) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def timer() -> Iterator[Callable[[], float]]:
-    start = time.perf_counter()
-    done: list[float] = []
-    yield lambda: done[0] if done else time.perf_counter() - start
-    done.append(time.perf_counter() - start)
-
-
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)

@@ -202,12 +202,6 @@ class Analyser:
         """Canonical lemma → display name of every known organisation."""
         return self._org_lemma
 
-    def org_name(self, lemma: str) -> str | None:
-        """Display name when the lemma is a known organisation."""
-        return self._org_lemma.get(lemma)
-
-    # -- internals -------------------------------------------------------------------------
-
     def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
         tokens = self._apply_aliases(self._tokens(text, toks), text)
         if one_sentence and tokens and tokens[-1].sent:  # a headline is one sentence
@@ -435,8 +429,3 @@ def get_analyser() -> Analyser:
             if _shared is None:
                 _shared = Analyser()
     return _shared
-
-
-def sentence_split(text: str) -> list[str]:
-    """Rough sentence split used for snippets (not for matching)."""
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]

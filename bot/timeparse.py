@@ -42,11 +42,3 @@ def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> dat
             raise PeriodError(value) from exc
         return local.astimezone(UTC)
     raise PeriodError(value)
-
-
-def looks_like_period(token: str) -> bool:
-    try:
-        parse_since(token, datetime.now(UTC))
-    except PeriodError:
-        return False
-    return True

@@ -212,15 +212,6 @@ class FeedQueries(StoreBase):
             s.flush()
             return _view(feed)
 
-    def set_first_poll_done(self, feed_id: int, done: bool = True) -> bool:
-        """Mark whether the feed's first poll is behind it (False: its next items are silent)."""
-        with self.write() as s:
-            feed = s.get(Feed, feed_id)
-            if feed is None:
-                return False
-            feed.first_poll_done = done
-            return True
-
     def update_feed(
         self, feed_id: int, *, name: str | None = None, interval_s: int | None = None
     ) -> FeedView | None:

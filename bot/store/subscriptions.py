@@ -73,11 +73,6 @@ class SubscriptionQueries(StoreBase):
         except IntegrityError:
             return self.destination(place, create=False)
 
-    def get_destination(self, destination_id: int) -> DestinationView | None:
-        with self.read() as s:
-            d = s.get(Destination, destination_id)
-            return _dest(d) if d else None
-
     def subscribe(
         self,
         place: Place,
@@ -164,9 +159,3 @@ class SubscriptionQueries(StoreBase):
                 return False
             d.paused_at, d.paused_reason = utcnow(), reason
             return True
-
-    def resume_destination(self, destination_id: int) -> None:
-        with self.write() as s:
-            d = s.get(Destination, destination_id)
-            if d is not None:
-                d.paused_at, d.paused_reason = None, None
