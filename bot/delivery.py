@@ -32,6 +32,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import metrics
@@ -134,28 +135,33 @@ class Planner:
             ids = self.app.store.matched_ids(
                 Window(topics=[sub.topic], seen_since=since, include_silent=False)
             )
-            for item in self.app.store.items(ids):
-                if not self.is_alert(item, sub.topic):
+            # scores and entities only: this runs every few seconds, bodies are loaded for the
+            # few items that do raise an alert
+            for article_id, scores, entities, cluster in self.app.store.alert_facts(ids):
+                if not self.is_alert(scores, entities, sub.topic):
                     continue
-                cluster = item.cluster.id if item.cluster else item.id
                 key = f"alert:{cluster}"
                 if self.app.store.has_delivery(dest_id, key):
                     continue
+                (item,) = self.app.store.items([article_id])
                 reply = self.alert_reply(item, sub)
                 payload = {"reply": reply_to_dict(reply), "items": [item.id]}
                 if self.app.store.enqueue(dest_id, "alert", key, payload, now):
                     written += 1
         return written
 
-    def is_alert(self, item: Item, topic_id: str) -> bool:
+    def is_alert(
+        self, scores: dict[str, float], entities: list[dict[str, Any]], topic_id: str
+    ) -> bool:
+        """For an item that carries ``topic_id``: big enough for an instant alert?"""
         topic = self.app.topics.get(topic_id)
-        if topic is None or topic_id not in item.topics:
+        if topic is None:
             return False
-        if topic.alert_score is not None and item.scores.get(topic_id, 0.0) >= topic.alert_score:
+        if topic.alert_score is not None and scores.get(topic_id, 0.0) >= topic.alert_score:
             return True
         floor = self.app.settings.alert_min_gpus
         return floor > 0 and any(
-            e.get("kind") == "gpu_count" and (e.get("value") or 0) >= floor for e in item.entities
+            e.get("kind") == "gpu_count" and (e.get("value") or 0) >= floor for e in entities
         )
 
     def alert_reply(self, item: Item, sub: SubscriptionView) -> Reply:

@@ -118,7 +118,6 @@ class CompiledTopic:
             self._add(ctx.name, ctx.weight, ctx.terms, "support", analyser, ctx.frame)
         for terms in self.multi.values():
             terms.sort(key=lambda t: -len(t.lemmas))
-        self.multi_firsts = {first for first, _ in self.multi}
 
     def _add(
         self,

@@ -221,6 +221,20 @@ class ArticleQueries(SearchQueries):
         hits = [i for i, origin in rows if PurePosixPath(origin).name.startswith(ref)]
         return hits[0] if len(hits) == 1 else None
 
+    def alert_facts(
+        self, ids: Sequence[int]
+    ) -> list[tuple[int, dict[str, float], list[dict[str, Any]], int]]:
+        """(id, scores, entities, cluster id) of the given articles, in id order; no bodies."""
+        if not ids:
+            return []
+        with self.read() as s:
+            rows = s.execute(
+                select(Article.id, Article.scores, Article.entities, Article.cluster_id)
+                .where(Article.id.in_(list(ids)))
+                .order_by(Article.id)
+            ).all()
+        return [(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
+
     def items(self, ids: Sequence[int]) -> list[Item]:
         """Items in the order of ``ids`` (missing ids are left out)."""
         if not ids:
