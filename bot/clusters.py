@@ -38,13 +38,22 @@ _B = _rng.randint(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 _lemma_hashes: dict[str, int] = {}
 
 
-def _lemma_hash(lemma: str) -> int:
-    value = _lemma_hashes.get(lemma)
-    if value is None:
-        value = zlib.crc32(lemma.encode())
-        if len(_lemma_hashes) < 500_000:
-            _lemma_hashes[lemma] = value
-    return value
+def _hashes(lemmas: Sequence[str]) -> list[int]:
+    """CRC-32 of each lemma (stable across processes, unlike ``hash``), remembered."""
+    known = _lemma_hashes
+    try:
+        return [known[lemma] for lemma in lemmas]
+    except KeyError:
+        pass
+    out = []
+    for lemma in lemmas:
+        value = known.get(lemma)
+        if value is None:
+            value = zlib.crc32(lemma.encode())
+            if len(known) < 500_000:
+                known[lemma] = value
+        out.append(value)
+    return out
 
 
 def shingles(lemmas: Sequence[str], k: int = SHINGLE) -> set[tuple[str, ...]]:
@@ -56,7 +65,7 @@ def shingles(lemmas: Sequence[str], k: int = SHINGLE) -> set[tuple[str, ...]]:
 
 def signature(lemmas: Sequence[str]) -> LeanMinHash:
     """The MinHash of the article's lemma bigrams."""
-    hashes = np.fromiter((_lemma_hash(lem) for lem in lemmas), dtype=np.uint64, count=len(lemmas))
+    hashes = np.array(_hashes(lemmas), dtype=np.uint64)
     # one value per bigram (a text shorter than a bigram is its own shingle)
     grams = (hashes[:-1] * _MIX + hashes[1:]) & _MASK if len(hashes) >= SHINGLE else hashes
     if not len(grams):

@@ -26,6 +26,7 @@ Tokenisation, step by step:
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import tomllib
 import unicodedata
@@ -92,10 +93,7 @@ class Field:
     text: str  # NFKC text the offsets refer to
     tokens: tuple[Token, ...]
     sentences: int
-
-    @property
-    def lemmas(self) -> list[str]:
-        return [t.lemma for t in self.tokens]
+    lemmas: list[str]  # the tokens' lemmas, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +124,7 @@ class Analyser:
         for word, tag in self.lexicon.words:
             self.kiwi.add_user_word(word, tag, 0)
         self._lemma_cache: dict[tuple[str, str], Any] = {}
+        self._by_id: dict[int, Any] = {}  # kiwi morpheme id -> what it becomes (see _learn)
         self._alias: dict[tuple[str, ...], str] = {}
         self._org_lemma: dict[str, str] = {}  # canonical lemma -> display name
         self._variants: dict[str, list[str]] = {}  # canonical lemma -> written forms
@@ -205,29 +204,72 @@ class Analyser:
     def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
         tokens = self._apply_aliases(self._tokens(text, toks), text)
         if one_sentence and tokens and tokens[-1].sent:  # a headline is one sentence
-            tokens = [Token(t.lemma, t.surface, t.start, t.end, 0, t.aside) for t in tokens]
+            tokens = [_new(Token, (t[0], t[1], t[2], t[3], 0, t[5])) for t in tokens]
         sentences = (tokens[-1].sent + 1) if tokens else 0
-        return Field(text=text, tokens=tuple(tokens), sentences=sentences)
+        return Field(text, tuple(tokens), sentences, [t[0] for t in tokens])
 
     def _tokens(self, text: str, toks: Iterable[Any]) -> list[Token]:
         """Kiwi's morphemes to our tokens (the rules are in the module docstring).  This loop
-        runs for every morpheme of every article, so it is written for speed: tag decisions and
-        lemmas are looked up in caches, and line breaks are found once per line, not per token."""
+        runs for every morpheme of every article, so it is written for speed: a dictionary
+        morpheme (one kiwi id, always the same form and tag) is decided once and remembered by
+        id, so most morphemes cost one dict lookup; punctuation, Latin, numbers and unknown
+        words (kiwi ids shared by many forms) take the general path."""
         out: list[Token] = []
         append = out.append
+        by_id = self._by_id
         lemma_of = self._lemma_cache
         actions = _ACTIONS
         sent = 0  # the sentence being read
         last_sent = -1  # the sentence of the last token kept
         depth = 0
-        prev_end = -1
+        prev = None  # the previous morpheme
         next_break = text.find("\n")
         for tok in toks:
+            entry = by_id.get(tok.id)
+            if entry is _DROPPED:  # particles, endings, most of any text
+                prev = tok
+                continue
             start = tok.start
-            if next_break != -1 and start > next_break:
+            if next_break != -1 and start > next_break:  # a line break ends a sentence
                 if last_sent == sent:
                     sent += 1
                 next_break = text.find("\n", start)
+            if entry.__class__ is str:  # a content morpheme: its lemma
+                end = tok.end
+                append(_new(Token, (entry, text[start:end], start, end, sent, depth > 0)))
+                last_sent = sent
+                prev = tok
+                continue
+            if entry is None:
+                entry = self._learn(tok)
+                if entry is _DROPPED:
+                    prev = tok
+                    continue
+                if entry.__class__ is str:
+                    end = tok.end
+                    append(_new(Token, (entry, text[start:end], start, end, sent, depth > 0)))
+                    last_sent = sent
+                    prev = tok
+                    continue
+            if entry is _SUFFIX_ENTRY:
+                form = tok.form
+                if out and prev is not None and prev.end == start and form != "들":
+                    last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
+                    end = tok.end
+                    out[-1] = _new(
+                        Token,
+                        (
+                            last.lemma + form,
+                            text[last.start : end],
+                            last.start,
+                            end,
+                            last.sent,
+                            last.aside,
+                        ),
+                    )
+                prev = tok
+                continue
+            # the general path: punctuation, Latin, numbers, unknown words
             tag = tok.tag
             action = actions.get(tag)
             if action is None:
@@ -266,7 +308,7 @@ class Analyser:
                 elif lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
                     append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                     last_sent = sent
-                prev_end = end
+                prev = tok
                 continue
             form = tok.form
             if action == _BRACKET or (action == _SYMBOL and (form in OPEN or form in CLOSE)):
@@ -277,64 +319,76 @@ class Analyser:
             elif action == _STOP:
                 if last_sent == sent:
                     sent += 1
-            elif action == _SUFFIX and out and prev_end == start and form != "들":
-                last = out[-1]  # 주권+형 -> 주권형, 한국+형 -> 한국형 (not 한국의)
-                end = start + tok.len
-                out[-1] = _new(
-                    Token,
-                    (
-                        last.lemma + form,
-                        text[last.start : end],
-                        last.start,
-                        end,
-                        last.sent,
-                        last.aside,
-                    ),
-                )
             elif action == _AUX and form in NEGATION:
                 end = start + tok.len
-                lemma = form + "다"
-                append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                append(_new(Token, (form + "다", text[start:end], start, end, sent, depth > 0)))
                 last_sent = sent
-            prev_end = start + tok.len
+            prev = tok
         return out
+
+    def _learn(self, tok: Any) -> Any:
+        """Decide a morpheme kiwi gave a new id: its lemma (kept), ``_DROPPED``, ``_SUFFIX_ENTRY``
+        or ``_GENERAL``.  Only dictionary morphemes are remembered by id: kiwi gives every
+        punctuation mark, Latin word, number or unknown word of one kind the same id."""
+        tag = tok.tag
+        action = _ACTIONS.get(tag)
+        if action is None:
+            action = _ACTIONS[tag] = _action(tag)
+        if tok.oov or tag.startswith(("S", "W_", "Z", "U")):
+            entry: Any = _GENERAL
+        elif action == _KEEP:
+            lemma = _lemma(tok.form, tag)
+            entry = _DROPPED if lemma is None else sys.intern(lemma)
+        elif action == _SUFFIX:
+            entry = _SUFFIX_ENTRY
+        elif action == _AUX and tok.form in NEGATION:
+            entry = sys.intern(tok.form + "다")
+        elif action in (_AUX, _DROP):
+            entry = _DROPPED
+        else:
+            entry = _GENERAL
+        if len(self._by_id) < LEMMA_CACHE:
+            self._by_id[tok.id] = entry
+        return entry
 
     def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
         """Replace alias phrases by their canonical lemma, longest phrase first."""
         starts = self._alias_starts
-        begin = next((i for i, t in enumerate(tokens) if t.lemma in starts), None)
-        if begin is None:
+        lemmas = [t[0] for t in tokens]
+        if starts.keys().isdisjoint(lemmas):
             return tokens  # nothing to replace
-        out: list[Token] = tokens[:begin]
-        i = begin
+        alias = self._alias
+        out: list[Token] = []
+        done = 0  # tokens before this index are in ``out``
         n = len(tokens)
-        while i < n:
-            sizes = starts.get(tokens[i].lemma)
-            if sizes:
-                for size in sizes:
-                    if i + size > n:
-                        continue
-                    canon = self._alias.get(tuple(t.lemma for t in tokens[i : i + size]))
-                    if canon is not None:
-                        first, last = tokens[i], tokens[i + size - 1]
-                        out.append(
-                            Token(
+        for i in [i for i, lemma in enumerate(lemmas) if lemma in starts]:
+            if i < done:
+                continue  # inside a phrase already replaced
+            for size in starts[lemmas[i]]:
+                if i + size > n:
+                    continue
+                canon = alias.get(tuple(lemmas[i : i + size]))
+                if canon is not None:
+                    first, last = tokens[i], tokens[i + size - 1]
+                    out += tokens[done:i]
+                    out.append(
+                        _new(
+                            Token,
+                            (
                                 canon,
                                 text[first.start : last.end],
                                 first.start,
                                 last.end,
                                 first.sent,
                                 first.aside,
-                            )
+                            ),
                         )
-                        i += size
-                        break
-                else:
-                    out.append(tokens[i])
-                    i += 1
-                continue
-            out.append(tokens[i])
-            i += 1
+                    )
+                    done = i + size
+                    break
+        if not done:
+            return tokens
+        out += tokens[done:]
         return out
 
 
@@ -343,6 +397,9 @@ def _normalise(text: str) -> str:
 
 
 _MISSING = object()
+_DROPPED = object()  # a morpheme that leaves no token
+_SUFFIX_ENTRY = object()  # a noun suffix: joins the previous token
+_GENERAL = object()  # decided per token (its kiwi id is shared by many forms)
 _new = tuple.__new__
 LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept
 _BRACKET, _STOP, _SUFFIX, _KEEP, _AUX, _SYMBOL, _DROP = range(7)

@@ -89,7 +89,7 @@ class _Term:
     frame: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every term found, and frozen init is slower
 class _Hit:
     term: _Term
     start: int  # token index
@@ -203,10 +203,11 @@ class Matcher:
         single, multi, multi_firsts = self.single, self.multi, self.multi_firsts
         starts = self.firsts
         found: list[list[_Hit]] = [[] for _ in self.compiled]
-        for i, tok in enumerate(tokens):
-            lemma = tok.lemma
-            if lemma not in starts and not lemma.isdigit():
-                continue  # most tokens start no term
+        lemmas = field.lemmas
+        # most tokens start no term: find the few that may, at C speed
+        for i in [i for i, lemma in enumerate(lemmas) if lemma in starts or lemma.isdigit()]:
+            tok = tokens[i]
+            lemma = lemmas[i]
             firsts = (lemma, NUM) if lemma.isdigit() else (lemma,)
             for first in firsts:
                 for index, term in single.get(first, ()):

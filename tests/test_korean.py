@@ -58,3 +58,20 @@ def test_batch_equals_single(analyser) -> None:  # type: ignore[no-untyped-def]
     docs = [("제목 하나", "엔비디아가 GPU를 공급한다."), ("APEC", "경주에서 정상회의가 열렸다.")]
     many = analyser.analyse_many(docs)
     assert [a.body.lemmas for a in many] == [analyser.analyse(*d).body.lemmas for d in docs]
+
+
+def test_words_sharing_one_kiwi_id_keep_their_own_lemmas(analyser) -> None:  # type: ignore[no-untyped-def]
+    # kiwi gives every unknown proper noun, Latin word and number of a kind one shared id; the
+    # analyser remembers dictionary morphemes by id, and must not do so for these
+    text = "뷁쒧과 퓕뛣이 만났다. Apple met Samsung with 300 and 4,500 chips."
+    first = analyser.lemmas(text)
+    assert first[:2] == ["뷁쒧", "퓕뛣"]
+    assert {"samsung", "300", "4500", *analyser.lemmas("Apple")} <= set(first)
+    assert analyser.lemmas("퓕뛣 Samsung 4,500") == ["퓕뛣", "samsung", "4500"]
+    assert analyser.lemmas(text) == first  # the same answer once the caches are warm
+
+
+def test_noun_suffix_joins_only_its_own_noun(analyser) -> None:  # type: ignore[no-untyped-def]
+    lemmas = analyser.lemmas("주권형 AI와 한국형 모델, 기업들의 투자")
+    assert "주권형" in lemmas and "한국형" in lemmas
+    assert "기업" in lemmas and "기업들" not in lemmas

@@ -108,10 +108,20 @@ class ArticleQueries(SearchQueries):
             )
         if not rows:
             return []
-        stmt = insert(Article).returning(Article.id, sort_by_parameter_order=True)
         try:
             with s.begin_nested():
-                return list(s.scalars(stmt, rows))
+                # one executemany, then the ids by content hash (unique): far cheaper than
+                # INSERT … RETURNING, which SQLite runs one row at a time to keep the order
+                s.execute(insert(Article), rows)
+                digests = [row["content_hash"] for row in rows]
+                id_of = dict(
+                    s.execute(
+                        select(Article.content_hash, Article.id).where(
+                            Article.content_hash.in_(digests)
+                        )
+                    ).all()
+                )
+                return [id_of[d] for d in digests]
         except IntegrityError:
             pass  # another writer stored some of them meanwhile: one at a time
         ids = []
