@@ -105,7 +105,7 @@ class Clusterer:
     def _insert(self, article_id: int, cluster_id: int, mh: LeanMinHash) -> None:
         if article_id in self.sigs:
             return
-        self.lsh.insert(str(article_id), mh)
+        self.lsh.insert(str(article_id), mh, check_duplication=False)  # sigs guards it
         self.sigs[article_id] = mh
         self.cluster_of[article_id] = cluster_id
 

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import clusters, entities, metrics
 from bot.korean import Analyser, Analysis, get_analyser
@@ -40,6 +41,7 @@ class Pipeline:
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
         self._clusterer: clusters.Clusterer | None = None
+        self._matched_counters: dict[str, Any] = {}  # topic -> its ITEMS_MATCHED child
 
     @property
     def clusterer(self) -> clusters.Clusterer:
@@ -128,7 +130,12 @@ class Pipeline:
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         for match in result.matches:
-            metrics.ITEMS_MATCHED.labels(match.topic).inc()
+            counter = self._matched_counters.get(match.topic)
+            if counter is None:
+                counter = self._matched_counters[match.topic] = metrics.ITEMS_MATCHED.labels(
+                    match.topic
+                )
+            counter.inc()
         body_lemmas = analysis.body.lemmas
         sig, cluster_id = self.clusterer.assign(article_id, body_lemmas or analysis.title.lemmas)
         return AnalysedRecord(
