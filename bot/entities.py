@@ -146,6 +146,7 @@ def extract(analysis: Analysis, analyser: Analyser) -> list[Entity]:
 
 _HAS_KO_MONEY = re.compile(r"\d\s?[조억만천백]*\s?(달러|유로|위안|파운드|엔|원|불)")
 _EN_MONEY_HINTS = ("$", "€", "₩", "£", "usd", "eur", "krw", "dollar", "euro", "won", "yen")
+_EN_MONEY_HINT = re.compile("|".join(map(re.escape, _EN_MONEY_HINTS)))  # one scan, not eleven
 
 
 def _money(text: str, lower: str) -> list[Entity]:
@@ -153,7 +154,7 @@ def _money(text: str, lower: str) -> list[Entity]:
     out: list[Entity] = []
     if _HAS_KO_MONEY.search(text):
         out += _korean_money(text)
-    if any(hint in lower for hint in _EN_MONEY_HINTS):
+    if _EN_MONEY_HINT.search(lower):
         out += _english_money(text)
     return out
 
@@ -209,11 +210,12 @@ _GPU_HINTS = (
     "mi300x",
     "tpu",
 )
+_GPU_HINT = re.compile("|".join(map(re.escape, _GPU_HINTS)))
 
 
 def _gpu_counts(text: str, lower: str) -> list[Entity]:
     out: list[Entity] = []
-    if not any(hint in lower for hint in _GPU_HINTS):
+    if not _GPU_HINT.search(lower):
         return out
     spans = [w.span() for w in _GPU_WORD.finditer(text)]
     if not spans:
