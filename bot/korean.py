@@ -226,6 +226,8 @@ class Analyser:
         next_break = text.find("\n")
         for tok in toks:
             entry = by_id.get(tok.id)
+            if entry is None:  # a morpheme id not seen before
+                entry = self._learn(tok)
             if entry is _DROPPED:  # particles, endings, most of any text
                 prev = tok
                 continue
@@ -240,17 +242,6 @@ class Analyser:
                 last_sent = sent
                 prev = tok
                 continue
-            if entry is None:
-                entry = self._learn(tok)
-                if entry is _DROPPED:
-                    prev = tok
-                    continue
-                if entry.__class__ is str:
-                    end = tok.end
-                    append(_new(Token, (entry, text[start:end], start, end, sent, depth > 0)))
-                    last_sent = sent
-                    prev = tok
-                    continue
             if entry is _SUFFIX_ENTRY:
                 form = tok.form
                 if out and prev is not None and prev.end == start and form != "들":
