@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot import clusters, entities, metrics
 from bot.korean import Analyser, Analysis, get_analyser
@@ -34,6 +33,36 @@ STORE_CHUNK = 128  # drafts stored per transaction by ingest, while kiwi works o
 Progress = Callable[[int, int], None]  # (done, total)
 
 
+GC_THRESHOLD0 = 50_000  # allocations between young-generation collections while analysing
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, int, int] | None = None
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Let the cyclic garbage collector run less often while articles are analysed.
+
+    Analysis makes hundreds of thousands of small tuples (tokens, hits) and holds no reference
+    cycles; at Python's default threshold (a collection every 700 allocations) the collector runs
+    thousands of times per thousand articles and walks the same young objects again and again
+    (measured: a third of the tokenising loop's time).  Nested and concurrent runs share one
+    raised threshold; the last one out restores the previous setting."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(GC_THRESHOLD0, _gc_saved[0]), *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
+
+
 class Pipeline:
     def __init__(self, store: Store, topics: TopicSet, analyser: Analyser | None = None) -> None:
         self.store = store
@@ -41,7 +70,6 @@ class Pipeline:
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
         self._clusterer: clusters.Clusterer | None = None
-        self._matched_counters: dict[str, Any] = {}  # topic -> its ITEMS_MATCHED child
 
     @property
     def clusterer(self) -> clusters.Clusterer:
@@ -69,29 +97,26 @@ class Pipeline:
             return True
 
         store_next()
-        with fewer_collections():
-            self._process_pending(progress, store_next, lambda: sum(len(c) for c in chunks))
+        self.process_pending(progress, store_more=store_next, unstored=sum(map(len, chunks)))
         return new_ids
 
-    def process_pending(self, progress: Progress | None = None) -> int:
+    @fewer_collections()
+    def process_pending(
+        self,
+        progress: Progress | None = None,
+        *,
+        store_more: Callable[[], bool] | None = None,
+        unstored: int = 0,
+    ) -> int:
         """Analyse every article not yet matched with the current topics; returns how many.
 
         The pending articles stream through kiwi (which reads ahead and tokenises on its own
         threads) while this thread matches them; results are saved every ``BATCH`` articles, so
-        an interruption loses at most one batch of work, never an article.
+        an interruption loses at most one batch of work, never an article.  ``store_more``
+        stores more articles when the pending ones run out (False: none left); ``unstored``
+        says how many may still come that way (for the progress total).
         """
-        with fewer_collections():
-            return self._process_pending(progress)
-
-    def _process_pending(
-        self,
-        progress: Progress | None,
-        store_more: Callable[[], bool] | None = None,
-        unstored: Callable[[], int] = lambda: 0,
-    ) -> int:
-        """``store_more`` stores more articles when the pending ones run out (False: none left);
-        ``unstored`` says how many may still come that way (for the progress total)."""
-        total = self.store.count_pending(self.topics.digest) + unstored()
+        total = self.store.count_pending(self.topics.digest) + unstored
         done = 0
         articles: deque[PendingArticle] = deque()
 
@@ -130,12 +155,7 @@ class Pipeline:
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         for match in result.matches:
-            counter = self._matched_counters.get(match.topic)
-            if counter is None:
-                counter = self._matched_counters[match.topic] = metrics.ITEMS_MATCHED.labels(
-                    match.topic
-                )
-            counter.inc()
+            metrics.ITEMS_MATCHED.labels(match.topic).inc()
         body_lemmas = analysis.body.lemmas
         sig, cluster_id = self.clusterer.assign(article_id, body_lemmas or analysis.title.lemmas)
         return AnalysedRecord(
@@ -150,33 +170,3 @@ class Pipeline:
             cluster_id=cluster_id,
             when=when,
         )
-
-
-GC_THRESHOLD0 = 50_000  # allocations between young-generation collections while analysing
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_saved: tuple[int, int, int] | None = None
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Let the cyclic garbage collector run less often while articles are analysed.
-
-    Analysis makes hundreds of thousands of small tuples (tokens, hits) and holds no reference
-    cycles; at Python's default threshold (a collection every 700 allocations) the collector runs
-    thousands of times per thousand articles and walks the same young objects again and again
-    (measured: a third of the tokenising loop's time).  Nested and concurrent runs share one
-    raised threshold; the last one out restores the previous setting."""
-    global _gc_users, _gc_saved
-    with _gc_lock:
-        if _gc_users == 0:
-            _gc_saved = gc.get_threshold()
-            gc.set_threshold(max(GC_THRESHOLD0, _gc_saved[0]), *_gc_saved[1:])
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users -= 1
-            if _gc_users == 0 and _gc_saved is not None:
-                gc.set_threshold(*_gc_saved)
