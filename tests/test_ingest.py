@@ -70,3 +70,24 @@ def test_html_file_uses_its_headline(
     assert item["origin"] == str(page)
     assert "검색 메뉴" not in item["body"] and "var x" not in item["body"]
     assert "Copyright" not in item["body"]
+
+
+def test_same_text_with_other_spacing_is_stored_once(db_url: str) -> None:
+    from bot.sources.drafts import Draft
+    from bot.store import open_store
+
+    body = "엔비디아가 한국에 GPU 26만 장을 공급한다.\n정부는 5만 장을 확보한다."
+    respaced = (
+        "  엔비디아가\u00a0한국에 GPU 26만\u3000장을 공급한다.\r\n\t정부는 5만 장을  확보한다. "
+    )
+    store = open_store(db_url)
+    first = store.add_drafts([Draft(title="t", body=body, origin="a.txt")])
+    again = store.add_drafts(
+        [
+            Draft(title="t", body=respaced, origin="b.txt"),
+            Draft(title="t", body=body.replace("5만", "6만"), origin="c.txt"),
+        ]
+    )
+    store.close()
+    assert len(first) == 1
+    assert len(again) == 1  # only the text that differs in more than spacing is new

@@ -92,9 +92,11 @@ def nfc(text: str) -> str:
 
 def content_hash(title: str, body: str) -> str:
     """Identity of a text regardless of whitespace and Unicode composition."""
-    norm = re.sub(r"\s+", " ", nfc(body)).strip().lower()
+    # str.split() and the regex class \s agree on what whitespace is (str.isspace): this is
+    # re.sub(r"\s+", " ", text).strip(), at less than half the cost
+    norm = " ".join(nfc(body).split()).lower()
     if not norm:
-        norm = re.sub(r"\s+", " ", nfc(title)).strip().lower()
+        norm = " ".join(nfc(title).split()).lower()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
