@@ -32,6 +32,7 @@ SHINGLE = 2
 _PRIME = np.uint64((1 << 61) - 1)
 _MASK = np.uint64((1 << 32) - 1)
 _MIX = np.uint64(0x9E3779B1)
+_SHIFT = np.uint64(61)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
@@ -71,8 +72,18 @@ def signature(lemmas: Sequence[str]) -> LeanMinHash:
     if not len(grams):
         values = np.full(NUM_PERM, _MASK, dtype=np.uint64)
     else:
-        values = (((grams[:, None] * _A + _B) % _PRIME) & _MASK).min(axis=0)
+        values = (_mod_prime(np.multiply.outer(grams, _A) + _B) & _MASK).min(axis=0)
     return _lean(values)
+
+
+def _mod_prime(x: np.ndarray) -> np.ndarray:
+    """``x % (2**61 - 1)`` for uint64 values, with shifts and adds instead of a division
+    (2**61 is 1 modulo the prime, so the high bits fold onto the low ones); in place."""
+    low = x & _PRIME
+    x >>= _SHIFT
+    low += x
+    np.subtract(low, _PRIME, out=low, where=low >= _PRIME)
+    return low
 
 
 def _lean(values: np.ndarray) -> LeanMinHash:

@@ -72,3 +72,18 @@ def test_digest_shows_one_entry_also_in_other_outlets(
     assert items["연합뉴스"]["cluster"]["id"] == items["뉴시스"]["cluster"]["id"]
     assert items["연합뉴스"]["cluster"]["size"] == 2
     assert items["전자신문"]["cluster"]["size"] == 1
+
+
+def test_signature_is_the_universal_hash_minimum() -> None:
+    """Stored signatures must stay comparable across versions: the fast modulo must give
+    exactly min(((a*x + b) mod (2**61 - 1)) & (2**32 - 1)) over the article's bigrams."""
+    import numpy as np
+
+    from bot import clusters
+
+    lemmas = ["엔비디아", "gpu", "26만", "공급", "한국", "정부", "apec", "경주"] * 3
+    hashes = np.array([clusters.zlib.crc32(x.encode()) for x in lemmas], dtype=np.uint64)
+    grams = (hashes[:-1] * clusters._MIX + hashes[1:]) & clusters._MASK
+    mixed = grams[:, None] * clusters._A + clusters._B  # wraps modulo 2**64, as stored ones did
+    expected = ((mixed % clusters._PRIME) & clusters._MASK).min(axis=0)
+    assert (np.asarray(clusters.signature(lemmas).hashvalues) == expected).all()
