@@ -72,6 +72,9 @@ _GPU_WORDS = (
 _GPU_WORD = re.compile(
     rf"(?i)(?=[{''.join(sorted({w[0] for w in _GPU_WORDS.split('|')}))}])(?:{_GPU_WORDS})"
 )
+# on lower-cased text (same offsets when lower() kept the length) the first-letter scan is done
+# by the regex engine's own prefix check, three times faster again
+_GPU_WORD_LOWER = re.compile(f"(?:{_GPU_WORDS.lower()})")
 _KO_COUNT = re.compile(rf"(?=\d)({_KNUM})\s?(장|대|개|기){_AFTER_UNIT}")
 _EN_COUNT = re.compile(
     rf"(?i)(?=\d)({_NUM})\s?(thousand|million)?\s(?:[A-Za-z0-9-]+\s){{0,3}}?"
@@ -217,7 +220,8 @@ def _gpu_counts(text: str, lower: str) -> list[Entity]:
     out: list[Entity] = []
     if not _GPU_HINT.search(lower):
         return out
-    spans = [w.span() for w in _GPU_WORD.finditer(text)]
+    words = _GPU_WORD_LOWER.finditer(lower) if len(lower) == len(text) else _GPU_WORD.finditer(text)
+    spans = [w.span() for w in words]
     if not spans:
         return out
     starts = [a for a, _ in spans]

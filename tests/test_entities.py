@@ -77,3 +77,11 @@ def test_describe_for_the_digest() -> None:
         describe({"kind": "money", "text": "5000억달러", "value": 5e11, "unit": "USD"})
         == "5000억달러 → USD 500 bn"
     )
+
+
+def test_gpu_count_found_when_lower_casing_changes_the_length(analyser) -> None:  # type: ignore[no-untyped-def]
+    # "İ".lower() is two characters: offsets into the lower-cased text would be off by one
+    text = "İSTANBUL·İZMİR 데이터센터에 GPU 1만8천장을 공급한다."
+    assert len(text.lower()) != len(text)
+    found = [(e["kind"], e["value"]) for e in _ents(analyser, text)]
+    assert ("gpu_count", 18_000) in found
