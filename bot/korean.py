@@ -237,7 +237,7 @@ class Analyser:
                     sent += 1
                 next_break = text.find("\n", start)
             if entry.__class__ is str:  # a content morpheme: its lemma
-                end = tok.end
+                end = start + tok.len  # .len is a plain field; .end is computed
                 append(_new(Token, (entry, text[start:end], start, end, sent, depth > 0)))
                 last_sent = sent
                 prev = tok
