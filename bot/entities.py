@@ -220,8 +220,8 @@ def _gpu_counts(text: str, lower: str) -> list[Entity]:
     out: list[Entity] = []
     if not _GPU_HINT.search(lower):
         return out
-    words = _GPU_WORD_LOWER.finditer(lower) if len(lower) == len(text) else _GPU_WORD.finditer(text)
-    spans = [w.span() for w in words]
+    found = _GPU_WORD_LOWER.finditer(lower) if len(lower) == len(text) else _GPU_WORD.finditer(text)
+    spans = [w.span() for w in found]
     if not spans:
         return out
     starts = [a for a, _ in spans]
