@@ -38,7 +38,7 @@ def main(n: int = 1000) -> dict[str, float]:
     chars = sum(len(t) + len(b) for t, b in docs)
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
-    clusters.Clusterer()  # imports datasketch (and scipy) once, outside the timings
+    clusters.Clusterer()
     raw_times, our_times = [], []
     tokens = 0
     for _ in range(ROUNDS):

@@ -86,4 +86,28 @@ def test_signature_is_the_universal_hash_minimum() -> None:
     grams = (hashes[:-1] * clusters._MIX + hashes[1:]) & clusters._MASK
     mixed = grams[:, None] * clusters._A + clusters._B  # wraps modulo 2**64, as stored ones did
     expected = ((mixed % clusters._PRIME) & clusters._MASK).min(axis=0)
-    assert (np.asarray(clusters.signature(lemmas).hashvalues) == expected).all()
+    assert (clusters.signature(lemmas) == expected).all()
+
+
+def test_rewrite_after_a_restart_joins_the_stored_story(
+    db_url: str, analyser, topics, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """A new process reads the recent signatures back from the store before clustering."""
+    store = open_store(db_url)
+    Pipeline(store, topics, analyser).ingest(
+        [Draft(title="엔비디아, 韓에 GPU 26만장", body=STORY, origin="a.txt", source="연합뉴스")]
+    )
+    store.close()
+    store = open_store(db_url)  # as after a restart: a new store, a new pipeline
+    Pipeline(store, topics, analyser).ingest(
+        [
+            Draft(title="젠슨 황 방한", body=REWRITE, origin="b.txt", source="뉴시스"),
+            Draft(title="카카오 GPU", body=OTHER, origin="c.txt", source="전자신문"),
+        ]
+    )
+    store.close()
+    code, out, _ = run_cli(["digest", "--since", "all", "--format", "json", "--db", db_url], capsys)
+    assert code == 0
+    items = {i["source"]: i for i in json.loads(out)["items"]}
+    assert items["연합뉴스"]["cluster"]["id"] == items["뉴시스"]["cluster"]["id"]
+    assert items["전자신문"]["cluster"]["size"] == 1
