@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 BATCH = 256  # analyses saved per write transaction (fewer, larger FTS5 segments: -15% save CPU)
 PAGE = 256  # pending articles read per query
 STORE_CHUNK = 128  # drafts stored per transaction by ingest, while kiwi works on earlier ones
+FIRST_CHUNK = 16
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -84,11 +85,16 @@ class Pipeline:
     ) -> list[int]:
         """Store the drafts and analyse what was new; returns the new article ids.
 
-        The drafts are stored ``STORE_CHUNK`` at a time, each chunk committed before any of its
-        articles is analysed, and the next chunk is stored when kiwi asks for more text: kiwi
-        starts on the first articles at once instead of waiting for the whole batch."""
+        The drafts are stored ``STORE_CHUNK`` at a time (the first chunk smaller), each chunk
+        committed before any of its articles is analysed, and the next chunk is stored when
+        kiwi asks for more text: kiwi starts on the first articles at once instead of waiting
+        for the whole batch."""
         new_ids: list[int] = []
-        chunks = deque(drafts[i : i + STORE_CHUNK] for i in range(0, len(drafts), STORE_CHUNK))
+        # a small first chunk, so kiwi starts sooner
+        chunks = deque([drafts[:FIRST_CHUNK]])
+        chunks.extend(
+            drafts[i : i + STORE_CHUNK] for i in range(FIRST_CHUNK, len(drafts), STORE_CHUNK)
+        )
 
         def store_next() -> bool:
             if not chunks:
@@ -112,13 +118,16 @@ class Pipeline:
 
         The pending articles stream through kiwi (which reads ahead and tokenises on its own
         threads) while this thread matches them; results are saved every ``BATCH`` articles, so
-        an interruption loses at most one batch of work, never an article.  ``store_more``
+        an interruption loses at most one batch of work, never an article.  When kiwi has read
+        the last article, the results so far are saved at once, while kiwi finishes the few it
+        read ahead, so little is left to save after it stops.  ``store_more``
         stores more articles when the pending ones run out (False: none left); ``unstored``
         says how many may still come that way (for the progress total).
         """
         total = self.store.count_pending(self.topics.digest) + unstored
         done = 0
         articles: deque[PendingArticle] = deque()
+        read_all: list[bool] = []  # kiwi has read every pending article (a list: set in a closure)
 
         def pending() -> Iterator[tuple[str, str]]:
             last_id = 0
@@ -127,6 +136,7 @@ class Pipeline:
                 if not page:
                     if store_more is not None and store_more():
                         continue
+                    read_all.append(True)
                     return
                 for article in page:
                     articles.append(article)
@@ -134,10 +144,12 @@ class Pipeline:
                 last_id = page[-1].id
 
         records: list[AnalysedRecord] = []
+        tail = False  # the save when kiwi has read the last article is done
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
             records.append(self.record(article.id, analysis, article.when))
-            if len(records) >= BATCH:
+            if len(records) >= BATCH or (read_all and not tail):
+                tail = bool(read_all)
                 self.store.save_analysis(records)
                 done += len(records)
                 records = []
