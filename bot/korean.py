@@ -124,6 +124,7 @@ class Analyser:
         for word, tag in self.lexicon.words:
             self.kiwi.add_user_word(word, tag, 0)
         self._lemma_cache: dict[tuple[str, str], Any] = {}
+        self._latin: dict[str, tuple[str | None, bool]] = {}  # form -> (lemma, ends a sentence)
         self._by_id: dict[int, Any] = {}  # kiwi morpheme id -> what it becomes (see _learn)
         self._alias: dict[tuple[str, ...], str] = {}
         self._org_lemma: dict[str, str] = {}  # canonical lemma -> display name
@@ -218,6 +219,7 @@ class Analyser:
         append = out.append
         by_id = self._by_id
         lemma_of = self._lemma_cache
+        latin = self._latin
         actions = _ACTIONS
         sent = 0  # the sentence being read
         last_sent = -1  # the sentence of the last token kept
@@ -262,6 +264,26 @@ class Analyser:
                 continue
             # the general path: punctuation, Latin, numbers, unknown words
             tag = tok.tag
+            if tag == "SL":  # a Latin word, the commonest case here: one lookup by its form
+                form = tok.form
+                known = latin.get(form)
+                if known is None:
+                    known = (_lemma(form, tag), len(form) > 1 and form[-1] in ".!?")
+                    if len(latin) < LEMMA_CACHE:
+                        latin[form] = known
+                lemma = known[0]
+                end = start + tok.len
+                if lemma is None:
+                    pass
+                elif out and out[-1][3] == start and _joinable(out[-1], lemma, tag):
+                    out[-1] = _joined(out[-1], lemma, text, end)
+                else:
+                    append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
+                    last_sent = sent
+                if known[1] and last_sent == sent:  # "Tennessee." ends a sentence
+                    sent += 1
+                prev = tok
+                continue
             action = actions.get(tag)
             if action is None:
                 action = actions[tag] = _action(tag)
@@ -274,31 +296,22 @@ class Analyser:
                     if len(lemma_of) < LEMMA_CACHE:
                         lemma_of[key] = lemma
                 end = start + tok.len
-                if tag == "SL" or tag == "SN":
-                    ends_sentence = tag == "SL" and len(form) > 1 and form[-1] in ".!?"
+                if tag == "SN":  # a number: "HBM" "3" "E" is one token
                     if lemma is None:
                         pass
-                    elif out and out[-1].end == start and _joinable(out[-1], lemma, tag):
-                        last = out[-1]  # kiwi split a Latin run: "Tennes" "see.", "H" "100"
-                        out[-1] = _new(
-                            Token,
-                            (
-                                _lemma(text[last.start : end], "SL") or last.lemma + lemma,
-                                text[last.start : end].rstrip(".!?"),
-                                last.start,
-                                end,
-                                last.sent,
-                                last.aside,
-                            ),
-                        )
+                    elif out and out[-1][3] == start and _joinable(out[-1], lemma, tag):
+                        out[-1] = _joined(out[-1], lemma, text, end)
                     else:
                         append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                         last_sent = sent
-                    if ends_sentence and last_sent == sent:
-                        sent += 1
                 elif lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
                     append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                     last_sent = sent
+                prev = tok
+                continue
+            if action == _STOP:  # . ? !
+                if last_sent == sent:
+                    sent += 1
                 prev = tok
                 continue
             form = tok.form
@@ -307,9 +320,6 @@ class Analyser:
                     depth += 1
                 elif form in CLOSE and depth:
                     depth -= 1
-            elif action == _STOP:
-                if last_sent == sent:
-                    sent += 1
             elif action == _AUX and form in NEGATION:
                 end = start + tok.len
                 append(_new(Token, (form + "다", text[start:end], start, end, sent, depth > 0)))
@@ -451,6 +461,22 @@ def english_stem(word: str) -> str:
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
     return word
+
+
+def _joined(last: Token, lemma: str, text: str, end: int) -> Token:
+    """Kiwi split a Latin run ("Tennes" "see.", "H" "100"): one token again, up to ``end``."""
+    whole = text[last.start : end]
+    return _new(
+        Token,
+        (
+            _lemma(whole, "SL") or last.lemma + lemma,
+            whole.rstrip(".!?"),
+            last.start,
+            end,
+            last.sent,
+            last.aside,
+        ),
+    )
 
 
 def _joinable(prev: Token, lemma: str, tag: str) -> bool:

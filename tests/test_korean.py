@@ -75,3 +75,10 @@ def test_noun_suffix_joins_only_its_own_noun(analyser) -> None:  # type: ignore[
     lemmas = analyser.lemmas("주권형 AI와 한국형 모델, 기업들의 투자")
     assert "주권형" in lemmas and "한국형" in lemmas
     assert "기업" in lemmas and "기업들" not in lemmas
+
+
+def test_a_latin_word_ending_a_sentence_ends_it_every_time(analyser) -> None:  # type: ignore[no-untyped-def]
+    # the second and third "Tennessee." come from the analyser's memory of Latin words
+    an = analyser.analyse("", "Chips went to Tennessee. Then Tennessee. More for Tennessee. Done")
+    assert an.body.sentences == 4
+    assert [t.sent for t in an.body.tokens if t.surface == "Tennessee"] == [0, 1, 2]
