@@ -203,11 +203,11 @@ class Analyser:
         return self._org_lemma
 
     def _field(self, text: str, toks: Iterable[Any], one_sentence: bool = False) -> Field:
-        tokens = self._apply_aliases(self._tokens(text, toks), text)
+        tokens, lemmas = self._apply_aliases(self._tokens(text, toks), text)
         if one_sentence and tokens and tokens[-1].sent:  # a headline is one sentence
             tokens = [_new(Token, (t[0], t[1], t[2], t[3], 0, t[5])) for t in tokens]
         sentences = (tokens[-1].sent + 1) if tokens else 0
-        return Field(text, tuple(tokens), sentences, [t[0] for t in tokens])
+        return Field(text, tuple(tokens), sentences, lemmas)
 
     def _tokens(self, text: str, toks: Iterable[Any]) -> list[Token]:
         """Kiwi's morphemes to our tokens (the rules are in the module docstring).  This loop
@@ -352,12 +352,13 @@ class Analyser:
             self._by_id[tok.id] = entry
         return entry
 
-    def _apply_aliases(self, tokens: list[Token], text: str) -> list[Token]:
-        """Replace alias phrases by their canonical lemma, longest phrase first."""
+    def _apply_aliases(self, tokens: list[Token], text: str) -> tuple[list[Token], list[str]]:
+        """Replace alias phrases by their canonical lemma, longest phrase first; the tokens and
+        their lemmas."""
         starts = self._alias_starts
         lemmas = [t[0] for t in tokens]
         if starts.keys().isdisjoint(lemmas):
-            return tokens  # nothing to replace
+            return tokens, lemmas  # nothing to replace
         alias = self._alias
         out: list[Token] = []
         done = 0  # tokens before this index are in ``out``
@@ -388,9 +389,9 @@ class Analyser:
                     done = i + size
                     break
         if not done:
-            return tokens
+            return tokens, lemmas
         out += tokens[done:]
-        return out
+        return out, [t[0] for t in out]
 
 
 def _normalise(text: str) -> str:
