@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +46,6 @@ def scaled_corpus(n: int, seed: int = 5) -> list[tuple[str, str]]:
     return docs
 
 
-@contextmanager
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)

@@ -1,0 +1,31 @@
+"""The benchmarks the README quotes still run (at a small size) and print their figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+@pytest.mark.parametrize(
+    ("script", "size", "figures"),
+    [
+        ("bench_ingest.py", "40", ["median ratio per round", "CPU time per document"]),
+        ("bench_search.py", "600", ["newsbot search()", "p95", "ratio keyword scan / newsbot"]),
+    ],
+)
+def test_benchmark_runs_and_prints_its_figures(script: str, size: str, figures: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), size],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for figure in figures:
+        assert figure in done.stdout
