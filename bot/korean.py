@@ -124,7 +124,9 @@ class Analyser:
         for word, tag in self.lexicon.words:
             self.kiwi.add_user_word(word, tag, 0)
         self._lemma_cache: dict[tuple[str, str], Any] = {}
-        self._latin: dict[str, tuple[str | None, bool]] = {}  # form -> (lemma, ends a sentence)
+        # Latin words and numbers by form: (lemma, whether the form ends a sentence)
+        self._latin: dict[str, tuple[str | None, bool]] = {}
+        self._numbers: dict[str, tuple[str | None, bool]] = {}
         self._by_id: dict[int, Any] = {}  # kiwi morpheme id -> what it becomes (see _learn)
         self._alias: dict[tuple[str, ...], str] = {}
         self._org_lemma: dict[str, str] = {}  # canonical lemma -> display name
@@ -219,7 +221,7 @@ class Analyser:
         append = out.append
         by_id = self._by_id
         lemma_of = self._lemma_cache
-        latin = self._latin
+        latin, numbers = self._latin, self._numbers
         actions = _ACTIONS
         sent = 0  # the sentence being read
         last_sent = -1  # the sentence of the last token kept
@@ -264,30 +266,31 @@ class Analyser:
                 continue
             # the general path: punctuation, Latin, numbers, unknown words
             tag = tok.tag
-            if tag == "SL":  # a Latin word, the commonest case here: one lookup by its form
+            if tag == "SL" or tag == "SN":  # Latin words (the commonest case) and numbers
+                forms = latin if tag == "SL" else numbers
                 form = tok.form
-                known = latin.get(form)
-                if known is None:
-                    known = (_lemma(form, tag), len(form) > 1 and form[-1] in ".!?")
-                    if len(latin) < LEMMA_CACHE:
-                        latin[form] = known
+                known = forms.get(form)
+                if known is None:  # (lemma, whether it ends a sentence: "Tennessee.")
+                    known = (_lemma(form, tag), tag == "SL" and len(form) > 1 and form[-1] in ".!?")
+                    if len(forms) < LEMMA_CACHE:
+                        forms[form] = known
                 lemma = known[0]
                 end = start + tok.len
                 if lemma is None:
                     pass
                 elif out and out[-1][3] == start and _joinable(out[-1], lemma, tag):
-                    out[-1] = _joined(out[-1], lemma, text, end)
+                    out[-1] = _joined(out[-1], lemma, text, end)  # "H" "100", "HBM" "3" "E"
                 else:
                     append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                     last_sent = sent
-                if known[1] and last_sent == sent:  # "Tennessee." ends a sentence
+                if known[1] and last_sent == sent:
                     sent += 1
                 prev = tok
                 continue
             action = actions.get(tag)
             if action is None:
                 action = actions[tag] = _action(tag)
-            if action == _KEEP:
+            if action == _KEEP:  # unknown words, hanja
                 form = tok.form
                 key = (form, tag)
                 lemma = lemma_of.get(key, _MISSING)
@@ -295,16 +298,8 @@ class Analyser:
                     lemma = _lemma(form, tag)
                     if len(lemma_of) < LEMMA_CACHE:
                         lemma_of[key] = lemma
-                end = start + tok.len
-                if tag == "SN":  # a number: "HBM" "3" "E" is one token
-                    if lemma is None:
-                        pass
-                    elif out and out[-1][3] == start and _joinable(out[-1], lemma, tag):
-                        out[-1] = _joined(out[-1], lemma, text, end)
-                    else:
-                        append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
-                        last_sent = sent
-                elif lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
+                if lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
+                    end = start + tok.len
                     append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                     last_sent = sent
                 prev = tok
