@@ -10,7 +10,8 @@ estimated Jaccard similarity reaches ``THRESHOLD`` is a match, and the new artic
 cluster of the most similar one.  Wire copy and light rewrites share most bigrams; a different
 story on the same topic shares the topic's words but few bigrams (measured: a rewrite 0.65,
 seeds on the same topics at most 0.04).  Only articles seen in the last ``WINDOW_DAYS`` are
-compared.
+compared: a long-running process forgets older ones as it goes, so its index stays the size of
+the window.
 
 The bands are dictionaries keyed by the band's bytes, kept here rather than in datasketch's
 ``MinHashLSH``: its generic storage cost 50 µs per article (half of clustering), this costs 9,
@@ -20,9 +21,13 @@ and the same bands give the same candidates.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 import numpy as np
+
+from bot.models import utcnow
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM
@@ -104,27 +109,48 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 _BAND_BYTES = ROWS * 8
+_WINDOW = timedelta(days=WINDOW_DAYS)
 
 
 class Clusterer:
-    def __init__(self, threshold: float = THRESHOLD) -> None:
+    def __init__(self, threshold: float = THRESHOLD, now: Callable[[], datetime] = utcnow) -> None:
         self.threshold = threshold
+        self.now = now
         self.bands: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
         self.cluster_of: dict[int, int] = {}
         self.sigs: dict[int, np.ndarray] = {}
+        self._seen: deque[tuple[datetime, int]] = deque()  # (seen, article id), oldest first
 
-    def load(self, rows: Sequence[tuple[int, int, bytes]]) -> None:
-        for article_id, cluster_id, data in rows:
+    def load(self, rows: Sequence[tuple[int, int, bytes, datetime]]) -> None:
+        for article_id, cluster_id, data, seen in rows:
             if len(data) == NUM_PERM * 8:  # a signature of another size is from elsewhere
-                self._insert(article_id, cluster_id, from_bytes(data), data)
+                self._insert(article_id, cluster_id, from_bytes(data), data, seen)
 
-    def _insert(self, article_id: int, cluster_id: int, sig: np.ndarray, raw: bytes) -> None:
+    def _insert(
+        self, article_id: int, cluster_id: int, sig: np.ndarray, raw: bytes, seen: datetime
+    ) -> None:
         if article_id in self.sigs:
             return
         for band, key in zip(self.bands, _band_keys(raw), strict=True):
             band.setdefault(key, []).append(article_id)
         self.sigs[article_id] = sig
         self.cluster_of[article_id] = cluster_id
+        self._seen.append((seen, article_id))
+
+    def forget_before(self, cutoff: datetime) -> None:
+        """Drop the articles seen before ``cutoff`` (they are no longer compared)."""
+        while self._seen and self._seen[0][0] < cutoff:
+            _, article_id = self._seen.popleft()
+            sig = self.sigs.pop(article_id, None)
+            if sig is None:
+                continue
+            del self.cluster_of[article_id]
+            for band, key in zip(self.bands, _band_keys(to_bytes(sig)), strict=True):
+                ids = band.get(key)
+                if ids is not None and article_id in ids:
+                    ids.remove(article_id)
+                    if not ids:
+                        del band[key]
 
     def candidates(self, raw: bytes) -> set[int]:
         """Earlier articles that share at least one band with this signature."""
@@ -140,6 +166,9 @@ class Clusterer:
         matches nothing earlier."""
         if article_id in self.sigs:
             return to_bytes(self.sigs[article_id]), self.cluster_of[article_id]
+        now = self.now()
+        if self._seen and self._seen[0][0] < now - _WINDOW:
+            self.forget_before(now - _WINDOW)
         sig = signature(lemmas)
         raw = to_bytes(sig)
         best, best_sim = None, 0.0
@@ -150,7 +179,7 @@ class Clusterer:
             ):
                 best, best_sim = other, sim
         cluster_id = self.cluster_of[best] if best is not None else article_id
-        self._insert(article_id, cluster_id, sig, raw)
+        self._insert(article_id, cluster_id, sig, raw, now)
         return raw, cluster_id
 
 

@@ -111,3 +111,22 @@ def test_rewrite_after_a_restart_joins_the_stored_story(
     items = {i["source"]: i for i in json.loads(out)["items"]}
     assert items["연합뉴스"]["cluster"]["id"] == items["뉴시스"]["cluster"]["id"]
     assert items["전자신문"]["cluster"]["size"] == 1
+
+
+def test_a_long_running_process_forgets_stories_older_than_the_window(analyser) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from bot.clock import FixedClock
+    from bot.clusters import WINDOW_DAYS
+
+    clock = FixedClock(datetime(2026, 11, 1, 9, tzinfo=UTC))
+    clusterer = Clusterer(now=clock.now)
+    story, rewrite = (analyser.analyse("", text).body.lemmas for text in (STORY, REWRITE))
+    assert clusterer.assign(1, story)[1] == 1
+    clock.advance(days=WINDOW_DAYS - 1)
+    assert clusterer.assign(2, rewrite)[1] == 1  # inside the window: the same story
+    clock.advance(days=WINDOW_DAYS + 1)
+    assert clusterer.assign(3, story)[1] == 3  # both are older than the window: a new story
+    # and the index holds only the window (a serve process running for months stays small)
+    assert set(clusterer.sigs) == {3}
+    assert all(ids == [3] for band in clusterer.bands for ids in band.values())

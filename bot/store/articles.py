@@ -204,15 +204,15 @@ class ArticleQueries(SearchQueries):
                 ],
             )
 
-    def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes]]:
-        """(id, cluster_id, minhash) of articles seen since ``since``, for clustering."""
+    def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes, datetime]]:
+        """(id, cluster_id, minhash, seen_at) of articles seen since ``since``, for clustering."""
         with self.read() as s:
             rows = s.execute(
-                select(Article.id, Article.cluster_id, Article.minhash)
+                select(Article.id, Article.cluster_id, Article.minhash, Article.seen_at)
                 .where(Article.seen_at >= since, Article.minhash.is_not(None))
                 .order_by(Article.id)
             ).all()
-        return [(i, c or i, m) for i, c, m in rows if m is not None]
+        return [(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
 
     def resolve_article(self, ref: str) -> int | None:
         """An article id (``42``), or a seed's file name or a unique prefix of it (``001``,
