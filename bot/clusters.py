@@ -109,7 +109,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 _BAND_BYTES = ROWS * 8
-_WINDOW = timedelta(days=WINDOW_DAYS)
+WINDOW = timedelta(days=WINDOW_DAYS)
 
 
 class Clusterer:
@@ -140,17 +140,14 @@ class Clusterer:
     def forget_before(self, cutoff: datetime) -> None:
         """Drop the articles seen before ``cutoff`` (they are no longer compared)."""
         while self._seen and self._seen[0][0] < cutoff:
-            _, article_id = self._seen.popleft()
-            sig = self.sigs.pop(article_id, None)
-            if sig is None:
-                continue
+            _, article_id = self._seen.popleft()  # ``_insert`` put it in every band
             del self.cluster_of[article_id]
-            for band, key in zip(self.bands, _band_keys(to_bytes(sig)), strict=True):
-                ids = band.get(key)
-                if ids is not None and article_id in ids:
-                    ids.remove(article_id)
-                    if not ids:
-                        del band[key]
+            raw = to_bytes(self.sigs.pop(article_id))
+            for band, key in zip(self.bands, _band_keys(raw), strict=True):
+                ids = band[key]
+                ids.remove(article_id)
+                if not ids:
+                    del band[key]
 
     def candidates(self, raw: bytes) -> set[int]:
         """Earlier articles that share at least one band with this signature."""
@@ -167,8 +164,7 @@ class Clusterer:
         if article_id in self.sigs:
             return to_bytes(self.sigs[article_id]), self.cluster_of[article_id]
         now = self.now()
-        if self._seen and self._seen[0][0] < now - _WINDOW:
-            self.forget_before(now - _WINDOW)
+        self.forget_before(now - WINDOW)
         sig = signature(lemmas)
         raw = to_bytes(sig)
         best, best_sim = None, 0.0

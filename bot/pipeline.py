@@ -14,12 +14,11 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot import clusters, entities, metrics
 from bot.korean import Analyser, Analysis, get_analyser
 from bot.matcher import Matcher
-from bot.models import utcnow
 from bot.sources.cleaning import headline
 from bot.sources.drafts import Draft
 from bot.store import AnalysedRecord, PendingArticle, Store
@@ -76,7 +75,7 @@ class Pipeline:
     def clusterer(self) -> clusters.Clusterer:
         if self._clusterer is None:
             self._clusterer = clusters.Clusterer()
-            since = utcnow() - timedelta(days=clusters.WINDOW_DAYS)
+            since = self._clusterer.now() - clusters.WINDOW
             self._clusterer.load(self.store.recent_signatures(since))
         return self._clusterer
 
@@ -127,16 +126,17 @@ class Pipeline:
         total = self.store.count_pending(self.topics.digest) + unstored
         done = 0
         articles: deque[PendingArticle] = deque()
-        read_all: list[bool] = []  # kiwi has read every pending article (a list: set in a closure)
+        read_all = False  # kiwi has read every pending article
 
         def pending() -> Iterator[tuple[str, str]]:
+            nonlocal read_all
             last_id = 0
             while True:
                 page = self.store.pending_analysis(self.topics.digest, limit=PAGE, after_id=last_id)
                 if not page:
                     if store_more is not None and store_more():
                         continue
-                    read_all.append(True)
+                    read_all = True
                     return
                 for article in page:
                     articles.append(article)
@@ -144,12 +144,12 @@ class Pipeline:
                 last_id = page[-1].id
 
         records: list[AnalysedRecord] = []
-        tail = False  # the save when kiwi has read the last article is done
+        saved_at_end_of_input = False
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
             records.append(self.record(article.id, analysis, article.when))
-            if len(records) >= BATCH or (read_all and not tail):
-                tail = bool(read_all)
+            if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
+                saved_at_end_of_input = read_all
                 self.store.save_analysis(records)
                 done += len(records)
                 records = []
