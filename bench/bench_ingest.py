@@ -28,7 +28,6 @@ ROUNDS = 7
 
 
 def main(n: int = 1000) -> dict[str, float]:
-    from bot import clusters
     from bot.korean import get_analyser
     from bot.pipeline import Pipeline
     from bot.sources.drafts import Draft
@@ -41,7 +40,6 @@ def main(n: int = 1000) -> dict[str, float]:
     chars = sum(len(t) + len(b) for t, b in docs)
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
-    clusters.Clusterer()
     raw_times, our_times, raw_cpu, our_cpu = [], [], [], []
     tokens = 0
     for _ in range(ROUNDS):
