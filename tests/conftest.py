@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-LABELS = Path(__file__).resolve().parent / "data" / "seeds-labels.jsonl"
+from tests.helpers import LABELS, ROOT, SEEDS, run_cli
+
+__all__ = ["LABELS", "ROOT", "SEEDS", "run_cli"]
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         if key.startswith(("NEWSBOT_", "SLACK_", "DISCORD_")) and key not in (
             "NEWSBOT_TEST_POSTGRES_URL",
             "NEWSBOT_REQUIRE_POSTGRES",
+            "NEWSBOT_UPDATE_CONTRACTS",
         ):
             monkeypatch.delenv(key)
 
@@ -88,12 +89,3 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory, analyser, topics) -> st
     Pipeline(store, topics, analyser).ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
     store.close()
     return url
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run ``newsbot`` in this process (the kiwi model stays loaded) and capture its output."""
-    from bot.cli import main
-
-    code = main(args)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
