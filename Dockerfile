@@ -1,10 +1,14 @@
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini ./
+# one install: the migrations and the topics file are package data, so `newsbot db upgrade`
+# works from the installed package alone
+COPY pyproject.toml README.md ./
 COPY bot ./bot
-COPY migrations ./migrations
 COPY seeds ./seeds
-RUN pip install --no-cache-dir '.[postgres]' && pip install --no-cache-dir -e .
-ENV NEWSBOT_HTTP_PORT=3000
+RUN pip install --no-cache-dir '.[postgres]' \
+    && useradd --system --uid 10001 --home-dir /app newsbot \
+    && mkdir -p /app/var && chown newsbot /app/var
+USER newsbot
+ENV NEWSBOT_HTTP_PORT=3000 NEWSBOT_HTTP_HOST=0.0.0.0
 EXPOSE 3000
 CMD ["sh", "-c", "newsbot db upgrade && exec newsbot serve"]

@@ -23,13 +23,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
 
 check: $(STAMP)
-	$(BIN)/ruff check bot tests bench migrations
-	$(BIN)/ruff format --check bot tests bench migrations
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix bot tests bench migrations
-	$(BIN)/ruff format bot tests bench migrations
+	$(BIN)/ruff check --fix bot tests bench
+	$(BIN)/ruff format bot tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -28,11 +28,11 @@ ROUNDS = 7
 
 
 def main(n: int = 1000) -> dict[str, float]:
-    from bot.korean import get_analyser
-    from bot.pipeline import Pipeline
-    from bot.sources.drafts import Draft
+    from bot.analysis.korean import get_analyser
+    from bot.analysis.pipeline import Pipeline
+    from bot.config.topics import load_topics
+    from bot.ingest.drafts import Draft
     from bot.store import open_store
-    from bot.topics import load_topics
 
     analyser = get_analyser()
     topics = load_topics()

@@ -8,10 +8,10 @@ process (so the server does not share our GIL) on ``--sites`` ports of 127.0.0.1
 a site for the per-host limit.  In one process and one run it measures:
 
 - feedparser alone: ``feedparser.parse`` over the same 200 byte strings (the baseline);
-- newsbot's safe parse alone: :func:`bot.sources.feeds.parse_feed` (DTD scan + expat check +
+- newsbot's safe parse alone: :func:`bot.ingest.rss.parse_feed` (DTD scan + expat check +
   feedparser + normalisation) over the same bytes;
-- fetch alone: the 200 GETs through one :class:`bot.sources.fetch.Fetcher`;
-- the whole poll: :meth:`bot.watcher.Watcher.poll` into a fresh SQLite file: fetch, parse,
+- fetch alone: the 200 GETs through one :class:`bot.ingest.fetch.Fetcher`;
+- the whole poll: :meth:`bot.ingest.poller.Watcher.poll` into a fresh SQLite file: fetch, parse,
   dedup + store, kiwi analysis, topic matching, entities, clustering, search indexing;
 - the second poll: every feed answers 304 (``If-Modified-Since``).
 
@@ -127,7 +127,7 @@ def line(label: str, items: int, seconds: float) -> str:
 
 
 async def fetch_all(urls: list[str], per_host: int) -> int:
-    from bot.sources.fetch import Fetcher
+    from bot.ingest.fetch import Fetcher
 
     async with Fetcher(allow_private=True, per_host=per_host) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(u) for u in urls))
@@ -148,13 +148,13 @@ def main() -> int:
 
     import feedparser
 
-    from bot.korean import get_analyser
-    from bot.pipeline import Pipeline
-    from bot.settings import Settings
-    from bot.sources.feeds import parse_feed
+    from bot.analysis.korean import get_analyser
+    from bot.analysis.pipeline import Pipeline
+    from bot.config.settings import Settings
+    from bot.config.topics import load_topics
+    from bot.ingest.poller import Watcher
+    from bot.ingest.rss import parse_feed
     from bot.store import open_store
-    from bot.topics import load_topics
-    from bot.watcher import Watcher
 
     docs, mean_body = build_feeds(args.feeds, args.items)
     total_items = args.feeds * args.items

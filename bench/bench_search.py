@@ -88,8 +88,8 @@ def sentence_pool(analyser) -> list[tuple[str, str]]:  # type: ignore[no-untyped
 def build(url: str, n: int, analyser, topics) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import insert, text
 
-    from bot.models import Article, Match
     from bot.store import open_store
+    from bot.store.models import Article, Match
     from bot.store.search import index_tags
 
     store = open_store(url)
@@ -154,10 +154,10 @@ def build(url: str, n: int, analyser, topics) -> None:  # type: ignore[no-untype
 def main(n: int = 100_000) -> dict[str, float]:
     from sqlalchemy import text
 
-    from bot.korean import get_analyser
-    from bot.search import search
+    from bot.analysis.korean import get_analyser
+    from bot.config.topics import load_topics
+    from bot.services.search import search
     from bot.store import open_store
-    from bot.topics import load_topics
 
     analyser = get_analyser()
     topics = load_topics()

@@ -13,8 +13,8 @@ sys.path.insert(0, str(ROOT))
 
 def corpus() -> list[tuple[str, str]]:
     """(title, body) of every text in the repository: seeds, test cases, held-out sets."""
-    from bot.evaluate import load_examples
-    from bot.sources.seeds import find_seed_files, read_seeds
+    from bot.analysis.evaluate import load_examples
+    from bot.ingest.seeds import find_seed_files, read_seeds
 
     docs = [(d.title, d.body) for d in read_seeds(find_seed_files([str(ROOT / "seeds")]))]
     docs += [(e.title, e.text) for e in load_examples(ROOT / "tests" / "cases")]

@@ -33,14 +33,14 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def analyser():  # type: ignore[no-untyped-def]
-    from bot.korean import get_analyser
+    from bot.analysis.korean import get_analyser
 
     return get_analyser()
 
 
 @pytest.fixture(scope="session")
 def topics():  # type: ignore[no-untyped-def]
-    from bot.topics import load_topics
+    from bot.config.topics import load_topics
 
     return load_topics()
 
@@ -80,8 +80,8 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seeded_url(tmp_path_factory: pytest.TempPathFactory, analyser, topics) -> str:  # type: ignore[no-untyped-def]
     """A SQLite file with the seed corpus ingested and matched (shared, read-only)."""
-    from bot.pipeline import Pipeline
-    from bot.sources.seeds import find_seed_files, read_seeds
+    from bot.analysis.pipeline import Pipeline
+    from bot.ingest.seeds import find_seed_files, read_seeds
     from bot.store import open_store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'newsbot.db'}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sources.cleaning import clean_page
+from bot.ingest.cleaning import clean_page
 from tests.conftest import SEEDS
 
 CHROME = [

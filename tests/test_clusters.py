@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.clusters import Clusterer
-from bot.pipeline import Pipeline
-from bot.sources.drafts import Draft
+from bot.analysis.clusters import Clusterer
+from bot.analysis.pipeline import Pipeline
+from bot.ingest.drafts import Draft
 from bot.store import open_store
 from tests.conftest import run_cli
 
@@ -79,7 +79,7 @@ def test_signature_is_the_universal_hash_minimum() -> None:
     exactly min(((a*x + b) mod (2**61 - 1)) & (2**32 - 1)) over the article's bigrams."""
     import numpy as np
 
-    from bot import clusters
+    from bot.analysis import clusters
 
     lemmas = ["엔비디아", "gpu", "26만", "공급", "한국", "정부", "apec", "경주"] * 3
     hashes = np.array([clusters.zlib.crc32(x.encode()) for x in lemmas], dtype=np.uint64)
@@ -116,8 +116,8 @@ def test_rewrite_after_a_restart_joins_the_stored_story(
 def test_a_long_running_process_forgets_stories_older_than_the_window(analyser) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from bot.clock import FixedClock
-    from bot.clusters import WINDOW_DAYS
+    from bot.analysis.clusters import WINDOW_DAYS
+    from bot.core.clock import FixedClock
 
     clock = FixedClock(datetime(2026, 11, 1, 9, tzinfo=UTC))
     clusterer = Clusterer(now=clock.now)

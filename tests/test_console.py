@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.chat.console_adapter import console_context, run_lines
-from bot.chat.slack_render import escape, render_reply
-from bot.commands import Commands, Context
-from bot.render.plain import render_plain
-from bot.settings import Settings
+from bot.chat.commands import Commands, Context
+from bot.chat.console import console_context, run_lines
+from bot.chat.slack.render import escape, render_reply
+from bot.config.settings import Settings
+from bot.present.plain import render_plain
+from bot.runtime.app import App
 from tests.fakes.slack_api import texts
 from tests.test_demo import HEADLINES
 
@@ -140,10 +140,10 @@ def test_slack_shows_what_the_console_shows(commands: Commands, line: str) -> No
 
 def test_subscriptions_listing_shows_a_paused_channel(db_url: str) -> None:
     """After the platform refused a channel, `/news subscribe` says so and how to resume."""
-    from bot.app import App
-    from bot.chat.console_adapter import console_context, run_lines
-    from bot.commands import Commands
-    from bot.settings import Settings
+    from bot.chat.commands import Commands
+    from bot.chat.console import console_context, run_lines
+    from bot.config.settings import Settings
+    from bot.runtime.app import App
     from bot.store import Place
 
     app = App(Settings.from_env({"NEWSBOT_DATABASE_URL": db_url}))

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.chat.slack_post import SlackPoster
-from bot.commands import Commands, Context
-from bot.delivery import Planner, Sender
-from bot.settings import Settings
+from bot.chat.commands import Commands, Context
+from bot.chat.slack.post import SlackPoster
+from bot.config.settings import Settings
+from bot.delivery.planner import Planner, Sender
+from bot.ingest.poller import Watcher
+from bot.runtime.app import App
 from bot.store import Window
-from bot.watcher import Watcher
 from tests.conftest import ROOT
 from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.feedserver import FeedServer, canned, rss

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.sources.dates import SEOUL, parse_date
+from bot.ingest.dates import SEOUL, parse_date
 
 FETCHED = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -25,20 +25,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import App
-from bot.chat.discord_post import DiscordPoster
-from bot.chat.slack_post import SlackPoster
-from bot.clock import FixedClock
-from bot.commands import Commands, Context
-from bot.delivery import Planner, Sender, last_instant
-from bot.leader import Leadership
-from bot.models import Article
-from bot.scheduler import Scheduler
-from bot.settings import Settings
-from bot.sources.drafts import Draft
-from bot.sources.seeds import find_seed_files, read_seeds
+from bot.chat.commands import Commands, Context
+from bot.chat.discord.post import DiscordPoster
+from bot.chat.slack.post import SlackPoster
+from bot.config.settings import Settings
+from bot.core.clock import FixedClock
+from bot.delivery.leader import Leadership
+from bot.delivery.planner import Planner, Sender, last_instant
+from bot.delivery.scheduler import Scheduler
+from bot.ingest.drafts import Draft
+from bot.ingest.poller import Watcher
+from bot.ingest.seeds import find_seed_files, read_seeds
+from bot.runtime.app import App
 from bot.store import Place, Window
-from bot.watcher import Watcher
+from bot.store.models import Article
 from tests.conftest import SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
 from tests.fakes.slack_api import FakeSlack, fake_slack, texts

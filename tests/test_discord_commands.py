@@ -21,11 +21,11 @@ from typing import Any
 import discord
 import pytest
 
-from bot.app import App
-from bot.chat.console_adapter import answer, console_context
-from bot.chat.discord_adapter import NewsClient, build_client
-from bot.commands import Commands
-from bot.settings import Settings
+from bot.chat.commands import Commands
+from bot.chat.console import answer, console_context
+from bot.chat.discord.adapter import NewsClient, build_client
+from bot.config.settings import Settings
+from bot.runtime.app import App
 from bot.store import Place
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from bot.chat.base import DestinationBroken
-from bot.chat.discord_adapter import check_token
-from bot.chat.discord_post import TOKEN_REJECTED, DiscordPoster
-from bot.reply import Card, Fact, Reply, Section
-from bot.settings import Settings
+from bot.chat.discord.adapter import check_token
+from bot.chat.discord.post import TOKEN_REJECTED, DiscordPoster
+from bot.config.settings import Settings
+from bot.present.reply import Card, Fact, Reply, Section
 from tests.conftest import run_cli
 from tests.fakes.discord_api import (
     FakeDiscord,
@@ -168,8 +168,8 @@ async def test_cli_digest_post_pings_nobody_and_links_nothing_from_a_hostile_fee
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.pipeline import Pipeline
-    from bot.sources.seeds import find_seed_files, read_seeds
+    from bot.analysis.pipeline import Pipeline
+    from bot.ingest.seeds import find_seed_files, read_seeds
     from bot.store import open_store
 
     page = tmp_path / "hostile.html"

@@ -10,8 +10,8 @@ import re
 
 import discord
 
-from bot.chat.discord_render import ELLIPSIS, escape, render_reply
-from bot.reply import Card, Fact, Reply, Section
+from bot.chat.discord.render import ELLIPSIS, escape, render_reply
+from bot.present.reply import Card, Fact, Reply, Section
 from tests.fakes.discord_api import Stored, check_message, visible
 
 HOSTILE = "@everyone @here <@&123> <@456> [공지](https://phish) **굵게** ||스포|| # 제목 > 인용 `x`"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.entities import describe, extract, korean_number
+from bot.analysis.entities import describe, extract, korean_number
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.sources.feeds import ParsedFeed, parse_feed
-from bot.sources.fetch import fetch
+from bot.ingest.fetch import fetch
+from bot.ingest.rss import ParsedFeed, parse_feed
 from tests.feedserver import FeedServer, atom, canned, rss, rss_text
 
 FETCHED = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.opml import export_opml, parse_opml
+from bot.ingest.opml import export_opml, parse_opml
 from tests.conftest import run_cli
 from tests.feedserver import FeedServer, canned, rss
 from tests.test_watcher import GPU_BODY, GPU_TITLE, story

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.sources.fetch import Fetcher, fetch
+from bot.ingest.fetch import Fetcher, fetch
 from tests.feedserver import (
     FeedServer,
     Handler,

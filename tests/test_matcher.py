@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import evaluate, load_examples
-from bot.matcher import Matcher
+from bot.analysis.evaluate import evaluate, load_examples
+from bot.analysis.matcher import Matcher
 
 CASES = Path(__file__).resolve().parent / "cases"
 

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from bot import db
-from bot.models import Base
+from bot.store import engine as db
+from bot.store.models import Base
 from tests.conftest import run_cli
 
 

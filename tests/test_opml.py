@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bot.sources.opml import OpmlError, export_opml, parse_opml
+from bot.ingest.opml import OpmlError, export_opml, parse_opml
 
 FIFTY = [
     (f"https://news{i}.example.kr/rss?section={i}&lang=ko", f'뉴스 {i} & <특보> "{i}"')

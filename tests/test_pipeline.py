@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from bot import pipeline as pipeline_module
-from bot.pipeline import Pipeline
-from bot.sources.drafts import Draft
+from bot.analysis import pipeline as pipeline_module
+from bot.analysis.pipeline import Pipeline
+from bot.config.topics import load_topics
+from bot.ingest.drafts import Draft
 from bot.store import open_store
-from bot.topics import load_topics
 
 
 def _drafts(n: int) -> list[Draft]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.settings import SPECS
+from bot.config.settings import SPECS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

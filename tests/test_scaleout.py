@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat.slack_adapter import signature
+from bot.chat.slack.adapter import signature
 from bot.store import Place, open_store
 from tests.fakes.slack_api import FakeSlack, fake_slack
 from tests.test_delivery import next_nine, slack_ids

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import Pipeline
-from bot.search import search
-from bot.sources.seeds import find_seed_files, read_seeds
+from bot.analysis.pipeline import Pipeline
+from bot.ingest.seeds import find_seed_files, read_seeds
+from bot.services.search import search
 from bot.store import open_store
 from tests.conftest import SEEDS, run_cli
 
@@ -103,7 +103,7 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
     plain count of the articles dated inside the period, whatever the boundaries."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.sources.drafts import Draft
+    from bot.ingest.drafts import Draft
 
     store = open_store(db_url)
     start = datetime(2024, 11, 20, 6, 0, tzinfo=UTC)

@@ -30,8 +30,8 @@ import pytest
 from aiohttp import web
 
 from bot.cli import main as cli_main
-from bot.settings import Settings
-from bot.sources.drafts import Draft
+from bot.config.settings import Settings
+from bot.ingest.drafts import Draft
 from bot.store import Place, open_store
 from tests.conftest import ROOT, SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored
@@ -246,7 +246,7 @@ def prepare(
 ) -> None:
     """The database a serve process starts from: the seeds (``newsbot ingest``), ``drafts``,
     and gpu_deal subscriptions (at 09:00 Asia/Seoul, or ``(place, "HH:MM")``)."""
-    from bot.app import App
+    from bot.runtime.app import App
 
     if seeds:
         ingest_seeds(db_url)

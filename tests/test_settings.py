@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.config.settings import Settings, SettingsError
 from tests.conftest import run_cli
 
 

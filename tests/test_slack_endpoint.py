@@ -22,8 +22,8 @@ import pytest
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.app import App
-from bot.chat.slack_adapter import (
+from bot.chat.commands import Commands
+from bot.chat.slack.adapter import (
     EVENTS_PATH,
     MAX_RESPONSES,
     SlackTokenError,
@@ -34,9 +34,9 @@ from bot.chat.slack_adapter import (
     run_socket_mode,
     start_socket_mode,
 )
-from bot.commands import Commands
-from bot.reply import Card, Reply, Section
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.present.reply import Card, Reply, Section
+from bot.runtime.app import App
 from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, texts
 from tests.test_demo import HEADLINES
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.chat.base import DeliveryError, DestinationBroken, TemporaryFailure
-from bot.chat.slack_post import SlackPoster, parse_retry_after
-from bot.digest import build_digest
-from bot.items import Item
-from bot.reply import Reply, digest_reply
-from bot.settings import Settings
-from bot.topics import TopicSet
+from bot.chat.slack.post import SlackPoster, parse_retry_after
+from bot.config.settings import Settings
+from bot.config.topics import TopicSet
+from bot.present.reply import Reply, digest_reply
+from bot.services.digests import build_digest
+from bot.store.views import Item
 from tests.conftest import SEEDS, run_cli
 from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, live_markup, texts
 from tests.test_demo import HEADLINES

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.chat.slack_render import (
+from bot.chat.slack.render import (
     CARD_TEXT,
     HEADER_TEXT,
     SECTION_TEXT,
@@ -14,7 +14,7 @@ from bot.chat.slack_render import (
     render_reply,
     safe_url,
 )
-from bot.reply import Card, Fact, Reply, Section
+from bot.present.reply import Card, Fact, Reply, Section
 from tests.fakes.slack_api import check_message, live_markup, texts
 
 HOSTILE = "<!channel> 긴급 <@U1> <https://evil|공지> @here &amp;"

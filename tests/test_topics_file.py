@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.topics import DEFAULT_TOPICS, TopicsError, load_topics
+from bot.config.topics import DEFAULT_TOPICS, TopicsError, load_topics
 from tests.conftest import SEEDS, run_cli
 
 HBM = """

@@ -15,11 +15,11 @@ from email.utils import format_datetime
 
 import pytest
 
-from bot.pipeline import Pipeline
-from bot.settings import Settings
-from bot.sources.feeds import REFUSED_DTD
+from bot.analysis.pipeline import Pipeline
+from bot.config.settings import Settings
+from bot.ingest.poller import PollReport, Watcher
+from bot.ingest.rss import REFUSED_DTD
 from bot.store import Store, Window, open_store
-from bot.watcher import PollReport, Watcher
 from tests.feedserver import (
     FeedServer,
     Handler,

@@ -1,6 +1,6 @@
 """What every chat platform's poster offers the rest of newsbot.
 
-A poster turns a :class:`~bot.reply.Reply` into one or more platform messages (``render``) and
+A poster turns a :class:`~bot.present.reply.Reply` into one or more platform messages (``render``) and
 sends them (``send``).  The parts of a reply are deterministic, so a delivery interrupted after
 part *k* resumes at part *k+1* (the outbox keeps ``parts_sent``), and each part carries a stable
 key (Discord's ``nonce``) derived from the delivery.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from bot.reply import Reply
+from bot.present.reply import Reply
 
 
 class DeliveryError(Exception):

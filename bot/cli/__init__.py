@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.settings import Settings, SettingsError
+    from bot.config.settings import Settings, SettingsError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check_url(url: str) -> str:
-    from bot.settings import _parse_db_url
+    from bot.config.settings import _parse_db_url
 
     return _parse_db_url(url)
 
@@ -91,10 +91,10 @@ def _check_url(url: str) -> str:
 def run(args: argparse.Namespace, settings: object) -> int:
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-    from bot.app import App
-    from bot.settings import Settings
-    from bot.sources.seeds import MissingPathError
-    from bot.topics import TopicsError
+    from bot.config.settings import Settings
+    from bot.config.topics import TopicsError
+    from bot.ingest.seeds import MissingPathError
+    from bot.runtime.app import App
 
     assert isinstance(settings, Settings)
     app = App(settings)

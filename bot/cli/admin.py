@@ -6,10 +6,10 @@ import argparse
 
 from rich.table import Table
 
-from bot import db
-from bot.app import App
 from bot.cli.common import out, print_json
-from bot.settings import redact_url
+from bot.config.settings import redact_url
+from bot.runtime.app import App
+from bot.store import engine as db
 
 
 def register(

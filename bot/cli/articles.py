@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot import db
-from bot.app import App
+from bot.analysis.evaluate import evaluate, load_examples
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, since_arg
-from bot.digest import build_digest
-from bot.evaluate import evaluate, load_examples
-from bot.render.terminal import print_reply
-from bot.reply import digest_reply, search_reply, topics_reply, why_reply
-from bot.search import search
-from bot.sources.seeds import find_seed_files, read_seeds
+from bot.ingest.seeds import find_seed_files, read_seeds
+from bot.present.reply import digest_reply, search_reply, topics_reply, why_reply
+from bot.present.terminal import print_reply
+from bot.runtime.app import App
+from bot.services.digests import build_digest
+from bot.services.search import search
 from bot.store import Window
 
 DEMO_DB = "var/newsbot.db"
+SOURCE_ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
 
 
 def register(
@@ -102,7 +102,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     path = url.split("///", 1)[-1]
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
-    seeds = "seeds" if Path("seeds").is_dir() else str(db.ROOT / "seeds")
+    seeds = "seeds" if Path("seeds").is_dir() else str(SOURCE_ROOT / "seeds")
     new, read, _ = ingest_paths(app, [seeds])
     err.print(f"demo: {new} articles from {seeds}/ into {path}", highlight=False)
     digest = build_digest(
@@ -177,7 +177,7 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(app: App, args: argparse.Namespace) -> int:
-    from bot.evaluate import LabelsError
+    from bot.analysis.evaluate import LabelsError
 
     try:
         examples = load_examples(Path(args.labels))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.app import App
+from bot.runtime.app import App
 
 
 def register(
@@ -21,8 +21,8 @@ def register(
 
 
 def cmd_console(app: App, args: argparse.Namespace) -> int:
-    from bot.chat.console_adapter import console_context, repl
-    from bot.commands import Commands
+    from bot.chat.commands import Commands
+    from bot.chat.console import console_context, repl
 
     app.pipeline.process_pending()
     commands = Commands(app)
@@ -41,8 +41,8 @@ def register_serve(
 
 
 def cmd_serve(app: App, args: argparse.Namespace) -> int:
-    from bot import clock
-    from bot.serve import run_serve
+    from bot.core import clock
+    from bot.runtime.serve import run_serve
 
     if args.port is not None and not 0 < args.port < 65536:
         from bot.cli.common import UsageError

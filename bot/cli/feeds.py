@@ -23,11 +23,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.app import App
 from bot.cli.common import UsageError, err, out, print_json, progress_bar
-from bot.settings import parse_duration
-from bot.sources.opml import OpmlError, export_opml, parse_opml
-from bot.sources.urls import host_allowed, is_blocked_ip, parse_host_ip
+from bot.config.settings import parse_duration
+from bot.ingest.opml import OpmlError, export_opml, parse_opml
+from bot.ingest.urls import host_allowed, is_blocked_ip, parse_host_ip
+from bot.runtime.app import App
 from bot.store import FeedView
 
 MIN_INTERVAL = 60
@@ -299,7 +299,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_poll(app: App, args: argparse.Namespace) -> int:
-    from bot.watcher import Watcher
+    from bot.ingest.poller import Watcher
 
     now = datetime.now(UTC)
     if not app.store.due_feeds(now, everything=args.all):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from bot.app import App
 from bot.chat.base import DeliveryError, DestinationBroken, Poster
 from bot.cli.common import UsageError, err, out
-from bot.digest import Digest
-from bot.reply import digest_reply
-from bot.settings import Settings
+from bot.config.settings import Settings
+from bot.present.reply import digest_reply
+from bot.runtime.app import App
+from bot.services.digests import Digest
 
 
 def parse_target(target: str) -> tuple[str, str]:
@@ -28,12 +28,12 @@ def make_poster(platform: str, settings: Settings) -> Poster:
     if platform == "slack":
         if not settings.slack_bot_token:
             raise UsageError("--post slack: SLACK_BOT_TOKEN is not set")
-        from bot.chat.slack_post import SlackPoster
+        from bot.chat.slack.post import SlackPoster
 
         return SlackPoster(settings)
     if not settings.discord_bot_token:
         raise UsageError("--post discord: DISCORD_BOT_TOKEN is not set")
-    from bot.chat.discord_post import DiscordPoster
+    from bot.chat.discord.post import DiscordPoster
 
     return DiscordPoster(settings)
 

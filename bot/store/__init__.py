@@ -1,9 +1,9 @@
-"""The store: the only code that speaks SQL.  Models are data (:mod:`bot.models`); the queries
+"""The store: the only code that speaks SQL.  Models are data (:mod:`bot.store.models`); the queries
 live here, one module per concern, combined into :class:`Store`."""
 
 from __future__ import annotations
 
-from bot import db
+from bot.store import engine as db
 from bot.store.articles import AnalysedRecord, ArticleQueries, PendingArticle, Window
 from bot.store.feeds import FeedQueries, FeedView
 from bot.store.meta import MetaQueries

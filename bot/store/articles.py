@@ -15,10 +15,10 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.items import Cluster, Item
-from bot.models import Article, Match, utcnow
-from bot.sources.drafts import Draft
+from bot.ingest.drafts import Draft
+from bot.store.models import Article, Match, utcnow
 from bot.store.search import SearchQueries, index_tags
+from bot.store.views import Cluster, Item
 
 
 @dataclass(slots=True)

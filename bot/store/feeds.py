@@ -24,8 +24,8 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.models import Feed, utcnow
 from bot.store.base import StoreBase
+from bot.store.models import Feed, utcnow
 
 ERROR_TEXT_MAX = 1000  # characters of an error kept in the database
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import Meta
 from bot.store.base import StoreBase
+from bot.store.models import Meta
 
 
 class MetaQueries(StoreBase):

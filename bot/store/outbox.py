@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.models import Article, Destination, Feed, Match, Outbox, utcnow
 from bot.store.base import StoreBase
+from bot.store.models import Article, Destination, Feed, Match, Outbox, utcnow
 from bot.store.subscriptions import Place
 
 

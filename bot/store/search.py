@@ -198,7 +198,7 @@ class SearchQueries(StoreBase):
                     "(SELECT min(seen_at) FROM articles), (SELECT max(seen_at) FROM articles)"
                 )
             ).one()
-        from bot.models import UTCDateTime
+        from bot.store.models import UTCDateTime
 
         conv = UTCDateTime().process_result_value
         values = [conv(_as_datetime(v), self.engine.dialect) for v in row if v is not None]
@@ -260,7 +260,7 @@ def _filters(
 
 def _typed(sql: str, params: dict[str, object]) -> TextClause:
     """Bind times through the UTC column type, as the ORM stores them."""
-    from bot.models import UTCDateTime
+    from bot.store.models import UTCDateTime
 
     clause = text(sql)
     times = [

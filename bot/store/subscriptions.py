@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.models import Destination, Subscription, utcnow
 from bot.store.base import StoreBase
+from bot.store.models import Destination, Subscription, utcnow
 
 
 @dataclass(frozen=True, slots=True)

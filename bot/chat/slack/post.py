@@ -1,0 +1,259 @@
+"""Posting replies to Slack channels: :class:`SlackPoster`, the Slack :class:`~bot.chat.base.Poster`.
+
+Rules:
+
+* The Web API client is ``AsyncWebClient(token=SLACK_BOT_TOKEN, base_url=SLACK_API_URL)`` with one
+  retry handler, :class:`RetryAfterHandler`: on HTTP 429 it waits what ``Retry-After`` says
+  (seconds or an HTTP date; a missing or malformed header counts as 1 s) and tries again, at most
+  :data:`RATE_LIMIT_RETRIES` times and only when the wait is at most :data:`MAX_RATE_WAIT`
+  seconds; otherwise the caller gets :class:`~bot.chat.base.TemporaryFailure` with
+  ``retry_after``.
+* There is deliberately **no** connection-error retry handler: a post whose connection broke may
+  have arrived, and posting it again would show it twice.  Such a failure is a
+  ``TemporaryFailure`` whose reason says so; the caller decides.
+* Messages go out with ``parse=none``, ``link_names=false`` and unfurling off, so nothing in a
+  reply becomes a mention or a preview (the renderer has escaped the text already), and carry
+  ``metadata`` (``newsbot_delivery``: the delivery key and part number) for later reconciliation.
+* Errors: the codes in :data:`BROKEN` (bad token, channel gone, bot not in channel, archived,
+  missing scope…) raise :class:`~bot.chat.base.DestinationBroken` after one log line naming the
+  channel and the code; rate limits beyond the retries, 5xx and connection errors raise
+  ``TemporaryFailure``; any other ``ok: false`` (the message itself was refused) raises
+  :class:`~bot.chat.base.DeliveryError`.  The token is never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.base import (
+    DeliveryError,
+    DestinationBroken,
+    PartSent,
+    TemporaryFailure,
+    post_parts,
+)
+from bot.chat.slack.render import Payload, render_reply
+from bot.config.settings import Settings
+from bot.present.reply import Reply
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+MAX_RATE_WAIT = 30.0
+DEFAULT_RETRY_AFTER = 1.0
+BROKEN = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "no_permission",
+        "not_allowed_token_type",
+        "team_access_not_granted",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "ekm_access_denied",
+        "access_denied",
+    }
+)
+TEMPORARY = frozenset(
+    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER) -> float:
+    """Seconds to wait from a ``Retry-After`` value; ``default`` when missing or malformed."""
+    if value is None:
+        return default
+    raw = value.strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return default
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if not math.isfinite(seconds):
+        return default
+    return max(0.0, seconds)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            if isinstance(value, list):
+                return str(value[0]) if value else None
+            return str(value)
+    return None
+
+
+class RetryAfterHandler(AsyncRetryHandler):
+    """Retries HTTP 429 after ``Retry-After`` seconds; tolerates a malformed header.
+
+    Unlike slack-sdk's stock handler it never crashes on ``Retry-After: soon`` (it waits
+    :data:`DEFAULT_RETRY_AFTER`), adds no jitter, and gives up (so the caller can reschedule)
+    when the server asks for more than ``max_wait`` seconds."""
+
+    def __init__(
+        self, max_retry_count: int = RATE_LIMIT_RETRIES, max_wait: float = MAX_RATE_WAIT
+    ) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def wait_for(self, response: HttpResponse) -> float:
+        return parse_retry_after(_header(response.headers, "retry-after"))
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return self.wait_for(response) <= self.max_wait
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        delay = self.wait_for(response) if response is not None else DEFAULT_RETRY_AFTER
+        log.info("slack: rate limited, retrying in %.1f s", delay)
+        await asyncio.sleep(delay)
+        state.increment_current_attempt()
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """The Web API client every Slack part of newsbot uses (rate-limit retries only)."""
+    return AsyncWebClient(
+        token=token if token is not None else settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[RetryAfterHandler()],
+    )
+
+
+def api_error(exc: Exception) -> str | None:
+    """The Web API's error code (``invalid_auth``…) when ``exc`` is an ``ok: false`` answer."""
+    if not isinstance(exc, SlackApiError):
+        return None
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    code = data.get("error")
+    return str(code) if code else None
+
+
+def classify(exc: Exception) -> DeliveryError:
+    """The delivery error for a failed Web API call; other exceptions propagate."""
+    if isinstance(exc, SlackApiError):
+        response = exc.response
+        data = response.data if isinstance(response.data, dict) else {}
+        code = str(data.get("error") or f"http_{response.status_code}")
+        if response.status_code == 429 or code == "ratelimited":
+            wait = parse_retry_after(_header(response.headers, "retry-after"))
+            return TemporaryFailure("ratelimited", retry_after=wait)
+        if code in BROKEN:
+            return DestinationBroken(code)
+        if response.status_code >= 500 or code in TEMPORARY or not data:
+            return TemporaryFailure(code)
+        return DeliveryError(f"slack refused the message: {code}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return TemporaryFailure("cannot connect to the Slack API")
+    if isinstance(exc, (aiohttp.ClientError, TimeoutError, OSError, SlackClientError)):
+        return TemporaryFailure(
+            f"connection to the Slack API failed ({exc.__class__.__name__}); "
+            "the message may or may not have arrived"
+        )
+    raise exc
+
+
+class SlackPoster:
+    """Posts replies with ``chat.postMessage``; see the module docstring for the rules."""
+
+    platform = "slack"
+
+    def __init__(self, settings: Settings, client: AsyncWebClient | None = None) -> None:
+        self.settings = settings
+        self._own_client = client is None
+        self.client = client or web_client(settings)
+
+    def render(self, reply: Reply) -> list[dict[str, Any]]:
+        return render_reply(reply)
+
+    async def post(self, channel: str, payload: Payload, *, key: str, part: int, parts: int) -> str:
+        """Post one payload; returns the message ts."""
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                text=payload["text"],
+                blocks=payload["blocks"],
+                parse="none",
+                link_names=False,
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={
+                    "event_type": "newsbot_delivery",
+                    "event_payload": {"key": key, "part": part, "parts": parts},
+                },
+            )
+        except Exception as exc:
+            error = classify(exc)
+            if isinstance(error, DestinationBroken):  # the caller says so, once (it pauses)
+                log.debug("slack: cannot post to %s: %s", channel, error.reason)
+            else:
+                log.warning("slack: post to %s failed: %s", channel, error.reason)
+            raise error from None
+        ts = response.get("ts")
+        if not ts:
+            raise TemporaryFailure("slack answered without a message ts")
+        return str(ts)
+
+    async def send(
+        self,
+        channel: str,
+        reply: Reply,
+        *,
+        key: str,
+        start_part: int = 0,
+        on_part: PartSent | None = None,
+    ) -> list[str]:
+        """Post parts ``start_part``… in order; ``on_part(i, ts)`` after each one arrived."""
+        payloads = self.render(reply)
+
+        async def post(index: int, payload: Payload) -> str:
+            return await self.post(channel, payload, key=key, part=index, parts=len(payloads))
+
+        return await post_parts(payloads, start_part, post, on_part)
+
+    async def close(self) -> None:
+        session = self.client.session
+        if self._own_client and session is not None and not session.closed:
+            await session.close()

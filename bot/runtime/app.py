@@ -1,0 +1,36 @@
+"""The application's parts, built lazily from settings: store, topics, analyser, pipeline."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bot.analysis.korean import Analyser, get_analyser
+from bot.analysis.pipeline import Pipeline
+from bot.config.settings import Settings
+from bot.config.topics import TopicSet, load_topics
+from bot.store import Store, open_store
+
+
+class App:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def store(self) -> Store:
+        return open_store(self.settings.database_url)
+
+    @cached_property
+    def topics(self) -> TopicSet:
+        return load_topics(self.settings.topics_file)
+
+    @cached_property
+    def analyser(self) -> Analyser:
+        return get_analyser()
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.store, self.topics, self.analyser)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()

@@ -1,0 +1,119 @@
+"""The digest: a pure function from matched items to sections of entries.
+
+Rules: each item appears once, under the requested topic it scores highest in (its other topics
+are shown as tags); items of the same story cluster collapse into one entry (the best-scoring
+one) that says in how many other outlets the story also ran; sections follow the topics file's
+order; entries are sorted by score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.analysis.entities import describe
+from bot.config.topics import TopicSet
+from bot.store.views import Item
+
+MAX_WHY = 5
+FIGURE_KINDS = ("gpu_count", "money")
+
+
+@dataclass(slots=True)
+class Entry:
+    item: Item
+    topic: str
+    score: float
+    why: list[dict[str, Any]]
+    figures: list[str]
+    orgs: list[str]
+    also_sources: list[str] = field(default_factory=list)
+    members: list[int] = field(default_factory=list)  # ids of every item folded into this entry
+
+
+@dataclass(slots=True)
+class Section:
+    topic: str
+    label: str
+    entries: list[Entry]
+
+
+@dataclass(slots=True)
+class Digest:
+    since: datetime | None
+    until: datetime | None
+    sections: list[Section]
+    items: list[Item]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for s in self.sections for e in s.entries]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "items": [i.as_json() for i in self.items],
+        }
+
+
+def build_digest(
+    items: Sequence[Item],
+    topics: TopicSet,
+    *,
+    wanted: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    lang: str = "ko",
+) -> Digest:
+    wanted_ids = [t for t in topics.ids() if not wanted or t in wanted]
+    best: dict[str, list[tuple[Item, str, float]]] = {t: [] for t in wanted_ids}
+    kept: list[Item] = []
+    for item in items:
+        mine = [(t, item.scores.get(t, 0.0)) for t in item.topics if t in best]
+        if not mine:
+            continue
+        topic, score = max(mine, key=lambda p: (p[1], -wanted_ids.index(p[0])))
+        best[topic].append((item, topic, score))
+        kept.append(item)
+    sections = []
+    seen_clusters: dict[int, Entry] = {}
+    for topic_id in wanted_ids:
+        t = topics.get(topic_id)
+        label = t.label(lang) if t else topic_id
+        entries: list[Entry] = []
+        for item, topic, score in sorted(best[topic_id], key=lambda p: (-p[2], p[0].id)):
+            cid = item.cluster.id if item.cluster and item.cluster.size > 1 else None
+            if cid is not None and cid in seen_clusters:
+                seen_clusters[cid].members.append(item.id)
+                continue
+            entry = entry_for(item, topic, score)
+            if cid is not None:
+                seen_clusters[cid] = entry
+            entries.append(entry)
+        if entries:
+            sections.append(Section(topic=topic_id, label=label, entries=entries))
+    return Digest(since=since, until=until, sections=sections, items=kept)
+
+
+def entry_for(item: Item, topic: str, score: float) -> Entry:
+    why = item.evidence_for(topic)[:MAX_WHY]
+    figures = [
+        describe(e) for kind in FIGURE_KINDS for e in item.entities if e.get("kind") == kind
+    ][:4]
+    orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"][:6]
+    also: list[str] = []
+    if item.cluster and item.cluster.size > 1:
+        also = [s for s in item.cluster.sources if s != (item.source or "?")]
+    return Entry(
+        item=item,
+        topic=topic,
+        score=score,
+        why=why,
+        figures=figures,
+        orgs=orgs,
+        also_sources=also,
+        members=[item.id],
+    )

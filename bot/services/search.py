@@ -1,0 +1,91 @@
+"""Search: analyse the query like an article, look it up in the lemma index, show a snippet.
+
+``엔비디아`` finds 엔비디아가 / 엔비디아의 (particles are not indexed) and NVIDIA (an alias of the
+same lemma).  The snippet is the body sentence holding most query words, with the hits marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.analysis.korean import Analyser
+from bot.store import Store
+from bot.store.views import Item
+
+SNIPPET_CHARS = 180
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    total: int
+    items: list[Item]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "items": [i.as_json(with_body=False) for i in self.items],
+        }
+
+
+def search(
+    store: Store,
+    analyser: Analyser,
+    query: str,
+    *,
+    topics: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 10,
+) -> SearchResult:
+    lemmas = analyser.lemmas(query)
+    if not lemmas:
+        return SearchResult(query, 0, [])
+    total, ids = store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
+    items = store.items(ids)
+    patterns = _patterns(query, lemmas, analyser)
+    for item in items:
+        item.snippet, item.snippet_hits = snippet(item.body or item.title, patterns)
+    return SearchResult(query, total, items)
+
+
+def _patterns(query: str, lemmas: list[str], analyser: Analyser) -> re.Pattern[str] | None:
+    words = set(query.split())
+    for lemma in lemmas:
+        words.add(lemma[:-1] if lemma.endswith("다") and len(lemma) > 2 else lemma)
+        words.update(analyser.variants(lemma))
+    words = {w for w in words if len(w) >= 1 and w.strip()}
+    if not words:
+        return None
+    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def snippet(text: str, pattern: re.Pattern[str] | None) -> tuple[str, list[tuple[int, int]]]:
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    if not sentences:
+        return "", []
+    if pattern is None:
+        return _cut(sentences[0], 0)[0], []
+    best = max(
+        sentences,
+        key=lambda s: (len({m.group(0).lower() for m in pattern.finditer(s)}), -sentences.index(s)),
+    )
+    first = pattern.search(best)
+    cut, offset = _cut(best, first.start() if first else 0)
+    hits = [(m.start(), m.end()) for m in pattern.finditer(cut)]
+    return cut, hits
+
+
+def _cut(sentence: str, focus: int) -> tuple[str, int]:
+    if len(sentence) <= SNIPPET_CHARS:
+        return sentence, 0
+    start = max(0, min(focus - SNIPPET_CHARS // 3, len(sentence) - SNIPPET_CHARS))
+    piece = sentence[start : start + SNIPPET_CHARS]
+    return ("…" if start else "") + piece + (
+        "…" if start + SNIPPET_CHARS < len(sentence) else ""
+    ), start

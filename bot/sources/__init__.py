@@ -1,2 +1,0 @@
-"""Where articles come from: seed files and RSS/Atom feeds.  Only this package (and bot.chat)
-touches the network."""
