@@ -152,7 +152,7 @@ def main() -> int:
     from bot.analysis.pipeline import Pipeline
     from bot.config.settings import Settings
     from bot.config.topics import load_topics
-    from bot.ingest.poller import Watcher
+    from bot.ingest.poller import Poller
     from bot.ingest.rss import parse_feed
     from bot.store import open_store
 
@@ -207,7 +207,7 @@ def main() -> int:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
             settings = Settings(database_url=url, allow_private_feeds=True)
             store = open_store(url)
-            watcher = Watcher(
+            watcher = Poller(
                 store, Pipeline(store, load_topics(), analyser), settings, per_host=args.per_host
             )
             for u in urls:

@@ -89,8 +89,8 @@ def build(url: str, n: int, analyser, topics) -> None:  # type: ignore[no-untype
     from sqlalchemy import insert, text
 
     from bot.store import open_store
-    from bot.store.models import Article, Match
-    from bot.store.search import index_tags
+    from bot.store.fulltext import index_tags
+    from bot.store.models import ArticleRow, MatchRow
 
     store = open_store(url)
     pool = sentence_pool(analyser)
@@ -135,9 +135,9 @@ def build(url: str, n: int, analyser, topics) -> None:  # type: ignore[no-untype
                 matches.extend(
                     {"article_id": i + 1, "topic": t, "score": 6.0, "evidence": []} for t in carried
                 )
-            s.execute(insert(Article), arts)
+            s.execute(insert(ArticleRow), arts)
             if matches:
-                s.execute(insert(Match), matches)
+                s.execute(insert(MatchRow), matches)
             s.execute(
                 text(
                     "INSERT INTO article_fts (rowid, title, body, tags) "

@@ -25,7 +25,7 @@ from bot.chat.commands import Commands, Context
 from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
 from bot.delivery.planner import Planner, Sender
-from bot.ingest.poller import Watcher
+from bot.ingest.poller import Poller
 from bot.runtime.app import App
 from bot.store import Window
 from tests.conftest import ROOT
@@ -147,7 +147,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
         items = [story(n) for n in range(FEED_ITEMS)]
         url = server.route("/big.xml", canned(rss(items)))
         app.store.add_feed(url, "큰 피드", 900)
-        watcher = Watcher(app.store, app.pipeline, settings)
+        watcher = Poller(app.store, app.pipeline, settings)
         before = app.store.count_articles()
 
         stop_file = tmp_path / "stop"

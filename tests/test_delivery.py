@@ -34,11 +34,11 @@ from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner, Sender, last_instant
 from bot.delivery.scheduler import Scheduler
 from bot.ingest.drafts import Draft
-from bot.ingest.poller import Watcher
+from bot.ingest.poller import Poller
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
-from bot.store.models import Article
+from bot.store.models import ArticleRow
 from tests.conftest import SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
 from tests.fakes.slack_api import FakeSlack, fake_slack, texts
@@ -306,7 +306,7 @@ class World:
     def arrived_next_day(self, ids: Sequence[int]) -> None:
         """Data setup: these stories came in during the following day (ingestion time + 1 day)."""
         with self.app.store.write() as s:
-            for article in s.scalars(select(Article).where(Article.id.in_(list(ids)))):
+            for article in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids)))):
                 article.seen_at = article.seen_at + timedelta(days=1)
 
     def plan(self, at: datetime | None = None) -> int:
@@ -481,7 +481,7 @@ async def test_items_from_a_feeds_first_poll_never_alert_later_ones_do(world: Wo
         live = LiveFeed(rss([feed_item(first, 11)]))
         url = server.route("/gpu.xml", live)
         world.app.store.add_feed(url, "GPU 뉴스", 900)
-        watcher = Watcher(world.app.store, world.app.pipeline, world.settings)
+        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
         world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
         report = await watcher.poll(everything=True, now=world.clock.now())
         assert report.items_silent == 1
@@ -610,7 +610,7 @@ async def test_a_disabled_feed_is_announced_once_in_each_channel_that_follows_it
         live = LiveFeed(rss([feed_item(gpu_story(n), n) for n in (21, 22)]))
         url = server.route("/gpu.xml", live)
         world.app.store.add_feed(url, "GPU 속보 피드", 900)
-        watcher = Watcher(world.app.store, world.app.pipeline, world.settings)
+        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
         world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
         assert (await watcher.poll(everything=True, now=world.clock.now())).items_silent == 2
         live.body, live.status = b"<html>gone</html>", 500
@@ -670,7 +670,7 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
         world.app.store.add_feed(server.route("/slow.xml", hang()), "느린 피드", 900)
         scheduler = Scheduler(
             Leadership(world.app.store.engine),
-            Watcher(world.app.store, world.app.pipeline, settings),
+            Poller(world.app.store, world.app.pipeline, settings),
             world.planner,
             world.senders[-1],
             world.clock,

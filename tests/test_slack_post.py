@@ -16,7 +16,7 @@ from bot.config.settings import Settings
 from bot.config.topics import TopicSet
 from bot.present.reply import Reply, digest_reply
 from bot.services.digests import build_digest
-from bot.store.views import Item
+from bot.store.views import Article
 from tests.conftest import SEEDS, run_cli
 from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, live_markup, texts
 from tests.test_demo import HEADLINES
@@ -215,11 +215,11 @@ async def test_unreachable_api_is_temporary() -> None:
 # -- long digests -----------------------------------------------------------------------------
 
 
-def long_items(n: int) -> list[Item]:
+def long_items(n: int) -> list[Article]:
     now = datetime(2025, 10, 1, tzinfo=UTC)
     body = ("엔비디아가 한국 정부와 GPU 26만 장 공급 계약을 맺었다. " * 200)[:5000]
     return [
-        Item(
+        Article(
             id=i + 1,
             title=f"[{i + 1:02d}] 엔비디아 GPU 공급 기사 <!here> {i + 1}",
             url=f"https://news.example/{i + 1}?a=1&b=2",

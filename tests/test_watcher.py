@@ -17,7 +17,7 @@ import pytest
 
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
-from bot.ingest.poller import PollReport, Watcher
+from bot.ingest.poller import Poller, PollReport
 from bot.ingest.rss import REFUSED_DTD
 from bot.store import Store, Window, open_store
 from tests.feedserver import (
@@ -73,21 +73,21 @@ def server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def make_watcher(db_url: str, analyser: object, topics: object) -> Iterator[Callable[..., Watcher]]:
+def make_watcher(db_url: str, analyser: object, topics: object) -> Iterator[Callable[..., Poller]]:
     stores: list[Store] = []
 
-    def make(**overrides: object) -> Watcher:
+    def make(**overrides: object) -> Poller:
         settings = Settings(database_url=db_url, allow_private_feeds=True, **overrides)  # type: ignore[arg-type]
         store = open_store(db_url)
         stores.append(store)
-        return Watcher(store, Pipeline(store, topics, analyser), settings)  # type: ignore[arg-type]
+        return Poller(store, Pipeline(store, topics, analyser), settings)  # type: ignore[arg-type]
 
     yield make
     for store in stores:
         store.close()
 
 
-def poll(watcher: Watcher, **kw: object) -> PollReport:
+def poll(watcher: Poller, **kw: object) -> PollReport:
     return watcher.poll_sync(everything=True, **kw)  # type: ignore[arg-type]
 
 
@@ -95,7 +95,7 @@ def poll(watcher: Watcher, **kw: object) -> PollReport:
 
 
 def test_second_poll_of_an_unchanged_feed_is_a_304_and_stores_nothing(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     etag, modified = '"v1"', "Tue, 28 Oct 2025 09:00:00 GMT"
     url = server.route("/feed", conditional(rss([story(1), story(2), story(3)]), etag, modified))
@@ -121,7 +121,7 @@ def test_second_poll_of_an_unchanged_feed_is_a_304_and_stores_nothing(
 
 
 def test_first_poll_is_silent_and_later_polls_bring_only_new_items(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     old_deal = {
         "title": "SK텔레콤, AI 데이터센터용 GPU 1만 장 확보",
@@ -189,7 +189,7 @@ def _external(target: str) -> bytes:
 
 
 def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     with FeedServer() as secret:
         secret.route("/secret", canned(b"TOP SECRET"))
@@ -232,7 +232,7 @@ def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
 
 
 def test_hung_trickling_endless_and_bomb_feeds_cost_only_their_deadline(
-    make_watcher: Callable[..., Watcher],
+    make_watcher: Callable[..., Poller],
 ) -> None:
     hostile: dict[str, Responder] = {
         "hang": hang(),
@@ -274,7 +274,7 @@ def test_hung_trickling_endless_and_bomb_feeds_cost_only_their_deadline(
 
 
 def test_feeds_on_one_host_are_fetched_two_at_a_time_without_holding_up_other_hosts(
-    make_watcher: Callable[..., Watcher],
+    make_watcher: Callable[..., Poller],
 ) -> None:
     lock = threading.Lock()
     gauge = {"now": 0, "peak": 0}
@@ -307,7 +307,7 @@ def test_feeds_on_one_host_are_fetched_two_at_a_time_without_holding_up_other_ho
 
 
 def test_repeated_guids_are_kept_apart_and_stored_once(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     one = story(1, guid="same-guid")
     two = story(2, guid="same-guid")  # another story under the same guid
@@ -321,7 +321,7 @@ def test_repeated_guids_are_kept_apart_and_stored_once(
 
 
 def test_a_feed_that_remints_guids_on_every_fetch_posts_nothing_twice(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     fetches = itertools.count()
     linkless = {
@@ -348,7 +348,7 @@ def test_a_feed_that_remints_guids_on_every_fetch_posts_nothing_twice(
 
 
 def test_the_same_story_in_two_feeds_is_stored_once(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     wire = {
         "title": "정부, 내년 예산안 국회 제출",
@@ -376,7 +376,7 @@ def test_the_same_story_in_two_feeds_is_stored_once(
 
 
 def test_a_malformed_feed_keeps_its_entries_and_reports_the_problem(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     broken = rss([story(1), story(2)]).replace(b"</channel></rss>", b"<item><title>cut")
     url = server.route("/broken", canned(broken))
@@ -399,7 +399,7 @@ def test_a_malformed_feed_keeps_its_entries_and_reports_the_problem(
 
 
 def test_ttl_and_max_age_put_the_next_poll_off(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     ttl_feed = server.route("/ttl", canned(rss([story(1)], ttl=60)))
     cached = server.route(
@@ -424,7 +424,7 @@ def test_ttl_and_max_age_put_the_next_poll_off(
 
 
 def test_failures_back_off_exponentially_honour_retry_after_and_disable(
-    server: FeedServer, make_watcher: Callable[..., Watcher]
+    server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     url = server.route("/feed", canned(b"oops", 500))
     busy = server.route("/busy", canned(b"", 503, headers={"Retry-After": "36000"}))

@@ -28,7 +28,7 @@ from bot.config.settings import parse_duration
 from bot.ingest.opml import OpmlError, export_opml, parse_opml
 from bot.ingest.urls import host_allowed, is_blocked_ip, parse_host_ip
 from bot.runtime.app import App
-from bot.store import FeedView
+from bot.store import Feed
 
 MIN_INTERVAL = 60
 MAX_INTERVAL = 7 * 86400
@@ -156,7 +156,7 @@ def cmd_add(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _feed_json(f: FeedView) -> dict[str, Any]:
+def _feed_json(f: Feed) -> dict[str, Any]:
     def iso(d: datetime | None) -> str | None:
         return d.isoformat() if d else None
 
@@ -299,12 +299,12 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_poll(app: App, args: argparse.Namespace) -> int:
-    from bot.ingest.poller import Watcher
+    from bot.ingest.poller import Poller
 
     now = datetime.now(UTC)
     if not app.store.due_feeds(now, everything=args.all):
         return _nothing_due(app, args)
-    watcher = Watcher(app.store, app.pipeline, app.settings, log_failures=False)
+    watcher = Poller(app.store, app.pipeline, app.settings, log_failures=False)
     with progress_bar("polling feeds", enabled=args.format == "text") as progress:
         report = asyncio.run(watcher.poll(everything=args.all, progress=progress, now=now))
     if args.format == "json":

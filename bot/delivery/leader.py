@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text
 
-from bot.store.models import Lease
+from bot.store.models import LeaseRow
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,9 @@ class Leadership:
         from sqlalchemy.orm import Session
 
         with Session(self.engine) as s, s.begin():
-            lease = s.scalar(select(Lease).where(Lease.name == NAME))
+            lease = s.scalar(select(LeaseRow).where(LeaseRow.name == NAME))
             if lease is None:
-                s.add(Lease(name=NAME, holder=self.holder, expires_at=now + LEASE))
+                s.add(LeaseRow(name=NAME, holder=self.holder, expires_at=now + LEASE))
                 return True
             if lease.holder == self.holder or lease.expires_at <= now:
                 lease.holder, lease.expires_at = self.holder, now + LEASE
@@ -88,7 +88,7 @@ class Leadership:
                 from sqlalchemy.orm import Session
 
                 with Session(self.engine) as s, s.begin():
-                    lease = s.get(Lease, NAME)
+                    lease = s.get(LeaseRow, NAME)
                     if lease is not None and lease.holder == self.holder:
                         s.delete(lease)
         except Exception as exc:

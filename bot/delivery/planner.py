@@ -48,9 +48,9 @@ from bot.present.reply import (
 from bot.runtime import metrics
 from bot.runtime.app import App
 from bot.services.digests import build_digest, entry_for
-from bot.store import SubscriptionView, Window
+from bot.store import Subscription, Window
 from bot.store.outbox import Delivery
-from bot.store.views import Item
+from bot.store.views import Article
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class Planner:
 
     def plan(self, now: datetime) -> int:
         """Write the outbox rows that are due at ``now``; returns how many were written."""
-        by_dest: dict[int, list[SubscriptionView]] = defaultdict(list)
+        by_dest: dict[int, list[Subscription]] = defaultdict(list)
         for sub in self.app.store.subscriptions():
             if sub.destination.paused_at is None:
                 by_dest[sub.destination.id].append(sub)
@@ -87,11 +87,11 @@ class Planner:
         written += self._notices(by_dest, now)
         return written
 
-    def _lang(self, sub: SubscriptionView) -> str:
+    def _lang(self, sub: Subscription) -> str:
         return sub.destination.language or self.app.settings.language
 
-    def _digests(self, dest_id: int, subs: list[SubscriptionView], now: datetime) -> int:
-        groups: dict[tuple[str, str], list[SubscriptionView]] = defaultdict(list)
+    def _digests(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
+        groups: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
         for sub in subs:
             groups[(sub.digest_time, sub.timezone)].append(sub)
         written = 0
@@ -133,7 +133,7 @@ class Planner:
                 )
         return written
 
-    def _alerts(self, dest_id: int, subs: list[SubscriptionView], now: datetime) -> int:
+    def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
         written = 0
         for sub in subs:
             if not sub.alerts:
@@ -171,7 +171,7 @@ class Planner:
             e.get("kind") == "gpu_count" and (e.get("value") or 0) >= floor for e in entities
         )
 
-    def alert_reply(self, item: Item, sub: SubscriptionView) -> Reply:
+    def alert_reply(self, item: Article, sub: Subscription) -> Reply:
         lang = self._lang(sub)
         entry = entry_for(item, sub.topic, item.scores.get(sub.topic, 0.0))
         card = entry_card(entry, self.app.topics, sub.timezone, lang)
@@ -183,7 +183,7 @@ class Planner:
             ephemeral=False,
         )
 
-    def _notices(self, by_dest: Mapping[int, list[SubscriptionView]], now: datetime) -> int:
+    def _notices(self, by_dest: Mapping[int, list[Subscription]], now: datetime) -> int:
         written = 0
         for feed_id, url, name, disabled_at, reason in self.app.store.disabled_feeds():
             if disabled_at is None or now - disabled_at > NOTICE_LOOKBACK:

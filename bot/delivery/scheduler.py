@@ -26,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.core.clock import Clock
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner, Sender
-from bot.ingest.poller import Watcher
+from bot.ingest.poller import Poller
 from bot.runtime import metrics
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class Scheduler:
     def __init__(
         self,
         leadership: Leadership,
-        watcher: Watcher,
+        watcher: Poller,
         planner: Planner,
         sender: Sender,
         clock: Clock,

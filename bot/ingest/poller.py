@@ -49,7 +49,7 @@ from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.rss import parse_feed
-from bot.store import FeedView, Store
+from bot.store import Feed, Store
 from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class PollReport:
 # --- the watcher ------------------------------------------------------------------------------
 
 
-class Watcher:
+class Poller:
     """Polls feeds into the store through the pipeline (rules in the module docstring).
 
     ``log_failures=False`` leaves the per-feed failure lines to the caller (the CLI prints its
@@ -265,7 +265,7 @@ class Watcher:
                 max_concurrency=self.max_concurrency,
             ) as fetcher:
 
-                async def one(feed: FeedView) -> None:
+                async def one(feed: Feed) -> None:
                     outcome = await self._poll_one(fetcher, feed, now, store_lock)
                     report.outcomes.append(outcome)
                     if progress:
@@ -284,7 +284,7 @@ class Watcher:
         return report
 
     async def _poll_one(
-        self, fetcher: Fetcher, feed: FeedView, now: datetime, store_lock: asyncio.Lock
+        self, fetcher: Fetcher, feed: Feed, now: datetime, store_lock: asyncio.Lock
     ) -> FeedOutcome:
         started = time.perf_counter()
         outcome = FeedOutcome(feed_id=feed.id, url=feed.url, label=feed.label)
@@ -335,7 +335,7 @@ class Watcher:
 
     async def _record(
         self,
-        feed: FeedView,
+        feed: Feed,
         outcome: FeedOutcome,
         result: FetchResult,
         ttl: int | None,

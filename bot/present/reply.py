@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config.topics import TopicSet
 from bot.present.i18n import t
-from bot.services.digests import Digest, Entry
-from bot.store.views import Item
+from bot.services.digests import Digest, DigestEntry
+from bot.store.views import Article
 
 
 @dataclass(slots=True)
@@ -78,7 +78,7 @@ def _why(evidence: list[dict[str, object]], lang: str) -> str:
     return " · ".join(parts)
 
 
-def _meta(item: Item, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
+def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
     bits = [item.source or "?", fmt_date(item.published, tz, lang)]
     if tags and item.topics:
         labels = []
@@ -90,7 +90,7 @@ def _meta(item: Item, topics: TopicSet, tz: str, lang: str, tags: bool = True) -
     return " · ".join(bits)
 
 
-def entry_card(entry: Entry, topics: TopicSet, tz: str, lang: str) -> Card:
+def entry_card(entry: DigestEntry, topics: TopicSet, tz: str, lang: str) -> Card:
     item = entry.item
     facts = []
     if entry.why:
@@ -130,7 +130,7 @@ def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
 
 
 def search_reply(
-    query: str, total: int, items: list[Item], topics: TopicSet, tz: str, lang: str
+    query: str, total: int, items: list[Article], topics: TopicSet, tz: str, lang: str
 ) -> Reply:
     if not items:
         return Reply(text=t("search.empty", lang, query=query))
@@ -152,7 +152,7 @@ def search_reply(
     )
 
 
-def why_reply(item: Item, topics: TopicSet, tz: str, lang: str) -> Reply:
+def why_reply(item: Article, topics: TopicSet, tz: str, lang: str) -> Reply:
     from bot.analysis.entities import describe
 
     facts = []

@@ -26,7 +26,7 @@ from bot.core.clock import Clock
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner, Sender
 from bot.delivery.scheduler import Scheduler
-from bot.ingest.poller import Watcher
+from bot.ingest.poller import Poller
 from bot.runtime import metrics
 from bot.runtime.app import App
 
@@ -174,7 +174,7 @@ class Service:
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
             leadership = Leadership(store.engine)
-            watcher = Watcher(store, pipeline, settings)
+            watcher = Poller(store, pipeline, settings)
             sender = Sender(self.app, self.posters, self.clock.now)
             self.scheduler = Scheduler(leadership, watcher, Planner(self.app), sender, self.clock)
             self.scheduler.start()

@@ -15,15 +15,15 @@ from typing import Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
-from bot.store.views import Item
+from bot.store.views import Article
 
 MAX_WHY = 5
 FIGURE_KINDS = ("gpu_count", "money")
 
 
 @dataclass(slots=True)
-class Entry:
-    item: Item
+class DigestEntry:
+    item: Article
     topic: str
     score: float
     why: list[dict[str, Any]]
@@ -34,21 +34,21 @@ class Entry:
 
 
 @dataclass(slots=True)
-class Section:
+class TopicSection:
     topic: str
     label: str
-    entries: list[Entry]
+    entries: list[DigestEntry]
 
 
 @dataclass(slots=True)
 class Digest:
     since: datetime | None
     until: datetime | None
-    sections: list[Section]
-    items: list[Item]
+    sections: list[TopicSection]
+    items: list[Article]
 
     @property
-    def entries(self) -> list[Entry]:
+    def entries(self) -> list[DigestEntry]:
         return [e for s in self.sections for e in s.entries]
 
     def as_json(self) -> dict[str, Any]:
@@ -60,7 +60,7 @@ class Digest:
 
 
 def build_digest(
-    items: Sequence[Item],
+    items: Sequence[Article],
     topics: TopicSet,
     *,
     wanted: Sequence[str] = (),
@@ -69,8 +69,8 @@ def build_digest(
     lang: str = "ko",
 ) -> Digest:
     wanted_ids = [t for t in topics.ids() if not wanted or t in wanted]
-    best: dict[str, list[tuple[Item, str, float]]] = {t: [] for t in wanted_ids}
-    kept: list[Item] = []
+    best: dict[str, list[tuple[Article, str, float]]] = {t: [] for t in wanted_ids}
+    kept: list[Article] = []
     for item in items:
         mine = [(t, item.scores.get(t, 0.0)) for t in item.topics if t in best]
         if not mine:
@@ -79,11 +79,11 @@ def build_digest(
         best[topic].append((item, topic, score))
         kept.append(item)
     sections = []
-    seen_clusters: dict[int, Entry] = {}
+    seen_clusters: dict[int, DigestEntry] = {}
     for topic_id in wanted_ids:
         t = topics.get(topic_id)
         label = t.label(lang) if t else topic_id
-        entries: list[Entry] = []
+        entries: list[DigestEntry] = []
         for item, topic, score in sorted(best[topic_id], key=lambda p: (-p[2], p[0].id)):
             cid = item.cluster.id if item.cluster and item.cluster.size > 1 else None
             if cid is not None and cid in seen_clusters:
@@ -94,11 +94,11 @@ def build_digest(
                 seen_clusters[cid] = entry
             entries.append(entry)
         if entries:
-            sections.append(Section(topic=topic_id, label=label, entries=entries))
+            sections.append(TopicSection(topic=topic_id, label=label, entries=entries))
     return Digest(since=since, until=until, sections=sections, items=kept)
 
 
-def entry_for(item: Item, topic: str, score: float) -> Entry:
+def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
     why = item.evidence_for(topic)[:MAX_WHY]
     figures = [
         describe(e) for kind in FIGURE_KINDS for e in item.entities if e.get("kind") == kind
@@ -107,7 +107,7 @@ def entry_for(item: Item, topic: str, score: float) -> Entry:
     also: list[str] = []
     if item.cluster and item.cluster.size > 1:
         also = [s for s in item.cluster.sources if s != (item.source or "?")]
-    return Entry(
+    return DigestEntry(
         item=item,
         topic=topic,
         score=score,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.analysis.korean import Analyser
 from bot.store import Store
-from bot.store.views import Item
+from bot.store.views import Article
 
 SNIPPET_CHARS = 180
 
@@ -22,7 +22,7 @@ SNIPPET_CHARS = 180
 class SearchResult:
     query: str
     total: int
-    items: list[Item]
+    items: list[Article]
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -4,21 +4,33 @@ live here, one module per concern, combined into :class:`Store`."""
 from __future__ import annotations
 
 from bot.store import engine as db
-from bot.store.articles import AnalysedRecord, ArticleQueries, PendingArticle, Window
-from bot.store.feeds import FeedQueries, FeedView
+from bot.store.articles import ArticleQueries
+from bot.store.feeds import FeedQueries
 from bot.store.meta import MetaQueries
-from bot.store.outbox import Delivery, OutboxQueries
-from bot.store.subscriptions import DestinationView, Place, SubscriptionQueries, SubscriptionView
+from bot.store.outbox import OutboxQueries
+from bot.store.subscriptions import SubscriptionQueries
+from bot.store.views import (
+    AnalysedRecord,
+    Article,
+    Delivery,
+    Destination,
+    Feed,
+    PendingArticle,
+    Place,
+    Subscription,
+    Window,
+)
 
 __all__ = [
     "AnalysedRecord",
+    "Article",
     "Delivery",
-    "DestinationView",
-    "FeedView",
+    "Destination",
+    "Feed",
     "PendingArticle",
     "Place",
     "Store",
-    "SubscriptionView",
+    "Subscription",
     "Window",
     "open_store",
 ]

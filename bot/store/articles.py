@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -16,59 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
-from bot.store.models import Article, Match, utcnow
-from bot.store.search import SearchQueries, index_tags
-from bot.store.views import Cluster, Item
-
-
-@dataclass(slots=True)
-class AnalysedRecord:
-    """What the pipeline learned about one article."""
-
-    id: int
-    topics_hash: str
-    scores: dict[str, float]
-    matches: list[tuple[str, float, list[dict[str, Any]]]]
-    entities: list[dict[str, Any]]
-    title_terms: str
-    body_terms: str
-    when: datetime | None = None  # publication (or ingestion) time, for the date filter
-    minhash: bytes | None = None
-    cluster_id: int | None = None
-
-
-@dataclass(slots=True)
-class PendingArticle:
-    id: int
-    title: str
-    body: str
-    source: str | None
-    seen_at: datetime
-    published_at: datetime | None = None
-
-    @property
-    def when(self) -> datetime:
-        return self.published_at or self.seen_at
-
-
-@dataclass(slots=True)
-class Window:
-    """Which items a digest covers.  ``since``/``until`` filter the publication time (ingestion
-    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests)."""
-
-    topics: Sequence[str] = ()
-    since: datetime | None = None
-    until: datetime | None = None
-    seen_since: datetime | None = None
-    seen_until: datetime | None = None
-    include_silent: bool = True
-    ids: Sequence[int] = field(default_factory=tuple)
-
+from bot.store.fulltext import FullTextQueries, index_tags
+from bot.store.models import ArticleRow, MatchRow, utcnow
+from bot.store.views import AnalysedRecord, Article, Cluster, PendingArticle, Window
 
 INSERT_CHUNK = 400
 
 
-class ArticleQueries(SearchQueries):
+class ArticleQueries(FullTextQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
         """Insert the drafts the store does not hold yet; return their ids, in order."""
         new_ids: list[int] = []
@@ -112,12 +66,12 @@ class ArticleQueries(SearchQueries):
             with s.begin_nested():
                 # one executemany, then the ids by content hash (unique): far cheaper than
                 # INSERT … RETURNING, which SQLite runs one row at a time to keep the order
-                s.execute(insert(Article), rows)
+                s.execute(insert(ArticleRow), rows)
                 digests = [row["content_hash"] for row in rows]
                 id_of = dict(
                     s.execute(
-                        select(Article.content_hash, Article.id).where(
-                            Article.content_hash.in_(digests)
+                        select(ArticleRow.content_hash, ArticleRow.id).where(
+                            ArticleRow.content_hash.in_(digests)
                         )
                     ).all()
                 )
@@ -128,7 +82,7 @@ class ArticleQueries(SearchQueries):
         for row in rows:
             try:
                 with s.begin_nested():
-                    ids.append(s.scalars(insert(Article).returning(Article.id), [row]).one())
+                    ids.append(s.scalars(insert(ArticleRow).returning(ArticleRow.id), [row]).one())
             except IntegrityError:
                 continue
         return ids
@@ -139,16 +93,16 @@ class ArticleQueries(SearchQueries):
         with self.read() as s:
             rows = s.execute(
                 select(
-                    Article.id,
-                    Article.title,
-                    Article.body,
-                    Article.source,
-                    Article.seen_at,
-                    Article.published_at,
+                    ArticleRow.id,
+                    ArticleRow.title,
+                    ArticleRow.body,
+                    ArticleRow.source,
+                    ArticleRow.seen_at,
+                    ArticleRow.published_at,
                 )
-                .where(or_(Article.topics_hash.is_(None), Article.topics_hash != topics_hash))
-                .where(Article.id > after_id)
-                .order_by(Article.id)
+                .where(or_(ArticleRow.topics_hash.is_(None), ArticleRow.topics_hash != topics_hash))
+                .where(ArticleRow.id > after_id)
+                .order_by(ArticleRow.id)
                 .limit(limit)
             ).all()
         return [PendingArticle(*row) for row in rows]
@@ -158,8 +112,10 @@ class ArticleQueries(SearchQueries):
             return (
                 s.scalar(
                     select(func.count())
-                    .select_from(Article)
-                    .where(or_(Article.topics_hash.is_(None), Article.topics_hash != topics_hash))
+                    .select_from(ArticleRow)
+                    .where(
+                        or_(ArticleRow.topics_hash.is_(None), ArticleRow.topics_hash != topics_hash)
+                    )
                 )
                 or 0
             )
@@ -169,9 +125,9 @@ class ArticleQueries(SearchQueries):
             return
         with self.write() as s:
             ids = [r.id for r in records]
-            s.execute(delete(Match).where(Match.article_id.in_(ids)))
+            s.execute(delete(MatchRow).where(MatchRow.article_id.in_(ids)))
             s.execute(
-                update(Article),
+                update(ArticleRow),
                 [
                     {
                         "id": r.id,
@@ -190,7 +146,7 @@ class ArticleQueries(SearchQueries):
                 for topic, score, evidence in r.matches
             ]
             if matches:
-                s.execute(insert(Match), matches)
+                s.execute(insert(MatchRow), matches)
             self._index_terms(
                 s,
                 [
@@ -208,9 +164,9 @@ class ArticleQueries(SearchQueries):
         """(id, cluster_id, minhash, seen_at) of articles seen since ``since``, for clustering."""
         with self.read() as s:
             rows = s.execute(
-                select(Article.id, Article.cluster_id, Article.minhash, Article.seen_at)
-                .where(Article.seen_at >= since, Article.minhash.is_not(None))
-                .order_by(Article.id)
+                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.minhash, ArticleRow.seen_at)
+                .where(ArticleRow.seen_at >= since, ArticleRow.minhash.is_not(None))
+                .order_by(ArticleRow.id)
             ).all()
         return [(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
 
@@ -222,10 +178,10 @@ class ArticleQueries(SearchQueries):
             return None
         with self.read() as s:
             if ref.isdigit() and not ref.startswith("0"):
-                return int(ref) if s.get(Article, int(ref)) is not None else None
+                return int(ref) if s.get(ArticleRow, int(ref)) is not None else None
             rows = s.execute(
-                select(Article.id, Article.origin).where(
-                    Article.kind == "seed", Article.origin.contains(ref)
+                select(ArticleRow.id, ArticleRow.origin).where(
+                    ArticleRow.kind == "seed", ArticleRow.origin.contains(ref)
                 )
             ).all()
         hits = [i for i, origin in rows if PurePosixPath(origin).name.startswith(ref)]
@@ -239,28 +195,28 @@ class ArticleQueries(SearchQueries):
             return []
         with self.read() as s:
             rows = s.execute(
-                select(Article.id, Article.scores, Article.entities, Article.cluster_id)
-                .where(Article.id.in_(list(ids)))
-                .order_by(Article.id)
+                select(ArticleRow.id, ArticleRow.scores, ArticleRow.entities, ArticleRow.cluster_id)
+                .where(ArticleRow.id.in_(list(ids)))
+                .order_by(ArticleRow.id)
             ).all()
         return [(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
 
-    def items(self, ids: Sequence[int]) -> list[Item]:
+    def items(self, ids: Sequence[int]) -> list[Article]:
         """Items in the order of ``ids`` (missing ids are left out)."""
         if not ids:
             return []
         with self.read() as s:
-            arts = {a.id: a for a in s.scalars(select(Article).where(Article.id.in_(ids)))}
-            matches: dict[int, list[Match]] = defaultdict(list)
-            for m in s.scalars(select(Match).where(Match.article_id.in_(ids))):
+            arts = {a.id: a for a in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids)))}
+            matches: dict[int, list[MatchRow]] = defaultdict(list)
+            for m in s.scalars(select(MatchRow).where(MatchRow.article_id.in_(ids))):
                 matches[m.article_id].append(m)
             cluster_ids = {a.cluster_id for a in arts.values() if a.cluster_id}
             members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
             if cluster_ids:
                 for cid, aid, source in s.execute(
-                    select(Article.cluster_id, Article.id, Article.source)
-                    .where(Article.cluster_id.in_(cluster_ids))
-                    .order_by(Article.id)
+                    select(ArticleRow.cluster_id, ArticleRow.id, ArticleRow.source)
+                    .where(ArticleRow.cluster_id.in_(cluster_ids))
+                    .order_by(ArticleRow.id)
                 ):
                     if cid is not None:
                         members[cid].append((aid, source))
@@ -276,7 +232,7 @@ class ArticleQueries(SearchQueries):
                 sources = list(dict.fromkeys(src or "?" for _, src in group))
                 cluster = Cluster(id=a.cluster_id, size=len(group), sources=sources)
             out.append(
-                Item(
+                Article(
                     id=a.id,
                     title=a.title,
                     url=a.url,
@@ -299,40 +255,40 @@ class ArticleQueries(SearchQueries):
         """Ids of articles carrying any of the window's topics (all topics when none given),
         best score first."""
         with self.read() as s:
-            when = func.coalesce(Article.published_at, Article.seen_at)
-            best = func.max(Match.score).label("best")
-            q = select(Article.id, best).join(Match, Match.article_id == Article.id)
+            when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
+            best = func.max(MatchRow.score).label("best")
+            q = select(ArticleRow.id, best).join(MatchRow, MatchRow.article_id == ArticleRow.id)
             conds: list[Any] = []
             if window.topics:
-                conds.append(Match.topic.in_(list(window.topics)))
+                conds.append(MatchRow.topic.in_(list(window.topics)))
             if window.since:
                 conds.append(when >= window.since)
             if window.until:
                 conds.append(when < window.until)
             if window.seen_since:
-                conds.append(Article.seen_at >= window.seen_since)
+                conds.append(ArticleRow.seen_at >= window.seen_since)
             if window.seen_until:
-                conds.append(Article.seen_at < window.seen_until)
+                conds.append(ArticleRow.seen_at < window.seen_until)
             if not window.include_silent:
-                conds.append(Article.silent.is_(False))
+                conds.append(ArticleRow.silent.is_(False))
             if window.ids:
-                conds.append(Article.id.in_(list(window.ids)))
+                conds.append(ArticleRow.id.in_(list(window.ids)))
             if conds:
                 q = q.where(and_(*conds))
-            q = q.group_by(Article.id).order_by(best.desc(), Article.id)
+            q = q.group_by(ArticleRow.id).order_by(best.desc(), ArticleRow.id)
             return [row[0] for row in s.execute(q)]
 
     def count_articles(self) -> int:
         with self.read() as s:
-            return s.scalar(select(func.count()).select_from(Article)) or 0
+            return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
     def topic_counts(self, since: datetime) -> dict[str, int]:
         with self.read() as s:
             rows = s.execute(
-                select(Match.topic, func.count())
-                .join(Article, Article.id == Match.article_id)
-                .where(Article.seen_at >= since)
-                .group_by(Match.topic)
+                select(MatchRow.topic, func.count())
+                .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
+                .where(ArticleRow.seen_at >= since)
+                .group_by(MatchRow.topic)
             ).all()
         return {topic: n for topic, n in rows}
 
@@ -350,15 +306,18 @@ class _Seen:
         seen = cls()
         urls = [d.canonical_url for d in chunk if d.canonical_url]
         idents = [(d.feed_id, d.identity) for d in chunk if d.identity and d.feed_id is not None]
-        conds: list[Any] = [Article.content_hash.in_(hashes)]
+        conds: list[Any] = [ArticleRow.content_hash.in_(hashes)]
         if urls:
-            conds.append(Article.canonical_url.in_(urls))
+            conds.append(ArticleRow.canonical_url.in_(urls))
         for feed_id in {f for f, _ in idents}:
             names = [i for f, i in idents if f == feed_id]
-            conds.append(and_(Article.feed_id == feed_id, Article.identity.in_(names)))
+            conds.append(and_(ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(names)))
         rows = s.execute(
             select(
-                Article.content_hash, Article.canonical_url, Article.feed_id, Article.identity
+                ArticleRow.content_hash,
+                ArticleRow.canonical_url,
+                ArticleRow.feed_id,
+                ArticleRow.identity,
             ).where(or_(*conds))
         )
         for digest, url, owner, identity in rows:

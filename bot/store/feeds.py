@@ -18,54 +18,20 @@ the store keeps the facts):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import Feed, utcnow
+from bot.store.models import FeedRow, utcnow
+from bot.store.views import Feed
 
 ERROR_TEXT_MAX = 1000  # characters of an error kept in the database
 
 
-@dataclass(slots=True)
-class FeedView:
-    id: int
-    url: str
-    name: str | None
-    interval_s: int
-    etag: str | None
-    last_modified: str | None
-    next_due_at: datetime | None
-    last_polled_at: datetime | None
-    last_ok_at: datetime | None
-    consecutive_errors: int
-    last_error: str | None
-    disabled: bool
-    disabled_reason: str | None
-    first_poll_done: bool
-    last_new_items: int
-    disabled_at: datetime | None = None
-
-    @property
-    def health(self) -> str:
-        if self.disabled:
-            return "disabled"
-        if self.consecutive_errors:
-            return "failing"
-        if self.last_ok_at is None:
-            return "new"
-        return "ok"
-
-    @property
-    def label(self) -> str:
-        return self.name or self.url
-
-
-def _view(f: Feed) -> FeedView:
-    return FeedView(
+def _view(f: FeedRow) -> Feed:
+    return Feed(
         id=f.id,
         url=f.url,
         name=f.name,
@@ -95,15 +61,15 @@ def _clip(text: str | None, limit: int) -> str | None:
 class FeedQueries(StoreBase):
     def add_feed(
         self, url: str, name: str | None = None, interval_s: int = 900
-    ) -> tuple[FeedView, bool]:
+    ) -> tuple[Feed, bool]:
         """(the feed, True when it was added; False when that URL was already there)."""
         with self.read() as s:
-            existing = s.scalar(select(Feed).where(Feed.url == url))
+            existing = s.scalar(select(FeedRow).where(FeedRow.url == url))
             if existing is not None:
                 return _view(existing), False
         try:
             with self.write() as s:
-                feed = Feed(
+                feed = FeedRow(
                     url=url,
                     name=name,
                     interval_s=interval_s,
@@ -118,40 +84,40 @@ class FeedQueries(StoreBase):
                 return _view(feed), True
         except IntegrityError:
             with self.read() as s:
-                return _view(s.scalars(select(Feed).where(Feed.url == url)).one()), False
+                return _view(s.scalars(select(FeedRow).where(FeedRow.url == url)).one()), False
 
-    def get_feed(self, feed_id: int) -> FeedView | None:
+    def get_feed(self, feed_id: int) -> Feed | None:
         with self.read() as s:
-            feed = s.get(Feed, feed_id)
+            feed = s.get(FeedRow, feed_id)
             return _view(feed) if feed else None
 
-    def list_feeds(self) -> list[FeedView]:
+    def list_feeds(self) -> list[Feed]:
         with self.read() as s:
-            return [_view(f) for f in s.scalars(select(Feed).order_by(Feed.id))]
+            return [_view(f) for f in s.scalars(select(FeedRow).order_by(FeedRow.id))]
 
     def remove_feed(self, feed_id: int) -> bool:
         with self.write() as s:
-            feed = s.get(Feed, feed_id)
+            feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return False
             s.delete(feed)
             return True
 
-    def due_feeds(self, now: datetime, *, everything: bool = False) -> list[FeedView]:
+    def due_feeds(self, now: datetime, *, everything: bool = False) -> list[Feed]:
         """Enabled feeds whose next poll is due (all enabled feeds with ``everything``)."""
         with self.read() as s:
-            q = select(Feed).where(Feed.disabled.is_(False))
+            q = select(FeedRow).where(FeedRow.disabled.is_(False))
             if not everything:
-                q = q.where(or_(Feed.next_due_at.is_(None), Feed.next_due_at <= now))
-            return [_view(f) for f in s.scalars(q.order_by(Feed.next_due_at, Feed.id))]
+                q = q.where(or_(FeedRow.next_due_at.is_(None), FeedRow.next_due_at <= now))
+            return [_view(f) for f in s.scalars(q.order_by(FeedRow.next_due_at, FeedRow.id))]
 
     def next_due(self) -> datetime | None:
         """The earliest ``next_due_at`` among enabled feeds (None when there are none)."""
         with self.read() as s:
             return s.scalar(
-                select(Feed.next_due_at)
-                .where(Feed.disabled.is_(False), Feed.next_due_at.is_not(None))
-                .order_by(Feed.next_due_at)
+                select(FeedRow.next_due_at)
+                .where(FeedRow.disabled.is_(False), FeedRow.next_due_at.is_not(None))
+                .order_by(FeedRow.next_due_at)
                 .limit(1)
             )
 
@@ -176,14 +142,14 @@ class FeedQueries(StoreBase):
         new_items: int = 0,
         error: str | None = None,
         max_errors: int = 10,
-    ) -> FeedView | None:
+    ) -> Feed | None:
         """Record one poll's outcome (rules in the module docstring).
 
         ``ok`` with ``error`` records a warning (the document was usable); not ``ok`` records a
         failure whose cause is ``error``.  Returns the updated feed, or None when the feed was
         removed meanwhile."""
         with self.write() as s:
-            feed = s.get(Feed, feed_id)
+            feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
             feed.last_polled_at = now
@@ -214,10 +180,10 @@ class FeedQueries(StoreBase):
 
     def update_feed(
         self, feed_id: int, *, name: str | None = None, interval_s: int | None = None
-    ) -> FeedView | None:
+    ) -> Feed | None:
         """Rename a feed and / or change its interval (arguments left as None are kept)."""
         with self.write() as s:
-            feed = s.get(Feed, feed_id)
+            feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
             if name is not None:
@@ -227,10 +193,10 @@ class FeedQueries(StoreBase):
             s.flush()
             return _view(feed)
 
-    def enable_feed(self, feed_id: int, *, now: datetime | None = None) -> FeedView | None:
+    def enable_feed(self, feed_id: int, *, now: datetime | None = None) -> Feed | None:
         """Re-enable a feed: errors forgotten, due at once; its validators are kept."""
         with self.write() as s:
-            feed = s.get(Feed, feed_id)
+            feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
             feed.disabled = False

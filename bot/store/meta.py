@@ -5,19 +5,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.store.base import StoreBase
-from bot.store.models import Meta
+from bot.store.models import MetaRow
 
 
 class MetaQueries(StoreBase):
     def get_meta(self, key: str) -> str | None:
         with self.read() as s:
-            return s.scalar(select(Meta.value).where(Meta.key == key))
+            return s.scalar(select(MetaRow.value).where(MetaRow.key == key))
 
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as s:
-            row = s.get(Meta, key)
+            row = s.get(MetaRow, key)
             if row is None:
-                s.add(Meta(key=key, value=value))
+                s.add(MetaRow(key=key, value=value))
             else:
                 row.value = value
 

@@ -58,7 +58,7 @@ class Base(DeclarativeBase):
     }
 
 
-class Feed(Base):
+class FeedRow(Base):
     __tablename__ = "feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class Feed(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Article(Base):
+class ArticleRow(Base):
     __tablename__ = "articles"
     __table_args__ = (
         UniqueConstraint("feed_id", "identity", name="uq_articles_feed_identity"),
@@ -110,7 +110,7 @@ class Article(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class Match(Base):
+class MatchRow(Base):
     """An article carries a topic: its score and the evidence that made it."""
 
     __tablename__ = "matches"
@@ -124,7 +124,7 @@ class Match(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
-class Destination(Base):
+class DestinationRow(Base):
     """A chat channel the bot posts to."""
 
     __tablename__ = "destinations"
@@ -142,7 +142,7 @@ class Destination(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Subscription(Base):
+class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
         UniqueConstraint("destination_id", "topic", name="uq_subscriptions_dest_topic"),
@@ -158,7 +158,7 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Outbox(Base):
+class OutboxRow(Base):
     """One row per (destination, digest window) or (destination, alert item) or notice.
 
     Written in the same transaction as the decision to send; the sender marks it sent.
@@ -187,7 +187,7 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None]
 
 
-class Lease(Base):
+class LeaseRow(Base):
     """Scheduler leadership on SQLite (PostgreSQL uses an advisory lock)."""
 
     __tablename__ = "leases"
@@ -197,7 +197,7 @@ class Lease(Base):
     expires_at: Mapped[datetime]
 
 
-class Meta(Base):
+class MetaRow(Base):
     """Small key/value facts: topics hash of the stored matches, last poll, last digests."""
 
     __tablename__ = "meta"

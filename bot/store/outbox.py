@@ -9,7 +9,6 @@ platform confirms it, so an interrupted delivery resumes after the last confirme
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,21 +16,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import Article, Destination, Feed, Match, Outbox, utcnow
-from bot.store.subscriptions import Place
-
-
-@dataclass(slots=True)
-class Delivery:
-    id: int
-    destination_id: int
-    place: Place
-    kind: str
-    key: str
-    payload: dict[str, Any]
-    attempts: int
-    parts_sent: int
-    created_at: datetime
+from bot.store.models import ArticleRow, DestinationRow, FeedRow, MatchRow, OutboxRow, utcnow
+from bot.store.views import Delivery, Place
 
 
 class OutboxQueries(StoreBase):
@@ -48,14 +34,14 @@ class OutboxQueries(StoreBase):
         try:
             with self.write() as s:
                 exists = s.scalar(
-                    select(Outbox.id).where(
-                        Outbox.destination_id == destination_id, Outbox.key == key
+                    select(OutboxRow.id).where(
+                        OutboxRow.destination_id == destination_id, OutboxRow.key == key
                     )
                 )
                 if exists is not None:
                     return False
                 s.add(
-                    Outbox(
+                    OutboxRow(
                         destination_id=destination_id,
                         kind=kind,
                         key=key,
@@ -76,8 +62,8 @@ class OutboxQueries(StoreBase):
         with self.read() as s:
             return (
                 s.scalar(
-                    select(Outbox.id).where(
-                        Outbox.destination_id == destination_id, Outbox.key == key
+                    select(OutboxRow.id).where(
+                        OutboxRow.destination_id == destination_id, OutboxRow.key == key
                     )
                 )
                 is not None
@@ -88,14 +74,14 @@ class OutboxQueries(StoreBase):
         first."""
         with self.read() as s:
             rows = s.execute(
-                select(Outbox, Destination)
-                .join(Destination, Destination.id == Outbox.destination_id)
+                select(OutboxRow, DestinationRow)
+                .join(DestinationRow, DestinationRow.id == OutboxRow.destination_id)
                 .where(
-                    Outbox.status == "pending",
-                    Destination.paused_at.is_(None),
-                    (Outbox.next_attempt_at.is_(None)) | (Outbox.next_attempt_at <= now),
+                    OutboxRow.status == "pending",
+                    DestinationRow.paused_at.is_(None),
+                    (OutboxRow.next_attempt_at.is_(None)) | (OutboxRow.next_attempt_at <= now),
                 )
-                .order_by(Outbox.id)
+                .order_by(OutboxRow.id)
                 .limit(limit)
             ).all()
         return [
@@ -115,7 +101,7 @@ class OutboxQueries(StoreBase):
 
     def mark_part_sent(self, delivery_id: int, part: int, message_id: str) -> None:
         with self.write() as s:
-            row = s.get(Outbox, delivery_id)
+            row = s.get(OutboxRow, delivery_id)
             if row is None:
                 return
             row.parts_sent = max(row.parts_sent, part + 1)
@@ -123,14 +109,14 @@ class OutboxQueries(StoreBase):
 
     def mark_sent(self, delivery_id: int, now: datetime | None = None) -> None:
         with self.write() as s:
-            row = s.get(Outbox, delivery_id)
+            row = s.get(OutboxRow, delivery_id)
             if row is not None:
                 row.status, row.sent_at, row.last_error = "sent", now or utcnow(), None
 
     def mark_failed(self, delivery_id: int, error: str, next_attempt_at: datetime) -> int:
         """Count a failed attempt; the row stays pending until ``next_attempt_at``."""
         with self.write() as s:
-            row = s.get(Outbox, delivery_id)
+            row = s.get(OutboxRow, delivery_id)
             if row is None:
                 return 0
             row.attempts += 1
@@ -140,16 +126,16 @@ class OutboxQueries(StoreBase):
 
     def mark_dead(self, delivery_id: int, reason: str) -> None:
         with self.write() as s:
-            row = s.get(Outbox, delivery_id)
+            row = s.get(OutboxRow, delivery_id)
             if row is not None:
                 row.status, row.last_error = "dead", reason[:500]
 
     def deliveries(self, destination_id: int | None = None) -> list[dict[str, Any]]:
         """Every row (for `newsbot outbox`-style inspection and tests)."""
         with self.read() as s:
-            q = select(Outbox).order_by(Outbox.id)
+            q = select(OutboxRow).order_by(OutboxRow.id)
             if destination_id is not None:
-                q = q.where(Outbox.destination_id == destination_id)
+                q = q.where(OutboxRow.destination_id == destination_id)
             return [
                 {
                     "id": o.id,
@@ -178,16 +164,16 @@ class OutboxQueries(StoreBase):
         with self.read() as s:
             return [
                 (f.id, f.url, f.name, f.disabled_at, f.disabled_reason)
-                for f in s.scalars(select(Feed).where(Feed.disabled.is_(True)))
+                for f in s.scalars(select(FeedRow).where(FeedRow.disabled.is_(True)))
             ]
 
     def feed_topics(self, feed_id: int) -> set[str]:
         """The topics the feed's items have carried."""
         with self.read() as s:
             rows = s.scalars(
-                select(Match.topic)
-                .join(Article, and_(Article.id == Match.article_id))
-                .where(Article.feed_id == feed_id)
+                select(MatchRow.topic)
+                .join(ArticleRow, and_(ArticleRow.id == MatchRow.article_id))
+                .where(ArticleRow.feed_id == feed_id)
                 .distinct()
             )
             return set(rows)

@@ -2,69 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import Destination, Subscription, utcnow
+from bot.store.models import DestinationRow, SubscriptionRow, utcnow
+from bot.store.views import Destination, Place, Subscription
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a message goes: platform, workspace (team or guild; "" for none), channel."""
-
-    platform: str
-    workspace: str
-    channel: str
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.workspace + '/' if self.workspace else ''}{self.channel}"
-
-
-@dataclass(slots=True)
-class DestinationView:
-    id: int
-    place: Place
-    language: str | None
-    paused_at: datetime | None
-    paused_reason: str | None
-
-
-@dataclass(slots=True)
-class SubscriptionView:
-    id: int
-    destination: DestinationView
-    topic: str
-    digest_time: str
-    timezone: str
-    alerts: bool
-    created_at: datetime
-
-
-def _dest(d: Destination) -> DestinationView:
-    return DestinationView(
+def _dest(d: DestinationRow) -> Destination:
+    return Destination(
         d.id, Place(d.platform, d.workspace, d.channel), d.language, d.paused_at, d.paused_reason
     )
 
 
 class SubscriptionQueries(StoreBase):
-    def destination(self, place: Place, *, create: bool = True) -> DestinationView | None:
+    def destination(self, place: Place, *, create: bool = True) -> Destination | None:
         with self.read() as s:
             d = s.scalar(
-                select(Destination).where(
-                    Destination.platform == place.platform,
-                    Destination.workspace == place.workspace,
-                    Destination.channel == place.channel,
+                select(DestinationRow).where(
+                    DestinationRow.platform == place.platform,
+                    DestinationRow.workspace == place.workspace,
+                    DestinationRow.channel == place.channel,
                 )
             )
             if d is not None or not create:
                 return _dest(d) if d else None
         try:
             with self.write() as s:
-                d = Destination(
+                d = DestinationRow(
                     platform=place.platform, workspace=place.workspace, channel=place.channel
                 )
                 s.add(d)
@@ -82,19 +48,19 @@ class SubscriptionQueries(StoreBase):
         timezone: str,
         alerts: bool,
         user: str | None = None,
-    ) -> list[SubscriptionView]:
+    ) -> list[Subscription]:
         dest = self.destination(place)
         assert dest is not None
         with self.write() as s:
             for topic in topics:
                 sub = s.scalar(
-                    select(Subscription).where(
-                        Subscription.destination_id == dest.id, Subscription.topic == topic
+                    select(SubscriptionRow).where(
+                        SubscriptionRow.destination_id == dest.id, SubscriptionRow.topic == topic
                     )
                 )
                 if sub is None:
                     s.add(
-                        Subscription(
+                        SubscriptionRow(
                             destination_id=dest.id,
                             topic=topic,
                             digest_time=digest_time,
@@ -105,7 +71,7 @@ class SubscriptionQueries(StoreBase):
                     )
                 else:
                     sub.digest_time, sub.timezone, sub.alerts = digest_time, timezone, alerts
-            row = s.get(Destination, dest.id)
+            row = s.get(DestinationRow, dest.id)
             if row is not None and row.paused_at is not None:
                 row.paused_at, row.paused_reason = None, None  # re-subscribing resumes posting
         return self.subscriptions(place)
@@ -116,30 +82,30 @@ class SubscriptionQueries(StoreBase):
         if dest is None:
             return []
         with self.write() as s:
-            q = select(Subscription).where(Subscription.destination_id == dest.id)
+            q = select(SubscriptionRow).where(SubscriptionRow.destination_id == dest.id)
             if topics is not None:
-                q = q.where(Subscription.topic.in_(topics))
+                q = q.where(SubscriptionRow.topic.in_(topics))
             removed = []
             for sub in s.scalars(q):
                 removed.append(sub.topic)
                 s.delete(sub)
         return removed
 
-    def subscriptions(self, place: Place | None = None) -> list[SubscriptionView]:
+    def subscriptions(self, place: Place | None = None) -> list[Subscription]:
         """The subscriptions of one place, or of every place."""
         with self.read() as s:
-            q = select(Subscription, Destination).join(
-                Destination, Destination.id == Subscription.destination_id
+            q = select(SubscriptionRow, DestinationRow).join(
+                DestinationRow, DestinationRow.id == SubscriptionRow.destination_id
             )
             if place is not None:
                 q = q.where(
-                    Destination.platform == place.platform,
-                    Destination.workspace == place.workspace,
-                    Destination.channel == place.channel,
+                    DestinationRow.platform == place.platform,
+                    DestinationRow.workspace == place.workspace,
+                    DestinationRow.channel == place.channel,
                 )
-            rows = s.execute(q.order_by(Destination.id, Subscription.id)).all()
+            rows = s.execute(q.order_by(DestinationRow.id, SubscriptionRow.id)).all()
         return [
-            SubscriptionView(
+            Subscription(
                 sub.id,
                 _dest(d),
                 sub.topic,
@@ -154,7 +120,7 @@ class SubscriptionQueries(StoreBase):
     def pause_destination(self, destination_id: int, reason: str) -> bool:
         """Pause posting to a destination; True only the first time (say so once)."""
         with self.write() as s:
-            d = s.get(Destination, destination_id)
+            d = s.get(DestinationRow, destination_id)
             if d is None or d.paused_at is not None:
                 return False
             d.paused_at, d.paused_reason = utcnow(), reason

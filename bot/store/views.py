@@ -1,7 +1,13 @@
-"""The item: an article as commands, digests and chat see it (plain data, JSON contract)."""
+"""What the store returns: typed, plain-data views (never ORM rows, dicts or bare tuples).
+
+:class:`Article` is an article as commands, digests and chat see it (its ``as_json`` is the JSON
+contract); the rest are the views of feeds, chat destinations, subscriptions and the outbox, and
+the records the analysis pipeline exchanges with the store.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +21,7 @@ class Cluster:
 
 
 @dataclass(slots=True)
-class Item:
+class Article:
     id: int
     title: str
     url: str | None
@@ -63,3 +69,126 @@ class Item:
         if with_body:
             out["body"] = self.body
         return out
+
+
+@dataclass(slots=True)
+class AnalysedRecord:
+    """What the pipeline learned about one article."""
+
+    id: int
+    topics_hash: str
+    scores: dict[str, float]
+    matches: list[tuple[str, float, list[dict[str, Any]]]]
+    entities: list[dict[str, Any]]
+    title_terms: str
+    body_terms: str
+    when: datetime | None = None  # publication (or ingestion) time, for the date filter
+    minhash: bytes | None = None
+    cluster_id: int | None = None
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    id: int
+    title: str
+    body: str
+    source: str | None
+    seen_at: datetime
+    published_at: datetime | None = None
+
+    @property
+    def when(self) -> datetime:
+        return self.published_at or self.seen_at
+
+
+@dataclass(slots=True)
+class Window:
+    """Which items a digest covers.  ``since``/``until`` filter the publication time (ingestion
+    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests)."""
+
+    topics: Sequence[str] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    seen_since: datetime | None = None
+    seen_until: datetime | None = None
+    include_silent: bool = True
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+@dataclass(slots=True)
+class Feed:
+    id: int
+    url: str
+    name: str | None
+    interval_s: int
+    etag: str | None
+    last_modified: str | None
+    next_due_at: datetime | None
+    last_polled_at: datetime | None
+    last_ok_at: datetime | None
+    consecutive_errors: int
+    last_error: str | None
+    disabled: bool
+    disabled_reason: str | None
+    first_poll_done: bool
+    last_new_items: int
+    disabled_at: datetime | None = None
+
+    @property
+    def health(self) -> str:
+        if self.disabled:
+            return "disabled"
+        if self.consecutive_errors:
+            return "failing"
+        if self.last_ok_at is None:
+            return "new"
+        return "ok"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a message goes: platform, workspace (team or guild; "" for none), channel."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace + '/' if self.workspace else ''}{self.channel}"
+
+
+@dataclass(slots=True)
+class Destination:
+    id: int
+    place: Place
+    language: str | None
+    paused_at: datetime | None
+    paused_reason: str | None
+
+
+@dataclass(slots=True)
+class Subscription:
+    id: int
+    destination: Destination
+    topic: str
+    digest_time: str
+    timezone: str
+    alerts: bool
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class Delivery:
+    id: int
+    destination_id: int
+    place: Place
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    parts_sent: int
+    created_at: datetime

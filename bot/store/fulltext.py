@@ -67,7 +67,7 @@ def _period(
     return inside_any, tokens, partial
 
 
-class SearchQueries(StoreBase):
+class FullTextQueries(StoreBase):
     def _index_terms(self, s: Session, rows: list[tuple[int, str, str, str]]) -> None:
         if not rows:
             return
