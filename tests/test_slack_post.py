@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.chat.base import DeliveryError, DestinationBroken, TemporaryFailure
-from bot.chat.slack.post import SlackPoster, parse_retry_after
+from bot.chat.slack.post import SlackPoster, retry_wait
 from bot.config.settings import Settings
 from bot.config.topics import TopicSet
+from bot.core.http import parse_retry_after
 from bot.present.reply import Reply, digest_reply
 from bot.services.digests import build_digest
 from bot.store.views import Article
@@ -144,13 +145,17 @@ async def test_long_retry_after_is_left_to_the_caller(fake_slack: FakeSlack) -> 
 
 
 def test_retry_after_values() -> None:
+    """One parser for feeds and posts; a rate-limited post waits a second without a value."""
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("soon") == 1.0
-    assert parse_retry_after(None) == 1.0
+    assert parse_retry_after("soon") is None and retry_wait({"Retry-After": "soon"}) == 1.0
+    assert parse_retry_after(None) is None and retry_wait({}) == 1.0
     assert parse_retry_after("-4") == 0.0
-    assert parse_retry_after("nan") == 1.0
+    assert parse_retry_after("nan") is None and retry_wait({"retry-after": "nan"}) == 1.0
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past
+    later = datetime(2015, 10, 21, 7, 27, 30, tzinfo=UTC)
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=later) == 30.0
+    assert retry_wait({"Retry-After": "2"}) == 2.0
 
 
 # -- errors -----------------------------------------------------------------------------------

@@ -31,13 +31,12 @@ import logging
 import ssl
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
+from bot.core.http import parse_retry_after
 from bot.ingest.urls import AllowPrivate, CannotResolve, GuardedBackend, normalise_host
 
 log = logging.getLogger(__name__)
@@ -168,23 +167,6 @@ def parse_max_age(value: str | None) -> float | None:
             val = val.strip().strip('"')
             return float(val) if val.isdigit() else None
     return None
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (delta seconds or an HTTP date); None if garbage."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _size(n: int) -> str:

@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -47,6 +44,7 @@ from bot.chat.base import (
 )
 from bot.chat.slack.render import Payload, render_reply
 from bot.config.settings import Settings
+from bot.core.http import parse_retry_after
 from bot.present.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -79,24 +77,11 @@ TEMPORARY = frozenset(
 )
 
 
-def parse_retry_after(value: str | None, default: float = DEFAULT_RETRY_AFTER) -> float:
-    """Seconds to wait from a ``Retry-After`` value; ``default`` when missing or malformed."""
-    if value is None:
-        return default
-    raw = value.strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
-            return default
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    if not math.isfinite(seconds):
-        return default
-    return max(0.0, seconds)
+def retry_wait(headers: Any) -> float:
+    """How long a rate-limited request waits: ``Retry-After``, or a second when it is missing or
+    malformed."""
+    seconds = parse_retry_after(_header(headers, "retry-after"))
+    return DEFAULT_RETRY_AFTER if seconds is None else seconds
 
 
 def _header(headers: Any, name: str) -> str | None:
@@ -124,7 +109,7 @@ class RetryAfterHandler(AsyncRetryHandler):
         self.max_wait = max_wait
 
     def wait_for(self, response: HttpResponse) -> float:
-        return parse_retry_after(_header(response.headers, "retry-after"))
+        return retry_wait(response.headers)
 
     async def _can_retry_async(
         self,
@@ -178,7 +163,7 @@ def classify(exc: Exception) -> DeliveryError:
         data = response.data if isinstance(response.data, dict) else {}
         code = str(data.get("error") or f"http_{response.status_code}")
         if response.status_code == 429 or code == "ratelimited":
-            wait = parse_retry_after(_header(response.headers, "retry-after"))
+            wait = retry_wait(response.headers)
             return TemporaryFailure("ratelimited", retry_after=wait)
         if code in BROKEN:
             return DestinationBroken(code)
