@@ -24,6 +24,7 @@ import pytest
 from bot.chat.commands import Commands, Context
 from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
+from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner, Sender
 from bot.ingest.poller import Poller
 from bot.runtime.app import App
@@ -134,8 +135,9 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
 
         return round_
 
-    planner = Planner(app)
-    sender = Sender(app, {"slack": SlackPoster(settings)}, lambda: nine)
+    at_nine = App(settings, clock=FixedClock(nine))  # the scheduler's process, at 09:00
+    planner = Planner(at_nine)
+    sender = Sender(at_nine, {"slack": SlackPoster(settings)})
 
     def digests(n: int) -> None:
         planner.plan(nine)
@@ -195,3 +197,4 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
     for channel in subscribed:
         assert len(fake_slack.posts(channel)) == 1, channel
     app.close()
+    at_nine.close()

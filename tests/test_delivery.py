@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from bot.chat.commands import Commands, Context
 from bot.chat.discord.post import DiscordPoster
@@ -38,7 +37,6 @@ from bot.ingest.poller import Poller
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
-from bot.store.models import ArticleRow
 from tests.conftest import SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
 from tests.fakes.slack_api import FakeSlack, fake_slack, texts
@@ -276,10 +274,10 @@ class World:
         """A new process over the same database (its planner and sender start afresh)."""
         if at is not None:
             self.clock.set(at)
-        self.apps.append(App(self.settings))
+        self.apps.append(App(self.settings, clock=self.clock))
         self.planner = Planner(self.app)
         posters = {"slack": SlackPoster(self.settings), "discord": DiscordPoster(self.settings)}
-        self.senders.append(Sender(self.app, posters, self.clock.now))
+        self.senders.append(Sender(self.app, posters))
 
     def subscribe(
         self,
@@ -302,12 +300,6 @@ class World:
 
     def matching(self, topic: str, ids: Sequence[int] = ()) -> set[int]:
         return set(self.app.store.matched_ids(Window(topics=[topic], ids=tuple(ids))))
-
-    def arrived_next_day(self, ids: Sequence[int]) -> None:
-        """Data setup: these stories came in during the following day (ingestion time + 1 day)."""
-        with self.app.store.write() as s:
-            for article in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids)))):
-                article.seen_at = article.seen_at + timedelta(days=1)
 
     def plan(self, at: datetime | None = None) -> int:
         if at is not None:
@@ -388,8 +380,8 @@ async def test_each_channel_gets_one_digest_at_nine_then_nothing_then_only_new_i
     assert len(world.slack_posts(SLACK_C1)) == 1 and len(world.discord_posts(DISCORD_CH)) == 1
     assert world.slack.problems == [] and world.discord.rejected == []
 
+    world.clock.set(nine + timedelta(hours=3))  # these stories come in during the day
     new = world.ingest([gpu_story(1), gpu_story(2)])
-    world.arrived_next_day(new)
     assert world.matching("gpu_deal", new) == set(new)
     await world.tick(nine + timedelta(days=1))
     slack_next = world.slack_posts(SLACK_C1)[1:]
@@ -590,7 +582,7 @@ async def test_a_refused_channel_is_paused_said_once_and_resumed_by_subscribing(
 
     world.discord.forbidden.discard(place.channel)  # someone fixed the permissions
     ctx = Context(place.platform, place.workspace, place.channel, "U1", "ko")
-    reply = Commands(world.app, now=world.clock.now).handle("subscribe gpu_deal at 09:00", ctx)
+    reply = Commands(world.app).handle("subscribe gpu_deal at 09:00", ctx)
     assert not reply.error
     assert await world.deliver() == 1
     posted = world.slack_posts(place) if platform == "slack" else world.discord_posts(place)

@@ -25,6 +25,7 @@ from bot.chat.commands import Commands
 from bot.chat.console import answer, console_context
 from bot.chat.discord.adapter import NewsClient, build_client
 from bot.config.settings import Settings
+from bot.core.clock import FixedClock
 from bot.runtime.app import App
 from bot.store import Place
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
@@ -66,8 +67,8 @@ async def bot(seeded_url: str, tmp_path: Path) -> AsyncIterator[Bot]:
     db = tmp_path / "newsbot.db"  # subscribe writes: a private copy of the seeded database
     shutil.copy(seeded_url.removeprefix("sqlite:///"), db)
     async with FakeDiscord() as fake:
-        app = App(settings_for(fake, f"sqlite:///{db}"))
-        core = Commands(app, now=lambda: NOW)
+        app = App(settings_for(fake, f"sqlite:///{db}"), clock=FixedClock(NOW))
+        core = Commands(app)
         client = build_client(app, core)
         await client.login(fake.token)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_opml_import_of_fifty_export_and_reimport_round_trip(
 ) -> None:
     first, second = (f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
     source = tmp_path / "subscriptions.opml"
-    source.write_bytes(export_opml(FIFTY, title="내 구독"))
+    source.write_bytes(export_opml(FIFTY, datetime(2025, 10, 1, tzinfo=UTC), title="내 구독"))
 
     code, out, _ = run_cli(["feeds", "import", str(source), "--db", first], capsys)
     assert code == 0 and out.strip().endswith("50 feeds listed: 50 added, 0 already present")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.ingest.opml import OpmlError, export_opml, parse_opml
 
+NOW = datetime(2025, 10, 1, tzinfo=UTC)
 FIFTY = [
     (f"https://news{i}.example.kr/rss?section={i}&lang=ko", f'뉴스 {i} & <특보> "{i}"')
     for i in range(45)
@@ -23,13 +25,13 @@ FIFTY = [
 
 def test_fifty_feeds_round_trip_losslessly() -> None:
     assert len(FIFTY) == 50
-    again = parse_opml(export_opml(FIFTY))
+    again = parse_opml(export_opml(FIFTY, NOW))
     assert again == FIFTY
-    assert parse_opml(export_opml(again)) == FIFTY
+    assert parse_opml(export_opml(again, NOW)) == FIFTY
 
 
 def test_export_is_valid_opml_2() -> None:
-    root = ET.fromstring(export_opml([*FIFTY[:3], ("http://example.com/feed.xml", None)]))
+    root = ET.fromstring(export_opml([*FIFTY[:3], ("http://example.com/feed.xml", None)], NOW))
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.find("head/title") is not None and root.find("head/dateCreated") is not None
     outlines = root.findall("body/outline")
@@ -101,4 +103,4 @@ def test_broken_documents_raise_one_clear_error(doc: bytes, message: str) -> Non
 
 
 def test_empty_list_exports_and_imports() -> None:
-    assert parse_opml(export_opml([])) == []
+    assert parse_opml(export_opml([], NOW)) == []

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from bot.store.models import utcnow
+from bot.core.clock import Clock
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM
@@ -113,9 +113,11 @@ WINDOW = timedelta(days=WINDOW_DAYS)
 
 
 class Clusterer:
-    def __init__(self, threshold: float = THRESHOLD, now: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, threshold: float = THRESHOLD, now: Callable[[], datetime] | None = None
+    ) -> None:
         self.threshold = threshold
-        self.now = now
+        self.now = now or Clock().now
         self.bands: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
         self.cluster_of: dict[int, int] = {}
         self.sigs: dict[int, np.ndarray] = {}

@@ -75,7 +75,7 @@ class Pipeline:
     @property
     def clusterer(self) -> clusters.Clusterer:
         if self._clusterer is None:
-            self._clusterer = clusters.Clusterer()
+            self._clusterer = clusters.Clusterer(now=self.store.clock.now)
             since = self._clusterer.now() - clusters.WINDOW
             self._clusterer.load(self.store.recent_signatures(since))
         return self._clusterer

@@ -114,7 +114,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
 
 def cmd_digest(app: App, args: argparse.Namespace) -> int:
     _check_topics(app, args.topic)
-    since = since_arg(args.since, app.settings.timezone)
+    since = since_arg(args.since, app.settings.timezone, app.clock.now())
     app.pipeline.process_pending()
     ids = app.store.matched_ids(Window(topics=args.topic, since=since))
     digest = build_digest(
@@ -137,7 +137,7 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
     _check_topics(app, args.topic)
     if args.limit < 1 or args.limit > 1000:
         raise UsageError("--limit: expected a number from 1 to 1000")
-    since = since_arg(args.since, app.settings.timezone)
+    since = since_arg(args.since, app.settings.timezone, app.clock.now())
     query = " ".join(args.query)
     app.pipeline.process_pending()
     result = search(

@@ -41,11 +41,10 @@ def register_serve(
 
 
 def cmd_serve(app: App, args: argparse.Namespace) -> int:
-    from bot.core import clock
     from bot.runtime.serve import run_serve
 
     if args.port is not None and not 0 < args.port < 65536:
         from bot.cli.common import UsageError
 
         raise UsageError("--port: expected 1-65535")
-    return run_serve(app, clock.from_env(), port=args.port)
+    return run_serve(app, port=args.port)

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -26,9 +26,9 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def since_arg(value: str | None, tz: str) -> datetime | None:
+def since_arg(value: str | None, tz: str, now: datetime) -> datetime | None:
     try:
-        return parse_since(value, datetime.now(UTC), tz)
+        return parse_since(value, now, tz)
     except PeriodError:
         raise UsageError(
             f"--since: expected 24h, 7d, a date such as 2025-10-01, or all; got {value!r}"

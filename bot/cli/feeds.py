@@ -13,7 +13,7 @@ import asyncio
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -274,7 +274,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
     feeds = app.store.list_feeds()
-    data = export_opml([(f.url, f.name) for f in feeds])
+    data = export_opml([(f.url, f.name) for f in feeds], app.clock.now())
     if not args.output:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -301,7 +301,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 def cmd_poll(app: App, args: argparse.Namespace) -> int:
     from bot.ingest.poller import Poller
 
-    now = datetime.now(UTC)
+    now = app.clock.now()
     if not app.store.due_feeds(now, everything=args.all):
         return _nothing_due(app, args)
     watcher = Poller(app.store, app.pipeline, app.settings, log_failures=False)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -210,12 +210,10 @@ class Sender:
     """Posts due outbox rows through the platforms' posters.  After :meth:`stop` it finishes
     the message being posted, records it, and sends nothing more."""
 
-    def __init__(
-        self, app: App, posters: Mapping[str, Poster], now: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, app: App, posters: Mapping[str, Poster]) -> None:
         self.app = app
         self.posters = dict(posters)
-        self.now = now
+        self.now = app.clock.now
         self.stopping = False
         self._missing_warned: set[str] = set()
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core.clock import Clock
+from bot.core.clock import Clock, wall_now
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner, Sender
 from bot.ingest.poller import Poller
@@ -62,7 +62,7 @@ class Scheduler:
 
     def start(self) -> None:
         aps = AsyncIOScheduler(timezone="UTC")
-        first = datetime.now().astimezone()
+        first = wall_now()  # APScheduler runs in real time
         for job, every in (
             (self.lead, LEAD_EVERY),
             (self.poll, POLL_EVERY),
@@ -90,7 +90,7 @@ class Scheduler:
         metrics.LEADER.set(1 if leader else 0)
         if leader and not was_leader and not self.stopping and self._aps is not None:
             # a new leader polls at once (in the poll job: it may take long) …
-            self._aps.modify_job("poll", next_run_time=datetime.now(UTC))
+            self._aps.modify_job("poll", next_run_time=wall_now())
         if leader and not self.stopping:
             # … and plans and delivers at once instead of waiting for their next tick
             await self.plan()

@@ -78,12 +78,14 @@ def _clean(value: str) -> str:
     return _XML_ILLEGAL.sub("", value)
 
 
-def export_opml(feeds: list[tuple[str, str | None]], title: str = "newsbot feeds") -> bytes:
+def export_opml(
+    feeds: list[tuple[str, str | None]], now: datetime, title: str = "newsbot feeds"
+) -> bytes:
     """An OPML 2.0 document listing ``feeds`` as (url, name) pairs."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = _clean(title)
-    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
+    ET.SubElement(head, "dateCreated").text = format_datetime(now.astimezone(UTC), usegmt=True)
     body = ET.SubElement(root, "body")
     for url, name in feeds:
         attrs = {"type": "rss", "text": _clean(name or url)}

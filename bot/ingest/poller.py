@@ -50,7 +50,6 @@ from bot.config.settings import Settings
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.rss import parse_feed
 from bot.store import Feed, Store
-from bot.store.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -248,8 +247,8 @@ class Poller:
     ) -> PollReport:
         """Poll the due feeds (every enabled feed with ``everything``) once.
 
-        ``now`` is the poll's clock for due times and scheduling (default: the current time)."""
-        now = now or utcnow()
+        ``now`` is the poll's clock for due times and scheduling (default: the store's clock)."""
+        now = now or self.store.clock.now()
         started = time.perf_counter()
         report = PollReport(started_at=now)
         feeds = await asyncio.to_thread(self.store.due_feeds, now, everything=everything)
@@ -300,7 +299,7 @@ class Poller:
                 result.body or b"",
                 url=result.final_url or feed.url,  # relative links resolve against the last hop
                 charset=result.charset,
-                fetched_at=utcnow(),
+                fetched_at=self.store.clock.now(),
                 feed_name=feed.name,
             )
             ttl = parsed.ttl_minutes

@@ -1,4 +1,4 @@
-"""The application's parts, built lazily from settings: store, topics, analyser, pipeline."""
+"""The application's parts, built lazily from settings: clock, store, topics, analyser, pipeline."""
 
 from __future__ import annotations
 
@@ -8,16 +8,22 @@ from bot.analysis.korean import Analyser, get_analyser
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
 from bot.config.topics import TopicSet, load_topics
+from bot.core.clock import Clock, from_env
 from bot.store import Store, open_store
 
 
 class App:
-    def __init__(self, settings: Settings) -> None:
+    """The parts every entry point (CLI, chat, ``serve``) works with, built on first use from the
+    settings, and the one :class:`~bot.core.clock.Clock` they all read (by default the process's:
+    the real one, or ``NEWSBOT_TEST_CLOCK``)."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock = clock or from_env()
 
     @cached_property
     def store(self) -> Store:
-        return open_store(self.settings.database_url)
+        return open_store(self.settings.database_url, clock=self.clock)
 
     @cached_property
     def topics(self) -> TopicSet:

@@ -22,7 +22,6 @@ from aiohttp import web
 from bot.chat.base import Poster
 from bot.chat.commands import Commands
 from bot.config.settings import redact_url
-from bot.core.clock import Clock
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner, Sender
 from bot.delivery.scheduler import Scheduler
@@ -34,11 +33,9 @@ log = logging.getLogger(__name__)
 
 
 class Service:
-    def __init__(
-        self, app: App, clock: Clock, host: str = "0.0.0.0", port: int | None = None
-    ) -> None:
+    def __init__(self, app: App, host: str = "0.0.0.0", port: int | None = None) -> None:
         self.app = app
-        self.clock = clock
+        self.clock = app.clock
         self.host = host
         self.port = port or app.settings.http_port
         self.adapters: dict[str, str] = {}
@@ -153,7 +150,7 @@ class Service:
         settings = self.app.settings
         store = await asyncio.to_thread(lambda: self.app.store)  # opens and migrates
         log.info("database %s ready", redact_url(settings.database_url))
-        commands = Commands(self.app, now=self.clock.now)
+        commands = Commands(self.app)
         web_app = web.Application()
         web_app.router.add_get("/healthz", self.healthz)
         web_app.router.add_get("/metrics", self.metrics)
@@ -175,7 +172,7 @@ class Service:
         if not stop.is_set():
             leadership = Leadership(store.engine)
             watcher = Poller(store, pipeline, settings)
-            sender = Sender(self.app, self.posters, self.clock.now)
+            sender = Sender(self.app, self.posters)
             self.scheduler = Scheduler(leadership, watcher, Planner(self.app), sender, self.clock)
             self.scheduler.start()
             log.info("scheduler started")
@@ -193,12 +190,12 @@ class Service:
         return 0
 
 
-def run_serve(app: App, clock: Clock, port: int | None = None) -> int:
+def run_serve(app: App, port: int | None = None) -> int:
     async def main() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        return await Service(app, clock, port=port).run(stop)
+        return await Service(app, port=port).run(stop)
 
     return asyncio.run(main())

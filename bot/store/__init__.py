@@ -3,6 +3,7 @@ live here, one module per concern, combined into :class:`Store`."""
 
 from __future__ import annotations
 
+from bot.core.clock import Clock
 from bot.store import engine as db
 from bot.store.articles import ArticleQueries
 from bot.store.feeds import FeedQueries
@@ -40,9 +41,9 @@ class Store(ArticleQueries, FeedQueries, SubscriptionQueries, OutboxQueries, Met
     pass
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
+def open_store(url: str, *, migrate: bool = True, clock: Clock | None = None) -> Store:
     """Open the database at ``url``, bringing its schema up to date unless told not to."""
     engine = db.make_engine(url)
     if migrate:
         db.ensure_schema(engine)
-    return Store(engine)
+    return Store(engine, clock)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
 from bot.store.fulltext import FullTextQueries, index_tags
-from bot.store.models import ArticleRow, MatchRow, utcnow
+from bot.store.models import ArticleRow, MatchRow
 from bot.store.views import AnalysedRecord, Article, Cluster, PendingArticle, Window
 
 INSERT_CHUNK = 400
@@ -36,7 +36,7 @@ class ArticleQueries(FullTextQueries):
         hashes = [d.content_hash for d in chunk]
         seen = _Seen.load(s, chunk, hashes)
         rows: list[dict[str, Any]] = []
-        now = utcnow()
+        now = self.clock.now()
         for d, digest in zip(chunk, hashes, strict=True):
             if seen.holds(d, digest):
                 continue

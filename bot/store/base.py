@@ -8,12 +8,16 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.clock import Clock
 from bot.store import engine as db
 
 
 class StoreBase:
-    def __init__(self, engine: Engine) -> None:
+    """``clock`` stamps every time the store writes on its own (ingestion, creation, pauses)."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self.engine = engine
+        self.clock = clock or Clock()
         self.dialect = engine.dialect.name
         self._writer = sessionmaker(engine, expire_on_commit=False)
         self._reader = sessionmaker(db.reader(engine), expire_on_commit=False)

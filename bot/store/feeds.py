@@ -24,7 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import FeedRow, utcnow
+from bot.store.models import FeedRow
 from bot.store.views import Feed
 
 ERROR_TEXT_MAX = 1000  # characters of an error kept in the database
@@ -73,7 +73,8 @@ class FeedQueries(StoreBase):
                     url=url,
                     name=name,
                     interval_s=interval_s,
-                    next_due_at=utcnow(),
+                    next_due_at=self.clock.now(),
+                    created_at=self.clock.now(),
                     last_new_items=0,
                     consecutive_errors=0,
                     disabled=False,
@@ -203,6 +204,6 @@ class FeedQueries(StoreBase):
             feed.disabled_reason = None
             feed.disabled_at = None
             feed.consecutive_errors = 0
-            feed.next_due_at = now or utcnow()
+            feed.next_due_at = now or self.clock.now()
             s.flush()
             return _view(feed)

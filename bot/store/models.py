@@ -1,7 +1,8 @@
 """Database models: plain data.  Queries live in :mod:`bot.store`.
 
 Dedup is a database fact: an article is unique by content hash, by canonical URL, and by its
-identity (guid, or ``guid|link``) within a feed.  Times are stored as UTC.
+identity (guid, or ``guid|link``) within a feed.  Times are stored as UTC and always set by the
+store from its injected clock (no column reads the wall clock on its own).
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
@@ -77,7 +74,7 @@ class FeedRow(Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None]
     first_poll_done: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class ArticleRow(Base):
@@ -101,7 +98,7 @@ class ArticleRow(Base):
     body: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(300))  # outlet or feed name
     published_at: Mapped[datetime | None]
-    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column()
     silent: Mapped[bool] = mapped_column(Boolean, default=False)  # first poll: never alerted
     scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     entities: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -139,7 +136,7 @@ class DestinationRow(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     paused_at: Mapped[datetime | None]
     paused_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class SubscriptionRow(Base):
@@ -155,7 +152,7 @@ class SubscriptionRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
     alerts: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class OutboxRow(Base):
@@ -183,7 +180,7 @@ class OutboxRow(Base):
     message_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None]
 
 

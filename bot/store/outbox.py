@@ -16,7 +16,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import ArticleRow, DestinationRow, FeedRow, MatchRow, OutboxRow, utcnow
+from bot.store.models import ArticleRow, DestinationRow, FeedRow, MatchRow, OutboxRow
 from bot.store.views import Delivery, Place
 
 
@@ -51,7 +51,7 @@ class OutboxQueries(StoreBase):
                         parts_sent=0,
                         message_ids=[],
                         next_attempt_at=None,
-                        created_at=created_at or utcnow(),
+                        created_at=created_at or self.clock.now(),
                     )
                 )
             return True
@@ -111,7 +111,7 @@ class OutboxQueries(StoreBase):
         with self.write() as s:
             row = s.get(OutboxRow, delivery_id)
             if row is not None:
-                row.status, row.sent_at, row.last_error = "sent", now or utcnow(), None
+                row.status, row.sent_at, row.last_error = "sent", now or self.clock.now(), None
 
     def mark_failed(self, delivery_id: int, error: str, next_attempt_at: datetime) -> int:
         """Count a failed attempt; the row stays pending until ``next_attempt_at``."""

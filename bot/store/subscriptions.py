@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import DestinationRow, SubscriptionRow, utcnow
+from bot.store.models import DestinationRow, SubscriptionRow
 from bot.store.views import Destination, Place, Subscription
 
 
@@ -31,7 +31,10 @@ class SubscriptionQueries(StoreBase):
         try:
             with self.write() as s:
                 d = DestinationRow(
-                    platform=place.platform, workspace=place.workspace, channel=place.channel
+                    platform=place.platform,
+                    workspace=place.workspace,
+                    channel=place.channel,
+                    created_at=self.clock.now(),
                 )
                 s.add(d)
                 s.flush()
@@ -67,6 +70,7 @@ class SubscriptionQueries(StoreBase):
                             timezone=timezone,
                             alerts=alerts,
                             created_by=user,
+                            created_at=self.clock.now(),
                         )
                     )
                 else:
@@ -123,5 +127,5 @@ class SubscriptionQueries(StoreBase):
             d = s.get(DestinationRow, destination_id)
             if d is None or d.paused_at is not None:
                 return False
-            d.paused_at, d.paused_reason = utcnow(), reason
+            d.paused_at, d.paused_reason = self.clock.now(), reason
             return True

@@ -14,7 +14,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.settings import parse_hhmm
@@ -70,9 +70,9 @@ class CommandError(Exception):
 
 
 class Commands:
-    def __init__(self, app: App, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
-        self.now = now or (lambda: datetime.now(UTC))
+        self.now = app.clock.now
         self.handlers: dict[str, Callable[[list[str], Context], Reply]] = {
             "search": self.search,
             "digest": self.digest,
