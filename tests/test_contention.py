@@ -193,7 +193,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
     gpu_ids = set(store.matched_ids(Window(topics=["gpu_deal"], seen_until=nine)))
     assert len(gpu_ids) >= FILES
     rows = store.deliveries()
-    assert rows and {r["status"] for r in rows} == {"sent"}
+    assert rows and {r.status for r in rows} == {"sent"}
     for channel in subscribed:
         assert len(fake_slack.posts(channel)) == 1, channel
     app.close()

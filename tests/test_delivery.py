@@ -37,6 +37,7 @@ from bot.ingest.poller import Poller
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
+from bot.store.views import OutboxEntry
 from tests.conftest import SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
 from tests.fakes.slack_api import FakeSlack, fake_slack, texts
@@ -320,7 +321,7 @@ class World:
     def discord_posts(self, place: Place) -> list[Stored]:
         return self.discord.channel_messages(place.channel)
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[OutboxEntry]:
         return self.app.store.deliveries()
 
     async def close(self) -> None:
@@ -388,7 +389,7 @@ async def test_each_channel_gets_one_digest_at_nine_then_nothing_then_only_new_i
     discord_next = world.discord_posts(DISCORD_CH)[1:]
     assert [slack_ids(p) for p in slack_next] == [set(new)]
     assert [discord_ids(m) for m in discord_next] == [set(new)]
-    assert {r["status"] for r in world.rows()} == {"sent"}
+    assert {r.status for r in world.rows()} == {"sent"}
 
 
 # -- acceptance 3 at the planner level: a digest missed while down ------------------------------
@@ -409,7 +410,7 @@ async def test_a_digest_missed_while_down_is_sent_once_on_start(world: World) ->
         assert await world.deliver() == 0
     [post] = world.slack_posts(SLACK_C1)
     assert slack_ids(post) == world.matching("gpu_deal")
-    assert [(r["kind"], r["status"]) for r in world.rows()] == [("digest", "sent")]
+    assert [(r.kind, r.status) for r in world.rows()] == [("digest", "sent")]
 
 
 async def test_a_digest_missed_beyond_the_grace_window_is_not_sent(world: World) -> None:
@@ -432,7 +433,7 @@ async def test_a_big_gpu_deal_alerts_once_per_story_and_not_where_alerts_are_off
     world.subscribe(SLACK_C2, alerts=False)
     story = gpu_story(7, gpus=30_000, source="연합뉴스")
     ids = world.ingest([story, rewrite(story, "뉴시스", 1)])
-    items = world.app.store.items(ids)
+    items = world.app.store.articles(ids)
     assert len(items) == 2 and items[0].cluster and items[0].cluster.size == 2
 
     await world.tick(datetime.now(UTC) + timedelta(seconds=5))
@@ -507,7 +508,7 @@ async def test_rate_limited_then_accepted_is_one_message(world: World) -> None:
     assert len(world.slack.calls_to("chat.postMessage")) == 2
     assert len(world.slack_posts(SLACK_C1)) == 1
     assert len(world.discord_posts(DISCORD_CH)) == 1
-    assert [(r["status"], r["attempts"]) for r in world.rows()] == [("sent", 0)] * 2
+    assert [(r.status, r.attempts) for r in world.rows()] == [("sent", 0)] * 2
 
 
 async def test_a_server_error_keeps_the_digest_pending_and_it_is_sent_later_once(
@@ -517,7 +518,7 @@ async def test_a_server_error_keeps_the_digest_pending_and_it_is_sent_later_once
     world.slack.script("chat.postMessage", status=503)
     assert await world.deliver() == 0
     [row] = world.rows()
-    assert (row["status"], row["attempts"]) == ("pending", 1) and row["last_error"]
+    assert (row.status, row.attempts) == ("pending", 1) and row.last_error
     assert world.slack_posts(SLACK_C1) == []
 
     assert await world.deliver() == 0  # backing off: not even tried
@@ -529,7 +530,7 @@ async def test_a_server_error_keeps_the_digest_pending_and_it_is_sent_later_once
     world.clock.set(nine + timedelta(seconds=6))
     assert await world.deliver() == 1
     assert len(world.slack_posts(SLACK_C1)) == 1
-    assert world.rows()[0]["status"] == "sent"
+    assert world.rows()[0].status == "sent"
 
 
 async def test_a_discord_502_after_storing_is_retried_without_a_duplicate(world: World) -> None:
@@ -537,7 +538,7 @@ async def test_a_discord_502_after_storing_is_retried_without_a_duplicate(world:
     world.discord.script("create_message", server_error(502, after_store=True))
     assert await world.deliver() == 1
     assert len(world.discord_posts(DISCORD_CH)) == 1
-    assert world.rows()[0]["status"] == "sent"
+    assert world.rows()[0].status == "sent"
 
 
 def lines_about(caplog: pytest.LogCaptureFixture, channel: str) -> list[str]:
@@ -578,7 +579,7 @@ async def test_a_refused_channel_is_paused_said_once_and_resumed_by_subscribing(
         await world.tick(nine + timedelta(minutes=minutes))
     assert attempts() == 1, "a paused destination is not tried again"
     assert lines_about(caplog, place.channel) == [], "and it is said only once"
-    assert world.rows()[0]["status"] == "pending"
+    assert world.rows()[0].status == "pending"
 
     world.discord.forbidden.discard(place.channel)  # someone fixed the permissions
     ctx = Context(place.platform, place.workspace, place.channel, "U1", "ko")
@@ -587,7 +588,7 @@ async def test_a_refused_channel_is_paused_said_once_and_resumed_by_subscribing(
     assert await world.deliver() == 1
     posted = world.slack_posts(place) if platform == "slack" else world.discord_posts(place)
     assert len(posted) == 1
-    assert world.rows()[0]["status"] == "sent"
+    assert world.rows()[0].status == "sent"
 
 
 # -- notices -----------------------------------------------------------------------------------
@@ -661,7 +662,7 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
     with FeedServer() as server:
         world.app.store.add_feed(server.route("/slow.xml", hang()), "느린 피드", 900)
         scheduler = Scheduler(
-            Leadership(world.app.store.engine),
+            Leadership(world.app.store),
             Poller(world.app.store, world.app.pipeline, settings),
             world.planner,
             world.senders[-1],
@@ -679,4 +680,4 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
             assert scheduler.last_poll is None and server.hits["/slow.xml"] == 1
         finally:
             await asyncio.wait_for(scheduler.shutdown(), 10)
-    assert [(r["kind"], r["status"]) for r in world.rows()] == [("digest", "sent")]
+    assert [(r.kind, r.status) for r in world.rows()] == [("digest", "sent")]

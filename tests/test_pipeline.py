@@ -42,7 +42,8 @@ def test_ingest_across_store_chunks_loses_and_doubles_nothing(tmp_path: Path, an
         assert seen[-1][:2] == (n, n)
         assert all(threshold >= pipeline_module.GC_THRESHOLD0 for *_, threshold in seen)
         assert gc.get_threshold() == before  # the collector is back to its setting
-        total, found = store.search_ids(analyser.lemmas("기사 번호 299"))
+        hits = store.search_ids(analyser.lemmas("기사 번호 299"))
+        total, found = hits.total, hits.ids
         assert total == 1 and found == [ids[299]]
         assert pipe.ingest(drafts) == []  # again: nothing new
     finally:

@@ -33,6 +33,7 @@ from bot.cli import main as cli_main
 from bot.config.settings import Settings
 from bot.ingest.drafts import Draft
 from bot.store import Place, open_store
+from bot.store.views import OutboxEntry
 from tests.conftest import ROOT, SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored
 from tests.fakes.slack_api import FakeSlack, fake_slack
@@ -263,7 +264,7 @@ def prepare(
         app.close()
 
 
-def outbox(db_url: str) -> list[dict[str, Any]]:
+def outbox(db_url: str) -> list[OutboxEntry]:
     store = open_store(db_url, migrate=False)
     try:
         return store.deliveries()
@@ -398,13 +399,13 @@ def test_killed_while_posting_a_long_digest_every_item_arrives_without_duplicate
 
         # 3: resumes Discord after its last confirmed part and finishes
         third = start("third", nine + timedelta(minutes=2))
-        wait_for(lambda: {r["status"] for r in outbox(db_url)} == {"sent"}, 90, "all sent")
+        wait_for(lambda: {r.status for r in outbox(db_url)} == {"sent"}, 90, "all sent")
         assert third.terminate() == 0
         messages = discord.messages(DISCORD_CH.channel)
 
     rows = outbox(db_url)
-    assert [(r["kind"], r["status"]) for r in rows] == [("digest", "sent")] * 2
-    slack_total, discord_total = rows[0]["parts_sent"], rows[1]["parts_sent"]
+    assert [(r.kind, r.status) for r in rows] == [("digest", "sent")] * 2
+    slack_total, discord_total = rows[0].parts_sent, rows[1].parts_sent
     assert slack_total >= 3 and discord_total >= 3, "a digest of several messages"
 
     parts = slack_parts(fake_slack, SLACK_C1.channel)
@@ -463,7 +464,7 @@ def test_down_across_nine_then_restarted_twice_posts_the_digest_once(
         assert late.terminate() == 0
         assert time.monotonic() - stopping < 10
         # the post in flight was finished and recorded; Discord's turn waits in the outbox
-        assert [r["status"] for r in outbox(db_url)] == ["sent", "pending"]
+        assert [r.status for r in outbox(db_url)] == ["sent", "pending"]
         assert posted() == (1, 0)
 
         again = run("0911", nine + timedelta(minutes=11))
@@ -473,4 +474,4 @@ def test_down_across_nine_then_restarted_twice_posts_the_digest_once(
         assert posted() == (1, 1)
         [post] = fake_slack.posts("C1")
         assert slack_ids(post), "the digest lists the GPU-deal stories"
-    assert [r["status"] for r in outbox(db_url)] == ["sent", "sent"]
+    assert [r.status for r in outbox(db_url)] == ["sent", "sent"]

@@ -137,7 +137,7 @@ def test_first_poll_is_silent_and_later_polls_bring_only_new_items(
     first = poll(watcher)
     assert first.items_ingested == 3 and first.items_silent == 3
     store = watcher.store
-    matched = store.items(store.matched_ids(Window()))
+    matched = store.articles(store.matched_ids(Window()))
     assert [(i.title, i.topics, i.silent) for i in matched] == [
         (old_deal["title"], ["gpu_deal"], True)
     ]  # matched and searchable, but a backlog: never alerted
@@ -148,7 +148,7 @@ def test_first_poll_is_silent_and_later_polls_bring_only_new_items(
     live.body = rss([gpu, old_deal, story(1), story(2)])
     second = poll(watcher)
     assert second.items_ingested == 1 and second.items_silent == 0
-    alertable = store.items(store.matched_ids(Window(include_silent=False)))
+    alertable = store.articles(store.matched_ids(Window(include_silent=False)))
     assert [(i.title, i.topics, i.source) for i in alertable] == [
         (GPU_TITLE, ["gpu_deal"], "시정 뉴스")
     ]
@@ -223,7 +223,7 @@ def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
         assert not outcome.ok and outcome.error == REFUSED_DTD, path
         assert outcome.seconds < 1.0, path
     assert report.feed_errors == 4 and report.items_ingested == 3
-    titles = sorted(i.title for i in watcher.store.items(list(range(1, 10))))
+    titles = sorted(i.title for i in watcher.store.articles(list(range(1, 10))))
     assert titles == sorted(story(n)["title"] for n in (1, 2, 3))
     assert not any("lol" in t or "SECRET" in t for t in titles)
 

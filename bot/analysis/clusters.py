@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from bot.core.clock import Clock
+from bot.store.views import Signature
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM
@@ -123,10 +124,11 @@ class Clusterer:
         self.sigs: dict[int, np.ndarray] = {}
         self._seen: deque[tuple[datetime, int]] = deque()  # (seen, article id), oldest first
 
-    def load(self, rows: Sequence[tuple[int, int, bytes, datetime]]) -> None:
-        for article_id, cluster_id, data, seen in rows:
+    def load(self, rows: Sequence[Signature]) -> None:
+        for row in rows:
+            data = row.minhash
             if len(data) == NUM_PERM * 8:  # a signature of another size is from elsewhere
-                self._insert(article_id, cluster_id, from_bytes(data), data, seen)
+                self._insert(row.article_id, row.cluster_id, from_bytes(data), data, row.seen_at)
 
     def _insert(
         self, article_id: int, cluster_id: int, sig: np.ndarray, raw: bytes, seen: datetime

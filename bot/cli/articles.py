@@ -106,7 +106,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     new, read, _ = ingest_paths(app, [seeds])
     err.print(f"demo: {new} articles from {seeds}/ into {path}", highlight=False)
     digest = build_digest(
-        app.store.items(app.store.matched_ids(Window())), app.topics, lang=app.settings.language
+        app.store.articles(app.store.matched_ids(Window())), app.topics, lang=app.settings.language
     )
     print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, app.settings.language))
     return 0
@@ -118,7 +118,11 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     app.pipeline.process_pending()
     ids = app.store.matched_ids(Window(topics=args.topic, since=since))
     digest = build_digest(
-        app.store.items(ids), app.topics, wanted=args.topic, since=since, lang=app.settings.language
+        app.store.articles(ids),
+        app.topics,
+        wanted=args.topic,
+        since=since,
+        lang=app.settings.language,
     )
     if args.post:
         from bot.cli.post import post_digest
@@ -163,7 +167,7 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
 def cmd_why(app: App, args: argparse.Namespace) -> int:
     app.pipeline.process_pending()
     article_id = app.store.resolve_article(args.article_id)
-    items = app.store.items([article_id]) if article_id is not None else []
+    items = app.store.articles([article_id]) if article_id is not None else []
     if not items:
         err.print(f"error: no article {args.article_id!r}", highlight=False)
         return 1

@@ -9,17 +9,14 @@ feeds, plans and sends deliveries.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import socket
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Engine, select, text
-
-from bot.store.models import LeaseRow
+from bot.store import Store
+from bot.store.leases import AdvisoryLock
 
 log = logging.getLogger(__name__)
 
@@ -35,70 +32,36 @@ def holder_id() -> str:
 class Leadership:
     """Call :meth:`try_lead` every few seconds (it blocks briefly: run it in a thread)."""
 
-    def __init__(self, engine: Engine, holder: str | None = None) -> None:
-        self.engine = engine
+    def __init__(self, store: Store, holder: str | None = None) -> None:
+        self.store = store
         self.holder = holder or holder_id()
         self.is_leader = False
-        self._conn: Any = None
+        self._lock: AdvisoryLock | None = None
+        if store.dialect == "postgresql":
+            self._lock = store.advisory_lock(LOCK_KEY)
 
     def try_lead(self, now: datetime) -> bool:
         was = self.is_leader
         try:
-            if self.engine.dialect.name == "postgresql":
-                self.is_leader = self._advisory()
+            if self._lock is not None:
+                self.is_leader = self._lock.acquire()
             else:
-                self.is_leader = self._lease(now)
+                self.is_leader = self.store.take_lease(NAME, self.holder, now, LEASE)
         except Exception as exc:  # a database hiccup: not leader until it answers again
             log.warning("scheduler leadership check failed: %s", exc.__class__.__name__)
-            self._drop()
             self.is_leader = False
         if self.is_leader != was:
             log.info("scheduler: %s (%s)", "leader" if self.is_leader else "follower", self.holder)
         return self.is_leader
 
-    def _advisory(self) -> bool:
-        if self._conn is not None and self.is_leader:
-            self._conn.execute(text("SELECT 1"))  # still connected: still holding the lock
-            return True
-        if self._conn is None:
-            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        got = self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY})
-        return bool(got.scalar())
-
-    def _lease(self, now: datetime) -> bool:
-        from sqlalchemy.orm import Session
-
-        with Session(self.engine) as s, s.begin():
-            lease = s.scalar(select(LeaseRow).where(LeaseRow.name == NAME))
-            if lease is None:
-                s.add(LeaseRow(name=NAME, holder=self.holder, expires_at=now + LEASE))
-                return True
-            if lease.holder == self.holder or lease.expires_at <= now:
-                lease.holder, lease.expires_at = self.holder, now + LEASE
-                return True
-            return False
-
     def release(self) -> None:
         """Give up leadership (on a clean shutdown) so a follower takes over at once."""
         try:
-            if self.engine.dialect.name == "postgresql":
-                if self._conn is not None and self.is_leader:
-                    self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            if self._lock is not None:
+                self._lock.release()
             elif self.is_leader:
-                from sqlalchemy.orm import Session
-
-                with Session(self.engine) as s, s.begin():
-                    lease = s.get(LeaseRow, NAME)
-                    if lease is not None and lease.holder == self.holder:
-                        s.delete(lease)
+                self.store.release_lease(NAME, self.holder)
         except Exception as exc:
             log.warning("could not release scheduler leadership: %s", exc.__class__.__name__)
         finally:
             self.is_leader = False
-            self._drop()
-
-    def _drop(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.close()
-            self._conn = None

@@ -110,7 +110,7 @@ class Planner:
             )
             lang = self._lang(group[0])
             digest = build_digest(
-                self.app.store.items(ids),
+                self.app.store.articles(ids),
                 self.app.topics,
                 wanted=topics,
                 since=since,
@@ -144,13 +144,13 @@ class Planner:
             )
             # scores and entities only: this runs every few seconds, bodies are loaded for the
             # few items that do raise an alert
-            for article_id, scores, entities, cluster in self.app.store.alert_facts(ids):
-                if not self.is_alert(scores, entities, sub.topic):
+            for facts in self.app.store.alert_facts(ids):
+                if not self.is_alert(facts.scores, facts.entities, sub.topic):
                     continue
-                key = f"alert:{cluster}"
+                key = f"alert:{facts.cluster_id}"
                 if self.app.store.has_delivery(dest_id, key):
                     continue
-                (item,) = self.app.store.items([article_id])
+                (item,) = self.app.store.articles([facts.id])
                 reply = self.alert_reply(item, sub)
                 payload = {"reply": reply_to_dict(reply), "items": [item.id]}
                 if self.app.store.enqueue(dest_id, "alert", key, payload, now):
@@ -185,16 +185,17 @@ class Planner:
 
     def _notices(self, by_dest: Mapping[int, list[Subscription]], now: datetime) -> int:
         written = 0
-        for feed_id, url, name, disabled_at, reason in self.app.store.disabled_feeds():
+        for feed in self.app.store.disabled_feeds():
+            disabled_at = feed.disabled_at
             if disabled_at is None or now - disabled_at > NOTICE_LOOKBACK:
                 continue
-            topics = self.app.store.feed_topics(feed_id)
-            key = f"feed-disabled:{feed_id}:{disabled_at.isoformat()}"
+            topics = self.app.store.feed_topics(feed.id)
+            key = f"feed-disabled:{feed.id}:{disabled_at.isoformat()}"
             for dest_id, subs in by_dest.items():
                 if topics and not topics & {s.topic for s in subs}:
                     continue
                 lang = self._lang(subs[0])
-                text = t("feed_disabled", lang, name=name or url, reason=reason or "?")
+                text = t("feed_disabled", lang, name=feed.label, reason=feed.disabled_reason or "?")
                 reply = Reply(text=text, ephemeral=False)
                 payload = {"reply": reply_to_dict(reply)}
                 if self.app.store.enqueue(dest_id, "notice", key, payload, now):

@@ -170,7 +170,7 @@ class Service:
         pipeline = await asyncio.to_thread(lambda: self.app.pipeline)  # loads the Korean model
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
-            leadership = Leadership(store.engine)
+            leadership = Leadership(store)
             watcher = Poller(store, pipeline, settings)
             sender = Sender(self.app, self.posters)
             self.scheduler = Scheduler(leadership, watcher, Planner(self.app), sender, self.clock)

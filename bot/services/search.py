@@ -45,12 +45,12 @@ def search(
     lemmas = analyser.lemmas(query)
     if not lemmas:
         return SearchResult(query, 0, [])
-    total, ids = store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
-    items = store.items(ids)
+    hits = store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
+    items = store.articles(hits.ids)
     patterns = _patterns(query, lemmas, analyser)
     for item in items:
         item.snippet, item.snippet_hits = snippet(item.body or item.title, patterns)
-    return SearchResult(query, total, items)
+    return SearchResult(query, hits.total, items)
 
 
 def _patterns(query: str, lemmas: list[str], analyser: Analyser) -> re.Pattern[str] | None:

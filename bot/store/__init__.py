@@ -7,6 +7,7 @@ from bot.core.clock import Clock
 from bot.store import engine as db
 from bot.store.articles import ArticleQueries
 from bot.store.feeds import FeedQueries
+from bot.store.leases import LeaseQueries
 from bot.store.meta import MetaQueries
 from bot.store.outbox import OutboxQueries
 from bot.store.subscriptions import SubscriptionQueries
@@ -37,7 +38,9 @@ __all__ = [
 ]
 
 
-class Store(ArticleQueries, FeedQueries, SubscriptionQueries, OutboxQueries, MetaQueries):
+class Store(
+    ArticleQueries, FeedQueries, SubscriptionQueries, OutboxQueries, LeaseQueries, MetaQueries
+):
     pass
 
 

@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from bot.ingest.drafts import Draft
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow
-from bot.store.views import AnalysedRecord, Article, Cluster, PendingArticle, Window
+from bot.store.views import (
+    AlertFacts,
+    AnalysedRecord,
+    Article,
+    Cluster,
+    PendingArticle,
+    Signature,
+    Window,
+)
 
 INSERT_CHUNK = 400
 
@@ -160,15 +168,15 @@ class ArticleQueries(FullTextQueries):
                 ],
             )
 
-    def recent_signatures(self, since: datetime) -> list[tuple[int, int, bytes, datetime]]:
-        """(id, cluster_id, minhash, seen_at) of articles seen since ``since``, for clustering."""
+    def recent_signatures(self, since: datetime) -> list[Signature]:
+        """The MinHash signatures of articles seen since ``since``, for clustering."""
         with self.read() as s:
             rows = s.execute(
                 select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.minhash, ArticleRow.seen_at)
                 .where(ArticleRow.seen_at >= since, ArticleRow.minhash.is_not(None))
                 .order_by(ArticleRow.id)
             ).all()
-        return [(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
+        return [Signature(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
 
     def resolve_article(self, ref: str) -> int | None:
         """An article id (``42``), or a seed's file name or a unique prefix of it (``001``,
@@ -187,10 +195,8 @@ class ArticleQueries(FullTextQueries):
         hits = [i for i, origin in rows if PurePosixPath(origin).name.startswith(ref)]
         return hits[0] if len(hits) == 1 else None
 
-    def alert_facts(
-        self, ids: Sequence[int]
-    ) -> list[tuple[int, dict[str, float], list[dict[str, Any]], int]]:
-        """(id, scores, entities, cluster id) of the given articles, in id order; no bodies."""
+    def alert_facts(self, ids: Sequence[int]) -> list[AlertFacts]:
+        """Scores, entities and cluster of the given articles, in id order; no bodies."""
         if not ids:
             return []
         with self.read() as s:
@@ -199,10 +205,10 @@ class ArticleQueries(FullTextQueries):
                 .where(ArticleRow.id.in_(list(ids)))
                 .order_by(ArticleRow.id)
             ).all()
-        return [(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
+        return [AlertFacts(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
 
-    def items(self, ids: Sequence[int]) -> list[Article]:
-        """Items in the order of ``ids`` (missing ids are left out)."""
+    def articles(self, ids: Sequence[int]) -> list[Article]:
+        """Articles in the order of ``ids`` (missing ids are left out)."""
         if not ids:
             return []
         with self.read() as s:

@@ -24,7 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import FeedRow
+from bot.store.models import ArticleRow, FeedRow, MatchRow
 from bot.store.views import Feed
 
 ERROR_TEXT_MAX = 1000  # characters of an error kept in the database
@@ -207,3 +207,19 @@ class FeedQueries(StoreBase):
             feed.next_due_at = now or self.clock.now()
             s.flush()
             return _view(feed)
+
+    def disabled_feeds(self) -> list[Feed]:
+        with self.read() as s:
+            rows = s.scalars(select(FeedRow).where(FeedRow.disabled.is_(True)).order_by(FeedRow.id))
+            return [_view(f) for f in rows]
+
+    def feed_topics(self, feed_id: int) -> set[str]:
+        """The topics the feed's items have carried."""
+        with self.read() as s:
+            rows = s.scalars(
+                select(MatchRow.topic)
+                .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
+                .where(ArticleRow.feed_id == feed_id)
+                .distinct()
+            )
+            return set(rows)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from bot.store.base import StoreBase
+from bot.store.views import SearchHits
 
 RANK_WINDOW = 400  # rank the most recent matches; count them all
 
@@ -102,15 +103,15 @@ class FullTextQueries(StoreBase):
         until: datetime | None = None,
         limit: int = 10,
         offset: int = 0,
-    ) -> tuple[int, list[int]]:
-        """(total hits, ids of the best ``limit`` hits after ``offset``).
+    ) -> SearchHits:
+        """Every hit counted, and the ids of the best ``limit`` hits after ``offset``.
 
         Every hit is counted; the ranking looks at the ``RANK_WINDOW`` most recent hits (all of
         them in a store of ordinary size), so a common word stays fast at 100,000 articles and
         the best matches among recent news come first."""
         terms = [t for t in dict.fromkeys(lemmas) if t.strip()]
         if not terms:
-            return 0, []
+            return SearchHits(0, [])
         if self.dialect == "sqlite":
             return self._search_sqlite(terms, topics, since, until, limit, offset)
         return self._search_postgres(terms, topics, since, until, limit, offset)
@@ -123,7 +124,7 @@ class FullTextQueries(StoreBase):
         until: datetime | None,
         limit: int,
         offset: int,
-    ) -> tuple[int, list[int]]:
+    ) -> SearchHits:
         """Topic and month filters are tokens in the index's ``tags`` column, so they are part of
         the FTS5 query.  A period is written as "not in the months it leaves out" (FTS5 checks a
         NOT by seeking, far cheaper than merging the months it keeps); only articles in a month
@@ -140,7 +141,7 @@ class FullTextQueries(StoreBase):
         else:
             first, last = self._date_range()
             if first is None or last is None:
-                return 0, []
+                return SearchHits(0, [])
             inside, outside, partial = _period(since, until, first, last)
             excluded = outside + partial
             if inside:  # the months wholly inside: everything but what lies (partly) outside
@@ -160,7 +161,7 @@ class FullTextQueries(StoreBase):
                 f"AS score {hits} ORDER BY f.rowid DESC LIMIT :window)"
             )
         if not parts:
-            return 0, []
+            return SearchHits(0, [])
         union = " UNION ALL ".join(ranked)
         return self._run(counts, f"SELECT * FROM ({union})", "score", params, limit, offset)
 
@@ -172,12 +173,12 @@ class FullTextQueries(StoreBase):
         params: dict[str, object],
         limit: int,
         offset: int,
-    ) -> tuple[int, list[int]]:
+    ) -> SearchHits:
         """Add up the counts; page through the ranked candidates, best first."""
         with self.read() as s:
             total = sum(s.execute(_typed(c, params), params).scalar() or 0 for c in counts)
             if not total:
-                return 0, []
+                return SearchHits(0, [])
             rows = s.execute(
                 _typed(
                     f"SELECT id FROM ({ranked}) AS candidates ORDER BY {best_first}, id DESC "
@@ -186,7 +187,7 @@ class FullTextQueries(StoreBase):
                 ),
                 {**params, "limit": limit, "offset": offset},
             ).all()
-        return int(total), [r[0] for r in rows]
+        return SearchHits(int(total), [r[0] for r in rows])
 
     def _date_range(self) -> tuple[datetime | None, datetime | None]:
         """The earliest and latest article time (publication, else ingestion), from indexes."""
@@ -213,7 +214,7 @@ class FullTextQueries(StoreBase):
         until: datetime | None,
         limit: int,
         offset: int,
-    ) -> tuple[int, list[int]]:
+    ) -> SearchHits:
         filters, params = _filters(topics, since, until)
         params["window"] = RANK_WINDOW
         params["q"] = " ".join(terms)

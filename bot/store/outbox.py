@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
-from bot.store.models import ArticleRow, DestinationRow, FeedRow, MatchRow, OutboxRow
-from bot.store.views import Delivery, Place
+from bot.store.models import DestinationRow, OutboxRow
+from bot.store.views import Delivery, OutboxEntry, Place
 
 
 class OutboxQueries(StoreBase):
@@ -130,50 +130,31 @@ class OutboxQueries(StoreBase):
             if row is not None:
                 row.status, row.last_error = "dead", reason[:500]
 
-    def deliveries(self, destination_id: int | None = None) -> list[dict[str, Any]]:
-        """Every row (for `newsbot outbox`-style inspection and tests)."""
+    def deliveries(self, destination_id: int | None = None) -> list[OutboxEntry]:
+        """Every row, oldest first (for inspection and tests)."""
         with self.read() as s:
             q = select(OutboxRow).order_by(OutboxRow.id)
             if destination_id is not None:
                 q = q.where(OutboxRow.destination_id == destination_id)
             return [
-                {
-                    "id": o.id,
-                    "destination_id": o.destination_id,
-                    "kind": o.kind,
-                    "key": o.key,
-                    "status": o.status,
-                    "attempts": o.attempts,
-                    "parts_sent": o.parts_sent,
-                    "message_ids": list(o.message_ids),
-                    "last_error": o.last_error,
-                }
+                OutboxEntry(
+                    id=o.id,
+                    destination_id=o.destination_id,
+                    kind=o.kind,
+                    key=o.key,
+                    status=o.status,
+                    attempts=o.attempts,
+                    parts_sent=o.parts_sent,
+                    message_ids=list(o.message_ids),
+                    last_error=o.last_error,
+                )
                 for o in s.scalars(q)
             ]
 
     def outbox_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self.deliveries():
-            counts[row["status"]] = counts.get(row["status"], 0) + 1
-        return counts
-
-    # -- what the planner asks ---------------------------------------------------------------
-
-    def disabled_feeds(self) -> list[tuple[int, str, str | None, datetime | None, str | None]]:
-        """(id, url, name, disabled_at, reason) of every disabled feed."""
+        """Rows per status, counted by the database."""
         with self.read() as s:
-            return [
-                (f.id, f.url, f.name, f.disabled_at, f.disabled_reason)
-                for f in s.scalars(select(FeedRow).where(FeedRow.disabled.is_(True)))
-            ]
-
-    def feed_topics(self, feed_id: int) -> set[str]:
-        """The topics the feed's items have carried."""
-        with self.read() as s:
-            rows = s.scalars(
-                select(MatchRow.topic)
-                .join(ArticleRow, and_(ArticleRow.id == MatchRow.article_id))
-                .where(ArticleRow.feed_id == feed_id)
-                .distinct()
-            )
-            return set(rows)
+            rows = s.execute(
+                select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+            ).all()
+        return {status: n for status, n in rows}

@@ -192,3 +192,44 @@ class Delivery:
     attempts: int
     parts_sent: int
     created_at: datetime
+
+
+@dataclass(slots=True)
+class OutboxEntry:
+    """An outbox row as an operator (or a test) inspects it."""
+
+    id: int
+    destination_id: int
+    kind: str
+    key: str
+    status: str  # pending | sent | dead
+    attempts: int
+    parts_sent: int
+    message_ids: list[str]
+    last_error: str | None
+
+
+@dataclass(slots=True)
+class AlertFacts:
+    """What the planner needs to decide an alert, without the article's body."""
+
+    id: int
+    scores: dict[str, float]
+    entities: list[dict[str, Any]]
+    cluster_id: int
+
+
+@dataclass(slots=True)
+class Signature:
+    """A stored MinHash signature, for clustering."""
+
+    article_id: int
+    cluster_id: int
+    minhash: bytes
+    seen_at: datetime
+
+
+@dataclass(slots=True)
+class SearchHits:
+    total: int  # every hit
+    ids: list[int]  # the page asked for, best first

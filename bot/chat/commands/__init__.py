@@ -177,7 +177,7 @@ class Commands:
         since = self._since(period or "24h", ctx)
         ids = self.app.store.matched_ids(Window(topics=topics, since=since))
         digest = build_digest(
-            self.app.store.items(ids),
+            self.app.store.articles(ids),
             self.app.topics,
             wanted=topics,
             since=since,
@@ -331,7 +331,7 @@ class Commands:
         if len(args) != 1:
             raise self._usage("why", ctx)
         article_id = self.app.store.resolve_article(args[0][:80])
-        items = self.app.store.items([article_id]) if article_id is not None else []
+        items = self.app.store.articles([article_id]) if article_id is not None else []
         if not items:
             raise CommandError(t("why.missing", ctx.lang, ref=args[0][:40]))
         return why_reply_for(items[0], self.app.topics, self.app.settings.timezone, ctx.lang)
