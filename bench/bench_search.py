@@ -155,9 +155,10 @@ def main(n: int = 100_000) -> dict[str, float]:
     from sqlalchemy import text
 
     from bot.analysis.korean import get_analyser
+    from bot.config.settings import Settings
     from bot.config.topics import load_topics
+    from bot.runtime.app import App
     from bot.services.search import search
-    from bot.store import open_store
 
     analyser = get_analyser()
     topics = load_topics()
@@ -166,19 +167,20 @@ def main(n: int = 100_000) -> dict[str, float]:
         started = time.perf_counter()
         build(url, n, analyser, topics)
         built = time.perf_counter() - started
-        store = open_store(url)
+        app = App(Settings(database_url=url))
+        store = app.store
         rng = random.Random(11)
         ours: list[float] = []
         totals: list[int] = []
         now = datetime.now(UTC)
         for q in QUERIES:  # warm up the page cache and kiwi
-            search(store, analyser, q)
+            search(app, q)
         for _ in range(8):
             for q in QUERIES:
                 wanted, days = rng.choice(FILTERS)
                 since = now - timedelta(days=days) if days else None
                 t0 = time.perf_counter()
-                result = search(store, analyser, q, topics=wanted, since=since, limit=10)
+                result = search(app, q, topics=wanted, since=since, limit=10)
                 ours.append(time.perf_counter() - t0)
                 totals.append(result.total)
         base: list[float] = []
@@ -198,7 +200,7 @@ def main(n: int = 100_000) -> dict[str, float]:
                         {"w": f"%{word}%"},
                     ).all()
                     base.append(time.perf_counter() - t0)
-        store.close()
+        app.close()
     p50, p95 = percentiles(ours)
     b50, b95 = percentiles(base)
     print(

@@ -40,7 +40,8 @@ BAD = {
     "/news subscribe nonsense": "알 수 없는 주제입니다: nonsense",
     "/news subscribe apec at 25:00": "시간은 HH:MM 형식입니다: 25:00",
     "/news unsubscribe": "사용법: /news unsubscribe",
-    "/news feeds add notaurl": "사용법: /news feeds add",
+    "/news feeds add notaurl": "http:// 또는 https:// 주소가 필요합니다: 'notaurl'",
+    "/news feeds add": "사용법: /news feeds add",
     "/news frobnicate": "알 수 없는 명령입니다: frobnicate",
 }
 

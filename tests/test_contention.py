@@ -25,7 +25,8 @@ from bot.chat.commands import Commands, Context
 from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
-from bot.delivery.planner import Planner, Sender
+from bot.delivery.planner import Planner
+from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.runtime.app import App
 from bot.store import Window
@@ -46,12 +47,12 @@ PLACES = 50
 WRITER = """
 import pathlib, sys, time
 from bot.store import Place, open_store
+from bot.store.views import Schedule
 store = open_store(sys.argv[1])
 stop = pathlib.Path(sys.argv[2])
 n = 0
 while not stop.exists():
-    store.subscribe(Place("slack", "T2", f"W{n % 50}"), ["apec"], digest_time="10:00",
-                    timezone="Asia/Seoul", alerts=False)
+    store.subscribe(Place("slack", "T2", f"W{n % 50}"), {"apec": Schedule("10:00", "Asia/Seoul", False)})
     store.set_meta(f"writer.{n}", str(n))
     n += 1
     time.sleep(0.005)

@@ -30,14 +30,15 @@ from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.delivery.leader import Leadership
-from bot.delivery.planner import Planner, Sender, last_instant
+from bot.delivery.planner import Planner, last_instant
 from bot.delivery.scheduler import Scheduler
+from bot.delivery.sender import Sender
 from bot.ingest.drafts import Draft
 from bot.ingest.poller import Poller
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
-from bot.store.views import OutboxEntry
+from bot.store.views import OutboxEntry, Schedule
 from tests.conftest import SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
 from tests.fakes.slack_api import FakeSlack, fake_slack, texts
@@ -290,7 +291,7 @@ class World:
     ) -> None:
         for place in places:
             self.app.store.subscribe(
-                place, list(topics), digest_time=at, timezone=tz, alerts=alerts, user="U1"
+                place, {t: Schedule(at, tz, alerts) for t in topics}, user="U1"
             )
 
     def ingest(self, drafts: Sequence[Draft]) -> list[int]:

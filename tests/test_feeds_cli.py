@@ -63,7 +63,7 @@ def test_add_list_remove(db_url: str, capsys: Capsys) -> None:
     code, out, _ = run_cli(["feeds", "remove", "#1", "--db", db_url], capsys)
     assert code == 0 and out.startswith("removed feed #1")
     code, _, err = run_cli(["feeds", "remove", "1", "--db", db_url], capsys)
-    assert code == 1 and err.strip() == "error: no feed #1"
+    assert code == 1 and err.strip() == "error: No feed #1."
     assert feeds_json(db_url, capsys) == []
 
 

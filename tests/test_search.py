@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.pipeline import Pipeline
+from bot.config.settings import Settings
 from bot.ingest.seeds import find_seed_files, read_seeds
+from bot.runtime.app import App
 from bot.services.search import search
-from bot.store import open_store
 from tests.conftest import SEEDS, run_cli
 
 
@@ -78,20 +78,20 @@ def test_text_output_and_unknown_topic(seeded_url: str, capsys: pytest.CaptureFi
 
 @pytest.mark.postgres
 def test_search_on_postgres_matches_sqlite(pg_url: str, seeded_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
-    pg = open_store(pg_url)
-    Pipeline(pg, topics, analyser).ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
-    lite = open_store(seeded_url)
+    pg = App(Settings(database_url=pg_url))
+    pg.pipeline.ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
+    lite = App(Settings(database_url=seeded_url))
     try:
         for query in ("엔비디아", "NVIDIA", "소버린", "에이펙 정상회의"):
-            on_pg = search(pg, analyser, query)
-            on_lite = search(lite, analyser, query)
+            on_pg = search(pg, query)
+            on_lite = search(lite, query)
             assert sorted(Path(i.origin).name for i in on_pg.items) == sorted(
                 Path(i.origin).name for i in on_lite.items
             ), query
             assert on_pg.total == on_lite.total
-        gpu = search(pg, analyser, "엔비디아", topics=["gpu_deal"])
+        gpu = search(pg, "엔비디아", topics=["gpu_deal"])
         assert sorted(Path(i.origin).name[:3] for i in gpu.items) == ["000", "001"]
-        first = search(pg, analyser, "소버린").items[0]
+        first = search(pg, "소버린").items[0]
         assert Path(first.origin).name.startswith("002")
     finally:
         pg.close()
@@ -105,7 +105,7 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
 
     from bot.ingest.drafts import Draft
 
-    store = open_store(db_url)
+    app = App(Settings(database_url=db_url))
     start = datetime(2024, 11, 20, 6, 0, tzinfo=UTC)
     dates = [start + timedelta(days=9 * i, hours=i) for i in range(50)]  # Nov 2024 … Jan 2026
     drafts = [
@@ -117,7 +117,7 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
         )
         for i, when in enumerate(dates)
     ]
-    Pipeline(store, topics, analyser).ingest(drafts)
+    app.pipeline.ingest(drafts)
     periods = [
         (datetime(2025, 1, 1, tzinfo=UTC), None),
         (datetime(2025, 3, 15, 12, tzinfo=UTC), datetime(2025, 9, 2, tzinfo=UTC)),
@@ -133,8 +133,8 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
                 for i, when in enumerate(dates)
                 if (since is None or when >= since) and (until is None or when < until)
             }
-            result = search(store, analyser, "엔비디아", since=since, until=until, limit=100)
+            result = search(app, "엔비디아", since=since, until=until, limit=100)
             assert result.total == len(expected), (since, until)
             assert {int(i.title.split()[-1]) for i in result.items} == expected, (since, until)
     finally:
-        store.close()
+        app.close()

@@ -33,7 +33,7 @@ from bot.cli import main as cli_main
 from bot.config.settings import Settings
 from bot.ingest.drafts import Draft
 from bot.store import Place, open_store
-from bot.store.views import OutboxEntry
+from bot.store.views import OutboxEntry, Schedule
 from tests.conftest import ROOT, SEEDS
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored
 from tests.fakes.slack_api import FakeSlack, fake_slack
@@ -257,9 +257,7 @@ def prepare(
             app.pipeline.ingest(list(drafts))
         for entry in places:
             place, at = entry if isinstance(entry, tuple) else (entry, "09:00")
-            app.store.subscribe(
-                place, ["gpu_deal"], digest_time=at, timezone="Asia/Seoul", alerts=False
-            )
+            app.store.subscribe(place, {"gpu_deal": Schedule(at, "Asia/Seoul", False)})
     finally:
         app.close()
 

@@ -15,7 +15,8 @@ from bot.chat.slack.post import SlackPoster, retry_wait
 from bot.config.settings import Settings
 from bot.config.topics import TopicSet
 from bot.core.http import parse_retry_after
-from bot.present.reply import Reply, digest_reply
+from bot.present.compose import digest_reply
+from bot.present.reply import Reply
 from bot.services.digests import build_digest
 from bot.store.views import Article
 from tests.conftest import SEEDS, run_cli

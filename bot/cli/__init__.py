@@ -95,6 +95,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
     from bot.config.topics import TopicsError
     from bot.ingest.seeds import MissingPathError
     from bot.runtime.app import App
+    from bot.services.errors import NotFound, UserError
 
     assert isinstance(settings, Settings)
     app = App(settings)
@@ -104,6 +105,9 @@ def run(args: argparse.Namespace, settings: object) -> int:
     except UsageError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         return 2
+    except UserError as exc:
+        err.print(f"error: {exc.cli_text()}", highlight=False, markup=False)
+        return 1 if isinstance(exc, NotFound) else 2
     except MissingPathError as exc:
         err.print(f"error: no such file or directory: {exc}", highlight=False, markup=False)
         return 2

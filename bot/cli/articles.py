@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from bot.analysis.evaluate import evaluate, load_examples
-from bot.cli.common import UsageError, err, out, print_json, progress_bar, since_arg
-from bot.ingest.seeds import find_seed_files, read_seeds
-from bot.present.reply import digest_reply, search_reply, topics_reply, why_reply
+from bot.cli.common import UsageError, err, out, print_json, progress_bar
+from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
-from bot.services.digests import build_digest
-from bot.services.search import search
+from bot.services import articles, digests, periods
+from bot.services import search as searching
 from bot.store import Window
 
 DEMO_DB = "var/newsbot.db"
@@ -69,28 +69,27 @@ def register(
     p.set_defaults(func=cmd_topics)
 
 
-def _check_topics(app: App, wanted: list[str]) -> None:
-    for t in wanted:
-        if app.topics.get(t) is None:
-            raise UsageError(f"--topic: unknown topic {t!r}; topics: {', '.join(app.topics.ids())}")
+def _topics(app: App, words: list[str]) -> list[str]:
+    return app.catalog.resolve_all(words, option="--topic")
 
 
-def ingest_paths(app: App, paths: list[str]) -> tuple[int, int, list[tuple[str, str]]]:
-    """(new articles, files read, skipped files) — shared by `ingest` and `demo`."""
-    scan = find_seed_files(paths)
-    drafts = list(read_seeds(scan))
-    for shown, reason in scan.skipped:
-        err.print(f"[yellow]warning:[/] skipped {shown}: {reason}", markup=True, highlight=False)
-    with progress_bar("analysing", enabled=len(drafts) > 20) as progress:
-        new_ids = app.pipeline.ingest(drafts, progress=progress)
-    return len(new_ids), len(drafts), scan.skipped
+def _since(app: App, word: str) -> datetime | None:
+    return periods.since(app, word, option="--since")
 
 
 def cmd_ingest(app: App, args: argparse.Namespace) -> int:
-    new, read, skipped = ingest_paths(app, args.paths)
-    extra = f", {len(skipped)} skipped" if skipped else ""
-    out.print(f"{new} new articles ({read} files read{extra})")
+    report = _ingest(app, args.paths)
+    extra = f", {len(report.skipped)} skipped" if report.skipped else ""
+    out.print(f"{report.new} new articles ({report.read} files read{extra})")
     return 0
+
+
+def _ingest(app: App, paths: list[str]) -> articles.IngestReport:
+    with progress_bar("analysing") as progress:
+        report = articles.ingest_paths(app, paths, progress=progress)
+    for shown, reason in report.skipped:
+        err.print(f"[yellow]warning:[/] skipped {shown}: {reason}", markup=True, highlight=False)
+    return report
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
@@ -103,27 +102,20 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
     seeds = "seeds" if Path("seeds").is_dir() else str(SOURCE_ROOT / "seeds")
-    new, read, _ = ingest_paths(app, [seeds])
-    err.print(f"demo: {new} articles from {seeds}/ into {path}", highlight=False)
-    digest = build_digest(
-        app.store.articles(app.store.matched_ids(Window())), app.topics, lang=app.settings.language
-    )
-    print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, app.settings.language))
+    report = _ingest(app, [seeds])
+    err.print(f"demo: {report.new} articles from {seeds}/ into {path}", highlight=False)
+    lang = app.settings.language
+    digest = digests.collect(app, Window(), lang=lang)
+    print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
     return 0
 
 
 def cmd_digest(app: App, args: argparse.Namespace) -> int:
-    _check_topics(app, args.topic)
-    since = since_arg(args.since, app.settings.timezone, app.clock.now())
-    app.pipeline.process_pending()
-    ids = app.store.matched_ids(Window(topics=args.topic, since=since))
-    digest = build_digest(
-        app.store.articles(ids),
-        app.topics,
-        wanted=args.topic,
-        since=since,
-        lang=app.settings.language,
-    )
+    topic_ids = _topics(app, args.topic)
+    since = _since(app, args.since)
+    articles.catch_up(app)
+    lang = app.settings.language
+    digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
     if args.post:
         from bot.cli.post import post_digest
 
@@ -131,52 +123,33 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(digest.as_json())
     else:
-        print_reply(
-            out, digest_reply(digest, app.topics, app.settings.timezone, app.settings.language)
-        )
+        print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
     return 0
 
 
 def cmd_search(app: App, args: argparse.Namespace) -> int:
-    _check_topics(app, args.topic)
-    if args.limit < 1 or args.limit > 1000:
-        raise UsageError("--limit: expected a number from 1 to 1000")
-    since = since_arg(args.since, app.settings.timezone, app.clock.now())
-    query = " ".join(args.query)
-    app.pipeline.process_pending()
-    result = search(
-        app.store, app.analyser, query, topics=args.topic, since=since, limit=args.limit
+    topic_ids = _topics(app, args.topic)
+    since = _since(app, args.since)
+    articles.catch_up(app)
+    result = searching.search(
+        app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
     )
     if args.format == "json":
         print_json(result.as_json())
     else:
-        print_reply(
-            out,
-            search_reply(
-                query,
-                result.total,
-                result.items,
-                app.topics,
-                app.settings.timezone,
-                app.settings.language,
-            ),
-        )
+        lang = app.settings.language
+        print_reply(out, search_reply(result, app.topics, app.settings.timezone, lang))
     return 0
 
 
 def cmd_why(app: App, args: argparse.Namespace) -> int:
-    app.pipeline.process_pending()
-    article_id = app.store.resolve_article(args.article_id)
-    items = app.store.articles([article_id]) if article_id is not None else []
-    if not items:
-        err.print(f"error: no article {args.article_id!r}", highlight=False)
-        return 1
+    articles.catch_up(app)
+    article = articles.why(app, args.article_id)
     if args.format == "json":
-        print_json(items[0].as_json())
+        print_json(article.as_json())
     else:
-        print_reply(
-            out, why_reply(items[0], app.topics, app.settings.timezone, app.settings.language)
-        )
+        lang = app.settings.language
+        print_reply(out, why_reply(article, app.topics, app.settings.timezone, lang))
     return 0
 
 

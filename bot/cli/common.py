@@ -6,13 +6,10 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from bot.core.periods import PeriodError, parse_since
 
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
@@ -24,15 +21,6 @@ class UsageError(Exception):
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def since_arg(value: str | None, tz: str, now: datetime) -> datetime | None:
-    try:
-        return parse_since(value, now, tz)
-    except PeriodError:
-        raise UsageError(
-            f"--since: expected 24h, 7d, a date such as 2025-10-01, or all; got {value!r}"
-        ) from None
 
 
 @contextmanager

@@ -16,7 +16,6 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -24,16 +23,10 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.common import UsageError, err, out, print_json, progress_bar
-from bot.config.settings import parse_duration
-from bot.ingest.opml import OpmlError, export_opml, parse_opml
-from bot.ingest.urls import host_allowed, is_blocked_ip, parse_host_ip
 from bot.runtime.app import App
+from bot.services import feeds
+from bot.services.errors import UserError
 from bot.store import Feed
-
-MIN_INTERVAL = 60
-MAX_INTERVAL = 7 * 86400
-MAX_URL = 2048
-MAX_NAME = 300
 
 
 def register(
@@ -74,50 +67,6 @@ def register(
     p.set_defaults(func=cmd_poll)
 
 
-# --- argument checks --------------------------------------------------------------------------
-
-
-def feed_url(raw: str, allow_private: bool | tuple[str, ...]) -> str:
-    """A feed URL we can poll, stripped; raises UsageError saying what is wrong."""
-    url = raw.strip().strip("<>")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError when out of range
-    except ValueError as exc:
-        raise UsageError(f"invalid URL {raw!r}: {exc}") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"expected an http:// or https:// URL, got {raw!r}")
-    if len(url) > MAX_URL or any(ch.isspace() for ch in url):
-        raise UsageError(f"invalid URL {raw[:80]!r}: too long or contains spaces")
-    host = parts.hostname
-    literal = parse_host_ip(host)
-    private = host.rstrip(".").lower() == "localhost" or (
-        literal is not None and is_blocked_ip(literal)
-    )
-    if private and not host_allowed(host, allow_private):
-        raise UsageError(f"{host}: private address; allow with NEWSBOT_ALLOW_PRIVATE_FEEDS")
-    return url
-
-
-def interval_arg(raw: str | None, default: float) -> int:
-    if raw is None:
-        return int(default)
-    try:
-        seconds = parse_duration(raw)
-    except ValueError:
-        seconds = -1
-    if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
-        raise UsageError(f"--interval: expected a duration from 1m to 7d such as 15m, got {raw!r}")
-    return int(seconds)
-
-
-def feed_id_arg(raw: str) -> int:
-    text = raw.strip().lstrip("#")
-    if not text.isdigit():
-        raise UsageError(f"expected a feed id such as 3, got {raw!r}")
-    return int(text)
-
-
 def format_interval(seconds: float) -> str:
     s = int(seconds)
     parts = []
@@ -136,20 +85,12 @@ def _local(when: datetime | None, tz: str) -> str:
 
 
 def cmd_add(app: App, args: argparse.Namespace) -> int:
-    url = feed_url(args.url, app.settings.allow_private_feeds)
-    interval = interval_arg(args.interval, app.settings.feed_interval)
-    name = " ".join((args.name or "").split())[:MAX_NAME] or None
-    feed, created = app.store.add_feed(url, name, interval)
-    if created:
-        out.print(f"added feed #{feed.id}: {feed.url} (every {format_interval(interval)})")
-        return 0
-    new_name = name if name is not None and name != feed.name else None
-    new_interval = interval if args.interval is not None and interval != feed.interval_s else None
-    if new_name is not None or new_interval is not None:
-        app.store.update_feed(feed.id, name=new_name, interval_s=new_interval)
-        what = " and ".join(
-            w for w, v in (("name", new_name), ("interval", new_interval)) if v is not None
-        )
+    change = feeds.add_feed(app, args.url, name=args.name, interval=args.interval)
+    feed = change.feed
+    if change.created:
+        out.print(f"added feed #{feed.id}: {feed.url} (every {format_interval(feed.interval_s)})")
+    elif change.updated:
+        what = " and ".join(change.updated)
         out.print(f"already present as feed #{feed.id}: {feed.url} ({what} updated)")
     else:
         out.print(f"already present as feed #{feed.id}: {feed.url}")
@@ -182,18 +123,18 @@ _HEALTH_STYLE = {"ok": "green", "new": "cyan", "failing": "yellow", "disabled": 
 
 
 def cmd_list(app: App, args: argparse.Namespace) -> int:
-    feeds = app.store.list_feeds()
+    listed = feeds.list_feeds(app)
     if args.format == "json":
-        print_json({"feeds": [_feed_json(f) for f in feeds]})
+        print_json({"feeds": [_feed_json(f) for f in listed]})
         return 0
-    if not feeds:
+    if not listed:
         out.print("no feeds yet; add one with: newsbot feeds add URL")
         return 0
     tz = app.settings.timezone
     table = Table(show_lines=False)
     for col in ("id", "name", "URL", "every", "health", "last ok", "errors", "problem"):
         table.add_column(col, justify="right" if col in ("id", "errors") else "left")
-    for f in feeds:
+    for f in listed:
         if f.disabled:
             problem = f"disabled {_local(f.disabled_at, tz)}: {f.disabled_reason or ''}"
         elif f.consecutive_errors:
@@ -219,22 +160,14 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
-    feed_id = feed_id_arg(args.feed_id)
-    feed = app.store.get_feed(feed_id)
-    if feed is None or not app.store.remove_feed(feed_id):
-        err.print(f"error: no feed #{feed_id}", highlight=False, markup=False)
-        return 1
-    out.print(f"removed feed #{feed_id}: {feed.url} (its stored items are kept)")
+    feed = feeds.remove_feed(app, args.feed_id)
+    out.print(f"removed feed #{feed.id}: {feed.url} (its stored items are kept)")
     return 0
 
 
 def cmd_enable(app: App, args: argparse.Namespace) -> int:
-    feed_id = feed_id_arg(args.feed_id)
-    feed = app.store.enable_feed(feed_id)
-    if feed is None:
-        err.print(f"error: no feed #{feed_id}", highlight=False, markup=False)
-        return 1
-    out.print(f"feed #{feed_id} enabled: {feed.url} (due now)")
+    feed = feeds.enable_feed(app, args.feed_id)
+    out.print(f"feed #{feed.id} enabled: {feed.url} (due now)")
     return 0
 
 
@@ -247,34 +180,22 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     except IsADirectoryError:
         raise UsageError(f"{path} is a directory, expected an OPML file") from None
     try:
-        listed = parse_opml(data)
-    except OpmlError as exc:
-        raise UsageError(f"{path}: {exc}") from None
-    checked: list[tuple[str, str | None]] = []
-    skipped = 0
-    for url, name in listed:
-        try:
-            checked.append((feed_url(url, app.settings.allow_private_feeds), name))
-        except UsageError as exc:
-            skipped += 1
-            err.print(f"warning: skipped {url[:120]}: {exc}", markup=False, soft_wrap=True)
-    interval = int(app.settings.feed_interval)
-    added = present = 0
-    for url, name in checked:
-        clean = " ".join((name or "").split())[:MAX_NAME] or None
-        _feed, created = app.store.add_feed(url, clean, interval)
-        added += created
-        present += not created
-    extra = f", {skipped} skipped" if skipped else ""
+        report = feeds.import_opml(app, data)
+    except UserError as exc:
+        raise UsageError(f"{path}: {exc.text('en')}") from None
+    for url, reason in report.skipped:
+        err.print(f"warning: skipped {url}: {reason}", markup=False, soft_wrap=True)
+    extra = f", {len(report.skipped)} skipped" if report.skipped else ""
     out.print(
-        f"{path}: {len(listed)} feeds listed: {added} added, {present} already present{extra}"
+        f"{path}: {report.listed} feeds listed: {report.added} added, "
+        f"{report.present} already present{extra}"
     )
     return 0
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    feeds = app.store.list_feeds()
-    data = export_opml([(f.url, f.name) for f in feeds], app.clock.now())
+    listed = feeds.list_feeds(app)
+    data = feeds.export_feeds(app, listed)
     if not args.output:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -291,7 +212,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    out.print(f"exported {len(feeds)} feeds to {target}")
+    out.print(f"exported {len(listed)} feeds to {target}")
     return 0
 
 
@@ -339,14 +260,14 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
 
 
 def _nothing_due(app: App, args: argparse.Namespace) -> int:
-    feeds = app.store.list_feeds()
-    enabled = [f for f in feeds if not f.disabled]
+    listed = feeds.list_feeds(app)
+    enabled = [f for f in listed if not f.disabled]
     if args.format == "json":
         print_json({"feeds_polled": 0, "items_ingested": 0, "feed_errors": 0, "feeds": []})
-    elif not feeds:
+    elif not listed:
         out.print("no feeds to poll; add one with: newsbot feeds add URL")
     elif not enabled:
-        out.print(f"no feeds to poll: all {len(feeds)} are disabled (newsbot feeds list)")
+        out.print(f"no feeds to poll: all {len(listed)} are disabled (newsbot feeds list)")
     else:
         when = _local(app.store.next_due(), app.settings.timezone)
         out.print(f"no feeds due; the next is due at {when} (--all polls every feed now)")

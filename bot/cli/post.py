@@ -8,7 +8,7 @@ import hashlib
 from bot.chat.base import DeliveryError, DestinationBroken, Poster
 from bot.cli.common import UsageError, err, out
 from bot.config.settings import Settings
-from bot.present.reply import digest_reply
+from bot.present.compose import digest_reply
 from bot.runtime.app import App
 from bot.services.digests import Digest
 

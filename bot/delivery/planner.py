@@ -1,4 +1,4 @@
-"""Deciding what to post (the planner) and posting it (the sender), through the outbox.
+"""The planner: deciding what to post, by writing outbox rows (:mod:`bot.delivery.sender` posts them).
 
 **Digests.**  A subscription names a topic, a local time and a time zone.  A destination's
 subscriptions that share a time and zone make one digest, due at the most recent such instant.
@@ -16,14 +16,6 @@ cluster per destination (key ``alert:<cluster>``).
 **Notices.**  A feed disabled for errors is announced once (key ``feed-disabled:<feed>:<when>``)
 in each channel subscribed to a topic its items carried (every subscribed channel when it never
 matched anything), if it was disabled within ``NOTICE_LOOKBACK``.
-
-**Sending.**  The sender takes due rows, renders them (the same reply always renders to the same
-parts), and posts the parts not yet confirmed, recording each confirmed part at once.  A
-destination the platform refuses (auth, permission, missing or archived channel) is paused, with
-one log line; its rows wait until someone subscribes again.  Other failures back off
-exponentially (or by Retry-After) and stay pending.  Rows older than ``EXPIRY`` are given up.
-A stopping sender (SIGTERM) finishes and records the message being posted, then stops; the rest
-of the delivery waits in the outbox for the next start.  Rows carry the planner's clock.
 """
 
 from __future__ import annotations
@@ -35,29 +27,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
+from bot.present.compose import alert_reply, digest_reply
 from bot.present.i18n import t
-from bot.present.reply import (
-    Reply,
-    Section,
-    digest_reply,
-    entry_card,
-    reply_from_dict,
-    reply_to_dict,
-)
-from bot.runtime import metrics
+from bot.present.reply import Reply, reply_to_dict
 from bot.runtime.app import App
-from bot.services.digests import build_digest, entry_for
+from bot.services import digests
 from bot.store import Subscription, Window
-from bot.store.outbox import Delivery
-from bot.store.views import Article
 
 log = logging.getLogger(__name__)
 
 ALERT_LOOKBACK = timedelta(hours=6)
 NOTICE_LOOKBACK = timedelta(days=3)
-EXPIRY = timedelta(hours=24)
-MAX_BACKOFF = timedelta(hours=1)
 
 
 def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
@@ -104,19 +84,14 @@ class Planner:
             if (dest_id, key) in self._empty or self.app.store.has_delivery(dest_id, key):
                 continue
             topics = sorted({s.topic for s in group}, key=self.app.topics.ids().index)
-            since = instant - timedelta(days=1)
-            ids = self.app.store.matched_ids(
-                Window(topics=topics, seen_since=since, seen_until=instant, include_silent=False)
+            window = Window(
+                topics=topics,
+                seen_since=instant - timedelta(days=1),
+                seen_until=instant,
+                include_silent=False,
             )
             lang = self._lang(group[0])
-            digest = build_digest(
-                self.app.store.articles(ids),
-                self.app.topics,
-                wanted=topics,
-                since=since,
-                until=instant,
-                lang=lang,
-            )
+            digest = digests.collect(self.app, window, lang=lang, until=instant)
             if not digest.entries:
                 self._empty.add((dest_id, key))
                 continue
@@ -151,7 +126,7 @@ class Planner:
                 if self.app.store.has_delivery(dest_id, key):
                     continue
                 (item,) = self.app.store.articles([facts.id])
-                reply = self.alert_reply(item, sub)
+                reply = alert_reply(item, sub.topic, self.app.topics, sub.timezone, self._lang(sub))
                 payload = {"reply": reply_to_dict(reply), "items": [item.id]}
                 if self.app.store.enqueue(dest_id, "alert", key, payload, now):
                     written += 1
@@ -169,18 +144,6 @@ class Planner:
         floor = self.app.settings.alert_min_gpus
         return floor > 0 and any(
             e.get("kind") == "gpu_count" and (e.get("value") or 0) >= floor for e in entities
-        )
-
-    def alert_reply(self, item: Article, sub: Subscription) -> Reply:
-        lang = self._lang(sub)
-        entry = entry_for(item, sub.topic, item.scores.get(sub.topic, 0.0))
-        card = entry_card(entry, self.app.topics, sub.timezone, lang)
-        label = self.app.topics.get(sub.topic)
-        heading = label.label(lang) if label else sub.topic
-        return Reply(
-            title=f"{t('alert.title', lang)}: {heading}",
-            sections=[Section("", [card])],
-            ephemeral=False,
         )
 
     def _notices(self, by_dest: Mapping[int, list[Subscription]], now: datetime) -> int:
@@ -201,103 +164,3 @@ class Planner:
                 if self.app.store.enqueue(dest_id, "notice", key, payload, now):
                     written += 1
         return written
-
-
-class Stopped(Exception):
-    """Raised from the part callback when the sender is stopping (the part was recorded)."""
-
-
-class Sender:
-    """Posts due outbox rows through the platforms' posters.  After :meth:`stop` it finishes
-    the message being posted, records it, and sends nothing more."""
-
-    def __init__(self, app: App, posters: Mapping[str, Poster]) -> None:
-        self.app = app
-        self.posters = dict(posters)
-        self.now = app.clock.now
-        self.stopping = False
-        self._missing_warned: set[str] = set()
-
-    def stop(self) -> None:
-        self.stopping = True
-
-    async def deliver(self) -> int:
-        """Send what is due; returns how many rows were completed."""
-        import asyncio
-
-        rows = await asyncio.to_thread(self.app.store.due_deliveries, self.now())
-        done = 0
-        for row in rows:
-            if self.stopping:
-                break
-            if await self.deliver_one(row):
-                done += 1
-        return done
-
-    async def deliver_one(self, row: Delivery) -> bool:
-        import asyncio
-
-        store = self.app.store
-        poster = self.posters.get(row.place.platform)
-        if poster is None:
-            if row.place.platform not in self._missing_warned:
-                self._missing_warned.add(row.place.platform)
-                log.warning(
-                    "deliveries to %s wait: no %s token is set",
-                    row.place.platform,
-                    row.place.platform,
-                )
-            return False
-        if self.now() - row.created_at > EXPIRY:
-            await asyncio.to_thread(store.mark_dead, row.id, "expired before it could be sent")
-            log.warning("gave up delivery %s to %s: older than %s", row.key, row.place, EXPIRY)
-            return False
-        reply = reply_from_dict(row.payload["reply"])
-
-        parts = len(poster.render(reply))
-
-        def confirmed(part: int, message_id: str) -> None:
-            store.mark_part_sent(row.id, part, message_id)  # durable before the next part
-            metrics.POSTS_SENT.labels(row.place.platform).inc()
-            if self.stopping and part + 1 < parts:
-                raise Stopped
-
-        try:
-            await poster.send(
-                row.place.channel,
-                reply,
-                key=f"outbox-{row.id}",
-                start_part=row.parts_sent,
-                on_part=confirmed,
-            )
-        except Stopped:
-            log.info(
-                "delivery %s to %s stops for shutdown; the rest is sent later", row.key, row.place
-            )
-            return False
-        except DestinationBroken as exc:
-            metrics.POSTS_FAILED.labels(row.place.platform, "destination").inc()
-            if await asyncio.to_thread(store.pause_destination, row.destination_id, exc.reason):
-                log.warning(
-                    "paused %s: %s (subscribe again there to resume)", row.place, exc.reason
-                )
-            return False
-        except DeliveryError as exc:
-            metrics.POSTS_FAILED.labels(row.place.platform, "temporary").inc()
-            retry_after = exc.retry_after if isinstance(exc, TemporaryFailure) else None
-            delay = (
-                timedelta(seconds=retry_after)
-                if retry_after
-                else min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(row.attempts, 10)))
-            )
-            await asyncio.to_thread(store.mark_failed, row.id, exc.reason, self.now() + delay)
-            log.warning(
-                "delivery %s to %s failed (%s); retrying in %s",
-                row.key,
-                row.place,
-                exc.reason,
-                delay,
-            )
-            return False
-        await asyncio.to_thread(store.mark_sent, row.id, self.now())
-        return True

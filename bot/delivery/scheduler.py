@@ -25,7 +25,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock, wall_now
 from bot.delivery.leader import Leadership
-from bot.delivery.planner import Planner, Sender
+from bot.delivery.planner import Planner
+from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.runtime import metrics
 

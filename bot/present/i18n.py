@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),
     "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
     "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
-    "why.missing": ("기사 ‘{ref}’를 찾을 수 없습니다.", "No item ‘{ref}’."),
+    "why.missing": ("기사 ‘{ref}’를 찾을 수 없습니다.", "No article ‘{ref}’."),
     "scores": ("점수", "Scores"),
     "topics.title": ("주제 목록", "Topics"),
     "topics.threshold": ("기준 점수 {threshold:g}", "threshold {threshold:g}"),
@@ -49,7 +49,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
     "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
     "feeds.missing": ("피드 #{id}가 없습니다.", "No feed #{id}."),
-    "feeds.admin_only": ("피드 관리는 관리자만 할 수 있습니다.", "Only admins can manage feeds."),
+    "admin_only": ("이 작업은 관리자만 할 수 있습니다.", "Only admins can do that."),
+    "feeds.not_http": (
+        "http:// 또는 https:// 주소가 필요합니다: {url}",
+        "expected an http:// or https:// URL, got {url}",
+    ),
+    "feeds.invalid_url": ("잘못된 주소입니다 ({reason}): {url}", "invalid URL {url}: {reason}"),
+    "feeds.private": (
+        "{host}: 내부(사설·루프백) 주소입니다. NEWSBOT_ALLOW_PRIVATE_FEEDS로 허용할 수 있습니다",
+        "{host}: private address; allow with NEWSBOT_ALLOW_PRIVATE_FEEDS",
+    ),
+    "feeds.bad_interval": (
+        "수집 주기는 1m에서 7d 사이의 기간입니다(예: 15m): {value}",
+        "expected a duration from 1m to 7d such as 15m, got {value}",
+    ),
+    "feeds.bad_id": (
+        "피드 ID는 숫자입니다(예: 3): {value}",
+        "expected a feed id such as 3, got {value}",
+    ),
+    "feeds.bad_opml": ("{reason}", "{reason}"),
     "stats.title": ("최근 7일 통계", "Last 7 days"),
     "stats.items": ("주제별 기사 수", "Items per topic"),
     "stats.feeds": (
@@ -71,6 +89,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
     ),
     "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
+    "bad_zone": (
+        "알 수 없는 시간대입니다(예: Asia/Seoul): {value}",
+        "Unknown time zone (e.g. Asia/Seoul): {value}",
+    ),
+    "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
+    "search.too_long": (
+        "검색어가 너무 깁니다({max}자까지).",
+        "The query is too long (at most {max} characters).",
+    ),
+    "search.bad_limit": (
+        "1에서 {max} 사이의 수가 필요합니다.",
+        "expected a number from 1 to {max}",
+    ),
     "internal_error": (
         "처리 중 문제가 생겼습니다. 잠시 뒤 다시 시도해 주세요.",
         "Something went wrong. Please try again shortly.",
@@ -89,6 +120,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
         "({n} more messages left out. Narrow the topic or period.)",
     ),
+    # usage lines of /news (help lists them in this order)
+    "usage.search": (
+        "/news search <검색어…> [주제] [기간: 24h|7d|2025-10-01|all]",
+        "/news search <query…> [topic] [period: 24h|7d|2025-10-01|all]",
+    ),
+    "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
+    "usage.topics": ("/news topics", "/news topics"),
+    "usage.subscribe": (
+        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts]",
+        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts]",
+    ),
+    "usage.unsubscribe": ("/news unsubscribe <주제…|all>", "/news unsubscribe <topic…|all>"),
+    "usage.feeds": (
+        "/news feeds add <URL> [이름] | feeds list | feeds remove <ID>",
+        "/news feeds add <URL> [name] | feeds list | feeds remove <ID>",
+    ),
+    "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
+    "usage.stats": ("/news stats", "/news stats"),
+    "usage.help": ("/news help", "/news help"),
 }
 
 

@@ -9,6 +9,7 @@ from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
 from bot.config.topics import TopicSet, load_topics
 from bot.core.clock import Clock, from_env
+from bot.services.topics import Catalog
 from bot.store import Store, open_store
 
 
@@ -32,6 +33,11 @@ class App:
     @cached_property
     def analyser(self) -> Analyser:
         return get_analyser()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The topics users may name (matching words as the analyser reads them)."""
+        return Catalog(self.topics, lambda text: self.analyser.lemmas(text))
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -23,8 +23,9 @@ from bot.chat.base import Poster
 from bot.chat.commands import Commands
 from bot.config.settings import redact_url
 from bot.delivery.leader import Leadership
-from bot.delivery.planner import Planner, Sender
+from bot.delivery.planner import Planner
 from bot.delivery.scheduler import Scheduler
+from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.runtime import metrics
 from bot.runtime.app import App

@@ -1,7 +1,10 @@
-"""The digest: a pure function from matched items to sections of entries.
+"""Digests: the one place a digest is put together, for ``newsbot digest``, ``/news digest``,
+the scheduled digests and the demo.
 
-Rules: each item appears once, under the requested topic it scores highest in (its other topics
-are shown as tags); items of the same story cluster collapse into one entry (the best-scoring
+:func:`collect` reads the window's matched articles from the store and hands them to
+:func:`build_digest`, a pure function from articles to sections of entries.  Its rules: each
+item appears once, under the requested topic it scores highest in (its other topics are shown as
+tags); items of the same story cluster collapse into one entry (the best-scoring
 one) that says in how many other outlets the story also ran; sections follow the topics file's
 order; entries are sorted by score.
 """
@@ -11,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
-from bot.store.views import Article
+from bot.store.views import Article, Window
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
 
 MAX_WHY = 5
 FIGURE_KINDS = ("gpu_count", "money")
@@ -116,4 +122,19 @@ def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
         orgs=orgs,
         also_sources=also,
         members=[item.id],
+    )
+
+
+def collect(app: App, window: Window, *, lang: str, until: datetime | None = None) -> Digest:
+    """The digest of the articles ``window`` selects (its topics are the sections asked for).
+
+    The period shown is the window's start (publication or ingestion) and ``until``."""
+    ids = app.store.matched_ids(window)
+    return build_digest(
+        app.store.articles(ids),
+        app.topics,
+        wanted=window.topics,
+        since=window.since or window.seen_since,
+        until=until,
+        lang=lang,
     )

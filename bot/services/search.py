@@ -10,12 +10,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.analysis.korean import Analyser
-from bot.store import Store
+from bot.services.errors import UserError
 from bot.store.views import Article
 
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
 SNIPPET_CHARS = 180
+MAX_QUERY = 200
+MAX_LIMIT = 1000
 
 
 @dataclass(slots=True)
@@ -33,8 +39,7 @@ class SearchResult:
 
 
 def search(
-    store: Store,
-    analyser: Analyser,
+    app: App,
     query: str,
     *,
     topics: Sequence[str] = (),
@@ -42,11 +47,21 @@ def search(
     until: datetime | None = None,
     limit: int = 10,
 ) -> SearchResult:
+    """The best ``limit`` articles for ``query`` (every query word must be there), with
+    snippets.  An empty or too long query, or a limit out of range, is a :class:`UserError`."""
+    query = " ".join(query.split())
+    if not query:
+        raise UserError("search.no_query")
+    if len(query) > MAX_QUERY:
+        raise UserError("search.too_long", max=MAX_QUERY)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UserError("search.bad_limit", option="--limit", max=MAX_LIMIT)
+    analyser = app.analyser
     lemmas = analyser.lemmas(query)
     if not lemmas:
         return SearchResult(query, 0, [])
-    hits = store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
-    items = store.articles(hits.ids)
+    hits = app.store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
+    items = app.store.articles(hits.ids)
     patterns = _patterns(query, lemmas, analyser)
     for item in items:
         item.snippet, item.snippet_hits = snippet(item.body or item.title, patterns)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
 from bot.store.models import DestinationRow, SubscriptionRow
-from bot.store.views import Destination, Place, Subscription
+from bot.store.views import Destination, Place, Schedule, Subscription
 
 
 def _dest(d: DestinationRow) -> Destination:
@@ -43,19 +45,20 @@ class SubscriptionQueries(StoreBase):
             return self.destination(place, create=False)
 
     def subscribe(
-        self,
-        place: Place,
-        topics: list[str],
-        *,
-        digest_time: str,
-        timezone: str,
-        alerts: bool,
-        user: str | None = None,
+        self, place: Place, schedules: Mapping[str, Schedule], user: str | None = None
     ) -> list[Subscription]:
+        """Subscribe ``place`` to each topic on its schedule (a subscription that exists takes
+        the new schedule); subscribing resumes a paused destination.  Returns the place's
+        subscriptions."""
         dest = self.destination(place)
         assert dest is not None
         with self.write() as s:
-            for topic in topics:
+            for topic, schedule in schedules.items():
+                digest_time, timezone, alerts = (
+                    schedule.digest_time,
+                    schedule.timezone,
+                    schedule.alerts,
+                )
                 sub = s.scalar(
                     select(SubscriptionRow).where(
                         SubscriptionRow.destination_id == dest.id, SubscriptionRow.topic == topic

@@ -170,6 +170,15 @@ class Destination:
     paused_reason: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a subscription's digest goes out, and whether big stories alert at once."""
+
+    digest_time: str  # HH:MM local
+    timezone: str
+    alerts: bool
+
+
 @dataclass(slots=True)
 class Subscription:
     id: int
@@ -179,6 +188,10 @@ class Subscription:
     timezone: str
     alerts: bool
     created_at: datetime
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(self.digest_time, self.timezone, self.alerts)
 
 
 @dataclass(slots=True)

@@ -3,12 +3,14 @@
 Rules:
 
 - One app-command group ``/news`` with the core's sub-commands and typed options (topic with
-  autocomplete from the topics file, ``since`` as choices).  Each callback builds the same text
-  line a console user would type (values shell-quoted, so a query stays one query) and runs
-  :meth:`Commands.handle` in a thread, so the answers are the console's.
+  autocomplete from :meth:`bot.services.topics.Catalog.suggest`, ``since`` as choices).  Each
+  callback builds the same text line a console user would type (values shell-quoted, so a query
+  stays one query; a typed topic as ``topic:X`` so the core refuses an unknown one instead of
+  searching for it) and runs :meth:`Commands.handle` in a thread, so the answers are the
+  console's.  The adapter translates and decides nothing.
 - Interactions die after 3 s: a slow command (:meth:`Commands.is_slow`) defers first; any other
   defers as soon as it has taken :data:`FAST_DEADLINE` seconds.  A deferral is public only for
-  the commands whose answer is for the channel (:data:`PUBLIC`), else ephemeral; answers are sent
+  the commands whose answer is for the channel (:meth:`Commands.is_public`), else ephemeral; answers are sent
   as the response or follow-ups, one message per rendered part, ephemeral when the reply is.
 - The client is created with ``AllowedMentions.none()`` (``AllowedMentions()`` would still allow
   @everyone) and every send passes it again; untrusted text is escaped by
@@ -47,7 +49,6 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 FAST_DEADLINE = 2.0  # seconds before a "fast" command defers anyway (Discord allows 3)
-PUBLIC = frozenset({"digest", "subscribe", "unsubscribe"})
 SINCE = [
     Choice(name="24시간 (24h)", value="24h"),
     Choice(name="7일 (7d)", value="7d"),
@@ -59,6 +60,15 @@ FEED_ACTIONS = [
     Choice(name="add", value="add"),
     Choice(name="remove", value="remove"),
 ]
+
+
+def _topic(topic: str | None) -> str:
+    """A typed topic option as the core reads it: always a topic, never a search word."""
+    return f"topic:{topic.strip()}" if topic and topic.strip() else ""
+
+
+def _since(since: Choice[str] | None) -> str:
+    return f"since:{since.value}" if since else ""
 
 
 def command_line(words: Sequence[str]) -> str:
@@ -95,12 +105,11 @@ async def respond(
     interaction: discord.Interaction[Any], core: Commands, line: str, ctx: Context
 ) -> None:
     """Run one command line for an interaction: defer when it may be slow, then answer."""
-    name = line.split(maxsplit=1)[0] if line.strip() else "help"
     work = asyncio.ensure_future(asyncio.to_thread(core.handle, line, ctx))
     if not Commands.is_slow(line):
         await asyncio.wait({work}, timeout=FAST_DEADLINE)
     if not work.done():
-        await interaction.response.defer(ephemeral=name not in PUBLIC, thinking=True)
+        await interaction.response.defer(ephemeral=not Commands.is_public(line), thinking=True)
     await send_reply(interaction, await work)
 
 
@@ -117,38 +126,21 @@ class NewsGroup(app_commands.Group):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def topic_id(self, word: str) -> str:
-        """A topic typed as its id or its label, as the id; anything else unchanged."""
-        low = word.strip().lower()
-        for topic in self.app.topics.topics:
-            if low in (topic.id.lower(), topic.label("ko").lower(), topic.label("en").lower()):
-                return topic.id
-        return word.strip()
-
     def topic_choices(self, current: str, several: bool = False) -> list[Choice[str]]:
+        """Autocomplete: the topics that start with what was typed (after those already
+        chosen, when the option takes several)."""
         words = re.split(r"[\s,]+", current.strip()) if several else [current.strip()]
-        done, typed = [w for w in words[:-1] if w], (words[-1] if words else "").lower()
+        done, typed = [w for w in words[:-1] if w], (words[-1] if words else "")
+        lang = self.app.settings.language
         out: list[Choice[str]] = []
-        for topic in self.app.topics.topics:
-            label = topic.label(self.app.settings.language)
-            names = [topic.id, label, *label.split()]
-            if topic.id in done or not any(n.lower().startswith(typed) for n in names):
-                continue
+        for topic in self.app.catalog.suggest(typed, lang, done):
             value = " ".join([*done, topic.id])
-            out.append(Choice(name=f"{label} ({topic.id})"[:100], value=value[:100]))
-        return out[:25]
+            out.append(Choice(name=f"{topic.label(lang)} ({topic.id})"[:100], value=value[:100]))
+        return out
 
     async def run(self, interaction: discord.Interaction[Any], words: list[str]) -> None:
         ctx = context_for(interaction, self.app.settings.language)
         await respond(interaction, self.core, command_line(words), ctx)
-
-    async def unknown_topic(self, interaction: discord.Interaction[Any], topic: str | None) -> bool:
-        if topic is None or self.app.topics.get(self.topic_id(topic)):
-            return False
-        lang = self.app.settings.language
-        ids = ", ".join(self.app.topics.ids())
-        await send_reply(interaction, error(t("unknown_topic", lang, name=topic[:40], topics=ids)))
-        return True
 
     # -- sub-commands ----------------------------------------------------------------------
 
@@ -162,9 +154,7 @@ class NewsGroup(app_commands.Group):
         topic: str | None = None,
         since: Choice[str] | None = None,
     ) -> None:
-        if not await self.unknown_topic(interaction, topic):
-            topic_word = self.topic_id(topic) if topic else ""
-            await self.run(interaction, ["search", query, topic_word, since.value if since else ""])
+        await self.run(interaction, ["search", query, _topic(topic), _since(since)])
 
     @app_commands.command(name="digest", description="주제별 다이제스트 (digest)")
     @app_commands.describe(topic="주제 (topic)", since="기간, 기본 24시간 (period, default 24h)")
@@ -175,9 +165,7 @@ class NewsGroup(app_commands.Group):
         topic: str | None = None,
         since: Choice[str] | None = None,
     ) -> None:
-        if not await self.unknown_topic(interaction, topic):
-            topic_word = self.topic_id(topic) if topic else ""
-            await self.run(interaction, ["digest", topic_word, since.value if since else ""])
+        await self.run(interaction, ["digest", _topic(topic), _since(since)])
 
     @app_commands.command(name="topics", description="주제 목록 (the topics)")
     async def topics(self, interaction: discord.Interaction[Any]) -> None:
@@ -198,7 +186,7 @@ class NewsGroup(app_commands.Group):
         at: app_commands.Range[str, 1, 5] | None = None,
         alerts: bool = False,
     ) -> None:
-        words = ["subscribe", *(self.topic_id(w) for w in re.split(r"[\s,]+", topics) if w)]
+        words = ["subscribe", *(w for w in re.split(r"[\s,]+", topics) if w)]
         words += ["at", at] if at else []
         words += ["alerts"] if alerts else []
         await self.run(interaction, words)
@@ -208,7 +196,7 @@ class NewsGroup(app_commands.Group):
     async def unsubscribe(
         self, interaction: discord.Interaction[Any], topics: app_commands.Range[str, 1, 200]
     ) -> None:
-        words = [self.topic_id(w) for w in re.split(r"[\s,]+", topics) if w]
+        words = [w for w in re.split(r"[\s,]+", topics) if w]
         await self.run(interaction, ["unsubscribe", *words])
 
     @app_commands.command(name="feeds", description="피드 관리 (manage feeds)")
