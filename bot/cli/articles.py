@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.analysis.evaluate import evaluate, load_examples
-from bot.cli.common import UsageError, err, out, print_json, progress_bar
+from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
 from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
@@ -114,16 +114,13 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     topic_ids = _topics(app, args.topic)
     since = _since(app, args.since)
     articles.catch_up(app)
-    lang = app.settings.language
+    lang, tz = app.settings.language, app.settings.timezone
     digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
     if args.post:
         from bot.cli.post import post_digest
 
         return post_digest(app, args.post, digest)
-    if args.format == "json":
-        print_json(digest.as_json())
-    else:
-        print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
+    show(args.format, digest.as_json, lambda: digest_reply(digest, app.topics, tz, lang))
     return 0
 
 
@@ -134,22 +131,16 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
     result = searching.search(
         app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
     )
-    if args.format == "json":
-        print_json(result.as_json())
-    else:
-        lang = app.settings.language
-        print_reply(out, search_reply(result, app.topics, app.settings.timezone, lang))
+    lang, tz = app.settings.language, app.settings.timezone
+    show(args.format, result.as_json, lambda: search_reply(result, app.topics, tz, lang))
     return 0
 
 
 def cmd_why(app: App, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
-    if args.format == "json":
-        print_json(article.as_json())
-    else:
-        lang = app.settings.language
-        print_reply(out, why_reply(article, app.topics, app.settings.timezone, lang))
+    lang, tz = app.settings.language, app.settings.timezone
+    show(args.format, article.as_json, lambda: why_reply(article, app.topics, tz, lang))
     return 0
 
 

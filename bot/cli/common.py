@@ -11,6 +11,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.present.reply import Reply
+
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
 
@@ -21,6 +23,21 @@ class UsageError(Exception):
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def show(fmt: str, data: Callable[[], Any], reply: Callable[[], Reply]) -> None:
+    """``--format json``: the JSON contract ``data()``; text: the reply, as in the console."""
+    if fmt == "json":
+        print_json(data())
+    else:
+        from bot.present.terminal import print_reply
+
+        print_reply(out, reply())
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr (whole, even when piped)."""
+    err.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
 
 
 @contextmanager

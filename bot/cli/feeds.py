@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import UsageError, err, out, print_json, progress_bar
+from bot.cli.common import UsageError, out, print_json, progress_bar, warn
 from bot.runtime.app import App
 from bot.services import feeds
 from bot.services.errors import UserError
@@ -184,7 +184,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     except UserError as exc:
         raise UsageError(f"{path}: {exc.text('en')}") from None
     for url, reason in report.skipped:
-        err.print(f"warning: skipped {url}: {reason}", markup=False, soft_wrap=True)
+        warn(f"skipped {url}: {reason}")
     extra = f", {len(report.skipped)} skipped" if report.skipped else ""
     out.print(
         f"{path}: {report.listed} feeds listed: {report.added} added, "
@@ -233,28 +233,14 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
         return 0
     for o in report.outcomes:
         if not o.ok:
-            err.print(
-                f"warning: feed #{o.feed_id} {o.label}: failed: {o.error}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
+            warn(f"feed #{o.feed_id} {o.label}: failed: {o.error}")
             if o.disabled_now:
-                err.print(
-                    f"warning: feed #{o.feed_id} {o.label}: disabled after "
-                    f"{o.consecutive_errors} consecutive failures "
-                    f"(newsbot feeds enable {o.feed_id} to retry)",
-                    highlight=False,
-                    markup=False,
-                    soft_wrap=True,
+                warn(
+                    f"feed #{o.feed_id} {o.label}: disabled after {o.consecutive_errors} "
+                    f"consecutive failures (newsbot feeds enable {o.feed_id} to retry)"
                 )
         elif o.warning:
-            err.print(
-                f"warning: feed #{o.feed_id} {o.label}: {o.warning}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
+            warn(f"feed #{o.feed_id} {o.label}: {o.warning}")
     out.print(report.summary())
     return 0
 
