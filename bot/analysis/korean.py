@@ -25,7 +25,6 @@ Tokenisation, step by step:
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 import tomllib
@@ -34,58 +33,28 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from bot.analysis.lemmas import (
+    AUX,
+    BRACKET,
+    CLOSE,
+    DROP,
+    KEEP,
+    NEGATION,
+    OPEN,
+    STOP,
+    SUFFIX,
+    SYMBOL,
+    Token,
+    _new,
+    action_of,
+    joinable,
+    joined,
+    lemma_for,
+)
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon.toml"
-
-KEEP_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "XR", "SL", "SN", "SH", "VV", "VA")
-NEGATION = {"않", "못하"}  # auxiliaries kept (as 않다, 못하다) so topics can read negation
-NNB_STOP = {"것", "수", "바", "데", "듯", "지", "뿐", "줄", "따름", "터", "나름"}
-OPEN = {"(", "[", "{", "〔", "【", "〈", "《"}
-CLOSE = {")", "]", "}", "〕", "】", "〉", "》"}
-ENGLISH_STOP = {
-    "the",
-    "a",
-    "an",
-    "of",
-    "to",
-    "in",
-    "on",
-    "and",
-    "or",
-    "for",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "by",
-    "with",
-    "as",
-    "at",
-    "it",
-    "its",
-    "this",
-    "that",
-    "from",
-    "s",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "their",
-    "than",
-}
-
-
-class Token(NamedTuple):  # a tuple: millions are made, and tuples are cheap to build
-    lemma: str
-    surface: str
-    start: int
-    end: int
-    sent: int
-    aside: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,15 +240,18 @@ class Analyser:
                 form = tok.form
                 known = forms.get(form)
                 if known is None:  # (lemma, whether it ends a sentence: "Tennessee.")
-                    known = (_lemma(form, tag), tag == "SL" and len(form) > 1 and form[-1] in ".!?")
+                    known = (
+                        lemma_for(form, tag),
+                        tag == "SL" and len(form) > 1 and form[-1] in ".!?",
+                    )
                     if len(forms) < LEMMA_CACHE:
                         forms[form] = known
                 lemma = known[0]
                 end = start + tok.len
                 if lemma is None:
                     pass
-                elif out and out[-1][3] == start and _joinable(out[-1], lemma, tag):
-                    out[-1] = _joined(out[-1], lemma, text, end)  # "H" "100", "HBM" "3" "E"
+                elif out and out[-1][3] == start and joinable(out[-1], lemma, tag):
+                    out[-1] = joined(out[-1], lemma, text, end)  # "H" "100", "HBM" "3" "E"
                 else:
                     append(_new(Token, (lemma, text[start:end], start, end, sent, depth > 0)))
                     last_sent = sent
@@ -289,13 +261,13 @@ class Analyser:
                 continue
             action = actions.get(tag)
             if action is None:
-                action = actions[tag] = _action(tag)
-            if action == _KEEP:  # unknown words, hanja
+                action = actions[tag] = action_of(tag)
+            if action == KEEP:  # unknown words, hanja
                 form = tok.form
                 key = (form, tag)
                 lemma = lemma_of.get(key, _MISSING)
                 if lemma is _MISSING:
-                    lemma = _lemma(form, tag)
+                    lemma = lemma_for(form, tag)
                     if len(lemma_of) < LEMMA_CACHE:
                         lemma_of[key] = lemma
                 if lemma is not None:  # tuple.__new__ skips NamedTuple's Python constructor
@@ -304,18 +276,18 @@ class Analyser:
                     last_sent = sent
                 prev = tok
                 continue
-            if action == _STOP:  # . ? !
+            if action == STOP:  # . ? !
                 if last_sent == sent:
                     sent += 1
                 prev = tok
                 continue
             form = tok.form
-            if action == _BRACKET or (action == _SYMBOL and (form in OPEN or form in CLOSE)):
+            if action == BRACKET or (action == SYMBOL and (form in OPEN or form in CLOSE)):
                 if form in OPEN:
                     depth += 1
                 elif form in CLOSE and depth:
                     depth -= 1
-            elif action == _AUX and form in NEGATION:
+            elif action == AUX and form in NEGATION:
                 end = start + tok.len
                 append(_new(Token, (form + "다", text[start:end], start, end, sent, depth > 0)))
                 last_sent = sent
@@ -329,17 +301,17 @@ class Analyser:
         tag = tok.tag
         action = _ACTIONS.get(tag)
         if action is None:
-            action = _ACTIONS[tag] = _action(tag)
+            action = _ACTIONS[tag] = action_of(tag)
         if tok.oov or tag.startswith(("S", "W_", "Z", "U")):
             entry: Any = _GENERAL
-        elif action == _KEEP:
-            lemma = _lemma(tok.form, tag)
+        elif action == KEEP:
+            lemma = lemma_for(tok.form, tag)
             entry = _DROPPED if lemma is None else sys.intern(lemma)
-        elif action == _SUFFIX:
+        elif action == SUFFIX:
             entry = _SUFFIX_ENTRY
-        elif action == _AUX and tok.form in NEGATION:
+        elif action == AUX and tok.form in NEGATION:
             entry = sys.intern(tok.form + "다")
-        elif action in (_AUX, _DROP):
+        elif action in (AUX, DROP):
             entry = _DROPPED
         else:
             entry = _GENERAL
@@ -393,100 +365,12 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept
+_ACTIONS: dict[str, int] = {}
 _MISSING = object()
 _DROPPED = object()  # a morpheme that leaves no token
 _SUFFIX_ENTRY = object()  # a noun suffix: joins the previous token
 _GENERAL = object()  # decided per token (its kiwi id is shared by many forms)
-_new = tuple.__new__
-LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept
-_BRACKET, _STOP, _SUFFIX, _KEEP, _AUX, _SYMBOL, _DROP = range(7)
-_ACTIONS: dict[str, int] = {}
-
-
-def _action(tag: str) -> int:
-    if tag in ("SSO", "SSC"):
-        return _BRACKET
-    if tag == "SF":
-        return _STOP
-    if tag == "XSN":
-        return _SUFFIX
-    if tag.startswith(KEEP_TAGS):
-        return _KEEP
-    if tag == "VX":
-        return _AUX
-    if tag.startswith("S"):
-        return _SYMBOL  # other punctuation: a bracket kiwi tagged otherwise is still a bracket
-    return _DROP
-
-
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
-_ACRONYM_PLURAL = re.compile(r"^[A-Z0-9]{2,}s$")  # GPUs, CPUs, LLMs
-
-
-def _lemma(form: str, tag: str) -> str | None:
-    if tag == "SL":
-        form = form.strip(".,;:!?'\"")
-        if form.endswith("'s") or form.endswith("’s"):
-            form = form[:-2]
-        low = form.lower()
-        if not low or low in ENGLISH_STOP:
-            return None
-        if _ACRONYM_PLURAL.match(form):
-            return low[:-1]
-        return english_stem(low)
-    if tag == "SN":
-        return form.replace(",", "")
-    if tag == "NNB" and form in NNB_STOP:
-        return None
-    if tag.startswith(("VV", "VA", "VX")):
-        return form + "다"
-    return form.replace(" ", "").lower()
-
-
-def english_stem(word: str) -> str:
-    """A light suffix stripper, applied alike to articles, terms and queries, so that
-    secure/secured/securing, deal/deals and centre/centres meet."""
-    if len(word) <= 4 or not word.isalpha():
-        return word
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                break
-            word = word[: -len(suffix)] + repl
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
-
-
-def _joined(last: Token, lemma: str, text: str, end: int) -> Token:
-    """Kiwi split a Latin run ("Tennes" "see.", "H" "100"): one token again, up to ``end``."""
-    whole = text[last.start : end]
-    return _new(
-        Token,
-        (
-            _lemma(whole, "SL") or last.lemma + lemma,
-            whole.rstrip(".!?"),
-            last.start,
-            end,
-            last.sent,
-            last.aside,
-        ),
-    )
-
-
-def _joinable(prev: Token, lemma: str, tag: str) -> bool:
-    """Join ``H``+``100`` and ``HBM``+``3``+``E``: an ASCII run kiwi split apart."""
-    return (
-        prev.lemma.isascii()
-        and prev.lemma.isalnum()
-        and lemma.isascii()
-        and lemma.isalnum()
-        and (tag in ("SN", "SL"))
-        and not (prev.lemma.isdigit() and lemma.isdigit())
-    )
-
-
 _lock = threading.Lock()
 _shared: Analyser | None = None
 

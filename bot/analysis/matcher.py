@@ -35,7 +35,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from bot.analysis.korean import Analyser, Analysis, Field, Token
+from bot.analysis.korean import Analyser, Analysis, Field
+from bot.analysis.lemmas import Token
 from bot.config.topics import Topic, TopicSet
 
 DECAY = 0.6
