@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import LABELS, ROOT, SEEDS, run_cli
+from tests.helpers import SEEDS
+from tests.helpers.fakes.slack_api import fake_slack
+from tests.helpers.serve import procs
 
-__all__ = ["LABELS", "ROOT", "SEEDS", "run_cli"]
+__all__ = ["fake_slack", "procs"]  # fixtures shared by every test module
 
 
 @pytest.fixture(autouse=True)

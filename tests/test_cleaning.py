@@ -5,23 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest.cleaning import clean_page
-from tests.conftest import SEEDS
-
-CHROME = [
-    "검색",
-    "콘텐츠뉴스(언론보도)",
-    "관련자료",
-    "이미지를 클릭하시면 크게 보실 수 있습니다",
-    "Copyright",
-    "무단 전재",
-    "@",
-    "<div",
-    "<p ",
-    "data-translation",
-    "등록된 댓글이 없습니다",
-    "본 콘텐츠는",
-    "이 기사의 카테고리는",
-]
+from tests.helpers import CHROME, SEEDS
 
 
 def _page(prefix: str):  # type: ignore[no-untyped-def]

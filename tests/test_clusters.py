@@ -10,7 +10,7 @@ from bot.analysis.clusters import Clusterer
 from bot.analysis.pipeline import Pipeline
 from bot.ingest.drafts import Draft
 from bot.store import open_store
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 STORY = (
     "엔비디아가 한국 정부와 삼성전자, SK그룹, 현대차그룹, 네이버에 그래픽처리장치(GPU) 26만 장을 공급하기로 했다. "

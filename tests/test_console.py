@@ -16,8 +16,8 @@ from bot.chat.slack.render import escape, render_reply
 from bot.config.settings import Settings
 from bot.present.plain import render_plain
 from bot.runtime.app import App
-from tests.fakes.slack_api import texts
-from tests.test_demo import HEADLINES
+from tests.helpers import HEADLINES
+from tests.helpers.fakes.slack_api import texts
 
 STATELESS = [
     "/news help",

@@ -30,14 +30,11 @@ from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.runtime.app import App
 from bot.store import Window
-from tests.conftest import ROOT
-from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.feedserver import FeedServer, canned, rss
-from tests.test_delivery import gpu_story, next_nine
-from tests.test_serve import ingest_seeds, wait_for
-from tests.test_watcher import story
-
-__all__ = ["fake_slack"]
+from tests.helpers import ROOT, wait_for
+from tests.helpers.fakes.slack_api import FakeSlack
+from tests.helpers.feedserver import FeedServer, canned, rss
+from tests.helpers.serve import ingest_seeds
+from tests.helpers.stories import gpu_story, next_nine, story
 
 FEED_ITEMS = 100
 FILES = 60

@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import random
-import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.delivery.leader import Leadership
-from bot.delivery.planner import Planner, last_instant
+from bot.delivery.planner import Planner
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import Sender
 from bot.ingest.drafts import Draft
@@ -39,14 +37,25 @@ from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
 from bot.store.views import OutboxEntry, Schedule
-from tests.conftest import SEEDS
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord, Stored, rate_limited, server_error
-from tests.fakes.slack_api import FakeSlack, fake_slack, texts
-from tests.feedserver import FeedServer, Handler, canned, hang, rss
+from tests.helpers import SEEDS
+from tests.helpers.chat import discord_ids, slack_ids, slack_text
+from tests.helpers.fakes.discord_api import (
+    GUILD_ID,
+    FakeDiscord,
+    Stored,
+    rate_limited,
+    server_error,
+)
+from tests.helpers.fakes.slack_api import FakeSlack
+from tests.helpers.feedserver import FeedServer, Handler, canned, hang, rss
+from tests.helpers.stories import (
+    SEOUL,
+    gpu_story,
+    marker,
+    next_nine,
+    rewrite,
+)
 
-__all__ = ["fake_slack"]
-
-SEOUL = "Asia/Seoul"
 SLACK_C1 = Place("slack", "T1", "C1")
 SLACK_C2 = Place("slack", "T1", "C2")
 DISCORD_CH = Place("discord", GUILD_ID, "1300000000000000004")
@@ -55,200 +64,8 @@ ALERT_TITLE = "속보 알림"
 
 # -- generated GPU-deal stories (also used by the serve tests) ---------------------------------
 
-COMPANIES = [
-    "한빛데이터",
-    "세원클라우드",
-    "누리지능",
-    "가람컴퓨팅",
-    "하늘네트웍스",
-    "도담시스템",
-    "바른연산",
-    "새봄인프라",
-    "미르테크",
-    "온새미로",
-    "해든정보",
-    "로아솔루션",
-    "다온클라우드",
-    "가온칩스",
-    "라온데이터",
-    "비채컴퓨트",
-    "아라네트",
-    "우솜테크",
-    "단미시스템",
-    "여울연산",
-]
-CITIES = [
-    "울산",
-    "포항",
-    "광주",
-    "전주",
-    "청주",
-    "세종",
-    "강릉",
-    "목포",
-    "창원",
-    "구미",
-    "원주",
-    "여수",
-    "군산",
-    "안동",
-]
-NOUNS = [
-    "전력망",
-    "변전소",
-    "냉각탑",
-    "부지",
-    "주민",
-    "시장",
-    "노조",
-    "학계",
-    "투자자",
-    "증권가",
-    "은행",
-    "예산",
-    "연구소",
-    "대학",
-    "공장",
-    "항만",
-    "도로",
-    "철도",
-    "병원",
-    "학교",
-    "농가",
-    "어민",
-    "관광객",
-    "상인",
-    "청년",
-    "기업인",
-    "공무원",
-    "의원",
-    "위원회",
-    "협회",
-    "단체",
-    "재단",
-    "기금",
-    "채권",
-    "주식",
-    "환율",
-    "금리",
-    "수출",
-    "수입",
-    "물류",
-    "창고",
-    "설비",
-    "장비",
-    "부품",
-    "소재",
-    "배터리",
-    "반도체",
-    "기판",
-    "케이블",
-    "서버",
-    "랙",
-    "발전기",
-    "태양광",
-    "풍력",
-    "수소",
-    "가스",
-    "석탄",
-    "원전",
-    "댐",
-    "하천",
-    "산림",
-    "공원",
-    "도서관",
-    "박물관",
-    "경기장",
-    "시청",
-    "법원",
-    "경찰",
-]
-VERBS = [
-    "늘렸다",
-    "줄였다",
-    "검토했다",
-    "요구했다",
-    "발표했다",
-    "지원한다",
-    "점검했다",
-    "확대한다",
-    "미뤘다",
-    "승인했다",
-    "반대했다",
-    "환영했다",
-    "조사했다",
-    "약속했다",
-    "논의했다",
-    "공개했다",
-]
-
-
-def marker(n: int) -> str:
-    """The tag in story ``n``'s title, to find it in what a channel received."""
-    return f"KD{n:03d}"
-
-
-def gpu_story(
-    n: int, *, gpus: int | None = None, source: str | None = None, title_pad: int = 0
-) -> Draft:
-    """A distinct GPU-deal story (its own cluster): ``gpus`` GPUs (default 12,000 + n·1,000),
-    its title tagged with :func:`marker`.  ``title_pad`` lengthens the title (bigger digests)."""
-    rng = random.Random(1000 + n)
-    company = COMPANIES[n % len(COMPANIES)]
-    if n >= len(COMPANIES):
-        company += f"{n // len(COMPANIES) + 1}호"
-    city = CITIES[n % len(CITIES)]
-    gpus = (12 + n) * 1000 if gpus is None else gpus
-    lead = (
-        f"{company}가 엔비디아와 블랙웰 GPU {gpus:,}장 공급 계약을 체결하고 {city}에 AI "
-        "데이터센터를 짓는다. 회사는 HBM 기반 AI 가속기 클러스터를 구축한다."
-    )
-    noise = [
-        f"{rng.choice(NOUNS)}과 {rng.choice(NOUNS)}의 {rng.choice(NOUNS)} 문제를 {rng.choice(VERBS)}."
-        for _ in range(12)
-    ]
-    title = f"{company}, GPU {gpus:,}장 확보…{city} AI 데이터센터 구축 ({marker(n)})"
-    if title_pad:
-        title += " " + "가나다라마바사" * title_pad
-    return Draft(
-        title=title,
-        body="\n".join([lead, *noise]),
-        origin=f"generated/{n}.txt",
-        source=source or f"테스트일보{n}",
-    )
-
-
-def rewrite(draft: Draft, source: str, n: int) -> Draft:
-    """The same wire story as another outlet ran it (same cluster, not a duplicate)."""
-    return Draft(
-        title=f"[{source}] {draft.title}",
-        body=draft.body + f"\n{source} 기자 {n}",
-        origin=f"{draft.origin}#{source}",
-        source=source,
-    )
-
-
-def next_nine(tz: str = SEOUL, after: datetime | None = None) -> datetime:
-    """The first 09:00 in ``tz`` after ``after`` (default: now)."""
-    return last_instant((after or datetime.now(UTC)) + timedelta(days=1), "09:00", tz)
-
 
 # -- what a channel received -------------------------------------------------------------------
-
-ITEM_REF = re.compile(r"(?<![\w#])#(\d+)\b")
-
-
-def slack_text(body: dict[str, Any]) -> str:
-    return "\n".join(texts(body.get("blocks") or []))
-
-
-def slack_ids(body: dict[str, Any]) -> set[int]:
-    """Item ids in a Slack message (each card's meta line ends with ``#id``)."""
-    return {int(x) for x in ITEM_REF.findall(slack_text(body))}
-
-
-def discord_ids(message: Stored) -> set[int]:
-    return {int(x) for x in ITEM_REF.findall(message.visible())}
 
 
 # -- the world ---------------------------------------------------------------------------------

@@ -10,16 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LABELS, ROOT, run_cli
-from tests.test_cleaning import CHROME
-
-HEADLINES = {
-    "000": "인공지능(AI) 산업 발전을 가속하기 위해선",
-    "001": "“AI는 이제 한국의 산업, 문화, 민주주의를",
-    "002": "미국, 자국AI 한국 확장 의지…소버린AI-양국협력 균형 맞춰야",
-    "003": "AI에 수백조 쏟아붓는 선진국들…",
-    "004": "이데일리 글로벌 AI포럼 전문가 제언",
-}
+from tests.helpers import CHROME, HEADLINES, LABELS, ROOT, run_cli
 
 
 def test_demo_prints_every_seed_headline(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.runtime.app import App
 from bot.store import Place
-from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
+from tests.helpers.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
 
 NOW = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
 

@@ -16,8 +16,8 @@ from bot.chat.discord.adapter import check_token
 from bot.chat.discord.post import TOKEN_REJECTED, DiscordPoster
 from bot.config.settings import Settings
 from bot.present.reply import Card, Fact, Reply, Section
-from tests.conftest import run_cli
-from tests.fakes.discord_api import (
+from tests.helpers import run_cli
+from tests.helpers.fakes.discord_api import (
     FakeDiscord,
     disconnect,
     rate_limited,

@@ -12,7 +12,7 @@ import discord
 
 from bot.chat.discord.render import ELLIPSIS, escape, render_reply
 from bot.present.reply import Card, Fact, Reply, Section
-from tests.fakes.discord_api import Stored, check_message, visible
+from tests.helpers.fakes.discord_api import Stored, check_message, visible
 
 HOSTILE = "@everyone @here <@&123> <@456> [공지](https://phish) **굵게** ||스포|| # 제목 > 인용 `x`"
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.ingest.fetch import fetch
 from bot.ingest.rss import ParsedFeed, parse_feed
-from tests.feedserver import FeedServer, atom, canned, rss, rss_text
+from tests.helpers.feedserver import FeedServer, atom, canned, rss, rss_text
 
 FETCHED = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 URL = "http://news.example.kr/rss"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.opml import export_opml, parse_opml
-from tests.conftest import run_cli
-from tests.feedserver import FeedServer, canned, rss
-from tests.test_watcher import GPU_BODY, GPU_TITLE, story
+from tests.helpers import run_cli
+from tests.helpers.feedserver import FeedServer, canned, rss
+from tests.helpers.stories import GPU_BODY, GPU_TITLE, story
 
 Capsys = pytest.CaptureFixture[str]
 

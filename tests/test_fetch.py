@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.ingest.fetch import Fetcher, fetch
-from tests.feedserver import (
+from tests.helpers.feedserver import (
     FeedServer,
     Handler,
     canned,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, run_cli
+from tests.helpers import SEEDS, run_cli
 
 
 def test_reingest_adds_nothing(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,7 +23,7 @@ def test_cases_f1_per_topic(analyser, topics) -> None:  # type: ignore[no-untype
 
 
 def test_eval_command_json(capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.conftest import run_cli
+    from tests.helpers import run_cli
 
     code, out, _ = run_cli(["eval", str(CASES), "--format", "json"], capsys)
     assert code == 0
@@ -35,7 +35,7 @@ def test_eval_command_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_eval_rejects_bad_labels_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.conftest import run_cli
+    from tests.helpers import run_cli
 
     bad = tmp_path / "labels.jsonl"
     bad.write_text('{"id": "a", "text": "x", "labels": ["apec"]}\n{"id": "b"}\n', encoding="utf-8")

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.store import engine as db
 from bot.store.models import Base
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def _check_upgrade(url: str) -> None:

@@ -19,20 +19,18 @@ import pytest
 
 from bot.chat.slack.adapter import signature
 from bot.store import Place, open_store
-from tests.fakes.slack_api import FakeSlack, fake_slack
-from tests.test_delivery import next_nine, slack_ids
-from tests.test_serve import (
+from tests.helpers import wait_for
+from tests.helpers.chat import slack_ids
+from tests.helpers.fakes.slack_api import FakeSlack
+from tests.helpers.serve import (
     DISCORD_CH,
     SLACK_C1,
     DiscordThread,
     Serve,
     our_failures,
     prepare,
-    procs,
-    wait_for,
 )
-
-__all__ = ["fake_slack", "procs"]
+from tests.helpers.stories import next_nine
 
 pytestmark = pytest.mark.postgres
 

@@ -11,7 +11,7 @@ from bot.config.settings import Settings
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.services.search import search
-from tests.conftest import SEEDS, run_cli
+from tests.helpers import SEEDS, run_cli
 
 
 def _stems(out: str) -> list[str]:

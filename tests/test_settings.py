@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config.settings import Settings, SettingsError
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def test_defaults_match_the_design() -> None:

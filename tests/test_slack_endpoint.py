@@ -37,10 +37,8 @@ from bot.chat.slack.adapter import (
 from bot.config.settings import Settings
 from bot.present.reply import Card, Reply, Section
 from bot.runtime.app import App
-from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, texts
-from tests.test_demo import HEADLINES
-
-__all__ = ["fake_slack"]
+from tests.helpers import HEADLINES
+from tests.helpers.fakes.slack_api import FakeSlack, check_message, texts
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SEARCH_HITS = [HEADLINES["000"], HEADLINES["001"], HEADLINES["004"]]  # the seeds naming 엔비디아

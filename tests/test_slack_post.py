@@ -19,11 +19,8 @@ from bot.present.compose import digest_reply
 from bot.present.reply import Reply
 from bot.services.digests import build_digest
 from bot.store.views import Article
-from tests.conftest import SEEDS, run_cli
-from tests.fakes.slack_api import FakeSlack, check_message, fake_slack, live_markup, texts
-from tests.test_demo import HEADLINES
-
-__all__ = ["fake_slack"]
+from tests.helpers import HEADLINES, SEEDS, run_cli
+from tests.helpers.fakes.slack_api import FakeSlack, check_message, live_markup, texts
 
 HOSTILE = "<!channel> 긴급 <@U1> <https://evil|공지> @here &amp;"
 

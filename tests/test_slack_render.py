@@ -15,7 +15,7 @@ from bot.chat.slack.render import (
     safe_url,
 )
 from bot.present.reply import Card, Fact, Reply, Section
-from tests.fakes.slack_api import check_message, live_markup, texts
+from tests.helpers.fakes.slack_api import check_message, live_markup, texts
 
 HOSTILE = "<!channel> 긴급 <@U1> <https://evil|공지> @here &amp;"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config.topics import DEFAULT_TOPICS, TopicsError, load_topics
-from tests.conftest import SEEDS, run_cli
+from tests.helpers import SEEDS, run_cli
 
 HBM = """
 [topics.hbm]

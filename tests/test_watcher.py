@@ -11,7 +11,6 @@ import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
 
@@ -20,7 +19,7 @@ from bot.config.settings import Settings
 from bot.ingest.poller import Poller, PollReport
 from bot.ingest.rss import REFUSED_DTD
 from bot.store import Store, Window, open_store
-from tests.feedserver import (
+from tests.helpers.feedserver import (
     FeedServer,
     Handler,
     Responder,
@@ -32,27 +31,9 @@ from tests.feedserver import (
     rss,
     trickle,
 )
+from tests.helpers.stories import GPU_BODY, GPU_TITLE, story
 
 MIB = 1024 * 1024
-GPU_TITLE = "엔비디아, 한국에 GPU 26만 장 공급…삼성·SK·현대차·네이버에 블랙웰 배정"
-GPU_BODY = (
-    "엔비디아가 한국 정부와 삼성전자, SK그룹, 현대자동차그룹, 네이버클라우드에 최신 블랙웰 GPU "
-    "26만 장을 공급하기로 했다. 정부는 이 가운데 5만 장을 국가 AI 컴퓨팅 센터에 배치하고, "
-    "기업들은 AI 팩토리와 데이터센터를 구축한다."
-)
-
-
-def story(n: int, site: str = "https://news.example.kr", **extra: str) -> dict[str, str]:
-    """An ordinary, distinct news item (its guid, link, title and body all carry ``n``)."""
-    published = datetime(2025, 10, 28, 9, 0, tzinfo=UTC) + timedelta(minutes=n)
-    return {
-        "title": f"지역 소식 {n}: 시립도서관 야간 개관 확대",
-        "link": f"{site}/article/{n}",
-        "guid": f"{site}/article/{n}",
-        "description": f"시립도서관이 {n}일부터 야간 개관 시간을 밤 10시까지 늘린다고 밝혔다. "
-        f"이용자 설문에서 {n}0% 이상이 연장을 원했다.",
-        "pubDate": format_datetime(published),
-    } | extra
 
 
 class Live:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 def _why(seeded_url: str, ref: str, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]

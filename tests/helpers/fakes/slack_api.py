@@ -4,7 +4,7 @@ A real threaded HTTP server on ``127.0.0.1`` (random port) that answers like Sla
 every call.  It works from sync tests (the CLI's ``asyncio.run``) and async ones alike::
 
     with FakeSlack() as slack:    # or the ``fake_slack`` fixture: in a test module,
-                                  # ``from tests.fakes.slack_api import fake_slack`` and list it
+                                  # ``from tests.helpers.fakes.slack_api import fake_slack`` and list it
                                   # in ``__all__`` so linters keep the import
         env: SLACK_API_URL=slack.api_url, SLACK_BOT_TOKEN=slack.token
         slack.script("chat.postMessage", status=429, retry_after="1")   # next call: 429 once
