@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test check format bench install clean
+.PHONY: demo test test-fast check format bench install clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsbot needs Python 3.11 or newer")'
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+
+# the tests that take under a few seconds each (no serve processes, benchmarks or contracts)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -rs -m "not slow" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check bot tests bench

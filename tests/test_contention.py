@@ -36,6 +36,8 @@ from tests.helpers.feedserver import FeedServer, canned, rss
 from tests.helpers.serve import ingest_seeds
 from tests.helpers.stories import gpu_story, next_nine, story
 
+pytestmark = pytest.mark.slow  # real processes: seconds each
+
 FEED_ITEMS = 100
 FILES = 60
 CHANNELS = 12

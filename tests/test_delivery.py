@@ -471,6 +471,7 @@ async def test_a_new_york_subscription_gets_its_digest_at_nine_new_york_time(
 # -- the scheduler: a hung poll does not hold up the digest --------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
     nine = next_nine()
     world.subscribe(SLACK_C1)

@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import CHROME, HEADLINES, LABELS, ROOT, run_cli
 
 
+@pytest.mark.slow
 def test_demo_prints_every_seed_headline(tmp_path: Path) -> None:
     """The real console script, in a fresh working directory holding only the seeds."""
     work = tmp_path / "clone"
@@ -93,6 +94,7 @@ def test_bad_since_is_a_usage_error(seeded_url: str, capsys: pytest.CaptureFixtu
     assert code == 2 and "--since" in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "topics"],

@@ -169,6 +169,7 @@ async def test_gzip_bomb_stops_at_the_cap_with_little_memory(server: FeedServer)
     assert peak < 32 * MIB
 
 
+@pytest.mark.slow
 async def test_trickling_server_is_cut_at_the_deadline(server: FeedServer) -> None:
     url = server.route("/slow", trickle(interval=1.0))  # a byte a second: never a read timeout
     started = time.perf_counter()
@@ -177,6 +178,7 @@ async def test_trickling_server_is_cut_at_the_deadline(server: FeedServer) -> No
     assert 2.4 < time.perf_counter() - started < 3.5
 
 
+@pytest.mark.slow
 async def test_hostile_feeds_do_not_hold_up_a_good_one(server: FeedServer) -> None:
     bad = {
         "/hang": hang(),
@@ -201,6 +203,7 @@ async def test_hostile_feeds_do_not_hold_up_a_good_one(server: FeedServer) -> No
     assert elapsed < deadline + 1.5
 
 
+@pytest.mark.slow
 async def test_a_hung_host_delays_no_other_host() -> None:
     with FeedServer() as stuck, FeedServer() as fine:
         stuck.route("/", hang())

@@ -14,6 +14,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import wait_for
 from tests.helpers.chat import slack_ids
 from tests.helpers.fakes.slack_api import FakeSlack
@@ -31,6 +33,8 @@ from tests.helpers.serve import (
     slack_parts,
 )
 from tests.helpers.stories import gpu_story, marker, next_nine
+
+pytestmark = pytest.mark.slow  # real processes: seconds each
 
 # discord.py opens its gateway at wss://gateway.discord.gg whatever the REST URL is; a process
 # with a Discord token is started through this launcher so it connects to the fake instead
@@ -194,7 +198,7 @@ def test_down_across_nine_then_restarted_twice_posts_the_digest_once(
             return len(fake_slack.posts("C1")), len(discord.messages(DISCORD_CH.channel))
 
         early = run("0858", nine - timedelta(minutes=2))
-        time.sleep(3)  # a leader plans at once; give it a moment to (not) post
+        early.wait_runs("deliver", 2)  # it planned and delivered (nothing: it is not 09:00)
         early.kill()  # and it goes down before 09:00
         assert time.monotonic() - early.started < 110, "killed before its clock reached 09:00"
         assert posted() == (0, 0)
@@ -212,7 +216,7 @@ def test_down_across_nine_then_restarted_twice_posts_the_digest_once(
 
         again = run("0911", nine + timedelta(minutes=11))
         wait_for(lambda: posted() == (1, 1), 30, "the Discord digest")
-        time.sleep(3)  # a few more ticks of the scheduler
+        again.wait_runs("deliver", 2)  # it went on planning and delivering: nothing more
         assert again.terminate() == 0
         assert posted() == (1, 1)
         [post] = fake_slack.posts("C1")

@@ -295,6 +295,7 @@ def locked_store(db: tuple[str, Path]) -> Iterator[threading.Event]:
     thread.join(5)
 
 
+@pytest.mark.slow
 async def test_slow_search_acks_within_3s_and_answers_once(
     locked_store: threading.Event, bot: Bot
 ) -> None:

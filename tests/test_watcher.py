@@ -212,6 +212,7 @@ def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
 # --- acceptance 4: hostile servers inside a poll ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_hung_trickling_endless_and_bomb_feeds_cost_only_their_deadline(
     make_watcher: Callable[..., Poller],
 ) -> None:

@@ -53,6 +53,7 @@ class Scheduler:
         self.sender = sender
         self.clock = clock
         self.last_poll: datetime | None = None
+        self.runs = {"poll": 0, "plan": 0, "deliver": 0}  # completed runs as leader (/healthz)
         self.delivering = asyncio.Lock()
         self.stopping = False
         self._aps: AsyncIOScheduler | None = None
@@ -106,6 +107,7 @@ class Scheduler:
             log.error("poll failed: %s: %s", exc.__class__.__name__, exc)
             return
         self.last_poll = self.clock.now()
+        self.runs["poll"] += 1
         metrics.POLL_SECONDS.observe(report.duration_s)
         metrics.ITEMS_INGESTED.inc(report.items_ingested)
         metrics.FEED_ERRORS.inc(report.feed_errors)
@@ -126,6 +128,7 @@ class Scheduler:
             await asyncio.to_thread(self.planner.plan, self.clock.now())
         except Exception as exc:
             log.error("planning deliveries failed: %s: %s", exc.__class__.__name__, exc)
+        self.runs["plan"] += 1
 
     async def deliver(self) -> None:
         if self.stopping or not self.leadership.is_leader:
@@ -135,6 +138,7 @@ class Scheduler:
                 await self.sender.deliver()
             except Exception as exc:
                 log.error("delivering failed: %s: %s", exc.__class__.__name__, exc)
+            self.runs["deliver"] += 1
 
     async def shutdown(self, timeout: float = 30.0) -> None:
         """Start no new job, let the message being posted finish (the sender stops after it;

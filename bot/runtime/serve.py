@@ -55,6 +55,7 @@ class Service:
             "database": db_ok,
             "scheduler": sched.role if sched else "starting",
             "last_poll": sched.last_poll.isoformat() if sched and sched.last_poll else None,
+            "runs": dict(sched.runs) if sched else {},
             "adapters": self.adapters or {"chat": "none (no tokens set)"},
         }
         return web.Response(

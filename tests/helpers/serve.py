@@ -181,6 +181,17 @@ class Serve:
 
         return wait_for(check, timeout, f"{self.name} to be {role}", step=0.2)
 
+    def wait_runs(self, job: str, more: int = 1, timeout: float = 30) -> None:
+        """Wait until the scheduler's ``job`` (plan, deliver, poll) has run ``more`` more times
+        than now: everything it would have done by then, it has done."""
+        now = (self.health() or {}).get("runs", {}).get(job, 0)
+        wait_for(
+            lambda: (self.health() or {}).get("runs", {}).get(job, 0) >= now + more,
+            timeout,
+            f"{self.name} to {job} {more} more times",
+            step=0.1,
+        )
+
     def terminate(self, timeout: float = 40) -> int:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
