@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest.urls import canonical_url, host_allowed, is_blocked_ip, parse_host_ip
+from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
+from bot.ingest.urls import canonical_url
 
 
 @pytest.mark.parametrize(

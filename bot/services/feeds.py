@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.config.settings import parse_duration
+from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
 from bot.ingest.opml import OpmlError, export_opml, parse_opml
-from bot.ingest.urls import host_allowed, is_blocked_ip, parse_host_ip
 from bot.services.errors import Forbidden, NotFound, UserError
 from bot.store.views import Feed
 

@@ -29,7 +29,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +47,7 @@ from bot.chat.commands import Commands, Context
 from bot.chat.slack.post import RetryAfterHandler, api_error, classify, web_client
 from bot.chat.slack.render import MAX_BLOCKS, Payload, context, render_reply
 from bot.config.settings import Settings
+from bot.core.clock import wall_now
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
@@ -84,7 +84,7 @@ def verify(
     ts = timestamp.strip()
     if not ts.isascii() or not ts.isdigit() or len(ts) > 12:
         return "malformed timestamp"
-    now = time.time() if now is None else now
+    now = wall_now().timestamp() if now is None else now
     if abs(now - int(ts)) > MAX_SKEW:
         return "stale timestamp"
     if not hmac.compare_digest(signature(secret, ts, body), sig.strip()):
