@@ -91,3 +91,17 @@ def seeded_url(tmp_path_factory: pytest.TempPathFactory, analyser, topics) -> st
     Pipeline(store, topics, analyser).ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
     store.close()
     return url
+
+
+@pytest.fixture
+def seeded_copy(seeded_url: str, tmp_path: Path) -> str:
+    """A private copy of the seeded database, for a test that writes (posts, subscriptions)."""
+    import sqlite3
+
+    target = tmp_path / "seeded-copy.db"
+    with (
+        sqlite3.connect(seeded_url.removeprefix("sqlite:///")) as src,
+        sqlite3.connect(target) as dst,
+    ):
+        src.backup(dst)
+    return f"sqlite:///{target}"

@@ -137,7 +137,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
 
     at_nine = App(settings, clock=FixedClock(nine))  # the scheduler's process, at 09:00
     planner = Planner(at_nine)
-    sender = Sender(at_nine, {"slack": SlackPoster(settings)})
+    sender = Sender(at_nine, {"slack": SlackPoster(settings)}, holder="test-scheduler")
 
     def digests(n: int) -> None:
         planner.plan(nine)

@@ -96,7 +96,7 @@ class World:
         self.apps.append(App(self.settings, clock=self.clock))
         self.planner = Planner(self.app)
         posters = {"slack": SlackPoster(self.settings), "discord": DiscordPoster(self.settings)}
-        self.senders.append(Sender(self.app, posters))
+        self.senders.append(Sender(self.app, posters, holder=f"test-{len(self.senders)}"))
 
     def subscribe(
         self,
@@ -480,12 +480,12 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
     settings = dataclasses.replace(world.settings, fetch_timeout=120.0)
     with FeedServer() as server:
         world.app.store.add_feed(server.route("/slow.xml", hang()), "느린 피드", 900)
+        poster = {"slack": SlackPoster(world.settings)}
         scheduler = Scheduler(
+            world.app,
             Leadership(world.app.store),
             Poller(world.app.store, world.app.pipeline, settings),
-            world.planner,
-            world.senders[-1],
-            world.clock,
+            poster,
         )
         scheduler.start()
         try:

@@ -18,6 +18,7 @@ from bot.core.http import parse_retry_after
 from bot.present.compose import digest_reply
 from bot.present.reply import Reply
 from bot.services.digests import build_digest
+from bot.store import open_store
 from bot.store.views import Article
 from tests.helpers import HEADLINES, SEEDS, run_cli
 from tests.helpers.fakes.slack_api import FakeSlack, check_message, live_markup, texts
@@ -47,14 +48,13 @@ def small_reply(text: str = "안녕하세요") -> Reply:
 
 def test_cli_digest_posts_each_seed_story_once(
     fake_slack: FakeSlack,
-    seeded_url: str,
+    seeded_copy: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     use_fake(monkeypatch, fake_slack)
-    code, out, err = run_cli(
-        ["digest", "--since", "all", "--post", "slack:C123", "--db", seeded_url], capsys
-    )
+    post_args = ["digest", "--since", "all", "--post", "slack:C123", "--db", seeded_copy]
+    code, out, err = run_cli(post_args, capsys)
     assert code == 0, err
     assert "posted 5 stories to slack:C123 in 1 message(s)" in out
     [post] = fake_slack.posts("C123")
@@ -68,6 +68,29 @@ def test_cli_digest_posts_each_seed_story_once(
         .endswith(fake_slack.token)
     )
     assert fake_slack.problems == []
+
+
+def test_cli_digest_post_goes_through_the_outbox_once_unless_forced(
+    fake_slack: FakeSlack,
+    seeded_copy: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use_fake(monkeypatch, fake_slack)
+    post_args = ["digest", "--since", "all", "--post", "slack:C123", "--db", seeded_copy]
+    assert run_cli(post_args, capsys)[0] == 0
+    code, out, err = run_cli(post_args, capsys)  # the same period again
+    assert code == 0 and "already delivered to slack:C123" in out, err
+    assert len(fake_slack.posts("C123")) == 1
+    code, out, err = run_cli([*post_args, "--force"], capsys)
+    assert code == 0 and "posted 5 stories" in out, err
+    assert len(fake_slack.posts("C123")) == 2
+    store = open_store(seeded_copy)
+    try:
+        rows = [r for r in store.deliveries() if r.kind == "post"]
+    finally:
+        store.close()
+    assert [(r.status, r.parts_sent) for r in rows] == [("sent", 1), ("sent", 1)]
 
 
 def test_cli_hostile_feed_title_arrives_as_plain_text(
@@ -99,17 +122,17 @@ def test_cli_hostile_feed_title_arrives_as_plain_text(
 
 def test_cli_reports_a_broken_channel(
     fake_slack: FakeSlack,
-    seeded_url: str,
+    seeded_copy: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     use_fake(monkeypatch, fake_slack)
     fake_slack.script("chat.postMessage", error="channel_not_found")
     code, _, err = run_cli(
-        ["digest", "--since", "all", "--post", "slack:CGONE", "--db", seeded_url], capsys
+        ["digest", "--since", "all", "--post", "slack:CGONE", "--db", seeded_copy], capsys
     )
     assert code == 1
-    assert "slack:CGONE: cannot post: channel_not_found" in err
+    assert "slack:CGONE is paused: channel_not_found" in err
     assert fake_slack.token not in err
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 

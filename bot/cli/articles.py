@@ -11,8 +11,9 @@ from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
 from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
-from bot.services import articles, digests, periods
+from bot.services import articles, digests, periods, posting
 from bot.services import search as searching
+from bot.services.digests import Digest
 from bot.store import Window
 
 DEMO_DB = "var/newsbot.db"
@@ -41,6 +42,9 @@ def register(
         "--post",
         metavar="PLATFORM:CHANNEL",
         help="post the digest to slack:CHANNEL or discord:CHANNEL_ID",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with --post: post it even if already delivered"
     )
     p.set_defaults(func=cmd_digest)
 
@@ -117,11 +121,47 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     lang, tz = app.settings.language, app.settings.timezone
     digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
     if args.post:
-        from bot.cli.post import post_digest
-
-        return post_digest(app, args.post, digest)
+        return _post(app, args.post, digest, force=args.force)
     show(args.format, digest.as_json, lambda: digest_reply(digest, app.topics, tz, lang))
     return 0
+
+
+def _post(app: App, target: str, digest: Digest, *, force: bool) -> int:
+    result = posting.post_digest(app, target, digest, force=force)
+    where = f"{result.place.platform}:{result.place.channel}"
+    if result.status == "empty":
+        out.print("nothing to post: the digest is empty", highlight=False)
+        return 0
+    if result.status == "sent":
+        out.print(
+            f"posted {result.stories} stories to {where} in {result.parts_sent} message(s)",
+            highlight=False,
+        )
+        return 0
+    if result.status == "already":
+        out.print(
+            f"already delivered to {where} ({result.parts_sent} message(s)); "
+            "--force posts it again",
+            highlight=False,
+        )
+        return 0
+    if result.status == "pending":
+        err.print(
+            f"error: {where}: posted {result.parts_sent} message(s); the rest waits in the outbox "
+            "(newsbot serve sends it)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    if result.status == "paused":
+        err.print(
+            f"error: {where} is paused: {result.reason} (subscribe again there to resume)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    err.print(f"error: {where}: the post was given up", highlight=False, markup=False)
+    return 1
 
 
 def cmd_search(app: App, args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ secrets redacted.  Secrets are never logged and never written to the database.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -77,6 +78,25 @@ def _parse_db_url(raw: str) -> str:
     if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
         raise ValueError("expected sqlite:///path or postgresql://user@host/db")
     return url
+
+
+def _parse_host(raw: str) -> str:
+    host = raw.strip()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
+            raise ValueError(
+                "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
+            ) from None
+    return host.strip("[]")
+
+
+def _parse_retention(raw: str) -> float:
+    seconds = parse_duration(raw)
+    if seconds < 3600:
+        raise ValueError("expected a duration of at least 1h, such as 30d")
+    return seconds
 
 
 def _parse_http_url(raw: str) -> str:
@@ -163,11 +183,25 @@ SPECS: tuple[Spec, ...] = (
         "a digest missed while down is sent on start if still this recent",
     ),
     Spec(
+        "NEWSBOT_HTTP_HOST",
+        "http_host",
+        "127.0.0.1",
+        _parse_host,
+        "address `serve` listens on (0.0.0.0 in a container behind a proxy)",
+    ),
+    Spec(
         "NEWSBOT_HTTP_PORT",
         "http_port",
         "3000",
         _parse_int(1, 65535),
         "port of `serve`: /slack/events, /healthz, /metrics",
+    ),
+    Spec(
+        "NEWSBOT_OUTBOX_RETENTION",
+        "outbox_retention",
+        "30d",
+        _parse_retention,
+        "sent deliveries are kept this long, then pruned",
     ),
     Spec(
         "NEWSBOT_ALLOW_PRIVATE_FEEDS",
@@ -276,7 +310,9 @@ class Settings:
     timezone: str = "Asia/Seoul"
     digest_time: time = time(9, 0)
     digest_grace: float = 6 * 3600
+    http_host: str = "127.0.0.1"
     http_port: int = 3000
+    outbox_retention: float = 30 * 86400
     allow_private_feeds: tuple[str, ...] | bool = False
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 15 * 1024 * 1024

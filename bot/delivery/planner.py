@@ -52,10 +52,14 @@ def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
 class Planner:
     def __init__(self, app: App) -> None:
         self.app = app
-        self._empty: set[tuple[int, str]] = set()  # digests found empty (not re-computed)
+        # digests found empty, by their instant (not computed again while within the grace;
+        # forgotten after it, so the memory stays the size of one grace window)
+        self._empty: dict[tuple[int, str], datetime] = {}
 
     def plan(self, now: datetime) -> int:
         """Write the outbox rows that are due at ``now``; returns how many were written."""
+        grace = timedelta(seconds=self.app.settings.digest_grace)
+        self._empty = {k: at for k, at in self._empty.items() if now - at <= grace}
         by_dest: dict[int, list[Subscription]] = defaultdict(list)
         for sub in self.app.store.subscriptions():
             if sub.destination.paused_at is None:
@@ -93,7 +97,7 @@ class Planner:
             lang = self._lang(group[0])
             digest = digests.collect(self.app, window, lang=lang, until=instant)
             if not digest.entries:
-                self._empty.add((dest_id, key))
+                self._empty[(dest_id, key)] = instant
                 continue
             reply = digest_reply(digest, self.app.topics, tz, lang)
             payload = {

@@ -1,20 +1,36 @@
-"""The sender: posting due outbox rows through the platforms' posters.
+"""The sender: posting due outbox rows, one part at a time, for every platform and every caller
+(the scheduler, and ``newsbot digest --post``).
 
-The sender takes due rows, renders them (the same reply always renders to the same parts), and
-posts the parts not yet confirmed, recording each confirmed part at once.  A destination the
-platform refuses (auth, permission, missing or archived channel) is paused, with one log line;
-its rows wait until someone subscribes again.  Other failures back off exponentially (or by
-Retry-After) and stay pending.  Rows older than ``EXPIRY`` are given up.  A stopping sender
-(SIGTERM) finishes and records the message being posted, then stops; the rest of the delivery
-waits in the outbox for the next start.  Rows carry the planner's clock.
+For each row it renders the stored reply (the same reply always renders to the same parts) and
+then, for each part not yet confirmed:
+
+1. stops if it is stopping (SIGTERM) or may no longer send (this replica lost leadership);
+2. claims the row for that part (:meth:`bot.store.outbox.OutboxQueries.claim`): if another
+   sender holds it, or the row moved on, it leaves the row alone;
+3. if an earlier attempt at the part may have arrived (it was in flight when its sender died,
+   froze or lost its connection), asks the platform whether it is there
+   (:meth:`bot.chat.base.Poster.find_part`) and records it instead of posting it again;
+4. posts the part and records it at once; if recording fails, another sender has taken the row
+   over and this one stops.
+
+So a part is posted by one sender only, a sender that lost the row stops at the next part, and
+a crash resumes after the last confirmed part.  When every part is recorded, the row is sent.
+
+Failures: a destination the platform refuses (auth, permission, missing or archived channel) is
+paused, with one log line; its rows wait until someone subscribes again.  Other failures back off
+exponentially (or by Retry-After) and the row stays pending (released, so any sender may go on
+when it is due).  Rows older than :data:`EXPIRY` are given up.  Every store call runs off the
+event loop (``db``, by default ``asyncio.to_thread``): a locked database delays a delivery, never
+the loop.  Rows carry the planner's clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
 from bot.present.reply import reply_from_dict
@@ -26,19 +42,31 @@ log = logging.getLogger(__name__)
 
 EXPIRY = timedelta(hours=24)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-class Stopped(Exception):
-    """Raised from the part callback when the sender is stopping (the part was recorded)."""
+CLAIM_TTL = timedelta(seconds=60)  # longer than one part can take; renewed by the leader
+DbRunner = Callable[..., Awaitable[Any]]
 
 
 class Sender:
-    """Posts due outbox rows through the platforms' posters.  After :meth:`stop` it finishes
-    the message being posted, records it, and sends nothing more."""
+    """Posts due outbox rows through the platforms' posters (rules in the module docstring).
 
-    def __init__(self, app: App, posters: Mapping[str, Poster]) -> None:
+    ``holder`` names this sender in claims (the replica's leadership holder).  ``may_send`` is
+    asked before every part (the scheduler's: still the leader?).  After :meth:`stop` it finishes
+    the part being posted, records it, and posts nothing more."""
+
+    def __init__(
+        self,
+        app: App,
+        posters: Mapping[str, Poster],
+        *,
+        holder: str,
+        may_send: Callable[[], bool] = lambda: True,
+        db: DbRunner = asyncio.to_thread,
+    ) -> None:
         self.app = app
         self.posters = dict(posters)
+        self.holder = holder
+        self.may_send = may_send
+        self.db = db
         self.now = app.clock.now
         self.stopping = False
         self._missing_warned: set[str] = set()
@@ -48,16 +76,18 @@ class Sender:
 
     async def deliver(self) -> int:
         """Send what is due; returns how many rows were completed."""
-        rows = await asyncio.to_thread(self.app.store.due_deliveries, self.now())
+        store = self.app.store
+        rows = await self.db(store.due_deliveries, self.now(), self.holder)
         done = 0
         for row in rows:
-            if self.stopping:
+            if self.stopping or not self.may_send():
                 break
             if await self.deliver_one(row):
                 done += 1
         return done
 
     async def deliver_one(self, row: Delivery) -> bool:
+        """Post what is left of one row; True when it is now sent."""
         store = self.app.store
         poster = self.posters.get(row.place.platform)
         if poster is None:
@@ -70,55 +100,81 @@ class Sender:
                 )
             return False
         if self.now() - row.created_at > EXPIRY:
-            await asyncio.to_thread(store.mark_dead, row.id, "expired before it could be sent")
+            await self.db(store.mark_dead, row.id, "expired before it could be sent")
             log.warning("gave up delivery %s to %s: older than %s", row.key, row.place, EXPIRY)
             return False
-        reply = reply_from_dict(row.payload["reply"])
+        payloads = poster.render(reply_from_dict(row.payload["reply"]))
+        key = f"outbox-{row.id}"  # the mark each part carries (Slack metadata, Discord nonce)
+        part = row.parts_sent
+        while part < len(payloads):
+            if self.stopping or not self.may_send():
+                why = "stopping" if self.stopping else "no longer the scheduler leader"
+                await self.db(store.release_claims, self.holder, row.id)
+                log.info(
+                    "delivery %s to %s pauses (%s); the rest is sent later", row.key, row.place, why
+                )
+                return False
+            claim = await self.db(store.claim, row.id, self.holder, part, self.now(), CLAIM_TTL)
+            if claim is None:
+                log.info("delivery %s to %s: another sender has it", row.key, row.place)
+                return False
+            message_id = None
+            if claim.uncertain:
+                message_id = await poster.find_part(
+                    row.place.channel, key=key, part=part, since=row.created_at
+                )
+                if message_id is not None:
+                    log.info("delivery %s part %d had arrived; not posting it again", row.key, part)
+            if message_id is None:
+                try:
+                    message_id = await poster.post_part(
+                        row.place.channel,
+                        payloads[part],
+                        key=key,
+                        part=part,
+                        parts=len(payloads),
+                    )
+                except DeliveryError as exc:
+                    await self._failed(row, exc)
+                    return False
+                metrics.POSTS_SENT.labels(row.place.platform).inc()
+            if not await self.db(store.mark_part_sent, row.id, self.holder, part, message_id):
+                log.warning(
+                    "delivery %s to %s: another sender took it over; this one stops",
+                    row.key,
+                    row.place,
+                )
+                return False
+            part += 1
+        return bool(await self.db(store.mark_sent, row.id, self.holder, self.now()))
 
-        parts = len(poster.render(reply))
-
-        def confirmed(part: int, message_id: str) -> None:
-            store.mark_part_sent(row.id, part, message_id)  # durable before the next part
-            metrics.POSTS_SENT.labels(row.place.platform).inc()
-            if self.stopping and part + 1 < parts:
-                raise Stopped
-
-        try:
-            await poster.send(
-                row.place.channel,
-                reply,
-                key=f"outbox-{row.id}",
-                start_part=row.parts_sent,
-                on_part=confirmed,
-            )
-        except Stopped:
-            log.info(
-                "delivery %s to %s stops for shutdown; the rest is sent later", row.key, row.place
-            )
-            return False
-        except DestinationBroken as exc:
+    async def _failed(self, row: Delivery, exc: DeliveryError) -> None:
+        store = self.app.store
+        if isinstance(exc, DestinationBroken):
             metrics.POSTS_FAILED.labels(row.place.platform, "destination").inc()
-            if await asyncio.to_thread(store.pause_destination, row.destination_id, exc.reason):
+            await self.db(store.release_claims, self.holder, row.id)
+            if await self.db(store.pause_destination, row.destination_id, exc.reason):
                 log.warning(
                     "paused %s: %s (subscribe again there to resume)", row.place, exc.reason
                 )
-            return False
-        except DeliveryError as exc:
-            metrics.POSTS_FAILED.labels(row.place.platform, "temporary").inc()
-            retry_after = exc.retry_after if isinstance(exc, TemporaryFailure) else None
-            delay = (
-                timedelta(seconds=retry_after)
-                if retry_after
-                else min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(row.attempts, 10)))
-            )
-            await asyncio.to_thread(store.mark_failed, row.id, exc.reason, self.now() + delay)
-            log.warning(
-                "delivery %s to %s failed (%s); retrying in %s",
-                row.key,
-                row.place,
-                exc.reason,
-                delay,
-            )
-            return False
-        await asyncio.to_thread(store.mark_sent, row.id, self.now())
-        return True
+            return
+        metrics.POSTS_FAILED.labels(row.place.platform, "temporary").inc()
+        temporary = exc if isinstance(exc, TemporaryFailure) else None
+        retry_after = temporary.retry_after if temporary else None
+        delay = (
+            timedelta(seconds=retry_after)
+            if retry_after
+            else min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(row.attempts, 10)))
+        )
+        uncertain = bool(temporary and temporary.uncertain)
+        await self.db(
+            store.mark_failed,
+            row.id,
+            self.holder,
+            exc.reason,
+            self.now() + delay,
+            uncertain=uncertain,
+        )
+        log.warning(
+            "delivery %s to %s failed (%s); retrying in %s", row.key, row.place, exc.reason, delay
+        )

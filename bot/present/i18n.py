@@ -93,6 +93,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 시간대입니다(예: Asia/Seoul): {value}",
         "Unknown time zone (e.g. Asia/Seoul): {value}",
     ),
+    "post.bad_target": (
+        "slack:채널 또는 discord:채널ID 형식이어야 합니다: {value}",
+        "expected slack:CHANNEL or discord:CHANNEL_ID, got {value}",
+    ),
+    "post.bad_discord_id": (
+        "Discord 채널 ID는 숫자입니다: {value}",
+        "a Discord channel id is a number, got {value}",
+    ),
+    "post.no_token": ("{variable}가 설정되지 않았습니다", "{variable} is not set"),
     "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
     "search.too_long": (
         "검색어가 너무 깁니다({max}자까지).",

@@ -23,21 +23,22 @@ from bot.chat.base import Poster
 from bot.chat.commands import Commands
 from bot.config.settings import redact_url
 from bot.delivery.leader import Leadership
-from bot.delivery.planner import Planner
 from bot.delivery.scheduler import Scheduler
-from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.runtime import metrics
 from bot.runtime.app import App
+from bot.runtime.http import Listener
 
 log = logging.getLogger(__name__)
 
+HEALTH_DEADLINE = 0.8  # seconds /healthz waits for the database
+
 
 class Service:
-    def __init__(self, app: App, host: str = "0.0.0.0", port: int | None = None) -> None:
+    def __init__(self, app: App, host: str | None = None, port: int | None = None) -> None:
         self.app = app
         self.clock = app.clock
-        self.host = host
+        self.host = host or app.settings.http_host
         self.port = port or app.settings.http_port
         self.adapters: dict[str, str] = {}
         self.posters: dict[str, Poster] = {}
@@ -48,7 +49,13 @@ class Service:
     # -- HTTP --------------------------------------------------------------------------------
 
     async def healthz(self, _request: web.Request) -> web.Response:
-        db_ok = await asyncio.to_thread(self.app.store.ping)
+        """Always answers within about :data:`HEALTH_DEADLINE`: a database that does not answer
+        in time is reported ``busy`` (200: the process is fine); one that fails, 503."""
+        try:
+            async with asyncio.timeout(HEALTH_DEADLINE):
+                db_ok: bool | str = await asyncio.to_thread(self.app.store.ping)
+        except TimeoutError:
+            db_ok = "busy"
         sched = self.scheduler
         body = {
             "status": "ok" if db_ok else "unavailable",
@@ -165,17 +172,14 @@ class Service:
                 "no chat tokens set (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN): running the "
                 "scheduler alone"
             )
-        runner = web.AppRunner(web_app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, self.host, self.port).start()
+        listener = Listener(web_app, self.host, self.port)
+        await listener.start()
         log.info("listening on %s:%d (/healthz, /metrics)", self.host, self.port)
         pipeline = await asyncio.to_thread(lambda: self.app.pipeline)  # loads the Korean model
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
-            leadership = Leadership(store)
-            watcher = Poller(store, pipeline, settings)
-            sender = Sender(self.app, self.posters)
-            self.scheduler = Scheduler(leadership, watcher, Planner(self.app), sender, self.clock)
+            poller = Poller(store, pipeline, settings)
+            self.scheduler = Scheduler(self.app, Leadership(store), poller, self.posters)
             self.scheduler.start()
             log.info("scheduler started")
             await stop.wait()
@@ -187,7 +191,7 @@ class Service:
         for close in reversed(self._closers):
             with contextlib.suppress(Exception):
                 await close()
-        await runner.cleanup()
+        await listener.close()
         log.info("stopped")
         return 0
 

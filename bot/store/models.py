@@ -167,6 +167,7 @@ class OutboxRow(Base):
     __table_args__ = (
         UniqueConstraint("destination_id", "key", name="uq_outbox_dest_key"),
         Index("ix_outbox_status_due", "status", "next_attempt_at"),
+        Index("ix_outbox_sent_at", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +183,10 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
     sent_at: Mapped[datetime | None]
+    # the sender holding the row: nobody else posts its parts until ``claim_until``
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_until: Mapped[datetime | None]
+    inflight_part: Mapped[int | None] = mapped_column(Integer)  # posted, not yet confirmed
 
 
 class LeaseRow(Base):

@@ -44,6 +44,18 @@ class SubscriptionQueries(StoreBase):
         except IntegrityError:
             return self.destination(place, create=False)
 
+    def channel_destination(self, platform: str, channel: str) -> Destination | None:
+        """A destination already known for this channel, in any workspace (chat commands know
+        the workspace; ``digest --post`` does not)."""
+        with self.read() as s:
+            d = s.scalar(
+                select(DestinationRow)
+                .where(DestinationRow.platform == platform, DestinationRow.channel == channel)
+                .order_by(DestinationRow.id)
+                .limit(1)
+            )
+            return _dest(d) if d else None
+
     def subscribe(
         self, place: Place, schedules: Mapping[str, Schedule], user: str | None = None
     ) -> list[Subscription]:

@@ -205,6 +205,17 @@ class Delivery:
     attempts: int
     parts_sent: int
     created_at: datetime
+    status: str = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sender holds an outbox row to post one part of it."""
+
+    delivery_id: int
+    part: int
+    uncertain: bool  # an earlier attempt at this part may have arrived: look before posting
+    taken_over: bool  # another sender held the row before (its claim ran out)
 
 
 @dataclass(slots=True)

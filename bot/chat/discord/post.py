@@ -38,7 +38,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route, handle_message_parameters
 
-from bot.chat.base import DestinationBroken, PartSent, TemporaryFailure, post_parts
+from bot.chat.base import DestinationBroken, Poster, TemporaryFailure
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
 from bot.present.reply import Reply
@@ -95,7 +95,7 @@ async def login(settings: Settings) -> tuple[HTTPClient, dict[str, Any]]:
     return http, dict(me)
 
 
-class DiscordPoster:
+class DiscordPoster(Poster):
     """Posts replies to Discord channels by id (see the module rules)."""
 
     platform = "discord"
@@ -109,27 +109,15 @@ class DiscordPoster:
     def render(self, reply: Reply) -> list[dict[str, Any]]:
         return render_reply(reply)
 
-    async def send(
-        self,
-        channel: str,
-        reply: Reply,
-        *,
-        key: str,
-        start_part: int = 0,
-        on_part: PartSent | None = None,
-    ) -> list[str]:
+    async def post_part(
+        self, channel: str, payload: dict[str, Any], *, key: str, part: int, parts: int
+    ) -> str:
         channel = str(channel).strip()
         if not channel.isdigit():
             raise DestinationBroken(f"not a Discord channel id: {channel[:40]!r}")
-        payloads = self.render(reply)
         if self._http is None:
             self._http, _ = await login(self.settings)
-        http = self._http
-
-        async def post(index: int, payload: dict[str, Any]) -> str:
-            return await self._send_part(http, channel, payload, nonce_for(key, channel, index))
-
-        return await post_parts(payloads, start_part, post, on_part)
+        return await self._send_part(self._http, channel, payload, nonce_for(key, channel, part))
 
     async def _send_part(
         self, http: HTTPClient, channel: str, payload: dict[str, Any], nonce: str
@@ -163,7 +151,7 @@ class DiscordPoster:
                 raise TemporaryFailure(f"discord: channel {channel}: {_detail(exc)}") from None
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 problem = f"connection error {exc.__class__.__name__}"
-        raise TemporaryFailure(f"discord: channel {channel}: {problem}")
+        raise TemporaryFailure(f"discord: channel {channel}: {problem}", uncertain=True)
 
     async def close(self) -> None:
         if self._http is not None:

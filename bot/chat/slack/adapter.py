@@ -28,9 +28,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -51,6 +53,7 @@ from bot.core.clock import wall_now
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
+from bot.runtime.http import BODY_TIMEOUT
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +185,11 @@ def build_bolt_app(app: App, commands: Commands) -> NewsbotBolt:
     async def news(ack: AsyncAck, command: dict[str, Any]) -> None:
         await handle_news(commands, settings, command, ack)
 
+    async def on_error(error: Exception) -> None:  # one line, never a traceback
+        log.error("slack: handling a request failed: %s: %s", error.__class__.__name__, error)
+
     bolt.command("/news")(news)
+    bolt.error(on_error)
     return bolt
 
 
@@ -259,6 +266,43 @@ async def respond(url: str, reply: Reply, lang: str = "ko") -> int:
 # -- HTTP and Socket Mode -------------------------------------------------------------------
 
 
+def malformed(body: bytes, content_type: str) -> str | None:
+    """Why a signed request is not something Slack sends (so bolt never sees it), or None.
+
+    Slash commands and interactions come as a form (a ``command``, or a ``payload`` holding a
+    JSON object with a ``type``; block actions with at least one action); the Events API as a
+    JSON object with a ``type``."""
+    text = body.decode("utf-8", errors="replace")
+    if content_type.split(";")[0].strip().lower() == "application/json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return "malformed JSON body"
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            return "an event without a type"
+        return None
+    form = parse_qs(text, keep_blank_values=True)
+    if "command" in form:
+        return None if form["command"][0].startswith("/") else "a command that is not /…"
+    if "payload" not in form:
+        return "neither a command nor an interaction"
+    try:
+        payload = json.loads(form["payload"][0])
+    except ValueError:
+        return "an interaction payload that is not JSON"
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        return "an interaction without a type"
+    if payload["type"] in ("block_actions", "interactive_message"):
+        actions = payload.get("actions")
+        if not isinstance(actions, list) or not actions:
+            return f"{payload['type']} without actions"
+        if not all(
+            isinstance(a, dict) and isinstance(a.get("action_id", ""), str) for a in actions
+        ):
+            return f"{payload['type']} with malformed actions"
+    return None
+
+
 def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
     """Mount ``POST /slack/events`` on an aiohttp app (``serve`` shares one server with
     ``/healthz`` and ``/metrics``)."""
@@ -269,7 +313,16 @@ def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
     async def events(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.json_response({"error": "too large"}, status=413)
-        body = await request.read()
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                body = await request.content.read(MAX_BODY + 1)
+        except TimeoutError:
+            log.info(
+                "slack: refused a request: its body did not arrive within %.0f s", BODY_TIMEOUT
+            )
+            return web.json_response({"error": "request timeout"}, status=408)
+        if len(body) > MAX_BODY:
+            return web.json_response({"error": "too large"}, status=413)
         reason = verify(
             secret,
             body,
@@ -279,6 +332,10 @@ def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
         if reason:
             log.info("slack: refused a request: %s", reason)
             return web.json_response({"error": "invalid request"}, status=401)
+        problem = malformed(body, request.headers.get("Content-Type", ""))
+        if problem:
+            log.info("slack: refused a signed request: %s", problem)
+            return web.json_response({"error": "bad request"}, status=400)
         try:
             bolt_request = AsyncBoltRequest(
                 body=body.decode("utf-8", errors="replace"),

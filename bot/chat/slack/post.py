@@ -13,7 +13,11 @@ Rules:
   ``TemporaryFailure`` whose reason says so; the caller decides.
 * Messages go out with ``parse=none``, ``link_names=false`` and unfurling off, so nothing in a
   reply becomes a mention or a preview (the renderer has escaped the text already), and carry
-  ``metadata`` (``newsbot_delivery``: the delivery key and part number) for later reconciliation.
+  ``metadata`` (``newsbot_delivery``: the delivery key and part number).  When a part's earlier
+  post was interrupted (a broken connection, a process that died or froze mid-post),
+  :meth:`SlackPoster.find_part` looks for that metadata in ``conversations.history`` before the
+  part is posted again (this needs the ``channels:history`` / ``groups:history`` scopes; without
+  them one message may show twice, and a warning says so).
 * Errors: the codes in :data:`BROKEN` (bad token, channel gone, bot not in channel, archived,
   missing scope…) raise :class:`~bot.chat.base.DestinationBroken` after one log line naming the
   channel and the code; rate limits beyond the retries, 5xx and connection errors raise
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -35,13 +40,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.base import (
-    DeliveryError,
-    DestinationBroken,
-    PartSent,
-    TemporaryFailure,
-    post_parts,
-)
+from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
 from bot.chat.slack.render import Payload, render_reply
 from bot.config.settings import Settings
 from bot.core.http import parse_retry_after
@@ -52,6 +51,8 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 MAX_RATE_WAIT = 30.0
 DEFAULT_RETRY_AFTER = 1.0
+EVENT_TYPE = "newsbot_delivery"  # message metadata: which delivery and part a message is
+HISTORY_PAGES = 5  # pages of 200 messages looked through for an interrupted part
 BROKEN = frozenset(
     {
         "invalid_auth",
@@ -175,12 +176,13 @@ def classify(exc: Exception) -> DeliveryError:
     if isinstance(exc, (aiohttp.ClientError, TimeoutError, OSError, SlackClientError)):
         return TemporaryFailure(
             f"connection to the Slack API failed ({exc.__class__.__name__}); "
-            "the message may or may not have arrived"
+            "the message may or may not have arrived",
+            uncertain=True,
         )
     raise exc
 
 
-class SlackPoster:
+class SlackPoster(Poster):
     """Posts replies with ``chat.postMessage``; see the module docstring for the rules."""
 
     platform = "slack"
@@ -189,11 +191,14 @@ class SlackPoster:
         self.settings = settings
         self._own_client = client is None
         self.client = client or web_client(settings)
+        self._history_refused = False
 
     def render(self, reply: Reply) -> list[dict[str, Any]]:
         return render_reply(reply)
 
-    async def post(self, channel: str, payload: Payload, *, key: str, part: int, parts: int) -> str:
+    async def post_part(
+        self, channel: str, payload: Payload, *, key: str, part: int, parts: int
+    ) -> str:
         """Post one payload; returns the message ts."""
         try:
             response = await self.client.chat_postMessage(
@@ -205,7 +210,7 @@ class SlackPoster:
                 unfurl_links=False,
                 unfurl_media=False,
                 metadata={
-                    "event_type": "newsbot_delivery",
+                    "event_type": EVENT_TYPE,
                     "event_payload": {"key": key, "part": part, "parts": parts},
                 },
             )
@@ -221,22 +226,46 @@ class SlackPoster:
             raise TemporaryFailure("slack answered without a message ts")
         return str(ts)
 
-    async def send(
-        self,
-        channel: str,
-        reply: Reply,
-        *,
-        key: str,
-        start_part: int = 0,
-        on_part: PartSent | None = None,
-    ) -> list[str]:
-        """Post parts ``start_part``… in order; ``on_part(i, ts)`` after each one arrived."""
-        payloads = self.render(reply)
-
-        async def post(index: int, payload: Payload) -> str:
-            return await self.post(channel, payload, key=key, part=index, parts=len(payloads))
-
-        return await post_parts(payloads, start_part, post, on_part)
+    async def find_part(self, channel: str, *, key: str, part: int, since: datetime) -> str | None:
+        """Look in the channel's history (``conversations.history`` with metadata, from
+        ``since``) for the message of this part.  Without the history scopes (or on any error)
+        it cannot tell: None, after one warning line."""
+        if self._history_refused:
+            return None
+        cursor: str | None = None
+        try:
+            for _page in range(HISTORY_PAGES):
+                response = await self.client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp() - 60:.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                for message in response.get("messages") or []:
+                    meta = message.get("metadata") or {}
+                    data = meta.get("event_payload") or {}
+                    if (
+                        meta.get("event_type") == EVENT_TYPE
+                        and data.get("key") == key
+                        and data.get("part") == part
+                        and message.get("ts")
+                    ):
+                        return str(message["ts"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return None
+        except Exception as exc:
+            code = api_error(exc)
+            reason = code or exc.__class__.__name__
+            self._history_refused = code is not None  # a refusal stays; a network error may not
+            log.warning(
+                "slack: cannot read %s's history (%s): a message whose post was interrupted "
+                "may show twice (grant channels:history and groups:history to avoid it)",
+                channel,
+                reason,
+            )
+        return None
 
     async def close(self) -> None:
         session = self.client.session
