@@ -141,17 +141,21 @@ def test_cli_reports_a_broken_channel(
 
 
 @pytest.mark.parametrize("header", ["1", "soon"])
-async def test_rate_limited_post_waits_and_arrives_once(fake_slack: FakeSlack, header: str) -> None:
-    """429 with Retry-After: 1 (or a malformed header, read as 1 s): wait, then post once."""
+async def test_a_rate_limited_post_is_handed_back_with_its_wait(
+    fake_slack: FakeSlack, header: str
+) -> None:
+    """429 with Retry-After: 1 (or a malformed header, read as 1 s): the poster does not post
+    again on its own (the outbox's sender waits and claims the row again first)."""
     fake_slack.script("chat.postMessage", status=429, retry_after=header)
     poster = SlackPoster(settings_for(fake_slack))
     try:
+        with pytest.raises(TemporaryFailure) as caught:
+            await poster.send("C1", small_reply(), key="k1")
+        assert caught.value.retry_after == pytest.approx(1.0)
         ids = await poster.send("C1", small_reply(), key="k1")
     finally:
         await poster.close()
-    calls = fake_slack.calls_to("chat.postMessage")
-    assert len(calls) == 2
-    assert calls[1].at - calls[0].at >= 0.95
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
     assert len(fake_slack.posts("C1")) == 1
     assert len(ids) == 1 and re.fullmatch(r"\d+\.\d+", ids[0])
 

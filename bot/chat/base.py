@@ -17,7 +17,6 @@ error, because the first attempt may have arrived: it says so (``uncertain``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from bot.present.reply import Reply
@@ -65,9 +64,9 @@ class Poster:
         message id.  Raises the errors above."""
         raise NotImplementedError
 
-    async def find_part(self, channel: str, *, key: str, part: int, since: datetime) -> str | None:
-        """The id of part ``part`` of delivery ``key`` if it is already in ``channel`` (posted
-        after ``since``), or None: not there, or this platform cannot tell."""
+    async def find_part(self, channel: str, *, key: str, part: int) -> str | None:
+        """The id of part ``part`` of delivery ``key`` if it is already among ``channel``'s
+        recent messages, or None: not there, or this platform cannot tell."""
         return None
 
     async def send(

@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(
             max(logging.WARNING, logging.getLevelName(settings.log_level))
         )
+    # "skipped: maximum number of running instances reached" is expected while a long delivery
+    # runs (the job never overlaps itself); APScheduler's errors still show
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     url = getattr(args, "db", None) or getattr(args, "default_db", None)
     if url:
         try:

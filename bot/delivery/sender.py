@@ -16,6 +16,10 @@ then, for each part not yet confirmed:
 So a part is posted by one sender only, a sender that lost the row stops at the next part, and
 a crash resumes after the last confirmed part.  When every part is recorded, the row is sent.
 
+Rate limits: a Retry-After of up to :data:`INLINE_WAIT` seconds is waited out in place (the
+claim stays alive: the scheduler renews it), then the row is claimed again before the part is
+posted once more; a longer one puts the row off until then.
+
 Failures: a destination the platform refuses (auth, permission, missing or archived channel) is
 paused, with one log line; its rows wait until someone subscribes again.  Other failures back off
 exponentially (or by Retry-After) and the row stays pending (released, so any sender may go on
@@ -42,7 +46,8 @@ log = logging.getLogger(__name__)
 
 EXPIRY = timedelta(hours=24)
 MAX_BACKOFF = timedelta(hours=1)
-CLAIM_TTL = timedelta(seconds=60)  # longer than one part can take; renewed by the leader
+CLAIM_TTL = timedelta(seconds=45)  # longer than one part can take (a Web API call: 20 s at most)
+INLINE_WAIT = 30.0  # a Retry-After up to this long is waited out here; longer: the row waits
 DbRunner = Callable[..., Awaitable[Any]]
 
 
@@ -106,6 +111,7 @@ class Sender:
         payloads = poster.render(reply_from_dict(row.payload["reply"]))
         key = f"outbox-{row.id}"  # the mark each part carries (Slack metadata, Discord nonce)
         part = row.parts_sent
+        refused = False  # this sender just saw the platform refuse ``part`` (it did not arrive)
         while part < len(payloads):
             if self.stopping or not self.may_send():
                 why = "stopping" if self.stopping else "no longer the scheduler leader"
@@ -114,15 +120,16 @@ class Sender:
                     "delivery %s to %s pauses (%s); the rest is sent later", row.key, row.place, why
                 )
                 return False
-            claim = await self.db(store.claim, row.id, self.holder, part, self.now(), CLAIM_TTL)
+            claim = await self.db(
+                store.claim, row.id, self.holder, part, self.now(), CLAIM_TTL, refused=refused
+            )
+            refused = False
             if claim is None:
                 log.info("delivery %s to %s: another sender has it", row.key, row.place)
                 return False
             message_id = None
             if claim.uncertain:
-                message_id = await poster.find_part(
-                    row.place.channel, key=key, part=part, since=row.created_at
-                )
+                message_id = await poster.find_part(row.place.channel, key=key, part=part)
                 if message_id is not None:
                     log.info("delivery %s part %d had arrived; not posting it again", row.key, part)
             if message_id is None:
@@ -134,6 +141,21 @@ class Sender:
                         part=part,
                         parts=len(payloads),
                     )
+                except TemporaryFailure as exc:
+                    if exc.retry_after is not None and exc.retry_after <= INLINE_WAIT:
+                        # rate limited: wait here (the claim is kept alive), then claim the
+                        # row again before posting the part once more
+                        log.info(
+                            "delivery %s to %s: rate limited; waiting %.0f s",
+                            row.key,
+                            row.place,
+                            exc.retry_after,
+                        )
+                        await self._rest(exc.retry_after)
+                        refused = True
+                        continue
+                    await self._failed(row, exc)
+                    return False
                 except DeliveryError as exc:
                     await self._failed(row, exc)
                     return False
@@ -147,6 +169,15 @@ class Sender:
                 return False
             part += 1
         return bool(await self.db(store.mark_sent, row.id, self.holder, self.now()))
+
+    async def _rest(self, seconds: float) -> None:
+        """Sleep ``seconds``, waking early when stopping (the loop then pauses the row)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not self.stopping:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, 0.5))
 
     async def _failed(self, row: Delivery, exc: DeliveryError) -> None:
         store = self.app.store

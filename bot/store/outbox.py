@@ -120,13 +120,21 @@ class OutboxQueries(StoreBase):
     # -- claims: one sender at a time per row, checked before every part ----------------------
 
     def claim(
-        self, delivery_id: int, holder: str, part: int, now: datetime, ttl: timedelta
+        self,
+        delivery_id: int,
+        holder: str,
+        part: int,
+        now: datetime,
+        ttl: timedelta,
+        *,
+        refused: bool = False,
     ) -> Claim | None:
         """Hold the row until ``now + ttl`` to post ``part``, if it is still pending at that part
         and nobody else holds it; None otherwise (someone else sends it, or it moved on).
 
         The part is marked in flight: a later claim of the same part knows that an earlier
-        attempt may have reached the platform (``uncertain``) and looks before posting again."""
+        attempt may have reached the platform (``uncertain``) and looks before posting again —
+        unless ``refused``: the holder itself just saw the platform refuse it (a rate limit)."""
         with self.write() as s:
             row = s.get(OutboxRow, delivery_id, with_for_update=True)
             if row is None or row.status != "pending" or row.parts_sent != part:
@@ -134,7 +142,7 @@ class OutboxQueries(StoreBase):
             other = row.claimed_by is not None and row.claimed_by != holder
             if other and row.claim_until is not None and row.claim_until > now:
                 return None
-            uncertain = row.inflight_part == part
+            uncertain = row.inflight_part == part and (other or not refused)
             row.claimed_by, row.claim_until, row.inflight_part = holder, now + ttl, part
             return Claim(delivery_id, part, uncertain=uncertain, taken_over=other)
 

@@ -202,8 +202,19 @@ class Serve:
         self.proc.kill()
         self.proc.wait(10)
 
+    def freeze(self) -> None:
+        """SIGSTOP: the process stops dead (a long GC pause, a VM paused), holding what it held."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGCONT)
             self.proc.kill()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(10)
@@ -259,8 +270,13 @@ def outbox(db_url: str) -> list[OutboxEntry]:
 
 def slack_parts(slack: FakeSlack, channel: str) -> list[int]:
     """The part number of every accepted message in ``channel``, in arrival order."""
+    return [part for _key, part in slack_deliveries(slack, channel)]
+
+
+def slack_deliveries(slack: FakeSlack, channel: str) -> list[tuple[str, int]]:
+    """The (delivery key, part) of every accepted message in ``channel``, in arrival order."""
     return [
-        int(p["metadata"]["event_payload"]["part"])
+        (str(p["metadata"]["event_payload"]["key"]), int(p["metadata"]["event_payload"]["part"]))
         for p in slack.posts(channel)
         if isinstance(p.get("metadata"), dict)
     ]

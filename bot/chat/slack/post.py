@@ -2,12 +2,13 @@
 
 Rules:
 
-* The Web API client is ``AsyncWebClient(token=SLACK_BOT_TOKEN, base_url=SLACK_API_URL)`` with one
-  retry handler, :class:`RetryAfterHandler`: on HTTP 429 it waits what ``Retry-After`` says
-  (seconds or an HTTP date; a missing or malformed header counts as 1 s) and tries again, at most
-  :data:`RATE_LIMIT_RETRIES` times and only when the wait is at most :data:`MAX_RATE_WAIT`
-  seconds; otherwise the caller gets :class:`~bot.chat.base.TemporaryFailure` with
-  ``retry_after``.
+* The Web API client is ``AsyncWebClient(token=SLACK_BOT_TOKEN, base_url=SLACK_API_URL)``.
+  For ``auth.test`` and the like it has one retry handler, :class:`RetryAfterHandler`: on HTTP
+  429 it waits what ``Retry-After`` says (seconds or an HTTP date; a missing or malformed header
+  counts as 1 s) and tries again, at most :data:`RATE_LIMIT_RETRIES` times and only when the
+  wait is at most :data:`MAX_RATE_WAIT` seconds.  The poster's client has none: a 429 is a
+  :class:`~bot.chat.base.TemporaryFailure` with ``retry_after``, and the outbox's sender waits
+  (claiming the row again before it posts once more).
 * There is deliberately **no** connection-error retry handler: a post whose connection broke may
   have arrived, and posting it again would show it twice.  Such a failure is a
   ``TemporaryFailure`` whose reason says so; the caller decides.
@@ -29,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 MAX_RATE_WAIT = 30.0
 DEFAULT_RETRY_AFTER = 1.0
+REQUEST_TIMEOUT = 20.0  # one Web API call; a part's claim outlasts it (bot.delivery.sender)
 EVENT_TYPE = "newsbot_delivery"  # message metadata: which delivery and part a message is
 HISTORY_PAGES = 5  # pages of 200 messages looked through for an interrupted part
 BROKEN = frozenset(
@@ -139,12 +140,17 @@ class RetryAfterHandler(AsyncRetryHandler):
         state.increment_current_attempt()
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """The Web API client every Slack part of newsbot uses (rate-limit retries only)."""
+def web_client(
+    settings: Settings, token: str | None = None, *, wait_rate_limits: bool = True
+) -> AsyncWebClient:
+    """The Web API client of newsbot's Slack parts: no connection-error retries ever, and
+    rate-limit retries unless ``wait_rate_limits`` is off (the poster's client: the outbox's
+    sender waits itself, and claims the row again before posting once more)."""
     return AsyncWebClient(
         token=token if token is not None else settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[RetryAfterHandler()],
+        timeout=int(REQUEST_TIMEOUT),
+        retry_handlers=[RetryAfterHandler()] if wait_rate_limits else [],
     )
 
 
@@ -190,7 +196,7 @@ class SlackPoster(Poster):
     def __init__(self, settings: Settings, client: AsyncWebClient | None = None) -> None:
         self.settings = settings
         self._own_client = client is None
-        self.client = client or web_client(settings)
+        self.client = client or web_client(settings, wait_rate_limits=False)
         self._history_refused = False
 
     def render(self, reply: Reply) -> list[dict[str, Any]]:
@@ -218,6 +224,8 @@ class SlackPoster(Poster):
             error = classify(exc)
             if isinstance(error, DestinationBroken):  # the caller says so, once (it pauses)
                 log.debug("slack: cannot post to %s: %s", channel, error.reason)
+            elif isinstance(error, TemporaryFailure) and error.retry_after is not None:
+                log.debug("slack: post to %s rate limited (%.0f s)", channel, error.retry_after)
             else:
                 log.warning("slack: post to %s failed: %s", channel, error.reason)
             raise error from None
@@ -226,10 +234,10 @@ class SlackPoster(Poster):
             raise TemporaryFailure("slack answered without a message ts")
         return str(ts)
 
-    async def find_part(self, channel: str, *, key: str, part: int, since: datetime) -> str | None:
-        """Look in the channel's history (``conversations.history`` with metadata, from
-        ``since``) for the message of this part.  Without the history scopes (or on any error)
-        it cannot tell: None, after one warning line."""
+    async def find_part(self, channel: str, *, key: str, part: int) -> str | None:
+        """Look among the channel's latest messages (``conversations.history`` with metadata,
+        newest first, :data:`HISTORY_PAGES` pages) for the message of this part.  Without the
+        history scopes (or on any error) it cannot tell: None, after one warning line."""
         if self._history_refused:
             return None
         cursor: str | None = None
@@ -237,7 +245,6 @@ class SlackPoster(Poster):
             for _page in range(HISTORY_PAGES):
                 response = await self.client.conversations_history(
                     channel=channel,
-                    oldest=f"{since.timestamp() - 60:.6f}",
                     include_all_metadata=True,
                     limit=200,
                     cursor=cursor,

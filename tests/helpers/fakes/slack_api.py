@@ -19,7 +19,9 @@ every call.  It works from sync tests (the CLI's ``asyncio.run``) and async ones
         assert slack.problems == []  # limit violations seen (answered invalid_blocks / 400)
 
 Methods answered: ``auth.test`` (``team_id`` T1, ``user_id`` UBOT), ``chat.postMessage``
-(``ok`` with a fresh ``ts`` per message), ``apps.connections.open`` (with ``app_token``: the
+(``ok`` with a fresh ``ts`` per message), ``conversations.history`` (the messages posted to a
+channel, newest first, with their ``metadata`` when ``include_all_metadata`` is set; paged by
+``limit`` and ``cursor``), ``apps.connections.open`` (with ``app_token``: the
 ``socket_url`` a test set, for a WebSocket server of its own), any other method
 ``unknown_method``.  A call without ``Authorization: Bearer <token>`` gets ``not_authed``, a
 wrong token ``invalid_auth``.  Scripted answers are used once
@@ -106,6 +108,8 @@ class _State:
     scripts: dict[str, list[Script]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     ts: int = 0
+    delays: dict[str, float] = field(default_factory=dict)  # every call of a method waits
+    history: list[dict[str, Any]] = field(default_factory=list)  # posted messages
 
 
 def check_message(body: dict[str, Any]) -> list[str]:
@@ -157,14 +161,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:
-        self._answer(404, {"ok": False, "error": "unknown_method"})
+    def do_GET(self) -> None:  # conversations.history and other reads come as GET ?query
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        self._dispatch({k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()})
 
     def do_POST(self) -> None:
-        fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        body = _parse(raw, self.headers.get("Content-Type") or "")
+        self._dispatch(_parse(raw, self.headers.get("Content-Type") or ""))
+
+    def _dispatch(self, body: dict[str, Any]) -> None:
+        fake = self.server.fake
         path = self.path.split("?", 1)[0]
         if path.startswith("/api/"):
             method = path[len("/api/") :]
@@ -178,8 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
         call = Call(method, body, dict(self.headers.items()), time.monotonic())
         script = fake._take(script_key)
         fake._record(call)
-        if script and script.delay:
-            time.sleep(script.delay)
+        delay = script.delay if script and script.delay else fake._delay(script_key)
+        if delay:
+            time.sleep(delay)
         if script and script.drop:
             call.ok = False
             self.close_connection = True
@@ -237,9 +245,10 @@ def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
             return {"_raw": text}
         return value if isinstance(value, dict) else {"_raw": value}
     body: dict[str, Any] = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
-    if isinstance(body.get("blocks"), str):
-        with contextlib.suppress(ValueError):
-            body["blocks"] = json.loads(body["blocks"])
+    for key in ("blocks", "metadata"):
+        if isinstance(body.get(key), str):
+            with contextlib.suppress(ValueError):
+                body[key] = json.loads(body[key])
     return body
 
 
@@ -258,6 +267,7 @@ class FakeSlack:
         self.token = token
         self.app_token = app_token
         self.socket_url: str | None = None  # what apps.connections.open hands out
+        self.history_error: str | None = None  # e.g. "missing_scope": conversations.history fails
         self._lock = threading.Lock()
         self._state = _State()
         self._server: _Server | None = None
@@ -326,6 +336,12 @@ class FakeSlack:
             queue = self._state.scripts.setdefault(method, [])
             queue.extend(Script(status, error, retry_after, drop, delay) for _ in range(times))
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer every call of ``method`` only after ``seconds`` (a scripted answer keeps its
+        own delay).  The message is stored first, as Slack does."""
+        with self._lock:
+            self._state.delays[method] = seconds
+
     @property
     def calls(self) -> list[Call]:
         with self._lock:
@@ -369,6 +385,10 @@ class FakeSlack:
 
     # -- the server's side ----------------------------------------------------------------
 
+    def _delay(self, key: str) -> float:
+        with self._lock:
+            return self._state.delays.get(key, 0.0)
+
     def _take(self, key: str) -> Script | None:
         with self._lock:
             queue = self._state.scripts.get(key)
@@ -404,12 +424,55 @@ class FakeSlack:
             with self._lock:
                 self._state.ts += 1
                 ts = f"{1_700_000_000 + self._state.ts}.{self._state.ts:06d}"
+                self._state.history.append(
+                    {
+                        "channel": channel,
+                        "ts": ts,
+                        "text": body.get("text"),
+                        "meta": body.get("metadata"),
+                    }
+                )
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}}
+        if method == "conversations.history":
+            return self._history(body)
         if method == "apps.connections.open":
             if not self.socket_url:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, ``limit`` at a time from ``cursor``; metadata only when asked for."""
+        if self.history_error:
+            return {"ok": False, "error": self.history_error}
+        channel = body.get("channel")
+        oldest = float(body.get("oldest") or 0)
+        limit = int(body.get("limit") or 100)
+        start = int(body.get("cursor") or 0)
+        with_meta = str(body.get("include_all_metadata")).lower() in ("true", "1")
+        with self._lock:
+            found = [
+                m
+                for m in reversed(self._state.history)
+                if m["channel"] == channel and float(m["ts"]) >= oldest
+            ]
+        page = found[start : start + limit]
+        messages = [
+            {
+                "type": "message",
+                "ts": m["ts"],
+                "text": m["text"],
+                **({"metadata": m["meta"]} if with_meta and m["meta"] else {}),
+            }
+            for m in page
+        ]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
 
 @pytest.fixture
