@@ -10,6 +10,9 @@ port of 127.0.0.1, then measures:
   (while the Korean model loads, the event loop can stall);
 - **leader**: seconds until ``/healthz`` says the scheduler is the leader (the Korean model is
   loaded and the scheduler runs);
+- **acks** (``--acks N``): p50/p99 of N signed ``/news help`` acknowledgements and ``/healthz``
+  answers, first with the database free, then while this benchmark holds SQLite's write lock
+  (``BEGIN IMMEDIATE``) the whole time;
 - **RSS idle**: resident memory (``VmRSS`` of ``/proc/PID/status``) after ``--idle`` seconds of
   idling once it is leader;
 
@@ -122,6 +125,82 @@ def serve_once(idle: float, timeout: float = 120.0) -> Run:
                 proc.wait()
 
 
+def _get(url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> float:
+    """Seconds until ``url`` answered (any status)."""
+    req = urllib.request.Request(url, data=body, headers=headers or {})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+    except urllib.error.HTTPError as exc:
+        exc.read()
+    return time.perf_counter() - started
+
+
+def acks(n: int) -> dict[str, tuple[float, float]]:
+    """p50/p99 (ms) of a signed ``/news help`` acknowledgement and of ``/healthz``, with the
+    database free and with another process holding its write lock (``BEGIN IMMEDIATE``)."""
+    import sqlite3
+
+    sys.path.insert(0, str(ROOT))
+    from tests.helpers.chat import SECRET, sign, slash_body
+    from tests.helpers.fakes.slack_api import FakeSlack
+
+    out: dict[str, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
+        port = free_port()
+        db = Path(tmp) / "newsbot.db"
+        env = clean_env(
+            NEWSBOT_DATABASE_URL=f"sqlite:///{db}",
+            SLACK_BOT_TOKEN=slack.token,
+            SLACK_API_URL=slack.api_url,
+            SLACK_SIGNING_SECRET=SECRET,
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.perf_counter() + 120
+            while (healthz(port) or {}).get("scheduler") != "leader":
+                if time.perf_counter() > deadline or proc.poll() is not None:
+                    raise RuntimeError("newsbot serve did not become leader")
+                time.sleep(0.1)
+            base = f"http://127.0.0.1:{port}"
+            kind = {"Content-Type": "application/x-www-form-urlencoded"}
+            for held in (False, True):
+                lock = sqlite3.connect(db, timeout=30, isolation_level=None) if held else None
+                if lock is not None:
+                    lock.execute("BEGIN IMMEDIATE")
+                ack_times, health_times = [], []
+                for i in range(n):
+                    body = slash_body("help", slack.response_url(f"b{held}{i}"))
+                    ack_times.append(_get(f"{base}/slack/events", body, {**kind, **sign(body)}))
+                    health_times.append(_get(f"{base}/healthz"))
+                if lock is not None:
+                    lock.execute("ROLLBACK")
+                    lock.close()
+                label = "lock held" if held else "free"
+                out[f"ack, {label}"] = percentiles(ack_times)
+                out[f"healthz, {label}"] = percentiles(health_times)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return out
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
 def baseline(code: str) -> tuple[float, float]:
     """(seconds to run ``code`` in a fresh interpreter, its peak RSS in MB)."""
     wrapped = (
@@ -139,6 +218,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds idle before RSS")
+    parser.add_argument("--acks", type=int, default=200, help="slash commands timed (0: skip)")
     args = parser.parse_args()
 
     print(
@@ -183,6 +263,18 @@ def main() -> int:
         f"  RSS idle             {rss:6.1f} MB = {rss / kiwi_mb:4.2f}× kiwi alone   "
         f"target < {RSS_TARGET_MB:g} MB: {'met' if rss < RSS_TARGET_MB else 'MISSED'}"
     )
+    if args.acks:
+        figures = acks(args.acks)
+        print(f"acknowledgements ({args.acks} signed /news help, one at a time, Slack HTTP mode):")
+        for name, (p50, p99) in figures.items():
+            print(f"  {name:<19} p50 {p50:6.1f} ms · p99 {p99:6.1f} ms")
+        free, held = figures["ack, free"], figures["ack, lock held"]
+        print(
+            f"  ack with the write lock held vs free: p50 {held[0] / free[0]:4.2f}×, "
+            f"p99 {held[1] / free[1]:4.2f}×; vs /healthz (free): "
+            f"p50 {free[0] / figures['healthz, free'][0]:4.2f}×   target p99 < 1000 ms: "
+            f"{'met' if held[1] < 1000 else 'MISSED'}"
+        )
     return 0
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
 import sqlite3
@@ -38,9 +36,9 @@ from bot.config.settings import Settings
 from bot.present.reply import Card, Reply, Section
 from bot.runtime.app import App
 from tests.helpers import HEADLINES
+from tests.helpers.chat import SECRET, sign, slash_body
 from tests.helpers.fakes.slack_api import FakeSlack, check_message, texts
 
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SEARCH_HITS = [HEADLINES["000"], HEADLINES["001"], HEADLINES["004"]]  # the seeds naming 엔비디아
 
 
@@ -51,22 +49,7 @@ class Bot:
     session: aiohttp.ClientSession
 
     def body(self, text: str, rid: str = "1") -> bytes:
-        return urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": "T1",
-                "team_domain": "fake",
-                "channel_id": "C1",
-                "channel_name": "general",
-                "user_id": "U1",
-                "user_name": "kim",
-                "command": "/news",
-                "text": text,
-                "api_app_id": "A1",
-                "response_url": self.slack.response_url(rid),
-                "trigger_id": "1.2.3",
-            }
-        ).encode()
+        return slash_body(text, self.slack.response_url(rid))
 
     async def post(
         self, body: bytes, headers: dict[str, str] | None = None
@@ -86,12 +69,6 @@ class Bot:
         status, raw, elapsed = await self.post(self.body(text, rid))
         ack = json.loads(raw).get("text", "") if raw.startswith("{") else raw
         return status, ack, elapsed
-
-
-def sign(body: bytes, ts: str | None = None, secret: str = SECRET) -> dict[str, str]:
-    ts = str(int(time.time())) if ts is None else ts
-    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
 def copy_db(seeded_url: str, tmp_path: Path) -> tuple[str, Path]:
@@ -213,6 +190,36 @@ async def test_forged_requests_get_401_and_do_nothing(
     await asyncio.sleep(0.3)
     assert bot.slack.calls == []  # no auth.test, no answer, no post
     assert "/respond/forged" not in caplog.text  # the body is never logged
+
+
+MALFORMED = {
+    "block actions without actions": (
+        "application/x-www-form-urlencoded",
+        urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}).encode(),
+    ),
+    "interaction that is not JSON": (
+        "application/x-www-form-urlencoded",
+        urlencode({"payload": "{not json"}).encode(),
+    ),
+    "neither command nor interaction": ("application/x-www-form-urlencoded", b"hello=1"),
+    "event without a type": ("application/json", b'{"event": {}}'),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+async def test_signed_but_malformed_payloads_get_400_and_one_log_line(
+    bot: Bot, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    kind, body = MALFORMED[case]
+    async with bot.session.post(
+        bot.url, data=body, headers={**sign(body), "Content-Type": kind}
+    ) as resp:
+        assert resp.status == 400, await resp.text()
+    ours = [r for r in caplog.records if r.name.startswith("bot.") and r.levelno >= logging.INFO]
+    assert len(ours) == 1 and "refused a signed request" in ours[0].getMessage()
+    assert all(r.exc_info is None for r in caplog.records), "no traceback"
+    assert bot.slack.calls == []
 
 
 async def test_the_bolt_app_itself_refuses_forgeries(

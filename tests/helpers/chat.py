@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.helpers.fakes.discord_api import (
     Stored,
@@ -24,3 +28,33 @@ def slack_ids(body: dict[str, Any]) -> set[int]:
 
 def discord_ids(message: Stored) -> set[int]:
     return {int(x) for x in ITEM_REF.findall(message.visible())}
+
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # the Slack signing secret of the tests
+
+
+def sign(body: bytes, ts: str | None = None, secret: str = SECRET) -> dict[str, str]:
+    """The headers Slack sends with ``body``, signed with ``secret``."""
+    ts = str(int(time.time())) if ts is None else ts
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+def slash_body(text: str, response_url: str, channel: str = "C1") -> bytes:
+    """A ``/news <text>`` slash command as Slack posts it."""
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T1",
+            "team_domain": "fake",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": "U1",
+            "user_name": "kim",
+            "command": "/news",
+            "text": text,
+            "api_app_id": "A1",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
+    ).encode()
