@@ -500,3 +500,15 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
         finally:
             await asyncio.wait_for(scheduler.shutdown(), 10)
     assert [(r.kind, r.status) for r in world.rows()] == [("digest", "sent")]
+
+
+async def test_the_planner_remembers_empty_digests_for_one_grace_window_only(
+    world: World,
+) -> None:
+    """A channel with nothing to send, day after day: the planner's memory stays one window."""
+    world.subscribe(SLACK_C1)
+    nine = next_nine()
+    for day in range(20):
+        assert world.plan(nine + timedelta(days=day)) == 0
+    assert len(world.planner._empty) <= 1
+    assert world.rows() == []
