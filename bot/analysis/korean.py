@@ -53,6 +53,7 @@ from bot.analysis.lemmas import (
     joined,
     lemma_for,
 )
+from bot.core.unicode import strip_invisible
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "lexicon.toml"
 
@@ -362,7 +363,7 @@ class Analyser:
 
 
 def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", strip_invisible(text))
 
 
 LEMMA_CACHE = 500_000  # (form, tag) -> lemma entries kept

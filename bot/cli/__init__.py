@@ -1,7 +1,10 @@
-"""The ``newsbot`` command.  Every command takes ``--db URL``.
+"""The ``newsbot`` command.  Every command takes ``--db URL`` and ``--debug``.
 
 Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
-settings); tracebacks only with ``NEWSBOT_LOG_LEVEL=DEBUG``.
+settings, 1 for anything else); a traceback only with ``--debug`` (or
+``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
+not exist, instead of making an empty one (``ingest``, ``db upgrade`` and the commands that add
+things create it).
 """
 
 from __future__ import annotations
@@ -13,21 +16,38 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import import_module
+from typing import Any
 
 from bot.cli.common import UsageError, err
 
 COMMAND_MODULES = ("bot.cli.articles", "bot.cli.admin", "bot.cli.feeds", "bot.cli.chat")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, except that an option given the value ``--`` (``--since=--``) gets that value
+    (argparse would drop it and hand the command an empty list)."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
         default=argparse.SUPPRESS,
         help="database URL (default: NEWSBOT_DATABASE_URL or sqlite:///var/newsbot.db)",
     )
-    parser = argparse.ArgumentParser(
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected error",
+    )
+    parser = Parser(
         prog="newsbot",
         parents=[common],
         description="Korean-aware news monitoring for Slack and Discord.",
@@ -101,8 +121,20 @@ def run(args: argparse.Namespace, settings: object) -> int:
     from bot.services.errors import NotFound, UserError
 
     assert isinstance(settings, Settings)
+    debug = (
+        getattr(args, "debug", False)
+        or settings.log_level == "DEBUG"
+        or os.environ.get("NEWSBOT_TRACEBACK")
+    )
+    missing = _missing_sqlite(settings.database_url) if getattr(args, "reads", False) else None
+    if missing:
+        err.print(
+            f"error: no database at {missing} (newsbot ingest, or newsbot db upgrade, makes one)",
+            highlight=False,
+            markup=False,
+        )
+        return 2
     app = App(settings)
-    debug = settings.log_level == "DEBUG" or os.environ.get("NEWSBOT_TRACEBACK")
     try:
         return int(args.func(app, args) or 0)
     except UsageError as exc:
@@ -143,8 +175,33 @@ def run(args: argparse.Namespace, settings: object) -> int:
             markup=False,
         )
         return 1
+    except Exception as exc:  # anything else: one line with the cause, the traceback on request
+        if debug:
+            raise
+        cause = " ".join(str(exc).split())[:300]
+        err.print(
+            f"error: {exc.__class__.__name__}: {cause} (--debug shows the traceback)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
     finally:
         app.close()
+
+
+def _missing_sqlite(url: str) -> str | None:
+    """The path of a SQLite file ``url`` names that does not exist (None: it exists, or it is
+    not a SQLite file)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    return None if os.path.exists(path) else path
 
 
 def _db_cause(exc: Exception) -> str:

@@ -7,7 +7,7 @@ import argparse
 from rich.table import Table
 
 from bot.cli.common import out, print_json
-from bot.config.settings import redact_url
+from bot.core.redact import redact_url
 from bot.runtime.app import App
 from bot.store import engine as db
 

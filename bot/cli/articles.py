@@ -46,7 +46,7 @@ def register(
     p.add_argument(
         "--force", action="store_true", help="with --post: post it even if already delivered"
     )
-    p.set_defaults(func=cmd_digest)
+    p.set_defaults(func=cmd_digest, reads=True)
 
     p = sub.add_parser("search", parents=[common], help="full-text search, Korean-aware")
     p.add_argument("query", nargs="+")
@@ -54,12 +54,12 @@ def register(
     p.add_argument("--since", default="all")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_search)
+    p.set_defaults(func=cmd_search, reads=True)
 
     p = sub.add_parser("why", parents=[common], help="why an item matched")
     p.add_argument("article_id", metavar="ARTICLE_ID")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_why)
+    p.set_defaults(func=cmd_why, reads=True)
 
     p = sub.add_parser(
         "eval", parents=[common], help="precision/recall/F1 against labelled examples"

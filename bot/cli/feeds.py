@@ -64,7 +64,7 @@ def register(
     p = sub.add_parser("poll", parents=[common], help="fetch the feeds that are due, once")
     p.add_argument("--all", action="store_true", help="every enabled feed, due or not")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_poll)
+    p.set_defaults(func=cmd_poll, reads=True)
 
 
 def format_interval(seconds: float) -> str:
@@ -88,12 +88,14 @@ def cmd_add(app: App, args: argparse.Namespace) -> int:
     change = feeds.add_feed(app, args.url, name=args.name, interval=args.interval)
     feed = change.feed
     if change.created:
-        out.print(f"added feed #{feed.id}: {feed.url} (every {format_interval(feed.interval_s)})")
+        out.print(
+            f"added feed #{feed.id}: {feed.shown_url} (every {format_interval(feed.interval_s)})"
+        )
     elif change.updated:
         what = " and ".join(change.updated)
-        out.print(f"already present as feed #{feed.id}: {feed.url} ({what} updated)")
+        out.print(f"already present as feed #{feed.id}: {feed.shown_url} ({what} updated)")
     else:
-        out.print(f"already present as feed #{feed.id}: {feed.url}")
+        out.print(f"already present as feed #{feed.id}: {feed.shown_url}")
     return 0
 
 
@@ -104,7 +106,7 @@ def _feed_json(f: Feed) -> dict[str, Any]:
     return {
         "id": f.id,
         "name": f.name,
-        "url": f.url,
+        "url": f.shown_url,
         "interval_s": f.interval_s,
         "health": f.health,
         "next_due_at": iso(f.next_due_at),
@@ -145,7 +147,7 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
         table.add_row(
             str(f.id),
             Text(f.name or ""),
-            Text(f.url),
+            Text(f.shown_url),
             format_interval(f.interval_s),
             f"[{style}]{f.health}[/]" if style else f.health,
             _local(f.last_ok_at, tz),
@@ -161,13 +163,13 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
 
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
     feed = feeds.remove_feed(app, args.feed_id)
-    out.print(f"removed feed #{feed.id}: {feed.url} (its stored items are kept)")
+    out.print(f"removed feed #{feed.id}: {feed.shown_url} (its stored items are kept)")
     return 0
 
 
 def cmd_enable(app: App, args: argparse.Namespace) -> int:
     feed = feeds.enable_feed(app, args.feed_id)
-    out.print(f"feed #{feed.id} enabled: {feed.url} (due now)")
+    out.print(f"feed #{feed.id} enabled: {feed.shown_url} (due now)")
     return 0
 
 

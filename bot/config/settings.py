@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.redact import redact_url
+
 DEFAULT_DB_URL = "sqlite:///var/newsbot.db"
 SLACK_DEFAULT_API = "https://slack.com/api/"
 DISCORD_DEFAULT_API = "https://discord.com/api/v10"
@@ -149,7 +151,8 @@ class Spec:
     default: str | None
     parse: Callable[[str], Any]
     help: str
-    secret: bool = False
+    secret: bool = False  # never shown; may come from NAME_FILE
+    from_file: bool = False  # may come from NAME_FILE (shown with credentials redacted)
 
 
 SPECS: tuple[Spec, ...] = (
@@ -159,6 +162,7 @@ SPECS: tuple[Spec, ...] = (
         DEFAULT_DB_URL,
         _parse_db_url,
         "SQLAlchemy URL: sqlite:///var/newsbot.db (default) or postgresql://user@host/db",
+        from_file=True,
     ),
     Spec(
         "NEWSBOT_TOPICS_FILE",
@@ -347,7 +351,11 @@ class Settings:
                 try:
                     values[spec.attr] = spec.parse(raw)
                 except ValueError as exc:
-                    shown = "<redacted>" if spec.secret else repr(raw)
+                    shown = (
+                        "<redacted>"
+                        if spec.secret
+                        else repr(redact_url(raw) if spec.from_file else raw)
+                    )
                     raise SettingsError(f"{source}: invalid value {shown}: {exc}") from None
             sources[spec.attr] = source
         values.update(overrides)
@@ -382,15 +390,12 @@ def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:
     if spec.env in env and env[spec.env] != "":
         return env[spec.env], spec.env
     file_var = f"{spec.env}_FILE"
-    if spec.secret and env.get(file_var):
+    if (spec.secret or spec.from_file) and env.get(file_var):
         path = Path(env[file_var])
         try:
             return path.read_text(encoding="utf-8").strip(), file_var
         except OSError as exc:
             raise SettingsError(f"{file_var}: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise SettingsError(f"{file_var}: {path} is not UTF-8 text") from None
     return None, spec.env
-
-
-def redact_url(url: str) -> str:
-    """Hide a password in a database URL."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

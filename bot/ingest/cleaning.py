@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.ingest.text import html_to_text, looks_like_html, nfc
+from bot.ingest.text import html_to_text, looks_like_html, normalize_text
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -146,7 +146,7 @@ class CleanPage:
 
 
 def clean_page(raw: str) -> CleanPage:
-    raw = nfc(raw).replace("\r\n", "\n").replace("\r", "\n")
+    raw = normalize_text(raw).replace("\r\n", "\n").replace("\r", "\n")
     headline: str | None = None
     text = raw
     if looks_like_html(raw):
@@ -175,7 +175,7 @@ def _cut_related(text: str) -> str:
 def clean_body(text: str, title: str = "") -> str:
     """The body rules of :func:`clean_page` for a text whose title is known (a feed entry, a
     labelled example): markup, related-story lists, chrome and credits go; the text stays."""
-    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_text(text).replace("\r\n", "\n").replace("\r", "\n")
     if looks_like_html(text):
         text, _ = html_to_text(text)
     lines = [_strip_credits(line) for line in _cut_related(text).split("\n")]

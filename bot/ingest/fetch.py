@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import zlib
 from dataclasses import dataclass
@@ -176,8 +177,12 @@ def _size(n: int) -> str:
     return f"{n / 1048576:g} MiB" if n >= 1048576 else f"{n} bytes"
 
 
+_USERINFO_IN_TEXT = re.compile(r"(://[^/\s:@]+):[^@\s/]+@")
+
+
 def _one_line(exc: BaseException, named: bool = True) -> str:
-    text = " ".join(str(exc).split())
+    """The error on one line, any password in a URL it quotes hidden (it is stored and shown)."""
+    text = _USERINFO_IN_TEXT.sub(r"\1:***@", " ".join(str(exc).split()))
     if not named:
         return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -22,7 +22,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from bot.ingest.rss import decode_feed, dtd_refusal, to_utf8_document
-from bot.ingest.text import UndecodableError, nfc
+from bot.ingest.text import UndecodableError, normalize_text
 
 # Characters XML 1.0 cannot carry at all.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -70,7 +70,7 @@ def parse_opml(data: bytes) -> list[tuple[str, str | None]]:
         if name == url:
             name = None
         seen.add(url)
-        feeds.append((url, nfc(name) if name else None))
+        feeds.append((url, normalize_text(name) if name else None))
     return feeds
 
 

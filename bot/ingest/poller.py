@@ -286,7 +286,7 @@ class Poller:
         self, fetcher: Fetcher, feed: Feed, now: datetime, store_lock: asyncio.Lock
     ) -> FeedOutcome:
         started = time.perf_counter()
-        outcome = FeedOutcome(feed_id=feed.id, url=feed.url, label=feed.label)
+        outcome = FeedOutcome(feed_id=feed.id, url=feed.shown_url, label=feed.label)
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         ttl: int | None = None
         if result.error:
@@ -312,7 +312,7 @@ class Poller:
                 outcome.silent = not feed.first_poll_done
                 for draft in parsed.entries:
                     draft.feed_id = feed.id
-                    draft.origin = feed.url
+                    draft.origin = feed.shown_url
                     draft.kind = "feed"
                 if parsed.entries:
                     async with store_lock:
@@ -322,7 +322,7 @@ class Poller:
                             )
                         except Exception as exc:  # a bug or a database fault: keep polling
                             log.exception(
-                                "feed #%d %s: storing its items failed", feed.id, feed.url
+                                "feed #%d %s: storing its items failed", feed.id, feed.shown_url
                             )
                             outcome.ok = False
                             outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
@@ -376,6 +376,6 @@ class Poller:
                 if outcome.disabled_now
                 else ""
             )
-            log.warning("feed #%d %s: %s%s", feed.id, feed.url, outcome.error, disabled)
+            log.warning("feed #%d %s: %s%s", feed.id, feed.shown_url, outcome.error, disabled)
         elif outcome.warning and self.log_failures:
-            log.info("feed #%d %s: %s", feed.id, feed.url, outcome.warning)
+            log.info("feed #%d %s: %s", feed.id, feed.shown_url, outcome.warning)

@@ -42,10 +42,22 @@ import feedparser
 
 from bot.ingest.dates import sane_date, try_parse_date
 from bot.ingest.drafts import Draft
-from bot.ingest.text import KOREAN_FAMILY, UndecodableError, decode_bytes, nfc, strip_html
+from bot.ingest.text import (
+    KOREAN_FAMILY,
+    UndecodableError,
+    decode_bytes,
+    normalize_text,
+    strip_html,
+)
 from bot.ingest.urls import canonical_url
 
 REFUSED_DTD = "refused: the document declares a DTD or entities, which feeds never need"
+NOT_A_FEED_HTML = "not a feed: this is an HTML page (add the site's RSS or Atom address)"
+# an HTML page: <!DOCTYPE html> or <html> first (after a BOM, comments and an XML declaration)
+_HTML_PAGE = re.compile(
+    r"\A\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html\b|<html\b)",
+    re.I | re.S,
+)
 _UNTRUSTED_LABELS = {
     "utf-8", "utf8", "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "windows-1252",
     "cp1252", "us-ascii", "ascii",
@@ -204,7 +216,7 @@ def _http_link(entry: Any, base: str) -> str | None:
 def _body(entry: Any) -> str:
     texts = [str(c.get("value", "")) for c in entry.get("content", []) or []]
     texts.append(str(entry.get("summary", "") or ""))
-    stripped = [nfc(strip_html(t)) for t in texts if t and t.strip()]
+    stripped = [normalize_text(strip_html(t)) for t in texts if t and t.strip()]
     return max(stripped, key=len, default="")
 
 
@@ -228,7 +240,7 @@ def _published(entry: Any, fetched_at: datetime) -> datetime:
 
 def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Draft | None:
     link = _http_link(entry, url)
-    title = _one_line(nfc(strip_html(str(entry.get("title") or ""))))
+    title = _one_line(normalize_text(strip_html(str(entry.get("title") or ""))))
     body = _body(entry)
     if not title:
         first_line = body.strip().split("\n", 1)[0] if body.strip() else ""
@@ -304,6 +316,8 @@ def _parse(
         text = decode_feed(data, charset)
     except UndecodableError as exc:
         return ParsedFeed(error=f"cannot decode feed: {exc}")
+    if _HTML_PAGE.match(text):  # an HTML page has a DOCTYPE too, but it is no attack
+        return ParsedFeed(error=NOT_A_FEED_HTML)
     refusal = dtd_refusal(text)
     document = to_utf8_document(text)
     malformed = None
@@ -318,7 +332,7 @@ def _parse(
     parsed = feedparser.parse(
         io.BytesIO(document), response_headers={"content-type": "application/xml; charset=utf-8"}
     )
-    feed_title = _one_line(nfc(strip_html(str(parsed.feed.get("title") or "")))) or None
+    feed_title = _one_line(normalize_text(strip_html(str(parsed.feed.get("title") or "")))) or None
     source = feed_name or feed_title or (urlsplit(url).hostname or None)
     drafts, failed = _drafts(list(parsed.entries), url, source, fetched_at)
     result = ParsedFeed(title=feed_title, entries=drafts, ttl_minutes=_ttl(parsed.feed.get("ttl")))

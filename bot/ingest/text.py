@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 import chardet
 
+from bot.core.unicode import strip_invisible
+
 KOREAN_FAMILY = frozenset(
     {"euc-kr", "euc_kr", "cp949", "uhc", "ks_c_5601-1987", "johab", "iso-2022-kr"}
 )
@@ -86,17 +88,19 @@ def _plausible(text: str) -> bool:
     return bad / len(text) < 0.01
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+def normalize_text(text: str) -> str:
+    """Untrusted text as newsbot keeps it: invisible format characters removed
+    (:mod:`bot.core.unicode`), NFC."""
+    return unicodedata.normalize("NFC", strip_invisible(text))
 
 
 def content_hash(title: str, body: str) -> str:
     """Identity of a text regardless of whitespace and Unicode composition."""
     # str.split() and the regex class \s agree on what whitespace is (str.isspace): this is
     # re.sub(r"\s+", " ", text).strip(), at less than half the cost
-    norm = " ".join(nfc(body).split()).lower()
+    norm = " ".join(normalize_text(body).split()).lower()
     if not norm:
-        norm = " ".join(nfc(title).split()).lower()
+        norm = " ".join(normalize_text(title).split()).lower()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.chat.base import Poster
 from bot.chat.commands import Commands
-from bot.config.settings import redact_url
+from bot.core.redact import redact_url
 from bot.delivery.leader import Leadership
 from bot.delivery.scheduler import Scheduler
 from bot.ingest.poller import Poller

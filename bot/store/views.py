@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.redact import redact_url
+
 
 @dataclass(slots=True)
 class Cluster:
@@ -145,8 +147,13 @@ class Feed:
         return "ok"
 
     @property
+    def shown_url(self) -> str:
+        """The URL with any password in it hidden: what chat, logs and listings show."""
+        return redact_url(self.url)
+
+    @property
     def label(self) -> str:
-        return self.name or self.url
+        return self.name or self.shown_url
 
 
 @dataclass(frozen=True, slots=True)

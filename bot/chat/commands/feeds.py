@@ -21,7 +21,7 @@ def feeds_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if action == "add":
         change = feeds.add_feed(cmds.app, args[1], name=" ".join(args[2:]) or None)
         key = "feeds.added" if change.created else "feeds.exists"
-        return Reply(text=t(key, ctx.lang, id=change.feed.id, url=change.feed.url))
+        return Reply(text=t(key, ctx.lang, id=change.feed.id, url=change.feed.shown_url))
     if len(args) != 2:
         raise usage("feeds", ctx.lang)
     removed = feeds.remove_feed(cmds.app, args[1])

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.unicode import strip_invisible
 from bot.present.reply import Card, Reply
 
 TITLE_MAX = 256
@@ -77,8 +78,9 @@ def dlen(text: str) -> int:
 
 
 def clean(text: str) -> str:
-    """Drop control characters (keeps newlines and tabs)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Drop control characters (keeps newlines and tabs) and invisible format characters
+    (bidirectional controls, zero-width characters: :mod:`bot.core.unicode`)."""
+    return _CONTROL.sub("", strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def one_line(text: str) -> str:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.core.unicode import strip_invisible
 from bot.present.reply import Card, Reply
 
 MAX_BLOCKS = 50
@@ -78,7 +79,7 @@ def ulen(text: str) -> int:
 
 
 def _clean(text: str, single_line: bool = False) -> str:
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n"))
     if single_line:
         text = " ".join(text.split())
     return _BROADCAST.sub("@" + WORD_JOINER, text)
