@@ -29,8 +29,32 @@ def test_demo_prints_every_seed_headline(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     for headline in HEADLINES.values():
         assert headline in proc.stdout
-    assert (work / "var" / "newsbot.db").exists()
+    assert (work / "var" / "demo.db").exists() and not (work / "var" / "newsbot.db").exists()
     assert "Traceback" not in proc.stderr
+
+
+def test_demo_never_deletes_a_database_it_did_not_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    feed = "https://news.example.kr/rss.xml"
+    assert run_cli(["feeds", "add", feed], capsys)[0] == 0  # the default var/newsbot.db
+    other = f"sqlite:///{tmp_path / 'prod.db'}"
+    assert run_cli(["feeds", "add", feed, "--db", other], capsys)[0] == 0
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", other)
+
+    for _ in range(2):  # a second demo rebuilds its own file
+        code, out, err = run_cli(["demo"], capsys)
+        assert code == 0, err
+        assert HEADLINES["001"] in out
+    code, out, err = run_cli(["demo", "--db", other], capsys)  # a database it did not make
+    assert code == 2 and "left alone" in err and len(err.strip().splitlines()) == 1
+
+    monkeypatch.delenv("NEWSBOT_DATABASE_URL")
+    for db in ([], ["--db", other]):
+        code, out, _ = run_cli(["feeds", "list", "--format", "json", *db], capsys)
+        assert [f["url"] for f in json.loads(out)["feeds"]] == [feed]
 
 
 def test_digest_json_contract(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,9 +14,9 @@ from bot.runtime.app import App
 from bot.services import articles, digests, periods, posting
 from bot.services import search as searching
 from bot.services.digests import Digest
-from bot.store import Window
+from bot.store import DEMO_MARK, Window, is_demo_database
 
-DEMO_DB = "var/newsbot.db"
+DEMO_DB = "var/demo.db"
 SOURCE_ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
 
 
@@ -97,14 +97,22 @@ def _ingest(app: App, paths: list[str]) -> articles.IngestReport:
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    """The demo builds its own SQLite file (``var/demo.db``, or ``--db``; never
+    ``NEWSBOT_DATABASE_URL``) and starts it afresh each time, but it deletes only a file an
+    earlier demo made: any other database is refused, untouched."""
     url = app.settings.database_url
     if not url.startswith("sqlite:///"):
-        raise UsageError(
-            "demo: --db must be a SQLite file URL (the demo starts from an empty file)"
-        )
+        raise UsageError("demo: --db must be a SQLite file URL (the demo builds its own file)")
     path = url.split("///", 1)[-1]
-    for suffix in ("", "-wal", "-shm"):
-        Path(path + suffix).unlink(missing_ok=True)
+    if Path(path).exists():
+        if not is_demo_database(url):
+            raise UsageError(
+                f"demo: {path} holds data the demo did not make; it is left alone "
+                "(give the demo another --db)"
+            )
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    app.store.set_meta(DEMO_MARK, "1")
     seeds = "seeds" if Path("seeds").is_dir() else str(SOURCE_ROOT / "seeds")
     report = _ingest(app, [seeds])
     err.print(f"demo: {report.new} articles from {seeds}/ into {path}", highlight=False)

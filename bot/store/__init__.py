@@ -24,6 +24,7 @@ from bot.store.views import (
 )
 
 __all__ = [
+    "DEMO_MARK",
     "AnalysedRecord",
     "Article",
     "Delivery",
@@ -34,6 +35,7 @@ __all__ = [
     "Store",
     "Subscription",
     "Window",
+    "is_demo_database",
     "open_store",
 ]
 
@@ -50,3 +52,21 @@ def open_store(url: str, *, migrate: bool = True, clock: Clock | None = None) ->
     if migrate:
         db.ensure_schema(engine)
     return Store(engine, clock)
+
+
+DEMO_MARK = "demo"  # meta key set in a database `newsbot demo` made (and may delete)
+
+
+def is_demo_database(url: str) -> bool:
+    """Whether the database at ``url`` was made by ``newsbot demo`` (False for any other, or
+    for one that cannot be read)."""
+    try:
+        store = open_store(url, migrate=False)
+    except Exception:
+        return False
+    try:
+        return store.get_meta(DEMO_MARK) == "1"
+    except Exception:
+        return False
+    finally:
+        store.close()
