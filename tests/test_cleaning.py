@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.ingest.cleaning import clean_page
+from bot.ingest.pagedates import published_json
 from tests.helpers import CHROME, SEEDS
 
 
@@ -27,9 +28,9 @@ def _page(prefix: str):  # type: ignore[no-untyped-def]
             "002",
             "미국, 자국AI 한국 확장 의지…소버린AI-양국협력 균형 맞춰야",
             "뉴스1",
-            "2025-08-03T15:00:00+00:00",
+            "2025-08-04",  # "작성일 08-04" and a /202508/04/ image path: a date alone
         ),
-        ("003", "AI에 수백조 쏟아붓는 선진국들…", "연합뉴스", "2025-02-20T02:30:00+00:00"),
+        ("003", "AI에 수백조 쏟아붓는 선진국들…", "연합뉴스", "2025-02-20T11:30:00+09:00"),
         ("004", "이데일리 글로벌 AI포럼 전문가 제언", "이데일리", None),
     ],
 )
@@ -38,7 +39,7 @@ def test_seed_metadata(prefix: str, title: str, source: str, date: str | None) -
     assert page.title.startswith(title)
     assert len(page.title) <= 90
     assert page.source == source
-    assert (page.published_at.isoformat() if page.published_at else None) == date
+    assert (published_json(page.published) if page.published else None) == date
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])

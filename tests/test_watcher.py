@@ -334,7 +334,7 @@ def test_the_same_story_in_two_feeds_is_stored_once(
 ) -> None:
     wire = {
         "title": "정부, 내년 예산안 국회 제출",
-        "description": "정부가 내년도 예산안을 확정해 국회에 냈다.",
+        "description": "정부가 내년도 예산안을 확정해 국회에 냈다. " * 12,  # a whole wire story
     }
     a = [
         story(1) | {"link": "https://news.example.kr/article/1?utm_source=feed_a"},

@@ -16,17 +16,17 @@ Rules, in order:
 The title is the page's headline where it has one (an ``<h1>``; the text before ``작성일``; a short
 first line that is not a sentence), otherwise the first sentence, shortened.  The outlet comes from
 a dateline ``(서울=연합뉴스)``, a copyright line, a byline ``[이데일리 … 기자]``, or the first outlet
-name in the page.  The date comes from a labelled line (``송고시간``, ``입력``, ``작성일`` …); a
-month-day without a year takes the year from a dated image path of the same day, else it is null.
+name in the page.  The publication date is :func:`bot.ingest.pagedates.find_published`'s
+(markup, labelled lines, a byline date line; a date alone stays a date).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.ingest.pagedates import Published, find_published
 from bot.ingest.text import html_to_text, looks_like_html, normalize_text
 
 KST = ZoneInfo("Asia/Seoul")
@@ -129,20 +129,13 @@ _DATELINE = re.compile(
     r"^\([가-힣A-Za-z]{1,10}\s*=\s*(" + _OUTLET_RE + r")\)\s*([가-힣 ·]{2,30}기자\s*=\s*)?"
 )
 
-_DATE_LABELLED = re.compile(
-    r"(송고시간|기사입력|최종수정|입력|작성일|등록일?|발행일?|승인)\s*[:：]?\s*"
-    r"(?:(\d{4})[-./년]\s*)?(\d{1,2})[-./월]\s*(\d{1,2})일?"
-    r"(?:\.?\s+(\d{1,2}):(\d{2}))?"
-)
-_DATE_META = re.compile(r"^[•·▶■\-\*]\s*(\d{4})[-./](\d{1,2})[-./](\d{1,2})\s*\|", re.M)
-
 
 @dataclass(slots=True)
 class CleanPage:
     title: str
     body: str
     source: str | None
-    published_at: datetime | None
+    published: Published | None
 
 
 def clean_page(raw: str) -> CleanPage:
@@ -152,14 +145,14 @@ def clean_page(raw: str) -> CleanPage:
     if looks_like_html(raw):
         text, headline = html_to_text(raw)
     source = find_outlet(raw)
-    published = find_date(raw)
     text = _cut_related(text)
+    published = find_published(raw, text)
     lines = [_strip_credits(line) for line in text.split("\n")]
     lines = [line for line in lines if line and not _is_chrome(line)]
     title, lines = _take_title(lines, headline)
     lines = [line for i, line in enumerate(lines) if i >= 5 or not _repeats_title(line, title)]
     body_lines = _dedupe([_DATELINE.sub("", line) for line in lines])
-    return CleanPage(title=title, body="\n".join(body_lines), source=source, published_at=published)
+    return CleanPage(title=title, body="\n".join(body_lines), source=source, published=published)
 
 
 def _cut_related(text: str) -> str:
@@ -192,8 +185,11 @@ def _is_chrome(line: str) -> bool:
     return bool(_BYLINE_ONLY.match(line))
 
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def _strip_credits(line: str) -> str:
-    line = " ".join(line.split())
+    line = _MD_HEADING.sub("", " ".join(line.split()))  # a Markdown heading: its text
     line = _CREDIT_BRACKET.sub("", line)
     line = _PHOTO_PAREN.sub("", line)
     line = _TRAILING_BAR.sub("", line)
@@ -275,32 +271,3 @@ def find_outlet(raw: str) -> str | None:
             return m.group(1)
     m = re.search(r"(?<![가-힣A-Za-z])(" + _OUTLET_RE + r")(?![가-힣A-Za-z0-9])", raw)
     return m.group(1) if m else None
-
-
-def find_date(raw: str) -> datetime | None:
-    m = _DATE_LABELLED.search(raw)
-    if m:
-        year = int(m.group(2)) if m.group(2) else _year_hint(raw, int(m.group(3)), int(m.group(4)))
-        if year is not None:
-            hour = int(m.group(5) or 0)
-            minute = int(m.group(6) or 0)
-            return _kst(year, int(m.group(3)), int(m.group(4)), hour, minute)
-    m = _DATE_META.search(raw)
-    if m:
-        return _kst(int(m.group(1)), int(m.group(2)), int(m.group(3)), 0, 0)
-    return None
-
-
-def _year_hint(raw: str, month: int, day: int) -> int | None:
-    """A month-day without a year: take the year from a dated path such as ``/202508/04/``."""
-    for m in re.finditer(r"/(20\d\d)(\d\d)/(\d\d)/", raw):
-        if int(m.group(2)) == month and int(m.group(3)) == day:
-            return int(m.group(1))
-    return None
-
-
-def _kst(year: int, month: int, day: int, hour: int, minute: int) -> datetime | None:
-    try:
-        return datetime(year, month, day, hour, minute, tzinfo=KST).astimezone(UTC)
-    except ValueError:
-        return None

@@ -16,6 +16,7 @@ class Draft:
     kind: str = "seed"  # "seed" | "feed"
     source: str | None = None  # outlet, or the feed's name
     published_at: datetime | None = None  # aware UTC
+    date_only: bool = False  # the source gave a date without a time (published_at: noon KST)
     url: str | None = None
     canonical_url: str | None = None
     identity: str | None = None  # guid (or guid|link) within its feed
@@ -23,4 +24,4 @@ class Draft:
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.title, self.body)
+        return content_hash(self.title, self.body, self.canonical_url)

@@ -220,22 +220,28 @@ def _body(entry: Any) -> str:
     return max(stripped, key=len, default="")
 
 
-def _published(entry: Any, fetched_at: datetime) -> datetime:
+def _published(entry: Any, fetched_at: datetime) -> tuple[datetime, bool]:
+    """(publication time, whether the feed gave a date alone)."""
     # dict.get: FeedParserDict.get would map "updated" to "published" with a warning.
     for key in ("published", "updated", "created"):
         raw = dict.get(entry, key)
         if raw:
             parsed = try_parse_date(str(raw))
             if parsed is not None:
-                return sane_date(parsed[0], fetched_at, has_time=parsed[1])
+                when = sane_date(parsed[0], fetched_at, has_time=parsed[1])
+                return when, not parsed[1] and when != _utc(fetched_at)
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(entry, key)
         if isinstance(value, time.struct_time):
             try:
-                return sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at)
+                return sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at), False
             except (ValueError, OverflowError, TypeError):
                 continue  # feedparser's reading of a zero date ("year -1")
-    return sane_date(None, fetched_at)
+    return sane_date(None, fetched_at), False
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Draft | None:
@@ -247,15 +253,18 @@ def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Dr
         title = first_line[:_TITLE_FROM_BODY].strip() or (link or "")
     if not title and not body:
         return None
+    published, date_only = _published(entry, fetched_at)
+    canonical = canonical_url(link) if link else None
     return Draft(
         title=title,
         body=body,
         origin=url,
         kind="feed",
         source=source,
-        published_at=_published(entry, fetched_at),
-        url=link,
-        canonical_url=canonical_url(link) if link else None,
+        published_at=published,
+        date_only=date_only,
+        url=canonical,  # what is shown and posted: the link without tracking parameters
+        canonical_url=canonical,
         identity=_one_line(str(entry.get("id") or "")) or None,  # the guid; settled below
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from bot.ingest.cleaning import clean_page
@@ -69,7 +70,8 @@ def read_seed(path: Path, shown: str) -> Draft:
         origin=shown,
         kind="seed",
         source=page.source,
-        published_at=page.published_at,
+        published_at=page.published.at.astimezone(UTC) if page.published else None,
+        date_only=bool(page.published and page.published.date_only),
     )
 
 

@@ -94,13 +94,19 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", strip_invisible(text))
 
 
-def content_hash(title: str, body: str) -> str:
-    """Identity of a text regardless of whitespace and Unicode composition."""
+SHORT_BODY = 50  # characters: a body this short is taken for boilerplate ("see the original")
+
+
+def content_hash(title: str, body: str, link: str | None = None) -> str:
+    """Identity of an article: its title and body, regardless of whitespace, case and Unicode
+    composition; when the body is short (a feed's "see the original" boilerplate) the
+    canonical link too, so distinct items sharing a boilerplate description stay distinct."""
     # str.split() and the regex class \s agree on what whitespace is (str.isspace): this is
     # re.sub(r"\s+", " ", text).strip(), at less than half the cost
-    norm = " ".join(normalize_text(body).split()).lower()
-    if not norm:
-        norm = " ".join(normalize_text(title).split()).lower()
+    body_norm = " ".join(normalize_text(body).split()).lower()
+    norm = " ".join(normalize_text(title).split()).lower() + "\n" + body_norm
+    if link and len(body_norm) < SHORT_BODY:
+        norm += "\n" + link
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.analysis.entities import describe
@@ -17,7 +18,7 @@ from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
 from bot.services.topics import Catalog
-from bot.store.views import Article, Feed, Subscription
+from bot.store.views import SEOUL, Article, Feed, Subscription
 
 
 def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
@@ -25,10 +26,22 @@ def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
     return topic.label(lang) if topic else topic_id
 
 
-def fmt_date(when: datetime | None, tz: str, lang: str) -> str:
+def fmt_date(when: datetime | None, tz: str, lang: str, *, date_only: bool = False) -> str:
+    """A time in ``tz``; a date alone (the source gave no time) as its day in Seoul."""
     if when is None:
         return t("no_date", lang)
+    if date_only:
+        return when.astimezone(SEOUL).strftime("%Y-%m-%d")
     return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def outlet(item: Article) -> str | None:
+    """Who published it: the outlet (or feed name), else the host of its link; None when
+    neither is known (then nothing is shown, not a "?")."""
+    if item.source:
+        return item.source
+    host = urlsplit(item.url).hostname if item.url else None
+    return host.removeprefix("www.") if host else None
 
 
 def _why(evidence: list[dict[str, object]], lang: str) -> str:
@@ -46,7 +59,8 @@ def _why(evidence: list[dict[str, object]], lang: str) -> str:
 
 
 def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
-    bits = [item.source or "?", fmt_date(item.published, tz, lang)]
+    when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+    bits = [b for b in (outlet(item), when) if b]
     if tags and item.topics:
         labels = []
         for tid in item.topics:

@@ -112,7 +112,7 @@ def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
     orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"][:6]
     also: list[str] = []
     if item.cluster and item.cluster.size > 1:
-        also = [s for s in item.cluster.sources if s != (item.source or "?")]
+        also = [s for s in item.cluster.sources if s != item.source]
     return DigestEntry(
         item=item,
         topic=topic,

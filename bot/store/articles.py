@@ -62,6 +62,7 @@ class ArticleQueries(FullTextQueries):
                     "body": d.body,
                     "source": d.source,
                     "published_at": d.published_at,
+                    "published_date_only": d.date_only,
                     "seen_at": now,
                     "silent": silent,
                     "scores": {},
@@ -235,7 +236,7 @@ class ArticleQueries(FullTextQueries):
             cluster = None
             if a.cluster_id is not None and a.cluster_id in members:
                 group = members[a.cluster_id]
-                sources = list(dict.fromkeys(src or "?" for _, src in group))
+                sources = list(dict.fromkeys(src for _, src in group if src))
                 cluster = Cluster(id=a.cluster_id, size=len(group), sources=sources)
             out.append(
                 Article(
@@ -245,6 +246,7 @@ class ArticleQueries(FullTextQueries):
                     source=a.source,
                     origin=a.origin,
                     published=a.published_at,
+                    published_date_only=a.published_date_only,
                     seen_at=a.seen_at,
                     body=a.body,
                     topics=[m.topic for m in ms],

@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -98,6 +99,9 @@ class ArticleRow(Base):
     body: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(300))  # outlet or feed name
     published_at: Mapped[datetime | None]
+    published_date_only: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # the source gave a date alone (published_at is then noon in Seoul that day)
     seen_at: Mapped[datetime] = mapped_column()
     silent: Mapped[bool] = mapped_column(Boolean, default=False)  # first poll: never alerted
     scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

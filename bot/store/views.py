@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.core.redact import redact_url
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(slots=True)
@@ -32,6 +35,7 @@ class Article:
     published: datetime | None
     seen_at: datetime
     body: str
+    published_date_only: bool = False  # the source gave a date alone
     topics: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
@@ -55,7 +59,7 @@ class Article:
             "url": self.url,
             "source": self.source,
             "origin": self.origin,
-            "published": self.published.isoformat() if self.published else None,
+            "published": published_iso(self.published, self.published_date_only),
             "topics": list(self.topics),
             "scores": dict(self.scores),
             "evidence": list(self.evidence),
@@ -264,3 +268,13 @@ class Signature:
 class SearchHits:
     total: int  # every hit
     ids: list[int]  # the page asked for, best first
+
+
+def published_iso(when: datetime | None, date_only: bool) -> str | None:
+    """A publication time as the JSON contract shows it: ISO 8601, and a date alone stays a
+    date (``2025-10-31``, its day in Seoul), never an invented midnight."""
+    if when is None:
+        return None
+    if date_only:
+        return when.astimezone(SEOUL).date().isoformat()
+    return when.isoformat()
