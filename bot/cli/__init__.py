@@ -68,7 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.config.settings import Settings, SettingsError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `newsbot search 엔비디아 -주가`: a dashed word excludes, it is no option
+        if getattr(args, "dashed_words", False) and all(_dashed_word(w) for w in extra):
+            args.query = [*args.query, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -103,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.print(f"error: --db: {exc}", highlight=False, markup=False)
             return 2
     return run(args, settings)
+
+
+def _dashed_word(word: str) -> bool:
+    return word.startswith("-") and not word.startswith("--") and len(word) > 1
 
 
 def _check_url(url: str) -> str:

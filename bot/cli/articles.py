@@ -54,7 +54,7 @@ def register(
     p.add_argument("--since", default="all")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_search, reads=True)
+    p.set_defaults(func=cmd_search, reads=True, dashed_words=True)
 
     p = sub.add_parser("why", parents=[common], help="why an item matched")
     p.add_argument("article_id", metavar="ARTICLE_ID")

@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "post.no_token": ("{variable}가 설정되지 않았습니다", "{variable} is not set"),
     "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
+    "search.only_exclusions": (
+        "찾을 단어가 하나는 있어야 합니다(-단어는 제외할 단어입니다).",
+        "Give at least one word to find (-word excludes a word).",
+    ),
     "search.too_long": (
         "검색어가 너무 깁니다({max}자까지).",
         "The query is too long (at most {max} characters).",
@@ -131,8 +135,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # usage lines of /news (help lists them in this order)
     "usage.search": (
-        "/news search <검색어…> [주제] [기간: 24h|7d|2025-10-01|all]",
-        "/news search <query…> [topic] [period: 24h|7d|2025-10-01|all]",
+        "/news search <검색어…> [-제외어…] [주제] [기간: 24h|7d|2025-10-01|all]",
+        "/news search <query…> [-exclude…] [topic] [period: 24h|7d|2025-10-01|all]",
     ),
     "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
     "usage.topics": ("/news topics", "/news topics"),

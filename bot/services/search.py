@@ -1,7 +1,7 @@
 """Search: analyse the query like an article, look it up in the lemma index, show a snippet.
 
 ``엔비디아`` finds 엔비디아가 / 엔비디아의 (particles are not indexed) and NVIDIA (an alias of the
-same lemma).  The snippet is the body sentence holding most query words, with the hits marked.
+same lemma); ``-주가`` leaves out the articles that mention 주가 (in any inflection).  The snippet is the body sentence holding most query words, with the hits marked.
 """
 
 from __future__ import annotations
@@ -57,15 +57,33 @@ def search(
     if not 1 <= limit <= MAX_LIMIT:
         raise UserError("search.bad_limit", option="--limit", max=MAX_LIMIT)
     analyser = app.analyser
-    lemmas = analyser.lemmas(query)
+    wanted, unwanted = split_exclusions(query)
+    if not wanted:
+        raise UserError("search.only_exclusions")
+    lemmas = analyser.lemmas(" ".join(wanted))
     if not lemmas:
         return SearchResult(query, 0, [])
-    hits = app.store.search_ids(lemmas, topics=topics, since=since, until=until, limit=limit)
+    excluded = [lemma for word in unwanted for lemma in analyser.lemmas(word)]
+    hits = app.store.search_ids(
+        lemmas, topics=topics, since=since, until=until, limit=limit, exclude=excluded
+    )
     items = app.store.articles(hits.ids)
-    patterns = _patterns(query, lemmas, analyser)
+    patterns = _patterns(" ".join(wanted), lemmas, analyser)
     for item in items:
         item.snippet, item.snippet_hits = snippet(item.body or item.title, patterns)
     return SearchResult(query, hits.total, items)
+
+
+def split_exclusions(query: str) -> tuple[list[str], list[str]]:
+    """(words to find, words to exclude): a word written ``-주가`` excludes articles holding it
+    (as a lemma, so 주가는 and 주가가 too); a lone ``-`` is just a dash."""
+    wanted, unwanted = [], []
+    for word in query.split():
+        if word.startswith("-") and len(word) > 1:
+            unwanted.append(word[1:])
+        else:
+            wanted.append(word)
+    return wanted, unwanted
 
 
 def _patterns(query: str, lemmas: list[str], analyser: Analyser) -> re.Pattern[str] | None:

@@ -1,7 +1,8 @@
 """Full-text search over analysed lemmas.
 
 The index holds, per article, the lemmas of its title and body (after aliases), so a query
-analysed the same way finds inflected forms and aliases.  Every query term must be present (AND).
+analysed the same way finds inflected forms and aliases.  Every query term must be present (AND);
+an article holding an excluded term (``-주가``) is left out.
 SQLite uses FTS5 with BM25 (title weighted 3:1); PostgreSQL a weighted ``tsvector`` with a GIN
 index and ``ts_rank_cd``.  Every hit is counted, and the ranking orders the ``RANK_WINDOW`` most
 recent hits by relevance: in news a fresh story beats an old one that scores a little higher, and
@@ -103,8 +104,10 @@ class FullTextQueries(StoreBase):
         until: datetime | None = None,
         limit: int = 10,
         offset: int = 0,
+        exclude: Sequence[str] = (),
     ) -> SearchHits:
-        """Every hit counted, and the ids of the best ``limit`` hits after ``offset``.
+        """Every hit counted, and the ids of the best ``limit`` hits after ``offset``; an
+        article holding any of the ``exclude`` lemmas is left out.
 
         Every hit is counted; the ranking looks at the ``RANK_WINDOW`` most recent hits (all of
         them in a store of ordinary size), so a common word stays fast at 100,000 articles and
@@ -112,9 +115,10 @@ class FullTextQueries(StoreBase):
         terms = [t for t in dict.fromkeys(lemmas) if t.strip()]
         if not terms:
             return SearchHits(0, [])
+        excluded = [t for t in dict.fromkeys(exclude) if t.strip() and t not in terms]
         if self.dialect == "sqlite":
-            return self._search_sqlite(terms, topics, since, until, limit, offset)
-        return self._search_postgres(terms, topics, since, until, limit, offset)
+            return self._search_sqlite(terms, topics, since, until, limit, offset, excluded)
+        return self._search_postgres(terms, topics, since, until, limit, offset, excluded)
 
     def _search_sqlite(
         self,
@@ -124,6 +128,7 @@ class FullTextQueries(StoreBase):
         until: datetime | None,
         limit: int,
         offset: int,
+        excluded: Sequence[str] = (),
     ) -> SearchHits:
         """Topic and month filters are tokens in the index's ``tags`` column, so they are part of
         the FTS5 query.  A period is written as "not in the months it leaves out" (FTS5 checks a
@@ -131,7 +136,7 @@ class FullTextQueries(StoreBase):
         the period covers partly are checked against the exact times."""
         # The tags column's tokens (topic_…, month_…) cannot collide with lemmas, and its BM25
         # weight is 0, so the words need no column filter (which would cost a third more).
-        base = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        base = " AND ".join(_quoted(t) for t in terms)
         if topics:
             base += " AND tags : (" + " OR ".join(f'"topic_{t}"' for t in topics) + ")"
         parts: list[tuple[str, str]] = []  # (MATCH expression, extra SQL condition)
@@ -153,6 +158,8 @@ class FullTextQueries(StoreBase):
                 parts.append((f"{base} AND tags : ({' OR '.join(partial)})", exact))
         counts, ranked = [], []
         for n, (match, exact) in enumerate(parts):
+            if excluded:  # FTS5's NOT: the words' articles, less those holding any excluded word
+                match = f"({match}) NOT ({' OR '.join(_quoted(t) for t in excluded)})"
             params[f"q{n}"] = match
             hits = f"FROM article_fts f WHERE article_fts MATCH :q{n}{exact}"
             counts.append(f"SELECT count(*) AS n {hits}")
@@ -214,10 +221,14 @@ class FullTextQueries(StoreBase):
         until: datetime | None,
         limit: int,
         offset: int,
+        excluded: Sequence[str] = (),
     ) -> SearchHits:
         filters, params = _filters(topics, since, until)
         params["window"] = RANK_WINDOW
         params["q"] = " ".join(terms)
+        for n, term in enumerate(excluded):
+            params[f"x{n}"] = term
+            filters += f" AND NOT f.tsv @@ plainto_tsquery('simple', :x{n})"
         hits = (
             f"FROM article_fts f, plainto_tsquery('simple', :q) query WHERE f.tsv @@ query{filters}"
         )
@@ -226,6 +237,11 @@ class FullTextQueries(StoreBase):
             "ORDER BY f.rowid DESC LIMIT :window"
         )
         return self._run([f"SELECT count(*) {hits}"], ranked, "score DESC", params, limit, offset)
+
+
+def _quoted(term: str) -> str:
+    """A lemma as an FTS5 string (so no lemma is read as an operator)."""
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _as_datetime(value: object) -> datetime:
