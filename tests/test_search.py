@@ -82,7 +82,7 @@ def test_search_on_postgres_matches_sqlite(pg_url: str, seeded_url: str, analyse
     pg.pipeline.ingest(list(read_seeds(find_seed_files([str(SEEDS)]))))
     lite = App(Settings(database_url=seeded_url))
     try:
-        for query in ("엔비디아", "NVIDIA", "소버린", "에이펙 정상회의"):
+        for query in ("엔비디아", "NVIDIA", "소버린", "에이펙 정상회의", "엔비디아 -GPU"):
             on_pg = search(pg, query)
             on_lite = search(lite, query)
             assert sorted(Path(i.origin).name for i in on_pg.items) == sorted(

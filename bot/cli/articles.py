@@ -49,7 +49,7 @@ def register(
     p.set_defaults(func=cmd_digest, reads=True)
 
     p = sub.add_parser("search", parents=[common], help="full-text search, Korean-aware")
-    p.add_argument("query", nargs="+")
+    p.add_argument("query", nargs="*")
     p.add_argument("--topic", action="append", default=[], metavar="T")
     p.add_argument("--since", default="all")
     p.add_argument("--limit", type=int, default=10)

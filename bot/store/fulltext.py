@@ -148,9 +148,9 @@ class FullTextQueries(StoreBase):
             if first is None or last is None:
                 return SearchHits(0, [])
             inside, outside, partial = _period(since, until, first, last)
-            excluded = outside + partial
+            left_out = outside + partial
             if inside:  # the months wholly inside: everything but what lies (partly) outside
-                not_part = f" NOT tags : ({' OR '.join(excluded)})" if excluded else ""
+                not_part = f" NOT tags : ({' OR '.join(left_out)})" if left_out else ""
                 parts.append((base + not_part, ""))
             if partial:  # months the period covers partly: check the exact times
                 exact, extra = _filters((), since, until)

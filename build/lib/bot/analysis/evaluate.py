@@ -1,0 +1,110 @@
+"""``newsbot eval``: precision, recall and F1 of the matcher against labelled examples.
+
+Input is JSON Lines (each line: ``id``, ``text``, optional ``title``, ``labels``) or a folder of
+case files (``tests/cases/*.txt``: a ``topics:`` line, optional ``title:``/``note:`` lines, a
+``---`` line, then the body).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.analysis.korean import Analyser
+from bot.analysis.matcher import Matcher
+from bot.config.topics import TopicSet
+from bot.ingest.cleaning import clean_body, clean_page, headline
+
+
+class LabelsError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Example:
+    id: str
+    title: str
+    text: str
+    labels: list[str]
+
+
+def load_examples(path: Path) -> list[Example]:
+    if not path.exists():
+        raise LabelsError(f"{path}: no such file or directory")
+    if path.is_dir():
+        return [_read_case(p) for p in sorted(path.glob("*.txt"))]
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            labels = row["labels"]
+            if not isinstance(labels, list):
+                raise TypeError("labels must be a list")
+            out.append(
+                Example(
+                    str(row["id"]),
+                    str(row.get("title") or ""),
+                    str(row["text"]),
+                    [str(x) for x in labels],
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LabelsError(f"{path}:{n}: {exc}") from None
+    return out
+
+
+def _read_case(path: Path) -> Example:
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    if not sep:
+        raise LabelsError(f"{path}: missing the '---' line between header and body")
+    meta: dict[str, str] = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    if "topics" not in meta:
+        raise LabelsError(f"{path}: missing the 'topics:' line")
+    labels = [t.strip() for t in meta["topics"].split(",") if t.strip()]
+    return Example(path.stem, meta.get("title", ""), body.strip(), labels)
+
+
+def _as_ingested(example: Example) -> tuple[str, str]:
+    if example.title:
+        return example.title, clean_body(example.text, example.title)
+    page = clean_page(example.text)
+    return headline(page.title, page.body), page.body
+
+
+def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> dict[str, Any]:
+    """Score the matcher on the examples, after the same page cleaning as ``ingest``."""
+    matcher = Matcher(topics, analyser)
+    ids = topics.ids()
+    counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in ids}
+    items = []
+    analyses = analyser.analyse_many([_as_ingested(e) for e in examples])
+    for ex, analysis in zip(examples, analyses, strict=True):
+        result = matcher.match(analysis)
+        predicted = [m.topic for m in result.matches]
+        for t in ids:
+            want, got = t in ex.labels, t in predicted
+            if want and got:
+                counts[t]["tp"] += 1
+            elif got:
+                counts[t]["fp"] += 1
+            elif want:
+                counts[t]["fn"] += 1
+        items.append(
+            {"id": ex.id, "labels": ex.labels, "predicted": predicted, "scores": result.scores}
+        )
+    per_topic = {}
+    for t, c in counts.items():
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        per_topic[t] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), **c}
+    macro = sum(v["f1"] for v in per_topic.values()) / len(per_topic) if per_topic else 0.0
+    return {"n": len(examples), "topics": per_topic, "macro_f1": round(macro, 4), "items": items}

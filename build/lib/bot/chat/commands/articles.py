@@ -1,0 +1,62 @@
+"""``/news search``, ``/news digest``, ``/news why``, ``/news topics`` and ``/news stats``."""
+
+from __future__ import annotations
+
+import re
+
+from bot.chat.commands.args import take_filters
+from bot.chat.commands.core import Commands, Context, command, usage
+from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
+from bot.present.reply import Reply
+from bot.services import articles, digests, periods
+from bot.services import search as searching
+from bot.services.topics import UnknownTopic
+from bot.store.views import Window
+
+SEARCH_LIMIT = 5  # results shown in chat
+_ID_LIKE = re.compile(r"[a-z_]{1,30}")
+
+
+@command("search", slow=True)
+def search(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    catalog = cmds.catalog(ctx)
+    words = take_filters(catalog, args, keep=1, strict=True)
+    query = " ".join(words.rest).strip()
+    if not query:
+        raise usage("search", ctx.lang)
+    since = periods.since(cmds.app, words.period)
+    result = searching.search(cmds.app, query, topics=words.topics, since=since, limit=SEARCH_LIMIT)
+    return search_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
+
+
+@command("digest", slow=True, public=True)
+def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    catalog = cmds.catalog(ctx)
+    words = take_filters(catalog, args, keep=0, strict=False)
+    if words.rest:
+        word = words.rest[0]
+        if not _ID_LIKE.fullmatch(word):
+            raise usage("digest", ctx.lang)
+        raise UnknownTopic(word, catalog.ids())
+    since = periods.since(cmds.app, words.period or "24h")
+    window = Window(topics=words.topics, since=since)
+    result = digests.collect(cmds.app, window, lang=ctx.lang, until=cmds.now())
+    return digest_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
+
+
+@command("topics")
+def topics(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    return topics_reply(cmds.catalog(ctx).topics, ctx.lang)
+
+
+@command("why", slow=True)
+def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    if len(args) != 1:
+        raise usage("why", ctx.lang)
+    article = articles.why(cmds.app, args[0])
+    return why_reply(article, cmds.catalog(ctx).topics, cmds.app.settings.timezone, ctx.lang)
+
+
+@command("stats", slow=True)
+def stats(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    return stats_reply(articles.stats(cmds.app), cmds.catalog(ctx).topics, ctx.lang)

@@ -1,0 +1,130 @@
+"""The commands core: ``/news <sub-command> …`` to a platform-neutral :class:`Reply`.
+
+No Slack or Discord imports here.  Adapters pass the text after ``/news`` and a
+:class:`Context` (who and where), and render the reply; they decide nothing.  Each sub-command
+lives in a module of this package by feature and is registered with :func:`command`; it turns
+its words into a call of a service (:mod:`bot.services`) and the result into a reply.
+
+A mistake in the arguments gets one line in the user's language (a usage line, or what the
+service said was wrong), never a traceback; an unexpected failure is logged as one line with its
+cause and answered with a short apology.  Everything here blocks (SQL, kiwi): async adapters call
+:meth:`Commands.handle` through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.present.i18n import t
+from bot.present.reply import Reply, error
+from bot.services.errors import UserError
+from bot.services.topics import Catalog
+from bot.store.views import Place
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    platform: str  # slack | discord | console
+    workspace: str  # team / guild id, "" when none
+    channel: str
+    user: str
+    lang: str = "ko"
+
+    @property
+    def place(self) -> Place:
+        return Place(self.platform, self.workspace, self.channel)
+
+
+Handler = Callable[["Commands", list[str], Context], Reply]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    handler: Handler
+    slow: bool  # may take more than a moment: adapters acknowledge first
+    public: bool  # the answer is for the channel (Discord defers publicly)
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, *, slow: bool = False, public: bool = False) -> Callable[[Handler], Handler]:
+    """Register a sub-command (in the order ``help`` lists them)."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, handler, slow, public)
+        return handler
+
+    return register
+
+
+def usage(name: str, lang: str) -> UserError:
+    """The error that shows the usage line of ``name``."""
+    return UserError("usage", usage=t(f"usage.{name}", lang))
+
+
+class Commands:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.now = app.clock.now
+
+    @property
+    def handlers(self) -> list[str]:
+        return list(COMMANDS)
+
+    def catalog(self, ctx: Context) -> Catalog:
+        """The topics this place may name."""
+        return self.app.catalog
+
+    @staticmethod
+    def is_slow(text: str) -> bool:
+        """Whether the command may take more than a moment (adapters acknowledge first)."""
+        found = COMMANDS.get(_name(text))
+        return found is not None and found.slow
+
+    @staticmethod
+    def is_public(text: str) -> bool:
+        found = COMMANDS.get(_name(text))
+        return found is not None and found.public
+
+    def handle(self, text: str, ctx: Context) -> Reply:
+        args = split_words(text)
+        if args and args[0].lower() in ("/news", "news"):
+            args = args[1:]
+        name = args[0].lower() if args else "help"
+        found = COMMANDS.get(name)
+        if found is None:
+            return error(t("unknown_command", ctx.lang, name=name[:40]))
+        try:
+            return found.handler(self, args[1:], ctx)
+        except UserError as exc:
+            return error(exc.text(ctx.lang))
+        except Exception as exc:  # one log line for the operator, no traceback for the user
+            log.error("command %s failed: %s: %s", name, exc.__class__.__name__, exc)
+            return error(t("internal_error", ctx.lang))
+
+
+def _name(text: str) -> str:
+    words = text.strip().split(maxsplit=2)
+    if words and words[0].lower() in ("/news", "news"):
+        words = words[1:]
+    return words[0].lower() if words else "help"
+
+
+def split_words(text: str) -> list[str]:
+    """Shell-like words (quotes keep a phrase together); unbalanced quotes split on spaces."""
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()

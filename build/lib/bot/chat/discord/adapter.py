@@ -1,0 +1,322 @@
+"""The Discord bot: ``/news`` app commands on discord.py, answered by the commands core.
+
+Rules:
+
+- One app-command group ``/news`` with the core's sub-commands and typed options (topic with
+  autocomplete from :meth:`bot.services.topics.Catalog.suggest`, ``since`` as choices).  Each
+  callback builds the same text line a console user would type (values shell-quoted, so a query
+  stays one query; a typed topic as ``topic:X`` so the core refuses an unknown one instead of
+  searching for it) and runs :meth:`Commands.handle` in a thread, so the answers are the
+  console's.  The adapter translates and decides nothing.
+- Interactions die after 3 s: a slow command (:meth:`Commands.is_slow`) defers first; any other
+  defers as soon as it has taken :data:`FAST_DEADLINE` seconds.  A deferral is public only for
+  the commands whose answer is for the channel (:meth:`Commands.is_public`), else ephemeral; answers are sent
+  as the response or follow-ups, one message per rendered part, ephemeral when the reply is.
+- The client is created with ``AllowedMentions.none()`` (``AllowedMentions()`` would still allow
+  @everyone) and every send passes it again; untrusted text is escaped by
+  :mod:`bot.chat.discord.render`.
+- No privileged intents: only ``guilds`` (channel and server names); interactions need none.
+- Command registration (``NEWSBOT_DISCORD_SYNC``): ``guild`` copies the commands to
+  ``NEWSBOT_DISCORD_GUILD_ID`` and syncs there (instant, for development), ``global`` syncs
+  globally (production), ``off`` leaves the registration alone.  A failed sync is one log line.
+- ``DISCORD_API_URL`` is applied with :func:`bot.chat.discord.post.use_api_url`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import shlex
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+
+from bot.chat.base import DestinationBroken
+from bot.chat.commands import Commands, Context
+from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, login, use_api_url
+from bot.chat.discord.render import render_reply
+from bot.config.settings import Settings
+from bot.present.i18n import t
+from bot.present.reply import Reply, error
+from bot.runtime.app import App
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+FAST_DEADLINE = 2.0  # seconds before a "fast" command defers anyway (Discord allows 3)
+SINCE = [
+    Choice(name="24시간 (24h)", value="24h"),
+    Choice(name="7일 (7d)", value="7d"),
+    Choice(name="30일 (30d)", value="30d"),
+    Choice(name="전체 (all)", value="all"),
+]
+FEED_ACTIONS = [
+    Choice(name="list", value="list"),
+    Choice(name="add", value="add"),
+    Choice(name="remove", value="remove"),
+]
+
+
+def _topic(topic: str | None) -> str:
+    """A typed topic option as the core reads it: always a topic, never a search word."""
+    return f"topic:{topic.strip()}" if topic and topic.strip() else ""
+
+
+def _since(since: Choice[str] | None) -> str:
+    return f"since:{since.value}" if since else ""
+
+
+def command_line(words: Sequence[str]) -> str:
+    """The text command for the core, each value one shell-quoted word."""
+    return shlex.join(w for w in words if w)
+
+
+def context_for(interaction: discord.Interaction[Any], lang: str) -> Context:
+    return Context(
+        platform="discord",
+        workspace=str(interaction.guild_id or ""),
+        channel=str(interaction.channel_id or ""),
+        user=str(interaction.user.id),
+        lang=lang,
+    )
+
+
+async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """The reply as the interaction response (or follow-ups after a deferral), one message per
+    rendered part, no mentions."""
+    for index, payload in enumerate(render_reply(reply)):
+        embeds = embeds_of(payload)
+        if index == 0 and not interaction.response.is_done():
+            await interaction.response.send_message(
+                embeds=embeds, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
+            )
+        else:
+            await interaction.followup.send(
+                embeds=embeds, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS, wait=True
+            )
+
+
+async def respond(
+    interaction: discord.Interaction[Any], core: Commands, line: str, ctx: Context
+) -> None:
+    """Run one command line for an interaction: defer when it may be slow, then answer."""
+    work = asyncio.ensure_future(asyncio.to_thread(core.handle, line, ctx))
+    if not Commands.is_slow(line):
+        await asyncio.wait({work}, timeout=FAST_DEADLINE)
+    if not work.done():
+        await interaction.response.defer(ephemeral=not Commands.is_public(line), thinking=True)
+    await send_reply(interaction, await work)
+
+
+class NewsGroup(app_commands.Group):
+    """``/news …``: every callback turns its options into the core's command line."""
+
+    def __init__(self, app: App, core: Commands) -> None:
+        super().__init__(
+            name="news",
+            description="뉴스 검색·다이제스트·구독 (news search, digests, subscriptions)",
+        )
+        self.app = app
+        self.core = core
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def topic_choices(self, current: str, several: bool = False) -> list[Choice[str]]:
+        """Autocomplete: the topics that start with what was typed (after those already
+        chosen, when the option takes several)."""
+        words = re.split(r"[\s,]+", current.strip()) if several else [current.strip()]
+        done, typed = [w for w in words[:-1] if w], (words[-1] if words else "")
+        lang = self.app.settings.language
+        out: list[Choice[str]] = []
+        for topic in self.app.catalog.suggest(typed, lang, done):
+            value = " ".join([*done, topic.id])
+            out.append(Choice(name=f"{topic.label(lang)} ({topic.id})"[:100], value=value[:100]))
+        return out
+
+    async def run(self, interaction: discord.Interaction[Any], words: list[str]) -> None:
+        ctx = context_for(interaction, self.app.settings.language)
+        await respond(interaction, self.core, command_line(words), ctx)
+
+    # -- sub-commands ----------------------------------------------------------------------
+
+    @app_commands.command(name="search", description="기사 검색 (search the news)")
+    @app_commands.describe(query="검색어 (query)", topic="주제 (topic)", since="기간 (period)")
+    @app_commands.choices(since=SINCE)
+    async def search(
+        self,
+        interaction: discord.Interaction[Any],
+        query: app_commands.Range[str, 1, 200],
+        topic: str | None = None,
+        since: Choice[str] | None = None,
+    ) -> None:
+        await self.run(interaction, ["search", query, _topic(topic), _since(since)])
+
+    @app_commands.command(name="digest", description="주제별 다이제스트 (digest)")
+    @app_commands.describe(topic="주제 (topic)", since="기간, 기본 24시간 (period, default 24h)")
+    @app_commands.choices(since=SINCE)
+    async def digest(
+        self,
+        interaction: discord.Interaction[Any],
+        topic: str | None = None,
+        since: Choice[str] | None = None,
+    ) -> None:
+        await self.run(interaction, ["digest", _topic(topic), _since(since)])
+
+    @app_commands.command(name="topics", description="주제 목록 (the topics)")
+    async def topics(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, ["topics"])
+
+    @app_commands.command(
+        name="subscribe", description="이 채널에 다이제스트 구독 (subscribe this channel)"
+    )
+    @app_commands.describe(
+        topics="주제, 여러 개 가능 (topics)",
+        at="시각 HH:MM (time)",
+        alerts="큰 기사 즉시 알림 (instant alerts)",
+    )
+    async def subscribe(
+        self,
+        interaction: discord.Interaction[Any],
+        topics: app_commands.Range[str, 1, 200],
+        at: app_commands.Range[str, 1, 5] | None = None,
+        alerts: bool = False,
+    ) -> None:
+        words = ["subscribe", *(w for w in re.split(r"[\s,]+", topics) if w)]
+        words += ["at", at] if at else []
+        words += ["alerts"] if alerts else []
+        await self.run(interaction, words)
+
+    @app_commands.command(name="unsubscribe", description="구독 해지 (unsubscribe this channel)")
+    @app_commands.describe(topics="주제 또는 all (topics, or all)")
+    async def unsubscribe(
+        self, interaction: discord.Interaction[Any], topics: app_commands.Range[str, 1, 200]
+    ) -> None:
+        words = [w for w in re.split(r"[\s,]+", topics) if w]
+        await self.run(interaction, ["unsubscribe", *words])
+
+    @app_commands.command(name="feeds", description="피드 관리 (manage feeds)")
+    @app_commands.describe(
+        action="list · add · remove", value="URL [이름] 또는 ID (URL [name] or id)"
+    )
+    @app_commands.choices(action=FEED_ACTIONS)
+    async def feeds(
+        self, interaction: discord.Interaction[Any], action: Choice[str], value: str | None = None
+    ) -> None:
+        await self.run(interaction, ["feeds", action.value, *(value or "").split()])
+
+    @app_commands.command(name="why", description="기사가 분류된 근거 (why an item matched)")
+    @app_commands.describe(item="기사 ID (item id)")
+    async def why(
+        self, interaction: discord.Interaction[Any], item: app_commands.Range[str, 1, 80]
+    ) -> None:
+        await self.run(interaction, ["why", item])
+
+    @app_commands.command(name="stats", description="최근 7일 통계 (last 7 days)")
+    async def stats(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, ["stats"])
+
+    @app_commands.command(name="help", description="사용법 (usage)")
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, ["help"])
+
+    # -- autocomplete ----------------------------------------------------------------------
+
+    @search.autocomplete("topic")
+    async def _search_topic(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return self.topic_choices(current)
+
+    @digest.autocomplete("topic")
+    async def _digest_topic(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return self.topic_choices(current)
+
+    @subscribe.autocomplete("topics")
+    async def _subscribe_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return self.topic_choices(current, several=True)
+
+    @unsubscribe.autocomplete("topics")
+    async def _unsubscribe_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return self.topic_choices(current, several=True)
+
+
+class NewsClient(discord.Client):
+    """The bot: no privileged intents, no mentions, ``/news`` synced in ``setup_hook``."""
+
+    def __init__(self, app: App, core: Commands) -> None:
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
+        self.app = app
+        self.tree = app_commands.CommandTree(self)
+        self.tree.add_command(NewsGroup(app, core))
+        self.tree.error(self.on_command_error)
+
+    async def setup_hook(self) -> None:
+        await sync_commands(self.tree, self.app.settings)
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s to %d server(s)", self.user, len(self.guilds))
+
+    async def on_command_error(
+        self, interaction: discord.Interaction[Any], exc: app_commands.AppCommandError
+    ) -> None:
+        cause = exc.__cause__ or exc
+        name = interaction.command.qualified_name if interaction.command else "?"
+        log.error("discord: /%s failed: %s: %s", name, cause.__class__.__name__, cause)
+        with contextlib.suppress(discord.HTTPException):
+            await send_reply(interaction, error(t("internal_error", self.app.settings.language)))
+
+
+async def sync_commands(tree: app_commands.CommandTree[Any], settings: Settings) -> list[Any]:
+    """Register ``/news`` as NEWSBOT_DISCORD_SYNC says; a failure is one log line."""
+    try:
+        if settings.discord_sync == "guild" and settings.discord_guild_id:
+            guild = discord.Object(id=settings.discord_guild_id)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            log.info("discord: /news registered in guild %s", settings.discord_guild_id)
+            return synced
+        if settings.discord_sync == "global":
+            synced = await tree.sync()
+            log.info("discord: /news registered globally")
+            return synced
+    except discord.HTTPException as exc:
+        log.error("discord: registering /news failed: HTTP %s %s", exc.status, exc.text[:200])
+    return []
+
+
+def build_client(app: App, commands: Commands) -> NewsClient:
+    use_api_url(app.settings.discord_api_url)
+    return NewsClient(app, commands)
+
+
+async def check_token(settings: Settings) -> str:
+    """``name (id)`` of the bot when DISCORD_BOT_TOKEN works; else :class:`DestinationBroken`
+    saying "DISCORD_BOT_TOKEN was rejected by Discord (401)" (never the token)."""
+    http, me = await login(settings)
+    await http.close()
+    return f"{me.get('username', '?')} ({me.get('id', '?')})"
+
+
+async def run_discord(app: App, commands: Commands) -> None:
+    """Run the bot until cancelled (for ``newsbot serve``)."""
+    token = app.settings.discord_bot_token
+    if not token:
+        raise DestinationBroken("DISCORD_BOT_TOKEN is not set")
+    client = build_client(app, commands)
+    async with client:
+        try:
+            await client.start(token.strip())
+        except discord.LoginFailure:
+            log.error("discord: %s", TOKEN_REJECTED)
+            raise DestinationBroken(TOKEN_REJECTED) from None

@@ -1,0 +1,219 @@
+"""The ``newsbot`` command.  Every command takes ``--db URL`` and ``--debug``.
+
+Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
+settings, 1 for anything else); a traceback only with ``--debug`` (or
+``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
+not exist, instead of making an empty one (``ingest``, ``db upgrade`` and the commands that add
+things create it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from importlib import import_module
+from typing import Any
+
+from bot.cli.common import UsageError, err
+
+COMMAND_MODULES = ("bot.cli.articles", "bot.cli.admin", "bot.cli.feeds", "bot.cli.chat")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, except that an option given the value ``--`` (``--since=--``) gets that value
+    (argparse would drop it and hand the command an empty list)."""
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
+        if arg_strings == ["--"] and action.option_strings and action.nargs is None:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: NEWSBOT_DATABASE_URL or sqlite:///var/newsbot.db)",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an unexpected error",
+    )
+    parser = Parser(
+        prog="newsbot",
+        parents=[common],
+        description="Korean-aware news monitoring for Slack and Discord.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a command group not built yet
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.config.settings import Settings, SettingsError
+
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # `newsbot search 엔비디아 -주가`: a dashed word excludes, it is no option
+        if getattr(args, "dashed_words", False) and all(_dashed_word(w) for w in extra):
+            args.query = [*args.query, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "alembic",
+        "discord",
+        "slack_bolt",
+        "slack_sdk",
+        "apscheduler",
+        "aiohttp.access",
+    ):
+        logging.getLogger(noisy).setLevel(
+            max(logging.WARNING, logging.getLevelName(settings.log_level))
+        )
+    # "skipped: maximum number of running instances reached" is expected while a long delivery
+    # runs (the job never overlaps itself); APScheduler's errors still show
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    url = getattr(args, "db", None) or getattr(args, "default_db", None)
+    if url:
+        try:
+            settings = replace(settings, database_url=_check_url(url))
+        except ValueError as exc:
+            err.print(f"error: --db: {exc}", highlight=False, markup=False)
+            return 2
+    return run(args, settings)
+
+
+def _dashed_word(word: str) -> bool:
+    return word.startswith("-") and not word.startswith("--") and len(word) > 1
+
+
+def _check_url(url: str) -> str:
+    from bot.config.settings import _parse_db_url
+
+    return _parse_db_url(url)
+
+
+def run(args: argparse.Namespace, settings: object) -> int:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from bot.config.settings import Settings
+    from bot.config.topics import TopicsError
+    from bot.ingest.seeds import MissingPathError
+    from bot.runtime.app import App
+    from bot.services.errors import NotFound, UserError
+
+    assert isinstance(settings, Settings)
+    debug = (
+        getattr(args, "debug", False)
+        or settings.log_level == "DEBUG"
+        or os.environ.get("NEWSBOT_TRACEBACK")
+    )
+    missing = _missing_sqlite(settings.database_url) if getattr(args, "reads", False) else None
+    if missing:
+        err.print(
+            f"error: no database at {missing} (newsbot ingest, or newsbot db upgrade, makes one)",
+            highlight=False,
+            markup=False,
+        )
+        return 2
+    app = App(settings)
+    try:
+        return int(args.func(app, args) or 0)
+    except UsageError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 2
+    except UserError as exc:
+        err.print(f"error: {exc.cli_text()}", highlight=False, markup=False)
+        return 1 if isinstance(exc, NotFound) else 2
+    except MissingPathError as exc:
+        err.print(f"error: no such file or directory: {exc}", highlight=False, markup=False)
+        return 2
+    except TopicsError as exc:
+        err.print(f"error: topics file: {exc}", highlight=False, markup=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        return 130
+    except OperationalError as exc:
+        if debug:
+            raise
+        err.print(f"error: database: {_db_cause(exc)}", highlight=False, markup=False)
+        return 1
+    except SQLAlchemyError as exc:
+        if debug:
+            raise
+        err.print(
+            f"error: database: {exc.__class__.__name__}: {_db_cause(exc)}",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    except OSError as exc:
+        if debug:
+            raise
+        err.print(
+            f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    except Exception as exc:  # anything else: one line with the cause, the traceback on request
+        if debug:
+            raise
+        cause = " ".join(str(exc).split())[:300]
+        err.print(
+            f"error: {exc.__class__.__name__}: {cause} (--debug shows the traceback)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    finally:
+        app.close()
+
+
+def _missing_sqlite(url: str) -> str | None:
+    """The path of a SQLite file ``url`` names that does not exist (None: it exists, or it is
+    not a SQLite file)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    return None if os.path.exists(path) else path
+
+
+def _db_cause(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__

@@ -1,0 +1,53 @@
+"""``config`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from bot.cli.common import out, print_json
+from bot.core.redact import redact_url
+from bot.runtime.app import App
+from bot.store import engine as db
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("config", parents=[common], help="settings, secrets redacted")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_config, needs_db=False)
+
+    p = sub.add_parser("db", parents=[common], help="database chores")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="upgrade")
+    up = dbsub.add_parser("upgrade", parents=[common], help="run the migrations up to the latest")
+    up.set_defaults(func=cmd_db_upgrade)
+
+
+def cmd_config(app: App, args: argparse.Namespace) -> int:
+    rows = app.settings.redacted()
+    if args.format == "json":
+        print_json({name: value for name, value, _ in rows})
+        return 0
+    table = Table("setting", "value", "from", show_lines=False)
+    for name, value, source in rows:
+        table.add_row(name, value, source)
+    out.print(table)
+    return 0
+
+
+def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int:
+    engine = db.make_engine(app.settings.database_url)
+    try:
+        before = db.current_revision(engine)
+        db.upgrade(engine)
+        after = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    where = redact_url(app.settings.database_url)
+    if before == after:
+        out.print(f"{where}: already at revision {after}", highlight=False)
+    else:
+        out.print(f"{where}: upgraded {before or 'empty'} -> {after}", highlight=False)
+    return 0

@@ -1,0 +1,250 @@
+"""``demo``, ``ingest``, ``digest``, ``search``, ``why``, ``eval``, ``topics``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from bot.analysis.evaluate import evaluate, load_examples
+from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
+from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
+from bot.present.terminal import print_reply
+from bot.runtime.app import App
+from bot.services import articles, digests, periods, posting
+from bot.services import search as searching
+from bot.services.digests import Digest
+from bot.store import DEMO_MARK, Window, is_demo_database
+
+DEMO_DB = "var/demo.db"
+SOURCE_ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "demo", parents=[common], help="fresh embedded DB, ingest seeds/, match, print the digest"
+    )
+    p.set_defaults(func=cmd_demo, default_db=f"sqlite:///{DEMO_DB}")
+
+    p = sub.add_parser(
+        "ingest", parents=[common], help="ingest seed files or folders (.txt .html .md)"
+    )
+    p.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("digest", parents=[common], help="the digest of matched items")
+    p.add_argument("--topic", action="append", default=[], metavar="T")
+    p.add_argument("--since", default="24h", help="24h, 7d, 2025-10-01 or all (default 24h)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--post",
+        metavar="PLATFORM:CHANNEL",
+        help="post the digest to slack:CHANNEL or discord:CHANNEL_ID",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with --post: post it even if already delivered"
+    )
+    p.set_defaults(func=cmd_digest, reads=True)
+
+    p = sub.add_parser("search", parents=[common], help="full-text search, Korean-aware")
+    p.add_argument("query", nargs="*")
+    p.add_argument("--topic", action="append", default=[], metavar="T")
+    p.add_argument("--since", default="all")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_search, reads=True, dashed_words=True)
+
+    p = sub.add_parser("why", parents=[common], help="why an item matched")
+    p.add_argument("article_id", metavar="ARTICLE_ID")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_why, reads=True)
+
+    p = sub.add_parser(
+        "eval", parents=[common], help="precision/recall/F1 against labelled examples"
+    )
+    p.add_argument("labels", metavar="LABELS.jsonl")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("topics", parents=[common], help="list the topics")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_topics)
+
+
+def _topics(app: App, words: list[str]) -> list[str]:
+    return app.catalog.resolve_all(words, option="--topic")
+
+
+def _since(app: App, word: str) -> datetime | None:
+    return periods.since(app, word, option="--since")
+
+
+def cmd_ingest(app: App, args: argparse.Namespace) -> int:
+    report = _ingest(app, args.paths)
+    extra = f", {len(report.skipped)} skipped" if report.skipped else ""
+    out.print(f"{report.new} new articles ({report.read} files read{extra})")
+    return 0
+
+
+def _ingest(app: App, paths: list[str]) -> articles.IngestReport:
+    with progress_bar("analysing") as progress:
+        report = articles.ingest_paths(app, paths, progress=progress)
+    for shown, reason in report.skipped:
+        err.print(f"[yellow]warning:[/] skipped {shown}: {reason}", markup=True, highlight=False)
+    return report
+
+
+def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    """The demo builds its own SQLite file (``var/demo.db``, or ``--db``; never
+    ``NEWSBOT_DATABASE_URL``) and starts it afresh each time, but it deletes only a file an
+    earlier demo made: any other database is refused, untouched."""
+    url = app.settings.database_url
+    if not url.startswith("sqlite:///"):
+        raise UsageError("demo: --db must be a SQLite file URL (the demo builds its own file)")
+    path = url.split("///", 1)[-1]
+    if Path(path).exists():
+        if not is_demo_database(url):
+            raise UsageError(
+                f"demo: {path} holds data the demo did not make; it is left alone "
+                "(give the demo another --db)"
+            )
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    app.store.set_meta(DEMO_MARK, "1")
+    seeds = "seeds" if Path("seeds").is_dir() else str(SOURCE_ROOT / "seeds")
+    report = _ingest(app, [seeds])
+    err.print(f"demo: {report.new} articles from {seeds}/ into {path}", highlight=False)
+    lang = app.settings.language
+    digest = digests.collect(app, Window(), lang=lang)
+    print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
+    return 0
+
+
+def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    topic_ids = _topics(app, args.topic)
+    since = _since(app, args.since)
+    articles.catch_up(app)
+    lang, tz = app.settings.language, app.settings.timezone
+    digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
+    if args.post:
+        return _post(app, args.post, digest, force=args.force)
+    show(args.format, digest.as_json, lambda: digest_reply(digest, app.topics, tz, lang))
+    return 0
+
+
+def _post(app: App, target: str, digest: Digest, *, force: bool) -> int:
+    result = posting.post_digest(app, target, digest, force=force)
+    where = f"{result.place.platform}:{result.place.channel}"
+    if result.status == "empty":
+        out.print("nothing to post: the digest is empty", highlight=False)
+        return 0
+    if result.status == "sent":
+        out.print(
+            f"posted {result.stories} stories to {where} in {result.parts_sent} message(s)",
+            highlight=False,
+        )
+        return 0
+    if result.status == "already":
+        out.print(
+            f"already delivered to {where} ({result.parts_sent} message(s)); "
+            "--force posts it again",
+            highlight=False,
+        )
+        return 0
+    if result.status == "pending":
+        err.print(
+            f"error: {where}: posted {result.parts_sent} message(s); the rest waits in the outbox "
+            "(newsbot serve sends it)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    if result.status == "paused":
+        err.print(
+            f"error: {where} is paused: {result.reason} (subscribe again there to resume)",
+            highlight=False,
+            markup=False,
+        )
+        return 1
+    err.print(f"error: {where}: the post was given up", highlight=False, markup=False)
+    return 1
+
+
+def cmd_search(app: App, args: argparse.Namespace) -> int:
+    topic_ids = _topics(app, args.topic)
+    since = _since(app, args.since)
+    articles.catch_up(app)
+    result = searching.search(
+        app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
+    )
+    lang, tz = app.settings.language, app.settings.timezone
+    show(args.format, result.as_json, lambda: search_reply(result, app.topics, tz, lang))
+    return 0
+
+
+def cmd_why(app: App, args: argparse.Namespace) -> int:
+    articles.catch_up(app)
+    article = articles.why(app, args.article_id)
+    lang, tz = app.settings.language, app.settings.timezone
+    show(args.format, article.as_json, lambda: why_reply(article, app.topics, tz, lang))
+    return 0
+
+
+def cmd_eval(app: App, args: argparse.Namespace) -> int:
+    from bot.analysis.evaluate import LabelsError
+
+    try:
+        examples = load_examples(Path(args.labels))
+    except LabelsError as exc:
+        raise UsageError(str(exc)) from None
+    report = evaluate(examples, app.topics, app.analyser)
+    if args.format == "json":
+        print_json(report)
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"{report['n']} examples", show_lines=False)
+    for col in ("topic", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(col, justify="right" if col != "topic" else "left")
+    for topic, m in report["topics"].items():
+        table.add_row(
+            topic,
+            f"{m['precision']:.3f}",
+            f"{m['recall']:.3f}",
+            f"{m['f1']:.3f}",
+            str(m["tp"]),
+            str(m["fp"]),
+            str(m["fn"]),
+        )
+    table.add_row("macro F1", "", "", f"{report['macro_f1']:.3f}", "", "", "")
+    out.print(table)
+    wrong = [i for i in report["items"] if sorted(i["labels"]) != sorted(i["predicted"])]
+    for item in wrong:
+        out.print(
+            f"  {item['id']}: labels {item['labels']} predicted {item['predicted']}",
+            highlight=False,
+        )
+    return 0
+
+
+def cmd_topics(app: App, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        print_json(
+            {
+                "topics": [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "name_en": t.name_en,
+                        "description": t.description,
+                        "threshold": t.threshold,
+                    }
+                    for t in app.topics.topics
+                ]
+            }
+        )
+    else:
+        print_reply(out, topics_reply(app.topics, app.settings.language))
+    return 0

@@ -1,0 +1,50 @@
+"""``console`` (and, once built, ``serve``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.runtime.app import App
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "console", parents=[common], help="type the chat commands (/news …) in a terminal"
+    )
+    p.add_argument(
+        "--channel", default="console", help="the channel name subscriptions are kept under"
+    )
+    p.set_defaults(func=cmd_console)
+    register_serve(sub, common)
+
+
+def cmd_console(app: App, args: argparse.Namespace) -> int:
+    from bot.chat.commands import Commands
+    from bot.chat.console import console_context, repl
+
+    app.pipeline.process_pending()
+    commands = Commands(app)
+    repl(commands, console_context(app.settings.language, channel=args.channel))
+    return 0
+
+
+def register_serve(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "serve", parents=[common], help="the chat adapters whose tokens are set, plus the scheduler"
+    )
+    p.add_argument("--port", type=int, default=None, help="HTTP port (default NEWSBOT_HTTP_PORT)")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(app: App, args: argparse.Namespace) -> int:
+    from bot.runtime.serve import run_serve
+
+    if args.port is not None and not 0 < args.port < 65536:
+        from bot.cli.common import UsageError
+
+        raise UsageError("--port: expected 1-65535")
+    return run_serve(app, port=args.port)

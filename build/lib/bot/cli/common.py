@@ -1,0 +1,62 @@
+"""Helpers shared by the command-line commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.present.reply import Reply
+
+out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
+
+
+class UsageError(Exception):
+    """A bad argument: printed as one line, exit status 2."""
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def show(fmt: str, data: Callable[[], Any], reply: Callable[[], Reply]) -> None:
+    """``--format json``: the JSON contract ``data()``; text: the reply, as in the console."""
+    if fmt == "json":
+        print_json(data())
+    else:
+        from bot.present.terminal import print_reply
+
+        print_reply(out, reply())
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr (whole, even when piped)."""
+    err.print(f"warning: {message}", highlight=False, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    if not enabled or not err.is_terminal:
+        yield lambda done, total: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

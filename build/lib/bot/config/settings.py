@@ -1,0 +1,401 @@
+"""Settings from the environment.
+
+Every setting is read from an environment variable; every secret may instead be given as
+``NAME_FILE`` pointing at a file that holds it (Docker/Kubernetes secrets).  A malformed value
+raises :class:`SettingsError` naming the variable, and ``newsbot config`` prints the settings with
+secrets redacted.  Secrets are never logged and never written to the database.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.redact import redact_url
+
+DEFAULT_DB_URL = "sqlite:///var/newsbot.db"
+SLACK_DEFAULT_API = "https://slack.com/api/"
+DISCORD_DEFAULT_API = "https://discord.com/api/v10"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _parse_bool(raw: str) -> bool:
+    low = raw.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw.strip())
+        if not lo <= value <= hi:
+            raise ValueError(f"must be between {lo} and {hi}")
+        return value
+
+    return parse
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def parse_duration(raw: str) -> float:
+    """``'15m'`` -> 900.0 seconds; a bare number is seconds."""
+    m = _DURATION.match(raw)
+    if not m:
+        raise ValueError("expected a duration such as 30s, 15m, 6h or 1d")
+    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+
+
+def parse_hhmm(raw: str) -> time:
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", raw)
+    if not m:
+        raise ValueError("expected HH:MM, 24-hour clock")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _parse_tz(raw: str) -> str:
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {raw.strip()!r}") from exc
+    return raw.strip()
+
+
+def _parse_db_url(raw: str) -> str:
+    url = raw.strip()
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
+        raise ValueError("expected sqlite:///path or postgresql://user@host/db")
+    return url
+
+
+def _parse_host(raw: str) -> str:
+    host = raw.strip()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
+            raise ValueError(
+                "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
+            ) from None
+    return host.strip("[]")
+
+
+def _parse_retention(raw: str) -> float:
+    seconds = parse_duration(raw)
+    if seconds < 3600:
+        raise ValueError("expected a duration of at least 1h, such as 30d")
+    return seconds
+
+
+def _parse_http_url(raw: str) -> str:
+    url = raw.strip()
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ValueError("expected an http(s) URL")
+    return url
+
+
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
+
+
+def _parse_private(raw: str) -> tuple[str, ...] | bool:
+    """``1``/``true`` allows every private address; a comma list allows those hosts only."""
+    try:
+        return _parse_bool(raw)
+    except ValueError:
+        hosts = _parse_list(raw.lower())
+        if not hosts:
+            raise
+        return hosts
+
+
+def _parse_lang(raw: str) -> str:
+    lang = raw.strip().lower()
+    if lang not in ("ko", "en"):
+        raise ValueError("expected ko or en")
+    return lang
+
+
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+def _parse_sync(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in ("global", "guild", "off"):
+        raise ValueError("expected global, guild or off")
+    return mode
+
+
+@dataclass(frozen=True)
+class Spec:
+    env: str
+    attr: str
+    default: str | None
+    parse: Callable[[str], Any]
+    help: str
+    secret: bool = False  # never shown; may come from NAME_FILE
+    from_file: bool = False  # may come from NAME_FILE (shown with credentials redacted)
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        "NEWSBOT_DATABASE_URL",
+        "database_url",
+        DEFAULT_DB_URL,
+        _parse_db_url,
+        "SQLAlchemy URL: sqlite:///var/newsbot.db (default) or postgresql://user@host/db",
+        from_file=True,
+    ),
+    Spec(
+        "NEWSBOT_TOPICS_FILE",
+        "topics_file",
+        None,
+        str,
+        "TOML file with the topics; default: the one shipped in bot/topics.toml",
+    ),
+    Spec("NEWSBOT_TIMEZONE", "timezone", "Asia/Seoul", _parse_tz, "time zone for digest times"),
+    Spec(
+        "NEWSBOT_DIGEST_TIME",
+        "digest_time",
+        "09:00",
+        parse_hhmm,
+        "default daily digest time (HH:MM) for new subscriptions",
+    ),
+    Spec(
+        "NEWSBOT_DIGEST_GRACE",
+        "digest_grace",
+        "6h",
+        parse_duration,
+        "a digest missed while down is sent on start if still this recent",
+    ),
+    Spec(
+        "NEWSBOT_HTTP_HOST",
+        "http_host",
+        "127.0.0.1",
+        _parse_host,
+        "address `serve` listens on (0.0.0.0 in a container behind a proxy)",
+    ),
+    Spec(
+        "NEWSBOT_HTTP_PORT",
+        "http_port",
+        "3000",
+        _parse_int(1, 65535),
+        "port of `serve`: /slack/events, /healthz, /metrics",
+    ),
+    Spec(
+        "NEWSBOT_OUTBOX_RETENTION",
+        "outbox_retention",
+        "30d",
+        _parse_retention,
+        "sent deliveries are kept this long, then pruned",
+    ),
+    Spec(
+        "NEWSBOT_ALLOW_PRIVATE_FEEDS",
+        "allow_private_feeds",
+        "0",
+        _parse_private,
+        "1 allows feeds on private/loopback addresses; or a comma list of allowed hosts",
+    ),
+    Spec(
+        "NEWSBOT_FETCH_TIMEOUT",
+        "fetch_timeout",
+        "20s",
+        parse_duration,
+        "total deadline of one feed fetch",
+    ),
+    Spec(
+        "NEWSBOT_FETCH_MAX_BYTES",
+        "fetch_max_bytes",
+        "15728640",
+        _parse_int(1024, 1 << 31),
+        "largest feed body accepted, counted after decompression",
+    ),
+    Spec(
+        "NEWSBOT_FEED_INTERVAL",
+        "feed_interval",
+        "15m",
+        parse_duration,
+        "default poll interval of a new feed",
+    ),
+    Spec(
+        "NEWSBOT_FEED_MAX_ERRORS",
+        "feed_max_errors",
+        "10",
+        _parse_int(1, 1000),
+        "consecutive failures after which a feed is disabled",
+    ),
+    Spec("NEWSBOT_LANGUAGE", "language", "ko", _parse_lang, "reply language: ko or en"),
+    Spec(
+        "NEWSBOT_ADMINS",
+        "admins",
+        "",
+        _parse_list,
+        "comma list of chat user ids allowed to manage feeds; empty: everyone",
+    ),
+    Spec(
+        "NEWSBOT_ALERT_MIN_GPUS",
+        "alert_min_gpus",
+        "10000",
+        _parse_int(0, 10**9),
+        "instant alert for a GPU deal of at least this many units",
+    ),
+    Spec("NEWSBOT_LOG_LEVEL", "log_level", "INFO", _parse_log_level, "log level"),
+    Spec("SLACK_BOT_TOKEN", "slack_bot_token", None, str, "Slack bot token (xoxb-…)", True),
+    Spec(
+        "SLACK_SIGNING_SECRET",
+        "slack_signing_secret",
+        None,
+        str,
+        "Slack signing secret (HTTP mode)",
+        True,
+    ),
+    Spec(
+        "SLACK_APP_TOKEN",
+        "slack_app_token",
+        None,
+        str,
+        "Slack app-level token (xapp-…): enables Socket Mode",
+        True,
+    ),
+    Spec(
+        "SLACK_API_URL",
+        "slack_api_url",
+        SLACK_DEFAULT_API,
+        _parse_http_url,
+        "Slack Web API base URL",
+    ),
+    Spec("DISCORD_BOT_TOKEN", "discord_bot_token", None, str, "Discord bot token", True),
+    Spec(
+        "DISCORD_API_URL",
+        "discord_api_url",
+        DISCORD_DEFAULT_API,
+        _parse_http_url,
+        "Discord REST API base URL",
+    ),
+    Spec(
+        "NEWSBOT_DISCORD_SYNC",
+        "discord_sync",
+        "global",
+        _parse_sync,
+        "register /news globally, to NEWSBOT_DISCORD_GUILD_ID only (development), or off",
+    ),
+    Spec(
+        "NEWSBOT_DISCORD_GUILD_ID",
+        "discord_guild_id",
+        None,
+        _parse_int(1, 2**63 - 1),
+        "guild for development command registration",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB_URL
+    topics_file: str | None = None
+    timezone: str = "Asia/Seoul"
+    digest_time: time = time(9, 0)
+    digest_grace: float = 6 * 3600
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+    outbox_retention: float = 30 * 86400
+    allow_private_feeds: tuple[str, ...] | bool = False
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 15 * 1024 * 1024
+    feed_interval: float = 900.0
+    feed_max_errors: int = 10
+    language: str = "ko"
+    admins: tuple[str, ...] = ()
+    alert_min_gpus: int = 10000
+    log_level: str = "INFO"
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = SLACK_DEFAULT_API
+    discord_bot_token: str | None = field(default=None, repr=False)
+    discord_api_url: str = DISCORD_DEFAULT_API
+    discord_sync: str = "global"
+    discord_guild_id: int | None = None
+    sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for spec in SPECS:
+            raw, source = _raw_value(spec, env)
+            if raw is None:
+                raw, source = spec.default, "default"
+            if raw is None:
+                values[spec.attr] = None
+            else:
+                try:
+                    values[spec.attr] = spec.parse(raw)
+                except ValueError as exc:
+                    shown = (
+                        "<redacted>"
+                        if spec.secret
+                        else repr(redact_url(raw) if spec.from_file else raw)
+                    )
+                    raise SettingsError(f"{source}: invalid value {shown}: {exc}") from None
+            sources[spec.attr] = source
+        values.update(overrides)
+        if values.get("discord_sync") == "guild" and not values.get("discord_guild_id"):
+            raise SettingsError(
+                "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild"
+            )
+        return cls(**values, sources=sources)
+
+    def redacted(self) -> list[tuple[str, str, str]]:
+        """(variable, shown value, where it came from) for ``newsbot config``."""
+        rows = []
+        for spec in SPECS:
+            value = getattr(self, spec.attr)
+            if value is None:
+                shown = "(not set)"
+            elif spec.secret:
+                shown = "<redacted>"
+            elif spec.env == "NEWSBOT_DATABASE_URL":
+                shown = redact_url(str(value))
+            elif isinstance(value, time):
+                shown = value.strftime("%H:%M")
+            elif isinstance(value, tuple):
+                shown = ",".join(value) or "(none)"
+            else:
+                shown = str(value)
+            rows.append((spec.env, shown, self.sources.get(spec.attr, "default")))
+        return rows
+
+
+def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:
+    if spec.env in env and env[spec.env] != "":
+        return env[spec.env], spec.env
+    file_var = f"{spec.env}_FILE"
+    if (spec.secret or spec.from_file) and env.get(file_var):
+        path = Path(env[file_var])
+        try:
+            return path.read_text(encoding="utf-8").strip(), file_var
+        except OSError as exc:
+            raise SettingsError(f"{file_var}: cannot read {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise SettingsError(f"{file_var}: {path} is not UTF-8 text") from None
+    return None, spec.env

@@ -1,0 +1,58 @@
+"""Periods as users write them: ``24h``, ``7d``, ``90m``, ``2주``, ``2025-10-01``, ``all``.
+
+One grammar for the CLI's ``--since`` and chat's period words: a count and a unit (m, min, h,
+d, w, or 분, 시간, 일, 주) back from now, a calendar date (midnight in the given zone), or ``all``
+(전체, ever) for no limit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+UNIT_SECONDS = {
+    "m": 60,
+    "min": 60,
+    "분": 60,
+    "h": 3600,
+    "시간": 3600,
+    "d": 86400,
+    "일": 86400,
+    "w": 604800,
+    "주": 604800,
+}
+ALL = ("all", "전체", "ever")
+_UNITS = "|".join(sorted(UNIT_SECONDS, key=len, reverse=True))
+_RELATIVE = re.compile(rf"(\d{{1,5}})\s*({_UNITS})")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def looks_like_period(word: str) -> bool:
+    """Whether ``word`` is written as a period (it may still name an impossible date)."""
+    raw = word.strip().lower()
+    return raw in ALL or bool(_RELATIVE.fullmatch(raw) or _DATE.fullmatch(raw))
+
+
+def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> datetime | None:
+    """The start of the period, or None for ``all``.  A date is midnight in ``tz``."""
+    if value is None:
+        return None
+    raw = value.strip().lower()
+    if raw in ALL:
+        return None
+    m = _RELATIVE.fullmatch(raw)
+    if m:
+        return now - timedelta(seconds=int(m.group(1)) * UNIT_SECONDS[m.group(2)])
+    m = _DATE.fullmatch(raw)
+    if m:
+        try:
+            local = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=ZoneInfo(tz))
+        except ValueError as exc:
+            raise PeriodError(value) from exc
+        return local.astimezone(UTC)
+    raise PeriodError(value)

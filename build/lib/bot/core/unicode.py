@@ -1,0 +1,33 @@
+"""Unicode hygiene for untrusted text (feeds, seed files, chat input).
+
+Invisible format characters are removed before text is stored, matched or shown: bidirectional
+controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) can make a title read differently
+from what it is ("gpj.exe" shown as "exe.jpg"), and zero-width characters (U+200B–U+200D,
+U+2060–U+2064, U+FEFF, U+180E, the soft hyphen U+00AD) can split a word so that keyword
+matching misses it (엔\u200b비디아) while it still looks whole.  Renderers may add their own
+invisible marks afterwards (Slack's word joiner that keeps ``@here`` inert).
+"""
+
+from __future__ import annotations
+
+import re
+
+INVISIBLE = frozenset(
+    (
+        0x00AD,
+        0x061C,
+        0x180E,
+        0xFEFF,
+        *range(0x200B, 0x2010),  # ZWSP, ZWNJ, ZWJ, LRM, RLM
+        *range(0x202A, 0x202F),  # LRE, RLE, PDF, LRO, RLO
+        *range(0x2060, 0x2065),  # WJ, invisible function application/times/separator/plus
+        *range(0x2066, 0x206A),  # LRI, RLI, FSI, PDI
+    )
+)
+_TABLE = dict.fromkeys(INVISIBLE)
+_ANY = re.compile("[" + "".join(chr(c) for c in sorted(INVISIBLE)) + "]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without bidirectional controls and zero-width characters."""
+    return text.translate(_TABLE) if _ANY.search(text) else text

@@ -1,0 +1,67 @@
+"""One scheduler leader among the replicas that share a database.
+
+PostgreSQL: a session advisory lock held on a dedicated connection.  When the leader's process
+dies its connection closes and PostgreSQL frees the lock at once; a follower takes it on its next
+try.  SQLite (one machine): a lease row renewed every few seconds; a lease not renewed for
+``LEASE`` seconds may be taken over.  Every replica answers chat commands; only the leader polls
+feeds, plans and sends deliveries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import datetime, timedelta
+
+from bot.store import Store
+from bot.store.leases import AdvisoryLock
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 0x6E657773  # "news"
+LEASE = timedelta(seconds=15)
+NAME = "scheduler"
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Leadership:
+    """Call :meth:`try_lead` every few seconds (it blocks briefly: run it in a thread)."""
+
+    def __init__(self, store: Store, holder: str | None = None) -> None:
+        self.store = store
+        self.holder = holder or holder_id()
+        self.is_leader = False
+        self._lock: AdvisoryLock | None = None
+        if store.dialect == "postgresql":
+            self._lock = store.advisory_lock(LOCK_KEY)
+
+    def try_lead(self, now: datetime) -> bool:
+        was = self.is_leader
+        try:
+            if self._lock is not None:
+                self.is_leader = self._lock.acquire()
+            else:
+                self.is_leader = self.store.take_lease(NAME, self.holder, now, LEASE)
+        except Exception as exc:  # a database hiccup: not leader until it answers again
+            log.warning("scheduler leadership check failed: %s", exc.__class__.__name__)
+            self.is_leader = False
+        if self.is_leader != was:
+            log.info("scheduler: %s (%s)", "leader" if self.is_leader else "follower", self.holder)
+        return self.is_leader
+
+    def release(self) -> None:
+        """Give up leadership (on a clean shutdown) so a follower takes over at once."""
+        try:
+            if self._lock is not None:
+                self._lock.release()
+            elif self.is_leader:
+                self.store.release_lease(NAME, self.holder)
+        except Exception as exc:
+            log.warning("could not release scheduler leadership: %s", exc.__class__.__name__)
+        finally:
+            self.is_leader = False

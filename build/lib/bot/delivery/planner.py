@@ -1,0 +1,170 @@
+"""The planner: deciding what to post, by writing outbox rows (:mod:`bot.delivery.sender` posts them).
+
+**Digests.**  A subscription names a topic, a local time and a time zone.  A destination's
+subscriptions that share a time and zone make one digest, due at the most recent such instant.
+The planner writes the digest's outbox row (key ``digest:<instant>``, the rendered reply and its
+item ids) once the instant has passed and while it is within ``NEWSBOT_DIGEST_GRACE`` — so a
+digest missed while newsbot was down is sent once on start, never twice, and never when it is
+too old to matter.  A digest covers the items ingested (not silent) in the 24 hours before its
+instant; an empty digest is not sent.  A subscription made after today's instant starts tomorrow.
+
+**Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
+subscription and within ``ALERT_LOOKBACK``, not silent, whose score reaches the topic's
+``alert_score`` or that counts at least ``NEWSBOT_ALERT_MIN_GPUS`` GPUs.  One alert per story
+cluster per destination (key ``alert:<cluster>``).
+
+**Notices.**  A feed disabled for errors is announced once (key ``feed-disabled:<feed>:<when>``)
+in each channel subscribed to a topic its items carried (every subscribed channel when it never
+matched anything), if it was disabled within ``NOTICE_LOOKBACK``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.present.compose import alert_reply, digest_reply
+from bot.present.i18n import t
+from bot.present.reply import Reply, reply_to_dict
+from bot.runtime.app import App
+from bot.services import digests
+from bot.store import Subscription, Window
+
+log = logging.getLogger(__name__)
+
+ALERT_LOOKBACK = timedelta(hours=6)
+NOTICE_LOOKBACK = timedelta(days=3)
+
+
+def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
+    """The most recent local ``hhmm`` in ``tz`` at or before ``now`` (aware, in that zone)."""
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    today = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return today if today <= local else today - timedelta(days=1)
+
+
+class Planner:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        # digests found empty, by their instant (not computed again while within the grace;
+        # forgotten after it, so the memory stays the size of one grace window)
+        self._empty: dict[tuple[int, str], datetime] = {}
+
+    def plan(self, now: datetime) -> int:
+        """Write the outbox rows that are due at ``now``; returns how many were written."""
+        grace = timedelta(seconds=self.app.settings.digest_grace)
+        self._empty = {k: at for k, at in self._empty.items() if now - at <= grace}
+        by_dest: dict[int, list[Subscription]] = defaultdict(list)
+        for sub in self.app.store.subscriptions():
+            if sub.destination.paused_at is None:
+                by_dest[sub.destination.id].append(sub)
+        written = 0
+        for dest_id, subs in by_dest.items():
+            written += self._digests(dest_id, subs, now)
+            written += self._alerts(dest_id, subs, now)
+        written += self._notices(by_dest, now)
+        return written
+
+    def _lang(self, sub: Subscription) -> str:
+        return sub.destination.language or self.app.settings.language
+
+    def _digests(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
+        groups: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
+        for sub in subs:
+            groups[(sub.digest_time, sub.timezone)].append(sub)
+        written = 0
+        grace = timedelta(seconds=self.app.settings.digest_grace)
+        for (hhmm, tz), group in groups.items():
+            instant = last_instant(now, hhmm, tz)
+            if now - instant > grace or instant < min(s.created_at for s in group):
+                continue
+            key = f"digest:{instant.isoformat()}"
+            if (dest_id, key) in self._empty or self.app.store.has_delivery(dest_id, key):
+                continue
+            topics = sorted({s.topic for s in group}, key=self.app.topics.ids().index)
+            window = Window(
+                topics=topics,
+                seen_since=instant - timedelta(days=1),
+                seen_until=instant,
+                include_silent=False,
+            )
+            lang = self._lang(group[0])
+            digest = digests.collect(self.app, window, lang=lang, until=instant)
+            if not digest.entries:
+                self._empty[(dest_id, key)] = instant
+                continue
+            reply = digest_reply(digest, self.app.topics, tz, lang)
+            payload = {
+                "reply": reply_to_dict(reply),
+                "items": [i.id for i in digest.items],
+                "topics": topics,
+            }
+            if self.app.store.enqueue(dest_id, "digest", key, payload, now):
+                written += 1
+                log.info(
+                    "digest %s for destination %d: %d stories", key, dest_id, len(digest.entries)
+                )
+        return written
+
+    def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
+        written = 0
+        for sub in subs:
+            if not sub.alerts:
+                continue
+            since = max(sub.created_at, now - ALERT_LOOKBACK)
+            ids = self.app.store.matched_ids(
+                Window(topics=[sub.topic], seen_since=since, include_silent=False)
+            )
+            # scores and entities only: this runs every few seconds, bodies are loaded for the
+            # few items that do raise an alert
+            for facts in self.app.store.alert_facts(ids):
+                if not self.is_alert(facts.scores, facts.entities, sub.topic):
+                    continue
+                key = f"alert:{facts.cluster_id}"
+                if self.app.store.has_delivery(dest_id, key):
+                    continue
+                (item,) = self.app.store.articles([facts.id])
+                reply = alert_reply(item, sub.topic, self.app.topics, sub.timezone, self._lang(sub))
+                payload = {"reply": reply_to_dict(reply), "items": [item.id]}
+                if self.app.store.enqueue(dest_id, "alert", key, payload, now):
+                    written += 1
+        return written
+
+    def is_alert(
+        self, scores: dict[str, float], entities: list[dict[str, Any]], topic_id: str
+    ) -> bool:
+        """For an item that carries ``topic_id``: big enough for an instant alert?"""
+        topic = self.app.topics.get(topic_id)
+        if topic is None:
+            return False
+        if topic.alert_score is not None and scores.get(topic_id, 0.0) >= topic.alert_score:
+            return True
+        floor = self.app.settings.alert_min_gpus
+        return floor > 0 and any(
+            e.get("kind") == "gpu_count" and (e.get("value") or 0) >= floor for e in entities
+        )
+
+    def _notices(self, by_dest: Mapping[int, list[Subscription]], now: datetime) -> int:
+        written = 0
+        for feed in self.app.store.disabled_feeds():
+            disabled_at = feed.disabled_at
+            if disabled_at is None or now - disabled_at > NOTICE_LOOKBACK:
+                continue
+            topics = self.app.store.feed_topics(feed.id)
+            key = f"feed-disabled:{feed.id}:{disabled_at.isoformat()}"
+            for dest_id, subs in by_dest.items():
+                if topics and not topics & {s.topic for s in subs}:
+                    continue
+                lang = self._lang(subs[0])
+                text = t("feed_disabled", lang, name=feed.label, reason=feed.disabled_reason or "?")
+                reply = Reply(text=text, ephemeral=False)
+                payload = {"reply": reply_to_dict(reply)}
+                if self.app.store.enqueue(dest_id, "notice", key, payload, now):
+                    written += 1
+        return written

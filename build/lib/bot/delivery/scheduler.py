@@ -1,0 +1,205 @@
+"""The scheduler of ``newsbot serve`` (APScheduler 3, asyncio).
+
+Four interval jobs, none overlapping itself (``max_instances=1``, missed runs coalesced):
+
+* ``lead`` (every ``LEAD_EVERY`` s): take or keep scheduler leadership (:mod:`bot.delivery.leader`),
+  renew this replica's outbox claims, and prune sent rows older than ``NEWSBOT_OUTBOX_RETENTION``
+  (hourly); nothing else, so a long delivery never lets the lease lapse;
+* ``poll`` (every ``POLL_EVERY`` s): poll the feeds that are due; each feed has its own deadline,
+  and this job is separate from the others, so a slow poll never delays a digest;
+* ``plan`` (every ``PLAN_EVERY`` s): write the due digests, alerts and notices to the outbox — a
+  digest is due at its minute, and the first run right after start catches up on a digest missed
+  while newsbot was down (within the grace window);
+* ``deliver`` (every ``DELIVER_EVERY`` s): send what the outbox holds.
+
+Only the leader polls, plans and delivers; every replica answers chat commands.  A replica that
+becomes leader polls, plans and delivers at once; one that loses leadership stops its delivery
+at the next part (the sender asks before each one, and its claims lapse).  Store calls run on
+the scheduler's own threads (:meth:`Scheduler.db`).  On shutdown no new job starts, and the message
+being posted is allowed to finish (the rest of its delivery waits in the outbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.chat.base import Poster
+from bot.core.clock import wall_now
+from bot.delivery.leader import Leadership
+from bot.delivery.planner import Planner
+from bot.delivery.sender import CLAIM_TTL, Sender
+from bot.ingest.poller import Poller
+from bot.runtime import metrics
+from bot.runtime.app import App
+
+log = logging.getLogger(__name__)
+
+LEAD_EVERY = 5.0
+POLL_EVERY = 30.0
+PLAN_EVERY = 5.0
+DELIVER_EVERY = 2.0
+PRUNE_EVERY = timedelta(hours=1)
+DB_THREADS = 4
+T = TypeVar("T")
+
+
+class Scheduler:
+    def __init__(
+        self, app: App, leadership: Leadership, poller: Poller, posters: Mapping[str, Poster]
+    ) -> None:
+        self.app = app
+        self.leadership = leadership
+        self.poller = poller
+        self.planner = Planner(app)
+        self.clock = app.clock
+        # the scheduler's store work has threads of its own: a locked database holds up these,
+        # never the threads that answer chat commands and /healthz
+        self._executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="newsbot-db")
+        self.sender = Sender(
+            app,
+            posters,
+            holder=leadership.holder,
+            may_send=lambda: self.leadership.is_leader and not self.stopping,
+            db=self.db,
+        )
+        self.last_poll: datetime | None = None
+        self.runs = {"poll": 0, "plan": 0, "deliver": 0}  # completed runs as leader (/healthz)
+        self.delivering = asyncio.Lock()
+        self.stopping = False
+        self._aps: AsyncIOScheduler | None = None
+        self._pruned_at: datetime | None = None
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking store call on the scheduler's own threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    @property
+    def role(self) -> str:
+        return "leader" if self.leadership.is_leader else "follower"
+
+    def start(self) -> None:
+        aps = AsyncIOScheduler(timezone="UTC")
+        first = wall_now()  # APScheduler runs in real time
+        for job, every in (
+            (self.lead, LEAD_EVERY),
+            (self.poll, POLL_EVERY),
+            (self.plan, PLAN_EVERY),
+            (self.deliver, DELIVER_EVERY),
+        ):
+            aps.add_job(
+                job,
+                "interval",
+                seconds=every,
+                id=job.__name__,
+                next_run_time=first,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=60,
+            )
+        aps.start()
+        self._aps = aps
+
+    async def lead(self) -> None:
+        """Take or keep leadership, and keep this replica's outbox claims alive.  This job does
+        nothing else, so no delivery, poll or plan (however long) can let the lease lapse."""
+        if self.stopping:
+            return
+        was_leader = self.leadership.is_leader
+        now = self.clock.now()
+        leader = await self.db(self.leadership.try_lead, now)
+        metrics.LEADER.set(1 if leader else 0)
+        if not leader or self.stopping:
+            return
+        try:
+            await self.db(self.app.store.renew_claims, self.leadership.holder, now, CLAIM_TTL)
+            await self._prune(now)
+        except Exception as exc:
+            log.warning("outbox upkeep failed: %s: %s", exc.__class__.__name__, exc)
+        if not was_leader and self._aps is not None:
+            # a new leader polls, plans and delivers at once instead of at their next tick
+            for job in ("poll", "plan", "deliver"):
+                self._aps.modify_job(job, next_run_time=wall_now())
+
+    async def _prune(self, now: datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        retention = timedelta(seconds=self.app.settings.outbox_retention)
+        pruned = await self.db(self.app.store.prune_outbox, now - retention)
+        if pruned:
+            log.info("outbox: pruned %d rows older than %s", pruned, retention)
+
+    async def poll(self) -> None:
+        if self.stopping or not self.leadership.is_leader:
+            return
+        try:
+            report = await self.poller.poll(now=self.clock.now())
+        except Exception as exc:
+            log.error("poll failed: %s: %s", exc.__class__.__name__, exc)
+            return
+        self.last_poll = self.clock.now()
+        self.runs["poll"] += 1
+        metrics.POLL_SECONDS.observe(report.duration_s)
+        metrics.ITEMS_INGESTED.inc(report.items_ingested)
+        metrics.FEED_ERRORS.inc(report.feed_errors)
+        if report.feeds_polled:
+            log.info(
+                "polled %d feeds: %d new items, %d failed",
+                report.feeds_polled,
+                report.items_ingested,
+                report.feed_errors,
+            )
+        if report.items_ingested:
+            await self.plan()  # alerts go out right after the items that raise them
+
+    async def plan(self) -> None:
+        if self.stopping or not self.leadership.is_leader:
+            return
+        try:
+            await self.db(self.planner.plan, self.clock.now())
+        except Exception as exc:
+            log.error("planning deliveries failed: %s: %s", exc.__class__.__name__, exc)
+        self.runs["plan"] += 1
+
+    async def deliver(self) -> None:
+        if self.stopping or not self.leadership.is_leader:
+            return
+        async with self.delivering:
+            try:
+                await self.sender.deliver()
+            except Exception as exc:
+                log.error("delivering failed: %s: %s", exc.__class__.__name__, exc)
+            self.runs["deliver"] += 1
+
+    async def shutdown(self, timeout: float = 30.0) -> None:
+        """Start no new job, let the part being posted finish (the sender stops after it; the
+        rest of its delivery stays in the outbox), let go of the claims and of leadership, so a
+        follower goes on at once.
+
+        The delivery is awaited *before* APScheduler shuts down, because that cancels the jobs
+        still running — a post cancelled half-way may arrive without being recorded."""
+        self.stopping = True
+        self.sender.stop()
+        try:
+            async with asyncio.timeout(timeout):
+                async with self.delivering:
+                    pass
+        except TimeoutError:
+            log.warning("shutdown: a delivery did not finish within %.0f s", timeout)
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+        try:
+            await self.db(self.app.store.release_claims, self.leadership.holder)
+        except Exception as exc:
+            log.warning("could not release outbox claims: %s", exc.__class__.__name__)
+        await self.db(self.leadership.release)
+        self._executor.shutdown(wait=False)

@@ -1,0 +1,27 @@
+"""A draft: an article as a source found it, before the store decides whether it is new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.ingest.text import content_hash
+
+
+@dataclass(slots=True)
+class Draft:
+    title: str
+    body: str
+    origin: str  # the feed URL, or the seed file's path as given to `ingest`
+    kind: str = "seed"  # "seed" | "feed"
+    source: str | None = None  # outlet, or the feed's name
+    published_at: datetime | None = None  # aware UTC
+    date_only: bool = False  # the source gave a date without a time (published_at: noon KST)
+    url: str | None = None
+    canonical_url: str | None = None
+    identity: str | None = None  # guid (or guid|link) within its feed
+    feed_id: int | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.body, self.canonical_url)

@@ -1,0 +1,97 @@
+"""OPML subscription lists: import and export.
+
+Import reads OPML 1.0 and 2.0: every ``<outline>`` at any depth (folders nest) that carries an
+``xmlUrl`` (attribute names compared case-insensitively) is a feed; its name is ``title``, else
+``text``, else None (stripped; a name equal to the URL counts as no name).  Only http(s) URLs are kept, each
+once (first name wins), in document order.  A DTD or entity declaration is refused exactly as in
+feeds; malformed XML is an error.  Both raise :class:`OpmlError` with a one-line message.
+
+Export writes a UTF-8 OPML 2.0 document, one ``<outline type="rss">`` per feed with ``text``
+(the name, or the URL when there is none, as OPML 2 requires ``text``), ``title`` (only when named)
+and ``xmlUrl``; importing it gives back the same (url, name) pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import defusedxml
+import defusedxml.ElementTree as DET
+
+from bot.ingest.rss import decode_feed, dtd_refusal, to_utf8_document
+from bot.ingest.text import UndecodableError, normalize_text
+
+# Characters XML 1.0 cannot carry at all.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class OpmlError(ValueError):
+    """The OPML document is refused or unreadable; the message is one line."""
+
+
+def _attr(element: ET.Element, name: str) -> str | None:
+    for key, value in element.attrib.items():
+        if key.lower() == name.lower():
+            return value.strip() or None
+    return None
+
+
+def parse_opml(data: bytes) -> list[tuple[str, str | None]]:
+    """The feeds an OPML document lists, as (url, name) pairs (rules in the module docstring)."""
+    try:
+        text = decode_feed(data, None)
+    except UndecodableError as exc:
+        raise OpmlError(f"cannot decode OPML: {exc}") from None
+    refusal = dtd_refusal(text)
+    if refusal:
+        raise OpmlError(refusal)
+    try:
+        root = DET.fromstring(
+            to_utf8_document(text), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except defusedxml.DefusedXmlException:
+        raise OpmlError(refusal or "refused: the document declares a DTD or entities") from None
+    except ET.ParseError as exc:
+        raise OpmlError(f"not valid OPML: {' '.join(str(exc).split())}") from None
+    if root.tag.rpartition("}")[2].lower() != "opml":
+        raise OpmlError(f"not an OPML document (root element <{root.tag}>)")
+    feeds: list[tuple[str, str | None]] = []
+    seen: set[str] = set()
+    for outline in root.iter():
+        if outline.tag.rpartition("}")[2].lower() != "outline":
+            continue
+        url = _attr(outline, "xmlUrl")
+        if not url or not url.lower().startswith(("http://", "https://")) or url in seen:
+            continue
+        name = _attr(outline, "title") or _attr(outline, "text")
+        if name == url:
+            name = None
+        seen.add(url)
+        feeds.append((url, normalize_text(name) if name else None))
+    return feeds
+
+
+def _clean(value: str) -> str:
+    return _XML_ILLEGAL.sub("", value)
+
+
+def export_opml(
+    feeds: list[tuple[str, str | None]], now: datetime, title: str = "newsbot feeds"
+) -> bytes:
+    """An OPML 2.0 document listing ``feeds`` as (url, name) pairs."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = _clean(title)
+    ET.SubElement(head, "dateCreated").text = format_datetime(now.astimezone(UTC), usegmt=True)
+    body = ET.SubElement(root, "body")
+    for url, name in feeds:
+        attrs = {"type": "rss", "text": _clean(name or url)}
+        if name:
+            attrs["title"] = _clean(name)
+        attrs["xmlUrl"] = _clean(url)
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

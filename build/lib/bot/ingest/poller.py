@@ -1,0 +1,381 @@
+"""The feed watcher: poll the feeds that are due, politely and safely, and keep only what is new.
+
+One poll:
+
+1. The due feeds (every enabled feed with ``everything``) are fetched concurrently through one
+   :class:`bot.ingest.fetch.Fetcher`: at most ``per_host`` fetches per host:port at a time, each
+   under its own total deadline (``settings.fetch_timeout``) and body cap
+   (``settings.fetch_max_bytes``), with the stored ``ETag`` / ``Last-Modified`` sent as
+   ``If-None-Match`` / ``If-Modified-Since``.  A hung feed costs its own deadline, nothing more.
+2. Each body is parsed with :func:`bot.ingest.rss.parse_feed` in a worker thread; its drafts
+   get the feed's id and URL and are stored (only what is new), one feed at a time, in a worker
+   thread, while other feeds keep downloading.  When every feed is done, the poll's new items go
+   through :meth:`bot.analysis.pipeline.Pipeline.process_pending` in one stream (analyse, match, index:
+   the same path as seeds).  The event loop itself never blocks.
+3. The outcome is recorded with :meth:`bot.store.feeds.FeedQueries.record_poll`.
+
+Outcomes:
+
+- **success**: a 200 whose document parsed, or a 304 (nothing to do).  A malformed document from
+  which entries were recovered (feedparser's *bozo*) is a success: its entries are stored and the
+  problem is kept as a warning in ``last_error`` and on the report, without counting as an error.
+- **failure**: a fetch error (network, deadline, body cap, HTTP status), a document refused for
+  safety (DTD / entity declarations), or one that yielded no entries and an error (not a feed).
+
+Scheduling (seconds from the poll's ``now``; every server hint is capped at :data:`MAX_HINT`):
+
+- after a success: ``max(interval, Cache-Control max-age, <ttl> minutes, Retry-After)``;
+- after the n-th consecutive failure: ``interval * 2**n`` capped at ``max(MAX_BACKOFF,
+  interval)``, and never sooner than a ``Retry-After``;
+- after ``settings.feed_max_errors`` consecutive failures the feed is disabled, its reason kept.
+
+Dedup and silence: the store keeps an item once by content hash, canonical URL and (feed,
+identity), so repeated GUIDs, re-minted GUIDs and one story in two feeds are stored once.  The
+first successful poll of a feed stores its items *silent* (searchable, in digests, never alerted);
+later polls store only what is new, not silent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.analysis.pipeline import Pipeline
+from bot.config.settings import Settings
+from bot.ingest.fetch import Fetcher, FetchResult
+from bot.ingest.rss import parse_feed
+from bot.store import Feed, Store
+
+log = logging.getLogger(__name__)
+
+MAX_HINT = 24 * 3600.0  # a server may stretch the next poll by at most a day
+MAX_BACKOFF = 24 * 3600.0  # failures back off to at most a day (or the interval, if longer)
+LAST_POLL_KEY = "watcher.last_poll"
+
+Progress = Callable[[int, int], None]  # (feeds done, feeds in this poll)
+
+
+# --- scheduling rules (pure) ------------------------------------------------------------------
+
+
+def _hint(*values: float | None) -> float:
+    return min(MAX_HINT, max((v for v in values if v is not None and v > 0), default=0.0))
+
+
+def success_delay(
+    interval_s: float,
+    *,
+    max_age: float | None = None,
+    ttl_minutes: int | None = None,
+    retry_after: float | None = None,
+) -> float:
+    """Seconds until the next poll after a success: the interval, stretched by the server's
+    hints (max-age, RSS ttl, Retry-After), each capped at :data:`MAX_HINT`."""
+    ttl = ttl_minutes * 60.0 if ttl_minutes else None
+    return max(float(interval_s), _hint(max_age, ttl, retry_after))
+
+
+def failure_delay(interval_s: float, errors: int, *, retry_after: float | None = None) -> float:
+    """Seconds until the next try after the ``errors``-th consecutive failure:
+    ``interval * 2**errors`` capped at ``max(MAX_BACKOFF, interval)``, at least Retry-After."""
+    cap = max(MAX_BACKOFF, float(interval_s))
+    backoff = min(cap, float(interval_s) * 2.0 ** min(max(errors, 1), 32))
+    return max(backoff, _hint(retry_after))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    """What one feed's poll did."""
+
+    feed_id: int
+    url: str
+    label: str
+    ok: bool = False
+    not_modified: bool = False
+    entries: int = 0  # entries the document held
+    new_items: int = 0  # of which were new to the store
+    silent: bool = False  # first poll: stored as already seen
+    error: str | None = None  # why it failed (None on success)
+    warning: str | None = None  # a usable but malformed document
+    disabled_now: bool = False  # this failure disabled the feed
+    consecutive_errors: int = 0
+    next_due_at: datetime | None = None
+    seconds: float = 0.0  # fetch + parse + store
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "feed_id": self.feed_id,
+            "url": self.url,
+            "name": self.label,
+            "ok": self.ok,
+            "not_modified": self.not_modified,
+            "entries": self.entries,
+            "new_items": self.new_items,
+            "silent": self.silent,
+            "error": self.error,
+            "warning": self.warning,
+            "disabled_now": self.disabled_now,
+            "consecutive_errors": self.consecutive_errors,
+            "next_due_at": self.next_due_at.isoformat() if self.next_due_at else None,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(slots=True)
+class PollReport:
+    """One poll's outcomes, and the figures the metrics endpoint reports."""
+
+    started_at: datetime
+    duration_s: float = 0.0
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def feeds_polled(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def items_ingested(self) -> int:
+        """New items stored by this poll (silent first-poll items included)."""
+        return sum(o.new_items for o in self.outcomes)
+
+    @property
+    def items_silent(self) -> int:
+        return sum(o.new_items for o in self.outcomes if o.silent)
+
+    @property
+    def not_modified(self) -> int:
+        return sum(1 for o in self.outcomes if o.not_modified)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def feed_errors(self) -> int:
+        return len(self.failed)
+
+    @property
+    def disabled(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.disabled_now]
+
+    @property
+    def warnings(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.ok and o.warning]
+
+    def outcome(self, feed_id: int) -> FeedOutcome | None:
+        return next((o for o in self.outcomes if o.feed_id == feed_id), None)
+
+    def summary(self) -> str:
+        """One line: feeds polled, new items, not modified, failed."""
+        silent = (
+            f" ({self.items_silent} from first polls, not alerted)" if self.items_silent else ""
+        )
+        return (
+            f"{_count(self.feeds_polled, 'feed')} polled: "
+            f"{_count(self.items_ingested, 'new item')}{silent}, "
+            f"{self.not_modified} not modified, {self.feed_errors} failed "
+            f"({self.duration_s:.1f} s)"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "started_at": self.started_at.isoformat(),
+            "duration_s": round(self.duration_s, 3),
+            "feeds_polled": self.feeds_polled,
+            "items_ingested": self.items_ingested,
+            "not_modified": self.not_modified,
+            "feed_errors": self.feed_errors,
+            "disabled": [o.feed_id for o in self.disabled],
+            "feeds": [o.as_json() for o in self.outcomes],
+        }
+
+
+# --- the watcher ------------------------------------------------------------------------------
+
+
+class Poller:
+    """Polls feeds into the store through the pipeline (rules in the module docstring).
+
+    ``log_failures=False`` leaves the per-feed failure lines to the caller (the CLI prints its
+    own); otherwise each failing feed logs one warning line with its cause."""
+
+    def __init__(
+        self,
+        store: Store,
+        pipeline: Pipeline,
+        settings: Settings,
+        *,
+        per_host: int = 2,
+        max_concurrency: int = 32,
+        log_failures: bool = True,
+    ) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.settings = settings
+        self.per_host = per_host
+        self.max_concurrency = max_concurrency
+        self.log_failures = log_failures
+
+    def poll_sync(
+        self,
+        *,
+        everything: bool = False,
+        progress: Progress | None = None,
+        now: datetime | None = None,
+    ) -> PollReport:
+        """:meth:`poll` from synchronous code (not from inside a running event loop)."""
+        return asyncio.run(self.poll(everything=everything, progress=progress, now=now))
+
+    async def poll(
+        self,
+        *,
+        everything: bool = False,
+        progress: Progress | None = None,
+        now: datetime | None = None,
+    ) -> PollReport:
+        """Poll the due feeds (every enabled feed with ``everything``) once.
+
+        ``now`` is the poll's clock for due times and scheduling (default: the store's clock)."""
+        now = now or self.store.clock.now()
+        started = time.perf_counter()
+        report = PollReport(started_at=now)
+        feeds = await asyncio.to_thread(self.store.due_feeds, now, everything=everything)
+        if progress:
+            progress(0, len(feeds))
+        if feeds:
+            store_lock = asyncio.Lock()  # one writer / analyser at a time; fetching goes on
+            async with Fetcher(
+                allow_private=self.settings.allow_private_feeds,
+                timeout=self.settings.fetch_timeout,
+                max_bytes=self.settings.fetch_max_bytes,
+                per_host=self.per_host,
+                max_concurrency=self.max_concurrency,
+            ) as fetcher:
+
+                async def one(feed: Feed) -> None:
+                    outcome = await self._poll_one(fetcher, feed, now, store_lock)
+                    report.outcomes.append(outcome)
+                    if progress:
+                        progress(len(report.outcomes), len(feeds))
+
+                await asyncio.gather(*(one(feed) for feed in feeds))
+            if report.items_ingested:  # analyse the poll's new items in one stream
+                try:
+                    await asyncio.to_thread(self.pipeline.process_pending)
+                except Exception:  # stored but not yet analysed: the next run analyses them
+                    log.exception("analysing the new items failed; they are stored")
+            order = {f.id: i for i, f in enumerate(feeds)}
+            report.outcomes.sort(key=lambda o: order[o.feed_id])
+        report.duration_s = time.perf_counter() - started
+        await asyncio.to_thread(self.store.set_meta, LAST_POLL_KEY, now.isoformat())
+        return report
+
+    async def _poll_one(
+        self, fetcher: Fetcher, feed: Feed, now: datetime, store_lock: asyncio.Lock
+    ) -> FeedOutcome:
+        started = time.perf_counter()
+        outcome = FeedOutcome(feed_id=feed.id, url=feed.shown_url, label=feed.label)
+        result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        ttl: int | None = None
+        if result.error:
+            outcome.error = result.error
+        elif result.not_modified:
+            outcome.ok = outcome.not_modified = True
+        else:
+            parsed = await asyncio.to_thread(
+                parse_feed,
+                result.body or b"",
+                url=result.final_url or feed.url,  # relative links resolve against the last hop
+                charset=result.charset,
+                fetched_at=self.store.clock.now(),
+                feed_name=feed.name,
+            )
+            ttl = parsed.ttl_minutes
+            outcome.entries = len(parsed.entries)
+            if parsed.refused or (parsed.error and not parsed.entries):
+                outcome.error = parsed.error or "refused"
+            else:
+                outcome.ok = True
+                outcome.warning = parsed.error
+                outcome.silent = not feed.first_poll_done
+                for draft in parsed.entries:
+                    draft.feed_id = feed.id
+                    draft.origin = feed.shown_url
+                    draft.kind = "feed"
+                if parsed.entries:
+                    async with store_lock:
+                        try:
+                            new_ids = await asyncio.to_thread(
+                                self.store.add_drafts, parsed.entries, silent=outcome.silent
+                            )
+                        except Exception as exc:  # a bug or a database fault: keep polling
+                            log.exception(
+                                "feed #%d %s: storing its items failed", feed.id, feed.shown_url
+                            )
+                            outcome.ok = False
+                            outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
+                        else:
+                            outcome.new_items = len(new_ids)
+        await self._record(feed, outcome, result, ttl, now, store_lock)
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    async def _record(
+        self,
+        feed: Feed,
+        outcome: FeedOutcome,
+        result: FetchResult,
+        ttl: int | None,
+        now: datetime,
+        store_lock: asyncio.Lock,
+    ) -> None:
+        if outcome.ok:
+            delay = success_delay(
+                feed.interval_s,
+                max_age=result.max_age,
+                ttl_minutes=ttl,
+                retry_after=result.retry_after,
+            )
+        else:
+            delay = failure_delay(
+                feed.interval_s, feed.consecutive_errors + 1, retry_after=result.retry_after
+            )
+        outcome.next_due_at = now + timedelta(seconds=delay)
+        async with store_lock:
+            view = await asyncio.to_thread(
+                self.store.record_poll,
+                feed.id,
+                now=now,
+                ok=outcome.ok,
+                next_due_at=outcome.next_due_at,
+                not_modified=outcome.not_modified,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                new_items=outcome.new_items,
+                error=outcome.error if not outcome.ok else outcome.warning,
+                max_errors=self.settings.feed_max_errors,
+            )
+        if view is not None:
+            outcome.consecutive_errors = view.consecutive_errors
+            outcome.disabled_now = not outcome.ok and view.disabled and not feed.disabled
+        if not outcome.ok and self.log_failures:
+            disabled = (
+                f" (disabled after {outcome.consecutive_errors} consecutive failures)"
+                if outcome.disabled_now
+                else ""
+            )
+            log.warning("feed #%d %s: %s%s", feed.id, feed.shown_url, outcome.error, disabled)
+        elif outcome.warning and self.log_failures:
+            log.info("feed #%d %s: %s", feed.id, feed.shown_url, outcome.warning)

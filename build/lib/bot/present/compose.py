@@ -1,0 +1,227 @@
+"""Replies for what users asked: digests, search results, why an article matched, topics,
+alerts, figures, feeds and subscriptions, as platform-neutral :class:`~bot.present.reply.Reply`
+objects.  All text stays plain (renderers escape it per platform); dates are shown in the time
+zone given, labels in the language given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from bot.analysis.entities import describe
+from bot.config.topics import TopicSet
+from bot.present.i18n import t
+from bot.present.reply import Card, Fact, Reply, Section
+from bot.services.articles import Stats
+from bot.services.digests import Digest, DigestEntry, entry_for
+from bot.services.search import SearchResult
+from bot.services.topics import Catalog
+from bot.store.views import SEOUL, Article, Feed, Subscription
+
+
+def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
+    topic = topics.get(topic_id)
+    return topic.label(lang) if topic else topic_id
+
+
+def fmt_date(when: datetime | None, tz: str, lang: str, *, date_only: bool = False) -> str:
+    """A time in ``tz``; a date alone (the source gave no time) as its day in Seoul."""
+    if when is None:
+        return t("no_date", lang)
+    if date_only:
+        return when.astimezone(SEOUL).strftime("%Y-%m-%d")
+    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def outlet(item: Article) -> str | None:
+    """Who published it: the outlet (or feed name), else the host of its link; None when
+    neither is known (then nothing is shown, not a "?")."""
+    if item.source:
+        return item.source
+    host = urlsplit(item.url).hostname if item.url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _why(evidence: list[dict[str, object]], lang: str) -> str:
+    parts = []
+    seen = set()
+    for e in evidence:
+        surface = str(e.get("surface") or e.get("term"))
+        key = (surface, e.get("field"))
+        if key in seen:
+            continue
+        seen.add(key)
+        suffix = f" ({t('title_field', lang)})" if e.get("field") == "title" else ""
+        parts.append(surface + suffix)
+    return " · ".join(parts)
+
+
+def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
+    when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+    bits = [b for b in (outlet(item), when) if b]
+    if tags and item.topics:
+        labels = []
+        for tid in item.topics:
+            labels.append(_label(topics, tid, lang))
+        bits.append(", ".join(labels))
+    bits.append(f"#{item.id}")
+    return " · ".join(bits)
+
+
+def entry_card(entry: DigestEntry, topics: TopicSet, tz: str, lang: str) -> Card:
+    item = entry.item
+    facts = []
+    if entry.why:
+        facts.append(Fact(t("why", lang), _why(entry.why, lang)))
+    if entry.figures:
+        facts.append(Fact(t("figures", lang), " · ".join(entry.figures)))
+    if entry.also_sources:
+        facts.append(
+            Fact(t("also_in", lang, n=len(entry.also_sources)), ", ".join(entry.also_sources))
+        )
+    return Card(
+        id=item.id, title=item.title, url=item.url, meta=_meta(item, topics, tz, lang), facts=facts
+    )
+
+
+def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
+    period = ""
+    if digest.since or digest.until:
+        period = f"{t('digest.period', lang)}: {fmt_date(digest.since, tz, lang) if digest.since else '…'} – {fmt_date(digest.until, tz, lang) if digest.until else '…'}"
+    if not digest.sections:
+        return Reply(
+            title=t("digest.title", lang),
+            text=t("digest.empty", lang),
+            footer=period or None,
+            ephemeral=False,
+        )
+    sections = [
+        Section(
+            heading=f"{s.label} ({len(s.entries)})",
+            cards=[entry_card(e, topics, tz, lang) for e in s.entries],
+        )
+        for s in digest.sections
+    ]
+    return Reply(
+        title=t("digest.title", lang), sections=sections, footer=period or None, ephemeral=False
+    )
+
+
+def search_reply(result: SearchResult, topics: TopicSet, tz: str, lang: str) -> Reply:
+    if not result.items:
+        return Reply(text=t("search.empty", lang, query=result.query))
+    cards = [
+        Card(
+            id=i.id,
+            title=i.title,
+            url=i.url,
+            meta=_meta(i, topics, tz, lang),
+            snippet=i.snippet,
+            snippet_hits=list(i.snippet_hits),
+        )
+        for i in result.items
+    ]
+    return Reply(
+        title=t("search.title", lang, query=result.query),
+        sections=[Section("", cards)],
+        footer=t("search.total", lang, total=result.total, shown=len(result.items)),
+    )
+
+
+def why_reply(item: Article, topics: TopicSet, tz: str, lang: str) -> Reply:
+    facts = []
+    for tid in item.topics:
+        label = _label(topics, tid, lang)
+        score = item.scores.get(tid, 0)
+        facts.append(Fact(f"{label} ({score:g})", _why(item.evidence_for(tid), lang)))
+    if not item.topics:
+        facts.append(Fact(t("why", lang), t("why.none", lang)))
+    figures = [describe(e) for e in item.entities if e.get("kind") != "org"]
+    if figures:
+        facts.append(Fact(t("figures", lang), " · ".join(figures)))
+    orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"]
+    if orgs:
+        facts.append(Fact(t("orgs", lang), ", ".join(orgs)))
+    scores = ", ".join(f"{k} {v:g}" for k, v in item.scores.items())
+    facts.append(Fact(t("scores", lang), scores or "-"))
+    card = Card(
+        id=item.id, title=item.title, url=item.url, meta=_meta(item, topics, tz, lang), facts=facts
+    )
+    return Reply(title=t("why.title", lang, id=item.id), sections=[Section("", [card])])
+
+
+def topics_reply(topics: TopicSet, lang: str) -> Reply:
+    lines = []
+    for topic in topics.topics:
+        desc = f" — {topic.description}" if topic.description and lang != "en" else ""
+        lines.append(
+            f"• {topic.id}: {topic.label(lang)}{desc} "
+            f"({t('topics.threshold', lang, threshold=topic.threshold)})"
+        )
+    return Reply(title=t("topics.title", lang), text="\n".join(lines))
+
+
+def alert_reply(item: Article, topic_id: str, topics: TopicSet, tz: str, lang: str) -> Reply:
+    """An instant alert: one story, under its topic."""
+    entry = entry_for(item, topic_id, item.scores.get(topic_id, 0.0))
+    card = entry_card(entry, topics, tz, lang)
+    heading = _label(topics, topic_id, lang)
+    return Reply(
+        title=f"{t('alert.title', lang)}: {heading}",
+        sections=[Section("", [card])],
+        ephemeral=False,
+    )
+
+
+def stats_reply(stats: Stats, topics: TopicSet, lang: str) -> Reply:
+    facts = [Fact(_label(topics, tid, lang), str(n)) for tid, n in stats.per_topic.items()]
+    health = stats.feeds
+    text = t(
+        "stats.feeds",
+        lang,
+        ok=health["ok"] + health["new"],
+        failing=health["failing"],
+        disabled=health["disabled"],
+    )
+    card = Card(id=0, title=t("stats.items", lang), url=None, meta="", facts=facts)
+    return Reply(title=t("stats.title", lang), text=text, sections=[Section("", [card])])
+
+
+def feeds_reply(feeds: Sequence[Feed], lang: str) -> Reply:
+    if not feeds:
+        return Reply(text=t("feeds.empty", lang))
+    lines = []
+    for f in feeds:
+        problem = (
+            f" — {f.disabled_reason or f.last_error}" if f.health in ("failing", "disabled") else ""
+        )
+        lines.append(f"#{f.id} {f.label} [{f.health}]{problem}")
+    return Reply(title=t("feeds.title", lang), text="\n".join(lines))
+
+
+def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) -> Reply:
+    """This channel's subscriptions, and whether posting to it is paused."""
+    if not subs:
+        return Reply(text=t("subscriptions.none", lang))
+    listing = ", ".join(
+        f"{catalog.label(s.topic, lang)} {s.digest_time} {s.timezone}{' +alerts' if s.alerts else ''}"
+        for s in subs
+    )
+    reason = subs[0].destination.paused_reason
+    paused = t("subscriptions.paused", lang, reason=reason) if reason else ""
+    return Reply(text=t("subscriptions", lang, list=listing) + paused)
+
+
+def subscribed_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) -> Reply:
+    """What a subscribe did: the topics, grouped by their digest time."""
+    groups: dict[tuple[str, str], list[Subscription]] = {}
+    for s in subs:
+        groups.setdefault((s.digest_time, s.timezone), []).append(s)
+    lines = []
+    for (at, tz), group in groups.items():
+        labels = ", ".join(catalog.label(s.topic, lang) for s in group)
+        extra = t("subscribed.alerts", lang) if any(s.alerts for s in group) else ""
+        lines.append(t("subscribed", lang, topics=labels, time=at, tz=tz, alerts=extra))
+    return Reply(text="\n".join(lines), ephemeral=False)

@@ -1,0 +1,161 @@
+"""Reply strings in Korean (default) and English."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "digest.title": ("뉴스 다이제스트", "News digest"),
+    "digest.empty": (
+        "이 기간에 해당 주제의 기사가 없습니다.",
+        "No matching stories in this period.",
+    ),
+    "digest.period": ("기간", "Period"),
+    "why": ("근거", "Why"),
+    "figures": ("수치", "Figures"),
+    "orgs": ("기관", "Organisations"),
+    "also_in": ("같은 기사 {n}곳 더", "also in {n} outlets"),
+    "title_field": ("제목", "title"),
+    "no_date": ("날짜 없음", "no date"),
+    "search.title": ("검색: {query}", "Search: {query}"),
+    "search.total": ("{total}건 중 {shown}건", "{shown} of {total} results"),
+    "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),
+    "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
+    "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
+    "why.missing": ("기사 ‘{ref}’를 찾을 수 없습니다.", "No article ‘{ref}’."),
+    "scores": ("점수", "Scores"),
+    "topics.title": ("주제 목록", "Topics"),
+    "topics.threshold": ("기준 점수 {threshold:g}", "threshold {threshold:g}"),
+    "subscribed": (
+        "이 채널을 {topics} 주제에 구독했습니다. 매일 {time} ({tz})에 다이제스트를 보냅니다.{alerts}",
+        "Subscribed this channel to {topics}. Daily digest at {time} ({tz}).{alerts}",
+    ),
+    "subscribed.alerts": (" 큰 기사는 즉시 알립니다.", " Big stories are sent at once."),
+    "unsubscribed": ("{topics} 구독을 해지했습니다.", "Unsubscribed from {topics}."),
+    "not_subscribed": (
+        "이 채널은 {topics} 주제를 구독하고 있지 않습니다.",
+        "This channel is not subscribed to {topics}.",
+    ),
+    "subscriptions": ("이 채널의 구독: {list}", "This channel's subscriptions: {list}"),
+    "subscriptions.paused": (
+        " (전송 중지됨: {reason}. 채널 문제를 해결한 뒤 다시 구독하면 재개합니다)",
+        " (paused: {reason}. Fix the channel, then subscribe again to resume)",
+    ),
+    "subscriptions.none": (
+        "이 채널은 아무 주제도 구독하지 않습니다.",
+        "This channel has no subscriptions.",
+    ),
+    "feeds.title": ("피드 목록", "Feeds"),
+    "feeds.empty": ("등록된 피드가 없습니다.", "No feeds yet."),
+    "feeds.added": ("피드를 추가했습니다 (#{id}): {url}", "Added feed #{id}: {url}"),
+    "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
+    "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
+    "feeds.missing": ("피드 #{id}가 없습니다.", "No feed #{id}."),
+    "admin_only": ("이 작업은 관리자만 할 수 있습니다.", "Only admins can do that."),
+    "feeds.not_http": (
+        "http:// 또는 https:// 주소가 필요합니다: {url}",
+        "expected an http:// or https:// URL, got {url}",
+    ),
+    "feeds.invalid_url": ("잘못된 주소입니다 ({reason}): {url}", "invalid URL {url}: {reason}"),
+    "feeds.private": (
+        "{host}: 내부(사설·루프백) 주소입니다. NEWSBOT_ALLOW_PRIVATE_FEEDS로 허용할 수 있습니다",
+        "{host}: private address; allow with NEWSBOT_ALLOW_PRIVATE_FEEDS",
+    ),
+    "feeds.bad_interval": (
+        "수집 주기는 1m에서 7d 사이의 기간입니다(예: 15m): {value}",
+        "expected a duration from 1m to 7d such as 15m, got {value}",
+    ),
+    "feeds.bad_id": (
+        "피드 ID는 숫자입니다(예: 3): {value}",
+        "expected a feed id such as 3, got {value}",
+    ),
+    "feeds.bad_opml": ("{reason}", "{reason}"),
+    "stats.title": ("최근 7일 통계", "Last 7 days"),
+    "stats.items": ("주제별 기사 수", "Items per topic"),
+    "stats.feeds": (
+        "피드 상태: 정상 {ok}, 오류 {failing}, 중지 {disabled}",
+        "Feed health: {ok} ok, {failing} failing, {disabled} disabled",
+    ),
+    "help.title": ("/news 사용법", "/news help"),
+    "usage": ("사용법: {usage}", "Usage: {usage}"),
+    "unknown_command": (
+        "알 수 없는 명령입니다: {name}. `/news help`를 보세요.",
+        "Unknown command: {name}. See `/news help`.",
+    ),
+    "unknown_topic": (
+        "알 수 없는 주제입니다: {name}. 주제: {topics}",
+        "Unknown topic: {name}. Topics: {topics}",
+    ),
+    "bad_since": (
+        "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
+        "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
+    ),
+    "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
+    "bad_zone": (
+        "알 수 없는 시간대입니다(예: Asia/Seoul): {value}",
+        "Unknown time zone (e.g. Asia/Seoul): {value}",
+    ),
+    "post.bad_target": (
+        "slack:채널 또는 discord:채널ID 형식이어야 합니다: {value}",
+        "expected slack:CHANNEL or discord:CHANNEL_ID, got {value}",
+    ),
+    "post.bad_discord_id": (
+        "Discord 채널 ID는 숫자입니다: {value}",
+        "a Discord channel id is a number, got {value}",
+    ),
+    "post.no_token": ("{variable}가 설정되지 않았습니다", "{variable} is not set"),
+    "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
+    "search.only_exclusions": (
+        "찾을 단어가 하나는 있어야 합니다(-단어는 제외할 단어입니다).",
+        "Give at least one word to find (-word excludes a word).",
+    ),
+    "search.too_long": (
+        "검색어가 너무 깁니다({max}자까지).",
+        "The query is too long (at most {max} characters).",
+    ),
+    "search.bad_limit": (
+        "1에서 {max} 사이의 수가 필요합니다.",
+        "expected a number from 1 to {max}",
+    ),
+    "internal_error": (
+        "처리 중 문제가 생겼습니다. 잠시 뒤 다시 시도해 주세요.",
+        "Something went wrong. Please try again shortly.",
+    ),
+    "working": ("찾는 중입니다…", "Working on it…"),
+    "paused": (
+        "newsbot이 이 채널에 글을 쓸 수 없어 전송을 멈췄습니다: {reason}",
+        "newsbot cannot post in this channel and has paused it: {reason}",
+    ),
+    "feed_disabled": (
+        "피드가 계속 실패해 중지되었습니다: {name} ({reason})",
+        "A feed kept failing and was disabled: {name} ({reason})",
+    ),
+    "alert.title": ("속보 알림", "Alert"),
+    "left_out": (
+        "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
+        "({n} more messages left out. Narrow the topic or period.)",
+    ),
+    # usage lines of /news (help lists them in this order)
+    "usage.search": (
+        "/news search <검색어…> [-제외어…] [주제] [기간: 24h|7d|2025-10-01|all]",
+        "/news search <query…> [-exclude…] [topic] [period: 24h|7d|2025-10-01|all]",
+    ),
+    "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
+    "usage.topics": ("/news topics", "/news topics"),
+    "usage.subscribe": (
+        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts]",
+        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts]",
+    ),
+    "usage.unsubscribe": ("/news unsubscribe <주제…|all>", "/news unsubscribe <topic…|all>"),
+    "usage.feeds": (
+        "/news feeds add <URL> [이름] | feeds list | feeds remove <ID>",
+        "/news feeds add <URL> [name] | feeds list | feeds remove <ID>",
+    ),
+    "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
+    "usage.stats": ("/news stats", "/news stats"),
+    "usage.help": ("/news help", "/news help"),
+}
+
+
+def t(key: str, lang: str = "ko", **kwargs: object) -> str:
+    ko, en = MESSAGES[key]
+    template = en if lang == "en" else ko
+    return template.format(**kwargs) if kwargs else template

@@ -1,0 +1,28 @@
+"""A reply as plain text: what the console adapter prints and what tests compare."""
+
+from __future__ import annotations
+
+from bot.present.reply import Reply
+
+
+def render_plain(reply: Reply) -> str:
+    out: list[str] = []
+    if reply.title:
+        out.append(f"== {reply.title} ==")
+    if reply.text:
+        out.append(reply.text)
+    for section in reply.sections:
+        if section.heading:
+            out.append(f"\n[{section.heading}]")
+        for card in section.cards:
+            link = f" <{card.url}>" if card.url else ""
+            out.append(f"- {card.title}{link}")
+            if card.meta:
+                out.append(f"  {card.meta}")
+            for fact in card.facts:
+                out.append(f"  {fact.label}: {fact.value}")
+            if card.snippet:
+                out.append(f"  “{card.snippet}”")
+    if reply.footer:
+        out.append(f"({reply.footer})")
+    return "\n".join(out)

@@ -1,0 +1,51 @@
+"""A reply in the terminal, with rich.  Untrusted text is escaped so it cannot inject markup."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.rule import Rule
+from rich.text import Text
+
+from bot.present.reply import Card, Reply
+
+
+def render_rich(reply: Reply) -> RenderableType:
+    parts: list[RenderableType] = []
+    if reply.title:
+        parts.append(Rule(escape(reply.title), align="left", style="cyan"))
+    if reply.text:
+        parts.append(Text(reply.text, style="red" if reply.error else ""))
+    for section in reply.sections:
+        if section.heading:
+            parts.append(Text(f"\n{section.heading}", style="bold magenta"))
+        for card in section.cards:
+            parts.append(_card(card))
+    if reply.footer:
+        parts.append(Text(reply.footer, style="dim"))
+    return Group(*parts)
+
+
+def _card(card: Card) -> RenderableType:
+    title = Text(card.title, style="bold")
+    if card.url and card.url.startswith(("http://", "https://")):
+        title.stylize(f"link {card.url}")
+    lines: list[RenderableType] = [title, Text(f"  {card.meta}", style="dim")]
+    for fact in card.facts:
+        line = Text("  ")
+        line.append(f"{fact.label}: ", style="green")
+        line.append(fact.value)
+        lines.append(line)
+    if card.snippet:
+        snip = Text("  “")
+        start = len(snip)
+        snip.append(card.snippet)
+        for a, b in card.snippet_hits:
+            snip.stylize("bold yellow", start + a, start + b)
+        snip.append("”")
+        lines.append(snip)
+    return Group(*lines)
+
+
+def print_reply(console: Console, reply: Reply) -> None:
+    console.print(render_rich(reply))

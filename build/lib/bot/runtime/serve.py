@@ -1,0 +1,211 @@
+"""``newsbot serve``: one asyncio process with the chat adapters whose tokens are set, the
+scheduler, and an HTTP endpoint (``/healthz``, ``/metrics``, and ``/slack/events`` in Slack HTTP
+mode) on ``NEWSBOT_HTTP_PORT``.
+
+Start-up: migrate the database, check each token (a rejected token is reported by its variable's
+name, never its value, and that adapter stays off), start listening, then load the Korean model in
+the background so ``/healthz`` answers at once.  SIGTERM / SIGINT: stop taking work, let a
+delivery in flight finish, give up leadership, close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+from typing import Any
+
+from aiohttp import web
+
+from bot.chat.base import Poster
+from bot.chat.commands import Commands
+from bot.core.redact import redact_url
+from bot.delivery.leader import Leadership
+from bot.delivery.scheduler import Scheduler
+from bot.ingest.poller import Poller
+from bot.runtime import metrics
+from bot.runtime.app import App
+from bot.runtime.http import Listener
+
+log = logging.getLogger(__name__)
+
+HEALTH_DEADLINE = 0.8  # seconds /healthz waits for the database
+
+
+class Service:
+    def __init__(self, app: App, host: str | None = None, port: int | None = None) -> None:
+        self.app = app
+        self.clock = app.clock
+        self.host = host or app.settings.http_host
+        self.port = port or app.settings.http_port
+        self.adapters: dict[str, str] = {}
+        self.posters: dict[str, Poster] = {}
+        self._closers: list[Any] = []
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.scheduler: Scheduler | None = None
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        """Always answers within about :data:`HEALTH_DEADLINE`: a database that does not answer
+        in time is reported ``busy`` (200: the process is fine); one that fails, 503."""
+        try:
+            async with asyncio.timeout(HEALTH_DEADLINE):
+                db_ok: bool | str = await asyncio.to_thread(self.app.store.ping)
+        except TimeoutError:
+            db_ok = "busy"
+        sched = self.scheduler
+        body = {
+            "status": "ok" if db_ok else "unavailable",
+            "database": db_ok,
+            "scheduler": sched.role if sched else "starting",
+            "last_poll": sched.last_poll.isoformat() if sched and sched.last_poll else None,
+            "runs": dict(sched.runs) if sched else {},
+            "adapters": self.adapters or {"chat": "none (no tokens set)"},
+        }
+        return web.Response(
+            text=json.dumps(body), status=200 if db_ok else 503, content_type="application/json"
+        )
+
+    async def metrics(self, _request: web.Request) -> web.Response:
+        try:  # counted by the database (GROUP BY); a busy database leaves the last figure
+            async with asyncio.timeout(HEALTH_DEADLINE):
+                counts = await asyncio.to_thread(self.app.store.outbox_counts)
+            metrics.OUTBOX_PENDING.set(counts.get("pending", 0))
+        except TimeoutError:
+            pass
+        return web.Response(
+            body=metrics.exposition(),
+            headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+        )
+
+    # -- adapters ----------------------------------------------------------------------------
+
+    async def start_slack(self, web_app: web.Application, commands: Commands) -> None:
+        from bot.chat.slack.adapter import (
+            SlackTokenError,
+            add_slack_routes,
+            build_bolt_app,
+            check_token,
+            start_socket_mode,
+        )
+        from bot.chat.slack.post import SlackPoster
+
+        settings = self.app.settings
+        try:
+            await check_token(settings)
+        except SlackTokenError as exc:
+            log.error("slack: %s; Slack stays off", exc)
+            self.adapters["slack"] = "token rejected"
+            return
+        bolt = build_bolt_app(self.app, commands)
+        if settings.slack_app_token:
+            try:
+                handler = await start_socket_mode(bolt, settings.slack_app_token)
+            except SlackTokenError as exc:
+                log.error("slack: %s; Slack commands stay off", exc)
+                self.adapters["slack"] = "app token rejected"
+            else:
+                self._closers.append(handler.close_async)
+                self.adapters["slack"] = "socket mode"
+        elif settings.slack_signing_secret:
+            add_slack_routes(web_app, bolt)
+            self.adapters["slack"] = f"http :{self.port}/slack/events"
+        else:
+            log.error(
+                "slack: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket "
+                "Mode) to receive /news; posting digests still works"
+            )
+            self.adapters["slack"] = "posting only"
+        poster = SlackPoster(settings)
+        self.posters["slack"] = poster
+        self._closers.append(poster.close)
+
+    async def start_discord(self, commands: Commands) -> None:
+        from bot.chat.base import DeliveryError
+        from bot.chat.discord.adapter import check_token
+        from bot.chat.discord.post import DiscordPoster
+
+        try:
+            who = await check_token(self.app.settings)
+        except DeliveryError as exc:
+            log.error("discord: %s; Discord stays off", exc.reason)
+            self.adapters["discord"] = "token rejected"
+            return
+        except Exception as exc:
+            log.error(
+                "discord: cannot reach Discord (%s); Discord stays off", exc.__class__.__name__
+            )
+            self.adapters["discord"] = "unreachable"
+            return
+        self.adapters["discord"] = f"bot {who}"
+        poster = DiscordPoster(self.app.settings)
+        self.posters["discord"] = poster
+        self._closers.append(poster.close)
+        self._tasks.append(asyncio.create_task(self._run_discord(commands), name="discord"))
+
+    async def _run_discord(self, commands: Commands) -> None:
+        from bot.chat.discord.adapter import run_discord
+
+        try:
+            await run_discord(self.app, commands)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("discord: the gateway connection ended: %s: %s", exc.__class__.__name__, exc)
+            self.adapters["discord"] = "disconnected (posting still works)"
+
+    # -- run ---------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> int:
+        settings = self.app.settings
+        store = await asyncio.to_thread(lambda: self.app.store)  # opens and migrates
+        log.info("database %s ready", redact_url(settings.database_url))
+        commands = Commands(self.app)
+        web_app = web.Application()
+        web_app.router.add_get("/healthz", self.healthz)
+        web_app.router.add_get("/metrics", self.metrics)
+        if settings.slack_bot_token:
+            await self.start_slack(web_app, commands)
+        if settings.discord_bot_token:
+            await self.start_discord(commands)
+        if not settings.slack_bot_token and not settings.discord_bot_token:
+            log.warning(
+                "no chat tokens set (SLACK_BOT_TOKEN, DISCORD_BOT_TOKEN): running the "
+                "scheduler alone"
+            )
+        listener = Listener(web_app, self.host, self.port)
+        await listener.start()
+        log.info("listening on %s:%d (/healthz, /metrics)", self.host, self.port)
+        pipeline = await asyncio.to_thread(lambda: self.app.pipeline)  # loads the Korean model
+        await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
+        if not stop.is_set():
+            poller = Poller(store, pipeline, settings)
+            self.scheduler = Scheduler(self.app, Leadership(store), poller, self.posters)
+            self.scheduler.start()
+            log.info("scheduler started")
+            await stop.wait()
+        log.info("stopping: finishing the delivery in flight")
+        if self.scheduler is not None:
+            await self.scheduler.shutdown()
+        for task in self._tasks:
+            task.cancel()
+        for close in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                await close()
+        await listener.close()
+        log.info("stopped")
+        return 0
+
+
+def run_serve(app: App, port: int | None = None) -> int:
+    async def main() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        return await Service(app, port=port).run(stop)
+
+    return asyncio.run(main())

@@ -1,0 +1,70 @@
+"""Articles: ingesting seed files, explaining why one matched, and the weekly figures.
+
+The CLI's ``ingest``, ``demo``, ``why`` and ``stats`` and chat's ``/news why`` and ``/news stats``
+call these; ``serve`` and the poller reach the same pipeline through :mod:`bot.ingest.poller`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.ingest.seeds import find_seed_files, read_seeds
+from bot.services.errors import NotFound
+from bot.store.views import Article
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+STATS_PERIOD = timedelta(days=7)
+MAX_REF = 80  # characters of an article reference looked at
+
+
+@dataclass(slots=True)
+class IngestReport:
+    new: int  # articles stored as new
+    read: int  # files read
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file as given, why)
+
+
+def ingest_paths(
+    app: App, paths: Sequence[str], progress: Callable[[int, int], None] | None = None
+) -> IngestReport:
+    """Store and analyse the seed files and folders at ``paths``; only new articles are added.
+    A path that does not exist raises :class:`bot.ingest.seeds.MissingPathError`."""
+    scan = find_seed_files(list(paths))
+    drafts = list(read_seeds(scan))
+    new_ids = app.pipeline.ingest(drafts, progress=progress)
+    return IngestReport(new=len(new_ids), read=len(drafts), skipped=list(scan.skipped))
+
+
+def catch_up(app: App) -> int:
+    """Analyse what is stored but not yet matched with the current topics (e.g. after the
+    topics file changed); returns how many articles were analysed."""
+    return app.pipeline.process_pending()
+
+
+def why(app: App, ref: str) -> Article:
+    """The article ``ref`` names (an id, or a seed file's name or prefix), with its evidence;
+    :class:`NotFound` when there is none."""
+    ref = ref.strip()[:MAX_REF]
+    article_id = app.store.resolve_article(ref)
+    found = app.store.articles([article_id]) if article_id is not None else []
+    if not found:
+        raise NotFound("why.missing", ref=ref[:40])
+    return found[0]
+
+
+@dataclass(slots=True)
+class Stats:
+    per_topic: dict[str, int]  # articles per topic over the period, every topic listed
+    feeds: dict[str, int]  # feeds per health: ok, new, failing, disabled
+
+
+def stats(app: App) -> Stats:
+    since = app.clock.now() - STATS_PERIOD
+    counts = app.store.topic_counts(since)
+    per_topic = {tid: counts.get(tid, 0) for tid in app.topics.ids()}
+    return Stats(per_topic=per_topic, feeds=app.store.feed_health())

@@ -1,0 +1,140 @@
+"""Digests: the one place a digest is put together, for ``newsbot digest``, ``/news digest``,
+the scheduled digests and the demo.
+
+:func:`collect` reads the window's matched articles from the store and hands them to
+:func:`build_digest`, a pure function from articles to sections of entries.  Its rules: each
+item appears once, under the requested topic it scores highest in (its other topics are shown as
+tags); items of the same story cluster collapse into one entry (the best-scoring
+one) that says in how many other outlets the story also ran; sections follow the topics file's
+order; entries are sorted by score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.analysis.entities import describe
+from bot.config.topics import TopicSet
+from bot.store.views import Article, Window
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+MAX_WHY = 5
+FIGURE_KINDS = ("gpu_count", "money")
+
+
+@dataclass(slots=True)
+class DigestEntry:
+    item: Article
+    topic: str
+    score: float
+    why: list[dict[str, Any]]
+    figures: list[str]
+    orgs: list[str]
+    also_sources: list[str] = field(default_factory=list)
+    members: list[int] = field(default_factory=list)  # ids of every item folded into this entry
+
+
+@dataclass(slots=True)
+class TopicSection:
+    topic: str
+    label: str
+    entries: list[DigestEntry]
+
+
+@dataclass(slots=True)
+class Digest:
+    since: datetime | None
+    until: datetime | None
+    sections: list[TopicSection]
+    items: list[Article]
+
+    @property
+    def entries(self) -> list[DigestEntry]:
+        return [e for s in self.sections for e in s.entries]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "items": [i.as_json() for i in self.items],
+        }
+
+
+def build_digest(
+    items: Sequence[Article],
+    topics: TopicSet,
+    *,
+    wanted: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    lang: str = "ko",
+) -> Digest:
+    wanted_ids = [t for t in topics.ids() if not wanted or t in wanted]
+    best: dict[str, list[tuple[Article, str, float]]] = {t: [] for t in wanted_ids}
+    kept: list[Article] = []
+    for item in items:
+        mine = [(t, item.scores.get(t, 0.0)) for t in item.topics if t in best]
+        if not mine:
+            continue
+        topic, score = max(mine, key=lambda p: (p[1], -wanted_ids.index(p[0])))
+        best[topic].append((item, topic, score))
+        kept.append(item)
+    sections = []
+    seen_clusters: dict[int, DigestEntry] = {}
+    for topic_id in wanted_ids:
+        t = topics.get(topic_id)
+        label = t.label(lang) if t else topic_id
+        entries: list[DigestEntry] = []
+        for item, topic, score in sorted(best[topic_id], key=lambda p: (-p[2], p[0].id)):
+            cid = item.cluster.id if item.cluster and item.cluster.size > 1 else None
+            if cid is not None and cid in seen_clusters:
+                seen_clusters[cid].members.append(item.id)
+                continue
+            entry = entry_for(item, topic, score)
+            if cid is not None:
+                seen_clusters[cid] = entry
+            entries.append(entry)
+        if entries:
+            sections.append(TopicSection(topic=topic_id, label=label, entries=entries))
+    return Digest(since=since, until=until, sections=sections, items=kept)
+
+
+def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
+    why = item.evidence_for(topic)[:MAX_WHY]
+    figures = [
+        describe(e) for kind in FIGURE_KINDS for e in item.entities if e.get("kind") == kind
+    ][:4]
+    orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"][:6]
+    also: list[str] = []
+    if item.cluster and item.cluster.size > 1:
+        also = [s for s in item.cluster.sources if s != item.source]
+    return DigestEntry(
+        item=item,
+        topic=topic,
+        score=score,
+        why=why,
+        figures=figures,
+        orgs=orgs,
+        also_sources=also,
+        members=[item.id],
+    )
+
+
+def collect(app: App, window: Window, *, lang: str, until: datetime | None = None) -> Digest:
+    """The digest of the articles ``window`` selects (its topics are the sections asked for).
+
+    The period shown is the window's start (publication or ingestion) and ``until``."""
+    ids = app.store.matched_ids(window)
+    return build_digest(
+        app.store.articles(ids),
+        app.topics,
+        wanted=window.topics,
+        since=window.since or window.seen_since,
+        until=until,
+        lang=lang,
+    )

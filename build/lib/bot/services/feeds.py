@@ -1,0 +1,173 @@
+"""Feeds: the one rule for adding, removing, enabling, importing and exporting them, used by the
+CLI (``newsbot feeds``) and chat (``/news feeds``) alike.
+
+A feed URL is accepted when it is an http(s) URL of at most :data:`MAX_URL` characters with a
+host and no spaces, and its host is not a private, loopback, link-local or otherwise internal
+address in any spelling (``localhost``, ``127.1``, ``2130706433``, ``[::1]``) unless
+``NEWSBOT_ALLOW_PRIVATE_FEEDS`` allows it.  (The fetcher checks the address it actually connects
+to again, on every redirect: a public name that resolves to a private address is refused then.)
+A poll interval is a duration from :data:`MIN_INTERVAL` to :data:`MAX_INTERVAL`; without one a
+new feed gets ``NEWSBOT_FEED_INTERVAL``.  Adding a URL that is already there updates its name
+and interval when they are given, and changes nothing else.  Only ``NEWSBOT_ADMINS`` (when set)
+may change feeds from chat; the CLI is the operator's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from bot.config.settings import parse_duration
+from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
+from bot.ingest.opml import OpmlError, export_opml, parse_opml
+from bot.services.errors import Forbidden, NotFound, UserError
+from bot.store.views import Feed
+
+if TYPE_CHECKING:
+    from bot.config.settings import Settings
+    from bot.runtime.app import App
+
+MIN_INTERVAL = 60
+MAX_INTERVAL = 7 * 86400
+MAX_URL = 2048
+MAX_NAME = 300
+
+
+def require_admin(settings: Settings, user: str) -> None:
+    """:class:`Forbidden` unless ``user`` may manage feeds and watches (``NEWSBOT_ADMINS``)."""
+    if settings.admins and user not in settings.admins:
+        raise Forbidden("admin_only")
+
+
+def check_url(raw: str, settings: Settings) -> str:
+    """The feed URL, trimmed (also of the ``<…>`` Slack puts around links); :class:`UserError`
+    saying what is wrong otherwise."""
+    url = raw.strip().strip("<>")
+    shown = repr(url[:120])
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        raise UserError("feeds.invalid_url", url=shown, reason=str(exc)) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UserError("feeds.not_http", url=shown)
+    if len(url) > MAX_URL or any(ch.isspace() for ch in url):
+        raise UserError("feeds.invalid_url", url=shown, reason="too long or contains spaces")
+    host = parts.hostname
+    literal = parse_host_ip(host)
+    private = host.rstrip(".").lower() == "localhost" or (
+        literal is not None and is_blocked_ip(literal)
+    )
+    if private and not host_allowed(host, settings.allow_private_feeds):
+        raise UserError("feeds.private", host=host)
+    return url
+
+
+def parse_interval(raw: str | None, settings: Settings) -> int:
+    """Seconds between polls: ``raw`` (``15m``) or ``NEWSBOT_FEED_INTERVAL``."""
+    if raw is None:
+        return int(settings.feed_interval)
+    try:
+        seconds = parse_duration(raw)
+    except ValueError:
+        seconds = -1
+    if not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
+        raise UserError("feeds.bad_interval", option="--interval", value=repr(raw[:40]))
+    return int(seconds)
+
+
+def parse_feed_id(raw: str) -> int:
+    text = raw.strip().lstrip("#")
+    if not text.isdigit() or len(text) > 18:
+        raise UserError("feeds.bad_id", value=repr(raw[:40]))
+    return int(text)
+
+
+def clean_name(name: str | None) -> str | None:
+    return " ".join((name or "").split())[:MAX_NAME] or None
+
+
+@dataclass(slots=True)
+class FeedChange:
+    feed: Feed
+    created: bool
+    updated: list[str] = field(default_factory=list)  # "name", "interval" (an existing feed)
+
+
+def add_feed(
+    app: App, url: str, name: str | None = None, interval: str | None = None
+) -> FeedChange:
+    """Add a feed (rules in the module docstring)."""
+    url = check_url(url, app.settings)
+    seconds = parse_interval(interval, app.settings)
+    name = clean_name(name)
+    feed, created = app.store.add_feed(url, name, seconds)
+    if created:
+        return FeedChange(feed, True)
+    new_name = name if name is not None and name != feed.name else None
+    new_interval = seconds if interval is not None and seconds != feed.interval_s else None
+    if new_name is None and new_interval is None:
+        return FeedChange(feed, False)
+    updated = app.store.update_feed(feed.id, name=new_name, interval_s=new_interval) or feed
+    what = [w for w, v in (("name", new_name), ("interval", new_interval)) if v is not None]
+    return FeedChange(updated, False, what)
+
+
+def remove_feed(app: App, raw_id: str) -> Feed:
+    """Remove a feed (its stored articles stay); :class:`NotFound` when there is none."""
+    feed_id = parse_feed_id(raw_id)
+    feed = app.store.get_feed(feed_id)
+    if feed is None or not app.store.remove_feed(feed_id):
+        raise NotFound("feeds.missing", id=feed_id)
+    return feed
+
+
+def enable_feed(app: App, raw_id: str) -> Feed:
+    """Re-enable a disabled feed: errors forgotten, due at once."""
+    feed_id = parse_feed_id(raw_id)
+    feed = app.store.enable_feed(feed_id, now=app.clock.now())
+    if feed is None:
+        raise NotFound("feeds.missing", id=feed_id)
+    return feed
+
+
+def list_feeds(app: App) -> list[Feed]:
+    return app.store.list_feeds()
+
+
+@dataclass(slots=True)
+class OpmlImport:
+    listed: int
+    added: int
+    present: int
+    skipped: list[tuple[str, str]]  # (URL, why)
+
+
+def import_opml(app: App, data: bytes) -> OpmlImport:
+    """Add the feeds an OPML document lists (each checked like :func:`add_feed`); a malformed
+    document is a :class:`UserError` and adds nothing."""
+    try:
+        listed = parse_opml(data)
+    except OpmlError as exc:
+        raise UserError("feeds.bad_opml", reason=str(exc)) from None
+    checked: list[tuple[str, str | None]] = []
+    skipped: list[tuple[str, str]] = []
+    for url, name in listed:
+        try:
+            checked.append((check_url(url, app.settings), clean_name(name)))
+        except UserError as exc:
+            skipped.append((url[:120], exc.text("en")))
+    interval = int(app.settings.feed_interval)
+    added = 0
+    for url, name in checked:
+        _feed, created = app.store.add_feed(url, name, interval)
+        added += created
+    return OpmlImport(len(listed), added, len(checked) - added, skipped)
+
+
+def export_feeds(app: App, feeds: Sequence[Feed] | None = None) -> bytes:
+    """The feeds as an OPML document."""
+    feeds = app.store.list_feeds() if feeds is None else feeds
+    return export_opml([(f.url, f.name) for f in feeds], app.clock.now())

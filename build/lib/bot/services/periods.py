@@ -1,0 +1,21 @@
+"""The start of a period a user named (``7d``, ``2025-10-01``, ``all``), on the app's clock and
+in ``NEWSBOT_TIMEZONE``; the grammar is :mod:`bot.core.periods`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.periods import PeriodError, parse_since
+from bot.services.errors import UserError
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+
+def since(app: App, word: str | None, option: str | None = None) -> datetime | None:
+    """The start of the period ``word`` names (None: no limit); :class:`UserError` if malformed."""
+    try:
+        return parse_since(word, app.clock.now(), app.settings.timezone)
+    except PeriodError:
+        raise UserError("bad_since", option=option, value=(word or "")[:40]) from None

@@ -1,0 +1,81 @@
+"""Subscriptions: which topics a chat channel gets, when, and with or without alerts.
+
+``subscribe`` changes only what it is told: ``/news subscribe apec alerts`` turns alerts on for
+APEC and keeps its 08:30.  A topic new to the channel takes the channel's digest time and zone
+when it already has a digest (so its stories join that digest), else ``NEWSBOT_DIGEST_TIME`` and
+``NEWSBOT_TIMEZONE``; alerts stay off unless asked for.  Subscribing again resumes a channel that
+was paused because the platform refused a post.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config.settings import parse_hhmm
+from bot.services.errors import UserError
+from bot.store.views import Place, Schedule, Subscription
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+
+def check_time(raw: str) -> str:
+    """``8:30`` → ``08:30``; :class:`UserError` when it is not a 24-hour HH:MM."""
+    try:
+        return parse_hhmm(raw).strftime("%H:%M")
+    except ValueError:
+        raise UserError("bad_time", value=raw[:20]) from None
+
+
+def check_zone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError("bad_zone", value=raw[:60]) from None
+    return raw
+
+
+def subscribe(
+    app: App,
+    place: Place,
+    topics: Sequence[str],
+    *,
+    at: str | None = None,
+    tz: str | None = None,
+    alerts: bool | None = None,
+    user: str | None = None,
+) -> list[Subscription]:
+    """Subscribe ``place`` to the topic ids (rules in the module docstring); returns the
+    subscriptions of the given topics."""
+    at = check_time(at) if at is not None else None
+    tz = check_zone(tz) if tz is not None else None
+    existing = {s.topic: s.schedule for s in app.store.subscriptions(place)}
+    if existing:
+        (base_time, base_tz), _ = Counter(
+            (s.digest_time, s.timezone) for s in existing.values()
+        ).most_common(1)[0]
+    else:
+        base_time = app.settings.digest_time.strftime("%H:%M")
+        base_tz = app.settings.timezone
+    schedules = {}
+    for topic in topics:
+        old = existing.get(topic) or Schedule(base_time, base_tz, False)
+        schedules[topic] = Schedule(
+            at if at is not None else old.digest_time,
+            tz if tz is not None else old.timezone,
+            alerts if alerts is not None else old.alerts,
+        )
+    subs = app.store.subscribe(place, schedules, user=user)
+    return [s for s in subs if s.topic in schedules]
+
+
+def unsubscribe(app: App, place: Place, topics: Sequence[str] | None) -> list[str]:
+    """Remove the given topic ids (every one when None); returns those removed."""
+    return app.store.unsubscribe(place, None if topics is None else list(topics))
+
+
+def subscriptions(app: App, place: Place) -> list[Subscription]:
+    return app.store.subscriptions(place)

@@ -1,0 +1,355 @@
+"""Article queries.  The store returns only what is new: :meth:`add_drafts` gives the ids of the
+drafts it inserted and silently skips the ones it already holds (same content hash, same
+canonical URL, or same identity within the same feed — all three are unique constraints)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.ingest.drafts import Draft
+from bot.store.fulltext import FullTextQueries, index_tags
+from bot.store.models import ArticleRow, MatchRow
+from bot.store.views import (
+    AlertFacts,
+    AnalysedRecord,
+    Article,
+    Cluster,
+    PendingArticle,
+    Signature,
+    Window,
+)
+
+INSERT_CHUNK = 400
+
+
+class ArticleQueries(FullTextQueries):
+    def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
+        """Insert the drafts the store does not hold yet; return their ids, in order."""
+        new_ids: list[int] = []
+        batch = list(drafts)
+        with self.write() as s:
+            for start in range(0, len(batch), INSERT_CHUNK):
+                new_ids.extend(self._insert_new(s, batch[start : start + INSERT_CHUNK], silent))
+        return new_ids
+
+    def _insert_new(self, s: Session, chunk: list[Draft], silent: bool) -> list[int]:
+        hashes = [d.content_hash for d in chunk]
+        seen = _Seen.load(s, chunk, hashes)
+        rows: list[dict[str, Any]] = []
+        now = self.clock.now()
+        for d, digest in zip(chunk, hashes, strict=True):
+            if seen.holds(d, digest):
+                continue
+            seen.add(d, digest)  # the same story twice in one batch is stored once
+            rows.append(
+                {
+                    "kind": d.kind,
+                    "feed_id": d.feed_id,
+                    "origin": d.origin,
+                    "identity": d.identity,
+                    "url": d.url,
+                    "canonical_url": d.canonical_url,
+                    "content_hash": digest,
+                    "title": d.title,
+                    "body": d.body,
+                    "source": d.source,
+                    "published_at": d.published_at,
+                    "published_date_only": d.date_only,
+                    "seen_at": now,
+                    "silent": silent,
+                    "scores": {},
+                    "entities": [],
+                }
+            )
+        if not rows:
+            return []
+        try:
+            with s.begin_nested():
+                # one executemany, then the ids by content hash (unique): far cheaper than
+                # INSERT … RETURNING, which SQLite runs one row at a time to keep the order
+                s.execute(insert(ArticleRow), rows)
+                digests = [row["content_hash"] for row in rows]
+                id_of = dict(
+                    s.execute(
+                        select(ArticleRow.content_hash, ArticleRow.id).where(
+                            ArticleRow.content_hash.in_(digests)
+                        )
+                    ).all()
+                )
+                return [id_of[d] for d in digests]
+        except IntegrityError:
+            pass  # another writer stored some of them meanwhile: one at a time
+        ids = []
+        for row in rows:
+            try:
+                with s.begin_nested():
+                    ids.append(s.scalars(insert(ArticleRow).returning(ArticleRow.id), [row]).one())
+            except IntegrityError:
+                continue
+        return ids
+
+    def pending_analysis(
+        self, topics_hash: str, limit: int = 500, after_id: int = 0
+    ) -> list[PendingArticle]:
+        with self.read() as s:
+            rows = s.execute(
+                select(
+                    ArticleRow.id,
+                    ArticleRow.title,
+                    ArticleRow.body,
+                    ArticleRow.source,
+                    ArticleRow.seen_at,
+                    ArticleRow.published_at,
+                )
+                .where(or_(ArticleRow.topics_hash.is_(None), ArticleRow.topics_hash != topics_hash))
+                .where(ArticleRow.id > after_id)
+                .order_by(ArticleRow.id)
+                .limit(limit)
+            ).all()
+        return [PendingArticle(*row) for row in rows]
+
+    def count_pending(self, topics_hash: str) -> int:
+        with self.read() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(ArticleRow)
+                    .where(
+                        or_(ArticleRow.topics_hash.is_(None), ArticleRow.topics_hash != topics_hash)
+                    )
+                )
+                or 0
+            )
+
+    def save_analysis(self, records: Sequence[AnalysedRecord]) -> None:
+        if not records:
+            return
+        with self.write() as s:
+            ids = [r.id for r in records]
+            s.execute(delete(MatchRow).where(MatchRow.article_id.in_(ids)))
+            s.execute(
+                update(ArticleRow),
+                [
+                    {
+                        "id": r.id,
+                        "scores": r.scores,
+                        "entities": r.entities,
+                        "topics_hash": r.topics_hash,
+                        "minhash": r.minhash,
+                        "cluster_id": r.cluster_id or r.id,
+                    }
+                    for r in records
+                ],
+            )
+            matches = [
+                {"article_id": r.id, "topic": topic, "score": score, "evidence": evidence}
+                for r in records
+                for topic, score, evidence in r.matches
+            ]
+            if matches:
+                s.execute(insert(MatchRow), matches)
+            self._index_terms(
+                s,
+                [
+                    (
+                        r.id,
+                        r.title_terms,
+                        r.body_terms,
+                        index_tags([m[0] for m in r.matches], r.when),
+                    )
+                    for r in records
+                ],
+            )
+
+    def recent_signatures(self, since: datetime) -> list[Signature]:
+        """The MinHash signatures of articles seen since ``since``, for clustering."""
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.minhash, ArticleRow.seen_at)
+                .where(ArticleRow.seen_at >= since, ArticleRow.minhash.is_not(None))
+                .order_by(ArticleRow.id)
+            ).all()
+        return [Signature(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
+
+    def resolve_article(self, ref: str) -> int | None:
+        """An article id (``42``), or a seed's file name or a unique prefix of it (``001``,
+        ``001_c233d94f552e6215``); a number with a leading zero is read as a file name."""
+        ref = ref.strip().lstrip("#")
+        if not ref:
+            return None
+        with self.read() as s:
+            if ref.isdigit() and not ref.startswith("0"):
+                return int(ref) if s.get(ArticleRow, int(ref)) is not None else None
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.origin).where(
+                    ArticleRow.kind == "seed", ArticleRow.origin.contains(ref)
+                )
+            ).all()
+        hits = [i for i, origin in rows if PurePosixPath(origin).name.startswith(ref)]
+        return hits[0] if len(hits) == 1 else None
+
+    def alert_facts(self, ids: Sequence[int]) -> list[AlertFacts]:
+        """Scores, entities and cluster of the given articles, in id order; no bodies."""
+        if not ids:
+            return []
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.scores, ArticleRow.entities, ArticleRow.cluster_id)
+                .where(ArticleRow.id.in_(list(ids)))
+                .order_by(ArticleRow.id)
+            ).all()
+        return [AlertFacts(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
+
+    def articles(self, ids: Sequence[int]) -> list[Article]:
+        """Articles in the order of ``ids`` (missing ids are left out)."""
+        if not ids:
+            return []
+        with self.read() as s:
+            arts = {a.id: a for a in s.scalars(select(ArticleRow).where(ArticleRow.id.in_(ids)))}
+            matches: dict[int, list[MatchRow]] = defaultdict(list)
+            for m in s.scalars(select(MatchRow).where(MatchRow.article_id.in_(ids))):
+                matches[m.article_id].append(m)
+            cluster_ids = {a.cluster_id for a in arts.values() if a.cluster_id}
+            members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+            if cluster_ids:
+                for cid, aid, source in s.execute(
+                    select(ArticleRow.cluster_id, ArticleRow.id, ArticleRow.source)
+                    .where(ArticleRow.cluster_id.in_(cluster_ids))
+                    .order_by(ArticleRow.id)
+                ):
+                    if cid is not None:
+                        members[cid].append((aid, source))
+        out = []
+        for i in ids:
+            a = arts.get(i)
+            if a is None:
+                continue
+            ms = sorted(matches.get(i, []), key=lambda m: -m.score)
+            cluster = None
+            if a.cluster_id is not None and a.cluster_id in members:
+                group = members[a.cluster_id]
+                sources = list(dict.fromkeys(src for _, src in group if src))
+                cluster = Cluster(id=a.cluster_id, size=len(group), sources=sources)
+            out.append(
+                Article(
+                    id=a.id,
+                    title=a.title,
+                    url=a.url,
+                    source=a.source,
+                    origin=a.origin,
+                    published=a.published_at,
+                    published_date_only=a.published_date_only,
+                    seen_at=a.seen_at,
+                    body=a.body,
+                    topics=[m.topic for m in ms],
+                    scores=dict(a.scores or {}),
+                    evidence=[e for m in ms for e in m.evidence],
+                    entities=list(a.entities or []),
+                    cluster=cluster,
+                    silent=a.silent,
+                )
+            )
+        return out
+
+    def matched_ids(self, window: Window) -> list[int]:
+        """Ids of articles carrying any of the window's topics (all topics when none given),
+        best score first."""
+        with self.read() as s:
+            when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
+            best = func.max(MatchRow.score).label("best")
+            q = select(ArticleRow.id, best).join(MatchRow, MatchRow.article_id == ArticleRow.id)
+            conds: list[Any] = []
+            if window.topics:
+                conds.append(MatchRow.topic.in_(list(window.topics)))
+            if window.since:
+                conds.append(when >= window.since)
+            if window.until:
+                conds.append(when < window.until)
+            if window.seen_since:
+                conds.append(ArticleRow.seen_at >= window.seen_since)
+            if window.seen_until:
+                conds.append(ArticleRow.seen_at < window.seen_until)
+            if not window.include_silent:
+                conds.append(ArticleRow.silent.is_(False))
+            if window.ids:
+                conds.append(ArticleRow.id.in_(list(window.ids)))
+            if conds:
+                q = q.where(and_(*conds))
+            q = q.group_by(ArticleRow.id).order_by(best.desc(), ArticleRow.id)
+            return [row[0] for row in s.execute(q)]
+
+    def count_articles(self) -> int:
+        with self.read() as s:
+            return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def topic_counts(self, since: datetime) -> dict[str, int]:
+        with self.read() as s:
+            rows = s.execute(
+                select(MatchRow.topic, func.count())
+                .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
+                .where(ArticleRow.seen_at >= since)
+                .group_by(MatchRow.topic)
+            ).all()
+        return {topic: n for topic, n in rows}
+
+
+class _Seen:
+    """The dedup keys of a batch that the store (or the batch itself) already holds."""
+
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()
+        self.urls: set[str] = set()
+        self.identities: set[tuple[int, str]] = set()
+
+    @classmethod
+    def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> _Seen:
+        seen = cls()
+        urls = [d.canonical_url for d in chunk if d.canonical_url]
+        idents = [(d.feed_id, d.identity) for d in chunk if d.identity and d.feed_id is not None]
+        conds: list[Any] = [ArticleRow.content_hash.in_(hashes)]
+        if urls:
+            conds.append(ArticleRow.canonical_url.in_(urls))
+        for feed_id in {f for f, _ in idents}:
+            names = [i for f, i in idents if f == feed_id]
+            conds.append(and_(ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(names)))
+        rows = s.execute(
+            select(
+                ArticleRow.content_hash,
+                ArticleRow.canonical_url,
+                ArticleRow.feed_id,
+                ArticleRow.identity,
+            ).where(or_(*conds))
+        )
+        for digest, url, owner, identity in rows:
+            seen.hashes.add(digest)
+            if url:
+                seen.urls.add(url)
+            if owner is not None and identity:
+                seen.identities.add((owner, identity))
+        return seen
+
+    def holds(self, d: Draft, digest: str) -> bool:
+        return (
+            digest in self.hashes
+            or (d.canonical_url is not None and d.canonical_url in self.urls)
+            or (
+                d.feed_id is not None
+                and d.identity is not None
+                and (d.feed_id, d.identity) in self.identities
+            )
+        )
+
+    def add(self, d: Draft, digest: str) -> None:
+        self.hashes.add(digest)
+        if d.canonical_url:
+            self.urls.add(d.canonical_url)
+        if d.feed_id is not None and d.identity:
+            self.identities.add((d.feed_id, d.identity))

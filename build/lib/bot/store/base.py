@@ -1,0 +1,36 @@
+"""The store's sessions.  Write transactions are short and begin IMMEDIATE on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.clock import Clock
+from bot.store import engine as db
+
+
+class StoreBase:
+    """``clock`` stamps every time the store writes on its own (ingestion, creation, pauses)."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock = clock or Clock()
+        self.dialect = engine.dialect.name
+        self._writer = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(db.reader(engine), expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()

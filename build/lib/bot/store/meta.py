@@ -1,0 +1,31 @@
+"""Small key/value facts kept in the ``meta`` table."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.store.base import StoreBase
+from bot.store.models import MetaRow
+
+
+class MetaQueries(StoreBase):
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as s:
+            return s.scalar(select(MetaRow.value).where(MetaRow.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as s:
+            row = s.get(MetaRow, key)
+            if row is None:
+                s.add(MetaRow(key=key, value=value))
+            else:
+                row.value = value
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self.read() as s:
+                s.execute(select(1))
+            return True
+        except Exception:
+            return False

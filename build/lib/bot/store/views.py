@@ -1,0 +1,280 @@
+"""What the store returns: typed, plain-data views (never ORM rows, dicts or bare tuples).
+
+:class:`Article` is an article as commands, digests and chat see it (its ``as_json`` is the JSON
+contract); the rest are the views of feeds, chat destinations, subscriptions and the outbox, and
+the records the analysis pipeline exchanges with the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.redact import redact_url
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+@dataclass(slots=True)
+class Cluster:
+    id: int
+    size: int
+    sources: list[str]
+
+
+@dataclass(slots=True)
+class Article:
+    id: int
+    title: str
+    url: str | None
+    source: str | None
+    origin: str
+    published: datetime | None
+    seen_at: datetime
+    body: str
+    published_date_only: bool = False  # the source gave a date alone
+    topics: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    cluster: Cluster | None = None
+    silent: bool = False
+    snippet: str | None = None
+    snippet_hits: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def when(self) -> datetime:
+        return self.published or self.seen_at
+
+    def evidence_for(self, topic: str) -> list[dict[str, Any]]:
+        return [e for e in self.evidence if e.get("topic") == topic]
+
+    def as_json(self, with_body: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "origin": self.origin,
+            "published": published_iso(self.published, self.published_date_only),
+            "topics": list(self.topics),
+            "scores": dict(self.scores),
+            "evidence": list(self.evidence),
+            "entities": list(self.entities),
+            "cluster": (
+                {"id": self.cluster.id, "size": self.cluster.size, "sources": self.cluster.sources}
+                if self.cluster
+                else None
+            ),
+        }
+        if self.snippet is not None:
+            out["snippet"] = self.snippet
+        if with_body:
+            out["body"] = self.body
+        return out
+
+
+@dataclass(slots=True)
+class AnalysedRecord:
+    """What the pipeline learned about one article."""
+
+    id: int
+    topics_hash: str
+    scores: dict[str, float]
+    matches: list[tuple[str, float, list[dict[str, Any]]]]
+    entities: list[dict[str, Any]]
+    title_terms: str
+    body_terms: str
+    when: datetime | None = None  # publication (or ingestion) time, for the date filter
+    minhash: bytes | None = None
+    cluster_id: int | None = None
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    id: int
+    title: str
+    body: str
+    source: str | None
+    seen_at: datetime
+    published_at: datetime | None = None
+
+    @property
+    def when(self) -> datetime:
+        return self.published_at or self.seen_at
+
+
+@dataclass(slots=True)
+class Window:
+    """Which items a digest covers.  ``since``/``until`` filter the publication time (ingestion
+    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests)."""
+
+    topics: Sequence[str] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    seen_since: datetime | None = None
+    seen_until: datetime | None = None
+    include_silent: bool = True
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+@dataclass(slots=True)
+class Feed:
+    id: int
+    url: str
+    name: str | None
+    interval_s: int
+    etag: str | None
+    last_modified: str | None
+    next_due_at: datetime | None
+    last_polled_at: datetime | None
+    last_ok_at: datetime | None
+    consecutive_errors: int
+    last_error: str | None
+    disabled: bool
+    disabled_reason: str | None
+    first_poll_done: bool
+    last_new_items: int
+    disabled_at: datetime | None = None
+
+    @property
+    def health(self) -> str:
+        if self.disabled:
+            return "disabled"
+        if self.consecutive_errors:
+            return "failing"
+        if self.last_ok_at is None:
+            return "new"
+        return "ok"
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with any password in it hidden: what chat, logs and listings show."""
+        return redact_url(self.url)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.shown_url
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a message goes: platform, workspace (team or guild; "" for none), channel."""
+
+    platform: str
+    workspace: str
+    channel: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace + '/' if self.workspace else ''}{self.channel}"
+
+
+@dataclass(slots=True)
+class Destination:
+    id: int
+    place: Place
+    language: str | None
+    paused_at: datetime | None
+    paused_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a subscription's digest goes out, and whether big stories alert at once."""
+
+    digest_time: str  # HH:MM local
+    timezone: str
+    alerts: bool
+
+
+@dataclass(slots=True)
+class Subscription:
+    id: int
+    destination: Destination
+    topic: str
+    digest_time: str
+    timezone: str
+    alerts: bool
+    created_at: datetime
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(self.digest_time, self.timezone, self.alerts)
+
+
+@dataclass(slots=True)
+class Delivery:
+    id: int
+    destination_id: int
+    place: Place
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    parts_sent: int
+    created_at: datetime
+    status: str = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sender holds an outbox row to post one part of it."""
+
+    delivery_id: int
+    part: int
+    uncertain: bool  # an earlier attempt at this part may have arrived: look before posting
+    taken_over: bool  # another sender held the row before (its claim ran out)
+
+
+@dataclass(slots=True)
+class OutboxEntry:
+    """An outbox row as an operator (or a test) inspects it."""
+
+    id: int
+    destination_id: int
+    kind: str
+    key: str
+    status: str  # pending | sent | dead
+    attempts: int
+    parts_sent: int
+    message_ids: list[str]
+    last_error: str | None
+
+
+@dataclass(slots=True)
+class AlertFacts:
+    """What the planner needs to decide an alert, without the article's body."""
+
+    id: int
+    scores: dict[str, float]
+    entities: list[dict[str, Any]]
+    cluster_id: int
+
+
+@dataclass(slots=True)
+class Signature:
+    """A stored MinHash signature, for clustering."""
+
+    article_id: int
+    cluster_id: int
+    minhash: bytes
+    seen_at: datetime
+
+
+@dataclass(slots=True)
+class SearchHits:
+    total: int  # every hit
+    ids: list[int]  # the page asked for, best first
+
+
+def published_iso(when: datetime | None, date_only: bool) -> str | None:
+    """A publication time as the JSON contract shows it: ISO 8601, and a date alone stays a
+    date (``2025-10-31``, its day in Seoul), never an invented midnight."""
+    if when is None:
+        return None
+    if date_only:
+        return when.astimezone(SEOUL).date().isoformat()
+    return when.isoformat()
