@@ -1,39 +1,31 @@
-"""Story clusters: the same story from several outlets becomes one digest entry.
+"""MinHash signatures: wire copy and light rewrites, found by their shared lemma bigrams.
 
-Each article's body is reduced to its lemma bigrams ("shingles") and summarised by a 64-value
-MinHash signature (computed with numpy over all bigrams at once).  Locality-sensitive hashing
-finds the earlier articles worth comparing: the signature is cut into ``BANDS`` bands of
-``ROWS`` values, and two articles are candidates when any band is identical (the band sizes are
-the ones datasketch's ``MinHashLSH`` chooses for a 0.4 threshold and 64 permutations: a rewrite
-at Jaccard 0.65 is a candidate 96% of the time, unrelated text almost never).  A candidate whose
-estimated Jaccard similarity reaches ``THRESHOLD`` is a match, and the new article joins the
-cluster of the most similar one.  Wire copy and light rewrites share most bigrams; a different
+(Event-level stories are :mod:`bot.analysis.stories`, which uses these signatures for the
+rewrites; this module only computes and compares them.)  Each article's body is reduced to its
+lemma bigrams ("shingles") and summarised by a 64-value MinHash signature (computed with numpy
+over all bigrams at once).  Locality-sensitive hashing finds the earlier articles worth
+comparing: the signature is cut into ``BANDS`` bands of ``ROWS`` values, and two articles are
+candidates when any band is identical (the band sizes are the ones datasketch's ``MinHashLSH``
+chooses for a 0.4 threshold and 64 permutations: a rewrite at Jaccard 0.65 is a candidate 96% of
+the time, unrelated text almost never).  A candidate whose estimated Jaccard similarity reaches
+``THRESHOLD`` is a rewrite.  Wire copy and light rewrites share most bigrams; a different
 story on the same topic shares the topic's words but few bigrams (measured: a rewrite 0.65,
-seeds on the same topics at most 0.04).  Only articles seen in the last ``WINDOW_DAYS`` are
-compared: a long-running process forgets older ones as it goes, so its index stays the size of
-the window.
+seeds on the same topics at most 0.04).
 
-The bands are dictionaries keyed by the band's bytes, kept here rather than in datasketch's
-``MinHashLSH``: its generic storage cost 50 µs per article (half of clustering), this costs 9,
-and the same bands give the same candidates.
+The bands are lookup keys in the store's ``story_keys`` index (:func:`band_keys`), so every
+process finds the rewrites the others saved.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections import deque
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Sequence
 
 import numpy as np
-
-from bot.core.clock import Clock
-from bot.store.views import Signature
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # BANDS * ROWS == NUM_PERM
 THRESHOLD = 0.4
-WINDOW_DAYS = 14
 SHINGLE = 2
 
 # MinHash by universal hashing modulo the Mersenne prime 2**61 - 1, vectorised with numpy over
@@ -110,78 +102,12 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 _BAND_BYTES = ROWS * 8
-WINDOW = timedelta(days=WINDOW_DAYS)
 
 
-class Clusterer:
-    def __init__(
-        self, threshold: float = THRESHOLD, now: Callable[[], datetime] | None = None
-    ) -> None:
-        self.threshold = threshold
-        self.now = now or Clock().now
-        self.bands: list[dict[bytes, list[int]]] = [{} for _ in range(BANDS)]
-        self.cluster_of: dict[int, int] = {}
-        self.sigs: dict[int, np.ndarray] = {}
-        self._seen: deque[tuple[datetime, int]] = deque()  # (seen, article id), oldest first
-
-    def load(self, rows: Sequence[Signature]) -> None:
-        for row in rows:
-            data = row.minhash
-            if len(data) == NUM_PERM * 8:  # a signature of another size is from elsewhere
-                self._insert(row.article_id, row.cluster_id, from_bytes(data), data, row.seen_at)
-
-    def _insert(
-        self, article_id: int, cluster_id: int, sig: np.ndarray, raw: bytes, seen: datetime
-    ) -> None:
-        if article_id in self.sigs:
-            return
-        for band, key in zip(self.bands, _band_keys(raw), strict=True):
-            band.setdefault(key, []).append(article_id)
-        self.sigs[article_id] = sig
-        self.cluster_of[article_id] = cluster_id
-        self._seen.append((seen, article_id))
-
-    def forget_before(self, cutoff: datetime) -> None:
-        """Drop the articles seen before ``cutoff`` (they are no longer compared)."""
-        while self._seen and self._seen[0][0] < cutoff:
-            _, article_id = self._seen.popleft()  # ``_insert`` put it in every band
-            del self.cluster_of[article_id]
-            raw = to_bytes(self.sigs.pop(article_id))
-            for band, key in zip(self.bands, _band_keys(raw), strict=True):
-                ids = band[key]
-                ids.remove(article_id)
-                if not ids:
-                    del band[key]
-
-    def candidates(self, raw: bytes) -> set[int]:
-        """Earlier articles that share at least one band with this signature."""
-        found: set[int] = set()
-        for band, key in zip(self.bands, _band_keys(raw), strict=True):
-            ids = band.get(key)
-            if ids:
-                found.update(ids)
-        return found
-
-    def assign(self, article_id: int, lemmas: Sequence[str]) -> tuple[bytes, int]:
-        """(signature bytes, cluster id) for an article; the cluster id is its own id when it
-        matches nothing earlier."""
-        if article_id in self.sigs:
-            return to_bytes(self.sigs[article_id]), self.cluster_of[article_id]
-        now = self.now()
-        self.forget_before(now - WINDOW)
-        sig = signature(lemmas)
-        raw = to_bytes(sig)
-        best, best_sim = None, 0.0
-        for other in self.candidates(raw):
-            sim = jaccard(sig, self.sigs[other])
-            if sim >= self.threshold and (
-                sim > best_sim or (sim == best_sim and other < (best or other))
-            ):
-                best, best_sim = other, sim
-        cluster_id = self.cluster_of[best] if best is not None else article_id
-        self._insert(article_id, cluster_id, sig, raw, now)
-        return raw, cluster_id
-
-
-def _band_keys(raw: bytes) -> list[bytes]:
-    return [raw[i : i + _BAND_BYTES] for i in range(0, BANDS * _BAND_BYTES, _BAND_BYTES)]
+def band_keys(raw: bytes) -> list[str]:
+    """The signature's ``BANDS`` bands as lookup keys: two articles sharing one are candidates
+    (a rewrite at Jaccard 0.65 shares one 96% of the time, unrelated text almost never)."""
+    return [
+        f"{n:x}{raw[i : i + _BAND_BYTES].hex()}"
+        for n, i in enumerate(range(0, BANDS * _BAND_BYTES, _BAND_BYTES))
+    ]

@@ -108,3 +108,45 @@ def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> d
         per_topic[t] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), **c}
     macro = sum(v["f1"] for v in per_topic.values()) / len(per_topic) if per_topic else 0.0
     return {"n": len(examples), "topics": per_topic, "macro_f1": round(macro, 4), "items": items}
+
+
+def cluster_scores(gold: dict[str, str], predicted: dict[str, object]) -> dict[str, Any]:
+    """Pairwise and B-cubed precision, recall and F1 of a clustering against gold stories.
+
+    Pairwise: over every pair of articles, "together" predicted vs labelled.  B-cubed: for each
+    article, the share of its predicted cluster that is of its story (precision) and the share
+    of its story inside its predicted cluster (recall), averaged over articles."""
+    ids = sorted(gold)
+    by_gold: dict[str, set[str]] = {}
+    by_pred: dict[object, set[str]] = {}
+    for i in ids:
+        by_gold.setdefault(gold[i], set()).add(i)
+        by_pred.setdefault(predicted[i], set()).add(i)
+    tp = fp = fn = 0
+    for n, a in enumerate(ids):
+        for b in ids[n + 1 :]:
+            same_gold, same_pred = gold[a] == gold[b], predicted[a] == predicted[b]
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+    bp = br = 0.0
+    for i in ids:
+        g, p = by_gold[gold[i]], by_pred[predicted[i]]
+        both = len(g & p)
+        bp += both / len(p)
+        br += both / len(g)
+    return {
+        "pairwise": _prf(tp, fp, fn),
+        "bcubed": _f1(bp / len(ids), br / len(ids)) if ids else _f1(0.0, 0.0),
+    }
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return _f1(p, r)
+
+
+def _f1(p: float, r: float) -> dict[str, float]:
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}

@@ -78,6 +78,7 @@ class TopicMatch:
 class Result:
     matches: tuple[TopicMatch, ...]  # the topics the article carries
     scores: dict[str, float]  # every topic's score, carried or not
+    roundup: bool = False  # its title says it gathers many stories ("오늘의 주요 뉴스")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,7 @@ class Matcher:
             scores[ct.topic.id] = round(score, 2)
             if ok:
                 matches.append(TopicMatch(ct.topic.id, round(score, 2), evidence))
-        return Result(tuple(matches), scores)
+        return Result(tuple(matches), scores, roundup)
 
     def hits(self, field: Field) -> list[list[_Hit]]:
         """Every topic's term hits in a field (one list per topic), after precedence."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.analysis import clusters, entities
+from bot.analysis import clusters, entities, stories
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
@@ -70,15 +70,7 @@ class Pipeline:
         self.topics = topics
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
-        self._clusterer: clusters.Clusterer | None = None
-
-    @property
-    def clusterer(self) -> clusters.Clusterer:
-        if self._clusterer is None:
-            self._clusterer = clusters.Clusterer(now=self.store.clock.now)
-            since = self._clusterer.now() - clusters.WINDOW
-            self._clusterer.load(self.store.recent_signatures(since))
-        return self._clusterer
+        self.stories = stories.StoryRule()
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
@@ -151,13 +143,13 @@ class Pipeline:
             records.append(self.record(article.id, analysis, article.when))
             if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
                 saved_at_end_of_input = read_all
-                self.store.save_analysis(records)
+                self.store.save_analysis(records, self.stories, stories.WINDOW)
                 done += len(records)
                 records = []
                 if progress:
                     progress(done, max(total, done))
         if records:
-            self.store.save_analysis(records)
+            self.store.save_analysis(records, self.stories, stories.WINDOW)
             done += len(records)
         if progress:
             progress(done, done)  # finished (the total was an estimate: duplicates are skipped)
@@ -170,16 +162,25 @@ class Pipeline:
         for match in result.matches:
             metrics.ITEMS_MATCHED.labels(match.topic).inc()
         body_lemmas = analysis.body.lemmas
-        sig, cluster_id = self.clusterer.assign(article_id, body_lemmas or analysis.title.lemmas)
+        raw = clusters.to_bytes(clusters.signature(body_lemmas or analysis.title.lemmas))
+        found = [e.as_dict() for e in entities.extract(analysis, self.analyser)]
+        story = stories.profile(
+            analysis,
+            found,
+            when or self.store.clock.now(),
+            org_names=self.analyser.org_names,
+            roundup=result.roundup,
+        )
         return AnalysedRecord(
             id=article_id,
             topics_hash=self.topics.digest,
             scores=result.scores,
             matches=[(m.topic, m.score, [e.as_dict() for e in m.evidence]) for m in result.matches],
-            entities=[e.as_dict() for e in entities.extract(analysis, self.analyser)],
+            entities=found,
             title_terms=" ".join(analysis.title.lemmas),
             body_terms=" ".join(body_lemmas),
-            minhash=sig,
-            cluster_id=cluster_id,
+            minhash=raw,
             when=when,
+            story=story.as_json(),
+            story_keys=stories.lookup_keys(story, clusters.band_keys(raw)),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.analysis.evaluate import evaluate, load_examples
@@ -13,6 +13,7 @@ from bot.present.terminal import print_reply
 from bot.runtime.app import App
 from bot.services import articles, digests, periods, posting
 from bot.services import search as searching
+from bot.services import stories as story_service
 from bot.services.digests import Digest
 from bot.store import DEMO_MARK, Window, is_demo_database
 
@@ -67,6 +68,24 @@ def register(
     p.add_argument("labels", metavar="LABELS.jsonl")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "eval-clusters",
+        parents=[common],
+        help="pairwise and B-cubed precision/recall/F1 of the stories against a labelled set",
+    )
+    p.add_argument("labels", metavar="STORIES.jsonl")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--minhash-only", action="store_true", help="the rewrites-only rule (the baseline)"
+    )
+    p.set_defaults(func=cmd_eval_clusters)
+
+    p = sub.add_parser("clusters", parents=[common], help="story chores")
+    csub = p.add_subparsers(dest="clusters_command", required=True, metavar="rebuild")
+    r = csub.add_parser("rebuild", parents=[common], help="assign the stories of a window again")
+    r.add_argument("--since", default="30d", help="24h, 7d, 2025-10-01 or all (default 30d)")
+    r.set_defaults(func=cmd_clusters_rebuild, reads=True)
 
     p = sub.add_parser("topics", parents=[common], help="list the topics")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -226,6 +245,40 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
             f"  {item['id']}: labels {item['labels']} predicted {item['predicted']}",
             highlight=False,
         )
+    return 0
+
+
+def cmd_eval_clusters(app: App, args: argparse.Namespace) -> int:
+    report = story_service.eval_clusters(app, Path(args.labels), minhash_only=args.minhash_only)
+    if args.format == "json":
+        print_json(report)
+        return 0
+    from rich.table import Table
+
+    table = Table(
+        title=f"{report['n']} articles, {report['stories']} stories "
+        f"({report['predicted_stories']} found)",
+        show_lines=False,
+    )
+    for col in ("measure", "precision", "recall", "F1"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for name in ("pairwise", "bcubed"):
+        m = report[name]
+        table.add_row(
+            "B-cubed" if name == "bcubed" else name,
+            f"{m['p']:.3f}",
+            f"{m['r']:.3f}",
+            f"{m['f1']:.3f}",
+        )
+    out.print(table)
+    return 0
+
+
+def cmd_clusters_rebuild(app: App, args: argparse.Namespace) -> int:
+    since = _since(app, args.since) or datetime(1970, 1, 1, tzinfo=UTC)
+    articles.catch_up(app)
+    count = story_service.rebuild(app, since)
+    out.print(f"stories assigned again for {count} articles", highlight=False)
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -17,20 +17,20 @@ from sqlalchemy.orm import Session
 from bot.ingest.drafts import Draft
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow
+from bot.store.stories import Assign, StoryQueries
 from bot.store.views import (
     AlertFacts,
     AnalysedRecord,
     Article,
     Cluster,
     PendingArticle,
-    Signature,
     Window,
 )
 
 INSERT_CHUNK = 400
 
 
-class ArticleQueries(FullTextQueries):
+class ArticleQueries(FullTextQueries, StoryQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
         """Insert the drafts the store does not hold yet; return their ids, in order."""
         new_ids: list[int] = []
@@ -129,7 +129,14 @@ class ArticleQueries(FullTextQueries):
                 or 0
             )
 
-    def save_analysis(self, records: Sequence[AnalysedRecord]) -> None:
+    def save_analysis(
+        self,
+        records: Sequence[AnalysedRecord],
+        assign: Assign | None = None,
+        window: timedelta = timedelta(days=3),
+    ) -> None:
+        """Save what the pipeline learned, and (with ``assign``, the story rule) put each new
+        article into its story, in the same transaction (:mod:`bot.store.stories`)."""
         if not records:
             return
         with self.write() as s:
@@ -144,11 +151,12 @@ class ArticleQueries(FullTextQueries):
                         "entities": r.entities,
                         "topics_hash": r.topics_hash,
                         "minhash": r.minhash,
-                        "cluster_id": r.cluster_id or r.id,
                     }
                     for r in records
                 ],
             )
+            if assign is not None:
+                self._assign_stories(s, records, assign, window)
             matches = [
                 {"article_id": r.id, "topic": topic, "score": score, "evidence": evidence}
                 for r in records
@@ -169,15 +177,17 @@ class ArticleQueries(FullTextQueries):
                 ],
             )
 
-    def recent_signatures(self, since: datetime) -> list[Signature]:
-        """The MinHash signatures of articles seen since ``since``, for clustering."""
+    def ids_by_content_hash(self, hashes: Sequence[str]) -> dict[str, int]:
+        """The id of the article holding each content hash (the ones stored)."""
+        if not hashes:
+            return {}
         with self.read() as s:
             rows = s.execute(
-                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.minhash, ArticleRow.seen_at)
-                .where(ArticleRow.seen_at >= since, ArticleRow.minhash.is_not(None))
-                .order_by(ArticleRow.id)
+                select(ArticleRow.content_hash, ArticleRow.id).where(
+                    ArticleRow.content_hash.in_(list(set(hashes)))
+                )
             ).all()
-        return [Signature(i, c or i, m, seen) for i, c, m, seen in rows if m is not None]
+        return {h: i for h, i in rows}
 
     def resolve_article(self, ref: str) -> int | None:
         """An article id (``42``), or a seed's file name or a unique prefix of it (``001``,

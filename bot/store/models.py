@@ -85,6 +85,7 @@ class ArticleRow(Base):
         Index("ix_articles_seen_at", "seen_at"),
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_cluster_id", "cluster_id"),
+        Index("ix_articles_story_seq", "story_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,8 +108,24 @@ class ArticleRow(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     entities: Mapped[list[Any]] = mapped_column(JSON, default=list)
     topics_hash: Mapped[str | None] = mapped_column(String(64))
-    cluster_id: Mapped[int | None] = mapped_column(Integer)
+    cluster_id: Mapped[int | None] = mapped_column(Integer)  # the story: its first report's id
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    story_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    story_seq: Mapped[int | None] = mapped_column(Integer)  # order in which stories were assigned
+
+
+class StoryKeyRow(Base):
+    """A key an article is found by when later reports of its story look for it: an
+    organisation, a figure, a title word, a MinHash band (:mod:`bot.analysis.stories`)."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = (Index("ix_story_keys_key_at", "key", "at"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column()  # the article's time (publication, else ingestion)
 
 
 class MatchRow(Base):

@@ -90,7 +90,19 @@ class AnalysedRecord:
     body_terms: str
     when: datetime | None = None  # publication (or ingestion) time, for the date filter
     minhash: bytes | None = None
-    cluster_id: int | None = None
+    story: dict[str, Any] | None = None  # the story profile (bot.analysis.stories)
+    story_keys: list[str] = field(default_factory=list)  # what later reports look it up by
+
+
+@dataclass(slots=True)
+class StoryCandidate:
+    """An earlier article a new one may be another report of."""
+
+    id: int
+    cluster_id: int
+    when: datetime
+    story: dict[str, Any]
+    minhash: bytes | None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,560 @@
+"""Stories: reports of the same event, in any outlet or language, become one story.
+
+**What is compared.**  Each article gets a *profile* from its analysis (:func:`profile`):
+
+- ``orgs``: the organisations it names, by canonical name (NVIDIA = 엔비디아, from the lexicon);
+- ``nums``: its significant figures, normalised (``26만 장`` = ``260,000 GPUs`` = 260000,
+  ``5000억달러`` = ``$500 billion``): amounts of 1,000 and more, not years or dates;
+- ``title``: the content lemmas of its title, English words put into Korean through a small
+  bilingual list (:data:`BRIDGE`) so ``supply`` meets ``공급``;
+- ``body``: its body's content lemmas with ``1 + log(tf)`` weights (the :data:`BODY_TERMS`
+  heaviest), bridged the same way;
+- ``when``: publication time (ingestion time when undated);
+- its MinHash signature (:mod:`bot.analysis.clusters`) for wire copy and light rewrites.
+
+**The rule.**  For a pair within :data:`WINDOW` of each other, :func:`same_story` combines the
+features (:func:`features`) linearly, with the weights :data:`WEIGHTS` fitted by logistic
+regression on a labelled tuning set (``bench/stories/tune.jsonl``; never on the held-out set),
+and calls the pair one story when the combination reaches :data:`THRESHOLD`.  A MinHash
+similarity of :data:`MINHASH_SAME` or more is one story whatever the rest says.  Time weighs in:
+the further apart, the more evidence is needed (a later decision that mentions the event in
+passing shares its names and figures, but little else, and comes days later).
+
+**Assigning.**  Articles are clustered incrementally, in the order they were saved: a new article
+joins the story of the most similar earlier article that passes the rule (single link), else it
+starts its own story, whose id is its own article id.  The store runs this inside the write
+transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so
+every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
+replays the same order and gets the same result.  Candidates come from the ``story_keys`` index
+(:func:`lookup_keys`: organisations, figures, rare title words and MinHash bands), limited to
+the window.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.analysis import clusters
+from bot.analysis.entities import korean_number
+from bot.analysis.korean import Analysis
+from bot.store.views import AnalysedRecord, StoryCandidate
+
+DF_PATH = Path(__file__).with_name("story_df.json")
+WINDOW = timedelta(days=3)  # reports of one event further apart than this are not compared
+BODY_TERMS = 40
+MINHASH_SAME = clusters.THRESHOLD  # wire copy and light rewrites
+TITLE_KEYS = 6  # title words used to look candidates up
+
+# Korean lemmas (and a few stems) that carry no event: kept out of titles and bodies
+STOP = frozenset(
+    [
+        "기자",
+        "뉴스",
+        "연합뉴스",
+        "뉴스1",
+        "뉴시스",
+        "사진",
+        "제공",
+        "무단",
+        "전재",
+        "재배포",
+        "금지",
+        "저작권자",
+        "등",
+        "것",
+        "수",
+        "이",
+        "이번",
+        "지난",
+        "오늘",
+        "내일",
+        "올해",
+        "내년",
+        "작년",
+        "오전",
+        "오후",
+        "당시",
+        "관련",
+        "통해",
+        "위해",
+        "대해",
+        "따르다",
+        "밝히다",
+        "말하다",
+        "하다",
+        "있다",
+        "없다",
+        "되다",
+        "이다",
+        "않다",
+        "같다",
+        "가다",
+        "오다",
+        "보다",
+        "주다",
+        "받다",
+        "나오다",
+        "전하다",
+        "설명하다",
+        "강조하다",
+        "예정",
+        "계획",
+        "가능성",
+        "상황",
+        "경우",
+        "정도",
+        "이후",
+        "이전",
+        "현재",
+        "최근",
+        "일",
+        "월",
+        "년",
+        "시",
+        "분",
+        "명",
+        "곳",
+        "때",
+        "중",
+        "측",
+        "및",
+        "reuter",
+        "reuters",
+        "report",
+        "said",
+        "say",
+        "says",
+        "also",
+        "would",
+        "could",
+        "year",
+        "week",
+        "day",
+        "month",
+        "time",
+        "percent",
+        "editing",
+        "reporting",
+        "writing",
+        "by",
+        "billion",
+        "million",
+        "trillion",
+        "thousand",
+        "sign",
+        "signs",
+        "signed",
+        "new",
+        "first",
+        "more",
+        "than",
+        "after",
+        "over",
+        "says",
+        "announc",
+        "announce",
+        "announced",
+    ]
+)
+# English words (lower-cased, lightly stemmed) to the Korean lemma a Korean report of the same
+# event uses: countries, cities, leaders and the commonest words of economic and policy news
+BRIDGE = {
+    english: korean
+    for korean, words in {
+        "공급": "supply suppli supplier",
+        "한국": "korea korean south",
+        "북한": "north pyongyang",
+        "미국": "us u.s america american washington",
+        "중국": "china chinese beijing",
+        "일본": "japan japanese tokyo",
+        "인도": "india indian",
+        "베트남": "vietnam vietnamese hanoi",
+        "인도네시아": "indonesia indonesian jakarta",
+        "말레이시아": "malaysia malaysian",
+        "태국": "thailand thai",
+        "싱가포르": "singapore",
+        "대만": "taiwan taiwanese taipei",
+        "사우디": "saudi riyadh",
+        "아랍에미리트": "uae emirati emirate abu dhabi",
+        "프랑스": "france french paris",
+        "영국": "britain british uk london",
+        "독일": "germany german berlin",
+        "러시아": "russia russian moscow",
+        "유럽": "europe european eu",
+        "서울": "seoul",
+        "부산": "busan",
+        "경주": "gyeongju",
+        "제주": "jeju",
+        "인천": "incheon",
+        "울산": "ulsan",
+        "대구": "daegu",
+        "세종": "sejong",
+        "선전": "shenzhen",
+        "트럼프": "trump",
+        "시진핑": "xi jinping",
+        "푸틴": "putin",
+        "젠슨": "jensen",
+        "황": "huang",
+        "올트먼": "altman",
+        "머스크": "musk",
+        "정부": "government govern administration",
+        "대통령": "president presidential",
+        "총리": "prime premier",
+        "장관": "minister ministers ministry",
+        "정상회의": "summit",
+        "정상": "leader leaders",
+        "회의": "meeting meet talks",
+        "회담": "talk",
+        "선언": "declaration declare",
+        "공동성명": "statement",
+        "협력": "partnership cooperation cooperate partner",
+        "협약": "agreement accord",
+        "계약": "deal contract",
+        "투자": "invest investment",
+        "칩": "chip",
+        "반도체": "semiconductor",
+        "메모리": "memory",
+        "데이터": "data",
+        "센터": "center centre",
+        "모델": "model",
+        "파운데이션": "foundation",
+        "소버린": "sovereign",
+        "국가": "national nation state",
+        "예산": "budget",
+        "계획": "plan",
+        "가격": "price pric",
+        "주가": "share stock",
+        "금리": "rate interest",
+        "동결": "hold freeze",
+        "인하": "cut",
+        "은행": "bank",
+        "한은": "bok",
+        "수출": "export",
+        "관세": "tariff",
+        "통상": "trade",
+        "실적": "earnings quarterly",
+        "매출": "revenue sale",
+        "영업이익": "operating",
+        "이익": "profit",
+        "최대": "record",
+        "선정": "selection select",
+        "평가": "evaluation evaluat",
+        "입찰": "tender bid",
+        "구매": "purchase buy",
+        "출시": "launch unveil",
+        "발사": "rocket liftoff",
+        "화재": "fire blaze",
+        "사망": "dead death kill",
+        "선거": "election",
+        "우승": "title champion win",
+        "축구": "football soccer",
+        "야구": "baseball",
+        "날씨": "weather",
+        "추위": "cold",
+        "전력": "power electricity",
+        "원전": "nuclear reactor",
+        "배터리": "battery",
+        "자동차": "car automaker vehicle",
+        "클라우드": "cloud",
+        "인공지능": "intelligence",
+    }.items()
+    for english in words.split()
+}
+
+_NUMBER = re.compile(
+    r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s?((?:조|억|만|천)(?:\s?\d[\d,]*(?:\.\d+)?\s?(?:억|만|천))*)?"
+    r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn)\b)?",
+    re.I,
+)
+_EN_SCALE = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_DATE_AFTER = re.compile(r"\s?(년|월|일|시|분|%|퍼센트|percent|세|살|위|호|차|회|번째)")
+
+
+_OPINION = re.compile(
+    r"^\s*[\[【(<〈]\s*(시론|사설|칼럼|기고|오피니언|데스크|기자\s?수첩|취재\s?수첩|논단|기자의\s?눈|"
+    r"특별\s?기고|글로벌\s?포커스|이슈\s?분석|주간|여론조사)"
+    r"|^\s*(opinion|column|editorial|commentary|analysis and opinion|week ahead|week in review|"
+    r"asia tech week|what to watch|morning bid|the day ahead)\b",
+    re.I,
+)
+
+
+def lone_title(title: str, roundup: bool = False) -> bool:
+    """A roundup, a column or a poll: it mentions several events and is a story of its own
+    (the matcher's roundup titles, bracketed opinion labels such as ``[시론]``, ``Opinion:``)."""
+    return roundup or bool(_OPINION.search(title))
+
+
+@dataclass(slots=True)
+class Profile:
+    when: datetime
+    lone: bool = False  # a roundup or column: joins nothing but its own rewrites
+    heads: frozenset[str] = frozenset()  # organisations and figures named in the title
+    orgs: frozenset[str] = frozenset()
+    nums: frozenset[str] = frozenset()
+    title: frozenset[str] = frozenset()
+    body: dict[str, float] = field(default_factory=dict)  # tf-idf weights
+    norm: float = 0.0  # the body vector's length
+    title_mass: float = 0.0  # the title words' idf, summed
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lone": self.lone,
+            "heads": sorted(self.heads),
+            "orgs": sorted(self.orgs),
+            "nums": sorted(self.nums),
+            "title": sorted(self.title),
+            "body": {k: round(v, 3) for k, v in self.body.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], when: datetime) -> Profile:
+        body = {str(k): float(v) for k, v in (data.get("body") or {}).items()}
+        return cls(
+            when=when,
+            lone=bool(data.get("lone")),
+            heads=frozenset(data.get("heads") or ()),
+            orgs=frozenset(data.get("orgs") or ()),
+            nums=frozenset(str(n) for n in data.get("nums") or ()),
+            title=frozenset(data.get("title") or ()),
+            body=body,
+            norm=math.sqrt(sum(v * v for v in body.values())),
+            title_mass=sum(idf(k) for k in data.get("title") or ()),
+        )
+
+
+def _key(lemma: str) -> str | None:
+    """A lemma as a story word: bridged to Korean, or None when it carries no event."""
+    lemma = BRIDGE.get(lemma, lemma)
+    if lemma in STOP or lemma.isdigit() or len(lemma) < 2:
+        return None
+    if lemma.endswith("다") and len(lemma) <= 3:  # short verbs: 늘다, 열다…
+        return None
+    return lemma
+
+
+def numbers(text: str) -> set[str]:
+    """Significant figures in ``text``: amounts of 1,000 and more normalised to 3 significant
+    digits (``260000``), and percentages with decimals (``2.5%``: a rate, a share); years,
+    dates, times, whole percentages and ordinals are not figures."""
+    out: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        digits, korean, english = m.group(1), m.group(2), m.group(3)
+        after = _DATE_AFTER.match(text, m.end())
+        if not korean and not english and after:
+            if after.group(1) in ("%", "퍼센트") and "." in digits:
+                out.add(f"{float(digits.replace(',', '')):g}%")
+            continue
+        if korean:
+            value = korean_number(digits + korean)
+        else:
+            try:
+                value = float(digits.replace(",", ""))
+            except ValueError:
+                continue
+            if english:
+                value *= _EN_SCALE[english.lower()]
+        if value is None or value < 1000:
+            continue
+        if not korean and not english and 1900 <= value <= 2100 and "," not in digits:
+            continue  # a year
+        out.add(str(_round(value)))
+    return out
+
+
+def _round(value: float) -> int:
+    if value <= 0:
+        return 0
+    digits = math.floor(math.log10(value))
+    scale = 10 ** max(0, digits - 2)
+    return int(round(value / scale) * scale)
+
+
+@cache
+def _df() -> tuple[int, dict[str, int]]:
+    data = json.loads(DF_PATH.read_text(encoding="utf-8"))
+    return int(data["documents"]), {str(k): int(v) for k, v in data["df"].items()}
+
+
+def idf(word: str) -> float:
+    """How telling a story word is: ``log((N + 1) / (df + 1)) + 1`` over the background
+    corpus of ``story_df.json`` (a word it does not hold is as telling as the rarest)."""
+    n, df = _df()
+    return math.log((n + 1) / (df.get(word, 0) + 1)) + 1
+
+
+LEAD = 3  # body sentences whose organisations count as the story's actors
+
+
+def profile(
+    analysis: Analysis,
+    entities: Sequence[dict[str, Any]],
+    when: datetime,
+    *,
+    org_names: dict[str, str],
+    roundup: bool = False,
+) -> Profile:
+    """The story profile of an analysed article (see the module docstring); ``org_names`` is
+    the analyser's lemma → organisation table, ``roundup`` the matcher's verdict on the title."""
+    heads = {org_names[lemma] for lemma in analysis.title.lemmas if lemma in org_names}
+    lead = {
+        org_names[t.lemma] for t in analysis.body.tokens if t.sent < LEAD and t.lemma in org_names
+    }
+    orgs = frozenset(heads | lead)  # the actors: named in the title or the lead
+    title_nums = numbers(analysis.title.text)
+    heads |= title_nums
+    nums = set(title_nums) | numbers(analysis.body.text)
+    for e in entities:
+        if e.get("kind") in ("money", "gpu_count") and e.get("value"):
+            nums.add(str(_round(float(e["value"]))))
+    title = frozenset(k for k in map(_key, analysis.title.lemmas) if k)
+    counts = Counter(k for k in map(_key, analysis.body.lemmas) if k)
+    for k in title:  # the title's words count in the body too (short pieces, English wires)
+        counts[k] += 1
+    weights = {k: (1.0 + math.log(n)) * idf(k) for k, n in counts.items()}
+    top = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:BODY_TERMS])
+    return Profile(
+        when=when,
+        lone=lone_title(analysis.title.text, roundup),
+        heads=frozenset(heads),
+        orgs=orgs,
+        nums=frozenset(nums),
+        title=title,
+        body=top,
+        norm=math.sqrt(sum(v * v for v in top.values())),
+        title_mass=sum(idf(k) for k in title),
+    )
+
+
+def lookup_keys(p: Profile, bands: Iterable[str] = ()) -> list[str]:
+    """The keys an article is indexed (and looked up) by in ``story_keys``."""
+    keys = [f"o:{o}" for o in sorted(p.orgs)] + [f"n:{n}" for n in sorted(p.nums)]
+    title = sorted(p.title, key=lambda k: (-idf(k), k))[:TITLE_KEYS]  # the telling ones
+    keys += [f"t:{t}" for t in title]
+    keys += [f"b:{b}" for b in bands]
+    return keys
+
+
+# -- the pairwise rule ---------------------------------------------------------------------------
+
+FEATURES = ("title", "heads", "clash", "body", "orgs", "nums", "days", "bias")
+
+
+def features(a: Profile, b: Profile) -> list[float]:
+    """The pair's features, in the order of :data:`FEATURES`."""
+    shared = a.title & b.title
+    mass = math.sqrt(a.title_mass * b.title_mass)
+    title = sum(idf(k) for k in shared) / mass if mass else 0.0
+    dot = sum(w * b.body.get(k, 0.0) for k, w in a.body.items())
+    body = dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
+    orgs = _overlap(a.orgs, b.orgs)
+    nums = min(len(a.nums & b.nums), 3) / 3
+    days = abs((a.when - b.when).total_seconds()) / 86400
+    heads = _overlap(a.heads, b.heads)
+    clash = 1.0 if a.heads and b.heads and not a.heads & b.heads else 0.0  # other actors
+    return [title, heads, clash, body, orgs, nums, days, 1.0]
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+# fitted on bench/stories/tune.jsonl by bench/stories/fit.py (class-balanced logistic
+# regression over the pairs within the window); the threshold is the one that kept pairwise
+# precision above 0.93 there with the best B-cubed F1 around it (0.94)
+WEIGHTS = (1.01, 0.26, -0.78, 1.13, 1.00, 1.90, -2.16, 0.53)
+THRESHOLD = 0.6
+
+
+def anchored(a: Profile, b: Profile) -> bool:
+    """Whether the pair shares something particular to an event: a telling title word, an actor
+    named in both titles, or a figure.  Two pieces on one theme share only general words."""
+    return bool(
+        any(idf(k) >= ANCHOR_IDF for k in a.title & b.title) or a.heads & b.heads or a.nums & b.nums
+    )
+
+
+ANCHOR_IDF = 3.0  # a title word in under about one background document in twenty
+
+
+def score(a: Profile, b: Profile) -> float:
+    """The rule's linear score for a pair (at least :data:`THRESHOLD`: one story)."""
+    return sum(w * x for w, x in zip(WEIGHTS, features(a, b), strict=True))
+
+
+def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
+    """How strongly the pair is one story, or None when it is not."""
+    if abs(a.when - b.when) > WINDOW:
+        return None
+    if minhash >= MINHASH_SAME:
+        return 100.0 + minhash
+    if a.lone or b.lone or not anchored(a, b):
+        return None
+    s = score(a, b)
+    return s if s >= THRESHOLD else None
+
+
+# -- assigning -----------------------------------------------------------------------------------
+
+PROFILE_CACHE = 50_000  # parsed profiles kept (they never change)
+
+
+class StoryRule:
+    """The store's ``assign`` callback (:mod:`bot.store.stories`): the earlier article a new one
+    is a report of, by :func:`same_story`, best first; ties go to the earliest story."""
+
+    def __init__(self, *, minhash_only: bool = False) -> None:
+        self.minhash_only = minhash_only  # the old rule (rewrites only): the baseline
+        self._profiles: OrderedDict[int, Profile] = OrderedDict()
+
+    def _profile(self, candidate: StoryCandidate) -> Profile:
+        found = self._profiles.get(candidate.id)
+        if found is None:
+            found = Profile.from_json(candidate.story, candidate.when)
+            self._profiles[candidate.id] = found
+            if len(self._profiles) > PROFILE_CACHE:
+                self._profiles.popitem(last=False)
+        return found
+
+    def __call__(self, record: AnalysedRecord, candidates: list[StoryCandidate]) -> int | None:
+        assert record.story is not None and record.when is not None
+        me = Profile.from_json(record.story, record.when)
+        self._profiles[record.id] = me
+        sig = _signature(record.minhash)
+        best, best_score = None, 0.0
+        for candidate in candidates:
+            other = self._profile(candidate)
+            theirs = _signature(candidate.minhash)
+            mh = clusters.jaccard(sig, theirs) if sig is not None and theirs is not None else 0.0
+            if self.minhash_only:
+                found = mh if mh >= MINHASH_SAME else None
+            else:
+                found = same_story(me, other, mh)
+            if found is not None and (best is None or found > best_score):
+                best, best_score = candidate, found
+        return best.cluster_id if best is not None else None
+
+
+def _signature(raw: bytes | None) -> Any:
+    if raw is None or len(raw) != clusters.NUM_PERM * 8:
+        return None  # none, or a signature of another size (from elsewhere)
+    return clusters.from_bytes(raw)
