@@ -10,6 +10,10 @@ issue asks for newsbot ≥ 0.8x the baseline's documents per second.  A third fi
 the CPU time the process spent (all threads), shows the work each side does whatever else the
 machine runs: kiwi keeps every core busy, so on an idle machine throughput follows it.
 
+A third side, newsbot without stories (no profile, no ``story_keys``, no candidate lookup, no
+rule), run in the same rounds, gives what the story clustering adds per article (the issue's
+bar: at most 15%).
+
     .venv/bin/python bench/bench_ingest.py [N]
 """
 
@@ -40,7 +44,7 @@ def main(n: int = 1000) -> dict[str, float]:
     chars = sum(len(t) + len(b) for t, b in docs)
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
-    raw_times, our_times, raw_cpu, our_cpu = [], [], [], []
+    raw_times, our_times, raw_cpu, our_cpu, bare_times = [], [], [], [], []
     tokens = 0
     for _ in range(ROUNDS):
         start, cpu = time.perf_counter(), _cpu()
@@ -59,6 +63,7 @@ def main(n: int = 1000) -> dict[str, float]:
             our_cpu.append(_cpu() - cpu)
             store.close()
         assert len(new) == n
+        bare_times.append(_without_stories(docs, topics, analyser))
     raw, ours = min(raw_times), min(our_times)
     ratio = raw / ours
     paired = statistics.median(r / o for r, o in zip(raw_times, our_times, strict=True))
@@ -75,7 +80,13 @@ def main(n: int = 1000) -> dict[str, float]:
         f"  CPU time per document    : raw {statistics.median(raw_cpu) / n * 1e3:.2f} ms, "
         f"newsbot {statistics.median(our_cpu) / n * 1e3:.2f} ms, ratio {cpu_ratio:.2f}x"
     )
+    bare = statistics.median(o / b for o, b in zip(our_times, bare_times, strict=True))
+    print(
+        f"  without stories          : best {min(bare_times):5.2f} s; stories add "
+        f"{(bare - 1) * 100:+.1f}% per article (median per round; bar +15%)"
+    )
     return {
+        "stories_overhead": bare - 1,
         "docs": n,
         "raw_s": raw,
         "newsbot_s": ours,
@@ -83,6 +94,30 @@ def main(n: int = 1000) -> dict[str, float]:
         "paired_ratio": paired,
         "cpu_ratio": cpu_ratio,
     }
+
+
+def _without_stories(docs: list[tuple[str, str]], topics: object, analyser: object) -> float:
+    """Seconds to ingest ``docs`` with the story clustering switched off."""
+    from unittest import mock
+
+    from bot.analysis import stories
+    from bot.analysis.pipeline import Pipeline
+    from bot.ingest.drafts import Draft
+    from bot.store import open_store
+
+    flat = stories.Profile(when=stories.datetime(2025, 1, 1))
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(
+        stories, "profile", lambda *a, **k: flat
+    ), mock.patch.object(stories, "lookup_keys", lambda *a, **k: []):
+        store = open_store(f"sqlite:///{Path(tmp) / 'bare.db'}")
+        pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
+        pipeline.stories = lambda record, candidates: None  # type: ignore[assignment]
+        drafts = [Draft(title=t, body=b, origin=f"bench/{i}.txt") for i, (t, b) in enumerate(docs)]
+        start = time.perf_counter()
+        pipeline.ingest(drafts)
+        took = time.perf_counter() - start
+        store.close()
+    return took
 
 
 def _cpu() -> float:

@@ -260,10 +260,29 @@ async def test_a_big_gpu_deal_alerts_once_per_story_and_not_where_alerts_are_off
     assert "30,000 GPUs" in slack_text(alert)
 
     world.ingest([rewrite(story, "머니투데이", 2)])  # a third outlet, same story
+    world.ingest([reworded(story, "전자신문")])  # a fourth, in its own words
+    assert world.app.store.articles(ids)[0].cluster.size == 4  # type: ignore[union-attr]
     await world.tick(datetime.now(UTC) + timedelta(seconds=10))
     await world.tick(datetime.now(UTC) + timedelta(minutes=5))
     assert len(world.slack_posts(SLACK_C1)) == 1
     assert world.slack_posts(SLACK_C2) == []
+
+
+def reworded(draft: Draft, source: str) -> Draft:
+    """The story of :func:`gpu_story` as another outlet wrote it: its own title and lead."""
+    company, rest = draft.title.split(", GPU ", 1)
+    gpus, rest = rest.split("장 확보…", 1)
+    city = rest.split(" AI ", 1)[0]
+    return Draft(
+        title=f"엔비디아 블랙웰 {gpus}장, {company} 품으로…{city}에 AI 데이터센터",
+        body=(
+            f"{company}는 {city}에 짓는 AI 데이터센터에 엔비디아 블랙웰 GPU {gpus}장을 "
+            "들여오는 공급 계약을 맺었다고 밝혔다. 고대역폭메모리(HBM)를 얹은 AI 가속기 "
+            "클러스터가 들어선다. 업계는 국내 AI 연산 능력이 크게 늘 것으로 본다."
+        ),
+        origin=f"{draft.origin}#reworded",
+        source=source,
+    )
 
 
 class LiveFeed:

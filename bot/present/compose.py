@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
 from bot.present.i18n import t
-from bot.present.reply import Card, Fact, Reply, Section
+from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
 from bot.services.topics import Catalog
-from bot.store.views import SEOUL, Article, Feed, Subscription
+from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription
 
 
 def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
@@ -77,13 +77,26 @@ def entry_card(entry: DigestEntry, topics: TopicSet, tz: str, lang: str) -> Card
         facts.append(Fact(t("why", lang), _why(entry.why, lang)))
     if entry.figures:
         facts.append(Fact(t("figures", lang), " · ".join(entry.figures)))
-    if entry.also_sources:
-        facts.append(
-            Fact(t("also_in", lang, n=len(entry.also_sources)), ", ".join(entry.also_sources))
-        )
+    story = None
+    if entry.others:
+        lead = StoryMember(item.id, item.title, item.url, item.source, None)
+        links = [Link(_member_label(m), m.url) for m in [lead, *entry.others]]
+        story = Story(t("story.outlets", lang, n=entry.outlets), links)
     return Card(
-        id=item.id, title=item.title, url=item.url, meta=_meta(item, topics, tz, lang), facts=facts
+        id=item.id,
+        title=item.title,
+        url=item.url,
+        meta=_meta(item, topics, tz, lang),
+        facts=facts,
+        story=story,
     )
+
+
+def _member_label(member: StoryMember) -> str:
+    if member.source:
+        return member.source
+    host = urlsplit(member.url).hostname if member.url else None
+    return host.removeprefix("www.") if host else f"#{member.id}"
 
 
 def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:

@@ -12,7 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why": ("근거", "Why"),
     "figures": ("수치", "Figures"),
     "orgs": ("기관", "Organisations"),
-    "also_in": ("같은 기사 {n}곳 더", "also in {n} outlets"),
+    "story.outlets": ("{n}개 매체", "{n} outlets"),
     "title_field": ("제목", "title"),
     "no_date": ("날짜 없음", "no date"),
     "search.title": ("검색: {query}", "Search: {query}"),

@@ -21,6 +21,8 @@ def render_plain(reply: Reply) -> str:
                 out.append(f"  {card.meta}")
             for fact in card.facts:
                 out.append(f"  {fact.label}: {fact.value}")
+            if card.story:
+                out.append(f"  {card.story.line()}")
             if card.snippet:
                 out.append(f"  “{card.snippet}”")
     if reply.footer:

@@ -15,6 +15,23 @@ class Fact:
 
 
 @dataclass(slots=True)
+class Link:
+    label: str  # untrusted: an outlet's name
+    url: str | None
+
+
+@dataclass(slots=True)
+class Story:
+    """The other reports of a card's story: a label ("3개 매체") and a link to each."""
+
+    label: str
+    links: list[Link] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.label}: " + ", ".join(link.label for link in self.links)
+
+
+@dataclass(slots=True)
 class Card:
     """One story: its title (linked when it has an http(s) URL), a meta line, and facts."""
 
@@ -25,6 +42,7 @@ class Card:
     facts: list[Fact] = field(default_factory=list)
     snippet: str | None = None
     snippet_hits: list[tuple[int, int]] = field(default_factory=list)
+    story: Story | None = None  # the story's other outlets, linked
 
 
 @dataclass(slots=True)
@@ -69,6 +87,7 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
                     facts=[Fact(f["label"], f["value"]) for f in c.get("facts", [])],
                     snippet=c.get("snippet"),
                     snippet_hits=[(a, b) for a, b in c.get("snippet_hits", [])],
+                    story=_story(c.get("story")),
                 )
                 for c in s.get("cards", [])
             ],
@@ -83,3 +102,10 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         error=bool(data.get("error", False)),
         ephemeral=bool(data.get("ephemeral", True)),
     )
+
+
+def _story(data: dict[str, Any] | None) -> Story | None:
+    if not data:
+        return None
+    links = [Link(str(x.get("label", "")), x.get("url")) for x in data.get("links", [])]
+    return Story(str(data.get("label", "")), links)

@@ -36,6 +36,16 @@ def _card(card: Card) -> RenderableType:
         line.append(f"{fact.label}: ", style="green")
         line.append(fact.value)
         lines.append(line)
+    if card.story:
+        line = Text("  ")
+        line.append(f"{card.story.label}: ", style="green")
+        for n, link in enumerate(card.story.links):
+            piece = Text(link.label)
+            if link.url and link.url.startswith(("http://", "https://")):
+                piece.stylize(f"link {link.url}")
+            line.append_text(Text(", ") if n else Text(""))
+            line.append_text(piece)
+        lines.append(line)
     if card.snippet:
         snip = Text("  “")
         start = len(snip)

@@ -4,8 +4,10 @@ the scheduled digests and the demo.
 :func:`collect` reads the window's matched articles from the store and hands them to
 :func:`build_digest`, a pure function from articles to sections of entries.  Its rules: each
 item appears once, under the requested topic it scores highest in (its other topics are shown as
-tags); items of the same story cluster collapse into one entry (the best-scoring
-one) that says in how many other outlets the story also ran; sections follow the topics file's
+tags); the reports of one story collapse into one entry: the report that scores highest
+for the section's topic (on a tie, the earliest), shown with the story's other outlets, each
+linked (``3개 매체: 연합뉴스, 뉴스1, Reuters``); a story shows once, in the first section it
+reaches; sections follow the topics file's
 order; entries are sorted by score.
 """
 
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
-from bot.store.views import Article, Window
+from bot.store.views import Article, StoryMember, Window
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -35,8 +37,15 @@ class DigestEntry:
     why: list[dict[str, Any]]
     figures: list[str]
     orgs: list[str]
-    also_sources: list[str] = field(default_factory=list)
+    others: list[StoryMember] = field(default_factory=list)  # the story's other reports
     members: list[int] = field(default_factory=list)  # ids of every item folded into this entry
+
+    @property
+    def outlets(self) -> int:
+        """How many outlets ran the story (this one included)."""
+        names = {m.source or m.url or str(m.id) for m in self.others}
+        names.add(self.item.source or self.item.url or str(self.item.id))
+        return len(names)
 
 
 @dataclass(slots=True)
@@ -61,7 +70,7 @@ class Digest:
         return {
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
-            "items": [i.as_json() for i in self.items],
+            "items": [e.item.as_json() for e in self.entries],  # one per story
         }
 
 
@@ -110,9 +119,15 @@ def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
         describe(e) for kind in FIGURE_KINDS for e in item.entities if e.get("kind") == kind
     ][:4]
     orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"][:6]
-    also: list[str] = []
+    others: list[StoryMember] = []
     if item.cluster and item.cluster.size > 1:
-        also = [s for s in item.cluster.sources if s != item.source]
+        seen = {item.source} if item.source else set()
+        for member in item.cluster.members:  # one report per other outlet, earliest first
+            if member.id == item.id or (member.source and member.source in seen):
+                continue
+            if member.source:
+                seen.add(member.source)
+            others.append(member)
     return DigestEntry(
         item=item,
         topic=topic,
@@ -120,7 +135,7 @@ def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
         why=why,
         figures=figures,
         orgs=orgs,
-        also_sources=also,
+        others=others,
         members=[item.id],
     )
 

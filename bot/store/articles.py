@@ -24,6 +24,7 @@ from bot.store.views import (
     Article,
     Cluster,
     PendingArticle,
+    StoryMember,
     Window,
 )
 
@@ -228,15 +229,25 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             for m in s.scalars(select(MatchRow).where(MatchRow.article_id.in_(ids))):
                 matches[m.article_id].append(m)
             cluster_ids = {a.cluster_id for a in arts.values() if a.cluster_id}
-            members: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+            members: dict[int, list[StoryMember]] = defaultdict(list)
             if cluster_ids:
-                for cid, aid, source in s.execute(
-                    select(ArticleRow.cluster_id, ArticleRow.id, ArticleRow.source)
+                for cid, aid, source, title, url, published, date_only in s.execute(
+                    select(
+                        ArticleRow.cluster_id,
+                        ArticleRow.id,
+                        ArticleRow.source,
+                        ArticleRow.title,
+                        ArticleRow.url,
+                        ArticleRow.published_at,
+                        ArticleRow.published_date_only,
+                    )
                     .where(ArticleRow.cluster_id.in_(cluster_ids))
                     .order_by(ArticleRow.id)
                 ):
                     if cid is not None:
-                        members[cid].append((aid, source))
+                        members[cid].append(
+                            StoryMember(aid, title, url, source, published, bool(date_only))
+                        )
         out = []
         for i in ids:
             a = arts.get(i)
@@ -246,8 +257,8 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             cluster = None
             if a.cluster_id is not None and a.cluster_id in members:
                 group = members[a.cluster_id]
-                sources = list(dict.fromkeys(src for _, src in group if src))
-                cluster = Cluster(id=a.cluster_id, size=len(group), sources=sources)
+                sources = list(dict.fromkeys(m.source for m in group if m.source))
+                cluster = Cluster(a.cluster_id, len(group), sources, group)
             out.append(
                 Article(
                     id=a.id,

@@ -19,10 +19,42 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(slots=True)
+class StoryMember:
+    """One report of a story, as a digest links to it."""
+
+    id: int
+    title: str
+    url: str | None
+    source: str | None
+    published: datetime | None
+    published_date_only: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "published": published_iso(self.published, self.published_date_only),
+        }
+
+
+@dataclass(slots=True)
 class Cluster:
+    """The story an article belongs to: its id (the first report's), every report of it."""
+
     id: int
     size: int
     sources: list[str]
+    members: list[StoryMember] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "sources": self.sources,
+            "members": [m.as_json() for m in self.members],
+        }
 
 
 @dataclass(slots=True)
@@ -64,11 +96,7 @@ class Article:
             "scores": dict(self.scores),
             "evidence": list(self.evidence),
             "entities": list(self.entities),
-            "cluster": (
-                {"id": self.cluster.id, "size": self.cluster.size, "sources": self.cluster.sources}
-                if self.cluster
-                else None
-            ),
+            "cluster": self.cluster.as_json() if self.cluster else None,
         }
         if self.snippet is not None:
             out["snippet"] = self.snippet
@@ -267,16 +295,6 @@ class AlertFacts:
 
 
 @dataclass(slots=True)
-class Signature:
-    """A stored MinHash signature, for clustering."""
-
-    article_id: int
-    cluster_id: int
-    minhash: bytes
-    seen_at: datetime
-
-
-@dataclass(slots=True)
 class SearchHits:
     total: int  # every hit
     ids: list[int]  # the page asked for, best first
@@ -290,3 +308,4 @@ def published_iso(when: datetime | None, date_only: bool) -> str | None:
     if date_only:
         return when.astimezone(SEOUL).date().isoformat()
     return when.isoformat()
+

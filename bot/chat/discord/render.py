@@ -189,9 +189,10 @@ def _snippet_render(hits: list[tuple[int, int]]) -> Callable[[str], str]:
 
 def _card_parts(card: Card) -> tuple[_Part, _Part, _Part | None, list[tuple[_Part, _Part]]]:
     facts = [(one_line(f.label), clean(f.value)) for f in card.facts]
-    if len(facts) > FIELDS_MAX:  # the rest share the last field: nothing is dropped
-        rest = facts[FIELDS_MAX - 1 :]
-        facts = [*facts[: FIELDS_MAX - 1], (rest[0][0], "\n".join(f"{k}: {v}" for k, v in rest))]
+    room = FIELDS_MAX - (card.story is not None and bool(card.story.links))  # one for outlets
+    if len(facts) > room:  # the rest share the last field: nothing is dropped
+        rest = facts[room - 1 :]
+        facts = [*facts[: room - 1], (rest[0][0], "\n".join(f"{k}: {v}" for k, v in rest))]
     title = _Part(one_line(card.title) or "#" + str(card.id), TITLE_MAX)
     meta = _Part(one_line(card.meta), 512)
     snippet = None
@@ -214,8 +215,35 @@ def _cap(sizes: list[int], room: int) -> int:
     return lo
 
 
+STORY_MAX = 600  # characters of the story's outlets field
+
+
+def story_field(card: Card) -> dict[str, Any] | None:
+    """The story's other outlets as a field, each linked to its report (markdown links with
+    escaped labels; outlets that do not fit are counted)."""
+    if card.story is None or not card.story.links:
+        return None
+    pieces: list[str] = []
+    used = 0
+    for n, item in enumerate(card.story.links):
+        label = escape(one_line(item.label))[:80] or "?"
+        url = safe_url(item.url)
+        piece = f"[{label}]({url})" if url else label
+        more = f"(+{len(card.story.links) - n})"
+        if used + dlen(piece) + 3 + len(more) > STORY_MAX:
+            pieces.append(more)
+            break
+        pieces.append(piece)
+        used += dlen(piece) + 3
+    name = one_line(card.story.label)[:FIELD_NAME_MAX] or EMPTY
+    return {"name": name, "value": " · ".join(pieces), "inline": False}
+
+
 def card_embed(card: Card, heading: str, color: int, budget: int = CARD_BUDGET) -> Payload:
     """One card as an embed dict whose text (with ``heading`` as author) fits ``budget``."""
+    story = story_field(card)
+    if story is not None:
+        budget -= dlen(story["name"]) + dlen(story["value"])
     title, meta, snippet, fields = _card_parts(card)
     head = [title, meta]  # the story's identity: cut last
     body = [*([snippet] if snippet else []), *(p for f in fields for p in f)]
@@ -241,10 +269,10 @@ def card_embed(card: Card, heading: str, color: int, budget: int = CARD_BUDGET) 
     description = "\n".join(p.text for p in (meta, snippet) if p is not None and p.text)
     if description:
         embed["description"] = description
-    if fields:
+    if fields or story:
         embed["fields"] = [
             {"name": n.text or EMPTY, "value": v.text or EMPTY, "inline": False} for n, v in fields
-        ]
+        ] + ([story] if story else [])
     if heading:
         embed["author"] = {"name": heading}
     return embed

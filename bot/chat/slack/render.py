@@ -174,6 +174,24 @@ def link(url: str | None, label: str, limit: int = TITLE_CHARS) -> str:
     return f"<{target}|{text}>"
 
 
+def story_line(card: Card) -> str:
+    """The story's other outlets, each linked to its report: "3개 매체: <url|연합뉴스> · …"
+    (within a context element's limit; the outlets that do not fit are counted)."""
+    assert card.story is not None
+    head = clip(card.story.label, 60, single_line=True) + ": "
+    pieces: list[str] = []
+    used = ulen(head)
+    for n, item in enumerate(card.story.links):
+        piece = link(item.url, item.label, 80)
+        more = f" (+{len(card.story.links) - n})"
+        if used + ulen(piece) + 3 + ulen(more) > CONTEXT_TEXT:
+            pieces.append(more.strip())
+            break
+        pieces.append(piece)
+        used += ulen(piece) + 3
+    return head + " · ".join(pieces)
+
+
 # -- blocks ---------------------------------------------------------------------------------
 
 
@@ -271,6 +289,8 @@ def _atoms(reply: Reply) -> tuple[list[_Atom], dict[int, Block]]:
             first = n == 0
             blocks = [headings[index]] if first and index in headings else []
             blocks.append(section(card_text(card, card_limit)))
+            if card.story and card.story.links:
+                blocks.append(context(story_line(card)))
             atoms.append(_Atom(blocks, index, first, card.title))
     if reply.footer:
         atoms.append(_Atom([context(clip(reply.footer, CONTEXT_TEXT))]))

@@ -1,1 +1,0 @@
-"""Chat adapters: they translate between a platform and the commands core, and decide nothing."""
