@@ -46,6 +46,13 @@ def profiles(rows: list[dict]):
     return out
 
 
+def _comparable(a, b) -> bool:  # type: ignore[no-untyped-def]
+    """The rule's gates before the linear score (see bot.analysis.stories.same_story)."""
+    if a.lone or b.lone or not stories.anchored(a, b) or stories.figures_clash(a, b):
+        return False
+    return stories.worded_alike(a, b)
+
+
 def simulate(rows, profs, weights, threshold, minhash_only=False):
     cluster: dict[str, object] = {}
     for n, row in enumerate(rows):
@@ -60,9 +67,7 @@ def simulate(rows, profs, weights, threshold, minhash_only=False):
                 s = None
             elif mh >= stories.MINHASH_SAME:
                 s = 100 + mh
-            elif a.lone or b.lone or not stories.anchored(a, b) or stories.figures_clash(a, b):
-                s = None
-            elif not stories.worded_alike(a, b):
+            elif not _comparable(a, b):
                 s = None
             else:
                 s = float(np.dot(weights, stories.features(a, b)))

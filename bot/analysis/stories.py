@@ -552,19 +552,23 @@ class StoryRule:
         self.minhash_only = minhash_only  # the old rule (rewrites only): the baseline
         self._profiles: OrderedDict[int, Profile] = OrderedDict()
 
+    def known(self, article_id: int) -> bool:
+        """Whether the profile of ``article_id`` is held (the store then need not load it)."""
+        return article_id in self._profiles
+
     def _profile(self, candidate: StoryCandidate) -> Profile:
         found = self._profiles.get(candidate.id)
         if found is None:
             found = Profile.from_json(candidate.story, candidate.when)
-            self._profiles[candidate.id] = found
-            if len(self._profiles) > PROFILE_CACHE:
-                self._profiles.popitem(last=False)
+            self._remember(candidate.id, found)
         return found
+
+    def _remember(self, article_id: int, found: Profile) -> None:
+        self._profiles[article_id] = found  # trimmed after each call, never during one
 
     def __call__(self, record: AnalysedRecord, candidates: list[StoryCandidate]) -> int | None:
         assert record.story is not None and record.when is not None
         me = Profile.from_json(record.story, record.when)
-        self._profiles[record.id] = me
         sig = _signature(record.minhash)
         best, best_score = None, 0.0
         for candidate in candidates:
@@ -577,6 +581,9 @@ class StoryRule:
                 found = same_story(me, other, mh)
             if found is not None and (best is None or found > best_score):
                 best, best_score = candidate, found
+        self._remember(record.id, me)
+        while len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
         return best.cluster_id if best is not None else None
 
 

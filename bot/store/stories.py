@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.store.base import StoreBase
-from bot.store.models import ArticleRow, StoryKeyRow
+from bot.store.models import ArticleRow, StoryKeyRow, UTCDateTime
 from bot.store.views import AnalysedRecord, StoryCandidate
 
 Assign = Callable[[AnalysedRecord, list[StoryCandidate]], int | None]
@@ -49,7 +50,10 @@ class StoryQueries(StoreBase):
                 continue
             when = record.when
             assert when is not None and record.story is not None
-            candidates = self._story_candidates(s, record.id, record.story_keys, when, window)
+            known = getattr(assign, "known", None)
+            candidates = self._story_candidates(
+                s, record.id, record.story_keys, when, window, known
+            )
             cluster = assign(record, candidates) or record.id
             seq += 1
             s.execute(
@@ -57,8 +61,7 @@ class StoryQueries(StoreBase):
                 .where(ArticleRow.id == record.id)
                 .values(cluster_id=cluster, story_seq=seq, story_profile=record.story)
             )
-            s.execute(delete(StoryKeyRow).where(StoryKeyRow.article_id == record.id))
-            if record.story_keys:
+            if record.story_keys:  # a record not yet assigned has no keys (rebuild drops them)
                 s.execute(
                     insert(StoryKeyRow),
                     [
@@ -70,40 +73,51 @@ class StoryQueries(StoreBase):
         return out
 
     def _story_candidates(
-        self, s: Session, article_id: int, keys: Sequence[str], when: datetime, window: timedelta
+        self,
+        s: Session,
+        article_id: int,
+        keys: Sequence[str],
+        when: datetime,
+        window: timedelta,
+        known: Callable[[int], bool] | None = None,
     ) -> list[StoryCandidate]:
+        """The earlier articles sharing a key, in the window; ``known`` tells which ones the
+        rule already holds the profile of (those are not loaded again)."""
         if not keys:
             return []
-        found: set[int] = set()
-        for key in dict.fromkeys(keys):
-            found.update(
-                s.scalars(
-                    select(StoryKeyRow.article_id)
-                    .where(
-                        StoryKeyRow.key == key,
-                        StoryKeyRow.at >= when - window,
-                        StoryKeyRow.at <= when + window,
-                    )
-                    .order_by(StoryKeyRow.at.desc())
-                    .limit(PER_KEY)
-                )
-            )
+        # one statement for every key: each key's PER_KEY most recent articles in the window
+        wanted = list(dict.fromkeys(k[:200] for k in keys))
+        names = ", ".join(f":k{i}" for i in range(len(wanted)))
+        params: dict[str, object] = {f"k{i}": k for i, k in enumerate(wanted)}
+        params.update(lo=when - window, hi=when + window, per_key=PER_KEY)
+        query = text(
+            "SELECT article_id FROM (SELECT article_id, row_number() OVER "
+            "(PARTITION BY key ORDER BY at DESC, article_id DESC) AS n FROM story_keys "
+            f"WHERE key IN ({names}) AND at >= :lo AND at <= :hi) AS ranked "
+            "WHERE n <= :per_key"
+        ).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+        found: set[int] = {row[0] for row in s.execute(query, params)}
         found.discard(article_id)
         if not found:
             return []
         when_col = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
         rows = s.execute(
-            select(
-                ArticleRow.id,
-                ArticleRow.cluster_id,
-                when_col,
-                ArticleRow.story_profile,
-                ArticleRow.minhash,
-            )
+            select(ArticleRow.id, ArticleRow.cluster_id, when_col, ArticleRow.minhash)
             .where(ArticleRow.id.in_(found), ArticleRow.story_seq.is_not(None))
             .order_by(ArticleRow.story_seq)
         ).all()
-        return [StoryCandidate(i, c or i, _aware(w), dict(p or {}), m) for i, c, w, p, m in rows]
+        need = [r[0] for r in rows if known is None or not known(r[0])]
+        profiles: dict[int, Any] = {}
+        if need:
+            profiles = dict(
+                s.execute(
+                    select(ArticleRow.id, ArticleRow.story_profile).where(ArticleRow.id.in_(need))
+                ).all()
+            )
+        return [
+            StoryCandidate(i, c or i, _aware(w), dict(profiles.get(i) or {}), m)
+            for i, c, w, m in rows
+        ]
 
     def rebuild_stories(self, since: datetime, assign: Assign, window: timedelta) -> int:
         """Assign the stories of the articles seen since ``since`` again, in the order they were
