@@ -106,9 +106,11 @@ def _without_stories(docs: list[tuple[str, str]], topics: object, analyser: obje
     from bot.store import open_store
 
     flat = stories.Profile(when=stories.datetime(2025, 1, 1))
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(
-        stories, "profile", lambda *a, **k: flat
-    ), mock.patch.object(stories, "lookup_keys", lambda *a, **k: []):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        mock.patch.object(stories, "profile", lambda *a, **k: flat),
+        mock.patch.object(stories, "lookup_keys", lambda *a, **k: []),
+    ):
         store = open_store(f"sqlite:///{Path(tmp) / 'bare.db'}")
         pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
         pipeline.stories = lambda record, candidates: None  # type: ignore[assignment]

@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench_demo.py",
     "bench_poll.py",
     "bench_serve.py",
+    "bench_watch.py",
 ]
 
 if __name__ == "__main__":

@@ -161,6 +161,29 @@ async def test_topic_autocomplete_offers_matching_topics(bot: Bot) -> None:
     assert [c["value"] for c in body["data"]["choices"]] == ["apec gpu_deal"]
 
 
+async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discord(bot: Bot) -> None:
+    _, messages = await bot.invoke(
+        "watch", {"action": "add", "name": "hbm", "terms": "HBM 고대역폭메모리 -주가"}
+    )
+    shown = "\n".join(m.visible() for m in messages)
+    assert "워치 ‘hbm’을(를) 저장했습니다." in shown and "미리보기" in shown
+    assert all(not m.ephemeral for m in messages)  # the team sees what was added
+    [watch] = bot.app.store.watches("discord", GUILD_ID)
+    assert watch.spec["terms"] == ["HBM", "고대역폭메모리"] and watch.spec["exclude"] == ["주가"]
+    token, _ = await bot.invoke("watch", {"action": "show", "name": "h"}, focused="name")
+    [body] = callbacks(bot.fake, token)
+    assert [c["value"] for c in body["data"]["choices"]] == ["hbm"]
+    token, _ = await bot.invoke("digest", {"topic": "hb"}, focused="topic")
+    [body] = callbacks(bot.fake, token)
+    assert [c["value"] for c in body["data"]["choices"]] == [watch.topic]
+    await bot.invoke("subscribe", {"topics": "hbm"})
+    [sub] = bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID))
+    assert sub.topic == watch.topic
+    _, messages = await bot.invoke("watch", {"action": "remove", "name": "hbm"})
+    assert bot.app.store.watches("discord", GUILD_ID) == []
+    assert bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID)) == []
+
+
 async def test_news_is_registered_in_the_development_guild_with_every_sub_command(bot: Bot) -> None:
     [news] = bot.fake.commands[GUILD_ID]
     assert news["name"] == "news"

@@ -159,6 +159,26 @@ async def test_subscribe_from_slack_is_kept_per_channel(bot: Bot, db: tuple[str,
     assert rows == [("slack", "T1", "C1", "apec")]
 
 
+async def test_a_watch_is_added_from_slack_acked_first_and_kept_per_workspace(
+    bot: Bot, db: tuple[str, Path]
+) -> None:
+    status, ack, elapsed = await bot.command("watch add hbm HBM 고대역폭메모리 -주가", rid="w")
+    assert status == 200 and elapsed < 3
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("w"))
+    [answer] = bot.slack.responses("w")
+    assert answer["response_type"] == "in_channel"
+    shown = "\n".join(texts(answer["blocks"]))
+    assert "워치 ‘hbm’을(를) 저장했습니다." in shown and "미리보기" in shown
+    await bot.command("subscribe hbm at 08:30", rid="s")
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("s"))
+    with sqlite3.connect(db[1]) as conn:
+        watches = conn.execute("SELECT id, platform, workspace, name FROM watches").fetchall()
+        subs = conn.execute("SELECT topic FROM subscriptions").fetchall()
+    [(watch_id, platform, workspace, name)] = watches
+    assert (platform, workspace, name) == ("slack", "T1", "hbm")
+    assert subs == [(f"watch:{watch_id}",)]
+
+
 # -- acceptance 1: forged requests ------------------------------------------------------------
 
 

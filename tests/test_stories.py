@@ -111,7 +111,9 @@ def test_the_digest_shows_one_entry_per_story_with_its_outlets_linked(
     )
     assert code == 0
     titles = [line for line in out.splitlines() if line and not line.startswith(" ")]
-    assert [x for x in titles if "26만" in x or "260,000" in x] == ["엔비디아, 韓에 GPU 26만장 공급"]
+    assert [x for x in titles if "26만" in x or "260,000" in x] == [
+        "엔비디아, 韓에 GPU 26만장 공급"
+    ]
     assert "3개 매체: 연합뉴스, 뉴시스, Reuters" in out and "카카오, AMD GPU 2천개 추가 도입" in out
     code, out, _ = run_cli(
         ["digest", "--since", "all", "--topic", "gpu_deal", "--format", "json", "--db", db_url],

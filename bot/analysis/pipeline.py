@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.analysis import clusters, entities, stories
+from bot.analysis import clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
@@ -71,6 +71,30 @@ class Pipeline:
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
         self.stories = stories.StoryRule()
+        self.watches: list[watches.CompiledWatch] = []
+        self._watch_stamp: tuple[tuple[int, str], ...] | None = None
+
+    def load_watches(self) -> None:
+        """Compile the stored watches (again when one was added, edited or removed)."""
+        found = self.store.watches()
+        stamp = tuple((w.id, w.updated_at.isoformat()) for w in found)
+        if stamp == self._watch_stamp:
+            return
+        self._watch_stamp = stamp
+        self.watches = [
+            watches.CompiledWatch.compile(
+                w.topic,
+                watches.WatchSpec(
+                    tuple(w.spec.get("terms") or ()),
+                    tuple(w.spec.get("all") or ()),
+                    tuple(w.spec.get("exclude") or ()),
+                    w.spec.get("min_score"),
+                    tuple(w.spec.get("sources") or ()),
+                ),
+                self.analyser.lemmas,
+            )
+            for w in found
+        ]
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
@@ -116,6 +140,7 @@ class Pipeline:
         stores more articles when the pending ones run out (False: none left); ``unstored``
         says how many may still come that way (for the progress total).
         """
+        self.load_watches()
         total = self.store.count_pending(self.topics.digest) + unstored
         done = 0
         articles: deque[PendingArticle] = deque()
@@ -140,7 +165,7 @@ class Pipeline:
         saved_at_end_of_input = False
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
-            records.append(self.record(article.id, analysis, article.when))
+            records.append(self.record(article.id, analysis, article.when, article.source))
             if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
                 saved_at_end_of_input = read_all
                 self.store.save_analysis(records, self.stories, stories.WINDOW)
@@ -156,9 +181,18 @@ class Pipeline:
         return done
 
     def record(
-        self, article_id: int, analysis: Analysis, when: datetime | None = None
+        self,
+        article_id: int,
+        analysis: Analysis,
+        when: datetime | None = None,
+        source: str | None = None,
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
+        found_watches = []
+        for watch in self.watches:
+            hit = watch.match(analysis.title.lemmas, analysis.body.lemmas, source)
+            if hit is not None:
+                found_watches.append((watch.topic, hit.score, list(hit.evidence)))
         for match in result.matches:
             metrics.ITEMS_MATCHED.labels(match.topic).inc()
         body_lemmas = analysis.body.lemmas
@@ -175,7 +209,8 @@ class Pipeline:
             id=article_id,
             topics_hash=self.topics.digest,
             scores=result.scores,
-            matches=[(m.topic, m.score, [e.as_dict() for e in m.evidence]) for m in result.matches],
+            matches=[(m.topic, m.score, [e.as_dict() for e in m.evidence]) for m in result.matches]
+            + found_watches,
             entities=found,
             title_terms=" ".join(analysis.title.lemmas),
             body_terms=" ".join(body_lemmas),

@@ -20,7 +20,13 @@ from typing import Any
 
 from bot.cli.common import UsageError, err
 
-COMMAND_MODULES = ("bot.cli.articles", "bot.cli.admin", "bot.cli.feeds", "bot.cli.chat")
+COMMAND_MODULES = (
+    "bot.cli.articles",
+    "bot.cli.admin",
+    "bot.cli.feeds",
+    "bot.cli.watches",
+    "bot.cli.chat",
+)
 
 
 class Parser(argparse.ArgumentParser):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from bot.analysis.evaluate import evaluate, load_examples
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
+from bot.config.topics import TopicSet
 from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
-from bot.services import articles, digests, periods, posting
+from bot.services import articles, digests, periods, posting, watches
 from bot.services import search as searching
 from bot.services import stories as story_service
 from bot.services.digests import Digest
@@ -93,7 +94,12 @@ def register(
 
 
 def _topics(app: App, words: list[str]) -> list[str]:
-    return app.catalog.resolve_all(words, option="--topic")
+    """Topic ids of the words: built-in topics and the console's watches."""
+    return watches.catalog(app, watches.CONSOLE).resolve_all(words, option="--topic")
+
+
+def _topic_set(app: App) -> TopicSet:
+    return watches.topic_set(app, watches.CONSOLE)
 
 
 def _since(app: App, word: str) -> datetime | None:
@@ -149,7 +155,7 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
     if args.post:
         return _post(app, args.post, digest, force=args.force)
-    show(args.format, digest.as_json, lambda: digest_reply(digest, app.topics, tz, lang))
+    show(args.format, digest.as_json, lambda: digest_reply(digest, _topic_set(app), tz, lang))
     return 0
 
 
@@ -199,7 +205,7 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
         app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
     )
     lang, tz = app.settings.language, app.settings.timezone
-    show(args.format, result.as_json, lambda: search_reply(result, app.topics, tz, lang))
+    show(args.format, result.as_json, lambda: search_reply(result, _topic_set(app), tz, lang))
     return 0
 
 
@@ -207,7 +213,7 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
     lang, tz = app.settings.language, app.settings.timezone
-    show(args.format, article.as_json, lambda: why_reply(article, app.topics, tz, lang))
+    show(args.format, article.as_json, lambda: why_reply(article, _topic_set(app), tz, lang))
     return 0
 
 

@@ -31,7 +31,7 @@ from bot.present.compose import alert_reply, digest_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
 from bot.runtime.app import App
-from bot.services import digests
+from bot.services import digests, watches
 from bot.store import Subscription, Window
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class Planner:
         # digests found empty, by their instant (not computed again while within the grace;
         # forgotten after it, so the memory stays the size of one grace window)
         self._empty: dict[tuple[int, str], datetime] = {}
+        self.topics = app.topics
 
     def plan(self, now: datetime) -> int:
         """Write the outbox rows that are due at ``now``; returns how many were written."""
@@ -64,6 +65,7 @@ class Planner:
         for sub in self.app.store.subscriptions():
             if sub.destination.paused_at is None:
                 by_dest[sub.destination.id].append(sub)
+        self.topics = watches.topic_set(self.app)  # built-in topics and every watch
         written = 0
         for dest_id, subs in by_dest.items():
             written += self._digests(dest_id, subs, now)
@@ -87,7 +89,7 @@ class Planner:
             key = f"digest:{instant.isoformat()}"
             if (dest_id, key) in self._empty or self.app.store.has_delivery(dest_id, key):
                 continue
-            topics = sorted({s.topic for s in group}, key=self.app.topics.ids().index)
+            topics = sorted({s.topic for s in group}, key=self.topics.ids().index)
             window = Window(
                 topics=topics,
                 seen_since=instant - timedelta(days=1),
@@ -95,11 +97,12 @@ class Planner:
                 include_silent=False,
             )
             lang = self._lang(group[0])
-            digest = digests.collect(self.app, window, lang=lang, until=instant)
+            mutes = self.app.store.mutes(group[0].destination.place, now)
+            digest = digests.collect(self.app, window, lang=lang, until=instant, mutes=mutes)
             if not digest.entries:
                 self._empty[(dest_id, key)] = instant
                 continue
-            reply = digest_reply(digest, self.app.topics, tz, lang)
+            reply = digest_reply(digest, self.topics, tz, lang)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -114,6 +117,7 @@ class Planner:
 
     def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
         written = 0
+        mutes = self.app.store.mutes(subs[0].destination.place, now) if subs else []
         for sub in subs:
             if not sub.alerts:
                 continue
@@ -130,7 +134,9 @@ class Planner:
                 if self.app.store.has_delivery(dest_id, key):
                     continue
                 (item,) = self.app.store.articles([facts.id])
-                reply = alert_reply(item, sub.topic, self.app.topics, sub.timezone, self._lang(sub))
+                if digests.muted(item, mutes):
+                    continue
+                reply = alert_reply(item, sub.topic, self.topics, sub.timezone, self._lang(sub))
                 payload = {"reply": reply_to_dict(reply), "items": [item.id]}
                 if self.app.store.enqueue(dest_id, "alert", key, payload, now):
                     written += 1
@@ -140,7 +146,7 @@ class Planner:
         self, scores: dict[str, float], entities: list[dict[str, Any]], topic_id: str
     ) -> bool:
         """For an item that carries ``topic_id``: big enough for an instant alert?"""
-        topic = self.app.topics.get(topic_id)
+        topic = self.topics.get(topic_id)
         if topic is None:
             return False
         if topic.alert_score is not None and scores.get(topic_id, 0.0) >= topic.alert_score:

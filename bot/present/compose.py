@@ -21,6 +21,12 @@ from bot.services.topics import Catalog
 from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription
 
 
+def shown_topics(ids: Sequence[str], topics: TopicSet) -> list[str]:
+    """The topic ids to show: built-in topics, and only the watches of the reader's workspace
+    (another workspace's watch stays private)."""
+    return [i for i in ids if i in topics.by_id or not i.startswith("watch:")]
+
+
 def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
     topic = topics.get(topic_id)
     return topic.label(lang) if topic else topic_id
@@ -63,9 +69,10 @@ def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True
     bits = [b for b in (outlet(item), when) if b]
     if tags and item.topics:
         labels = []
-        for tid in item.topics:
+        for tid in shown_topics(item.topics, topics):
             labels.append(_label(topics, tid, lang))
-        bits.append(", ".join(labels))
+        if labels:
+            bits.append(", ".join(labels))
     bits.append(f"#{item.id}")
     return " · ".join(bits)
 
@@ -145,11 +152,12 @@ def search_reply(result: SearchResult, topics: TopicSet, tz: str, lang: str) -> 
 
 def why_reply(item: Article, topics: TopicSet, tz: str, lang: str) -> Reply:
     facts = []
-    for tid in item.topics:
+    mine = shown_topics(item.topics, topics)
+    for tid in mine:
         label = _label(topics, tid, lang)
         score = item.scores.get(tid, 0)
         facts.append(Fact(f"{label} ({score:g})", _why(item.evidence_for(tid), lang)))
-    if not item.topics:
+    if not mine:
         facts.append(Fact(t("why", lang), t("why.none", lang)))
     figures = [describe(e) for e in item.entities if e.get("kind") != "org"]
     if figures:
@@ -157,7 +165,8 @@ def why_reply(item: Article, topics: TopicSet, tz: str, lang: str) -> Reply:
     orgs = [str(e["text"]) for e in item.entities if e.get("kind") == "org"]
     if orgs:
         facts.append(Fact(t("orgs", lang), ", ".join(orgs)))
-    scores = ", ".join(f"{k} {v:g}" for k, v in item.scores.items())
+    visible = shown_topics(list(item.scores), topics)
+    scores = ", ".join(f"{_label(topics, k, lang)} {item.scores[k]:g}" for k in visible)
     facts.append(Fact(t("scores", lang), scores or "-"))
     card = Card(
         id=item.id, title=item.title, url=item.url, meta=_meta(item, topics, tz, lang), facts=facts

@@ -135,6 +135,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
         "({n} more messages left out. Narrow the topic or period.)",
     ),
+    "watch.bad_name": (
+        "‘{name}’은(는) 쓸 수 없는 이름입니다: 영문 소문자, 숫자, _, -, 한글로 32자까지.",
+        "‘{name}’ is not a valid name: up to 32 of a-z, 0-9, _, - and Hangul.",
+    ),
+    "watch.builtin_name": (
+        "‘{name}’은(는) 기본 주제의 이름입니다. 다른 이름을 쓰세요.",
+        "‘{name}’ is a built-in topic's name. Choose another.",
+    ),
+    "watch.no_terms": ("찾을 단어를 하나 이상 적으세요.", "Give at least one term to look for."),
+    "watch.too_many_terms": (
+        "단어가 {count}개입니다. 한 워치에 {max}개까지 쓸 수 있습니다.",
+        "{count} terms: a watch holds at most {max}.",
+    ),
+    "watch.too_many": (
+        "이 워크스페이스의 워치가 이미 {max}개입니다. 하나를 지운 뒤 추가하세요.",
+        "This workspace already has {max} watches. Remove one first.",
+    ),
+    "watch.exists": (
+        "‘{name}’ 워치가 이미 있습니다. 바꾸려면 /news watch edit {name} …",
+        "Watch ‘{name}’ already exists. To change it: /news watch edit {name} …",
+    ),
+    "watch.unknown": ("‘{name}’ 워치가 없습니다.", "No watch ‘{name}’."),
+    "watch.bad_min": (
+        "‘{value}’: min:은 0에서 1000 사이의 수입니다.",
+        "‘{value}’: min: takes a number from 0 to 1000.",
+    ),
+    "watch.bad_toml": (
+        "워치 파일을 읽을 수 없습니다: {reason}",
+        "Cannot read the watches file: {reason}",
+    ),
+    "watch.saved": ("워치 ‘{name}’을(를) 저장했습니다.", "Saved watch ‘{name}’."),
+    "watch.edited": ("워치 ‘{name}’을(를) 고쳤습니다.", "Updated watch ‘{name}’."),
+    "watch.reapplied": (
+        "최근 {days}일 기사에 다시 적용: {before}건 → {after}건.",
+        "Re-applied to the last {days} days: {before} → {after} articles.",
+    ),
+    "watch.preview": (
+        "미리보기: 최근 {days}일 기사 중 {count}건이 맞습니다.",
+        "Preview: {count} articles of the last {days} days match.",
+    ),
+    "watch.excluded": ("‘-{term}’ 때문에 빠진 기사: {n}건", "left out by ‘-{term}’: {n}"),
+    "watch.removed": (
+        "워치 ‘{name}’을(를) 지웠습니다 (구독도 함께).",
+        "Removed watch ‘{name}’ (and its subscriptions).",
+    ),
+    "watch.list.title": ("워치 목록", "Watches"),
+    "watch.list.empty": (
+        "이 워크스페이스에는 워치가 없습니다. /news watch add <이름> <단어…>",
+        "No watches here yet. /news watch add <name> <terms…>",
+    ),
+    "muted": ("이 채널에서 {what}을(를) 숨깁니다{until}.", "Muting {what} in this channel{until}."),
+    "muted.until": (" ({until}까지)", " until {until}"),
+    "unmuted": ("숨김 {n}건을 풀었습니다.", "Removed {n} mutes."),
+    "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),
     # usage lines of /news (help lists them in this order)
     "usage.search": (
         "/news search <검색어…> [-제외어…] [주제] [기간: 24h|7d|2025-10-01|all]",
@@ -152,6 +206,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/news feeds add <URL> [name] | feeds list | feeds remove <ID>",
     ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
+    "usage.watch": (
+        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] | watch list | "
+        "watch show <이름> | watch edit <이름> <단어…> | watch remove <이름>",
+        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] | "
+        "watch list | watch show <name> | watch edit <name> <terms…> | watch remove <name>",
+    ),
+    "usage.mute": ("/news mute <매체|#기사ID> [for 7d]", "/news mute <outlet|#item id> [for 7d]"),
+    "usage.unmute": ("/news unmute <매체|#기사ID|all>", "/news unmute <outlet|#item id|all>"),
     "usage.stats": ("/news stats", "/news stats"),
     "usage.help": ("/news help", "/news help"),
 }

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
-from bot.store.views import Article, StoryMember, Window
+from bot.store.views import Article, Mute, StoryMember, Window
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -140,14 +140,37 @@ def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
     )
 
 
-def collect(app: App, window: Window, *, lang: str, until: datetime | None = None) -> Digest:
-    """The digest of the articles ``window`` selects (its topics are the sections asked for).
+def muted(item: Article, mutes: Sequence[Mute]) -> bool:
+    """Whether a channel's mutes leave ``item`` out: its outlet, or its story."""
+    if not mutes:
+        return False
+    story = str(item.cluster.id if item.cluster else item.id)
+    return any(
+        (m.kind == "source" and (item.source or "") == m.value)
+        or (m.kind == "story" and story == m.value)
+        for m in mutes
+    )
+
+
+def collect(
+    app: App,
+    window: Window,
+    *,
+    lang: str,
+    until: datetime | None = None,
+    mutes: Sequence[Mute] = (),
+) -> Digest:
+    """The digest of the articles ``window`` selects (its topics are the sections asked for),
+    less what a channel muted (an outlet's articles, a story).
 
     The period shown is the window's start (publication or ingestion) and ``until``."""
+    from bot.services import watches
+
     ids = app.store.matched_ids(window)
+    mine = any(watches.rule.watch_id(t) is not None for t in window.topics or ())
     return build_digest(
-        app.store.articles(ids),
-        app.topics,
+        [a for a in app.store.articles(ids) if not muted(a, mutes)],
+        watches.topic_set(app) if mine else app.topics,
         wanted=window.topics,
         since=window.since or window.seen_since,
         until=until,

@@ -21,6 +21,7 @@ from bot.delivery.leader import holder_id
 from bot.delivery.sender import Sender
 from bot.present.compose import digest_reply
 from bot.present.reply import reply_to_dict
+from bot.services import watches
 from bot.services.digests import Digest
 from bot.services.errors import UserError
 from bot.store.views import Place
@@ -91,7 +92,7 @@ def post_digest(
         return PostResult(place, "paused", stories=stories, reason=dest.paused_reason)
     if existing is None:
         lang, tz = app.settings.language, app.settings.timezone
-        reply = digest_reply(digest, app.topics, tz, lang)
+        reply = digest_reply(digest, watches.topic_set(app), tz, lang)
         payload = {"reply": reply_to_dict(reply), "items": [i.id for i in digest.items]}
         store.enqueue(dest.id, "post", key, payload, app.clock.now())
     return asyncio.run(_send(app, poster, dest.id, key, stories, patience))

@@ -22,6 +22,7 @@ from bot.store.views import (
     Subscription,
     Window,
 )
+from bot.store.watches import WatchQueries
 
 __all__ = [
     "DEMO_MARK",
@@ -41,7 +42,13 @@ __all__ = [
 
 
 class Store(
-    ArticleQueries, FeedQueries, SubscriptionQueries, OutboxQueries, LeaseQueries, MetaQueries
+    ArticleQueries,
+    FeedQueries,
+    SubscriptionQueries,
+    OutboxQueries,
+    LeaseQueries,
+    MetaQueries,
+    WatchQueries,
 ):
     pass
 

@@ -271,7 +271,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     seen_at=a.seen_at,
                     body=a.body,
                     topics=[m.topic for m in ms],
-                    scores=dict(a.scores or {}),
+                    scores={**dict(a.scores or {}), **{m.topic: m.score for m in ms}},
                     evidence=[e for m in ms for e in m.evidence],
                     entities=list(a.entities or []),
                     cluster=cluster,

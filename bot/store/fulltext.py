@@ -24,9 +24,14 @@ from bot.store.views import SearchHits
 RANK_WINDOW = 400  # rank the most recent matches; count them all
 
 
+def topic_tag(topic: str) -> str:
+    """A topic's token in the index (``watch:12`` → ``topic_watch_12``)."""
+    return "topic_" + topic.replace(":", "_")
+
+
 def index_tags(topics: Sequence[str], when: datetime | None) -> str:
     """The filter tokens stored with an article in the index: its topics, year and month (UTC)."""
-    tags = [f"topic_{t}" for t in topics]
+    tags = [topic_tag(t) for t in topics]
     if when is not None:
         utc = when.astimezone(UTC)
         tags += [f"year_{utc:%Y}", f"month_{utc:%Y%m}"]
@@ -138,7 +143,7 @@ class FullTextQueries(StoreBase):
         # weight is 0, so the words need no column filter (which would cost a third more).
         base = " AND ".join(_quoted(t) for t in terms)
         if topics:
-            base += " AND tags : (" + " OR ".join(f'"topic_{t}"' for t in topics) + ")"
+            base += " AND tags : (" + " OR ".join(f'"{topic_tag(t)}"' for t in topics) + ")"
         parts: list[tuple[str, str]] = []  # (MATCH expression, extra SQL condition)
         params: dict[str, object] = {"window": RANK_WINDOW}
         if since is None and until is None:

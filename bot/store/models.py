@@ -227,3 +227,38 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class WatchRow(Base):
+    """A topic a workspace defined from chat (:mod:`bot.analysis.watches`); its matches are
+    ``matches`` rows with the topic ``watch:<id>``."""
+
+    __tablename__ = "watches"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "name", name="uq_watches_workspace_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(32))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # WatchSpec.as_dict()
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class MuteRow(Base):
+    """A channel does not want an outlet's articles, or a story, until a time (or for good)."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (
+        UniqueConstraint("destination_id", "kind", "value", name="uq_mutes_dest_kind_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    destination_id: Mapped[int] = mapped_column(ForeignKey("destinations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # "source" | "story"
+    value: Mapped[str] = mapped_column(String(300))
+    until: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(100))

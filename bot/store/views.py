@@ -309,3 +309,37 @@ def published_iso(when: datetime | None, date_only: bool) -> str | None:
         return when.astimezone(SEOUL).date().isoformat()
     return when.isoformat()
 
+
+@dataclass(slots=True)
+class Watch:
+    """A topic a workspace defined from chat; ``spec`` is :meth:`WatchSpec.as_dict`."""
+
+    id: int
+    platform: str
+    workspace: str
+    name: str
+    spec: dict[str, Any]
+    created_by: str | None
+    updated_at: datetime
+
+    @property
+    def topic(self) -> str:
+        return f"watch:{self.id}"
+
+
+@dataclass(slots=True)
+class StoredLemmas:
+    """An article's lemmas as the index keeps them, for re-applying a watch."""
+
+    id: int
+    title: list[str]
+    body: list[str]
+    source: str | None
+    when: datetime
+
+
+@dataclass(slots=True)
+class Mute:
+    kind: str  # "source" | "story"
+    value: str
+    until: datetime | None

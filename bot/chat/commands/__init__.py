@@ -3,7 +3,13 @@
 Importing the package registers every sub-command, in the order ``/news help`` lists them.
 """
 
-from bot.chat.commands import articles, feeds, help, subscriptions  # noqa: F401  (registers)
+from bot.chat.commands import (  # noqa: F401  (registers)
+    articles,
+    feeds,
+    help,
+    subscriptions,
+    watches,
+)
 from bot.chat.commands.core import COMMANDS, Commands, Context
 
 __all__ = ["COMMANDS", "Commands", "Context"]

@@ -83,8 +83,10 @@ class Commands:
         return list(COMMANDS)
 
     def catalog(self, ctx: Context) -> Catalog:
-        """The topics this place may name."""
-        return self.app.catalog
+        """The topics this place may name: the built-in topics and its workspace's watches."""
+        from bot.services import watches
+
+        return watches.catalog(self.app, watches.Workspace.of(ctx.place))
 
     @staticmethod
     def is_slow(text: str) -> bool:

@@ -44,6 +44,7 @@ from bot.config.settings import Settings
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
+from bot.services import watches
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ FEED_ACTIONS = [
     Choice(name="add", value="add"),
     Choice(name="remove", value="remove"),
 ]
+WATCH_ACTIONS = [Choice(name=a, value=a) for a in ("list", "show", "add", "edit", "remove")]
 
 
 def _topic(topic: str | None) -> str:
@@ -126,17 +128,29 @@ class NewsGroup(app_commands.Group):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def topic_choices(self, current: str, several: bool = False) -> list[Choice[str]]:
-        """Autocomplete: the topics that start with what was typed (after those already
-        chosen, when the option takes several)."""
+    def topic_choices(self, ctx: Context, current: str, several: bool = False) -> list[Choice[str]]:
+        """Autocomplete: the topics and this server's watches that start with what was typed
+        (after those already chosen, when the option takes several).  Reads the store: call it
+        in a thread (:meth:`suggest`)."""
         words = re.split(r"[\s,]+", current.strip()) if several else [current.strip()]
         done, typed = [w for w in words[:-1] if w], (words[-1] if words else "")
         lang = self.app.settings.language
         out: list[Choice[str]] = []
-        for topic in self.app.catalog.suggest(typed, lang, done):
+        for topic in self.core.catalog(ctx).suggest(typed, lang, done):
             value = " ".join([*done, topic.id])
             out.append(Choice(name=f"{topic.label(lang)} ({topic.id})"[:100], value=value[:100]))
         return out
+
+    def watch_choices(self, ctx: Context, current: str) -> list[Choice[str]]:
+        typed = current.strip().lower()
+        found = watches.list_watches(self.app, watches.Workspace.of(ctx.place))
+        return [Choice(name=w.name, value=w.name) for w in found if w.name.startswith(typed)][:25]
+
+    async def suggest(
+        self, interaction: discord.Interaction[Any], current: str, *, several: bool = False
+    ) -> list[Choice[str]]:
+        ctx = context_for(interaction, self.app.settings.language)
+        return await asyncio.to_thread(self.topic_choices, ctx, current, several)
 
     async def run(self, interaction: discord.Interaction[Any], words: list[str]) -> None:
         ctx = context_for(interaction, self.app.settings.language)
@@ -216,6 +230,41 @@ class NewsGroup(app_commands.Group):
     ) -> None:
         await self.run(interaction, ["why", item])
 
+    @app_commands.command(name="watch", description="워치: 직접 정하는 주제 (your own topics)")
+    @app_commands.describe(
+        action="add · edit · list · show · remove",
+        name="워치 이름 (watch name)",
+        terms="단어, -제외어 (terms; -word excludes)",
+    )
+    @app_commands.choices(action=WATCH_ACTIONS)
+    async def watch(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Choice[str],
+        name: app_commands.Range[str, 1, 32] | None = None,
+        terms: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        words = shlex.split(terms) if terms and terms.count('"') % 2 == 0 else (terms or "").split()
+        await self.run(interaction, ["watch", action.value, name or "", *words])
+
+    @app_commands.command(name="mute", description="이 채널에서 매체·기사 숨기기 (mute here)")
+    @app_commands.describe(target="매체 이름 또는 #기사ID (outlet or #item id)", days="며칠 동안")
+    async def mute(
+        self,
+        interaction: discord.Interaction[Any],
+        target: app_commands.Range[str, 1, 300] | None = None,
+        days: app_commands.Range[int, 1, 366] | None = None,
+    ) -> None:
+        words = ["mute", target or ""] + (["for", f"{days}d"] if days and target else [])
+        await self.run(interaction, words)
+
+    @app_commands.command(name="unmute", description="숨김 풀기 (unmute)")
+    @app_commands.describe(target="매체, #기사ID 또는 all (outlet, #item id or all)")
+    async def unmute(
+        self, interaction: discord.Interaction[Any], target: app_commands.Range[str, 1, 300]
+    ) -> None:
+        await self.run(interaction, ["unmute", target])
+
     @app_commands.command(name="stats", description="최근 7일 통계 (last 7 days)")
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         await self.run(interaction, ["stats"])
@@ -230,25 +279,32 @@ class NewsGroup(app_commands.Group):
     async def _search_topic(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[Choice[str]]:
-        return self.topic_choices(current)
+        return await self.suggest(interaction, current)
 
     @digest.autocomplete("topic")
     async def _digest_topic(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[Choice[str]]:
-        return self.topic_choices(current)
+        return await self.suggest(interaction, current)
 
     @subscribe.autocomplete("topics")
     async def _subscribe_topics(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[Choice[str]]:
-        return self.topic_choices(current, several=True)
+        return await self.suggest(interaction, current, several=True)
+
+    @watch.autocomplete("name")
+    async def _watch_name(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        ctx = context_for(interaction, self.app.settings.language)
+        return await asyncio.to_thread(self.watch_choices, ctx, current)
 
     @unsubscribe.autocomplete("topics")
     async def _unsubscribe_topics(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[Choice[str]]:
-        return self.topic_choices(current, several=True)
+        return await self.suggest(interaction, current, several=True)
 
 
 class NewsClient(discord.Client):

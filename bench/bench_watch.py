@@ -1,0 +1,110 @@
+"""A watch's preview and re-application over 100,000 stored articles, against a keyword scan.
+
+The store is bench_search's: 100,000 synthetic articles over two years, made of real Korean news
+sentences with their lemmas in the index.  Measured: ``preview()`` (the chat answer before a
+watch is saved: the count, the top three with evidence, what each ``-term`` leaves out) for the
+last 7 days and for the whole store, and ``reapply()`` over 30 days (what saving does).  Baseline,
+in the same run on the same file: what a keyword filter does for the same question,
+``count(*)`` over ``title || body LIKE '%word%'`` for each term, in the same windows.  Slack
+wants an acknowledgement within 3 s; ``watch`` is acknowledged first and answered through
+``response_url``, so the preview's time is what the user waits for the answer.
+
+    .venv/bin/python bench/bench_watch.py [N]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench_search import build
+
+WATCHES = [
+    ["HBM", "고대역폭메모리", "-주가"],
+    ["엔비디아", "GPU", "-게임"],
+    ["소버린 AI", "독자 AI 파운데이션 모델"],
+    ["데이터센터", "+전력"],
+    ["APEC", "정상회의", "-관광"],
+]
+ROUNDS = 3
+
+
+def main(n: int = 100_000) -> dict[str, float]:
+    from sqlalchemy import text
+
+    from bot.analysis.korean import get_analyser
+    from bot.config.settings import Settings
+    from bot.config.topics import load_topics
+    from bot.runtime.app import App
+    from bot.services import watches
+
+    analyser = get_analyser()
+    topics = load_topics()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'watch.db'}"
+        build(url, n, analyser, topics)
+        app = App(Settings(database_url=url))
+        specs = [watches.parse_spec(words) for words in WATCHES]
+        for spec in specs:  # warm up the page cache and kiwi
+            watches.preview(app, "w", spec)
+        figures: dict[str, list[float]] = {"7d": [], "all": [], "reapply30": []}
+        counts: dict[str, list[int]] = {"7d": [], "all": []}
+        for _ in range(ROUNDS):
+            for spec in specs:
+                for label, days in (("7d", 7), ("all", 800)):
+                    t0 = time.perf_counter()
+                    found = watches.preview(app, "w", spec, days=days)
+                    figures[label].append(time.perf_counter() - t0)
+                    counts[label].append(found.count)
+        for n_watch, words in enumerate(WATCHES):
+            watch = app.store.save_watch(
+                "bench", "", f"w{n_watch}", watches.parse_spec(words).as_dict()
+            )
+            t0 = time.perf_counter()
+            watches.reapply(app, watch, days=30)
+            figures["reapply30"].append(time.perf_counter() - t0)
+        base: dict[str, list[float]] = {"7d": [], "all": []}
+        now = datetime.now(UTC)
+        with app.store.read() as s:
+            for _ in range(ROUNDS):
+                for words in WATCHES:
+                    for label, days in (("7d", 7), ("all", 800)):
+                        since = now - timedelta(days=days)
+                        t0 = time.perf_counter()
+                        for word in (w.lstrip("+-") for w in words):
+                            s.execute(
+                                text(
+                                    "SELECT count(*) FROM articles WHERE published_at >= :since "
+                                    "AND (title || body) LIKE :w"
+                                ),
+                                {"w": f"%{word}%", "since": since.isoformat()},
+                            ).scalar()
+                        base[label].append(time.perf_counter() - t0)
+        app.close()
+    out: dict[str, float] = {}
+    print(f"watch preview over {n:,} stored articles, {len(WATCHES)} watches x {ROUNDS} rounds")
+    for label in ("7d", "all"):
+        ours = sorted(figures[label])
+        p50, worst = statistics.median(ours), ours[-1]
+        b50 = statistics.median(base[label])
+        print(
+            f"  preview {label:>3}: p50 {p50 * 1e3:7.1f} ms, max {worst * 1e3:7.1f} ms "
+            f"(median {statistics.median(counts[label]):.0f} matches); keyword scan p50 "
+            f"{b50 * 1e3:7.1f} ms; ratio {b50 / p50:.2f}x"
+        )
+        out[f"preview_{label}_p50"] = p50
+        out[f"preview_{label}_max"] = worst
+    r = sorted(figures["reapply30"])
+    print(
+        f"  re-apply over 30 days: p50 {statistics.median(r) * 1e3:.1f} ms, max {r[-1] * 1e3:.1f} ms"
+    )
+    out["reapply_p50"] = statistics.median(r)
+    return out
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

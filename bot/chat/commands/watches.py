@@ -1,0 +1,64 @@
+"""``/news watch …`` (a workspace's own topics), ``/news mute`` and ``/news unmute`` (per
+channel).  The rules are :mod:`bot.services.watches` and :mod:`bot.services.mutes`, the same as
+``newsbot watch``."""
+
+from __future__ import annotations
+
+from bot.chat.commands.core import Commands, Context, command, usage
+from bot.present.i18n import t
+from bot.present.reply import Reply
+from bot.present.watches import list_reply, mutes_reply, saved_reply, show_reply
+from bot.services import mutes, watches
+from bot.services.watches import REAPPLY_DAYS, Workspace
+
+
+@command("watch", slow=True, public=True)
+def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    app, tz = cmds.app, cmds.app.settings.timezone
+    space = Workspace.of(ctx.place)
+    action = args[0].lower() if args else "list"
+    if action == "list" and len(args) <= 1:
+        return list_reply(watches.list_watches(app, space), ctx.lang)
+    if action == "show" and len(args) == 2:
+        found = watches.get(app, space, args[1])
+        spec = watches.spec_of(found)
+        preview = watches.preview(app, found.name, spec, topic=found.topic)
+        return show_reply(found, preview, tz, ctx.lang)
+    if action in ("add", "edit") and len(args) >= 3:
+        saved = watches.save(app, space, args[1], args[2:], user=ctx.user, edit=action == "edit")
+        return saved_reply(saved, tz, ctx.lang, REAPPLY_DAYS)
+    if action in ("remove", "rm", "delete") and len(args) == 2:
+        removed = watches.remove(app, space, args[1], user=ctx.user)
+        return Reply(text=t("watch.removed", ctx.lang, name=removed.name), ephemeral=False)
+    raise usage("watch", ctx.lang)
+
+
+@command("mute", public=True)
+def mute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    if not args:
+        return mutes_reply(mutes.mutes(cmds.app, ctx.place), cmds.app.settings.timezone, ctx.lang)
+    period = None
+    if len(args) >= 3 and args[-2].lower() in ("for", "동안"):
+        period, args = args[-1], args[:-2]
+    if len(args) != 1:
+        raise usage("mute", ctx.lang)
+    found, shown = mutes.mute(cmds.app, ctx.place, args[0], period, ctx.user)
+    until = ""
+    if found.until is not None:
+        from bot.present.compose import fmt_date
+
+        until = t(
+            "muted.until",
+            ctx.lang,
+            until=fmt_date(found.until, cmds.app.settings.timezone, ctx.lang),
+        )
+    return Reply(text=t("muted", ctx.lang, what=shown, until=until), ephemeral=False)
+
+
+@command("unmute", public=True)
+def unmute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    if len(args) != 1:
+        raise usage("unmute", ctx.lang)
+    word = None if args[0].lower() in ("all", "전체") else args[0]
+    n = mutes.unmute(cmds.app, ctx.place, word)
+    return Reply(text=t("unmuted", ctx.lang, n=n), ephemeral=False)

@@ -1,0 +1,121 @@
+"""``watch add | edit | list | show | remove`` and ``watches export | import``.
+
+The CLI manages the console's watches unless ``--workspace slack:T123`` (or ``discord:GUILD``)
+names a chat workspace.  ``newsbot watch add hbm HBM 고대역폭메모리 -주가``: a dashed word
+excludes, it is no option.  The rules are :mod:`bot.services.watches`, the same as chat's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from bot.cli.common import UsageError, out
+from bot.present.terminal import print_reply
+from bot.present.watches import list_reply, saved_reply, show_reply
+from bot.runtime.app import App
+from bot.services import watches
+from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
+
+USER = "cli"
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument(
+        "--workspace",
+        metavar="PLATFORM:ID",
+        default="console:",
+        help="whose watches: console: (default), slack:TEAM or discord:GUILD",
+    )
+    p = sub.add_parser("watch", parents=[common], help="watches: topics you define")
+    wsub = p.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    for action, text in (("add", "add a watch"), ("edit", "change a watch's words")):
+        a = wsub.add_parser(action, parents=[common, where], help=text)
+        a.add_argument("name")
+        a.add_argument("query", nargs="*", metavar="TERM", help="terms; -word excludes")
+        a.set_defaults(func=cmd_save, edit=action == "edit", dashed_words=True)
+    a = wsub.add_parser("list", parents=[common, where], help="the watches")
+    a.set_defaults(func=cmd_list, reads=True)
+    a = wsub.add_parser("show", parents=[common, where], help="a watch and its preview")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_show, reads=True)
+    a = wsub.add_parser("remove", parents=[common, where], help="remove a watch")
+    a.add_argument("name")
+    a.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("watches", parents=[common], help="share watches as TOML")
+    xsub = p.add_subparsers(dest="watches_command", required=True, metavar="export|import")
+    a = xsub.add_parser("export", parents=[common, where], help="print the watches as TOML")
+    a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
+    a.set_defaults(func=cmd_export, reads=True)
+    a = xsub.add_parser("import", parents=[common, where], help="add or replace from TOML")
+    a.add_argument("file", metavar="FILE", help="a file written by export (- for stdin)")
+    a.set_defaults(func=cmd_import)
+
+
+def _workspace(raw: str) -> Workspace:
+    platform, _, ident = raw.partition(":")
+    if platform not in ("console", "slack", "discord"):
+        raise UsageError(f"--workspace: {raw!r} is not console:, slack:ID or discord:ID")
+    return Workspace(platform, ident) if platform != "console" else CONSOLE
+
+
+def _user(app: App) -> str:
+    """The CLI acts as the operator; with NEWSBOT_ADMINS set it acts as the first admin."""
+    return app.settings.admins[0] if app.settings.admins else USER
+
+
+def cmd_save(app: App, args: argparse.Namespace) -> int:
+    if not args.query:
+        raise UsageError("watch: give at least one term")
+    saved = watches.save(
+        app, _workspace(args.workspace), args.name, args.query, user=_user(app), edit=args.edit
+    )
+    print_reply(out, saved_reply(saved, app.settings.timezone, "en", REAPPLY_DAYS))
+    return 0
+
+
+def cmd_list(app: App, args: argparse.Namespace) -> int:
+    print_reply(out, list_reply(watches.list_watches(app, _workspace(args.workspace)), "en"))
+    return 0
+
+
+def cmd_show(app: App, args: argparse.Namespace) -> int:
+    found = watches.get(app, _workspace(args.workspace), args.name)
+    preview = watches.preview(app, found.name, watches.spec_of(found), topic=found.topic)
+    print_reply(out, show_reply(found, preview, app.settings.timezone, "en"))
+    return 0
+
+
+def cmd_remove(app: App, args: argparse.Namespace) -> int:
+    removed = watches.remove(app, _workspace(args.workspace), args.name, user=_user(app))
+    out.print(f"removed watch {removed.name} (and its subscriptions)")
+    return 0
+
+
+def cmd_export(app: App, args: argparse.Namespace) -> int:
+    text = watches.export_toml(app, _workspace(args.workspace))
+    if args.output:
+        tmp = Path(args.output + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, args.output)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(app: App, args: argparse.Namespace) -> int:
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"watches import: cannot read {args.file}: {exc}") from None
+    saved = watches.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
+    for s in saved:
+        verb = "added" if s.created else "replaced"
+        out.print(f"{verb} watch {s.watch.name}: {s.after} matches in the last {REAPPLY_DAYS} days")
+    return 0

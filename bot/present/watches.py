@@ -1,0 +1,75 @@
+"""Replies about watches and mutes: a saved watch with its preview, the list, one watch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.present.compose import fmt_date, outlet
+from bot.present.i18n import t
+from bot.present.reply import Card, Fact, Reply, Section
+from bot.services.watches import Preview, Saved, spec_of
+from bot.store.views import Mute, Watch
+
+
+def preview_lines(preview: Preview, lang: str) -> list[str]:
+    lines = [t("watch.preview", lang, days=preview.days, count=preview.count)]
+    for term, n in preview.excluded.items():
+        lines.append(t("watch.excluded", lang, term=term, n=n))
+    return lines
+
+
+def preview_cards(preview: Preview, tz: str, lang: str) -> list[Card]:
+    cards = []
+    for item, hit in preview.top:
+        when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+        meta = " · ".join(b for b in (outlet(item), when, f"#{item.id}") if b)
+        evidence = " · ".join(
+            e["surface"] + (f" ({t('title_field', lang)})" if e["field"] == "title" else "")
+            for e in hit.evidence
+        )
+        facts = [Fact(f"{t('why', lang)} ({hit.score:g})", evidence)]
+        cards.append(Card(id=item.id, title=item.title, url=item.url, meta=meta, facts=facts))
+    return cards
+
+
+def saved_reply(saved: Saved, tz: str, lang: str, days: int) -> Reply:
+    name = saved.watch.name
+    lines = [
+        t("watch.saved" if saved.created else "watch.edited", lang, name=name),
+        f"`{' '.join(spec_of(saved.watch).words())}`",
+        t("watch.reapplied", lang, days=days, before=saved.before, after=saved.after),
+        *preview_lines(saved.preview, lang),
+    ]
+    cards = preview_cards(saved.preview, tz, lang)
+    return Reply(
+        title=name,
+        text="\n".join(lines),
+        sections=[Section("", cards)] if cards else [],
+        ephemeral=False,
+    )
+
+
+def show_reply(watch: Watch, preview: Preview, tz: str, lang: str) -> Reply:
+    lines = [f"`{' '.join(spec_of(watch).words())}`", *preview_lines(preview, lang)]
+    cards = preview_cards(preview, tz, lang)
+    return Reply(
+        title=watch.name, text="\n".join(lines), sections=[Section("", cards)] if cards else []
+    )
+
+
+def list_reply(watches: Sequence[Watch], lang: str) -> Reply:
+    if not watches:
+        return Reply(text=t("watch.list.empty", lang))
+    lines = [f"{w.name}: {' '.join(spec_of(w).words())}" for w in watches]
+    return Reply(title=t("watch.list.title", lang), text="\n".join(lines))
+
+
+def mutes_reply(mutes: Sequence[Mute], tz: str, lang: str) -> Reply:
+    if not mutes:
+        return Reply(text=t("mutes.none", lang))
+    lines = []
+    for m in mutes:
+        what = f"#{m.value}" if m.kind == "story" else m.value
+        until = t("muted.until", lang, until=fmt_date(m.until, tz, lang)) if m.until else ""
+        lines.append(f"{what}{until}")
+    return Reply(text="\n".join(lines))

@@ -1,0 +1,63 @@
+"""Mutes: a channel leaves an outlet's articles, or one story, out of its digests and alerts,
+for a while (``for 7d``) or until unmuted.
+
+``/news mute 연합뉴스 for 7d`` mutes an outlet (by the name shown in digests); ``/news mute 123``
+or ``#123`` mutes the story article 123 belongs to (every report of it, later ones too).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.config.settings import parse_duration
+from bot.services.errors import NotFound, UserError
+from bot.store.views import Mute, Place
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
+
+MAX_MUTE = timedelta(days=366)
+
+
+def target(app: App, word: str) -> tuple[str, str]:
+    """(kind, value) of what ``word`` names: a story by an article id, else an outlet."""
+    word = word.strip()
+    if not word:
+        raise UserError("usage", usage="/news mute <outlet|#id> [for 7d]")
+    ref = word[1:] if word.startswith("#") else word
+    if ref.isdigit():
+        found = app.store.articles([int(ref)])
+        if not found:
+            raise NotFound("why.missing", ref=word[:40])
+        item = found[0]
+        return "story", str(item.cluster.id if item.cluster else item.id)
+    return "source", word[:300]
+
+
+def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tuple[Mute, str]:
+    """Mute what ``word`` names in ``place``; returns the mute and the shown name."""
+    kind, value = target(app, word)
+    until: datetime | None = None
+    if period:
+        try:
+            seconds = parse_duration(period)
+        except ValueError:
+            raise UserError("bad_since", value=period[:40]) from None
+        if not 0 < seconds <= MAX_MUTE.total_seconds():
+            raise UserError("bad_since", value=period[:40])
+        until = app.clock.now() + timedelta(seconds=seconds)
+    app.store.mute(place, kind, value, until, user)
+    return Mute(kind, value, until), word
+
+
+def unmute(app: App, place: Place, word: str | None) -> int:
+    """Remove the mute of what ``word`` names (every mute of the channel when None)."""
+    if word is None:
+        return app.store.unmute(place, None, None)
+    kind, value = target(app, word)
+    return app.store.unmute(place, kind, value)
+
+
+def mutes(app: App, place: Place) -> list[Mute]:
+    return app.store.mutes(place, app.clock.now())
