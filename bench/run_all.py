@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench_poll.py",
     "bench_serve.py",
     "bench_watch.py",
+    "bench_briefs.py",
 ]
 
 if __name__ == "__main__":

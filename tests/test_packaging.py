@@ -30,6 +30,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert "bot/store/migrations/env.py" in names and "bot/topics.toml" in names
     assert any(n.startswith("bot/store/migrations/versions/0001") for n in names)
+    assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
         check=True,
@@ -48,3 +49,13 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "upgraded empty ->" in done.stdout and (elsewhere / "x.db").exists()
+    (elsewhere / "a.txt").write_text(
+        "엔비디아, 한국에 GPU 26만장 공급\n\n엔비디아가 한국 정부와 기업에 GPU 26만 장을 공급한다.\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest", "a.txt", "--db", "sqlite:///x.db"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr  # the analysis data (stories, lexicon) is there
+    assert "1 new" in done.stdout

@@ -217,5 +217,5 @@ class Pipeline:
             minhash=raw,
             when=when,
             story=story.as_json(),
-            story_keys=stories.lookup_keys(story, clusters.band_keys(raw)),
+            story_keys=stories.lookup_keys(story),
         )

@@ -30,7 +30,7 @@ starts its own story, whose id is its own article id.  The store runs this insid
 transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so
 every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
 replays the same order and gets the same result.  Candidates come from the ``story_keys`` index
-(:func:`lookup_keys`: organisations, figures, rare title words and MinHash bands), limited to
+(:func:`lookup_keys`: organisations, figures and rare title words), limited to
 the window.
 """
 
@@ -39,11 +39,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import tomllib
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,220 +59,12 @@ BODY_TERMS = 40
 MINHASH_SAME = clusters.THRESHOLD  # wire copy and light rewrites
 TITLE_KEYS = 6  # title words used to look candidates up
 
-# Korean lemmas (and a few stems) that carry no event: kept out of titles and bodies
-STOP = frozenset(
-    [
-        "기자",
-        "뉴스",
-        "연합뉴스",
-        "뉴스1",
-        "뉴시스",
-        "사진",
-        "제공",
-        "무단",
-        "전재",
-        "재배포",
-        "금지",
-        "저작권자",
-        "등",
-        "것",
-        "수",
-        "이",
-        "이번",
-        "지난",
-        "오늘",
-        "내일",
-        "올해",
-        "내년",
-        "작년",
-        "오전",
-        "오후",
-        "당시",
-        "관련",
-        "통해",
-        "위해",
-        "대해",
-        "따르다",
-        "밝히다",
-        "말하다",
-        "하다",
-        "있다",
-        "없다",
-        "되다",
-        "이다",
-        "않다",
-        "같다",
-        "가다",
-        "오다",
-        "보다",
-        "주다",
-        "받다",
-        "나오다",
-        "전하다",
-        "설명하다",
-        "강조하다",
-        "예정",
-        "계획",
-        "가능성",
-        "상황",
-        "경우",
-        "정도",
-        "이후",
-        "이전",
-        "현재",
-        "최근",
-        "일",
-        "월",
-        "년",
-        "시",
-        "분",
-        "명",
-        "곳",
-        "때",
-        "중",
-        "측",
-        "및",
-        "reuter",
-        "reuters",
-        "report",
-        "said",
-        "say",
-        "says",
-        "also",
-        "would",
-        "could",
-        "year",
-        "week",
-        "day",
-        "month",
-        "time",
-        "percent",
-        "editing",
-        "reporting",
-        "writing",
-        "by",
-        "billion",
-        "million",
-        "trillion",
-        "thousand",
-        "sign",
-        "signs",
-        "signed",
-        "new",
-        "first",
-        "more",
-        "than",
-        "after",
-        "over",
-        "says",
-        "announc",
-        "announce",
-        "announced",
-    ]
-)
-# English words (lower-cased, lightly stemmed) to the Korean lemma a Korean report of the same
-# event uses: countries, cities, leaders and the commonest words of economic and policy news
+WORDS_PATH = Path(__file__).with_name("story_words.toml")
+_WORDS = tomllib.loads(WORDS_PATH.read_text(encoding="utf-8"))
+STOP = frozenset(_WORDS["stop"])  # Korean lemmas (and a few stems) that carry no event
+# English words to the Korean lemma a Korean report of the same event uses
 BRIDGE = {
-    english: korean
-    for korean, words in {
-        "공급": "supply suppli supplier",
-        "한국": "korea korean south",
-        "북한": "north pyongyang",
-        "미국": "us u.s america american washington",
-        "중국": "china chinese beijing",
-        "일본": "japan japanese tokyo",
-        "인도": "india indian",
-        "베트남": "vietnam vietnamese hanoi",
-        "인도네시아": "indonesia indonesian jakarta",
-        "말레이시아": "malaysia malaysian",
-        "태국": "thailand thai",
-        "싱가포르": "singapore",
-        "대만": "taiwan taiwanese taipei",
-        "사우디": "saudi riyadh",
-        "아랍에미리트": "uae emirati emirate abu dhabi",
-        "프랑스": "france french paris",
-        "영국": "britain british uk london",
-        "독일": "germany german berlin",
-        "러시아": "russia russian moscow",
-        "유럽": "europe european eu",
-        "서울": "seoul",
-        "부산": "busan",
-        "경주": "gyeongju",
-        "제주": "jeju",
-        "인천": "incheon",
-        "울산": "ulsan",
-        "대구": "daegu",
-        "세종": "sejong",
-        "선전": "shenzhen",
-        "트럼프": "trump",
-        "시진핑": "xi jinping",
-        "푸틴": "putin",
-        "젠슨": "jensen",
-        "황": "huang",
-        "올트먼": "altman",
-        "머스크": "musk",
-        "정부": "government govern administration",
-        "대통령": "president presidential",
-        "총리": "prime premier",
-        "장관": "minister ministers ministry",
-        "정상회의": "summit",
-        "정상": "leader leaders",
-        "회의": "meeting meet talks",
-        "회담": "talk",
-        "선언": "declaration declare",
-        "공동성명": "statement",
-        "협력": "partnership cooperation cooperate partner",
-        "협약": "agreement accord",
-        "계약": "deal contract",
-        "투자": "invest investment",
-        "칩": "chip",
-        "반도체": "semiconductor",
-        "메모리": "memory",
-        "데이터": "data",
-        "센터": "center centre",
-        "모델": "model",
-        "파운데이션": "foundation",
-        "소버린": "sovereign",
-        "국가": "national nation state",
-        "예산": "budget",
-        "계획": "plan",
-        "가격": "price pric",
-        "주가": "share stock",
-        "금리": "rate interest",
-        "동결": "hold freeze",
-        "인하": "cut",
-        "은행": "bank",
-        "한은": "bok",
-        "수출": "export",
-        "관세": "tariff",
-        "통상": "trade",
-        "실적": "earnings quarterly",
-        "매출": "revenue sale",
-        "영업이익": "operating",
-        "이익": "profit",
-        "최대": "record",
-        "선정": "selection select",
-        "평가": "evaluation evaluat",
-        "입찰": "tender bid",
-        "구매": "purchase buy",
-        "출시": "launch unveil",
-        "발사": "rocket liftoff",
-        "화재": "fire blaze",
-        "사망": "dead death kill",
-        "선거": "election",
-        "우승": "title champion win",
-        "축구": "football soccer",
-        "야구": "baseball",
-        "날씨": "weather",
-        "추위": "cold",
-        "전력": "power electricity",
-        "원전": "nuclear reactor",
-        "배터리": "battery",
-        "자동차": "car automaker vehicle",
-        "클라우드": "cloud",
-        "인공지능": "intelligence",
-    }.items()
-    for english in words.split()
+    english: korean for korean, words in _WORDS["bridge"].items() for english in words.split()
 }
 
 _NUMBER = re.compile(
@@ -344,6 +137,7 @@ class Profile:
         )
 
 
+@lru_cache(maxsize=200_000)
 def _key(lemma: str) -> str | None:
     """A lemma as a story word: bridged to Korean, or None when it carries no event."""
     lemma = BRIDGE.get(lemma, lemma)
@@ -397,6 +191,7 @@ def _df() -> tuple[int, dict[str, int]]:
     return int(data["documents"]), {str(k): int(v) for k, v in data["df"].items()}
 
 
+@lru_cache(maxsize=200_000)
 def idf(word: str) -> float:
     """How telling a story word is: ``log((N + 1) / (df + 1)) + 1`` over the background
     corpus of ``story_df.json`` (a word it does not hold is as telling as the rarest)."""
@@ -447,12 +242,11 @@ def profile(
     )
 
 
-def lookup_keys(p: Profile, bands: Iterable[str] = ()) -> list[str]:
+def lookup_keys(p: Profile) -> list[str]:
     """The keys an article is indexed (and looked up) by in ``story_keys``."""
     keys = [f"o:{o}" for o in sorted(p.orgs)] + [f"n:{n}" for n in sorted(p.nums)]
     title = sorted(p.title, key=lambda k: (-idf(k), k))[:TITLE_KEYS]  # the telling ones
     keys += [f"t:{t}" for t in title]
-    keys += [f"b:{b}" for b in bands]
     return keys
 
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "bot.cli.admin",
     "bot.cli.feeds",
     "bot.cli.watches",
+    "bot.cli.briefs",
     "bot.cli.chat",
 )
 

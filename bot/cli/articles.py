@@ -12,7 +12,7 @@ from bot.config.topics import TopicSet
 from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
-from bot.services import articles, digests, periods, posting, watches
+from bot.services import articles, briefs, digests, periods, posting, watches
 from bot.services import search as searching
 from bot.services import stories as story_service
 from bot.services.digests import Digest
@@ -213,7 +213,11 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
     lang, tz = app.settings.language, app.settings.timezone
-    show(args.format, article.as_json, lambda: why_reply(article, _topic_set(app), tz, lang))
+    show(
+        args.format,
+        article.as_json,
+        lambda: why_reply(article, _topic_set(app), tz, lang, briefs.story_brief(app, article)),
+    )
     return 0
 
 

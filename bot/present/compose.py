@@ -96,6 +96,7 @@ def entry_card(entry: DigestEntry, topics: TopicSet, tz: str, lang: str) -> Card
         meta=_meta(item, topics, tz, lang),
         facts=facts,
         story=story,
+        snippet=" ".join(entry.brief) or None,  # the story's 세 줄 요약
     )
 
 
@@ -150,8 +151,12 @@ def search_reply(result: SearchResult, topics: TopicSet, tz: str, lang: str) -> 
     )
 
 
-def why_reply(item: Article, topics: TopicSet, tz: str, lang: str) -> Reply:
+def why_reply(
+    item: Article, topics: TopicSet, tz: str, lang: str, brief: Sequence[str] = ()
+) -> Reply:
     facts = []
+    if brief:
+        facts.append(Fact(t("brief", lang), " ".join(brief)))
     mine = shown_topics(item.topics, topics)
     for tid in mine:
         label = _label(topics, tid, lang)

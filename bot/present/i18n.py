@@ -10,6 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "digest.period": ("기간", "Period"),
     "why": ("근거", "Why"),
+    "brief": ("세 줄 요약", "In brief"),
     "figures": ("수치", "Figures"),
     "orgs": ("기관", "Organisations"),
     "story.outlets": ("{n}개 매체", "{n} outlets"),

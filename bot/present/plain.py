@@ -19,12 +19,12 @@ def render_plain(reply: Reply) -> str:
             out.append(f"- {card.title}{link}")
             if card.meta:
                 out.append(f"  {card.meta}")
+            if card.snippet:  # the story's brief, or a search hit's snippet
+                out.append(f"  “{card.snippet}”")
             for fact in card.facts:
                 out.append(f"  {fact.label}: {fact.value}")
             if card.story:
                 out.append(f"  {card.story.line()}")
-            if card.snippet:
-                out.append(f"  “{card.snippet}”")
     if reply.footer:
         out.append(f"({reply.footer})")
     return "\n".join(out)

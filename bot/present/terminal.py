@@ -31,6 +31,14 @@ def _card(card: Card) -> RenderableType:
     if card.url and card.url.startswith(("http://", "https://")):
         title.stylize(f"link {card.url}")
     lines: list[RenderableType] = [title, Text(f"  {card.meta}", style="dim")]
+    if card.snippet:  # the story's brief, or a search hit's snippet
+        snip = Text("  “")
+        start = len(snip)
+        snip.append(card.snippet)
+        for a, b in card.snippet_hits:
+            snip.stylize("bold yellow", start + a, start + b)
+        snip.append("”")
+        lines.append(snip)
     for fact in card.facts:
         line = Text("  ")
         line.append(f"{fact.label}: ", style="green")
@@ -46,14 +54,6 @@ def _card(card: Card) -> RenderableType:
             line.append_text(Text(", ") if n else Text(""))
             line.append_text(piece)
         lines.append(line)
-    if card.snippet:
-        snip = Text("  “")
-        start = len(snip)
-        snip.append(card.snippet)
-        for a, b in card.snippet_hits:
-            snip.stylize("bold yellow", start + a, start + b)
-        snip.append("”")
-        lines.append(snip)
     return Group(*lines)
 
 

@@ -39,6 +39,7 @@ class DigestEntry:
     orgs: list[str]
     others: list[StoryMember] = field(default_factory=list)  # the story's other reports
     members: list[int] = field(default_factory=list)  # ids of every item folded into this entry
+    brief: list[str] = field(default_factory=list)  # the story's 세 줄 요약 (services.briefs)
 
     @property
     def outlets(self) -> int:
@@ -164,11 +165,11 @@ def collect(
     less what a channel muted (an outlet's articles, a story).
 
     The period shown is the window's start (publication or ingestion) and ``until``."""
-    from bot.services import watches
+    from bot.services import briefs, watches
 
     ids = app.store.matched_ids(window)
     mine = any(watches.rule.watch_id(t) is not None for t in window.topics or ())
-    return build_digest(
+    digest = build_digest(
         [a for a in app.store.articles(ids) if not muted(a, mutes)],
         watches.topic_set(app) if mine else app.topics,
         wanted=window.topics,
@@ -176,3 +177,6 @@ def collect(
         until=until,
         lang=lang,
     )
+    for entry in digest.entries:
+        entry.brief = briefs.story_brief(app, entry.item)
+    return digest

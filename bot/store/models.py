@@ -116,7 +116,7 @@ class ArticleRow(Base):
 
 class StoryKeyRow(Base):
     """A key an article is found by when later reports of its story look for it: an
-    organisation, a figure, a title word, a MinHash band (:mod:`bot.analysis.stories`)."""
+    organisation, a figure or a title word (:mod:`bot.analysis.stories`)."""
 
     __tablename__ = "story_keys"
     __table_args__ = (Index("ix_story_keys_key_at", "key", "at"),)

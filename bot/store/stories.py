@@ -9,6 +9,7 @@ rebuild replays them in that order.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from bot.store.views import AnalysedRecord, StoryCandidate
 
 Assign = Callable[[AnalysedRecord, list[StoryCandidate]], int | None]
 PER_KEY = 60  # candidates one key brings at most (the most recent), so a common word stays cheap
+BATCH_PER_KEY = PER_KEY * 20  # a key's entries read for a whole batch (its window is wider)
 
 
 class StoryQueries(StoreBase):
@@ -33,7 +35,14 @@ class StoryQueries(StoreBase):
         window: timedelta,
     ) -> dict[int, int]:
         """Cluster ids for the records that have no story yet, assigned one after the other
-        (a record sees the ones before it); returns {article id: cluster id}."""
+        (a record sees the ones before it, in the store and in this batch); returns {article
+        id: cluster id}.
+
+        The batch's candidates are read in two statements (every key's entries in the batch's
+        window, then the articles they name), the batch's own records are added in memory as
+        they are assigned, and the outcome is written at the end: what each record sees is what
+        it would see if the records were saved one by one (each key's :data:`PER_KEY` most recent
+        entries within the record's window)."""
         ids = [r.id for r in records]
         done = dict(
             s.execute(
@@ -42,69 +51,100 @@ class StoryQueries(StoreBase):
                 )
             ).all()
         )
-        seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
         out: dict[int, int] = {}
+        fresh = []
         for record in records:
             if record.id in done:  # analysed again (the topics changed): the story stays
                 out[record.id] = done[record.id] or record.id
-                continue
+            else:
+                assert record.when is not None and record.story is not None
+                fresh.append(record)
+        if not fresh:
+            return out
+        seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
+        entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
+        updates: list[dict[str, Any]] = []
+        new_keys: list[dict[str, Any]] = []
+        for record in fresh:
             when = record.when
             assert when is not None and record.story is not None
-            known = getattr(assign, "known", None)
-            candidates = self._story_candidates(
-                s, record.id, record.story_keys, when, window, known
+            keys = list(dict.fromkeys(k[:200] for k in record.story_keys))
+            chosen: set[int] = set()
+            for key in keys:  # each key's PER_KEY most recent entries within the window
+                taken = 0
+                for at, article_id in entries.get(key, ()):
+                    if abs(at - when) <= window:
+                        chosen.add(article_id)
+                        taken += 1
+                        if taken == PER_KEY:
+                            break
+            chosen.discard(record.id)
+            candidates = sorted(
+                (known_rows[i] for i in chosen if i in known_rows), key=lambda c: seqs[c.id]
             )
             cluster = assign(record, candidates) or record.id
             seq += 1
-            s.execute(
-                update(ArticleRow)
-                .where(ArticleRow.id == record.id)
-                .values(cluster_id=cluster, story_seq=seq, story_profile=record.story)
+            updates.append(
+                {
+                    "id": record.id,
+                    "cluster_id": cluster,
+                    "story_seq": seq,
+                    "story_profile": record.story,
+                }
             )
-            if record.story_keys:  # a record not yet assigned has no keys (rebuild drops them)
-                s.execute(
-                    insert(StoryKeyRow),
-                    [
-                        {"article_id": record.id, "key": key[:200], "at": when}
-                        for key in dict.fromkeys(record.story_keys)
-                    ],
-                )
+            for key in keys:  # kept newest first, as the statement returns them
+                listed = entries.setdefault(key, [])
+                insort(listed, (when, record.id), key=lambda e: (-e[0].timestamp(), -e[1]))
+                new_keys.append({"article_id": record.id, "key": key, "at": when})
+            seqs[record.id] = seq
+            known_rows[record.id] = StoryCandidate(
+                record.id, cluster, when, dict(record.story), record.minhash
+            )
             out[record.id] = cluster
+        s.execute(update(ArticleRow), updates)
+        if new_keys:
+            s.execute(insert(StoryKeyRow), new_keys)
         return out
 
-    def _story_candidates(
-        self,
-        s: Session,
-        article_id: int,
-        keys: Sequence[str],
-        when: datetime,
-        window: timedelta,
-        known: Callable[[int], bool] | None = None,
-    ) -> list[StoryCandidate]:
-        """The earlier articles sharing a key, in the window; ``known`` tells which ones the
-        rule already holds the profile of (those are not loaded again)."""
-        if not keys:
-            return []
-        # one statement for every key: each key's PER_KEY most recent articles in the window
-        wanted = list(dict.fromkeys(k[:200] for k in keys))
-        names = ", ".join(f":k{i}" for i in range(len(wanted)))
-        params: dict[str, object] = {f"k{i}": k for i, k in enumerate(wanted)}
-        params.update(lo=when - window, hi=when + window, per_key=PER_KEY)
+    def _batch_candidates(
+        self, s: Session, records: Sequence[AnalysedRecord], window: timedelta, assign: Assign
+    ) -> tuple[dict[str, list[tuple[datetime, int]]], dict[int, int], dict[int, StoryCandidate]]:
+        """For a batch: every key's stored entries in the batch's window ({key: [(at, article
+        id)]}, at most :data:`BATCH_PER_KEY` most recent per key), the story_seq of each article
+        they name, and those articles as candidates (the profile left out where ``assign``
+        already holds it)."""
+        times = [r.when for r in records if r.when is not None]
+        keys = list(dict.fromkeys(k[:200] for r in records for k in r.story_keys))
+        entries: dict[str, list[tuple[datetime, int]]] = {}
+        if not keys or not times:
+            return entries, {}, {}
+        names = ", ".join(f":k{i}" for i in range(len(keys)))
+        params: dict[str, object] = {f"k{i}": k for i, k in enumerate(keys)}
+        params.update(lo=min(times) - window, hi=max(times) + window, per_key=BATCH_PER_KEY)
         query = text(
-            "SELECT article_id FROM (SELECT article_id, row_number() OVER "
+            "SELECT key, article_id, at FROM (SELECT key, article_id, at, row_number() OVER "
             "(PARTITION BY key ORDER BY at DESC, article_id DESC) AS n FROM story_keys "
             f"WHERE key IN ({names}) AND at >= :lo AND at <= :hi) AS ranked "
             "WHERE n <= :per_key"
         ).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
-        found: set[int] = {row[0] for row in s.execute(query, params)}
-        found.discard(article_id)
-        if not found:
-            return []
+        named: set[int] = set()
+        for key, article_id, at in s.execute(query, params):
+            entries.setdefault(key, []).append((_aware(at), article_id))
+            named.add(article_id)
+        for listed in entries.values():  # newest first (ties: the higher id first)
+            listed.sort(key=lambda e: (-e[0].timestamp(), -e[1]))
+        if not named:
+            return entries, {}, {}
+        known = getattr(assign, "known", None)
         when_col = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
         rows = s.execute(
-            select(ArticleRow.id, ArticleRow.cluster_id, when_col, ArticleRow.minhash)
-            .where(ArticleRow.id.in_(found), ArticleRow.story_seq.is_not(None))
-            .order_by(ArticleRow.story_seq)
+            select(
+                ArticleRow.id,
+                ArticleRow.cluster_id,
+                ArticleRow.story_seq,
+                when_col,
+                ArticleRow.minhash,
+            ).where(ArticleRow.id.in_(named), ArticleRow.story_seq.is_not(None))
         ).all()
         need = [r[0] for r in rows if known is None or not known(r[0])]
         profiles: dict[int, Any] = {}
@@ -114,10 +154,12 @@ class StoryQueries(StoreBase):
                     select(ArticleRow.id, ArticleRow.story_profile).where(ArticleRow.id.in_(need))
                 ).all()
             )
-        return [
-            StoryCandidate(i, c or i, _aware(w), dict(profiles.get(i) or {}), m)
-            for i, c, w, m in rows
-        ]
+        seqs = {i: q or 0 for i, _c, q, _w, _m in rows}
+        found = {
+            i: StoryCandidate(i, c or i, _aware(w), dict(profiles.get(i) or {}), m)
+            for i, c, _q, w, m in rows
+        }
+        return entries, seqs, found
 
     def rebuild_stories(self, since: datetime, assign: Assign, window: timedelta) -> int:
         """Assign the stories of the articles seen since ``since`` again, in the order they were

@@ -27,6 +27,7 @@ from bot.store.models import (
 from bot.store.views import Mute, Place, StoredLemmas, Watch
 
 NUM = "#num"
+DIRECT_MAX = 20_000  # a window this small is read whole instead of through the index
 
 
 def _watch(row: WatchRow) -> Watch:
@@ -110,14 +111,23 @@ class WatchQueries(StoreBase):
     ) -> list[StoredLemmas]:
         """Articles of the window (publication time, else ingestion) whose index holds every
         lemma of at least one of ``any_of`` (a Latin word also as the start of a longer one:
-        ``hbm`` finds ``hbm4``), newest first."""
+        ``hbm`` finds ``hbm4``), newest first.  A window of at most :data:`DIRECT_MAX` articles
+        is read whole (cheaper than the index for a week of news; the watch decides)."""
         groups = [[w for w in words if w != NUM and w.strip()] for words in any_of]
         groups = [g for g in groups if g]
         if not groups:
             return []
         when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
+        recent = or_(
+            ArticleRow.published_at >= since,
+            and_(ArticleRow.published_at.is_(None), ArticleRow.seen_at >= since),
+        )  # = when >= since, in a form the two time indexes serve
         with self.read() as s:
-            if self.dialect == "sqlite":
+            in_window = s.scalar(select(func.count()).select_from(ArticleRow).where(recent)) or 0
+            hits: Any
+            if in_window <= DIRECT_MAX:  # a week of news: read its lemmas, skip the index
+                hits = select(ArticleRow.id).where(recent)
+            elif self.dialect == "sqlite":
                 match = " OR ".join(
                     "(" + " AND ".join(_fts5_word(w) for w in g) + ")" for g in groups
                 )

@@ -8,7 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
-from bot.services import articles, digests, periods
+from bot.services import articles, briefs, digests, periods
 from bot.services import search as searching
 from bot.services.topics import UnknownTopic
 from bot.store.views import Window
@@ -54,7 +54,9 @@ def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if len(args) != 1:
         raise usage("why", ctx.lang)
     article = articles.why(cmds.app, args[0])
-    return why_reply(article, cmds.catalog(ctx).topics, cmds.app.settings.timezone, ctx.lang)
+    brief = briefs.story_brief(cmds.app, article)
+    tz = cmds.app.settings.timezone
+    return why_reply(article, cmds.catalog(ctx).topics, tz, ctx.lang, brief)
 
 
 @command("stats", slow=True)

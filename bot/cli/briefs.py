@@ -1,0 +1,41 @@
+"""``eval-briefs``: ROUGE-1 recall of the story briefs against labelled summaries, lead-3 beside
+it (the rule is :mod:`bot.analysis.briefs`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.table import Table
+
+from bot.cli.common import out, print_json
+from bot.runtime.app import App
+from bot.services import briefs
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "eval-briefs",
+        parents=[common],
+        help="ROUGE-1 recall of the story briefs against labelled summaries, and lead-3's",
+    )
+    p.add_argument("labels", metavar="BRIEFS.jsonl")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_eval_briefs)
+
+
+def cmd_eval_briefs(app: App, args: argparse.Namespace) -> int:
+    report = briefs.eval_briefs(app, Path(args.labels))
+    if args.format == "json":
+        print_json(report)
+        return 0
+    out.print(f"{report['n']} stories, {report['ms_per_story']} ms per brief")
+    table = Table()
+    for col in ("summary", "ROUGE-1 recall"):
+        table.add_column(col)
+    table.add_row("brief (세 줄 요약)", f"{report['rouge1_recall']:.3f}")
+    table.add_row("lead-3 (baseline)", f"{report['lead3_rouge1_recall']:.3f}")
+    out.print(table)
+    return 0
