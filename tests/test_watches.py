@@ -225,3 +225,49 @@ def test_watches_export_and_import_through_the_cli(
     assert code == 2 and "is not a valid name" in err and "Traceback" not in err
     code, out, _ = run_cli(["digest", "--topic", "hbm", "--since", "7d", "--db", db], capsys)
     assert code == 0
+
+
+def test_a_weekdays_subscription_skips_weekends_and_korean_holidays_and_loses_nothing(
+    app: App,
+) -> None:
+    """Chuseok 2025: Fri 3 Oct (National Foundation Day) to Thu 9 Oct (Hangul Day) are holidays
+    or a weekend; the weekday digest goes out on Fri 10 Oct and covers the whole break."""
+    app.clock.set(datetime(2025, 10, 1, 0, 30, tzinfo=UTC))  # type: ignore[attr-defined]
+    shown = console(app, "/news subscribe apec at 09:00 weekdays")
+    assert "평일에만 보냅니다" in shown
+    [sub] = app.store.subscriptions(CHANNEL.place)
+    assert sub.days == "weekdays"
+    dest = app.store.destination(CHANNEL.place)
+    assert dest is not None
+    early = Draft(
+        "APEC 경주 정상회의 한 달 앞으로…준비 점검 회의",
+        "아시아태평양경제협력체 정상회의가 한 달 앞으로 다가왔다. 정부는 경주에서 APEC 정상회의 "
+        "준비 점검 회의를 열었다.",
+        "early.txt",
+        source="연합뉴스",
+    )
+    late = Draft(
+        "경주 APEC 준비 막바지…정상회의장 점검",
+        "아시아태평양경제협력체 정상회의를 앞두고 경주 화백컨벤션센터 점검이 이어졌다. "
+        "정부는 APEC 정상회의 숙소와 경호 계획을 최종 확인했다.",
+        "break.txt",
+        source="뉴시스",
+    )
+    app.pipeline.ingest([early])
+    planner = Planner(app)
+    seoul_nine = [datetime(2025, 10, d, 0, 0, tzinfo=UTC) for d in range(2, 11)]  # 09:00 KST
+    sent = []
+    for instant in seoul_nine:
+        if instant.day == 5:  # a story that comes in during the holidays
+            app.clock.set(instant - timedelta(hours=2))  # type: ignore[attr-defined]
+            [break_story] = app.pipeline.ingest([late])
+        app.clock.set(instant)  # type: ignore[attr-defined]
+        if planner.plan(instant):
+            sent.append(instant.day)
+    assert sent == [2, 10]  # Thu 2 Oct, then nothing until Fri 10 Oct
+    key = "digest:2025-10-10T09:00:00+09:00"
+    row = app.store.delivery(dest.id, key)
+    assert row is not None and break_story in row.payload["items"]
+    assert "weekdays" in console(app, "/news subscribe")
+    console(app, "/news subscribe apec daily")
+    assert app.store.subscriptions(CHANNEL.place)[0].days == "daily"

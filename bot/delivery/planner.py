@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
@@ -38,6 +39,14 @@ log = logging.getLogger(__name__)
 
 ALERT_LOOKBACK = timedelta(hours=6)
 NOTICE_LOOKBACK = timedelta(days=3)
+
+
+def _covered_since(sub: Subscription, instant: datetime) -> datetime:
+    """Where a digest's period starts: a day before, or for a weekday subscription the last
+    workday's digest (Monday's covers the weekend, the day after a holiday covers it)."""
+    if sub.days == "weekdays":
+        return previous_workday_instant(instant)
+    return instant - timedelta(days=1)
 
 
 def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
@@ -89,10 +98,13 @@ class Planner:
             key = f"digest:{instant.isoformat()}"
             if (dest_id, key) in self._empty or self.app.store.has_delivery(dest_id, key):
                 continue
-            topics = sorted({s.topic for s in group}, key=self.topics.ids().index)
+            due = [s for s in group if s.days != "weekdays" or is_workday(instant.date())]
+            if not due:  # a weekend or a Korean public holiday, for weekday subscriptions
+                continue
+            topics = sorted({s.topic for s in due}, key=self.topics.ids().index)
             window = Window(
                 topics=topics,
-                seen_since=instant - timedelta(days=1),
+                seen_since=min(_covered_since(s, instant) for s in due),
                 seen_until=instant,
                 include_silent=False,
             )

@@ -234,6 +234,7 @@ def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: st
         return Reply(text=t("subscriptions.none", lang))
     listing = ", ".join(
         f"{catalog.label(s.topic, lang)} {s.digest_time} {s.timezone}{' +alerts' if s.alerts else ''}"
+        f"{' weekdays' if s.days == 'weekdays' else ''}"
         for s in subs
     )
     reason = subs[0].destination.paused_reason
@@ -250,5 +251,7 @@ def subscribed_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) 
     for (at, tz), group in groups.items():
         labels = ", ".join(catalog.label(s.topic, lang) for s in group)
         extra = t("subscribed.alerts", lang) if any(s.alerts for s in group) else ""
+        if all(s.days == "weekdays" for s in group):
+            extra += t("subscribed.weekdays", lang)
         lines.append(t("subscribed", lang, topics=labels, time=at, tz=tz, alerts=extra))
     return Reply(text="\n".join(lines), ephemeral=False)

@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "이 채널을 {topics} 주제에 구독했습니다. 매일 {time} ({tz})에 다이제스트를 보냅니다.{alerts}",
         "Subscribed this channel to {topics}. Daily digest at {time} ({tz}).{alerts}",
     ),
+    "subscribed.weekdays": (
+        " 평일에만 보냅니다 (주말과 공휴일 제외, 쉬는 동안의 기사는 다음 다이제스트에).",
+        " Weekdays only (weekends and Korean public holidays off; their stories join the next).",
+    ),
     "subscribed.alerts": (" 큰 기사는 즉시 알립니다.", " Big stories are sent at once."),
     "unsubscribed": ("{topics} 구독을 해지했습니다.", "Unsubscribed from {topics}."),
     "not_subscribed": (
@@ -198,8 +202,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
     "usage.topics": ("/news topics", "/news topics"),
     "usage.subscribe": (
-        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts]",
-        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts]",
+        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts] [weekdays|daily]",
+        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts] [weekdays|daily]",
     ),
     "usage.unsubscribe": ("/news unsubscribe <주제…|all>", "/news unsubscribe <topic…|all>"),
     "usage.feeds": (

@@ -3,7 +3,9 @@
 ``subscribe`` changes only what it is told: ``/news subscribe apec alerts`` turns alerts on for
 APEC and keeps its 08:30.  A topic new to the channel takes the channel's digest time and zone
 when it already has a digest (so its stories join that digest), else ``NEWSBOT_DIGEST_TIME`` and
-``NEWSBOT_TIMEZONE``; alerts stay off unless asked for.  Subscribing again resumes a channel that
+``NEWSBOT_TIMEZONE``; alerts stay off unless asked for.  ``weekdays`` sends the digest Monday to
+Friday except Korean public holidays, covering everything since the last one sent (``daily``
+goes back to every day).  Subscribing again resumes a channel that
 was paused because the platform refused a post.
 """
 
@@ -46,6 +48,7 @@ def subscribe(
     at: str | None = None,
     tz: str | None = None,
     alerts: bool | None = None,
+    days: str | None = None,
     user: str | None = None,
 ) -> list[Subscription]:
     """Subscribe ``place`` to the topic ids (rules in the module docstring); returns the
@@ -67,6 +70,7 @@ def subscribe(
             at if at is not None else old.digest_time,
             tz if tz is not None else old.timezone,
             alerts if alerts is not None else old.alerts,
+            days if days is not None else old.days,
         )
     subs = app.store.subscribe(place, schedules, user=user)
     return [s for s in subs if s.topic in schedules]

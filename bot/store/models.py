@@ -172,6 +172,7 @@ class SubscriptionRow(Base):
     digest_time: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM local
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
     alerts: Mapped[bool] = mapped_column(Boolean, default=False)
+    days: Mapped[str] = mapped_column(String(10), default="daily")  # daily | weekdays
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column()
 

@@ -66,10 +66,11 @@ class SubscriptionQueries(StoreBase):
         assert dest is not None
         with self.write() as s:
             for topic, schedule in schedules.items():
-                digest_time, timezone, alerts = (
+                digest_time, timezone, alerts, days = (
                     schedule.digest_time,
                     schedule.timezone,
                     schedule.alerts,
+                    schedule.days,
                 )
                 sub = s.scalar(
                     select(SubscriptionRow).where(
@@ -84,12 +85,14 @@ class SubscriptionQueries(StoreBase):
                             digest_time=digest_time,
                             timezone=timezone,
                             alerts=alerts,
+                            days=days,
                             created_by=user,
                             created_at=self.clock.now(),
                         )
                     )
                 else:
                     sub.digest_time, sub.timezone, sub.alerts = digest_time, timezone, alerts
+                    sub.days = days
             row = s.get(DestinationRow, dest.id)
             if row is not None and row.paused_at is not None:
                 row.paused_at, row.paused_reason = None, None  # re-subscribing resumes posting
@@ -132,6 +135,7 @@ class SubscriptionQueries(StoreBase):
                 sub.timezone,
                 sub.alerts,
                 sub.created_at,
+                sub.days or "daily",
             )
             for sub, d in rows
         ]

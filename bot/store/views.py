@@ -228,6 +228,7 @@ class Schedule:
     digest_time: str  # HH:MM local
     timezone: str
     alerts: bool
+    days: str = "daily"  # "daily" | "weekdays" (Monday to Friday, Korean public holidays off)
 
 
 @dataclass(slots=True)
@@ -239,10 +240,11 @@ class Subscription:
     timezone: str
     alerts: bool
     created_at: datetime
+    days: str = "daily"
 
     @property
     def schedule(self) -> Schedule:
-        return Schedule(self.digest_time, self.timezone, self.alerts)
+        return Schedule(self.digest_time, self.timezone, self.alerts, self.days)
 
 
 @dataclass(slots=True)

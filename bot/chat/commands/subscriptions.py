@@ -22,6 +22,7 @@ def subscribe(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     at: str | None = None
     tz: str | None = None
     alerts: bool | None = None
+    days: str | None = None
     topic_ids: list[str] = []
     rest = list(args)
     while rest:
@@ -35,12 +36,16 @@ def subscribe(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             tz = rest.pop(0)
         elif low in ("alerts", "alert", "알림"):
             alerts = True
+        elif low in ("weekdays", "평일"):
+            days = "weekdays"
+        elif low in ("daily", "매일"):
+            days = "daily"
         else:
             topic_ids.append(catalog.resolve(word))
     if not topic_ids:
         raise usage("subscribe", ctx.lang)
     subs = subscriptions.subscribe(
-        cmds.app, ctx.place, topic_ids, at=at, tz=tz, alerts=alerts, user=ctx.user
+        cmds.app, ctx.place, topic_ids, at=at, tz=tz, alerts=alerts, days=days, user=ctx.user
     )
     return subscribed_reply(subs, catalog, ctx.lang)
 
