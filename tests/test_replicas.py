@@ -121,4 +121,10 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     seen = {m for p in fake_slack.posts(SLACK_C1.channel) for m in markers_in(str(p))}
     assert seen == {marker(n) for n in range(STORIES)}
     for serve in (first, second):
-        assert not our_failures(serve.log()), serve.log()[-2000:]
+        failures = our_failures(serve.log())
+        if serve is first and backend == "sqlite":
+            # frozen for the lease's 15 s and the takeover, about Slack's 20 s request timeout:
+            # the post in flight may time out when it thaws (one warning), and that is right as
+            # long as no part is lost or posted twice (asserted above)
+            failures = [f for f in failures if "(TimeoutError); the message may or may" not in f]
+        assert not failures, serve.log()[-2000:]

@@ -327,9 +327,10 @@ def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
         return 100.0 + minhash
     if a.lone or b.lone or not anchored(a, b) or figures_clash(a, b):
         return None
-    if not worded_alike(a, b):
+    f = features(a, b)
+    if f[0] + f[3] < TEXT_MIN:  # not worded alike (see worded_alike)
         return None
-    s = score(a, b)
+    s = sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
     return s if s >= THRESHOLD else None
 
 
