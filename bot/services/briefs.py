@@ -9,14 +9,13 @@ gains a report gets a new brief.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import briefs as rule
-from bot.services.errors import UserError
+from bot.services.labelled import read_jsonl
 from bot.store.views import Article
 
 if TYPE_CHECKING:
@@ -50,19 +49,12 @@ def story_brief(app: App, item: Article) -> list[str]:
 def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     """ROUGE-1 recall of the briefs, and of lead-3, against a labelled set: JSON Lines of
     ``{story, articles: [{title, text, published?}], reference: [sentence…]}``."""
-    if not path.is_file():
-        raise UserError("stories.no_file", path=str(path))
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not row.get("articles") or not row.get("reference"):
-                raise ValueError("needs articles and reference")
-        except ValueError as exc:
-            raise UserError("stories.bad_line", path=str(path), line=n, reason=str(exc)) from None
-        rows.append(row)
+
+    def check(row: dict[str, Any]) -> None:
+        if not row.get("articles") or not row.get("reference"):
+            raise ValueError("needs articles and reference")
+
+    rows = read_jsonl(path, check)
     items: list[dict[str, Any]] = []
     spent = 0.0
     for row in rows:

@@ -4,7 +4,6 @@ rebuild``)."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from bot.analysis.evaluate import cluster_scores
 from bot.analysis.pipeline import Pipeline
 from bot.ingest.cleaning import clean_body
 from bot.ingest.drafts import Draft
-from bot.services.errors import UserError
+from bot.services.labelled import read_jsonl
 from bot.store import open_store
 
 if TYPE_CHECKING:
@@ -25,22 +24,14 @@ if TYPE_CHECKING:
 def load_story_set(path: Path) -> list[dict[str, Any]]:
     """JSON Lines with ``id``, ``text``, ``story`` and optional ``title``, ``published``,
     ``source``; a :class:`UserError` names the first bad line."""
-    if not path.is_file():
-        raise UserError("stories.no_file", path=str(path))
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not {"id", "text", "story"} <= set(row):
-                raise ValueError("needs id, text and story")
-            if row.get("published"):
-                datetime.fromisoformat(str(row["published"]))
-        except ValueError as exc:
-            raise UserError("stories.bad_line", path=str(path), line=n, reason=str(exc)) from None
-        rows.append(row)
-    return rows
+
+    def check(row: dict[str, Any]) -> None:
+        if not {"id", "text", "story"} <= set(row):
+            raise ValueError("needs id, text and story")
+        if row.get("published"):
+            datetime.fromisoformat(str(row["published"]))
+
+    return read_jsonl(path, check)
 
 
 def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[str, Any]:
