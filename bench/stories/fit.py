@@ -50,7 +50,7 @@ def _comparable(a, b) -> bool:  # type: ignore[no-untyped-def]
     """The rule's gates before the linear score (see bot.analysis.stories.same_story)."""
     if a.lone or b.lone or not stories.anchored(a, b) or stories.figures_clash(a, b):
         return False
-    return stories.worded_alike(a, b)
+    return stories.worded_alike(stories.features(a, b))
 
 
 def simulate(rows, profs, weights, threshold, minhash_only=False):

@@ -32,6 +32,7 @@ surface form; title first, then by weight.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,7 +132,7 @@ class CompiledTopic:
         frame: bool = False,
     ) -> None:
         for text in terms:
-            lemmas = _term_lemmas(text, analyser)
+            lemmas = term_lemmas(text, analyser.lemmas)
             if not lemmas or lemmas in self._seen:
                 continue  # empty, or an alias of a term already listed (GPU / 그래픽처리장치)
             self._seen.add(lemmas)
@@ -142,13 +143,15 @@ class CompiledTopic:
                 self.multi[(lemmas[0], lemmas[1])].append(term)
 
 
-def _term_lemmas(text: str, analyser: Analyser) -> tuple[str, ...]:
+def term_lemmas(text: str, lemmatise: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """A term's lemmas as the analyser reads them, with ``#num`` kept as a wildcard for any
+    number (topics' terms and watches' alike)."""
     out: list[str] = []
     for i, part in enumerate(text.split(NUM)):
         if i:
             out.append(NUM)
         if part.strip():
-            out.extend(analyser.lemmas(part))
+            out.extend(lemmatise(part))
     return tuple(out)
 
 
@@ -171,7 +174,9 @@ class Matcher:
             pairs.sort(key=lambda p: -len(p[1].lemmas))
         self.multi_firsts = {first for first, _ in self.multi}
         self.firsts = set(self.single) | self.multi_firsts  # lemmas that can start a term
-        self.roundup = [lemmas for t in topics.roundup if (lemmas := _term_lemmas(t, analyser))]
+        self.roundup = [
+            lemmas for t in topics.roundup if (lemmas := term_lemmas(t, analyser.lemmas))
+        ]
         self.roundup_firsts = {lemmas[0] for lemmas in self.roundup}
 
     def match(self, analysis: Analysis) -> Result:

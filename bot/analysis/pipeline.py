@@ -83,15 +83,7 @@ class Pipeline:
         self._watch_stamp = stamp
         self.watches = [
             watches.CompiledWatch.compile(
-                w.topic,
-                watches.WatchSpec(
-                    tuple(w.spec.get("terms") or ()),
-                    tuple(w.spec.get("all") or ()),
-                    tuple(w.spec.get("exclude") or ()),
-                    w.spec.get("min_score"),
-                    tuple(w.spec.get("sources") or ()),
-                ),
-                self.analyser.lemmas,
+                w.topic, watches.WatchSpec.from_dict(w.spec), self.analyser.lemmas
             )
             for w in found
         ]

@@ -253,6 +253,7 @@ def lookup_keys(p: Profile) -> list[str]:
 # -- the pairwise rule ---------------------------------------------------------------------------
 
 FEATURES = ("title", "heads", "clash", "body", "orgs", "nums", "days", "bias")
+_TITLE, _BODY = FEATURES.index("title"), FEATURES.index("body")
 
 
 def features(a: Profile, b: Profile) -> list[float]:
@@ -299,12 +300,11 @@ ANCHOR_IDF = 3.0  # a title word in under about one background document in twent
 TEXT_MIN = 0.3  # title + body similarity a pair needs (other than wire copy)
 
 
-def worded_alike(a: Profile, b: Profile) -> bool:
-    """Whether the pair's title and body words overlap enough to be about one thing: sharing an
-    actor and a figure is not enough (NVIDIA's market value and NVIDIA's GPUs for Korea, the same
-    day, share both)."""
-    f = features(a, b)
-    return f[0] + f[3] >= TEXT_MIN
+def worded_alike(f: Sequence[float]) -> bool:
+    """Whether a pair (its :func:`features`) overlaps enough in title and body words to be
+    about one thing: sharing an actor and a figure is not enough (NVIDIA's market value and
+    NVIDIA's GPUs for Korea, the same day, share both)."""
+    return f[_TITLE] + f[_BODY] >= TEXT_MIN
 
 
 def figures_clash(a: Profile, b: Profile) -> bool:
@@ -314,9 +314,10 @@ def figures_clash(a: Profile, b: Profile) -> bool:
     return bool(ta and tb and not ta & b.nums and not tb & a.nums)
 
 
-def score(a: Profile, b: Profile) -> float:
-    """The rule's linear score for a pair (at least :data:`THRESHOLD`: one story)."""
-    return sum(w * x for w, x in zip(WEIGHTS, features(a, b), strict=True))
+def score(f: Sequence[float]) -> float:
+    """The rule's linear score of a pair's :func:`features` (at least :data:`THRESHOLD`: one
+    story)."""
+    return sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
 
 
 def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
@@ -328,9 +329,9 @@ def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
     if a.lone or b.lone or not anchored(a, b) or figures_clash(a, b):
         return None
     f = features(a, b)
-    if f[0] + f[3] < TEXT_MIN:  # not worded alike (see worded_alike)
+    if not worded_alike(f):
         return None
-    s = sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
+    s = score(f)
     return s if s >= THRESHOLD else None
 
 

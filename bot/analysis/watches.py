@@ -24,24 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-TITLE_POINTS = 3.0
-BODY_CAP = 3
-MIN_BODY_HITS = 2
-NUM = "#num"
-PREFIX = "watch:"  # a watch's topic id is "watch:<id>"; built-in ids never hold a colon
+from bot.analysis.matcher import NUM, term_lemmas
 
 Lemmatise = Callable[[str], list[str]]
 
-
-def topic_id(watch_id: int) -> str:
-    return f"{PREFIX}{watch_id}"
-
-
-def watch_id(topic: str) -> int | None:
-    """The watch id of a topic id, or None for a built-in topic."""
-    if topic.startswith(PREFIX) and topic[len(PREFIX) :].isdigit():
-        return int(topic[len(PREFIX) :])
-    return None
+TITLE_POINTS = 3.0
+BODY_CAP = 3
+MIN_BODY_HITS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +56,17 @@ class WatchSpec:
             out.append(f"min:{self.min_score:g}")
         out += [f"source:{q(s)}" for s in self.sources]
         return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> WatchSpec:
+        """The spec as stored (:meth:`as_dict`)."""
+        return cls(
+            tuple(raw.get("terms") or ()),
+            tuple(raw.get("all") or ()),
+            tuple(raw.get("exclude") or ()),
+            raw.get("min_score"),
+            tuple(raw.get("sources") or ()),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -159,17 +159,6 @@ class CompiledWatch:
 
     def _evidence(self, term: _Term, surface: str, where: str) -> dict[str, str]:
         return {"topic": self.topic, "term": term.text, "surface": surface, "field": where}
-
-
-def term_lemmas(text: str, lemmatise: Lemmatise) -> tuple[str, ...]:
-    """A term's lemmas, with ``#num`` kept as a wildcard for any number."""
-    out: list[str] = []
-    for i, part in enumerate(text.split(NUM)):
-        if i:
-            out.append(NUM)
-        if part.strip():
-            out.extend(lemmatise(part))
-    return tuple(out)
 
 
 def _same(want: str, token: str) -> bool:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import UsageError, out, print_json, progress_bar, warn
+from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_atomically
 from bot.runtime.app import App
 from bot.services import feeds
 from bot.services.errors import UserError
@@ -202,18 +200,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return 0
-    target = Path(args.output)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"-o: no such directory: {folder}")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)  # whole file or the old one, never half
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = write_atomically(args.output, data)
     out.print(f"exported {len(listed)} feeds to {target}")
     return 0
 

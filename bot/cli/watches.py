@@ -8,11 +8,10 @@ excludes, it is no option.  The rules are :mod:`bot.services.watches`, the same 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from bot.cli.common import UsageError, out
+from bot.cli.common import UsageError, out, write_atomically
 from bot.present.terminal import print_reply
 from bot.present.watches import list_reply, saved_reply, show_reply
 from bot.runtime.app import App
@@ -101,9 +100,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 def cmd_export(app: App, args: argparse.Namespace) -> int:
     text = watches.export_toml(app, _workspace(args.workspace))
     if args.output:
-        tmp = Path(args.output + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, args.output)
+        write_atomically(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0

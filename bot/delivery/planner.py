@@ -129,7 +129,9 @@ class Planner:
 
     def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
         written = 0
-        mutes = self.app.store.mutes(subs[0].destination.place, now) if subs else []
+        if not any(s.alerts for s in subs):  # runs every few seconds: no query when no alerts
+            return 0
+        mutes = self.app.store.mutes(subs[0].destination.place, now)
         for sub in subs:
             if not sub.alerts:
                 continue

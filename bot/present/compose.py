@@ -5,7 +5,7 @@ zone given, labels in the language given."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -18,13 +18,13 @@ from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
 from bot.services.topics import Catalog
-from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription
+from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription, watch_id
 
 
 def shown_topics(ids: Sequence[str], topics: TopicSet) -> list[str]:
     """The topic ids to show: built-in topics, and only the watches of the reader's workspace
     (another workspace's watch stays private)."""
-    return [i for i in ids if i in topics.by_id or not i.startswith("watch:")]
+    return [i for i in ids if i in topics.by_id or watch_id(i) is None]
 
 
 def _label(topics: TopicSet, topic_id: str, lang: str) -> str:
@@ -50,7 +50,8 @@ def outlet(item: Article) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _why(evidence: list[dict[str, object]], lang: str) -> str:
+def evidence_text(evidence: Sequence[Mapping[str, object]], lang: str) -> str:
+    """Evidence as shown: each surface once per field, a title hit marked."""
     parts = []
     seen = set()
     for e in evidence:
@@ -81,7 +82,7 @@ def entry_card(entry: DigestEntry, topics: TopicSet, tz: str, lang: str) -> Card
     item = entry.item
     facts = []
     if entry.why:
-        facts.append(Fact(t("why", lang), _why(entry.why, lang)))
+        facts.append(Fact(t("why", lang), evidence_text(entry.why, lang)))
     if entry.figures:
         facts.append(Fact(t("figures", lang), " · ".join(entry.figures)))
     story = None
@@ -161,7 +162,7 @@ def why_reply(
     for tid in mine:
         label = _label(topics, tid, lang)
         score = item.scores.get(tid, 0)
-        facts.append(Fact(f"{label} ({score:g})", _why(item.evidence_for(tid), lang)))
+        facts.append(Fact(f"{label} ({score:g})", evidence_text(item.evidence_for(tid), lang)))
     if not mine:
         facts.append(Fact(t("why", lang), t("why.none", lang)))
     figures = [describe(e) for e in item.entities if e.get("kind") != "org"]

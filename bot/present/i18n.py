@@ -193,6 +193,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "muted": ("이 채널에서 {what}을(를) 숨깁니다{until}.", "Muting {what} in this channel{until}."),
     "muted.until": (" ({until}까지)", " until {until}"),
     "unmuted": ("숨김 {n}건을 풀었습니다.", "Removed {n} mutes."),
+    "mute.nothing": (
+        "숨길 매체 이름이나 #기사ID를 적으세요.",
+        "Name an outlet or an #item id to mute.",
+    ),
     "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),
     # usage lines of /news (help lists them in this order)
     "usage.search": (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.present.compose import fmt_date, outlet
+from bot.present.compose import evidence_text, fmt_date, outlet
 from bot.present.i18n import t
 from bot.present.reply import Card, Fact, Reply, Section
 from bot.services.watches import Preview, Saved, spec_of
@@ -23,10 +23,7 @@ def preview_cards(preview: Preview, tz: str, lang: str) -> list[Card]:
     for item, hit in preview.top:
         when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
         meta = " · ".join(b for b in (outlet(item), when, f"#{item.id}") if b)
-        evidence = " · ".join(
-            e["surface"] + (f" ({t('title_field', lang)})" if e["field"] == "title" else "")
-            for e in hit.evidence
-        )
+        evidence = evidence_text(hit.evidence, lang)
         facts = [Fact(f"{t('why', lang)} ({hit.score:g})", evidence)]
         cards.append(Card(id=item.id, title=item.title, url=item.url, meta=meta, facts=facts))
     return cards
@@ -64,12 +61,21 @@ def list_reply(watches: Sequence[Watch], lang: str) -> Reply:
     return Reply(title=t("watch.list.title", lang), text="\n".join(lines))
 
 
+def _until(mute: Mute, tz: str, lang: str) -> str:
+    return t("muted.until", lang, until=fmt_date(mute.until, tz, lang)) if mute.until else ""
+
+
+def muted_reply(mute: Mute, shown: str, tz: str, lang: str) -> Reply:
+    """What ``/news mute`` did."""
+    text = t("muted", lang, what=shown, until=_until(mute, tz, lang))
+    return Reply(text=text, ephemeral=False)
+
+
 def mutes_reply(mutes: Sequence[Mute], tz: str, lang: str) -> Reply:
     if not mutes:
         return Reply(text=t("mutes.none", lang))
     lines = []
     for m in mutes:
         what = f"#{m.value}" if m.kind == "story" else m.value
-        until = t("muted.until", lang, until=fmt_date(m.until, tz, lang)) if m.until else ""
-        lines.append(f"{what}{until}")
+        lines.append(f"{what}{_until(m, tz, lang)}")
     return Reply(text="\n".join(lines))

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
-from bot.store.views import Article, Mute, StoryMember, Window
+from bot.services import briefs, watches
+from bot.store.views import Article, Mute, StoryMember, Window, watch_id
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -168,10 +169,8 @@ def collect(
     less what a channel muted (an outlet's articles, a story).
 
     The period shown is the window's start (publication or ingestion) and ``until``."""
-    from bot.services import briefs, watches
-
     ids = app.store.matched_ids(window)
-    mine = any(watches.rule.watch_id(t) is not None for t in window.topics or ())
+    mine = any(watch_id(t) is not None for t in window.topics or ())
     digest = build_digest(
         [a for a in app.store.articles(ids) if not muted(a, mutes)],
         watches.topic_set(app) if mine else app.topics,

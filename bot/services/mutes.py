@@ -24,7 +24,7 @@ def target(app: App, word: str) -> tuple[str, str]:
     """(kind, value) of what ``word`` names: a story by an article id, else an outlet."""
     word = word.strip()
     if not word:
-        raise UserError("usage", usage="/news mute <outlet|#id> [for 7d]")
+        raise UserError("mute.nothing")
     ref = word[1:] if word.startswith("#") else word
     if ref.isdigit():
         found = app.store.articles([int(ref)])

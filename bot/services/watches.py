@@ -118,14 +118,7 @@ def parse_spec(words: Sequence[str]) -> rule.WatchSpec:
 
 
 def spec_of(watch: Watch) -> rule.WatchSpec:
-    raw = watch.spec
-    return rule.WatchSpec(
-        tuple(raw.get("terms") or ()),
-        tuple(raw.get("all") or ()),
-        tuple(raw.get("exclude") or ()),
-        raw.get("min_score"),
-        tuple(raw.get("sources") or ()),
-    )
+    return rule.WatchSpec.from_dict(watch.spec)
 
 
 def check_name(app: App, name: str) -> str:

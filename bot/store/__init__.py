@@ -44,11 +44,11 @@ __all__ = [
 class Store(
     ArticleQueries,
     FeedQueries,
+    WatchQueries,
     SubscriptionQueries,
     OutboxQueries,
     LeaseQueries,
     MetaQueries,
-    WatchQueries,
 ):
     pass
 

@@ -57,7 +57,6 @@ class StoryQueries(StoreBase):
             if record.id in done:  # analysed again (the topics changed): the story stays
                 out[record.id] = done[record.id] or record.id
             else:
-                assert record.when is not None and record.story is not None
                 fresh.append(record)
         if not fresh:
             return out
@@ -94,7 +93,7 @@ class StoryQueries(StoreBase):
             )
             for key in keys:  # kept newest first, as the statement returns them
                 listed = entries.setdefault(key, [])
-                insort(listed, (when, record.id), key=lambda e: (-e[0].timestamp(), -e[1]))
+                insort(listed, (when, record.id), key=_newest_first)
                 new_keys.append({"article_id": record.id, "key": key, "at": when})
             seqs[record.id] = seq
             known_rows[record.id] = StoryCandidate(
@@ -131,8 +130,8 @@ class StoryQueries(StoreBase):
         for key, article_id, at in s.execute(query, params):
             entries.setdefault(key, []).append((_aware(at), article_id))
             named.add(article_id)
-        for listed in entries.values():  # newest first (ties: the higher id first)
-            listed.sort(key=lambda e: (-e[0].timestamp(), -e[1]))
+        for listed in entries.values():
+            listed.sort(key=_newest_first)
         if not named:
             return entries, {}, {}
         known = getattr(assign, "known", None)
@@ -211,6 +210,12 @@ class StoryQueries(StoreBase):
             for start in range(0, len(records), 256):
                 self._assign_stories(s, records[start : start + 256], assign, window)
         return len(records)
+
+
+def _newest_first(entry: tuple[datetime, int]) -> tuple[float, int]:
+    """Sort key of a key's entries (at, article id): newest first, the higher id first on a tie
+    (the order the statement ranks them in)."""
+    return -entry[0].timestamp(), -entry[1]
 
 
 def _aware(value: datetime | str) -> datetime:

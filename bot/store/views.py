@@ -312,6 +312,20 @@ def published_iso(when: datetime | None, date_only: bool) -> str | None:
     return when.isoformat()
 
 
+WATCH_PREFIX = "watch:"  # a watch's topic id is "watch:<id>"; built-in ids never hold a colon
+
+
+def topic_id(watch_id: int) -> str:
+    return f"{WATCH_PREFIX}{watch_id}"
+
+
+def watch_id(topic: str) -> int | None:
+    """The watch id of a topic id, or None for a built-in topic."""
+    if topic.startswith(WATCH_PREFIX) and topic[len(WATCH_PREFIX) :].isdigit():
+        return int(topic[len(WATCH_PREFIX) :])
+    return None
+
+
 @dataclass(slots=True)
 class Watch:
     """A topic a workspace defined from chat; ``spec`` is :meth:`WatchSpec.as_dict`."""
@@ -326,7 +340,7 @@ class Watch:
 
     @property
     def topic(self) -> str:
-        return f"watch:{self.id}"
+        return topic_id(self.id)
 
 
 @dataclass(slots=True)

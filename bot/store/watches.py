@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
-from bot.store.base import StoreBase
-from bot.store.fulltext import index_tags
+from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import (
     ArticleRow,
     DestinationRow,
@@ -24,7 +23,8 @@ from bot.store.models import (
     SubscriptionRow,
     WatchRow,
 )
-from bot.store.views import Mute, Place, StoredLemmas, Watch
+from bot.store.subscriptions import SubscriptionQueries
+from bot.store.views import Mute, Place, StoredLemmas, Watch, topic_id
 
 NUM = "#num"
 DIRECT_MAX = 20_000  # a window this small is read whole instead of through the index
@@ -42,7 +42,7 @@ def _watch(row: WatchRow) -> Watch:
     )
 
 
-class WatchQueries(StoreBase):
+class WatchQueries(FullTextQueries, SubscriptionQueries):
     # -- watches -------------------------------------------------------------------------------
 
     def watches(self, platform: str | None = None, workspace: str | None = None) -> list[Watch]:
@@ -52,11 +52,6 @@ class WatchQueries(StoreBase):
             if platform is not None:
                 q = q.where(WatchRow.platform == platform, WatchRow.workspace == (workspace or ""))
             return [_watch(r) for r in s.scalars(q.order_by(WatchRow.name, WatchRow.id))]
-
-    def watch_by_id(self, watch_id: int) -> Watch | None:
-        with self.read() as s:
-            row = s.get(WatchRow, watch_id)
-            return _watch(row) if row else None
 
     def save_watch(
         self,
@@ -96,7 +91,7 @@ class WatchQueries(StoreBase):
 
     def remove_watch(self, watch_id: int) -> None:
         """Delete the watch, its matches and the subscriptions to it."""
-        topic = f"watch:{watch_id}"
+        topic = topic_id(watch_id)
         with self.write() as s:
             ids = list(s.scalars(select(MatchRow.article_id).where(MatchRow.topic == topic)))
             s.execute(delete(MatchRow).where(MatchRow.topic == topic))
@@ -106,9 +101,7 @@ class WatchQueries(StoreBase):
 
     # -- matches -------------------------------------------------------------------------------
 
-    def stored_lemmas(
-        self, since: datetime, any_of: Sequence[Sequence[str]], limit: int | None = None
-    ) -> list[StoredLemmas]:
+    def stored_lemmas(self, since: datetime, any_of: Sequence[Sequence[str]]) -> list[StoredLemmas]:
         """Articles of the window (publication time, else ingestion) whose index holds every
         lemma of at least one of ``any_of`` (a Latin word also as the start of a longer one:
         ``hbm`` finds ``hbm4``), newest first.  A window of at most :data:`DIRECT_MAX` articles
@@ -167,7 +160,7 @@ class WatchQueries(StoreBase):
                     title, body = terms.get(i, ("", ""))
                     out.append(StoredLemmas(i, title.split(), body.split(), source, _aware(at)))
         out.sort(key=lambda r: (r.when, r.id), reverse=True)
-        return out[:limit] if limit else out
+        return out
 
     def replace_watch_matches(
         self,
@@ -221,21 +214,15 @@ class WatchQueries(StoreBase):
             rows = s.execute(
                 text(f"SELECT rowid, title, body FROM article_fts WHERE rowid IN ({listing})")
             ).all()
-            s.execute(text(f"DELETE FROM article_fts WHERE rowid IN ({listing})"))
-            s.execute(
-                text(
-                    "INSERT INTO article_fts (rowid, title, body, tags) "
-                    "VALUES (:id, :title, :body, :tags)"
-                ),
+            self._index_terms(  # the index's own writer, with the new topic tokens
+                s,
                 [
-                    {
-                        "id": i,
-                        "title": title,
-                        "body": body,
-                        "tags": index_tags(
-                            topics.get(i, []), _aware(times[i]) if i in times else None
-                        ),
-                    }
+                    (
+                        i,
+                        title,
+                        body,
+                        index_tags(topics[i], _aware(times[i]) if i in times else None),
+                    )
                     for i, title, body in rows
                 ],
             )
@@ -245,7 +232,8 @@ class WatchQueries(StoreBase):
     def mute(
         self, place: Place, kind: str, value: str, until: datetime | None, user: str | None
     ) -> None:
-        dest = self.destination(place)  # type: ignore[attr-defined]
+        dest = self.destination(place)
+        assert dest is not None
         with self.write() as s:
             s.execute(
                 delete(MuteRow).where(

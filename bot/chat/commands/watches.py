@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.i18n import t
 from bot.present.reply import Reply
-from bot.present.watches import list_reply, mutes_reply, saved_reply, show_reply
+from bot.present.watches import list_reply, muted_reply, mutes_reply, saved_reply, show_reply
 from bot.services import mutes, watches
 from bot.services.watches import REAPPLY_DAYS, Workspace
 
@@ -43,16 +43,7 @@ def mute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if len(args) != 1:
         raise usage("mute", ctx.lang)
     found, shown = mutes.mute(cmds.app, ctx.place, args[0], period, ctx.user)
-    until = ""
-    if found.until is not None:
-        from bot.present.compose import fmt_date
-
-        until = t(
-            "muted.until",
-            ctx.lang,
-            until=fmt_date(found.until, cmds.app.settings.timezone, ctx.lang),
-        )
-    return Reply(text=t("muted", ctx.lang, what=shown, until=until), ephemeral=False)
+    return muted_reply(found, shown, cmds.app.settings.timezone, ctx.lang)
 
 
 @command("unmute", public=True)

@@ -38,6 +38,7 @@ from discord.app_commands import Choice
 
 from bot.chat.base import DestinationBroken
 from bot.chat.commands import Commands, Context
+from bot.chat.commands.core import split_words
 from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
@@ -244,7 +245,7 @@ class NewsGroup(app_commands.Group):
         name: app_commands.Range[str, 1, 32] | None = None,
         terms: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
-        words = shlex.split(terms) if terms and terms.count('"') % 2 == 0 else (terms or "").split()
+        words = split_words(terms or "")  # the core's reading of quotes
         await self.run(interaction, ["watch", action.value, name or "", *words])
 
     @app_commands.command(name="mute", description="이 채널에서 매체·기사 숨기기 (mute here)")
