@@ -184,6 +184,16 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
     assert bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID)) == []
 
 
+async def test_a_trend_chart_comes_as_an_attachment_of_the_follow_up(bot: Bot) -> None:
+    _, messages = await bot.invoke("trend", {"topics": "apec gpu_deal", "since": "90d"})
+    [message] = [m for m in messages if m.files]
+    [(name, data)] = message.files
+    assert name == "trend.png" and data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert message.embeds[0]["image"]["url"] == "attachment://trend.png"
+    assert not message.ephemeral and "스토리" in message.visible()
+    assert bot.fake.rejected == []
+
+
 async def test_news_is_registered_in_the_development_guild_with_every_sub_command(bot: Bot) -> None:
     [news] = bot.fake.commands[GUILD_ID]
     assert news["name"] == "news"

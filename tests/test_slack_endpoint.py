@@ -179,6 +179,33 @@ async def test_a_watch_is_added_from_slack_acked_first_and_kept_per_workspace(
     assert subs == [(f"watch:{watch_id}",)]
 
 
+async def test_a_trend_chart_is_shared_in_the_channel_once_though_slack_said_429(bot: Bot) -> None:
+    bot.slack.script("files.completeUploadExternal", status=429, retry_after="1")
+    status, ack, elapsed = await bot.command("trend 2025-10-01", rid="t")
+    assert status == 200 and elapsed < 3 and ack  # acked with "working…" first
+    assert await bot.slack.wait_async(lambda: bot.slack.uploads("C1"), timeout=30)
+    [answer] = bot.slack.responses("t")
+    assert answer["response_type"] == "in_channel"
+    assert "스토리" in "\n".join(texts(answer["blocks"]))
+    [shared] = bot.slack.uploads("C1")
+    assert shared["data"].startswith(b"\x89PNG\r\n\x1a\n") and len(shared["data"]) > 20_000
+    assert shared["name"].startswith("trend-cmd-") and shared["name"].endswith(".png")
+    assert "하루 스토리 수" in shared["title"]
+    # the refused share is tried again whole (a new upload URL), and the file shows once
+    assert len(bot.slack.calls_to("files.completeUploadExternal")) == 2
+    assert len(bot.slack.calls_to("files.getUploadURLExternal")) == 2
+    assert bot.slack.problems == []
+
+
+async def test_a_channel_that_refuses_the_chart_is_explained_to_the_user(bot: Bot) -> None:
+    bot.slack.script("files.completeUploadExternal", error="not_in_channel")
+    await bot.command("trend apec 2025-10-01", rid="n")
+    assert await bot.slack.wait_async(lambda: len(bot.slack.responses("n")) == 2, timeout=30)
+    told = "\n".join(texts(bot.slack.responses("n")[1]["blocks"]))
+    assert "그림을 이 채널에 올리지 못했습니다 (not_in_channel)" in told
+    assert bot.slack.uploads() == []
+
+
 # -- acceptance 1: forged requests ------------------------------------------------------------
 
 

@@ -7,11 +7,15 @@ what a user would have seen.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat.commands import Commands, Context
+from bot.present.i18n import t
 from bot.present.plain import render_plain
+from bot.present.reply import Image
 
 PROMPT = "newsbot> "
 
@@ -20,12 +24,29 @@ def console_context(lang: str = "ko", channel: str = "console", user: str = "con
     return Context(platform="console", workspace="", channel=channel, user=user, lang=lang)
 
 
-def answer(commands: Commands, line: str, ctx: Context) -> str | None:
-    """The printed answer to one line, or None for a blank line."""
+def answer(commands: Commands, line: str, ctx: Context, files: Path | None = None) -> str | None:
+    """The printed answer to one line, or None for a blank line.  A reply's picture is written
+    to a new file in ``files`` (default: ``newsbot`` in the temporary directory), and the
+    answer says where."""
     line = line.strip()
     if not line:
         return None
-    return render_plain(commands.handle(line, ctx))
+    reply = commands.handle(line, ctx)
+    text = render_plain(reply)
+    if reply.image is not None:
+        path = save_image(reply.image, files or Path(tempfile.gettempdir()) / "newsbot")
+        text += "\n" + t("console.image", ctx.lang, path=path, kb=len(reply.image.data) // 1024)
+    return text
+
+
+def save_image(image: Image, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, ext = image.filename.rpartition(".")
+    with tempfile.NamedTemporaryFile(
+        dir=folder, prefix=(stem or "image") + "-", suffix=dot + ext, delete=False
+    ) as handle:
+        handle.write(image.data)
+    return Path(handle.name)
 
 
 def run_lines(commands: Commands, lines: Iterable[str], ctx: Context, out: TextIO) -> None:

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.cli.feeds",
     "bot.cli.watches",
     "bot.cli.briefs",
+    "bot.cli.trends",
     "bot.cli.chat",
 )
 
@@ -100,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "slack_sdk",
         "apscheduler",
         "aiohttp.access",
+        "matplotlib",
     ):
         logging.getLogger(noisy).setLevel(
             max(logging.WARNING, logging.getLevelName(settings.log_level))

@@ -8,12 +8,25 @@ from functools import lru_cache
 
 import holidays
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_WORDS = {
+    **{name: n for n, name in enumerate(WEEKDAYS)},
+    **{name: n for n, name in enumerate(("monday", "tuesday", "wednesday", "thursday"))},
+    **{name: n + 4 for n, name in enumerate(("friday", "saturday", "sunday"))},
+    **{ko: n for n, ko in enumerate("월화수목금토일")},
+    **{ko + "요일": n for n, ko in enumerate("월화수목금토일")},
+}
 MAX_GAP = 14  # days searched back for the previous workday (the longest Korean break is ~10)
 
 
 @lru_cache(maxsize=64)
 def _korean_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("KR", years=year)
+
+
+def weekday_number(word: str) -> int | None:
+    """``mon``, ``Monday``, ``월`` or ``월요일`` → 0 … ``sun``/``일`` → 6; None for anything else."""
+    return _WEEKDAY_WORDS.get(word.strip().lower())
 
 
 def is_workday(day: date) -> bool:

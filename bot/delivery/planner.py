@@ -8,6 +8,13 @@ digest missed while newsbot was down is sent once on start, never twice, and nev
 too old to matter.  A digest covers the items ingested (not silent) in the 24 hours before its
 instant; an empty digest is not sent.  A subscription made after today's instant starts tomorrow.
 
+**Weekly reports.**  A weekly subscription (``days = weekly:mon``…) makes, with the destination's
+other weekly subscriptions of the same day, time and zone, one report (key
+``weekly:<instant>``) at that local time on that weekday, under the same grace rule: the top
+:data:`WEEKLY_TOP` stories of each topic ingested in the 7 days before, each with its brief, and
+the trend picture (:mod:`bot.services.trends`) of the topics over the :data:`WEEKLY_TREND` before
+the instant, so the week reads against the weeks before it.  An empty week is not sent.
+
 **Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
 subscription and within ``ALERT_LOOKBACK``, not silent, whose score reaches the topic's
 ``alert_score`` or that counts at least ``NEWSBOT_ALERT_MIN_GPUS`` GPUs.  One alert per story
@@ -31,21 +38,27 @@ from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
+from bot.present.trends import trend_image
 from bot.runtime.app import App
-from bot.services import digests, watches
+from bot.services import digests, trends, watches
+from bot.services.subscriptions import weekly_day
 from bot.store import Subscription, Window
 
 log = logging.getLogger(__name__)
 
 ALERT_LOOKBACK = timedelta(hours=6)
 NOTICE_LOOKBACK = timedelta(days=3)
+WEEKLY_TOP = 5  # stories per topic in a weekly report
+WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
 
 
 def _covered_since(sub: Subscription, instant: datetime) -> datetime:
-    """Where a digest's period starts: a day before, or for a weekday subscription the last
-    workday's digest (Monday's covers the weekend, the day after a holiday covers it)."""
+    """Where a digest's period starts: a day before (a week for a weekly report), or for a
+    weekday subscription the last workday's digest (Monday's covers the weekend, the day after a holiday covers it)."""
     if sub.days == "weekdays":
         return previous_workday_instant(instant)
+    if weekly_day(sub.days) is not None:
+        return instant - timedelta(days=7)
     return instant - timedelta(days=1)
 
 
@@ -86,16 +99,19 @@ class Planner:
         return sub.destination.language or self.app.settings.language
 
     def _digests(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
-        groups: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
+        groups: dict[tuple[str, str, int | None], list[Subscription]] = defaultdict(list)
         for sub in subs:
-            groups[(sub.digest_time, sub.timezone)].append(sub)
+            groups[(sub.digest_time, sub.timezone, weekly_day(sub.days))].append(sub)
         written = 0
         grace = timedelta(seconds=self.app.settings.digest_grace)
-        for (hhmm, tz), group in groups.items():
+        for (hhmm, tz, weekday), group in groups.items():
             instant = last_instant(now, hhmm, tz)
             if now - instant > grace or instant < min(s.created_at for s in group):
                 continue
-            key = f"digest:{instant.isoformat()}"
+            if weekday is not None and instant.weekday() != weekday:
+                continue
+            kind = "digest" if weekday is None else "weekly"
+            key = f"{kind}:{instant.isoformat()}"
             if (dest_id, key) in self._empty or self.app.store.has_delivery(dest_id, key):
                 continue
             due = [s for s in group if s.days != "weekdays" or is_workday(instant.date())]
@@ -114,18 +130,37 @@ class Planner:
             if not digest.entries:
                 self._empty[(dest_id, key)] = instant
                 continue
-            reply = digest_reply(digest, self.topics, tz, lang)
+            if weekday is None:
+                reply = digest_reply(digest, self.topics, tz, lang)
+            else:
+                reply = self._weekly_reply(digest, topics, instant, tz, lang)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
                 "topics": topics,
             }
-            if self.app.store.enqueue(dest_id, "digest", key, payload, now):
+            if self.app.store.enqueue(dest_id, kind, key, payload, now):
                 written += 1
                 log.info(
-                    "digest %s for destination %d: %d stories", key, dest_id, len(digest.entries)
+                    "%s %s for destination %d: %d stories",
+                    kind,
+                    key,
+                    dest_id,
+                    len(digest.entries),
                 )
         return written
+
+    def _weekly_reply(
+        self, digest: digests.Digest, topics: list[str], instant: datetime, tz: str, lang: str
+    ) -> Reply:
+        """The weekly report: the top stories of each topic, briefed, and the trend picture."""
+        for section in digest.sections:
+            section.entries = section.entries[:WEEKLY_TOP]
+        reply = digest_reply(digest, self.topics, tz, lang)
+        reply.title = t("weekly.title", lang)
+        trend = trends.trend(self.app, topics, period=WEEKLY_TREND, until=instant, lang=lang)
+        reply.image = trend_image(trend, lang)
+        return reply
 
     def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
         written = 0

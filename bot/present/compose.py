@@ -17,6 +17,7 @@ from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
+from bot.services.subscriptions import weekly_day
 from bot.services.topics import Catalog
 from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription, watch_id
 
@@ -235,7 +236,7 @@ def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: st
         return Reply(text=t("subscriptions.none", lang))
     listing = ", ".join(
         f"{catalog.label(s.topic, lang)} {s.digest_time} {s.timezone}{' +alerts' if s.alerts else ''}"
-        f"{' weekdays' if s.days == 'weekdays' else ''}"
+        f"{'' if s.days == 'daily' else ' ' + s.days.replace(':', ' ')}"
         for s in subs
     )
     reason = subs[0].destination.paused_reason
@@ -243,16 +244,33 @@ def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: st
     return Reply(text=t("subscriptions", lang, list=listing) + paused)
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def subscribed_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) -> Reply:
     """What a subscribe did: the topics, grouped by their digest time."""
-    groups: dict[tuple[str, str], list[Subscription]] = {}
+    groups: dict[tuple[str, str, bool], list[Subscription]] = {}
     for s in subs:
-        groups.setdefault((s.digest_time, s.timezone), []).append(s)
+        groups.setdefault((s.digest_time, s.timezone, s.days == "weekdays"), []).append(s)
     lines = []
-    for (at, tz), group in groups.items():
-        labels = ", ".join(catalog.label(s.topic, lang) for s in group)
-        extra = t("subscribed.alerts", lang) if any(s.alerts for s in group) else ""
-        if all(s.days == "weekdays" for s in group):
-            extra += t("subscribed.weekdays", lang)
-        lines.append(t("subscribed", lang, topics=labels, time=at, tz=tz, alerts=extra))
+    for (at, tz, weekdays), group in groups.items():
+        daily = [s for s in group if weekly_day(s.days) is None]
+        if daily:
+            labels = ", ".join(catalog.label(s.topic, lang) for s in daily)
+            extra = t("subscribed.alerts", lang) if any(s.alerts for s in daily) else ""
+            if weekdays:
+                extra += t("subscribed.weekdays", lang)
+            lines.append(t("subscribed", lang, topics=labels, time=at, tz=tz, alerts=extra))
+        weekly: dict[int, list[Subscription]] = {}
+        for s in group:
+            day = weekly_day(s.days)
+            if day is not None:
+                weekly.setdefault(day, []).append(s)
+        for day, same in weekly.items():
+            labels = ", ".join(catalog.label(s.topic, lang) for s in same)
+            name = (WEEKDAY_NAMES if lang == "en" else "월화수목금토일")[day]
+            extra = t("subscribed.alerts", lang) if any(s.alerts for s in same) else ""
+            lines.append(
+                t("subscribed.weekly", lang, topics=labels, day=name, time=at, tz=tz) + extra
+            )
     return Reply(text="\n".join(lines), ephemeral=False)

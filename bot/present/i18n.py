@@ -93,6 +93,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
         "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
     ),
+    "trend.bad_period": (
+        "추이 기간은 30d, 90d, 2025-10-01처럼 {days}일 이내로 적으세요: {value}",
+        "A trend period looks like 30d, 90d or 2025-10-01, at most {days} days: {value}",
+    ),
+    "console.image": ("그림: {path} ({kb} KB)", "Picture: {path} ({kb} KB)"),
+    "image.not_shared": (
+        "그림을 이 채널에 올리지 못했습니다 ({reason}). 봇을 채널에 초대했는지 확인하세요.",
+        "Could not share the picture in this channel ({reason}). Is the bot invited here?",
+    ),
+    "trend.title": ("뉴스 추이", "News trend"),
+    "trend.text": (
+        "{first}–{last} 스토리 {stories}건 ({topics}){peak}",
+        "{first}–{last}: {stories} stories ({topics}){peak}",
+    ),
+    "trend.text_peak": (" · 가장 많은 날 {day} ({n}건)", " · busiest day {day} ({n})"),
+    "trend.chart_title": (
+        "{topics} · {first}–{last} 하루 스토리 수",
+        "{topics} · stories a day, {first}–{last}",
+    ),
+    "trend.legend": ("{topic} (스토리 {stories}건)", "{topic} ({stories} stories)"),
+    "trend.y_label": ("스토리 수 (같은 사건 기사는 1건)", "stories (one per event)"),
+    "trend.peak": ("{day} · {stories}건\n{title}", "{day} · {stories} stories\n{title}"),
+    "trend.outlets": ("주요 매체 (스토리 수): {outlets}", "Top outlets (stories): {outlets}"),
+    "trend.empty": ("이 기간에 해당 주제의 스토리가 없습니다.", "No stories in this period."),
+    "trend.alt": (
+        "{topics} 하루 스토리 수 그래프, {first}–{last}",
+        "Chart of stories a day for {topics}, {first}–{last}",
+    ),
+    "weekly.title": ("주간 뉴스 리포트", "Weekly news report"),
+    "subscribed.weekly": (
+        "이 채널을 {topics} 주제에 구독했습니다. 매주 {day}요일 {time} ({tz})에 주간 리포트"
+        "(한 주의 주요 스토리, 세 줄 요약, 추이 그래프)를 보냅니다.",
+        "Subscribed this channel to {topics}. Weekly report every {day} at {time} ({tz}): "
+        "the week's top stories, their briefs and the trend picture.",
+    ),
+    "bad_weekday": (
+        "요일은 mon, tue … sun 또는 월, 화 … 일입니다: {value}",
+        "A weekday is mon, tue … sun: {value}",
+    ),
     "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
     "bad_zone": (
         "알 수 없는 시간대입니다(예: Asia/Seoul): {value}",
@@ -206,9 +245,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
     "usage.topics": ("/news topics", "/news topics"),
     "usage.subscribe": (
-        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts] [weekdays|daily]",
-        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts] [weekdays|daily]",
+        "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts] [daily|weekdays|weekly [mon]]",
+        "/news subscribe <topic…> [at HH:MM] [tz Asia/Seoul] [alerts] [daily|weekdays|weekly [mon]]",
     ),
+    "usage.trend": ("/news trend [주제…] [30d|90d]", "/news trend [topic…] [30d|90d]"),
     "usage.unsubscribe": ("/news unsubscribe <주제…|all>", "/news unsubscribe <topic…|all>"),
     "usage.feeds": (
         "/news feeds add <URL> [이름] | feeds list | feeds remove <ID>",

@@ -4,6 +4,7 @@ Discord or the terminal."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,6 +53,17 @@ class Section:
 
 
 @dataclass(slots=True)
+class Image:
+    """A picture a reply carries (a trend chart): uploaded as a file (Slack) or attached to the
+    message (Discord); the console writes it to a file."""
+
+    filename: str  # e.g. "trend.png"
+    title: str
+    data: bytes
+    alt: str = ""
+
+
+@dataclass(slots=True)
 class Reply:
     title: str | None = None
     text: str | None = None
@@ -59,6 +71,7 @@ class Reply:
     footer: str | None = None
     error: bool = False
     ephemeral: bool = True
+    image: Image | None = None
 
     @property
     def cards(self) -> list[Card]:
@@ -70,8 +83,22 @@ def error(message: str) -> Reply:
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-able data, for the outbox (rendering it again gives the same parts)."""
-    return asdict(reply)
+    """A reply as JSON-able data, for the outbox (rendering it again gives the same parts); an
+    image's bytes as base64."""
+    image = reply.image
+    reply.image = None
+    try:
+        data = asdict(reply)
+    finally:
+        reply.image = image
+    if image is not None:
+        data["image"] = {
+            "filename": image.filename,
+            "title": image.title,
+            "alt": image.alt,
+            "data": base64.b64encode(image.data).decode("ascii"),
+        }
+    return data
 
 
 def reply_from_dict(data: dict[str, Any]) -> Reply:
@@ -101,6 +128,18 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         footer=data.get("footer"),
         error=bool(data.get("error", False)),
         ephemeral=bool(data.get("ephemeral", True)),
+        image=_image(data.get("image")),
+    )
+
+
+def _image(data: dict[str, Any] | None) -> Image | None:
+    if not data:
+        return None
+    return Image(
+        filename=str(data["filename"]),
+        title=str(data.get("title", "")),
+        data=base64.b64decode(data["data"]),
+        alt=str(data.get("alt", "")),
     )
 
 

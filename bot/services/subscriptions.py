@@ -5,7 +5,10 @@ APEC and keeps its 08:30.  A topic new to the channel takes the channel's digest
 when it already has a digest (so its stories join that digest), else ``NEWSBOT_DIGEST_TIME`` and
 ``NEWSBOT_TIMEZONE``; alerts stay off unless asked for.  ``weekdays`` sends the digest Monday to
 Friday except Korean public holidays, covering everything since the last one sent (``daily``
-goes back to every day).  Subscribing again resumes a channel that
+goes back to every day).  ``weekly`` (with a day, Monday by default: ``weekly fri``) sends a weekly
+report instead: the week's top stories per topic with their briefs and the trend picture
+(:mod:`bot.delivery.planner`); a topic has one schedule per channel, so ``weekly`` replaces its
+daily digest there, and ``daily`` brings it back.  Subscribing again resumes a channel that
 was paused because the platform refused a post.
 """
 
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.settings import parse_hhmm
+from bot.core.workdays import WEEKDAYS, weekday_number
 from bot.services.errors import UserError
 from bot.store.views import Place, Schedule, Subscription
 
@@ -30,6 +34,22 @@ def check_time(raw: str) -> str:
         return parse_hhmm(raw).strftime("%H:%M")
     except ValueError:
         raise UserError("bad_time", value=raw[:20]) from None
+
+
+def weekly(day: str | None = None) -> str:
+    """The ``days`` value of a weekly subscription: ``weekly:mon`` (Monday when no day given);
+    :class:`UserError` for a word that is no weekday."""
+    number = 0 if day is None else weekday_number(day)
+    if number is None:
+        raise UserError("bad_weekday", value=(day or "")[:20])
+    return f"weekly:{WEEKDAYS[number]}"
+
+
+def weekly_day(days: str) -> int | None:
+    """The weekday (0 = Monday) of a weekly subscription's ``days``; None for daily ones."""
+    if not days.startswith("weekly:"):
+        return None
+    return weekday_number(days.removeprefix("weekly:"))
 
 
 def check_zone(raw: str) -> str:

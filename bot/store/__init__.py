@@ -11,6 +11,7 @@ from bot.store.leases import LeaseQueries
 from bot.store.meta import MetaQueries
 from bot.store.outbox import OutboxQueries
 from bot.store.subscriptions import SubscriptionQueries
+from bot.store.trends import TrendQueries
 from bot.store.views import (
     AnalysedRecord,
     Article,
@@ -46,6 +47,7 @@ class Store(
     FeedQueries,
     WatchQueries,
     SubscriptionQueries,
+    TrendQueries,
     OutboxQueries,
     LeaseQueries,
     MetaQueries,

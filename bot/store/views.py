@@ -18,6 +18,18 @@ from bot.core.redact import redact_url
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    """An article a trend picture counts under one topic: its story and when it ran."""
+
+    topic: str
+    article_id: int
+    story: int  # the story's id (its first report's), the article's own when alone
+    source: str | None
+    at: datetime  # publication, else ingestion
+    title: str
+
+
 @dataclass(slots=True)
 class StoryMember:
     """One report of a story, as a digest links to it."""

@@ -8,6 +8,7 @@ from bot.chat.commands import (  # noqa: F401  (registers)
     feeds,
     help,
     subscriptions,
+    trends,
     watches,
 )
 from bot.chat.commands.core import COMMANDS, Commands, Context

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.chat.commands.core import Commands, Context, command, usage
+from bot.core.workdays import weekday_number
 from bot.present.compose import subscribed_reply, subscriptions_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply
@@ -40,6 +41,9 @@ def subscribe(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             days = "weekdays"
         elif low in ("daily", "매일"):
             days = "daily"
+        elif low in ("weekly", "매주", "주간"):
+            day = rest.pop(0) if rest and weekday_number(rest[0]) is not None else None
+            days = subscriptions.weekly(day)
         else:
             topic_ids.append(catalog.resolve(word))
     if not topic_ids:

@@ -39,7 +39,7 @@ from discord.app_commands import Choice
 from bot.chat.base import DestinationBroken
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import split_words
-from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, login, use_api_url
+from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, file_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
 from bot.present.i18n import t
@@ -56,6 +56,23 @@ SINCE = [
     Choice(name="7일 (7d)", value="7d"),
     Choice(name="30일 (30d)", value="30d"),
     Choice(name="전체 (all)", value="all"),
+]
+TREND_PERIODS = [
+    Choice(name="7일 (7d)", value="7d"),
+    Choice(name="30일 (30d)", value="30d"),
+    Choice(name="90일 (90d)", value="90d"),
+    Choice(name="1년 (365d)", value="365d"),
+    Choice(name="2년 (730d)", value="730d"),
+]
+DAYS = [
+    Choice(name="매일 (daily)", value="daily"),
+    Choice(name="평일, 공휴일 제외 (weekdays)", value="weekdays"),
+    *(
+        Choice(name=f"매주 {ko}요일 (weekly, {en})", value=f"weekly {en}")
+        for ko, en in zip(
+            "월화수목금토일", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), strict=True
+        )
+    ),
 ]
 FEED_ACTIONS = [
     Choice(name="list", value="list"),
@@ -94,13 +111,19 @@ async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> Non
     rendered part, no mentions."""
     for index, payload in enumerate(render_reply(reply)):
         embeds = embeds_of(payload)
+        picture = file_of(payload)
+        files = [picture] if picture is not None else discord.utils.MISSING
         if index == 0 and not interaction.response.is_done():
             await interaction.response.send_message(
-                embeds=embeds, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
+                embeds=embeds, files=files, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
             )
         else:
             await interaction.followup.send(
-                embeds=embeds, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS, wait=True
+                embeds=embeds,
+                files=files,
+                ephemeral=reply.ephemeral,
+                allowed_mentions=NO_MENTIONS,
+                wait=True,
             )
 
 
@@ -193,18 +216,37 @@ class NewsGroup(app_commands.Group):
         topics="주제, 여러 개 가능 (topics)",
         at="시각 HH:MM (time)",
         alerts="큰 기사 즉시 알림 (instant alerts)",
+        days="보내는 날 (which days)",
     )
+    @app_commands.choices(days=DAYS)
     async def subscribe(
         self,
         interaction: discord.Interaction[Any],
         topics: app_commands.Range[str, 1, 200],
         at: app_commands.Range[str, 1, 5] | None = None,
         alerts: bool = False,
+        days: Choice[str] | None = None,
     ) -> None:
         words = ["subscribe", *(w for w in re.split(r"[\s,]+", topics) if w)]
         words += ["at", at] if at else []
         words += ["alerts"] if alerts else []
+        words += days.value.split() if days else []
         await self.run(interaction, words)
+
+    @app_commands.command(name="trend", description="하루 스토리 수 그래프 (trend chart)")
+    @app_commands.describe(
+        topics="주제, 여러 개 가능; 비우면 전체 (topics; all when empty)",
+        since="기간, 기본 30일 (period, default 30d)",
+    )
+    @app_commands.choices(since=TREND_PERIODS)
+    async def trend(
+        self,
+        interaction: discord.Interaction[Any],
+        topics: app_commands.Range[str, 1, 200] | None = None,
+        since: Choice[str] | None = None,
+    ) -> None:
+        named = [_topic(w) for w in re.split(r"[\s,]+", topics or "") if w]
+        await self.run(interaction, ["trend", *named, _since(since)])
 
     @app_commands.command(name="unsubscribe", description="구독 해지 (unsubscribe this channel)")
     @app_commands.describe(topics="주제 또는 all (topics, or all)")
@@ -300,6 +342,12 @@ class NewsGroup(app_commands.Group):
     ) -> list[Choice[str]]:
         ctx = context_for(interaction, self.app.settings.language)
         return await asyncio.to_thread(self.watch_choices, ctx, current)
+
+    @trend.autocomplete("topics")
+    async def _trend_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return await self.suggest(interaction, current, several=True)
 
     @unsubscribe.autocomplete("topics")
     async def _unsubscribe_topics(

@@ -6,7 +6,8 @@
   :class:`DestinationBroken` ("DISCORD_BOT_TOKEN was rejected by Discord (401)"), never showing
   the token;
 - every message carries ``allowed_mentions: {"parse": []}`` and the embeds of
-  :func:`bot.chat.discord.render.render_reply`;
+  :func:`bot.chat.discord.render.render_reply`, and a reply's picture as an attachment of its
+  first message (multipart; discord.py sends the file again, from its start, on each retry);
 - part *i* of a delivery carries the nonce :func:`nonce_for` ``(key, channel, i)`` (25 characters,
   stable) with ``enforce_nonce: true``, so Discord answers a repeated post of the same part with
   the message it already created instead of posting it twice;
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import logging
 from typing import Any
 
@@ -63,6 +65,18 @@ def nonce_for(key: str, channel: str, part: int) -> str:
 
 def embeds_of(payload: dict[str, Any]) -> list[discord.Embed]:
     return [discord.Embed.from_dict(e) for e in payload.get("embeds", [])]
+
+
+def file_of(payload: dict[str, Any]) -> discord.File | None:
+    """The payload's picture as a fresh :class:`discord.File` (one per send: it is read once)."""
+    found = payload.get("file")
+    if not found:
+        return None
+    return discord.File(
+        io.BytesIO(found["data"]),
+        filename=found["filename"],
+        description=found.get("description") or None,
+    )
 
 
 def _detail(exc: discord.HTTPException) -> str:
@@ -126,9 +140,11 @@ class DiscordPoster(Poster):
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(self.retry_delay * attempt)
+            picture = file_of(payload)
             params = handle_message_parameters(
                 content=payload.get("content") or discord.utils.MISSING,
                 embeds=embeds_of(payload),
+                file=picture if picture is not None else discord.utils.MISSING,
                 nonce=nonce,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

@@ -25,6 +25,10 @@ A card is cut to :data:`CARD_BUDGET` by shortening its longest parts first, each
 ``…``; a card is never dropped and each part keeps at least :data:`FLOOR` characters.  Facts
 beyond the 24th share the 25th field.  Long text is split at line ends into several embeds.
 
+Pictures.  A reply's image is attached to the first message (``payload["file"]``: filename,
+bytes, description) and shown in its first embed (``image.url = attachment://<filename>``); the
+filename is reduced to ``[A-Za-z0-9_.-]``, which is what Discord keeps.
+
 Splitting is deterministic (the same reply gives the same payloads): embeds are packed in order
 into a message until the next one would break the 10-embed or 6,000-character limit (room for the
 footer is kept in every message), or would repeat a URL already in the message (Discord merges
@@ -353,4 +357,14 @@ def render_reply(reply: Reply) -> list[Payload]:
         payloads.append({"embeds": embeds, "allowed_mentions": dict(NO_MENTIONS)})
     if footer:
         payloads[-1]["embeds"][-1]["footer"] = {"text": footer}
+    if reply.image is not None:
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", reply.image.filename)[:100] or "image.png"
+        first = payloads[0]
+        first["file"] = {
+            "filename": name,
+            "data": reply.image.data,
+            "description": one_line(reply.image.alt)[:1024],
+        }
+        if first["embeds"]:
+            first["embeds"][0]["image"] = {"url": f"attachment://{name}"}
     return payloads

@@ -18,6 +18,11 @@ Rules:
   ephemeral unless ``reply.ephemeral`` is False (then ``in_channel``).  Slack accepts
   :data:`MAX_RESPONSES` posts per ``response_url``; a reply of more messages than that sends
   the first ones and ends with a line saying how many were left out.
+* **Pictures** (``/news trend``) cannot go through a ``response_url``: the bot shares them in the
+  command's channel with the files API v2 (:meth:`bot.chat.slack.post.SlackPoster.upload`),
+  after the text.  A 429 is waited out (Retry-After up to 30 s, :data:`UPLOAD_TRIES` tries in
+  all) and the picture is uploaded again: nothing was shared by the refused try, so it shows
+  once.  If the channel refuses (the bot is not in it, no token), the user is told so.
 * **No request bodies in logs.**  They carry the ``response_url`` (a bearer capability).  Bolt
   gets a logger whose filter blanks any record mentioning one; our own lines never include
   bodies, URLs of responses or tokens.
@@ -44,9 +49,16 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.chat.base import TemporaryFailure
+from bot.chat.base import DeliveryError, TemporaryFailure
 from bot.chat.commands import Commands, Context
-from bot.chat.slack.post import RetryAfterHandler, api_error, classify, web_client
+from bot.chat.slack.post import (
+    MAX_RATE_WAIT,
+    RetryAfterHandler,
+    SlackPoster,
+    api_error,
+    classify,
+    web_client,
+)
 from bot.chat.slack.render import MAX_BLOCKS, Payload, context, render_reply
 from bot.config.settings import Settings
 from bot.core.clock import wall_now
@@ -61,6 +73,7 @@ EVENTS_PATH = "/slack/events"
 MAX_SKEW = 300
 MAX_BODY = 256 * 1024
 MAX_RESPONSES = 5
+UPLOAD_TRIES = 3
 
 
 # -- verification ---------------------------------------------------------------------------
@@ -223,12 +236,42 @@ async def handle_news(
         log.warning("slack: /news without a response_url; reply not sent")
         return
     await respond(str(url), reply, settings.language)
+    if reply.image is not None:
+        problem = await share_image(settings, str(command.get("channel_id") or ""), reply)
+        if problem is not None:
+            await respond(str(url), error(t("image.not_shared", ctx.lang, reason=problem)))
+
+
+async def share_image(settings: Settings, channel: str, reply: Reply) -> str | None:
+    """Share the reply's picture in ``channel`` (rules in the module docstring); None when it
+    arrived, else why not."""
+    if not settings.slack_bot_token:
+        return "SLACK_BOT_TOKEN is not set"
+    (payload,) = [p for p in render_reply(reply) if "upload" in p]
+    poster = SlackPoster(settings)
+    key = "cmd-" + hashlib.sha256(f"{channel}|{wall_now().isoformat()}".encode()).hexdigest()[:12]
+    try:
+        for attempt in range(1, UPLOAD_TRIES + 1):
+            try:
+                await poster.post_part(channel, payload, key=key, part=0, parts=1)
+                return None
+            except TemporaryFailure as exc:
+                wait = exc.retry_after
+                if wait is None or wait > MAX_RATE_WAIT or attempt == UPLOAD_TRIES:
+                    return exc.reason
+                log.info("slack: picture upload rate limited; trying again in %.0f s", wait)
+                await asyncio.sleep(wait)
+            except DeliveryError as exc:
+                return exc.reason
+    finally:
+        await poster.close()
+    return None
 
 
 def response_payloads(reply: Reply, lang: str = "ko") -> list[Payload]:
     """The payloads for a response_url: at most :data:`MAX_RESPONSES`, each with its
     ``response_type``; the last one says how many messages were left out, if any."""
-    payloads = render_reply(reply)
+    payloads = [p for p in render_reply(reply) if "upload" not in p]  # pictures: share_image
     if len(payloads) > MAX_RESPONSES:
         left = len(payloads) - MAX_RESPONSES
         payloads = payloads[:MAX_RESPONSES]

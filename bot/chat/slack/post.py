@@ -19,6 +19,13 @@ Rules:
   :meth:`SlackPoster.find_part` looks for that metadata in ``conversations.history`` before the
   part is posted again (this needs the ``channels:history`` / ``groups:history`` scopes; without
   them one message may show twice, and a warning says so).
+* Pictures (a part ``{"upload": …}``) go up with the files API v2: ``files.getUploadURLExternal``,
+  the bytes POSTed to the URL it gives (a capability: never logged), then
+  ``files.completeUploadExternal`` shares the file in the channel.  Only the last step posts
+  anything, so a failure before it (a 429 included) leaves nothing behind and the part is tried
+  again whole; the file's name carries the delivery key and part
+  (``trend-outbox-12-1.png``), which is what :meth:`SlackPoster.find_part` looks for when the
+  last step may have arrived.
 * Errors: the codes in :data:`BROKEN` (bad token, channel gone, bot not in channel, archived,
   missing scope…) raise :class:`~bot.chat.base.DestinationBroken` after one log line naming the
   channel and the code; rate limits beyond the retries, 5xx and connection errors raise
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -188,6 +196,51 @@ def classify(exc: Exception) -> DeliveryError:
     raise exc
 
 
+def upload_name(filename: str, key: str, part: int) -> str:
+    """``trend.png`` as part 1 of ``outbox-12``: ``trend-outbox-12-1.png``."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    return f"{stem}-{key}-{part}{dot}{ext}"
+
+
+def is_upload_of(name: str, key: str, part: int) -> bool:
+    return re.search(rf"-{re.escape(key)}-{part}(\.\w+)?$", name) is not None
+
+
+def _failure(exc: Exception, channel: str, *, uncertain: bool = True) -> DeliveryError:
+    """The delivery error of a failed call to post in ``channel``, logged at the right level."""
+    error = classify(exc)
+    if not uncertain and isinstance(error, TemporaryFailure):
+        error.uncertain = False  # nothing was shared yet
+    if isinstance(error, DestinationBroken):  # the caller says so, once (it pauses)
+        log.debug("slack: cannot post to %s: %s", channel, error.reason)
+    elif isinstance(error, TemporaryFailure) and error.retry_after is not None:
+        log.debug("slack: post to %s rate limited (%.0f s)", channel, error.retry_after)
+    else:
+        log.warning("slack: post to %s failed: %s", channel, error.reason)
+    return error
+
+
+async def _send_bytes(url: str, data: bytes) -> None:
+    """POST a file's bytes to the upload URL Slack gave (never logged: it is a capability)."""
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(
+                url, data=data, headers={"Content-Type": "application/octet-stream"}
+            ) as response,
+        ):
+            if response.status == 429:
+                wait = retry_wait(response.headers)
+                raise TemporaryFailure("ratelimited", retry_after=wait)
+            if response.status != 200:
+                raise TemporaryFailure(f"slack file upload answered HTTP {response.status}")
+    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        raise TemporaryFailure(f"slack file upload failed ({exc.__class__.__name__})") from None
+
+
 class SlackPoster(Poster):
     """Posts replies with ``chat.postMessage``; see the module docstring for the rules."""
 
@@ -205,7 +258,9 @@ class SlackPoster(Poster):
     async def post_part(
         self, channel: str, payload: Payload, *, key: str, part: int, parts: int
     ) -> str:
-        """Post one payload; returns the message ts."""
+        """Post one payload; returns the message ts (a picture's file id)."""
+        if "upload" in payload:
+            return await self.upload(channel, payload["upload"], key=key, part=part)
         try:
             response = await self.client.chat_postMessage(
                 channel=channel,
@@ -221,18 +276,33 @@ class SlackPoster(Poster):
                 },
             )
         except Exception as exc:
-            error = classify(exc)
-            if isinstance(error, DestinationBroken):  # the caller says so, once (it pauses)
-                log.debug("slack: cannot post to %s: %s", channel, error.reason)
-            elif isinstance(error, TemporaryFailure) and error.retry_after is not None:
-                log.debug("slack: post to %s rate limited (%.0f s)", channel, error.retry_after)
-            else:
-                log.warning("slack: post to %s failed: %s", channel, error.reason)
-            raise error from None
+            raise _failure(exc, channel) from None
         ts = response.get("ts")
         if not ts:
             raise TemporaryFailure("slack answered without a message ts")
         return str(ts)
+
+    async def upload(self, channel: str, upload: dict[str, Any], *, key: str, part: int) -> str:
+        """Share a picture in ``channel`` (files API v2; rules in the module docstring);
+        returns the file id."""
+        data: bytes = upload["data"]
+        name = upload_name(str(upload["filename"]), key, part)
+        try:
+            grant = await self.client.files_getUploadURLExternal(
+                filename=name, length=len(data), alt_txt=upload.get("alt") or None
+            )
+        except Exception as exc:
+            raise _failure(exc, channel, uncertain=False) from None
+        file_id, url = str(grant["file_id"]), str(grant["upload_url"])
+        await _send_bytes(url, data)
+        try:
+            await self.client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": str(upload.get("title") or name)}],
+                channel_id=channel,
+            )
+        except Exception as exc:
+            raise _failure(exc, channel) from None
+        return file_id
 
     async def find_part(self, channel: str, *, key: str, part: int) -> str | None:
         """Look among the channel's latest messages (``conversations.history`` with metadata,
@@ -259,6 +329,9 @@ class SlackPoster(Poster):
                         and message.get("ts")
                     ):
                         return str(message["ts"])
+                    for shared in message.get("files") or []:  # a picture of this part
+                        if is_upload_of(str(shared.get("name") or ""), key, part):
+                            return str(shared.get("id") or message.get("ts"))
                 cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     return None

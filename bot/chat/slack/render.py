@@ -37,6 +37,11 @@ Splitting — nothing is dropped:
 * cards are packed greedily into messages; when a section's cards continue in the next message,
   that message repeats the section heading; each message of a split reply repeats the title
   with ``(i/n)``; the footer goes in the last message.
+
+A reply's picture is one more part, right after the first message: ``{"upload": {"filename",
+"title", "alt", "data"}}``, which the poster sends with the files API v2
+(:meth:`bot.chat.slack.post.SlackPoster.upload`); its title and alt text are cleaned like any
+text (Slack shows them as plain text).
 """
 
 from __future__ import annotations
@@ -366,4 +371,13 @@ def render_reply(reply: Reply) -> list[Payload]:
         if not blocks:
             blocks = [section(ELLIPSIS)]
         payloads.append({"text": _fallback(reply, message, part), "blocks": blocks})
+    if reply.image is not None:
+        image = reply.image
+        upload = {
+            "filename": image.filename,
+            "title": _clean(image.title, True)[:HEADER_TEXT],  # plain text: no entities
+            "alt": _clean(image.alt, True)[:1000],
+            "data": image.data,
+        }
+        payloads.insert(1, {"upload": upload})
     return payloads

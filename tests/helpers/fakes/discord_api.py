@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import aiohttp
 import discord.http
 from aiohttp import web
 
@@ -165,6 +166,11 @@ class Stored:
         return str(self.body.get("content") or "")
 
     @property
+    def files(self) -> list[tuple[str, bytes]]:
+        """The attachments that came with the message: (filename, bytes)."""
+        return list(self.body.get("_files") or [])
+
+    @property
     def embeds(self) -> list[dict[str, Any]]:
         return list(self.body.get("embeds") or [])
 
@@ -225,7 +231,8 @@ def check_message(body: dict[str, Any]) -> dict[str, Any] | None:
     if dlen(content) > 2000:
         errors["content"] = _too_long(2000)
     embeds = body.get("embeds") or []
-    if not content.strip() and not embeds:
+    attached = {name for name, _data in body.get("_files") or []}
+    if not content.strip() and not embeds and not attached:
         return {"message": "Cannot send an empty message", "code": 50006}
     if len(embeds) > 10:
         errors["embeds"] = _too_long(10)
@@ -245,6 +252,9 @@ def check_message(body: dict[str, Any]) -> dict[str, Any] | None:
         url = embed.get("url")
         if url is not None and not re.match(r"^https?://[^\s/]+\S*$", url):
             bad["url"] = _error("URL_TYPE_INVALID_URL", "Not a well formed URL.")
+        image = str((embed.get("image") or {}).get("url") or "")
+        if image.startswith("attachment://") and image[len("attachment://") :] not in attached:
+            bad["image"] = _error("ATTACHMENT_NOT_FOUND", "The attachment is not in the message.")
         fields = embed.get("fields") or []
         if len(fields) > 25:
             bad["fields"] = _too_long(25)
@@ -438,7 +448,10 @@ class FakeDiscord:
 
     @web.middleware
     async def _log(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        body = await request.json() if request.can_read_body else None
+        if request.content_type.startswith("multipart/"):
+            body = await _read_multipart(request)
+        else:
+            body = await request.json() if request.can_read_body else None
         request[JSON] = body
         self.requests.append((request.method, request.path, dict(request.query), body))
         response = await handler(request)
@@ -468,7 +481,10 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "author": BOT_USER,
             "embeds": [{"type": "rich", **e} for e in stored.embeds],
-            "attachments": [],
+            "attachments": [
+                {"id": str(n), "filename": name, "size": len(data)}
+                for n, (name, data) in enumerate(stored.files)
+            ],
             "mentions": [],
             "mention_roles": [],
             "mention_everyone": False,
@@ -685,6 +701,27 @@ class FakeDiscord:
             return self._json(problem, 400)
         stored.body = body
         return self._json(self._message(stored))
+
+
+async def _read_multipart(request: web.Request) -> dict[str, Any]:
+    """A multipart message as discord.py sends it: ``payload_json`` and ``files[n]`` parts.
+    The files go under the body's ``_files`` as (filename, bytes); for an interaction
+    callback, under its ``data``."""
+    body: dict[str, Any] = {}
+    files: list[tuple[str, bytes]] = []
+    reader = await request.multipart()
+    while True:
+        part = await reader.next()
+        if part is None:
+            break
+        assert isinstance(part, aiohttp.BodyPartReader)
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        elif part.name and part.name.startswith("files["):
+            files.append((part.filename or "", bytes(await part.read())))
+    target = body["data"] if isinstance(body.get("data"), dict) else body
+    target["_files"] = files
+    return body
 
 
 async def wait_until(condition: Any, timeout: float = 5.0) -> None:

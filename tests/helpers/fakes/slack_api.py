@@ -18,6 +18,14 @@ every call.  It works from sync tests (the CLI's ``asyncio.run``) and async ones
         await slack.wait_async(lambda: slack.responses("abc"))
         assert slack.problems == []  # limit violations seen (answered invalid_blocks / 400)
 
+Files API v2: ``files.getUploadURLExternal`` (``filename``, ``length``) hands out
+``{url}/upload/F…``; a POST of the bytes there (script key ``"upload"``) stores them;
+``files.completeUploadExternal`` (``files`` JSON, ``channel_id``) shares every listed file whose
+bytes arrived with the declared length (else ``file_upload_not_found`` / ``invalid_length``) as
+one message in the channel's history, and a file already shared is refused
+(``already_completed``).  ``slack.uploads("C1")`` lists what was shared: name, title, alt,
+bytes.
+
 Methods answered: ``auth.test`` (``team_id`` T1, ``user_id`` UBOT), ``chat.postMessage``
 (``ok`` with a fresh ``ts`` per message), ``conversations.history`` (the messages posted to a
 channel, newest first, with their ``metadata`` when ``include_all_metadata`` is set; paged by
@@ -110,6 +118,8 @@ class _State:
     ts: int = 0
     delays: dict[str, float] = field(default_factory=dict)  # every call of a method waits
     history: list[dict[str, Any]] = field(default_factory=list)  # posted messages
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> upload in progress
+    shared: list[dict[str, Any]] = field(default_factory=list)  # completed uploads, in order
 
 
 def check_message(body: dict[str, Any]) -> list[str]:
@@ -168,7 +178,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        self._dispatch(_parse(raw, self.headers.get("Content-Type") or ""))
+        if self.path.startswith("/upload/"):
+            self._dispatch({"_bytes": raw})
+            return
+        body = _parse(raw, self.headers.get("Content-Type") or "")
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        self._dispatch({**params, **body})  # slack_sdk sends some methods' arguments as params
 
     def _dispatch(self, body: dict[str, Any]) -> None:
         fake = self.server.fake
@@ -179,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/respond/"):
             method = "respond/" + path[len("/respond/") :]
             script_key = "respond"
+        elif path.startswith("/upload/"):
+            method = "upload/" + path[len("/upload/") :]
+            script_key = "upload"
         else:
             self._answer(404, {"ok": False, "error": "unknown_path"})
             return
@@ -201,6 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._answer(script.status, error, headers)
             else:
                 self._answer(script.status, {"ok": False, "error": error}, headers)
+            return
+        if script_key == "upload":
+            answer_text = fake._receive_bytes(method[len("upload/") :], body["_bytes"])
+            call.ok = answer_text.startswith("OK")
+            self._answer(200 if call.ok else 404, answer_text)
             return
         if script_key == "respond":
             problems = check_message(body)
@@ -363,6 +387,13 @@ class FakeSlack:
             if c.ok and (channel is None or c.body.get("channel") == channel)
         ]
 
+    def uploads(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Files shared by ``files.completeUploadExternal`` (in ``channel`` when given): dicts
+        with ``id``, ``name``, ``title``, ``alt``, ``channel`` and ``data`` (the bytes)."""
+        with self._lock:
+            shared = list(self._state.shared)
+        return [f for f in shared if channel is None or f["channel"] == channel]
+
     def responses(self, rid: str = "1") -> list[dict[str, Any]]:
         """Bodies posted to ``response_url(rid)`` and accepted, in order."""
         return [c.body for c in self.calls_to(f"respond/{rid}") if c.ok]
@@ -435,11 +466,84 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": body.get("text")}}
         if method == "conversations.history":
             return self._history(body)
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(body)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(body)
         if method == "apps.connections.open":
             if not self.socket_url:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}
+
+    def _upload_url(self, body: dict[str, Any]) -> dict[str, Any]:
+        name, length = body.get("filename"), str(body.get("length") or "")
+        if not name or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            file_id = f"F{len(self._state.files) + 1:06d}"
+            self._state.files[file_id] = {
+                "id": file_id,
+                "name": name,
+                "length": int(length),
+                "alt": body.get("alt_txt"),
+                "data": None,
+                "done": False,
+            }
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _receive_bytes(self, file_id: str, data: bytes) -> str:
+        with self._lock:
+            upload = self._state.files.get(file_id)
+            if upload is None:
+                return "unknown upload"
+            upload["data"] = data
+        return f"OK - {len(data)}"
+
+    def _complete_upload(self, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            files = json.loads(body.get("files") or "[]")
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = body.get("channel_id")
+        if not files or not channel:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._lock:
+            found = []
+            for f in files:
+                upload = self._state.files.get(str(f.get("id")))
+                if upload is None or upload["data"] is None:
+                    return {"ok": False, "error": "file_upload_not_found"}
+                if upload["done"]:
+                    return {"ok": False, "error": "already_completed"}
+                if len(upload["data"]) != upload["length"]:
+                    return {"ok": False, "error": "invalid_length"}
+                found.append((upload, f.get("title") or upload["name"]))
+            shares = []
+            for upload, title in found:
+                upload["done"] = True
+                share = {
+                    "id": upload["id"],
+                    "name": upload["name"],
+                    "title": title,
+                    "alt": upload["alt"],
+                    "channel": channel,
+                    "data": upload["data"],
+                }
+                self._state.shared.append(share)
+                shares.append(share)
+            self._state.ts += 1
+            ts = f"{1_700_000_000 + self._state.ts}.{self._state.ts:06d}"
+            self._state.history.append(
+                {
+                    "channel": channel,
+                    "ts": ts,
+                    "text": "",
+                    "meta": None,
+                    "files": [{k: f[k] for k in ("id", "name", "title")} for f in shares],
+                }
+            )
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shares]}
 
     def _history(self, body: dict[str, Any]) -> dict[str, Any]:
         """Newest first, ``limit`` at a time from ``cursor``; metadata only when asked for."""
@@ -463,6 +567,7 @@ class FakeSlack:
                 "ts": m["ts"],
                 "text": m["text"],
                 **({"metadata": m["meta"]} if with_meta and m["meta"] else {}),
+                **({"files": m["files"]} if m.get("files") else {}),
             }
             for m in page
         ]

@@ -1,0 +1,69 @@
+"""``trend``: the chart of stories a day per topic, written as a PNG (``-o``), with its figures."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import out, print_json, write_atomically
+from bot.present.trends import trend_image, trend_text
+from bot.runtime.app import App
+from bot.services import trends, watches
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "trend",
+        parents=[common],
+        help="a PNG chart of stories a day per topic (stories, not articles)",
+    )
+    p.add_argument(
+        "--topic", action="append", default=[], metavar="T", help="topic or watch (repeat)"
+    )
+    p.add_argument(
+        "--since", default=trends.DEFAULT_PERIOD, help="30d, 90d, 2025-10-01 (default 30d)"
+    )
+    p.add_argument("-o", "--output", default="trend.png", metavar="FILE", help="the PNG to write")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_trend)
+
+
+def cmd_trend(app: App, args: argparse.Namespace) -> int:
+    lang = app.settings.language
+    topic_ids = watches.catalog(app, watches.CONSOLE).resolve_all(args.topic, option="--topic")
+    result = trends.trend(app, topic_ids, period=args.since, lang=lang)
+    path = write_atomically(args.output, trend_image(result, lang).data)
+    if args.format == "json":
+        print_json(
+            {
+                "file": str(path),
+                "since": result.since.isoformat(),
+                "until": result.until.isoformat(),
+                "stories": result.stories,
+                "topics": [
+                    {
+                        "topic": s.topic,
+                        "stories": s.stories,
+                        "days": {
+                            d.isoformat(): n for d, n in zip(result.days, s.counts, strict=True)
+                        },
+                    }
+                    for s in result.series
+                ],
+                "outlets": [{"source": name, "stories": n} for name, n in result.outlets],
+                "peak": (
+                    {
+                        "day": result.peak.day.isoformat(),
+                        "stories": result.peak.stories,
+                        "title": result.peak.title,
+                    }
+                    if result.peak
+                    else None
+                ),
+            }
+        )
+        return 0
+    out.print(trend_text(result, lang))
+    out.print(f"wrote {path}")
+    return 0

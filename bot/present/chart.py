@@ -1,0 +1,137 @@
+"""The trend picture: a PNG line chart of stories a day per topic, drawn with matplotlib (Agg).
+
+* Korean renders with **NanumGothic from the koreanize-matplotlib package** (:func:`font_path`),
+  never a system font, so a machine without Korean fonts draws the same picture.  The package's
+  module is not imported (importing it changes matplotlib's global settings); its font file is
+  registered with matplotlib's font manager once and used through ``rc_context``.
+* Text from feeds (titles, outlet names) is drawn literally: ``text.parse_math`` is off, so a
+  ``$`` in a title is a dollar sign, not TeX.
+* One line per topic; the biggest day is marked with its count and its most reported story; the
+  top outlets are listed under the chart.  :data:`SIZE` inches at :data:`DPI`: 1200 × 600 px.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.present.i18n import t
+
+if TYPE_CHECKING:
+    from bot.services.trends import Trend
+
+FONT_PACKAGE = "koreanize_matplotlib"
+FONT_FILE = "NanumGothic.ttf"
+SIZE = (12.0, 6.0)
+DPI = 100
+TITLE_CHARS = 40
+COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4"]
+_LOCK = threading.Lock()  # matplotlib's rc settings are global: one drawing at a time
+
+
+def font_path() -> Path:
+    """NanumGothic as shipped by koreanize-matplotlib (found without importing the package)."""
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("koreanize-matplotlib is not installed: no Korean font for charts")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise RuntimeError(f"koreanize-matplotlib has no {FONT_FILE}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def font_name() -> str:
+    """Registers the font with matplotlib (once) and returns its family name."""
+    from matplotlib import font_manager
+
+    path = font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def shorten(text: str, limit: int = TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_trend(trend: Trend, lang: str = "ko") -> bytes:
+    """The PNG of ``trend`` (rules in the module docstring)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import dates as mdates
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    settings: dict[Any, Any] = {
+        "font.family": [font_name(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "text.parse_math": False,
+    }
+    with _LOCK, rc_context(settings):
+        fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+        ax = fig.add_subplot()
+        days = mdates.date2num(trend.days)
+        for n, series in enumerate(trend.series):
+            ax.plot(
+                days,
+                series.counts,
+                marker="o",
+                markersize=3,
+                linewidth=1.8,
+                color=COLOURS[n % len(COLOURS)],
+                label=t("trend.legend", lang, topic=series.label, stories=series.stories),
+            )
+        labels = ", ".join(s.label for s in trend.series)
+        ax.set_title(
+            t(
+                "trend.chart_title",
+                lang,
+                topics=shorten(labels, 60),
+                first=trend.days[0].strftime("%m/%d"),
+                last=trend.days[-1].strftime("%m/%d"),
+            ),
+            loc="left",
+            fontsize=14,
+        )
+        ax.set_ylabel(t("trend.y_label", lang))
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d"))
+        ax.grid(True, alpha=0.3)
+        if trend.series:
+            ax.legend(loc="upper left", fontsize=9)
+        peak = trend.peak
+        if peak is not None and peak.stories and peak.day in trend.days:
+            ax.annotate(
+                t(
+                    "trend.peak",
+                    lang,
+                    day=peak.day.strftime("%m/%d"),
+                    stories=peak.stories,
+                    title=shorten(peak.title),
+                ),
+                xy=(
+                    mdates.date2num(peak.day),
+                    max(s.counts[trend.days.index(peak.day)] for s in trend.series),
+                ),
+                xytext=(0.55, 0.92),
+                textcoords="axes fraction",
+                fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": "#57606a"},
+                bbox={"boxstyle": "round", "fc": "#fff8c5", "ec": "#d4a72c"},
+            )
+        if trend.outlets:
+            outlets = ", ".join(f"{shorten(name, 20)} {n}" for name, n in trend.outlets)
+            fig.supxlabel(t("trend.outlets", lang, outlets=outlets), x=0.01, ha="left", fontsize=9)
+        elif not trend.stories:
+            ax.text(0.5, 0.5, t("trend.empty", lang), transform=ax.transAxes, ha="center")
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
