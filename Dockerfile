@@ -9,6 +9,7 @@ RUN pip install --no-cache-dir '.[postgres]' \
     && useradd --system --uid 10001 --home-dir /app newsbot \
     && mkdir -p /app/var && chown newsbot /app/var
 USER newsbot
-ENV NEWSBOT_HTTP_PORT=3000 NEWSBOT_HTTP_HOST=0.0.0.0
+# matplotlib (trend pictures) keeps its font cache here
+ENV NEWSBOT_HTTP_PORT=3000 NEWSBOT_HTTP_HOST=0.0.0.0 MPLCONFIGDIR=/app/var/matplotlib
 EXPOSE 3000
 CMD ["sh", "-c", "newsbot db upgrade && exec newsbot serve"]

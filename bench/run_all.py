@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench_serve.py",
     "bench_watch.py",
     "bench_briefs.py",
+    "bench_trend.py",
 ]
 
 if __name__ == "__main__":

@@ -388,7 +388,7 @@ def test_the_manifest_matches_the_endpoint() -> None:
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/news"
     assert command["url"].endswith(EVENTS_PATH) and command["url"].startswith("https://")
-    assert {"chat:write", "chat:write.public", "commands"} <= set(
+    assert {"chat:write", "chat:write.public", "commands", "files:write"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is False
