@@ -191,6 +191,10 @@ def test_mute_leaves_an_outlet_out_of_the_channels_digest(app: App) -> None:
     assert "1건" in console(app, "/news unmute 연합뉴스")
     assert "숨긴 것이 없습니다" in console(app, "/news mute")
     assert app.store.mutes(Place("console", "", "elsewhere"), T0) == []
+    for wrong in ("abc", "2025-10-01", "400d"):  # a mute lasts a span, at most a year
+        said = console(app, f"/news mute 연합뉴스 for {wrong}").strip()
+        assert said == f"숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {wrong}"
+    assert "숨긴 것이 없습니다" in console(app, "/news mute")
 
 
 def test_watches_export_and_import_through_the_cli(

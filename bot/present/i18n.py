@@ -236,6 +236,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "숨길 매체 이름이나 #기사ID를 적으세요.",
         "Name an outlet or an #item id to mute.",
     ),
+    "mute.bad_period": (
+        "숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {value}",
+        "A mute lasts a span such as 12h, 7d or 2w, at most a year: {value}",
+    ),
     "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),
     # usage lines of /news (help lists them in this order)
     "usage.search": (

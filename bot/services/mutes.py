@@ -43,9 +43,9 @@ def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tu
         try:
             seconds = parse_duration(period)
         except ValueError:
-            raise UserError("bad_since", value=period[:40]) from None
+            raise UserError("mute.bad_period", value=period[:40]) from None
         if not 0 < seconds <= MAX_MUTE.total_seconds():
-            raise UserError("bad_since", value=period[:40])
+            raise UserError("mute.bad_period", value=period[:40])
         until = app.clock.now() + timedelta(seconds=seconds)
     app.store.mute(place, kind, value, until, user)
     return Mute(kind, value, until), word
