@@ -4,6 +4,7 @@ through the planner and the outbox to the Slack and Discord fakes, a 429 costing
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import warnings
@@ -22,9 +23,11 @@ from bot.present import chart
 from bot.present.trends import trend_image
 from bot.runtime.app import App
 from bot.services import trends
+from bot.store import Place
 from bot.store.views import Schedule, TrendRow
 from tests.helpers import run_cli
 from tests.helpers.chat import slack_text
+from tests.helpers.fakes.discord_api import rate_limited
 from tests.helpers.stories import SEOUL, gpu_story, rewrite
 from tests.test_delivery import DISCORD_CH, SLACK_C1, World, world
 
@@ -32,6 +35,7 @@ __all__ = ["world"]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOW = datetime(2025, 11, 7, 3, 0, tzinfo=UTC)  # Friday 12:00 in Seoul
+FRIDAY_NINE = datetime(2025, 11, 7, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -78,7 +82,7 @@ def app(tmp_path: Path, analyser: object) -> Iterator[App]:
 def test_a_trend_counts_stories_not_articles_and_names_the_biggest_day(app: App) -> None:
     trend = trends.trend(app, ["gpu_deal"], period="7d")
     [series] = trend.series
-    assert len(trend.days) == 8 and trend.days[-1] == NOW.date()
+    assert len(trend.days) == 7 and trend.days[-1] == NOW.date()  # whole days, today last
     by_day = dict(zip(trend.days, series.counts, strict=True))
     three_days_ago = (NOW - timedelta(days=3)).date()
     assert by_day[three_days_ago] == 2  # four outlets' reports of one deal count once
@@ -119,8 +123,7 @@ def test_the_trend_png_is_a_valid_picture_drawn_with_the_packaged_korean_font(ap
 
     path = chart.font_path()
     assert "koreanize_matplotlib" in path.parts and path.name == "NanumGothic.ttf"
-    wanted = font_manager.FontProperties(family=[chart.font_name(), "DejaVu Sans"])
-    assert Path(font_manager.findfont(wanted, fallback_to_default=False)) == path
+    assert Path(font_manager.findfont(chart.font_properties())) == path  # the file, by path
     # every Hangul syllable of the labels has a glyph in that font (no tofu boxes)
     korean = {ch for ch in image.title + "하루 스토리 수 주요 매체" if "가" <= ch <= "힣"}
     font = FT2Font(str(path))
@@ -129,6 +132,11 @@ def test_the_trend_png_is_a_valid_picture_drawn_with_the_packaged_korean_font(ap
     fallback = FT2Font(font_manager.findfont("DejaVu Sans"))
     assert not any(fallback.get_char_index(ord(ch)) for ch in korean)
     assert _drawn(path, "한국 스토리") != _drawn(path, "\ue000\ue001 \ue002")  # vs tofu
+    # and drawing the chart itself misses no glyph (matplotlib warns for each one it lacks)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart.render_trend(trend, "ko")
+        chart.render_trend(trend, "en")
 
 
 def _drawn(font: Path, text: str) -> bytes:
@@ -146,7 +154,7 @@ def _drawn(font: Path, text: str) -> bytes:
 
 
 def test_feed_text_in_a_chart_is_drawn_literally(app: App) -> None:
-    rows = [TrendRow("gpu_deal", 1, 1, "$x$ 통신", NOW, r"주가 $\frac{1}{2}$ 급등 \n ${a")]
+    rows = [TrendRow("gpu_deal", 1, 1, "$x$ 통신", NOW, "비용 $x^$ 급등")]  # bad TeX if parsed
     trend = trends.build_trend(rows, ["gpu_deal"], {}, NOW - timedelta(days=2), NOW, SEOUL)
     assert png_size(chart.render_trend(trend, "ko")) == (1200, 600)  # no TeX error
 
@@ -181,7 +189,7 @@ def test_trend_from_the_console_and_the_cli(
 async def test_a_weekly_report_goes_out_on_its_day_with_briefs_and_the_picture_once(
     world: World,
 ) -> None:
-    friday_nine = datetime(2025, 11, 7, 0, 0, tzinfo=UTC)  # 09:00 in Seoul, a Friday
+    friday_nine = FRIDAY_NINE
     world.clock.set(friday_nine - timedelta(days=8))
     for place in (SLACK_C1, DISCORD_CH):
         world.app.store.subscribe(
@@ -213,22 +221,67 @@ async def test_a_weekly_report_goes_out_on_its_day_with_briefs_and_the_picture_o
     assert [r.status for r in world.rows()] == ["sent", "sent"]
 
 
+def weekly_report_due(world: World, *places: Place) -> None:
+    world.clock.set(FRIDAY_NINE - timedelta(days=2))
+    for place in places:
+        world.app.store.subscribe(
+            place, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")}, user="U1"
+        )
+    world.ingest([gpu_story(1)])
+    assert world.plan(FRIDAY_NINE) == len(places)
+
+
 async def test_a_429_on_a_discord_attachment_is_retried_without_a_duplicate(
     world: World,
 ) -> None:
-    from tests.helpers.fakes.discord_api import rate_limited
-
-    friday_nine = datetime(2025, 11, 7, 0, 0, tzinfo=UTC)
-    world.clock.set(friday_nine - timedelta(days=2))
-    world.app.store.subscribe(
-        DISCORD_CH, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")}, user="U1"
-    )
-    world.ingest([gpu_story(1)])
-    assert world.plan(friday_nine) == 1
+    weekly_report_due(world, DISCORD_CH)
     world.discord.script("create_message", rate_limited(0.5))
     assert await world.deliver() == 1
+    posted = [r for r in world.discord.requests if r[0] == "POST" and r[1].endswith("/messages")]
+    assert len(posted) == 2  # refused once, then accepted
     with_files = [m for m in world.discord_posts(DISCORD_CH) if m.files]
     assert len(with_files) == 1 and png_size(with_files[0].files[0][1]) == (1200, 600)
+
+
+async def test_a_channel_that_refuses_pictures_gets_the_report_without_it_and_stays_on(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    weekly_report_due(world, SLACK_C1, DISCORD_CH)
+    world.slack.script("files.completeUploadExternal", error="not_in_channel")
+    world.discord.no_attach.add(DISCORD_CH.channel)
+    assert await world.deliver() == 2
+    assert [r.status for r in world.rows()] == ["sent", "sent"]
+    for place in (SLACK_C1, DISCORD_CH):
+        dest = world.app.store.destination(place, create=False)
+        assert dest is not None and dest.paused_at is None  # digests and alerts go on
+    assert world.slack.uploads() == [] and "주간 뉴스 리포트" in slack_text(
+        world.slack_posts(SLACK_C1)[0]
+    )
+    [message] = world.discord_posts(DISCORD_CH)
+    assert message.files == [] and "image" not in message.embeds[0]
+    assert "KD001" in message.visible()
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("picture not shared in C1 (not_in_channel)" in w for w in warned)
+    assert any("refused the picture" in w and "Attach Files" in w for w in warned)
+
+
+async def test_a_picture_shared_though_its_answer_was_lost_is_not_shared_again(
+    world: World,
+) -> None:
+    weekly_report_due(world, SLACK_C1)
+    poster = world.senders[-1].posters["slack"]
+    poster.client.timeout = 1  # type: ignore[attr-defined]
+    world.slack.slow("files.completeUploadExternal", 2.5)  # shares, answers after the timeout
+    assert await world.deliver() == 0
+    [row] = world.rows()
+    assert row.status == "pending" and row.parts_sent == 1  # the text went, the picture unsure
+    await asyncio.sleep(2)  # the fake finishes sharing
+    world.slack.slow("files.completeUploadExternal", 0)
+    world.clock.set(FRIDAY_NINE + timedelta(minutes=10))
+    assert await world.deliver() == 1
+    assert len(world.slack.uploads(SLACK_C1.channel)) == 1  # found in the history, not redone
+    assert len(world.slack.calls_to("files.completeUploadExternal")) == 1
+    assert world.slack.calls_to("conversations.history")
 
 
 def test_subscribe_weekly_takes_a_day_in_english_or_korean_and_daily_brings_it_back(

@@ -12,8 +12,9 @@ instant; an empty digest is not sent.  A subscription made after today's instant
 other weekly subscriptions of the same day, time and zone, one report (key
 ``weekly:<instant>``) at that local time on that weekday, under the same grace rule: the top
 :data:`WEEKLY_TOP` stories of each topic ingested in the 7 days before, each with its brief, and
-the trend picture (:mod:`bot.services.trends`) of the topics over the :data:`WEEKLY_TREND` before
-the instant, so the week reads against the weeks before it.  An empty week is not sent.
+the trend picture (:mod:`bot.services.trends`) of the topics over the :data:`WEEKLY_TREND` (whole
+local days in the subscription's zone) before the report's day, so the week reads against the
+weeks before it.  An empty week is not sent.
 
 **Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
 subscription and within ``ALERT_LOOKBACK``, not silent, whose score reaches the topic's
@@ -158,7 +159,10 @@ class Planner:
             section.entries = section.entries[:WEEKLY_TOP]
         reply = digest_reply(digest, self.topics, tz, lang)
         reply.title = t("weekly.title", lang)
-        trend = trends.trend(self.app, topics, period=WEEKLY_TREND, until=instant, lang=lang)
+        midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
+        trend = trends.trend(
+            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz
+        )
         reply.image = trend_image(trend, lang)
         return reply
 

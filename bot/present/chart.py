@@ -1,9 +1,10 @@
 """The trend picture: a PNG line chart of stories a day per topic, drawn with matplotlib (Agg).
 
 * Korean renders with **NanumGothic from the koreanize-matplotlib package** (:func:`font_path`),
-  never a system font, so a machine without Korean fonts draws the same picture.  The package's
-  module is not imported (importing it changes matplotlib's global settings); its font file is
-  registered with matplotlib's font manager once and used through ``rc_context``.
+  never a system font, so a machine without Korean fonts (or with another NanumGothic) draws the
+  same picture.  The package's module is not imported (importing it changes matplotlib's global
+  settings); every text of the chart is given that font file itself (``FontProperties(fname=…)``),
+  never looked up by family name.  Tick labels are digits, in matplotlib's own DejaVu Sans.
 * Text from feeds (titles, outlet names) is drawn literally: ``text.parse_math`` is off, so a
   ``$`` in a title is a dollar sign, not TeX.
 * One line per topic; the biggest day is marked with its count and its most reported story; the
@@ -45,13 +46,17 @@ def font_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def font_name() -> str:
-    """Registers the font with matplotlib (once) and returns its family name."""
-    from matplotlib import font_manager
+def font_properties() -> Any:
+    """The chart's font: the packaged file itself (a ``matplotlib.font_manager.FontProperties``)."""
+    from matplotlib.font_manager import FontProperties
 
-    path = font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    return FontProperties(fname=str(font_path()))
+
+
+def _font(size: float) -> Any:
+    found = font_properties().copy()
+    found.set_size(size)
+    return found
 
 
 def shorten(text: str, limit: int = TITLE_CHARS) -> str:
@@ -70,10 +75,11 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     settings: dict[Any, Any] = {
-        "font.family": [font_name(), "DejaVu Sans"],
+        "font.family": ["DejaVu Sans"],  # the digits of the ticks; every text gets _font()
         "axes.unicode_minus": False,
         "text.parse_math": False,
     }
+    fmt = trend.day_format
     with _LOCK, rc_context(settings):
         fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
         ax = fig.add_subplot()
@@ -94,26 +100,26 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
                 "trend.chart_title",
                 lang,
                 topics=shorten(labels, 60),
-                first=trend.days[0].strftime("%m/%d"),
-                last=trend.days[-1].strftime("%m/%d"),
+                first=trend.days[0].strftime(fmt),
+                last=trend.days[-1].strftime(fmt),
             ),
             loc="left",
-            fontsize=14,
+            fontproperties=_font(14),
         )
-        ax.set_ylabel(t("trend.y_label", lang))
+        ax.set_ylabel(t("trend.y_label", lang), fontproperties=_font(10))
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
         ax.grid(True, alpha=0.3)
         if trend.series:
-            ax.legend(loc="upper left", fontsize=9)
+            ax.legend(loc="upper left", prop=_font(9))
         peak = trend.peak
         if peak is not None and peak.stories and peak.day in trend.days:
             ax.annotate(
                 t(
                     "trend.peak",
                     lang,
-                    day=peak.day.strftime("%m/%d"),
+                    day=peak.day.strftime(fmt),
                     stories=peak.stories,
                     title=shorten(peak.title),
                 ),
@@ -123,15 +129,27 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
                 ),
                 xytext=(0.55, 0.92),
                 textcoords="axes fraction",
-                fontsize=9,
+                fontproperties=_font(9),
                 arrowprops={"arrowstyle": "->", "color": "#57606a"},
                 bbox={"boxstyle": "round", "fc": "#fff8c5", "ec": "#d4a72c"},
             )
         if trend.outlets:
             outlets = ", ".join(f"{shorten(name, 20)} {n}" for name, n in trend.outlets)
-            fig.supxlabel(t("trend.outlets", lang, outlets=outlets), x=0.01, ha="left", fontsize=9)
+            fig.supxlabel(
+                t("trend.outlets", lang, outlets=outlets),
+                x=0.01,
+                ha="left",
+                fontproperties=_font(9),
+            )
         elif not trend.stories:
-            ax.text(0.5, 0.5, t("trend.empty", lang), transform=ax.transAxes, ha="center")
+            ax.text(
+                0.5,
+                0.5,
+                t("trend.empty", lang),
+                transform=ax.transAxes,
+                ha="center",
+                fontproperties=_font(12),
+            )
         out = io.BytesIO()
         fig.savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()

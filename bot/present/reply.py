@@ -5,7 +5,7 @@ Discord or the terminal."""
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -86,11 +86,7 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     """A reply as JSON-able data, for the outbox (rendering it again gives the same parts); an
     image's bytes as base64."""
     image = reply.image
-    reply.image = None
-    try:
-        data = asdict(reply)
-    finally:
-        reply.image = image
+    data = asdict(replace(reply, image=None))
     if image is not None:
         data["image"] = {
             "filename": image.filename,

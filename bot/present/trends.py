@@ -10,7 +10,8 @@ from bot.services.trends import Trend
 
 def span(trend: Trend) -> dict[str, str]:
     """The first and last day shown, as the chart's labels write them."""
-    return {"first": trend.days[0].strftime("%m/%d"), "last": trend.days[-1].strftime("%m/%d")}
+    fmt = trend.day_format
+    return {"first": trend.days[0].strftime(fmt), "last": trend.days[-1].strftime(fmt)}
 
 
 def trend_image(trend: Trend, lang: str) -> Image:
@@ -26,7 +27,7 @@ def trend_image(trend: Trend, lang: str) -> Image:
 def trend_text(trend: Trend, lang: str) -> str:
     peak = ""
     if trend.peak is not None:
-        day = trend.peak.day.strftime("%m/%d")
+        day = trend.peak.day.strftime(trend.day_format)
         peak = t("trend.text_peak", lang, day=day, n=trend.peak.stories)
     parts = [f"{s.label} {s.stories}" for s in trend.series]
     return t(

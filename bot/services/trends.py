@@ -7,7 +7,9 @@ Rules:
   story counts once per topic, on the local day (``NEWSBOT_TIMEZONE``) of its first report in the
   period, by publication time (ingestion time when undated).
 * The period is a span back from now (``30d``, ``90d``, ``2w``…) or from a date, at most
-  :data:`MAX_DAYS` days; every local day from its first to today is a point, zeros included.
+  :data:`MAX_DAYS` days, in whole local days: ``30d`` is today and the 29 days before it (from
+  the first midnight in the span), every day a point, zeros included.  A period that ends at a
+  midnight (the weekly report's) leaves that day out.
 * Without topics named: every built-in topic.
 * The top outlets are those that ran the most of the period's stories (an outlet's several
   reports of one story count once); the biggest day is the day with the most stories over all
@@ -19,7 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -65,6 +67,11 @@ class Trend:
     peak: Peak | None = None
     stories: int = 0  # distinct stories over all the topics (one under two topics counts once)
 
+    @property
+    def day_format(self) -> str:
+        """How days are written: ``10/31``, with the year when the span crosses one."""
+        return "%m/%d" if self.days[0].year == self.days[-1].year else "%Y-%m-%d"
+
 
 def trend(
     app: App,
@@ -73,10 +80,12 @@ def trend(
     period: str | None = None,
     until: datetime | None = None,
     lang: str = "ko",
+    tz: str | None = None,
 ) -> Trend:
-    """The daily story counts of ``topic_ids`` over ``period`` (rules in the module docstring).
-    Raises :class:`UserError` for a period that is not one or is too long."""
-    tz = app.settings.timezone
+    """The daily story counts of ``topic_ids`` over ``period`` (rules in the module docstring),
+    days in ``tz`` (default ``NEWSBOT_TIMEZONE``).  Raises :class:`UserError` for a period that
+    is not one or is too long."""
+    tz = tz or app.settings.timezone
     end = until or app.clock.now()
     word = period or DEFAULT_PERIOD
     try:
@@ -87,10 +96,20 @@ def trend(
         raise UserError("trend.bad_period", value=word[:40], days=MAX_DAYS)
     if end - start > timedelta(days=MAX_DAYS):
         raise UserError("trend.bad_period", value=word[:40], days=MAX_DAYS)
+    start = first_midnight(start, tz)
+    if start >= end:  # less than a day, inside one
+        start = first_midnight(end - timedelta(days=1), tz)
     topics = watches.topic_set(app) if topic_ids else app.topics
     ids = list(dict.fromkeys(topic_ids)) or topics.ids()
     rows = app.store.trend_rows(ids, start, end)
     return build_trend(rows, ids, topics_labels(app, ids, lang), start, end, tz)
+
+
+def first_midnight(at: datetime, tz: str) -> datetime:
+    """The first local midnight at or after ``at``."""
+    local = at.astimezone(ZoneInfo(tz))
+    day = local.date() if local.time() == time(0) else local.date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz))
 
 
 def topics_labels(app: App, ids: Sequence[str], lang: str) -> dict[str, str]:
@@ -112,7 +131,8 @@ def build_trend(
 ) -> Trend:
     """The trend of ``rows`` (a pure function; rules in the module docstring)."""
     zone = ZoneInfo(tz)
-    first, last = since.astimezone(zone).date(), until.astimezone(zone).date()
+    first = since.astimezone(zone).date()
+    last = (until - timedelta(microseconds=1)).astimezone(zone).date()  # until is excluded
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     index = {d: n for n, d in enumerate(days)}
     first_day: dict[tuple[str, int], date] = {}  # (topic, story) -> day of its first report

@@ -42,7 +42,13 @@ def subscribe(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         elif low in ("daily", "매일"):
             days = "daily"
         elif low in ("weekly", "매주", "주간"):
-            day = rest.pop(0) if rest and weekday_number(rest[0]) is not None else None
+            # the next word is the day, unless it names a topic (a watch called 금)
+            is_day = (
+                rest
+                and weekday_number(rest[0]) is not None
+                and not catalog.find(rest[0], strict=True)
+            )
+            day = rest.pop(0) if is_day else None
             days = subscriptions.weekly(day)
         else:
             topic_ids.append(catalog.resolve(word))

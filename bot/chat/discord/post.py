@@ -21,7 +21,9 @@
   later relies on the outbox's ``parts_sent`` instead;
 - 401, 403 (Missing Access / Permissions) and 404 (Unknown Channel): one warning log line naming
   the channel and the status, then :class:`DestinationBroken` (the caller pauses the
-  destination); any other failure is :class:`TemporaryFailure`.
+  destination); any other failure is :class:`TemporaryFailure`.  Except for a message with a
+  picture refused with 403 (the bot may post but not Attach Files): it is sent again at once
+  without the picture, after one warning line, and the channel is not paused;
 
 ``DISCORD_API_URL`` is applied by :func:`use_api_url`: discord.py builds every REST URL, the
 interaction webhooks included, from the class attribute ``discord.http.Route.BASE`` (the one
@@ -109,6 +111,12 @@ async def login(settings: Settings) -> tuple[HTTPClient, dict[str, Any]]:
     return http, dict(me)
 
 
+def without_picture(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload less its attachment and the embed image that showed it."""
+    embeds = [{k: v for k, v in e.items() if k != "image"} for e in payload.get("embeds", [])]
+    return {**{k: v for k, v in payload.items() if k != "file"}, "embeds": embeds}
+
+
 class DiscordPoster(Poster):
     """Posts replies to Discord channels by id (see the module rules)."""
 
@@ -158,6 +166,14 @@ class DiscordPoster(Poster):
             except discord.DiscordServerError as exc:  # discord.py already tried 5 times
                 raise TemporaryFailure(f"discord: channel {channel}: {_detail(exc)}") from None
             except discord.HTTPException as exc:
+                if exc.status == 403 and payload.get("file"):
+                    log.warning(
+                        "discord: channel %s refused the picture (%s): give the bot Attach "
+                        "Files; sending the message without it",
+                        channel,
+                        _detail(exc),
+                    )
+                    return await self._send_part(http, channel, without_picture(payload), nonce)
                 if exc.status in (401, 403, 404):
                     reason = TOKEN_REJECTED if exc.status == 401 else _detail(exc)
                     log.debug(  # the caller says so, once (it pauses)

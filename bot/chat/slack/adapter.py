@@ -253,8 +253,8 @@ async def share_image(settings: Settings, channel: str, reply: Reply) -> str | N
     try:
         for attempt in range(1, UPLOAD_TRIES + 1):
             try:
-                await poster.post_part(channel, payload, key=key, part=0, parts=1)
-                return None
+                shared = await poster.post_part(channel, payload, key=key, part=0, parts=1)
+                return shared.removeprefix("skipped:") if shared.startswith("skipped:") else None
             except TemporaryFailure as exc:
                 wait = exc.retry_after
                 if wait is None or wait > MAX_RATE_WAIT or attempt == UPLOAD_TRIES:

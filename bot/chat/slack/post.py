@@ -25,7 +25,10 @@ Rules:
   anything, so a failure before it (a 429 included) leaves nothing behind and the part is tried
   again whole; the file's name carries the delivery key and part
   (``trend-outbox-12-1.png``), which is what :meth:`SlackPoster.find_part` looks for when the
-  last step may have arrived.
+  last step may have arrived.  A channel that refuses pictures (no ``files:write`` scope, the bot
+  not a member: the codes of :data:`BROKEN`) is not paused for it: the picture is skipped with
+  one warning line naming the channel and the code, the part counts as done (its id is
+  ``skipped:<code>``), and the channel's digests and alerts go on.
 * Errors: the codes in :data:`BROKEN` (bad token, channel gone, bot not in channel, archived,
   missing scope…) raise :class:`~bot.chat.base.DestinationBroken` after one log line naming the
   channel and the code; rate limits beyond the retries, 5xx and connection errors raise
@@ -222,6 +225,20 @@ def _failure(exc: Exception, channel: str, *, uncertain: bool = True) -> Deliver
     return error
 
 
+def _skipped(error: DeliveryError, channel: str) -> str:
+    """A picture the channel refuses is skipped (rules in the module docstring); any other
+    failure is raised for the sender to retry."""
+    if not isinstance(error, DestinationBroken):
+        raise error
+    log.warning(
+        "slack: picture not shared in %s (%s): grant files:write and invite the bot to the "
+        "channel; the rest is posted",
+        channel,
+        error.reason,
+    )
+    return f"skipped:{error.reason}"
+
+
 async def _send_bytes(url: str, data: bytes) -> None:
     """POST a file's bytes to the upload URL Slack gave (never logged: it is a capability)."""
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
@@ -292,7 +309,7 @@ class SlackPoster(Poster):
                 filename=name, length=len(data), alt_txt=upload.get("alt") or None
             )
         except Exception as exc:
-            raise _failure(exc, channel, uncertain=False) from None
+            return _skipped(_failure(exc, channel, uncertain=False), channel)
         file_id, url = str(grant["file_id"]), str(grant["upload_url"])
         await _send_bytes(url, data)
         try:
@@ -301,7 +318,7 @@ class SlackPoster(Poster):
                 channel_id=channel,
             )
         except Exception as exc:
-            raise _failure(exc, channel) from None
+            return _skipped(_failure(exc, channel), channel)
         return file_id
 
     async def find_part(self, channel: str, *, key: str, part: int) -> str | None:

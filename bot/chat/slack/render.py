@@ -38,8 +38,8 @@ Splitting — nothing is dropped:
   that message repeats the section heading; each message of a split reply repeats the title
   with ``(i/n)``; the footer goes in the last message.
 
-A reply's picture is one more part, right after the first message: ``{"upload": {"filename",
-"title", "alt", "data"}}``, which the poster sends with the files API v2
+A reply's picture is one more part, after the messages (a picture the channel refuses then
+holds nothing back): ``{"upload": {"filename", "title", "alt", "data"}}``, which the poster sends with the files API v2
 (:meth:`bot.chat.slack.post.SlackPoster.upload`); its title and alt text are cleaned like any
 text (Slack shows them as plain text).
 """
@@ -379,5 +379,5 @@ def render_reply(reply: Reply) -> list[Payload]:
             "alt": _clean(image.alt, True)[:1000],
             "data": image.data,
         }
-        payloads.insert(1, {"upload": upload})
+        payloads.append({"upload": upload})
     return payloads

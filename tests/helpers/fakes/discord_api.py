@@ -42,7 +42,8 @@ next message post with 429 ``{"retry_after": 1.5, "global": false}`` plus the ra
 (and ``Via``, which discord.py requires to trust a 429); ``server_error(502, after_store=True)``
 stores the message and then answers 502; ``disconnect(after_store=True)`` stores it and drops
 the connection; ``missing_access()`` is 403 / 50001, ``unknown_channel()`` 404 / 10003.  Sticky
-failures per channel: ``fake.forbidden.add(id)`` (403) and ``fake.missing.add(id)`` (404).
+failures per channel: ``fake.forbidden.add(id)`` (403) and ``fake.missing.add(id)`` (404);
+``fake.no_attach.add(id)``: 403 Missing Permissions for a message with an attachment only.
 
 A stored :class:`Stored` message tells what a reader would see: :meth:`Stored.visible` (the text
 with markdown escapes resolved), :meth:`Stored.links` (masked links and autolinks that Discord
@@ -310,6 +311,7 @@ class FakeDiscord:
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.forbidden: set[str] = set()
         self.missing: set[str] = set()
+        self.no_attach: set[str] = set()  # channels where the bot lacks Attach Files
         self.scripts: dict[str, list[Scripted]] = defaultdict(list)
         self.interactions: dict[str, dict[str, Any]] = {}  # id -> {token, created, acked, ...}
         self._nonces: dict[str, Stored] = {}
@@ -562,6 +564,8 @@ class FakeDiscord:
             return self._json(missing_access().body, 403)
         if channel in self.missing or not channel.isdigit():
             return self._json(unknown_channel().body, 404)
+        if channel in self.no_attach and (request[JSON] or {}).get("_files"):
+            return self._json({"message": "Missing Permissions", "code": 50013}, 403)
         problem = check_message(body)
         if problem:
             return self._json(problem, 400)
