@@ -41,18 +41,24 @@ import math
 import re
 import tomllib
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
+from itertools import takewhile
+from operator import mul
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from bot.analysis import clusters
 from bot.analysis.entities import korean_number
 from bot.analysis.korean import Analysis
 from bot.store.views import AnalysedRecord, StoryCandidate
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 DF_PATH = Path(__file__).with_name("story_df.json")
 WINDOW = timedelta(days=3)  # reports of one event further apart than this are not compared
 BODY_TERMS = 40
@@ -67,20 +73,14 @@ BRIDGE = {
     english: korean for korean, words in _WORDS["bridge"].items() for english in words.split()
 }
 
+# (the lookbehind, no digit, point or comma before the figure, comes after its first digit, so
+# the regex engine can skip ahead to the digits)
 _NUMBER = re.compile(
-    r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s?((?:조|억|만|천)(?:\s?\d[\d,]*(?:\.\d+)?\s?(?:억|만|천))*)?"
+    r"(\d(?<![\d.,]\d)[\d,]*(?:\.\d+)?)\s?((?:조|억|만|천)(?:\s?\d[\d,]*(?:\.\d+)?\s?(?:억|만|천))*)?"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn)\b)?",
     re.I,
 )
-_EN_SCALE = {
-    "thousand": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
-}
+_EN_SCALE = dict(thousand=1e3, million=1e6, mn=1e6, billion=1e9, bn=1e9, trillion=1e12, tn=1e12)
 _DATE_AFTER = re.compile(r"\s?(년|월|일|시|분|%|퍼센트|percent|세|살|위|호|차|회|번째)")
 
 
@@ -107,38 +107,73 @@ class Profile:
     orgs: frozenset[str] = frozenset()
     nums: frozenset[str] = frozenset()
     title: frozenset[str] = frozenset()
-    body: dict[str, float] = field(default_factory=dict)  # tf-idf weights
-    norm: float = 0.0  # the body vector's length
-    title_mass: float = 0.0  # the title words' idf, summed
+    body: dict[str, float] = field(default_factory=dict)  # tf-idf weights (3 decimals)
+    # derived from the fields above when the profile is made (a profile is compared many times)
+    norm: float = field(init=False, default=0.0)  # the body vector's length
+    title_mass: float = field(init=False, default=0.0)  # the title words' idf, summed
+    telling: frozenset[str] = field(init=False, default=frozenset())  # title words >= ANCHOR_IDF
+    title_nums: frozenset[str] = field(init=False, default=frozenset())  # figures in the title
+    words: frozenset[str] = field(init=False, default=frozenset())  # the body's words
+    rank: dict[str, int] = field(init=False, default_factory=dict)  # their places in ``body``
+
+    def __post_init__(self) -> None:
+        weights = self.body.values()
+        self.norm = math.sqrt(sum(map(mul, weights, weights)))
+        title = sorted(self.title)
+        self.title_mass = sum(map(_IDF.__getitem__, title))
+        self.telling = frozenset(k for k in title if _IDF[k] >= ANCHOR_IDF)
+        self.title_nums = self.heads & self.nums
+        self.words = frozenset(self.body)
+        self.rank = {k: i for i, k in enumerate(self.body)}
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "lone": self.lone,
-            "heads": sorted(self.heads),
-            "orgs": sorted(self.orgs),
-            "nums": sorted(self.nums),
-            "title": sorted(self.title),
-            "body": {k: round(v, 3) for k, v in self.body.items()},
-        }
+        out = _Stored(
+            lone=self.lone,
+            heads=sorted(self.heads),
+            orgs=sorted(self.orgs),
+            nums=sorted(self.nums),
+            title=sorted(self.title),
+            body={k: _ROUNDED[v] for k, v in self.body.items()},
+        )
+        if out["body"] == self.body:  # as stored (see profile): from_json would give it back
+            out.profile = self
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any], when: datetime) -> Profile:
-        body = {str(k): float(v) for k, v in (data.get("body") or {}).items()}
         return cls(
             when=when,
             lone=bool(data.get("lone")),
             heads=frozenset(data.get("heads") or ()),
             orgs=frozenset(data.get("orgs") or ()),
-            nums=frozenset(str(n) for n in data.get("nums") or ()),
+            nums=frozenset(map(str, data.get("nums") or ())),
             title=frozenset(data.get("title") or ()),
-            body=body,
-            norm=math.sqrt(sum(v * v for v in body.values())),
-            title_mass=sum(idf(k) for k in data.get("title") or ()),
+            body={str(k): float(v) for k, v in (data.get("body") or {}).items()},
         )
 
 
-@lru_cache(maxsize=200_000)
-def _key(lemma: str) -> str | None:
+class _Stored(dict[str, Any]):
+    """A profile's JSON that holds the profile too, so the rule need not parse back the one the
+    pipeline has just made."""
+
+    profile: Profile | None = None
+
+
+class _Memo(dict[_K, _V]):
+    """A function of one value, remembered (up to 200,000 values, then forgotten at once); its
+    ``__getitem__`` looks a value up at C speed."""
+
+    def __init__(self, function: Callable[[_K], _V]) -> None:
+        self.function = function
+
+    def __missing__(self, arg: _K) -> _V:
+        if len(self) >= 200_000:
+            self.clear()
+        value = self[arg] = self.function(arg)
+        return value
+
+
+def _story_word(lemma: str) -> str | None:
     """A lemma as a story word: bridged to Korean, or None when it carries no event."""
     lemma = BRIDGE.get(lemma, lemma)
     if lemma in STOP or lemma.isdigit() or len(lemma) < 2:
@@ -146,6 +181,10 @@ def _key(lemma: str) -> str | None:
     if lemma.endswith("다") and len(lemma) <= 3:  # short verbs: 늘다, 열다…
         return None
     return lemma
+
+
+_KEYS = _Memo(_story_word)
+_key = _KEYS.__getitem__
 
 
 def numbers(text: str) -> set[str]:
@@ -191,12 +230,18 @@ def _df() -> tuple[int, dict[str, int]]:
     return int(data["documents"]), {str(k): int(v) for k, v in data["df"].items()}
 
 
-@lru_cache(maxsize=200_000)
-def idf(word: str) -> float:
+def _idf(word: str) -> float:
     """How telling a story word is: ``log((N + 1) / (df + 1)) + 1`` over the background
     corpus of ``story_df.json`` (a word it does not hold is as telling as the rarest)."""
     n, df = _df()
     return math.log((n + 1) / (df.get(word, 0) + 1)) + 1
+
+
+_IDF = _Memo(_idf)
+idf = _IDF.__getitem__  # (remembered)
+# the sort key of a word found once in a body (weight: its idf)
+_ONCE: _Memo[str, tuple[float, str]] = _Memo(lambda word: (-_IDF[word], word))
+_ROUNDED: _Memo[float, float] = _Memo(lambda weight: round(weight, 3))  # a weight as stored
 
 
 LEAD = 3  # body sentences whose organisations count as the story's actors
@@ -213,8 +258,10 @@ def profile(
     """The story profile of an analysed article (see the module docstring); ``org_names`` is
     the analyser's lemma → organisation table, ``roundup`` the matcher's verdict on the title."""
     heads = {org_names[lemma] for lemma in analysis.title.lemmas if lemma in org_names}
-    lead = {
-        org_names[t.lemma] for t in analysis.body.tokens if t.sent < LEAD and t.lemma in org_names
+    lead = {  # the tokens are in reading order: the lead ends at sentence LEAD
+        org_names[t.lemma]
+        for t in takewhile(lambda t: t.sent < LEAD, analysis.body.tokens)
+        if t.lemma in org_names
     }
     orgs = frozenset(heads | lead)  # the actors: named in the title or the lead
     title_nums = numbers(analysis.title.text)
@@ -223,12 +270,15 @@ def profile(
     for e in entities:
         if e.get("kind") in ("money", "gpu_count") and e.get("value"):
             nums.add(str(_round(float(e["value"]))))
-    title = frozenset(k for k in map(_key, analysis.title.lemmas) if k)
-    counts = Counter(k for k in map(_key, analysis.body.lemmas) if k)
+    title = frozenset(sorted(set(filter(None, map(_KEYS.__getitem__, analysis.title.lemmas)))))
+    counts = Counter(filter(None, map(_KEYS.__getitem__, analysis.body.lemmas)))
     for k in title:  # the title's words count in the body too (short pieces, English wires)
         counts[k] += 1
-    weights = {k: (1.0 + math.log(n)) * idf(k) for k, n in counts.items()}
-    top = dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:BODY_TERMS])
+    # (-weight, word): heaviest first, ties by word; weight (1 + log tf) * idf, just the idf once
+    ranked = [
+        _ONCE[k] if n == 1 else (-(1.0 + math.log(n)) * _IDF[k], k) for k, n in counts.items()
+    ]
+    ranked.sort()
     return Profile(
         when=when,
         lone=lone_title(analysis.title.text, roundup),
@@ -236,16 +286,14 @@ def profile(
         orgs=orgs,
         nums=frozenset(nums),
         title=title,
-        body=top,
-        norm=math.sqrt(sum(v * v for v in top.values())),
-        title_mass=sum(idf(k) for k in title),
+        body={k: _ROUNDED[-w] for w, k in ranked[:BODY_TERMS]},  # as stored
     )
 
 
 def lookup_keys(p: Profile) -> list[str]:
     """The keys an article is indexed (and looked up) by in ``story_keys``."""
     keys = [f"o:{o}" for o in sorted(p.orgs)] + [f"n:{n}" for n in sorted(p.nums)]
-    title = sorted(p.title, key=lambda k: (-idf(k), k))[:TITLE_KEYS]  # the telling ones
+    title = sorted(p.title, key=_ONCE.__getitem__)[:TITLE_KEYS]  # the telling ones (by idf)
     keys += [f"t:{t}" for t in title]
     return keys
 
@@ -258,17 +306,27 @@ _TITLE, _BODY = FEATURES.index("title"), FEATURES.index("body")
 
 def features(a: Profile, b: Profile) -> list[float]:
     """The pair's features, in the order of :data:`FEATURES`."""
-    shared = a.title & b.title
-    mass = math.sqrt(a.title_mass * b.title_mass)
-    title = sum(idf(k) for k in shared) / mass if mass else 0.0
-    dot = sum(w * b.body.get(k, 0.0) for k, w in a.body.items())
-    body = dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
+    title, body = similarity(a, b)
     orgs = _overlap(a.orgs, b.orgs)
     nums = min(len(a.nums & b.nums), 3) / 3
     days = abs((a.when - b.when).total_seconds()) / 86400
     heads = _overlap(a.heads, b.heads)
     clash = 1.0 if a.heads and b.heads and not a.heads & b.heads else 0.0  # other actors
     return [title, heads, clash, body, orgs, nums, days, 1.0]
+
+
+def similarity(a: Profile, b: Profile) -> tuple[float, float]:
+    """The pair's ``title`` and ``body`` features: the idf of the shared title words over the
+    titles' (their geometric mean), and the cosine of the body vectors."""
+    shared, mass = a.title & b.title, math.sqrt(a.title_mass * b.title_mass)
+    title = sum(map(_IDF.__getitem__, shared)) / mass if shared and mass else 0.0
+    common = a.words & b.words
+    if not common:
+        return title, 0.0
+    if len(common) > 1:  # summed in ``a``'s order
+        common = sorted(common, key=a.rank.__getitem__)  # type: ignore[assignment]
+    dot = sum([a.body[k] * b.body[k] for k in common])
+    return title, dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -289,8 +347,8 @@ THRESHOLD = -0.2
 def anchored(a: Profile, b: Profile) -> bool:
     """Whether the pair shares something particular to an event: a telling title word, an actor
     named in both titles, or a figure.  Two pieces on one theme share only general words."""
-    return bool(
-        any(idf(k) >= ANCHOR_IDF for k in a.title & b.title) or a.heads & b.heads or a.nums & b.nums
+    return not (
+        a.telling.isdisjoint(b.title) and a.heads.isdisjoint(b.heads) and a.nums.isdisjoint(b.nums)
     )
 
 
@@ -310,8 +368,8 @@ def worded_alike(f: Sequence[float]) -> bool:
 def figures_clash(a: Profile, b: Profile) -> bool:
     """Whether both titles lead with figures and neither article holds the other's: another
     company's order of 14,000 GPUs is another deal than one of 13,000, even worded alike."""
-    ta, tb = a.heads & a.nums, b.heads & b.nums
-    return bool(ta and tb and not ta & b.nums and not tb & a.nums)
+    ta, tb = a.title_nums, b.title_nums
+    return bool(ta and tb and ta.isdisjoint(b.nums) and tb.isdisjoint(a.nums))
 
 
 def score(f: Sequence[float]) -> float:
@@ -328,10 +386,10 @@ def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
         return 100.0 + minhash
     if a.lone or b.lone or not anchored(a, b) or figures_clash(a, b):
         return None
-    f = features(a, b)
-    if not worded_alike(f):
+    title, body = similarity(a, b)  # worded_alike, before the other features are worked out:
+    if title + body < TEXT_MIN:
         return None
-    s = score(f)
+    s = score(features(a, b))
     return s if s >= THRESHOLD else None
 
 
@@ -364,13 +422,13 @@ class StoryRule:
 
     def __call__(self, record: AnalysedRecord, candidates: list[StoryCandidate]) -> int | None:
         assert record.story is not None and record.when is not None
-        me = Profile.from_json(record.story, record.when)
-        sig = _signature(record.minhash)
+        me = getattr(record.story, "profile", None)  # the pipeline's own (Profile.as_json)
+        if me is None or me.when != record.when:
+            me = Profile.from_json(record.story, record.when)
         best, best_score = None, 0.0
-        for candidate in candidates:
+        similar = _similarities(record.minhash, candidates)
+        for candidate, mh in zip(candidates, similar, strict=True):
             other = self._profile(candidate)
-            theirs = _signature(candidate.minhash)
-            mh = clusters.jaccard(sig, theirs) if sig is not None and theirs is not None else 0.0
             if self.minhash_only:
                 found = mh if mh >= MINHASH_SAME else None
             else:
@@ -383,7 +441,14 @@ class StoryRule:
         return best.cluster_id if best is not None else None
 
 
-def _signature(raw: bytes | None) -> Any:
-    if raw is None or len(raw) != clusters.NUM_PERM * 8:
-        return None  # none, or a signature of another size (from elsewhere)
-    return clusters.from_bytes(raw)
+def _similarities(raw: bytes | None, candidates: Sequence[StoryCandidate]) -> list[float]:
+    """Each candidate's MinHash similarity to the signature ``raw`` (:func:`clusters.jaccard`;
+    0.0 where either has none, or one of another size, from elsewhere), in one numpy step."""
+    size, out = clusters.NUM_PERM * 8, [0.0] * len(candidates)
+    have = [(i, m) for i, c in enumerate(candidates) if (m := c.minhash) and len(m) == size]
+    if raw is not None and len(raw) == size and have:
+        theirs = np.frombuffer(b"".join(m for _, m in have), dtype=np.uint64).reshape(len(have), -1)
+        equal = np.count_nonzero(theirs == np.frombuffer(raw, dtype=np.uint64), axis=1).tolist()
+        for (i, _), n in zip(have, equal, strict=True):
+            out[i] = n / clusters.NUM_PERM
+    return out

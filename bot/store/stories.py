@@ -12,9 +12,10 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.store.base import StoreBase
@@ -63,20 +64,31 @@ class StoryQueries(StoreBase):
         seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
         entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
         updates: list[dict[str, Any]] = []
-        new_keys: list[dict[str, Any]] = []
+        new_keys: list[tuple[int, str, Any]] = []
+        conn = s.connection()
+        column = _STORY_KEYS.c.at.type.dialect_impl(conn.dialect)
+        stored_at = column.bind_processor(conn.dialect) or (lambda at: at)
         for record in fresh:
             when = record.when
             assert when is not None and record.story is not None
             keys = list(dict.fromkeys(k[:200] for k in record.story_keys))
             chosen: set[int] = set()
+            lo, hi = when - window, when + window
             for key in keys:  # each key's PER_KEY most recent entries within the window
+                listed = entries.get(key, [])
+                if listed and listed[0][0] <= hi and listed[-1][0] >= lo:  # all within it
+                    chosen.update(map(itemgetter(1), listed[:PER_KEY]))
+                    continue
                 taken = 0
-                for at, article_id in entries.get(key, ()):
-                    if abs(at - when) <= window:
-                        chosen.add(article_id)
-                        taken += 1
-                        if taken == PER_KEY:
-                            break
+                for at, article_id in listed:
+                    if at > hi:
+                        continue
+                    if at < lo:
+                        break  # newest first: the rest are older still
+                    chosen.add(article_id)
+                    taken += 1
+                    if taken == PER_KEY:
+                        break
             chosen.discard(record.id)
             candidates = sorted(
                 (known_rows[i] for i in chosen if i in known_rows), key=lambda c: seqs[c.id]
@@ -91,18 +103,27 @@ class StoryQueries(StoreBase):
                     "story_profile": record.story,
                 }
             )
+            at, entry = stored_at(when), (when, record.id)  # (the column's stored form)
+            rank = _newest_first(entry)
             for key in keys:  # kept newest first, as the statement returns them
                 listed = entries.setdefault(key, [])
-                insort(listed, (when, record.id), key=_newest_first)
-                new_keys.append({"article_id": record.id, "key": key, "at": when})
+                if not listed or rank <= _newest_first(listed[0]):
+                    listed.insert(0, entry)  # the newest (as when ingesting as it comes)
+                else:
+                    insort(listed, entry, key=_newest_first)
+                new_keys.append((record.id, key, at))
             seqs[record.id] = seq
             known_rows[record.id] = StoryCandidate(
                 record.id, cluster, when, dict(record.story), record.minhash
             )
             out[record.id] = cluster
         s.execute(update(ArticleRow), updates)
-        if new_keys:
-            s.execute(insert(StoryKeyRow), new_keys)
+        if new_keys:  # straight to the driver's executemany: SQLAlchemy's costs more per row
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            conn.exec_driver_sql(
+                f"INSERT INTO story_keys (article_id, key, at) VALUES ({mark}, {mark}, {mark})",
+                new_keys,
+            )
         return out
 
     def _batch_candidates(
@@ -117,18 +138,18 @@ class StoryQueries(StoreBase):
         entries: dict[str, list[tuple[datetime, int]]] = {}
         if not keys or not times:
             return entries, {}, {}
-        names = ", ".join(f":k{i}" for i in range(len(keys)))
-        params: dict[str, object] = {f"k{i}": k for i, k in enumerate(keys)}
-        params.update(lo=min(times) - window, hi=max(times) + window, per_key=BATCH_PER_KEY)
-        query = text(
-            "SELECT key, article_id, at FROM (SELECT key, article_id, at, row_number() OVER "
-            "(PARTITION BY key ORDER BY at DESC, article_id DESC) AS n FROM story_keys "
-            f"WHERE key IN ({names}) AND at >= :lo AND at <= :hi) AS ranked "
-            "WHERE n <= :per_key"
-        ).bindparams(bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
+        params = {
+            "keys": keys,
+            "lo": min(times) - window,
+            "hi": max(times) + window,
+            "per_key": BATCH_PER_KEY,
+        }
         named: set[int] = set()
-        for key, article_id, at in s.execute(query, params):
-            entries.setdefault(key, []).append((_aware(at), article_id))
+        aware: dict[Any, datetime] = {}  # an article's keys share its time
+        for key, article_id, at in s.execute(_ENTRIES, params).all():
+            if at not in aware:
+                aware[at] = _aware(at)
+            entries.setdefault(key, []).append((aware[at], article_id))
             named.add(article_id)
         for listed in entries.values():
             listed.sort(key=_newest_first)
@@ -212,6 +233,21 @@ class StoryQueries(StoreBase):
         return len(records)
 
 
+# every key's entries in a window, the most recent first, at most :per_key of each
+_ENTRIES = text(
+    "SELECT key, article_id, at FROM (SELECT key, article_id, at, row_number() OVER "
+    "(PARTITION BY key ORDER BY at DESC, article_id DESC) AS n FROM story_keys "
+    "WHERE key IN :keys AND at >= :lo AND at <= :hi) AS ranked "
+    "WHERE n <= :per_key"
+).bindparams(
+    bindparam("keys", expanding=True),
+    bindparam("lo", type_=UTCDateTime()),
+    bindparam("hi", type_=UTCDateTime()),
+)
+_UTC = UTCDateTime()
+_STORY_KEYS = cast(Table, StoryKeyRow.__table__)
+
+
 def _newest_first(entry: tuple[datetime, int]) -> tuple[float, int]:
     """Sort key of a key's entries (at, article id): newest first, the higher id first on a tie
     (the order the statement ranks them in)."""
@@ -219,10 +255,8 @@ def _newest_first(entry: tuple[datetime, int]) -> tuple[float, int]:
 
 
 def _aware(value: datetime | str) -> datetime:
-    from bot.store.models import UTCDateTime
-
     if isinstance(value, str):  # SQLite hands coalesce() back as text
         value = datetime.fromisoformat(value)
-    converted = UTCDateTime().process_result_value(value, None)
+    converted = _UTC.process_result_value(value, None)
     assert converted is not None
     return converted
