@@ -9,12 +9,13 @@ from functools import lru_cache
 import holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS_KO = "월화수목금토일"
 _WEEKDAY_WORDS = {
     **{name: n for n, name in enumerate(WEEKDAYS)},
-    **{name: n for n, name in enumerate(("monday", "tuesday", "wednesday", "thursday"))},
-    **{name: n + 4 for n, name in enumerate(("friday", "saturday", "sunday"))},
-    **{ko: n for n, ko in enumerate("월화수목금토일")},
-    **{ko + "요일": n for n, ko in enumerate("월화수목금토일")},
+    **{name.lower(): n for n, name in enumerate(WEEKDAY_NAMES)},
+    **{ko: n for n, ko in enumerate(WEEKDAYS_KO)},
+    **{ko + "요일": n for n, ko in enumerate(WEEKDAYS_KO)},
 }
 MAX_GAP = 14  # days searched back for the previous workday (the longest Korean break is ~10)
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
+from bot.core.workdays import WEEKDAY_NAMES, WEEKDAYS_KO
 from bot.present.i18n import t
 from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.services.articles import Stats
@@ -244,9 +245,6 @@ def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: st
     return Reply(text=t("subscriptions", lang, list=listing) + paused)
 
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
 def subscribed_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) -> Reply:
     """What a subscribe did: the topics, grouped by their digest time."""
     groups: dict[tuple[str, str, bool], list[Subscription]] = {}
@@ -268,7 +266,7 @@ def subscribed_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) 
                 weekly.setdefault(day, []).append(s)
         for day, same in weekly.items():
             labels = ", ".join(catalog.label(s.topic, lang) for s in same)
-            name = (WEEKDAY_NAMES if lang == "en" else "월화수목금토일")[day]
+            name = (WEEKDAY_NAMES if lang == "en" else WEEKDAYS_KO)[day]
             extra = t("subscribed.alerts", lang) if any(s.alerts for s in same) else ""
             lines.append(
                 t("subscribed.weekly", lang, topics=labels, day=name, time=at, tz=tz) + extra

@@ -101,8 +101,12 @@ def trend(
         start = first_midnight(end - timedelta(days=1), tz)
     topics = watches.topic_set(app) if topic_ids else app.topics
     ids = list(dict.fromkeys(topic_ids)) or topics.ids()
+    labels = {}
+    for topic_id in ids:
+        topic = topics.get(topic_id)
+        labels[topic_id] = topic.label(lang) if topic else topic_id
     rows = app.store.trend_rows(ids, start, end)
-    return build_trend(rows, ids, topics_labels(app, ids, lang), start, end, tz)
+    return build_trend(rows, ids, labels, start, end, tz)
 
 
 def first_midnight(at: datetime, tz: str) -> datetime:
@@ -110,15 +114,6 @@ def first_midnight(at: datetime, tz: str) -> datetime:
     local = at.astimezone(ZoneInfo(tz))
     day = local.date() if local.time() == time(0) else local.date() + timedelta(days=1)
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz))
-
-
-def topics_labels(app: App, ids: Sequence[str], lang: str) -> dict[str, str]:
-    topics = watches.topic_set(app)
-    labels = {}
-    for topic_id in ids:
-        topic = topics.get(topic_id)
-        labels[topic_id] = topic.label(lang) if topic else topic_id
-    return labels
 
 
 def build_trend(

@@ -42,6 +42,7 @@ from bot.chat.commands.core import split_words
 from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, file_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
+from bot.core.workdays import WEEKDAYS, WEEKDAYS_KO
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
@@ -69,9 +70,7 @@ DAYS = [
     Choice(name="평일, 공휴일 제외 (weekdays)", value="weekdays"),
     *(
         Choice(name=f"매주 {ko}요일 (weekly, {en})", value=f"weekly {en}")
-        for ko, en in zip(
-            "월화수목금토일", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"), strict=True
-        )
+        for ko, en in zip(WEEKDAYS_KO, WEEKDAYS, strict=True)
     ),
 ]
 FEED_ACTIONS = [
