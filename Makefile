@@ -1,22 +1,31 @@
 # One entry point per chore.  `make demo` and `make test` work from nothing: they create .venv,
-# install newsbot with its dev tools, then run.  The install is skipped when .venv is current.
+# install newsbot, then run.  `make demo` installs the runtime dependencies only; `make test`,
+# `make check` and the rest add the dev tools (pytest, ruff, mypy).  Each install is skipped
+# when .venv is current.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-fast check format bench install clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsbot needs Python 3.11 or newer")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml setup.py | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUNTIME)
+
+$(STAMP): pyproject.toml setup.py | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME)
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/newsbot demo
 
 test: $(STAMP)

@@ -17,8 +17,10 @@ __all__ = ["fake_slack", "procs"]  # fixtures shared by every test module
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's own newsbot settings or tokens."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never see the developer's own newsbot settings or tokens, nor their data folder
+    (the default database lives in one of the test's own)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     for key in list(os.environ):
         if key.startswith(("NEWSBOT_", "SLACK_", "DISCORD_")) and key not in (
             "NEWSBOT_TEST_POSTGRES_URL",

@@ -77,17 +77,40 @@ def test_migrations_run_before_serve_and_serve_gets_the_signals(compose: dict[st
         assert "exec newsbot serve" in command, "SIGTERM must reach newsbot, not the shell"
 
 
-def test_health_port_is_published_and_probed(compose: dict[str, Any]) -> None:
+def image_env() -> dict[str, str]:
+    """The ``ENV`` lines of the Dockerfile, as NAME=VALUE pairs."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return dict(re.findall(r"(\w+)=(\S+)", " ".join(re.findall(r"^ENV (.*)$", dockerfile, re.M))))
+
+
+def test_health_port_is_published_on_loopback_only_and_probed(compose: dict[str, Any]) -> None:
     newsbot = compose["services"]["newsbot"]
-    port = str(
-        newsbot["environment"].get("NEWSBOT_HTTP_PORT") or env_example()["NEWSBOT_HTTP_PORT"]
-    )
+    port = image_env()["NEWSBOT_HTTP_PORT"]
     published = [str(p) for p in newsbot["ports"]]
     assert any(p.split(":")[-1] == port for p in published), published
+    # /metrics is not for every interface of the host: a reverse proxy reaches the loopback
+    assert all(p.startswith("127.0.0.1:") for p in published), published
     probe = newsbot["healthcheck"]["test"]
     probe = probe if isinstance(probe, str) else " ".join(probe)
     assert f"127.0.0.1:{port}/healthz" in probe or f"localhost:{port}/healthz" in probe
     assert newsbot.get("stop_grace_period"), "time to finish the post in flight on SIGTERM"
+
+
+def test_environment_pins_nothing_that_env_example_offers(compose: dict[str, Any]) -> None:
+    """A setting in .env.example (so in .env) is the operator's: `environment:` would win over
+    it silently."""
+    pinned = set(compose["services"]["newsbot"]["environment"])
+    offered = set(env_example())
+    assert not pinned & offered, pinned & offered
+    assert "NEWSBOT_DATABASE_URL" in pinned
+
+
+def test_the_compose_version_its_syntax_needs_is_said(compose: dict[str, Any]) -> None:
+    entries = compose["services"]["newsbot"]["env_file"]
+    if any(isinstance(e, dict) for e in entries):  # `path:`/`required:` came in Compose 2.24
+        text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+        assert "Compose 2.24" in text
+        assert "Compose 2.24" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_env_files_exist_and_list_the_tokens_empty(compose: dict[str, Any]) -> None:
@@ -114,13 +137,47 @@ def test_the_image_runs_newsbot_with_the_migrations(compose: dict[str, Any]) -> 
         assert re.search(rf"^COPY .*\b{re.escape(needed)}\b", dockerfile, re.M), needed
         assert (ROOT / needed).exists(), needed
     assert (ROOT / "bot" / "store" / "migrations" / "env.py").is_file(), "migrations in the package"
-    assert len(re.findall(r"pip install", dockerfile)) == 1, "installed once"
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "runs as a non-root user"
-    assert "[postgres]" in dockerfile, "psycopg for NEWSBOT_DATABASE_URL=postgresql://"
+    assert "['postgres']" in dockerfile, "psycopg for NEWSBOT_DATABASE_URL=postgresql://"
+    assert "seeds" in dockerfile and (ROOT / "setup.py").is_file(), "the seeds are package data"
     assert re.search(r"^EXPOSE 3000$", dockerfile, re.M)
+
+
+def test_the_dependencies_are_a_layer_of_their_own_before_the_code() -> None:
+    """A code edit must not reinstall every dependency: they are installed from pyproject.toml
+    before `COPY bot`, and newsbot itself after it without fetching anything."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installs = [m.start() for m in re.finditer(r"pip install", dockerfile)]
+    copy_bot = re.search(r"^COPY bot\b", dockerfile, re.M)
+    assert copy_bot and len(installs) == 2, installs
+    assert installs[0] < copy_bot.start() < installs[1]
+    before = dockerfile[: copy_bot.start()]
+    assert "COPY pyproject.toml" in before and "COPY bot" not in before
+    assert "--no-deps" in dockerfile[installs[1] :].split("\n", 1)[0]
+
+
+def test_dockerignore_keeps_the_virtualenv_and_secrets_out_of_the_context() -> None:
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for name in (".venv", ".git", ".env", "var"):
+        assert name in ignored, name
+    assert not {"bot", "seeds", "pyproject.toml", "setup.py", "README.md"} & ignored
 
 
 def test_the_readme_says_how_to_start_it() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docker compose up" in readme
     assert ".env.example" in readme and "/healthz" in readme
+
+
+def test_the_readme_says_what_to_run_after_up() -> None:
+    """After `up` the database is empty: the section shows the first commands, each a real
+    newsbot command run in the container."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Run with compose", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    after_up = section.split("docker compose up", 1)[1]
+    for command in ("newsbot db upgrade", "newsbot ingest", "newsbot feeds add", "newsbot digest"):
+        assert f"docker compose exec newsbot {command}" in after_up, command

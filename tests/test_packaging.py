@@ -1,5 +1,6 @@
-"""``pip install .`` gives a newsbot that runs on its own: the migrations, topics and lexicon are
-package data, so ``newsbot db upgrade`` works far from the checkout."""
+"""``pip install .`` gives a newsbot that runs on its own: the migrations, topics, lexicon and the
+seed corpus are package data, so ``newsbot demo``, ``newsbot ingest`` and ``newsbot db upgrade``
+work far from the checkout, and the default database is in the per-user data folder."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import HEADLINES, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +32,8 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     assert "bot/store/migrations/env.py" in names and "bot/topics.toml" in names
     assert any(n.startswith("bot/store/migrations/versions/0001") for n in names)
     assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
+    seeds = sorted(p.name for p in (ROOT / "seeds").iterdir())
+    assert sorted(n.split("/")[-1] for n in names if n.startswith("bot/seeds/")) == seeds
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
         check=True,
@@ -38,6 +41,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
     env["PYTHONPATH"] = str(target)  # the installed copy first, ahead of the checkout's
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
     where = subprocess.run(
         [sys.executable, "-c", "import bot; print(bot.__file__)"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
@@ -59,3 +63,21 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr  # the analysis data (stories, lexicon) is there
     assert "1 new" in done.stdout
+
+    demo = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stderr
+    assert HEADLINES["002"] in demo.stdout  # the digest of the shipped seeds
+    assert (tmp_path / "data" / "newsbot" / "demo.db").is_file()
+    assert not (elsewhere / "var").exists(), "no stray var/ in the folder it ran from"
+
+    default = subprocess.run(
+        [sys.executable, "-m", "bot", "ingest"],  # no path, no --db: the shipped seeds
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert default.returncode == 0, default.stderr
+    assert f"{len(seeds)} new articles" in default.stdout
+    assert (tmp_path / "data" / "newsbot" / "newsbot.db").is_file()
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["a.txt", "x.db"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,8 @@ from tests.helpers import run_cli
 
 
 def test_defaults_match_the_design() -> None:
-    s = Settings.from_env({})
-    assert s.database_url == "sqlite:///var/newsbot.db"
+    s = Settings.from_env({"XDG_DATA_HOME": "/srv/data"})
+    assert s.database_url == "sqlite:////srv/data/newsbot/newsbot.db"
     assert s.timezone == "Asia/Seoul"
     assert s.digest_time.strftime("%H:%M") == "09:00"
     assert s.allow_private_feeds is False
@@ -74,3 +75,59 @@ def test_bad_setting_exits_with_its_name(
     code, _, err = run_cli(["config"], capsys)
     assert code == 2
     assert "NEWSBOT_DIGEST_TIME" in err and "Traceback" not in err
+
+
+def test_the_default_database_is_the_same_file_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve` started elsewhere must not quietly open another database."""
+    feed = "https://news.example.kr/rss.xml"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    assert run_cli(["feeds", "add", feed], capsys)[0] == 0
+    monkeypatch.chdir(tmp_path / "b")
+    code, out, _ = run_cli(["feeds", "list", "--format", "json"], capsys)
+    assert code == 0 and feed in out
+    assert not list((tmp_path / "a").iterdir()) and not list((tmp_path / "b").iterdir())
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    shown = json.loads(out)["NEWSBOT_DATABASE_URL"]
+    assert shown == f"sqlite:///{tmp_path / 'xdg-data' / 'newsbot' / 'newsbot.db'}"
+
+
+def test_config_shows_values_the_way_they_were_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSBOT_DIGEST_GRACE", "90m")
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", "sqlite:///var/here.db")
+    code, out, _ = run_cli(["config"], capsys)
+    assert code == 0
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in out.splitlines()
+        if line.count("│") == 4 and line.split("│")[1].strip()
+    }
+    assert rows["NEWSBOT_DIGEST_GRACE"] == "90m"  # not 5400.0
+    assert rows["NEWSBOT_FEED_INTERVAL"] == "15m" and rows["NEWSBOT_OUTBOX_RETENTION"] == "30d"
+    assert rows["NEWSBOT_ADMINS"] == "(everyone)"  # the default lets everyone manage feeds
+    assert str(tmp_path / "var") in out.replace("\n", "").replace("│", "").replace(" ", "")
+
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert data["NEWSBOT_DIGEST_GRACE"] == "90m" and data["NEWSBOT_FETCH_TIMEOUT"] == "20s"
+    assert data["NEWSBOT_HTTP_PORT"] == 3000 and data["NEWSBOT_ADMINS"] == []
+    assert data["NEWSBOT_ALLOW_PRIVATE_FEEDS"] is False and data["SLACK_BOT_TOKEN"] is None
+    assert data["NEWSBOT_DATABASE_URL"] == f"sqlite:///{tmp_path / 'var' / 'here.db'}"
+
+
+def test_a_duration_set_in_code_is_shown_in_its_largest_unit() -> None:
+    from bot.config.settings import format_duration
+
+    assert [format_duration(s) for s in (21600.0, 900.0, 5400.0, 86400 * 30, 2.5)] == [
+        "6h",
+        "15m",
+        "90m",
+        "30d",
+        "2.5s",
+    ]

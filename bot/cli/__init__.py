@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         metavar="URL",
         default=argparse.SUPPRESS,
-        help="database URL (default: NEWSBOT_DATABASE_URL or sqlite:///var/newsbot.db)",
+        help="database URL (default: NEWSBOT_DATABASE_URL, else newsbot.db in the per-user "
+        "data folder; `newsbot config` shows it)",
     )
     common.add_argument(
         "--debug",

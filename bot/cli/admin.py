@@ -16,7 +16,9 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     p = sub.add_parser("config", parents=[common], help="settings, secrets redacted")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
     p.set_defaults(func=cmd_config, needs_db=False)
 
     p = sub.add_parser("db", parents=[common], help="database chores")
@@ -26,11 +28,13 @@ def register(
 
 
 def cmd_config(app: App, args: argparse.Namespace) -> int:
-    rows = app.settings.redacted()
     if args.format == "json":
-        print_json({name: value for name, value, _ in rows})
+        print_json(app.settings.as_json())
         return 0
-    table = Table("setting", "value", "from", show_lines=False)
+    rows = app.settings.redacted()
+    table = Table(show_lines=False)
+    for column in ("setting", "value", "from"):  # whole values (a path), folded when narrow
+        table.add_column(column, overflow="fold")
     for name, value, source in rows:
         table.add_row(name, value, source)
     out.print(table)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot.analysis.evaluate import evaluate, load_examples
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
+from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
+from bot.ingest.seeds import seed_corpus
 from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
@@ -18,22 +20,38 @@ from bot.services import stories as story_service
 from bot.services.digests import Digest
 from bot.store import DEMO_MARK, Window, is_demo_database
 
-DEMO_DB = "var/demo.db"
-SOURCE_ROOT = Path(__file__).resolve().parents[2]  # the checkout, when run from one
+DEMO_DB = "var/demo.db"  # beside the seeds/ of the current folder (a checkout: `make demo`)
+
+
+def demo_database_url() -> str:
+    """``var/demo.db`` in a folder with ``seeds/`` (the checkout, as the README's Quick start
+    says), else ``demo.db`` in the per-user data folder: a demo run anywhere else leaves no
+    ``var/`` behind."""
+    if Path("seeds").is_dir():
+        return f"sqlite:///{DEMO_DB}"
+    return f"sqlite:///{data_dir() / 'demo.db'}"
 
 
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     p = sub.add_parser(
-        "demo", parents=[common], help="fresh embedded DB, ingest seeds/, match, print the digest"
+        "demo",
+        parents=[common],
+        help="fresh embedded DB (var/demo.db beside seeds/, else in the data folder), "
+        "ingest the seeds, match, print the digest",
     )
-    p.set_defaults(func=cmd_demo, default_db=f"sqlite:///{DEMO_DB}")
+    p.set_defaults(func=cmd_demo, default_db=demo_database_url())
 
     p = sub.add_parser(
         "ingest", parents=[common], help="ingest seed files or folders (.txt .html .md)"
     )
-    p.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: ./seeds, else the seed corpus shipped with newsbot)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("digest", parents=[common], help="the digest of matched items")
@@ -107,7 +125,7 @@ def _since(app: App, word: str) -> datetime | None:
 
 
 def cmd_ingest(app: App, args: argparse.Namespace) -> int:
-    report = _ingest(app, args.paths)
+    report = _ingest(app, args.paths or [seed_corpus()])
     extra = f", {len(report.skipped)} skipped" if report.skipped else ""
     out.print(f"{report.new} new articles ({report.read} files read{extra})")
     return 0
@@ -129,22 +147,35 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     if not url.startswith("sqlite:///"):
         raise UsageError("demo: --db must be a SQLite file URL (the demo builds its own file)")
     path = url.split("///", 1)[-1]
+    seeds = seed_corpus()  # before any file is made: a demo without seeds leaves nothing
     if Path(path).exists():
         if not is_demo_database(url):
             raise UsageError(
                 f"demo: {path} holds data the demo did not make; it is left alone "
                 "(give the demo another --db)"
             )
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-    app.store.set_meta(DEMO_MARK, "1")
-    seeds = "seeds" if Path("seeds").is_dir() else str(SOURCE_ROOT / "seeds")
-    report = _ingest(app, [seeds])
+        _remove_database(path)
+    folder = Path(path).parent
+    made_folder = not folder.exists()
+    try:
+        app.store.set_meta(DEMO_MARK, "1")
+        report = _ingest(app, [seeds])
+    except BaseException:
+        app.close()
+        _remove_database(path)
+        if made_folder and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
     err.print(f"demo: {report.new} articles from {seeds}/ into {path}", highlight=False)
     lang = app.settings.language
     digest = digests.collect(app, Window(), lang=lang)
     print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
     return 0
+
+
+def _remove_database(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
 
 
 def cmd_digest(app: App, args: argparse.Namespace) -> int:

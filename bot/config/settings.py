@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.paths import default_database_url, sqlite_path
 from bot.core.redact import redact_url
 
-DEFAULT_DB_URL = "sqlite:///var/newsbot.db"
+# the per-user data folder (bot/config/paths.py), never the current directory
+DEFAULT_DB_URL = default_database_url()
 SLACK_DEFAULT_API = "https://slack.com/api/"
 DISCORD_DEFAULT_API = "https://discord.com/api/v10"
 
@@ -159,9 +161,10 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         "NEWSBOT_DATABASE_URL",
         "database_url",
-        DEFAULT_DB_URL,
+        None,  # default_database_url(env): $XDG_DATA_HOME/newsbot/newsbot.db
         _parse_db_url,
-        "SQLAlchemy URL: sqlite:///var/newsbot.db (default) or postgresql://user@host/db",
+        "SQLAlchemy URL: sqlite:///path (default: newsbot.db in the per-user data folder) "
+        "or postgresql://user@host/db",
         from_file=True,
     ),
     Spec(
@@ -335,16 +338,23 @@ class Settings:
     discord_sync: str = "global"
     discord_guild_id: int | None = None
     sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # each non-secret setting's text as given (``6h``), to show it the way it was set
+    given: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         sources: dict[str, str] = {}
+        given: dict[str, str] = {}
         for spec in SPECS:
             raw, source = _raw_value(spec, env)
             if raw is None:
                 raw, source = spec.default, "default"
+                if spec.attr == "database_url":
+                    raw = default_database_url(env)
+            if raw is not None and not spec.secret:
+                given[spec.attr] = raw.strip()
             if raw is None:
                 values[spec.attr] = None
             else:
@@ -363,10 +373,11 @@ class Settings:
             raise SettingsError(
                 "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild"
             )
-        return cls(**values, sources=sources)
+        return cls(**values, sources=sources, given=given)
 
     def redacted(self) -> list[tuple[str, str, str]]:
-        """(variable, shown value, where it came from) for ``newsbot config``."""
+        """(variable, shown value, where it came from) for ``newsbot config``: each value the
+        way it was set (``6h``, not ``21600.0``); a SQLite URL with the file it resolves to."""
         rows = []
         for spec in SPECS:
             value = getattr(self, spec.attr)
@@ -376,14 +387,61 @@ class Settings:
                 shown = "<redacted>"
             elif spec.env == "NEWSBOT_DATABASE_URL":
                 shown = redact_url(str(value))
-            elif isinstance(value, time):
-                shown = value.strftime("%H:%M")
-            elif isinstance(value, tuple):
-                shown = ",".join(value) or "(none)"
+                path = sqlite_path(str(value))
+                if path is not None and str(value) != f"sqlite:///{path}":
+                    shown = f"{shown} ({path})"
+            elif spec.attr == "admins" and not value:
+                shown = "(everyone)"
+            elif spec.attr == "allow_private_feeds" and not value:
+                shown = "0 (off)"
             else:
-                shown = str(value)
+                shown = self._as_set(spec, value)
             rows.append((spec.env, shown, self.sources.get(spec.attr, "default")))
         return rows
+
+    def as_json(self) -> dict[str, Any]:
+        """``newsbot config --format json``: numbers as numbers, lists as lists, flags as
+        booleans, durations as set (``"6h"``), unset as null, secrets ``"<redacted>"``; a
+        SQLite URL with its absolute path."""
+        shown: dict[str, Any] = {}
+        for spec in SPECS:
+            value = getattr(self, spec.attr)
+            if value is None:
+                shown[spec.env] = None
+            elif spec.secret:
+                shown[spec.env] = "<redacted>"
+            elif spec.env == "NEWSBOT_DATABASE_URL":
+                path = sqlite_path(str(value))
+                shown[spec.env] = f"sqlite:///{path}" if path else redact_url(str(value))
+            elif isinstance(value, bool | int | tuple):
+                shown[spec.env] = list(value) if isinstance(value, tuple) else value
+            else:
+                shown[spec.env] = self._as_set(spec, value)
+        return shown
+
+    def _as_set(self, spec: Spec, value: Any) -> str:
+        raw = self.given.get(spec.attr)
+        if raw is not None:
+            try:
+                if spec.parse(raw) == value:
+                    return raw
+            except ValueError:
+                pass
+        if isinstance(value, time):
+            return value.strftime("%H:%M")
+        if isinstance(value, float):  # every float setting is a duration
+            return format_duration(value)
+        if isinstance(value, tuple):
+            return ",".join(value)
+        return str(value)
+
+
+def format_duration(seconds: float) -> str:
+    """900.0 -> ``15m``: the largest unit that divides it (``90m``, ``1d``, ``2.5s``)."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size and float(seconds / size).is_integer():
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
 
 
 def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:

@@ -27,6 +27,24 @@ class MissingPathError(FileNotFoundError):
     pass
 
 
+PACKAGED_SEEDS = Path(__file__).resolve().parents[1] / "seeds"  # bot/seeds in an installed wheel
+CHECKOUT_SEEDS = Path(__file__).resolve().parents[2] / "seeds"  # the checkout's seeds/
+
+
+def seed_corpus() -> str:
+    """The seed corpus ``ingest`` and ``demo`` read when given no path: ``seeds`` in the
+    current folder when there is one (a checkout, as the README's commands assume), else the
+    copy shipped inside the package (``pip install``; setup.py maps ``seeds/`` to
+    ``bot/seeds``), else the checkout this code runs from.  Raises
+    :class:`MissingPathError` naming ``seeds`` when none exists."""
+    if Path("seeds").is_dir():
+        return "seeds"
+    for folder in (PACKAGED_SEEDS, CHECKOUT_SEEDS):
+        if folder.is_dir():
+            return str(folder)
+    raise MissingPathError("seeds")
+
+
 @dataclass
 class SeedScan:
     files: list[tuple[Path, str]] = field(default_factory=list)  # (path, path as shown)
