@@ -43,6 +43,9 @@ BAD = {
     "/news feeds add notaurl": "http:// 또는 https:// 주소가 필요합니다: 'notaurl'",
     "/news feeds add": "사용법: /news feeds add",
     "/news frobnicate": "알 수 없는 명령입니다: frobnicate",
+    "/news serch 엔비디아": "알 수 없는 명령입니다: serch. 혹시 `/news search`?",
+    "/news subscrbe apec": "알 수 없는 명령입니다: subscrbe. 혹시 `/news subscribe`?",
+    "/news 다이제트 all": "알 수 없는 명령입니다: 다이제트. 혹시 `/news digest`?",
 }
 
 
@@ -86,6 +89,22 @@ def test_bad_arguments_get_one_line(commands: Commands, line: str) -> None:
     answer = console(commands, line)
     assert answer.count("\n") == 1, answer
     assert answer.startswith(BAD[line])
+
+
+@pytest.mark.parametrize(
+    ("korean", "english"),
+    [
+        ("/news 검색 엔비디아", "/news search 엔비디아"),
+        ("/news 도움말", "/news help"),
+        ("/news 요약 all", "/news digest all"),
+        ("/news 주제", "/news topics"),
+    ],
+)
+def test_korean_command_words_answer_like_the_english_ones(
+    commands: Commands, korean: str, english: str
+) -> None:
+    assert console(commands, korean) == console(commands, english)
+    assert Commands.is_slow(korean) == Commands.is_slow(english)  # Slack acknowledges first
 
 
 def test_subscribe_and_unsubscribe_from_the_console(commands: Commands) -> None:

@@ -236,3 +236,20 @@ def test_failing_feed_is_warned_about_then_disabled_with_its_reason_in_feeds_lis
     assert code == 0 and err == "" and out.startswith("1 feed polled: 1 new item")
     feed = feeds_json(db_url, capsys)[0]
     assert (feed["health"], feed["consecutive_errors"], feed["disabled_reason"]) == ("ok", 0, None)
+
+
+def test_a_poll_where_every_feed_failed_exits_non_zero(
+    server: FeedServer, db_url: str, capsys: Capsys, private_ok: None
+) -> None:
+    """cron or CI must see a poll that fetched nothing: status 1, in text and JSON alike; one
+    feed that worked is enough for 0."""
+    bad = server.route("/gone", canned(b"no", 500))
+    run_cli(["feeds", "add", bad, "--db", db_url], capsys)
+    code, out, err = run_cli(["poll", "--db", db_url], capsys)
+    assert code == 1 and "1 failed" in out and "HTTP 500" in err
+    code, out, _ = run_cli(["poll", "--all", "--format", "json", "--db", db_url], capsys)
+    assert code == 1 and '"feed_errors": 1' in out
+    good = server.route("/feed", canned(rss([story(1)])))
+    run_cli(["feeds", "add", good, "--db", db_url], capsys)
+    code, out, _ = run_cli(["poll", "--all", "--db", db_url], capsys)
+    assert code == 0 and "1 failed" in out

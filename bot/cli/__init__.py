@@ -1,5 +1,9 @@
 """The ``newsbot`` command.  Every command takes ``--db URL`` and ``--debug``.
 
+``newsbot`` alone prints the help, ``--version`` the version, ``newsbot help COMMAND`` a
+command's help; Korean command words (``검색``, ``도움말``) work too, and a typo gets "did you
+mean" (:mod:`bot.core.commandwords`).
+
 Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
 settings, 1 for anything else); a traceback only with ``--debug`` (or
 ``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
@@ -19,6 +23,7 @@ from importlib import import_module
 from typing import Any
 
 from bot.cli.common import UsageError, err
+from bot.core.commandwords import aliases_for, did_you_mean
 
 COMMAND_MODULES = (
     "bot.cli.articles",
@@ -28,17 +33,37 @@ COMMAND_MODULES = (
     "bot.cli.briefs",
     "bot.cli.trends",
     "bot.cli.chat",
+    "bot.cli.completion",
 )
+
+# help shared by the options many commands have (each command may say more)
+SHARED_HELP = {
+    "format": "output: text (default) or json",
+    "topic": "a topic id, label or watch name; a prefix such as gpu works when unambiguous "
+    "(repeat for several)",
+    "since": "24h, 7d, 2025-10-01 or all",
+    "limit": "at most this many items",
+}
 
 
 class Parser(argparse.ArgumentParser):
     """argparse, except that an option given the value ``--`` (``--since=--``) gets that value
-    (argparse would drop it and hand the command an empty list)."""
+    (argparse would drop it and hand the command an empty list), and that a wrong choice gets
+    "did you mean" (``serch`` -> ``search``)."""
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         if arg_strings == ["--"] and action.option_strings and action.nargs is None:
             return self._get_value(action, "--")
         return super()._get_values(action, arg_strings)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            guess = did_you_mean(str(value), [str(c) for c in action.choices])
+            if guess:
+                raise argparse.ArgumentError(
+                    action, f"invalid choice: {value!r} (did you mean {guess}?)"
+                )
+        super()._check_value(action, value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsbot",
         parents=[common],
         description="Korean-aware news monitoring for Slack and Discord.",
+        epilog="`newsbot help COMMAND` or `newsbot COMMAND --help` for a command's options. "
+        "Korean command words work too (검색, 요약, 피드, 도움말 ...).",
     )
+    parser.add_argument("--version", action="version", version=f"newsbot {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -70,14 +98,61 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # a command group not built yet
             raise
         module.register(sub, common)
+    h = sub.add_parser("help", parents=[common], help="the help of newsbot or of a command")
+    h.add_argument("topic", nargs="*", metavar="COMMAND", help="a command, e.g. feeds add")
+    h.set_defaults(func=None, needs_db=False)
+    for word, name in aliases_for(sub.choices).items():  # 검색 = search, shown nowhere
+        sub.choices[word] = sub.choices[name]
+    _fill_shared_help(parser)
     return parser
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("newsbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+def _fill_shared_help(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                _fill_shared_help(child)
+        elif not action.help and action.dest in SHARED_HELP:
+            action.help = SHARED_HELP[action.dest]
+
+
+def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
+    """``newsbot help feeds add``: that command's help (exit 2 when there is no such command)."""
+    target = parser
+    for word in words:
+        sub = next((a for a in target._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if sub is None or word not in sub.choices:
+            choices = list(sub.choices) if sub else []
+            guess = did_you_mean(word, choices)
+            hint = f" (did you mean {guess}?)" if guess else ""
+            err.print(f"error: no command {word!r}{hint}", highlight=False, markup=False)
+            return 2
+        target = sub.choices[word]
+    target.print_help()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.config.settings import Settings, SettingsError
 
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:  # `newsbot` alone: what it can do, not an error
+        parser.print_help()
+        return 0
     args, extra = parser.parse_known_args(argv)
+    if getattr(args, "func", "") is None:  # `newsbot help [COMMAND...]`
+        return _print_help(parser, args.topic)
     if extra:  # `newsbot search 엔비디아 -주가`: a dashed word excludes, it is no option
         if getattr(args, "dashed_words", False) and all(_dashed_word(w) for w in extra):
             args.query = [*args.query, *extra]

@@ -69,7 +69,9 @@ def register(
     p.set_defaults(func=cmd_digest, reads=True)
 
     p = sub.add_parser("search", parents=[common], help="full-text search, Korean-aware")
-    p.add_argument("query", nargs="*")
+    p.add_argument(
+        "query", nargs="*", metavar="QUERY", help="words to find; -word leaves out what has it"
+    )
     p.add_argument("--topic", action="append", default=[], metavar="T")
     p.add_argument("--since", default="all")
     p.add_argument("--limit", type=int, default=10)
@@ -77,14 +79,20 @@ def register(
     p.set_defaults(func=cmd_search, reads=True, dashed_words=True)
 
     p = sub.add_parser("why", parents=[common], help="why an item matched")
-    p.add_argument("article_id", metavar="ARTICLE_ID")
+    p.add_argument(
+        "article_id", metavar="ARTICLE_ID", help="an item id, or a seed file name such as 001"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_why, reads=True)
 
     p = sub.add_parser(
         "eval", parents=[common], help="precision/recall/F1 against labelled examples"
     )
-    p.add_argument("labels", metavar="LABELS.jsonl")
+    p.add_argument(
+        "labels",
+        metavar="LABELS.jsonl|FOLDER",
+        help="JSON Lines with id, text, optional title and labels; or a folder of case files",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_eval)
 
@@ -93,7 +101,9 @@ def register(
         parents=[common],
         help="pairwise and B-cubed precision/recall/F1 of the stories against a labelled set",
     )
-    p.add_argument("labels", metavar="STORIES.jsonl")
+    p.add_argument(
+        "labels", metavar="STORIES.jsonl", help="JSON Lines with id, text and story (a label)"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--minhash-only", action="store_true", help="the rewrites-only rule (the baseline)"

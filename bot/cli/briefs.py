@@ -21,7 +21,9 @@ def register(
         parents=[common],
         help="ROUGE-1 recall of the story briefs against labelled summaries, and lead-3's",
     )
-    p.add_argument("labels", metavar="BRIEFS.jsonl")
+    p.add_argument(
+        "labels", metavar="BRIEFS.jsonl", help="JSON Lines of stories with their reference briefs"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_eval_briefs)
 

@@ -34,7 +34,7 @@ def register(
     fsub = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
 
     a = fsub.add_parser("add", parents=[common], help="add a feed")
-    a.add_argument("url", metavar="URL")
+    a.add_argument("url", metavar="URL", help="the RSS or Atom feed's http(s) address")
     a.add_argument("--name", metavar="N", help="the name shown as the items' source")
     a.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
     a.set_defaults(func=cmd_add)
@@ -44,19 +44,21 @@ def register(
     a.set_defaults(func=cmd_list)
 
     a = fsub.add_parser("remove", parents=[common], help="remove a feed (its items are kept)")
-    a.add_argument("feed_id", metavar="ID")
+    a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_remove)
 
     a = fsub.add_parser("enable", parents=[common], help="re-enable a disabled feed")
-    a.add_argument("feed_id", metavar="ID")
+    a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_enable)
 
     a = fsub.add_parser("import", parents=[common], help="add the feeds an OPML file lists")
-    a.add_argument("opml", metavar="OPML")
+    a.add_argument("opml", metavar="OPML", help="an OPML file of feeds (from a feed reader)")
     a.set_defaults(func=cmd_import)
 
     a = fsub.add_parser("export", parents=[common], help="the feeds as OPML (stdout or -o FILE)")
-    a.add_argument("-o", "--output", metavar="FILE")
+    a.add_argument(
+        "-o", "--output", metavar="FILE", help="write the OPML to FILE (default: stdout)"
+    )
     a.set_defaults(func=cmd_export)
 
     p = sub.add_parser("poll", parents=[common], help="fetch the feeds that are due, once")
@@ -217,9 +219,11 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
     watcher = Poller(app.store, app.pipeline, app.settings, log_failures=False)
     with progress_bar("polling feeds", enabled=args.format == "text") as progress:
         report = asyncio.run(watcher.poll(everything=args.all, progress=progress, now=now))
+    # every feed polled failed: a script (cron, CI) must see it in the exit status
+    status = 1 if report.outcomes and all(not o.ok for o in report.outcomes) else 0
     if args.format == "json":
         print_json(report.as_json())
-        return 0
+        return status
     for o in report.outcomes:
         if not o.ok:
             warn(f"feed #{o.feed_id} {o.label}: failed: {o.error}")
@@ -231,7 +235,7 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
         elif o.warning:
             warn(f"feed #{o.feed_id} {o.label}: {o.warning}")
     out.print(report.summary())
-    return 0
+    return status
 
 
 def _nothing_due(app: App, args: argparse.Namespace) -> int:

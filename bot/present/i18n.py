@@ -85,6 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 명령입니다: {name}. `/news help`를 보세요.",
         "Unknown command: {name}. See `/news help`.",
     ),
+    "unknown_command.guess": (
+        "알 수 없는 명령입니다: {name}. 혹시 `/news {guess}`?",
+        "Unknown command: {name}. Did you mean `/news {guess}`?",
+    ),
     "unknown_topic": (
         "알 수 없는 주제입니다: {name}. 주제: {topics}",
         "Unknown topic: {name}. Topics: {topics}",

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.core.commandwords import aliases_for, did_you_mean, resolve
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.services.errors import UserError
@@ -103,9 +104,12 @@ class Commands:
         args = split_words(text)
         if args and args[0].lower() in ("/news", "news"):
             args = args[1:]
-        name = args[0].lower() if args else "help"
+        name = resolve(args[0].lower(), COMMANDS) if args else "help"
         found = COMMANDS.get(name)
         if found is None:
+            guess = did_you_mean(name, [*COMMANDS, *aliases_for(COMMANDS)])
+            if guess:
+                return error(t("unknown_command.guess", ctx.lang, name=name[:40], guess=guess))
             return error(t("unknown_command", ctx.lang, name=name[:40]))
         try:
             return found.handler(self, args[1:], ctx)
@@ -120,7 +124,7 @@ def _name(text: str) -> str:
     words = text.strip().split(maxsplit=2)
     if words and words[0].lower() in ("/news", "news"):
         words = words[1:]
-    return words[0].lower() if words else "help"
+    return resolve(words[0].lower(), COMMANDS) if words else "help"
 
 
 def split_words(text: str) -> list[str]:
