@@ -166,7 +166,7 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
         "watch", {"action": "add", "name": "hbm", "terms": "HBM 고대역폭메모리 -주가"}
     )
     shown = "\n".join(m.visible() for m in messages)
-    assert "워치 ‘hbm’을(를) 저장했습니다." in shown and "미리보기" in shown
+    assert "워치 ‘hbm’을 저장했습니다." in shown and "미리보기" in shown
     assert all(not m.ephemeral for m in messages)  # the team sees what was added
     [watch] = bot.app.store.watches("discord", GUILD_ID)
     assert watch.spec["terms"] == ["HBM", "고대역폭메모리"] and watch.spec["exclude"] == ["주가"]

@@ -168,7 +168,7 @@ async def test_a_watch_is_added_from_slack_acked_first_and_kept_per_workspace(
     [answer] = bot.slack.responses("w")
     assert answer["response_type"] == "in_channel"
     shown = "\n".join(texts(answer["blocks"]))
-    assert "워치 ‘hbm’을(를) 저장했습니다." in shown and "미리보기" in shown
+    assert "워치 ‘hbm’을 저장했습니다." in shown and "미리보기" in shown
     await bot.command("subscribe hbm at 08:30", rid="s")
     assert await bot.slack.wait_async(lambda: bot.slack.responses("s"))
     with sqlite3.connect(db[1]) as conn:

@@ -89,7 +89,7 @@ def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_
 ) -> None:
     supply, stock, spaced, other = ids(app, SUPPLY, STOCK, SPACED, OTHER)
     shown = console(app, "/news watch add hbm HBM 고대역폭메모리 -주가")
-    assert "워치 ‘hbm’을(를) 저장했습니다." in shown
+    assert "워치 ‘hbm’을 저장했습니다." in shown
     assert "미리보기: 최근 7일 기사 중 2건이 맞습니다." in shown  # HBM4, 고대역폭 메모리
     assert "‘-주가’ 때문에 빠진 기사: 1건" in shown
     assert SUPPLY.title in shown and SPACED.title in shown and STOCK.title not in shown
@@ -148,7 +148,7 @@ def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
     )
     [new] = app.pipeline.ingest([late])
     assert new in app.store.matched_ids(Window(topics=[topic]))
-    assert "워치 ‘hbm’을(를) 지웠습니다" in console(app, "/news watch remove hbm")
+    assert "워치 ‘hbm’을 지웠습니다" in console(app, "/news watch remove hbm")
     assert app.store.matched_ids(Window(topics=[topic])) == []
     assert "‘hbm’ 워치가 없습니다." in console(app, "/news watch show hbm")
 

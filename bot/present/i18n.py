@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.particles import fill
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "digest.title": ("뉴스 다이제스트", "News digest"),
     "digest.empty": (
@@ -21,7 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),
     "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
     "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
-    "why.missing": ("기사 ‘{ref}’를 찾을 수 없습니다.", "No article ‘{ref}’."),
+    "why.missing": ("기사 ‘{ref}’을(를) 찾을 수 없습니다.", "No article ‘{ref}’."),
     "scores": ("점수", "Scores"),
     "topics.title": ("주제 목록", "Topics"),
     "topics.threshold": ("기준 점수 {threshold:g}", "threshold {threshold:g}"),
@@ -53,7 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feeds.added": ("피드를 추가했습니다 (#{id}): {url}", "Added feed #{id}: {url}"),
     "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
     "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
-    "feeds.missing": ("피드 #{id}가 없습니다.", "No feed #{id}."),
+    "feeds.missing": ("피드 #{id}이(가) 없습니다.", "No feed #{id}."),
     "admin_only": ("이 작업은 관리자만 할 수 있습니다.", "Only admins can do that."),
     "feeds.not_http": (
         "http:// 또는 https:// 주소가 필요합니다: {url}",
@@ -149,7 +151,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Discord 채널 ID는 숫자입니다: {value}",
         "a Discord channel id is a number, got {value}",
     ),
-    "post.no_token": ("{variable}가 설정되지 않았습니다", "{variable} is not set"),
+    "post.no_token": ("{variable}이(가) 설정되지 않았습니다", "{variable} is not set"),
     "stories.no_file": ("파일이 없습니다: {path}", "no such file: {path}"),
     "stories.bad_line": ("{path} {line}번째 줄: {reason}", "{path}: line {line}: {reason}"),
     "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
@@ -277,6 +279,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "ko", **kwargs: object) -> str:
+    """The message ``key`` in ``lang``.  In Korean, a particle written as a pair after a
+    placeholder (``{name}을(를)``) becomes the one the value takes (``반도체를``, ``삼성을``):
+    :mod:`bot.core.particles`."""
     ko, en = MESSAGES[key]
-    template = en if lang == "en" else ko
-    return template.format(**kwargs) if kwargs else template
+    if lang == "en":
+        return en.format(**kwargs) if kwargs else en
+    return fill(ko, kwargs).format(**kwargs) if kwargs else ko
