@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import struct
 import warnings
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ __all__ = ["world"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOW = datetime(2025, 11, 7, 3, 0, tzinfo=UTC)  # Friday 12:00 in Seoul
 FRIDAY_NINE = datetime(2025, 11, 7, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
+HOUR = timedelta(hours=1)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -164,7 +166,7 @@ def test_trend_from_the_console_and_the_cli(
 ) -> None:
     shown = answer(Commands(app), "/news trend gpu_deal 7d", console_context(), files=tmp_path)
     assert shown is not None and "스토리 4건" in shown
-    [saved] = tmp_path.glob("trend-*.png")
+    saved = tmp_path / "trend.png"  # under its own name, not a random temporary file
     assert png_size(saved.read_bytes()) == (1200, 600) and str(saved) in shown
     wrong = answer(Commands(app), "/news trend gpu_deal 3y", console_context(), files=tmp_path)
     assert wrong == "추이 기간은 30d, 90d, 2025-10-01처럼 730일 이내로 적으세요: 3y"
@@ -282,6 +284,100 @@ async def test_a_picture_shared_though_its_answer_was_lost_is_not_shared_again(
     assert len(world.slack.uploads(SLACK_C1.channel)) == 1  # found in the history, not redone
     assert len(world.slack.calls_to("files.completeUploadExternal")) == 1
     assert world.slack.calls_to("conversations.history")
+
+
+def _colour_pixels(png: bytes, colour: str, left: float = 0.45) -> int:
+    """How many pixels right of ``left`` (the legend is upper left) are about ``colour``."""
+    import numpy as np
+    from matplotlib import image as mimage
+    from matplotlib.colors import to_rgb
+
+    pixels = mimage.imread(io.BytesIO(png), format="png")[:, :, :3]
+    if pixels.dtype == np.uint8:
+        pixels = pixels / 255.0
+    pixels = pixels[:, int(pixels.shape[1] * left) :]
+    return int((np.abs(pixels - np.array(to_rgb(colour))).max(axis=2) < 0.08).sum())
+
+
+def test_topics_with_the_same_counts_both_stay_visible() -> None:
+    """APEC under GPU deals: the same stories a day must not hide one line under the other."""
+    t0 = NOW - timedelta(days=6)
+    rows = [
+        TrendRow(topic, n * 10 + k, n * 10 + k, "연합뉴스", t0 + timedelta(days=n), f"{topic} {n}")
+        for n in range(7)
+        for k, topic in enumerate(("gpu_deal", "apec"))
+        for _ in range(1 + n % 3)
+    ]
+    trend = trends.build_trend(rows, ["gpu_deal", "apec"], {}, t0 - timedelta(hours=12), NOW, SEOUL)
+    assert trend.series[0].counts == trend.series[1].counts  # equal, day by day
+    png = chart.render_trend(trend, "en")
+    first, second = (_colour_pixels(png, c) for c in chart.COLOURS[:2])
+    assert first > 300 and second > 300, (first, second)
+    assert min(first, second) / max(first, second) > 0.5  # neither is hidden under the other
+
+
+def test_undated_stories_are_left_out_and_said_not_drawn_as_todays_spike(
+    app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undated = [gpu_story(n, source="디지털타임스") for n in (7, 8, 9)]  # no date: ingested today
+    earlier = App(Settings(database_url=app.settings.database_url), clock=FixedClock(NOW - HOUR))
+    earlier.pipeline.ingest(undated)
+    earlier.close()
+    trend = trends.trend(app, ["gpu_deal"], period="7d")
+    by_day = dict(zip(trend.days, trend.series[0].counts, strict=True))
+    assert by_day[NOW.date()] == 0 and trend.series[0].stories == 4  # the dated four only
+    assert trend.undated == 3
+    assert trend.peak is not None and trend.peak.day == (NOW - timedelta(days=3)).date()
+    assert "디지털타임스" not in dict(trend.outlets)
+    shown = answer(Commands(app), "/news trend gpu_deal 7d", console_context(), files=tmp_path)
+    assert shown is not None and "날짜 없는 스토리 3건은 세지 않았습니다" in shown
+
+    monkeypatch.setenv("NEWSBOT_TEST_CLOCK", NOW.isoformat())
+    out_file = tmp_path / "t.png"
+    db = ["--db", app.settings.database_url, "-o", str(out_file)]
+    code, out, _ = run_cli(["trend", *db, "--topic", "gpu_deal", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["undated"] == 3 and data["topics"][0]["stories"] == 4
+
+
+def test_since_all_and_topic_prefixes_are_accepted(
+    app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_TEST_CLOCK", NOW.isoformat())
+    db = ["--db", app.settings.database_url, "-o", str(tmp_path / "t.png"), "--format", "json"]
+    code, out, err = run_cli(["trend", *db, "--topic", "gpu", "--since", "all"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert [t["topic"] for t in data["topics"]] == ["gpu_deal"]
+    days = list(data["topics"][0]["days"])  # from the first story's day to today
+    assert days[0] == (NOW - timedelta(days=3)).date().isoformat() and len(days) == 4
+    assert data["stories"] == 4
+
+    shown = answer(Commands(app), "/news trend gpu all", console_context(), files=tmp_path)
+    assert shown is not None and "스토리 4건 (GPU·AI 컴퓨팅 거래 4)" in shown
+
+    assert (
+        run_cli(["watch", "add", "gpumem", "HBM", "--db", app.settings.database_url], capsys)[0]
+        == 0
+    )
+    code, _, err = run_cli(["trend", *db, "--topic", "gpu"], capsys)  # gpu_deal or gpumem?
+    assert code == 2 and "gpu" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = run_cli(["trend", *db, "--topic", "gpu_"], capsys)
+    assert code == 0 and json.loads(out)["topics"][0]["topic"] == "gpu_deal"
+
+
+def test_the_console_writes_the_picture_where_o_says(app: App, tmp_path: Path) -> None:
+    target = tmp_path / "apec-and-gpu.png"
+    line = f"/news trend gpu_deal 7d -o {target}"
+    shown = answer(Commands(app), line, console_context(), files=tmp_path / "elsewhere")
+    assert shown is not None and str(target) in shown
+    assert png_size(target.read_bytes()) == (1200, 600)
+    assert [p.name for p in tmp_path.rglob("*.png")] == ["apec-and-gpu.png"]
+    missing = tmp_path / "no" / "x.png"
+    shown = answer(Commands(app), f"/news trend gpu_deal -o {missing}", console_context())
+    assert shown is not None and shown.splitlines()[-1].startswith(
+        f"그림을 {missing}에 저장하지 못했습니다: no such directory"
+    )
 
 
 def test_subscribe_weekly_takes_a_day_in_english_or_korean_and_daily_brings_it_back(

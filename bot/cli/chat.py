@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bot.runtime.app import App
 
@@ -16,6 +17,13 @@ def register(
     p.add_argument(
         "--channel", default="console", help="the channel name subscriptions are kept under"
     )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="where pictures (/news trend) go: a folder, or one file for every picture "
+        "(default: trend.png in the current folder); a line's own -o FILE wins",
+    )
     p.set_defaults(func=cmd_console)
     register_serve(sub, common)
 
@@ -26,7 +34,8 @@ def cmd_console(app: App, args: argparse.Namespace) -> int:
 
     app.pipeline.process_pending()
     commands = Commands(app)
-    repl(commands, console_context(app.settings.language, channel=args.channel))
+    files = Path(args.output) if args.output else None
+    repl(commands, console_context(app.settings.language, channel=args.channel), files=files)
     return 0
 
 

@@ -19,10 +19,16 @@ def register(
         help="a PNG chart of stories a day per topic (stories, not articles)",
     )
     p.add_argument(
-        "--topic", action="append", default=[], metavar="T", help="topic or watch (repeat)"
+        "--topic",
+        action="append",
+        default=[],
+        metavar="T",
+        help="topic or watch, or the start of one name (gpu = gpu_deal); repeat for several",
     )
     p.add_argument(
-        "--since", default=trends.DEFAULT_PERIOD, help="30d, 90d, 2025-10-01 (default 30d)"
+        "--since",
+        default=trends.DEFAULT_PERIOD,
+        help="30d, 90d, 2025-10-01 or all (from the first story; default 30d)",
     )
     p.add_argument("-o", "--output", default="trend.png", metavar="FILE", help="the PNG to write")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -52,6 +58,7 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
                     for s in result.series
                 ],
                 "outlets": [{"source": name, "stories": n} for name, n in result.outlets],
+                "undated": result.undated,
                 "peak": (
                     {
                         "day": result.peak.day.isoformat(),

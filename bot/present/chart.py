@@ -8,7 +8,10 @@
 * Text from feeds (titles, outlet names) is drawn literally: ``text.parse_math`` is off, so a
   ``$`` in a title is a dollar sign, not TeX.
 * One line per topic; the biggest day is marked with its count and its most reported story; the
-  top outlets are listed under the chart.  :data:`SIZE` inches at :data:`DPI`: 1200 × 600 px.
+  top outlets are listed under the chart.  Lines never hide each other: each is drawn a few
+  points above or below its true height (:data:`OFFSET_POINTS`, a shift on the screen, not in the
+  data) with its own marker, so topics with the same counts run side by side (APEC stays visible
+  under GPU deals).  Undated stories are not drawn; a note under the chart counts them.  :data:`SIZE` inches at :data:`DPI`: 1200 × 600 px.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ SIZE = (12.0, 6.0)
 DPI = 100
 TITLE_CHARS = 40
 COLOURS = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+OFFSET_POINTS = 4.0  # between neighbouring lines, on the screen
 _LOCK = threading.Lock()  # matplotlib's rc settings are global: one drawing at a time
 
 
@@ -73,6 +78,7 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import offset_copy
 
     settings: dict[Any, Any] = {
         "font.family": ["DejaVu Sans"],  # the digits of the ticks; every text gets _font()
@@ -84,15 +90,19 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
         fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
         ax = fig.add_subplot()
         days = mdates.date2num(trend.days)
+        middle = (len(trend.series) - 1) / 2
         for n, series in enumerate(trend.series):
-            ax.plot(
+            [line] = ax.plot(
                 days,
                 series.counts,
-                marker="o",
-                markersize=3,
+                marker=MARKERS[n % len(MARKERS)],
+                markersize=4,
                 linewidth=1.8,
                 color=COLOURS[n % len(COLOURS)],
                 label=t("trend.legend", lang, topic=series.label, stories=series.stories),
+            )  # plotted in data units first, so the axes' limits take it in
+            line.set_transform(
+                offset_copy(ax.transData, fig=fig, y=(n - middle) * OFFSET_POINTS, units="points")
             )
         labels = ", ".join(s.label for s in trend.series)
         ax.set_title(
@@ -107,7 +117,8 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
             fontproperties=_font(14),
         )
         ax.set_ylabel(t("trend.y_label", lang), fontproperties=_font(10))
-        ax.set_ylim(bottom=0)
+        highest = max((max(s.counts, default=0) for s in trend.series), default=0)
+        ax.set_ylim(0, max(highest, 1) * 1.3)  # room above the top line for the peak's label
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
         ax.grid(True, alpha=0.3)
@@ -133,10 +144,15 @@ def render_trend(trend: Trend, lang: str = "ko") -> bytes:
                 arrowprops={"arrowstyle": "->", "color": "#57606a"},
                 bbox={"boxstyle": "round", "fc": "#fff8c5", "ec": "#d4a72c"},
             )
+        notes = []
         if trend.outlets:
             outlets = ", ".join(f"{shorten(name, 20)} {n}" for name, n in trend.outlets)
+            notes.append(t("trend.outlets", lang, outlets=outlets))
+        if trend.undated:
+            notes.append(t("trend.undated_note", lang, n=trend.undated))
+        if notes:
             fig.supxlabel(
-                t("trend.outlets", lang, outlets=outlets),
+                "  ·  ".join(notes),
                 x=0.01,
                 ha="left",
                 fontproperties=_font(9),

@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A trend period looks like 30d, 90d or 2025-10-01, at most {days} days: {value}",
     ),
     "console.image": ("그림: {path} ({kb} KB)", "Picture: {path} ({kb} KB)"),
+    "console.not_saved": (
+        "그림을 {path}에 저장하지 못했습니다: {reason}",
+        "Could not save the picture to {path}: {reason}",
+    ),
     "image.not_shared": (
         "그림을 이 채널에 올리지 못했습니다 ({reason}). 봇을 채널에 초대했는지 확인하세요.",
         "Could not share the picture in this channel ({reason}). Is the bot invited here?",
@@ -122,6 +126,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trend.y_label": ("스토리 수 (같은 사건 기사는 1건)", "stories (one per event)"),
     "trend.peak": ("{day} · {stories}건\n{title}", "{day} · {stories} stories\n{title}"),
     "trend.outlets": ("주요 매체 (스토리 수): {outlets}", "Top outlets (stories): {outlets}"),
+    "trend.undated": (
+        " · 날짜 없는 스토리 {n}건은 세지 않았습니다",
+        " · {n} undated stories left out",
+    ),
+    "trend.undated_note": ("날짜 없는 스토리 {n}건 제외", "{n} undated stories left out"),
     "trend.empty": ("이 기간에 해당 주제의 스토리가 없습니다.", "No stories in this period."),
     "trend.alt": (
         "{topics} 하루 스토리 수 그래프, {first}–{last}",

@@ -30,7 +30,7 @@ def trend_text(trend: Trend, lang: str) -> str:
         day = trend.peak.day.strftime(trend.day_format)
         peak = t("trend.text_peak", lang, day=day, n=trend.peak.stories)
     parts = [f"{s.label} {s.stories}" for s in trend.series]
-    return t(
+    text = t(
         "trend.text",
         lang,
         topics=", ".join(parts),
@@ -38,6 +38,9 @@ def trend_text(trend: Trend, lang: str) -> str:
         **span(trend),
         peak=peak,
     )
+    if trend.undated:
+        text += t("trend.undated", lang, n=trend.undated)
+    return text
 
 
 def trend_reply(trend: Trend, lang: str) -> Reply:

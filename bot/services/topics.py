@@ -70,11 +70,30 @@ class Catalog:
         return self._lemma_keys
 
     def resolve(self, word: str, option: str | None = None) -> str:
-        """The id of the topic ``word`` names; :class:`UnknownTopic` otherwise."""
-        topic = self.find(word)
+        """The id of the topic ``word`` names, or the one topic whose id or label starts with
+        it (``gpu`` -> ``gpu_deal``); :class:`UnknownTopic` otherwise (or when several do)."""
+        topic = self.find(word) or self.by_prefix(word)
         if topic is None:
             raise UnknownTopic(word, self.ids(), option)
         return topic.id
+
+    def by_prefix(self, word: str) -> Topic | None:
+        """The one topic whose id or label starts with ``word`` (at least two characters);
+        None when none or several do.  Only where a word can be nothing but a topic: a search
+        word such as ``gpu`` must stay a search word."""
+        prefix = word.strip().casefold()
+        if len(prefix) < 2:
+            return None
+        found = [
+            topic
+            for topic in self.topics.topics
+            if any(
+                name.casefold().startswith(prefix)
+                for name in (topic.id, topic.name, topic.name_en)
+                if name
+            )
+        ]
+        return found[0] if len(found) == 1 else None
 
     def resolve_all(self, words: Iterable[str], option: str | None = None) -> list[str]:
         """Ids of the named topics, each once, in the order given."""

@@ -14,6 +14,11 @@ Rules:
 * The top outlets are those that ran the most of the period's stories (an outlet's several
   reports of one story count once); the biggest day is the day with the most stories over all
   the topics shown (a story under two topics counts once), labelled with its most reported story.
+* **Undated stories are left out** of the days, the biggest day and the outlets, and counted in
+  :attr:`Trend.undated`, which the text and the picture mention: an undated article's only time
+  is when it was ingested, and a bulk import would otherwise draw a spike on that day, annotated
+  as the day's news.
+* ``all`` is the longest period (:data:`MAX_DAYS`), starting at the first day with a story.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.core.periods import PeriodError, parse_since
+from bot.core.periods import ALL, PeriodError, parse_since
 from bot.services import watches
 from bot.services.errors import UserError
 
@@ -66,6 +71,7 @@ class Trend:
     outlets: list[tuple[str, int]] = field(default_factory=list)  # (outlet, stories)
     peak: Peak | None = None
     stories: int = 0  # distinct stories over all the topics (one under two topics counts once)
+    undated: int = 0  # stories left out: none of their reports has a publication time
 
     @property
     def day_format(self) -> str:
@@ -88,8 +94,9 @@ def trend(
     tz = tz or app.settings.timezone
     end = until or app.clock.now()
     word = period or DEFAULT_PERIOD
+    everything = word.strip().lower() in ALL
     try:
-        start = parse_since(word, end, tz)
+        start = end - timedelta(days=MAX_DAYS - 1) if everything else parse_since(word, end, tz)
     except PeriodError:
         raise UserError("bad_since", option="--since", value=word[:40]) from None
     if start is None or start >= end:
@@ -106,6 +113,10 @@ def trend(
         topic = topics.get(topic_id)
         labels[topic_id] = topic.label(lang) if topic else topic_id
     rows = app.store.trend_rows(ids, start, end)
+    if everything:  # from the first day with a dated story (the last 30 days when none)
+        firsts = [row.at for row in rows if row.dated]
+        begin = min(firsts) if firsts else end - timedelta(days=30)
+        start = max(start, first_midnight(begin - timedelta(days=1), tz))
     return build_trend(rows, ids, labels, start, end, tz)
 
 
@@ -136,7 +147,11 @@ def build_trend(
     reports: Counter[int] = Counter()  # articles per story
     titles: dict[int, str] = {}
     counted: set[int] = set()
+    undated: set[int] = set()
     for row in rows:
+        if not row.dated:
+            undated.add(row.story)
+            continue
         day = row.at.astimezone(zone).date()
         key = (row.topic, row.story)
         if key not in first_day or day < first_day[key]:
@@ -175,4 +190,5 @@ def build_trend(
         outlets=[(name, len(stories)) for name, stories in ranked],
         peak=peak,
         stories=len(story_day),
+        undated=len(undated - story_day.keys()),
     )

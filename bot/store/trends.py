@@ -43,6 +43,7 @@ class TrendQueries(StoreBase):
                     source=source,
                     at=published or seen,
                     title=title,
+                    dated=published is not None,
                 )
                 for topic, aid, cluster, source, published, seen, title in s.execute(q)
             ]

@@ -28,6 +28,7 @@ class TrendRow:
     source: str | None
     at: datetime  # publication, else ingestion
     title: str
+    dated: bool = True  # False: no publication time, `at` is when it was ingested
 
 
 @dataclass(slots=True)

@@ -20,13 +20,18 @@ _PERIOD_LIKE = re.compile(r"\d[\w-]*")
 def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     catalog = cmds.catalog(ctx)
     words = take_filters(catalog, args, keep=0, strict=False)
-    for word in words.rest:  # what take_filters left: neither a topic nor a period
-        if catalog.find(word, strict=False) is not None:
+    named: list[str] = []
+    for word in words.rest:  # what take_filters left before the last non-topic word
+        # a topic, or the start of one name (`trend gpu`: gpu_deal, when no other fits)
+        topic = catalog.find(word, strict=False) or catalog.by_prefix(word)
+        if topic is not None:
+            named.append(topic.id)
             continue
         if _PERIOD_LIKE.fullmatch(word):
             raise UserError("trend.bad_period", value=word[:40], days=trends.MAX_DAYS)
         if not _ID_LIKE.fullmatch(word.lower()):
             raise usage("trend", ctx.lang)
         raise UnknownTopic(word, catalog.ids())
-    result = trends.trend(cmds.app, words.topics, period=words.period, lang=ctx.lang)
+    topic_ids = list(dict.fromkeys([*named, *words.topics]))
+    result = trends.trend(cmds.app, topic_ids, period=words.period, lang=ctx.lang)
     return trend_reply(result, ctx.lang)
