@@ -39,7 +39,7 @@ def test_demo_never_deletes_a_database_it_did_not_make(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").symlink_to(ROOT / "seeds")
     feed = "https://news.example.kr/rss.xml"
-    assert run_cli(["feeds", "add", feed], capsys)[0] == 0  # the default var/newsbot.db
+    assert run_cli(["feeds", "add", feed], capsys)[0] == 0  # the default: the data folder
     other = f"sqlite:///{tmp_path / 'prod.db'}"
     assert run_cli(["feeds", "add", feed, "--db", other], capsys)[0] == 0
     monkeypatch.setenv("NEWSBOT_DATABASE_URL", other)

@@ -126,7 +126,7 @@ def test_an_html_page_polled_as_a_feed_is_called_an_html_page(
     url = server.route("/home", canned(page, headers={"Content-Type": "text/html; charset=utf-8"}))
     assert run_cli(["feeds", "add", url, "--db", db_url], capsys)[0] == 0
     code, _, err = run_cli(["poll", "--db", db_url], capsys)
-    assert code == 0 and "HTML page" in err and "DTD" not in err
+    assert code == 1 and "HTML page" in err and "DTD" not in err  # its only feed failed
 
 
 def test_feed_passwords_are_never_shown(
