@@ -29,6 +29,8 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     )
     [wheel] = dist.glob("newsbot-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "newsbot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "bot/store/migrations/env.py" in names and "bot/topics.toml" in names
     assert any(n.startswith("bot/store/migrations/versions/0001") for n in names)
     assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
@@ -63,6 +65,19 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     )  # fmt: skip
     assert done.returncode == 0, done.stderr  # the analysis data (stories, lexicon) is there
     assert "1 new" in done.stdout
+
+    shipped, away = target / "bot" / "seeds", tmp_path / "seeds-away"
+    shipped.rename(away)  # a copy without its seeds: the demo fails, and leaves nothing
+    failed = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    away.rename(shipped)
+    assert (
+        failed.returncode == 2
+        and failed.stderr.strip() == "error: no such file or directory: seeds"
+    )
+    assert not (elsewhere / "var").exists() and not (tmp_path / "data" / "newsbot").exists()
 
     demo = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],

@@ -28,3 +28,29 @@ def test_makefile_targets_named_in_readme_exist() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in re.findall(r"^make (\w+)", README, re.M):
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_make_demo_installs_the_runtime_only_and_test_adds_the_dev_tools() -> None:
+    """`make demo` prints a digest: it needs no pytest, ruff or mypy (hundreds of MB)."""
+    import shutil
+    import subprocess
+    import tomllib
+
+    if shutil.which("make") is None:
+        import pytest
+
+        pytest.skip("no make")
+
+    def dry_run(target: str) -> str:  # as if pyproject.toml had just changed
+        return subprocess.run(
+            ["make", "-n", "-W", "pyproject.toml", target],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    demo = dry_run("demo")
+    assert "pip install" in demo and "[dev]" not in demo and "newsbot demo" in demo
+    for target in ("test", "check"):
+        assert "pip install --quiet -e '.[dev]'" in dry_run(target), target
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"  # SPDX: no setuptools deprecation warning
+    assert "setuptools>=77" in project["build-system"]["requires"]
