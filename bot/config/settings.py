@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.config.paths import default_database_url, sqlite_path
 from bot.core.redact import redact_url
 
-# the per-user data folder (bot/config/paths.py), never the current directory
+# the per-user data folder (bot/config/paths.py), never the current directory; as it was when
+# this module was imported (Settings.from_env reads XDG_DATA_HOME at each call)
 DEFAULT_DB_URL = default_database_url()
 SLACK_DEFAULT_API = "https://slack.com/api/"
 DISCORD_DEFAULT_API = "https://discord.com/api/v10"
@@ -312,7 +313,7 @@ SPECS: tuple[Spec, ...] = (
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DB_URL
+    database_url: str = field(default_factory=default_database_url)  # read when made
     topics_file: str | None = None
     timezone: str = "Asia/Seoul"
     digest_time: time = time(9, 0)
