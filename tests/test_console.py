@@ -105,6 +105,7 @@ def test_korean_command_words_answer_like_the_english_ones(
 ) -> None:
     assert console(commands, korean) == console(commands, english)
     assert Commands.is_slow(korean) == Commands.is_slow(english)  # Slack acknowledges first
+    assert "검색 (search)" in console(commands, "/news help")  # help says they exist
 
 
 def test_subscribe_and_unsubscribe_from_the_console(commands: Commands) -> None:

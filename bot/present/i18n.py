@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Feed health: {ok} ok, {failing} failing, {disabled} disabled",
     ),
     "help.title": ("/news 사용법", "/news help"),
+    "help.korean": ("한국어 명령어도 됩니다: {words}", "Korean command words work too: {words}"),
     "usage": ("사용법: {usage}", "Usage: {usage}"),
     "unknown_command": (
         "알 수 없는 명령입니다: {name}. `/news help`를 보세요.",

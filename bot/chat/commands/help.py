@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.commands.core import COMMANDS, Commands, Context, command
+from bot.core.commandwords import aliases_for
 from bot.present.i18n import MESSAGES, t
 from bot.present.reply import Reply
 
@@ -11,4 +12,11 @@ from bot.present.reply import Reply
 def help_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     names = [key.removeprefix("usage.") for key in MESSAGES if key.startswith("usage.")]
     lines = [t(f"usage.{name}", ctx.lang) for name in names if name in COMMANDS]
-    return Reply(title=t("help.title", ctx.lang), text="\n".join(lines))
+    korean = ", ".join(
+        f"{word} ({name})" for word, name in aliases_for(COMMANDS).items() if name != "help"
+    )
+    return Reply(
+        title=t("help.title", ctx.lang),
+        text="\n".join(lines),
+        footer=t("help.korean", ctx.lang, words=korean),
+    )
