@@ -122,7 +122,7 @@ def test_config_shows_values_the_way_they_were_set(
 
 
 def test_a_duration_set_in_code_is_shown_in_its_largest_unit() -> None:
-    from bot.config.settings import format_duration
+    from bot.config.shown import format_duration
 
     assert [format_duration(s) for s in (21600.0, 900.0, 5400.0, 86400 * 30, 2.5)] == [
         "6h",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config.paths import default_database_url, sqlite_path
+from bot.config.paths import default_database_url
 from bot.core.redact import redact_url
 
 # the per-user data folder (bot/config/paths.py), never the current directory; as it was when
@@ -377,72 +377,17 @@ class Settings:
         return cls(**values, sources=sources, given=given)
 
     def redacted(self) -> list[tuple[str, str, str]]:
-        """(variable, shown value, where it came from) for ``newsbot config``: each value the
-        way it was set (``6h``, not ``21600.0``); a SQLite URL with the file it resolves to."""
-        rows = []
-        for spec in SPECS:
-            value = getattr(self, spec.attr)
-            if value is None:
-                shown = "(not set)"
-            elif spec.secret:
-                shown = "<redacted>"
-            elif spec.env == "NEWSBOT_DATABASE_URL":
-                shown = redact_url(str(value))
-                path = sqlite_path(str(value))
-                if path is not None and str(value) != f"sqlite:///{path}":
-                    shown = f"{shown} ({path})"
-            elif spec.attr == "admins" and not value:
-                shown = "(everyone)"
-            elif spec.attr == "allow_private_feeds" and not value:
-                shown = "0 (off)"
-            else:
-                shown = self._as_set(spec, value)
-            rows.append((spec.env, shown, self.sources.get(spec.attr, "default")))
-        return rows
+        """(variable, shown value, where it came from) for ``newsbot config``: see
+        :mod:`bot.config.shown`."""
+        from bot.config.shown import shown_rows
+
+        return shown_rows(self)
 
     def as_json(self) -> dict[str, Any]:
-        """``newsbot config --format json``: numbers as numbers, lists as lists, flags as
-        booleans, durations as set (``"6h"``), unset as null, secrets ``"<redacted>"``; a
-        SQLite URL with its absolute path."""
-        shown: dict[str, Any] = {}
-        for spec in SPECS:
-            value = getattr(self, spec.attr)
-            if value is None:
-                shown[spec.env] = None
-            elif spec.secret:
-                shown[spec.env] = "<redacted>"
-            elif spec.env == "NEWSBOT_DATABASE_URL":
-                path = sqlite_path(str(value))
-                shown[spec.env] = f"sqlite:///{path}" if path else redact_url(str(value))
-            elif isinstance(value, bool | int | tuple):
-                shown[spec.env] = list(value) if isinstance(value, tuple) else value
-            else:
-                shown[spec.env] = self._as_set(spec, value)
-        return shown
+        """``newsbot config --format json``: see :mod:`bot.config.shown`."""
+        from bot.config.shown import shown_json
 
-    def _as_set(self, spec: Spec, value: Any) -> str:
-        raw = self.given.get(spec.attr)
-        if raw is not None:
-            try:
-                if spec.parse(raw) == value:
-                    return raw
-            except ValueError:
-                pass
-        if isinstance(value, time):
-            return value.strftime("%H:%M")
-        if isinstance(value, float):  # every float setting is a duration
-            return format_duration(value)
-        if isinstance(value, tuple):
-            return ",".join(value)
-        return str(value)
-
-
-def format_duration(seconds: float) -> str:
-    """900.0 -> ``15m``: the largest unit that divides it (``90m``, ``1d``, ``2.5s``)."""
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size and float(seconds / size).is_integer():
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"
+        return shown_json(self)
 
 
 def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:
