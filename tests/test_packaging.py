@@ -80,7 +80,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     assert not (elsewhere / "var").exists() and not (tmp_path / "data" / "newsbot").exists()
 
     demo = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+        [str(target / "bin" / "newsbot"), "demo"],  # the installed console script
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert demo.returncode == 0, demo.stderr
