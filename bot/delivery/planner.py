@@ -124,6 +124,7 @@ class Planner:
                 seen_since=min(_covered_since(s, instant) for s in due),
                 seen_until=instant,
                 include_silent=False,
+                tenant=group[0].destination.place.tenant,
             )
             lang = self._lang(group[0])
             mutes = self.app.store.mutes(group[0].destination.place, now)
@@ -176,7 +177,12 @@ class Planner:
                 continue
             since = max(sub.created_at, now - ALERT_LOOKBACK)
             ids = self.app.store.matched_ids(
-                Window(topics=[sub.topic], seen_since=since, include_silent=False)
+                Window(
+                    topics=[sub.topic],
+                    seen_since=since,
+                    include_silent=False,
+                    tenant=sub.destination.place.tenant,
+                )
             )
             # scores and entities only: this runs every few seconds, bodies are loaded for the
             # few items that do raise an alert

@@ -46,12 +46,14 @@ def catch_up(app: App) -> int:
     return app.pipeline.process_pending()
 
 
-def why(app: App, ref: str) -> Article:
+def why(app: App, ref: str, *, tenant: str | None = None) -> Article:
     """The article ``ref`` names (an id, or a seed file's name or prefix), with its evidence;
-    :class:`NotFound` when there is none."""
+    :class:`NotFound` when there is none the workspace ``tenant`` may read."""
     ref = ref.strip()[:MAX_REF]
     article_id = app.store.resolve_article(ref)
-    found = app.store.articles([article_id]) if article_id is not None else []
+    if article_id is not None and not app.store.readable(article_id, tenant):
+        article_id = None
+    found = app.store.articles([article_id], tenant) if article_id is not None else []
     if not found:
         raise NotFound("why.missing", ref=ref[:40])
     return found[0]
