@@ -1,6 +1,8 @@
 """Outlets known by their domain: who a link belongs to, and whether a feed may speak for it.
 
-The table is ``outlets.toml`` (outlet name → registrable domains).  A host belongs to the outlet
+The table is ``outlets.toml`` (outlet name → registrable domains), plus the operator's own
+``[outlets]`` table in ``NEWSBOT_OUTLETS_FILE`` when set (an in-house wire, a new outlet; a
+domain named there overrides the built-in one).  A host belongs to the outlet
 whose domain is the longest suffix of it on a label boundary (``news.yna.co.kr`` → 연합뉴스;
 ``notyna.co.kr`` → nobody).  The rules built on it (used by the watcher, and by keyword sources):
 
@@ -16,6 +18,8 @@ whose domain is the longest suffix of it on a label boundary (``news.yna.co.kr``
 
 from __future__ import annotations
 
+import logging
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -25,16 +29,38 @@ from bot.ingest.drafts import Draft
 
 TABLE = Path(__file__).with_name("outlets.toml")
 FEED_MARK = "(feed) "
+ENV = "NEWSBOT_OUTLETS_FILE"
+
+log = logging.getLogger(__name__)
+
+
+def _read(path: Path) -> dict[str, str]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    outlets = data.get("outlets")
+    if not isinstance(outlets, dict):
+        raise ValueError("no [outlets] table")
+    table: dict[str, str] = {}
+    for name, domains in outlets.items():
+        if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+            raise ValueError(f"{name!r}: give a list of domains")
+        for domain in domains:
+            table[domain.strip().lower().strip(".")] = str(name).strip()
+    return table
 
 
 @cache
+def _tables(extra: str) -> dict[str, str]:
+    table = _read(TABLE)
+    if extra:
+        try:
+            table.update(_read(Path(extra)))
+        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+            log.warning("%s: %s is not used: %s", ENV, extra, exc)
+    return table
+
+
 def _table() -> dict[str, str]:
-    data = tomllib.loads(TABLE.read_text(encoding="utf-8"))
-    return {
-        domain.lower().strip("."): name
-        for name, domains in data["outlets"].items()
-        for domain in domains
-    }
+    return _tables(os.environ.get(ENV, "").strip())
 
 
 def host_of(url: str | None) -> str | None:
