@@ -359,6 +359,14 @@ class FakeDiscord:
     def channel_messages(self, channel_id: str) -> list[Stored]:
         return [m for m in self.stored if m.kind == "channel" and m.channel_id == str(channel_id)]
 
+    def callbacks(self, token: str) -> list[dict[str, Any]]:
+        """The bodies posted to one interaction's callback (autocomplete choices among them)."""
+        return [
+            body
+            for method, path, _, body in self.requests
+            if method == "POST" and path.endswith(f"/{token}/callback")
+        ]
+
     def replies(self, token: str) -> list[Stored]:
         """The interaction response and follow-ups of one interaction, in order."""
         return [m for m in self.stored if m.token == token]
