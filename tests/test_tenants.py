@@ -164,10 +164,19 @@ async def test_12_a_feed_added_from_chat_is_its_workspaces_until_shared(
             run_cli, ["poll", "--all", "--db", bot.db], capsys
         )
         assert code == 0, err
+        # a third workspace's own feed carries the same item: it is T3's too, neither
+        # suppressed by T1's copy nor suppressing it
+        other = site.route("/other.xml", canned(rss([item], title="셋째 팀 피드")))
+        assert "#2" in await bot.ask("T3", f"feeds add {other}")
+        code, _, err = await asyncio.to_thread(
+            run_cli, ["poll", "--all", "--db", bot.db], capsys
+        )
+        assert code == 0, err
+    assert GPU_TITLE in await bot.ask("T3", "search 블랙웰")
 
+    assert "#1" not in await bot.ask("T2", "feeds list")  # T2 does not even see it
     name = "팀원 전용 피드"  # the feed's title when it was first polled: its name for good
     assert name in await bot.ask("T1", "feeds list")
-    assert name not in await bot.ask("T2", "feeds list")
     assert "피드 #1가 없습니다" in await bot.ask("T2", "feeds remove 1")
     assert "다른 워크스페이스" in await bot.ask("T2", f"feeds add {feed_url}")
     assert name in await bot.ask("T1", "feeds list")  # still there, still T1's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,4 +27,16 @@ class Draft:
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.title, self.body, self.canonical_url or self.claimed_url)
+        """The text's identity; a workspace's own item gets one of its own, so it never meets
+        (suppresses, or is suppressed by) what other workspaces read."""
+        digest = content_hash(self.title, self.body, self.canonical_url or self.claimed_url)
+        if self.owner is None:
+            return digest
+        return hashlib.sha256(f"{self.owner}\n{digest}".encode()).hexdigest()
+
+    @property
+    def dedup_url(self) -> str | None:
+        """The canonical URL as the store dedups it: a workspace's own item's is its own."""
+        if self.canonical_url is None or self.owner is None:
+            return self.canonical_url
+        return f"{self.owner} {self.canonical_url}"

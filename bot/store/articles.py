@@ -9,7 +9,9 @@ brought), the stored row is replaced by the draft in place (link, source, feed, 
 story and deliveries stay, and the copy is gone.  A lower or equal rank is skipped as before.
 
 Tenants: an article's ``owner`` is the workspace whose own feed brought it (None: everyone's);
-a query given a ``tenant`` sees only everyone's articles and that workspace's."""
+a query given a ``tenant`` sees only everyone's articles and that workspace's.  A workspace's own
+items are deduplicated among themselves only (their hash and URL keys are the workspace's), so a
+private feed never suppresses what others read, nor the other way round."""
 
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     "origin": d.origin,
                     "identity": d.identity,
                     "url": d.url,
-                    "canonical_url": d.canonical_url,
+                    "canonical_url": d.dedup_url,
                     "content_hash": digest,
                     "title": d.title,
                     "body": d.body,
@@ -128,7 +130,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             "origin": d.origin,
             "identity": d.identity,
             "url": d.url,
-            "canonical_url": d.canonical_url,
+            "canonical_url": d.dedup_url,
             "claimed_url": d.claimed_url,
             "content_hash": digest,
             "title": d.title,
@@ -408,7 +410,7 @@ class _Seen:
     @classmethod
     def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> _Seen:
         seen = cls()
-        urls = [d.canonical_url for d in chunk if d.canonical_url]
+        urls = [d.dedup_url for d in chunk if d.dedup_url]
         idents = [(d.feed_id, d.identity) for d in chunk if d.identity and d.feed_id is not None]
         conds: list[Any] = [ArticleRow.content_hash.in_(hashes)]
         if urls:
@@ -448,14 +450,14 @@ class _Seen:
     def holder(self, d: Draft, digest: str) -> tuple[int, int] | None:
         """(id, rank) of the article holding the draft's text or link, if any."""
         held = self.hashes.get(digest)
-        if held is None and d.canonical_url is not None:
-            held = self.urls.get(d.canonical_url)
+        if held is None and d.dedup_url is not None:
+            held = self.urls.get(d.dedup_url)
         return held
 
     def add(self, d: Draft, digest: str, article_id: int = 0) -> None:
         held = (article_id, rank(d.source, d.url, d.owner))
         self.hashes[digest] = held
-        if d.canonical_url:
-            self.urls[d.canonical_url] = held
+        if d.dedup_url:
+            self.urls[d.dedup_url] = held
         if d.feed_id is not None and d.identity:
             self.identities.add((d.feed_id, d.identity))
