@@ -121,6 +121,7 @@ class FeedOutcome:
     consecutive_errors: int = 0
     next_due_at: datetime | None = None
     seconds: float = 0.0  # fetch + parse + store
+    fixed_name: str | None = None  # the display name this poll gave a feed added without one
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -320,8 +321,7 @@ class Poller:
                 outcome.silent = not feed.first_poll_done
                 name = feed.name or parsed.title or host_of(feed.url) or feed.shown_url
                 if feed.name is None:  # the display name is fixed by the first usable poll
-                    async with store_lock:
-                        await asyncio.to_thread(self.store.fix_feed_name, feed.id, name)
+                    outcome.fixed_name = name
                 for draft in parsed.entries:
                     draft.feed_id = feed.id
                     draft.origin = feed.shown_url
@@ -380,6 +380,7 @@ class Poller:
                 new_items=outcome.new_items,
                 error=outcome.error if not outcome.ok else outcome.warning,
                 max_errors=self.settings.feed_max_errors,
+                fixed_name=outcome.fixed_name,
             )
         if view is not None:
             outcome.consecutive_errors = view.consecutive_errors

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
@@ -120,24 +120,6 @@ class FeedQueries(StoreBase):
             s.flush()
             return _view(feed)
 
-    def fix_feed_name(self, feed_id: int, name: str) -> None:
-        """Give a feed added without a name its display name, once (later titles change
-        nothing)."""
-        with self.write() as s:
-            s.execute(
-                update(FeedRow)
-                .where(FeedRow.id == feed_id, FeedRow.name.is_(None))
-                .values(name=name[:300])
-            )
-
-    def remove_feed(self, feed_id: int) -> bool:
-        with self.write() as s:
-            feed = s.get(FeedRow, feed_id)
-            if feed is None:
-                return False
-            s.delete(feed)
-            return True
-
     def due_feeds(self, now: datetime, *, everything: bool = False) -> list[Feed]:
         """Enabled feeds whose next poll is due (all enabled feeds with ``everything``)."""
         with self.read() as s:
@@ -177,18 +159,22 @@ class FeedQueries(StoreBase):
         new_items: int = 0,
         error: str | None = None,
         max_errors: int = 10,
+        fixed_name: str | None = None,
     ) -> Feed | None:
         """Record one poll's outcome (rules in the module docstring).
 
         ``ok`` with ``error`` records a warning (the document was usable); not ``ok`` records a
-        failure whose cause is ``error``.  Returns the updated feed, or None when the feed was
-        removed meanwhile."""
+        failure whose cause is ``error``.  ``fixed_name`` names a feed that has no name yet (the
+        first usable poll fixes it; later titles change nothing).  Returns the updated feed, or
+        None when the feed was removed meanwhile."""
         with self.write() as s:
             feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
             feed.last_polled_at = now
             feed.next_due_at = next_due_at
+            if fixed_name and not feed.name:
+                feed.name = fixed_name[:300]
             if ok:
                 if not not_modified or feed.consecutive_errors:
                     feed.last_error = _clip(error, ERROR_TEXT_MAX)
