@@ -77,7 +77,9 @@ def sites(
         yield Sites(url, outlet, farm)
 
 
-def report(link: str, title: str = GPU_TITLE, body: str = GPU_BODY, when: str = PUBLISHED) -> dict[str, str]:
+def report(
+    link: str, title: str = GPU_TITLE, body: str = GPU_BODY, when: str = PUBLISHED
+) -> dict[str, str]:
     return {"title": title, "link": link, "guid": link, "description": body, "pubDate": when}
 
 
@@ -166,3 +168,20 @@ def test_4_a_feed_named_like_an_outlet_neither_takes_its_place_nor_renames_itsel
     assert sorted(f["name"] for f in feeds) == [OUTLET, OUTLET]
     found = sites.json(capsys, "search", "HBM")["items"]
     assert {i["source"] for i in found} == {f"(feed) {OUTLET}"}
+
+
+def test_2_without_a_known_outlet_a_padded_title_still_does_not_lead(
+    sites: Sites, capsys: pytest.CaptureFixture[str]
+) -> None:
+    padded = GPU_TITLE + " 엔비디아 GPU 26만장 공급 AI 데이터센터 블랙웰 HBM 엔비디아 GPU"
+    early = sites.farm.route(
+        "/b.xml", canned(rss([report(sites.farm.url("/b/1"), title=padded)], title="B"))
+    )
+    plain = sites.farm.url("/a/1")
+    late = sites.farm.route("/a.xml", canned(rss([report(plain, when=LATER)], title="A")))
+    sites.add(capsys, early)
+    sites.add(capsys, late)
+    sites.poll(capsys)
+
+    [entry] = sites.digest(capsys)
+    assert (entry["title"], entry["url"], entry["source"]) == (GPU_TITLE, plain, "(feed) A")

@@ -160,17 +160,13 @@ async def test_12_a_feed_added_from_chat_is_its_workspaces_until_shared(
         added = await bot.ask("T1", f"feeds add {feed_url}")
         assert "#1" in added
         monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_FEEDS", "1")
-        code, _, err = await asyncio.to_thread(
-            run_cli, ["poll", "--all", "--db", bot.db], capsys
-        )
+        code, _, err = await asyncio.to_thread(run_cli, ["poll", "--all", "--db", bot.db], capsys)
         assert code == 0, err
         # a third workspace's own feed carries the same item: it is T3's too, neither
         # suppressed by T1's copy nor suppressing it
         other = site.route("/other.xml", canned(rss([item], title="셋째 팀 피드")))
         assert "#2" in await bot.ask("T3", f"feeds add {other}")
-        code, _, err = await asyncio.to_thread(
-            run_cli, ["poll", "--all", "--db", bot.db], capsys
-        )
+        code, _, err = await asyncio.to_thread(run_cli, ["poll", "--all", "--db", bot.db], capsys)
         assert code == 0, err
     assert GPU_TITLE in await bot.ask("T3", "search 블랙웰")
 
