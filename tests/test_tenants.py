@@ -189,3 +189,5 @@ async def test_12_a_feed_added_from_chat_is_its_workspaces_until_shared(
     assert GPU_TITLE in await bot.ask("T2", "search 블랙웰")  # shared by the operator
     assert name in await bot.ask("T2", "feeds list")
     assert "피드 #1는 운영자나 다른 워크스페이스의 피드" in await bot.ask("T2", "feeds remove 1")
+    assert "피드를 삭제했습니다 (#2)" in await bot.ask("T3", "feeds remove 2")  # its own
+    assert "셋째 팀 피드" not in await bot.ask("T3", "feeds list")

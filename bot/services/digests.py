@@ -145,9 +145,7 @@ def padded(item: Article, titles: Sequence[str] = ()) -> bool:
         return True
     lengths = sorted(len(x) for x in titles) or [len(title)]
     median = lengths[len(lengths) // 2]
-    if len(title) > PADDED_MIN_CHARS and len(title) > PADDED_LENGTH * median:
-        return True
-    return False
+    return len(title) > PADDED_MIN_CHARS and len(title) > PADDED_LENGTH * median
 
 
 def lead_key(item: Article, score: float, titles: Sequence[str] = ()) -> tuple[Any, ...]:

@@ -66,7 +66,12 @@ def search(
         return SearchResult(query, 0, [])
     excluded = [lemma for word in unwanted for lemma in analyser.lemmas(word)]
     hits = app.store.search_ids(
-        lemmas, topics=topics, since=since, until=until, limit=limit, exclude=excluded,
+        lemmas,
+        topics=topics,
+        since=since,
+        until=until,
+        limit=limit,
+        exclude=excluded,
         tenant=tenant,
     )
     items = app.store.articles(hits.ids, tenant)

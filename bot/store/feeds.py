@@ -120,6 +120,14 @@ class FeedQueries(StoreBase):
             s.flush()
             return _view(feed)
 
+    def remove_feed(self, feed_id: int) -> bool:
+        with self.write() as s:
+            feed = s.get(FeedRow, feed_id)
+            if feed is None:
+                return False
+            s.delete(feed)
+            return True
+
     def due_feeds(self, now: datetime, *, everything: bool = False) -> list[Feed]:
         """Enabled feeds whose next poll is due (all enabled feeds with ``everything``)."""
         with self.read() as s:

@@ -127,9 +127,7 @@ class FullTextQueries(StoreBase):
             return self._search_sqlite(
                 terms, topics, since, until, limit, offset, excluded, private
             )
-        return self._search_postgres(
-            terms, topics, since, until, limit, offset, excluded, private
-        )
+        return self._search_postgres(terms, topics, since, until, limit, offset, excluded, private)
 
     def _private_filter(self, tenant: str | None) -> tuple[str, dict[str, object]]:
         """The SQL that leaves out other workspaces' articles (none when nothing is private)."""
