@@ -135,7 +135,7 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = self._weekly_reply(digest, topics, instant, tz, lang)
+                reply = self._weekly_reply(digest, topics, instant, tz, lang, window.tenant)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -153,7 +153,13 @@ class Planner:
         return written
 
     def _weekly_reply(
-        self, digest: digests.Digest, topics: list[str], instant: datetime, tz: str, lang: str
+        self,
+        digest: digests.Digest,
+        topics: list[str],
+        instant: datetime,
+        tz: str,
+        lang: str,
+        tenant: str | None = None,
     ) -> Reply:
         """The weekly report: the top stories of each topic, briefed, and the trend picture."""
         for section in digest.sections:
@@ -162,7 +168,7 @@ class Planner:
         reply.title = t("weekly.title", lang)
         midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
         trend = trends.trend(
-            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz
+            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz, tenant=tenant
         )
         reply.image = trend_image(trend, lang)
         return reply

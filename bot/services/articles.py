@@ -65,8 +65,9 @@ class Stats:
     feeds: dict[str, int]  # feeds per health: ok, new, failing, disabled
 
 
-def stats(app: App) -> Stats:
+def stats(app: App, *, tenant: str | None = None) -> Stats:
+    """Items per topic and feed health, of what the workspace ``tenant`` reads (None: all)."""
     since = app.clock.now() - STATS_PERIOD
-    counts = app.store.topic_counts(since)
+    counts = app.store.topic_counts(since, tenant)
     per_topic = {tid: counts.get(tid, 0) for tid in app.topics.ids()}
-    return Stats(per_topic=per_topic, feeds=app.store.feed_health())
+    return Stats(per_topic=per_topic, feeds=app.store.feed_health(tenant))

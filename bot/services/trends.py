@@ -81,6 +81,7 @@ def trend(
     until: datetime | None = None,
     lang: str = "ko",
     tz: str | None = None,
+    tenant: str | None = None,
 ) -> Trend:
     """The daily story counts of ``topic_ids`` over ``period`` (rules in the module docstring),
     days in ``tz`` (default ``NEWSBOT_TIMEZONE``).  Raises :class:`UserError` for a period that
@@ -105,7 +106,7 @@ def trend(
     for topic_id in ids:
         topic = topics.get(topic_id)
         labels[topic_id] = topic.label(lang) if topic else topic_id
-    rows = app.store.trend_rows(ids, start, end)
+    rows = app.store.trend_rows(ids, start, end, tenant)
     return build_trend(rows, ids, labels, start, end, tz)
 
 

@@ -382,14 +382,17 @@ class ArticleQueries(FullTextQueries, StoryQueries):
         with self.read() as s:
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
-    def topic_counts(self, since: datetime) -> dict[str, int]:
+    def topic_counts(self, since: datetime, tenant: str | None = None) -> dict[str, int]:
+        q = (
+            select(MatchRow.topic, func.count())
+            .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
+            .where(ArticleRow.seen_at >= since)
+            .group_by(MatchRow.topic)
+        )
+        if tenant is not None:
+            q = q.where(readable_by(tenant))
         with self.read() as s:
-            rows = s.execute(
-                select(MatchRow.topic, func.count())
-                .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
-                .where(ArticleRow.seen_at >= since)
-                .group_by(MatchRow.topic)
-            ).all()
+            rows = s.execute(q).all()
         return {topic: n for topic, n in rows}
 
 

@@ -146,9 +146,9 @@ class FeedQueries(StoreBase):
                 .limit(1)
             )
 
-    def feed_health(self) -> dict[str, int]:
+    def feed_health(self, tenant: str | None = None) -> dict[str, int]:
         counts = {"ok": 0, "new": 0, "failing": 0, "disabled": 0}
-        for f in self.list_feeds():
+        for f in self.list_feeds(tenant):
             counts[f.health] += 1
         return counts
 

@@ -28,5 +28,7 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         if not _ID_LIKE.fullmatch(word.lower()):
             raise usage("trend", ctx.lang)
         raise UnknownTopic(word, catalog.ids())
-    result = trends.trend(cmds.app, words.topics, period=words.period, lang=ctx.lang)
+    result = trends.trend(
+        cmds.app, words.topics, period=words.period, lang=ctx.lang, tenant=ctx.tenant
+    )
     return trend_reply(result, ctx.lang)
