@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,7 +78,12 @@ def outlet_of_host(host: str | None) -> str | None:
     """The outlet whose domain ``host`` is on (None when no known outlet's)."""
     if not host:
         return None
-    table = _table()
+    return _outlet(host, os.environ.get(ENV, "").strip())
+
+
+@lru_cache(maxsize=4096)
+def _outlet(host: str, extra: str) -> str | None:
+    table = _tables(extra)
     labels = host.split(".")
     for i in range(len(labels) - 1):  # longest suffix first; never a bare TLD
         name = table.get(".".join(labels[i:]))
@@ -116,6 +121,15 @@ def speaks_for(feed_url: str, link: str | None) -> str | None:
     return outlet
 
 
+def _claims(feed_url: str, link: str | None) -> tuple[str | None, bool]:
+    """(the outlet the item stands for, whether it borrows another outlet's link)."""
+    outlet = outlet_of(link)
+    if outlet is None:
+        return None, False
+    own = outlet_of(feed_url) == outlet
+    return (outlet if own else None), not own
+
+
 def claims_foreign_outlet(feed_url: str, link: str | None) -> bool:
     """Whether an item's link is on a known outlet's domain that the feed is not on."""
     outlet = outlet_of(link)
@@ -131,12 +145,12 @@ def is_outlet_report(source: str | None, url: str | None) -> bool:
 def attribute(draft: Draft, feed_url: str, feed_name: str) -> None:
     """Set a feed item's ``source`` by the rules above.  A foreign claim loses its link: it is
     kept as ``claimed_url``."""
-    outlet = speaks_for(feed_url, draft.url)
+    outlet, borrowed = _claims(feed_url, draft.url)
     if outlet is not None:
         draft.source = outlet
         return
     draft.source = feed_label(feed_name)
-    if claims_foreign_outlet(feed_url, draft.url):
+    if borrowed:
         draft.claimed_url = draft.canonical_url or draft.url
         draft.url = draft.canonical_url = None
 

@@ -63,4 +63,6 @@ def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 
 @command("stats", slow=True)
 def stats(cmds: Commands, args: list[str], ctx: Context) -> Reply:
-    return stats_reply(articles.stats(cmds.app, tenant=ctx.tenant), cmds.catalog(ctx).topics, ctx.lang)
+    return stats_reply(
+        articles.stats(cmds.app, tenant=ctx.tenant), cmds.catalog(ctx).topics, ctx.lang
+    )
