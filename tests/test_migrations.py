@@ -83,7 +83,7 @@ def _before_provenance() -> str:
 @pytest.mark.parametrize(
     "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def test_a_direct_messages_watches_and_channel_move_to_its_users_workspace(
+def test_migration_moves_dms_to_their_users_and_reattributes_feed_items(
     backend: str, request: pytest.FixtureRequest, db_url: str
 ) -> None:
     url = request.getfixturevalue("pg_url") if backend == "postgres" else db_url
@@ -115,11 +115,36 @@ def test_a_direct_messages_watches_and_channel_move_to_its_users_workspace(
                 ),
                 {"t": now},
             )
+            conn.execute(
+                text(
+                    "INSERT INTO feeds (id, url, name, interval_s, last_new_items,"
+                    " consecutive_errors, disabled, first_poll_done, created_at) VALUES"
+                    " (1, 'https://farm.example/rss', NULL, 900, 0, 0, false, true, :t),"
+                    " (2, 'https://www.yna.co.kr/rss/news.xml', NULL, 900, 0, 0, false, true, :t)"
+                ),
+                {"t": now},
+            )
+            for i, (feed, link) in enumerate(
+                [(1, "https://farm.example/1"), (2, "https://www.yna.co.kr/view/AKR1")]
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO articles (kind, feed_id, origin, url, content_hash, title,"
+                        " body, source, seen_at, silent, scores, entities) VALUES ('feed', :f,"
+                        " 'o', :u, :h, 't', 'b', '연합뉴스', :t, false, '{}', '[]')"
+                    ),
+                    {"f": feed, "u": link, "h": f"h{i}", "t": now},
+                )
         db.upgrade(engine)
         with engine.connect() as conn:
             watches = conn.execute(text("SELECT name, workspace FROM watches ORDER BY name"))
             assert watches.all() == [("apec2", "G1"), ("hbm", "dm:U9")]
             places = conn.execute(text("SELECT workspace, channel FROM destinations")).all()
             assert places == [("dm:U9", "D9")]
+            # a farm whose <title> said 연합뉴스 is now shown as the feed it is
+            sources = conn.execute(text("SELECT feed_id, source FROM articles ORDER BY feed_id"))
+            assert sources.all() == [(1, "(feed) 연합뉴스"), (2, "연합뉴스")]
+            names = conn.execute(text("SELECT name FROM feeds ORDER BY id")).all()
+            assert names == [("연합뉴스",), ("연합뉴스",)]
     finally:
         engine.dispose()
