@@ -232,6 +232,8 @@ class Planner:
             for dest_id, subs in by_dest.items():
                 if topics and not topics & {s.topic for s in subs}:
                     continue
+                if not feed.everyone and subs[0].destination.place.tenant != feed.owner:
+                    continue  # a workspace's own feed: only its channels hear of it
                 lang = self._lang(subs[0])
                 text = t("feed_disabled", lang, name=feed.label, reason=feed.disabled_reason or "?")
                 reply = Reply(text=text, ephemeral=False)
