@@ -31,6 +31,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     assert "bot/store/migrations/env.py" in names and "bot/topics.toml" in names
     assert any(n.startswith("bot/store/migrations/versions/0001") for n in names)
     assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
+    assert "bot/ingest/outlets.toml" in names  # the outlet table (a migration reads it too)
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
         check=True,
