@@ -19,6 +19,10 @@ Outcomes:
 - **success**: a 200 whose document parsed, or a 304 (nothing to do).  A malformed document from
   which entries were recovered (feedparser's *bozo*) is a success: its entries are stored and the
   problem is kept as a warning in ``last_error`` and on the report, without counting as an error.
+- **one item refused**: when the store refuses an item (a bug, a value the database cannot
+  hold), the feed's other items are stored one at a time, the refused one is logged on one line
+  (its place in the feed and the exception's type, never its text or the SQL) and the poll is
+  a success with a short warning; only a feed none of whose items can be stored fails.
 - **failure**: a fetch error (network, deadline, body cap, HTTP status), a document refused for
   safety (DTD / entity declarations), or one that yielded no entries and an error (not a feed).
 
@@ -47,6 +51,7 @@ from typing import Any
 
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
+from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.rss import parse_feed
 from bot.store import Feed, Store
@@ -202,6 +207,13 @@ class PollReport:
         }
 
 
+@dataclass(slots=True)
+class _Stored:
+    new_ids: list[int]
+    failed: int = 0
+    cause: str = ""  # the first refusal's exception type (never its message: it holds SQL)
+
+
 # --- the watcher ------------------------------------------------------------------------------
 
 
@@ -316,21 +328,52 @@ class Poller:
                     draft.kind = "feed"
                 if parsed.entries:
                     async with store_lock:
-                        try:
-                            new_ids = await asyncio.to_thread(
-                                self.store.add_drafts, parsed.entries, silent=outcome.silent
-                            )
-                        except Exception as exc:  # a bug or a database fault: keep polling
-                            log.exception(
-                                "feed #%d %s: storing its items failed", feed.id, feed.shown_url
-                            )
-                            outcome.ok = False
-                            outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
-                        else:
-                            outcome.new_items = len(new_ids)
+                        stored = await asyncio.to_thread(
+                            self._store_items, feed, parsed.entries, outcome.silent
+                        )
+                    outcome.new_items = len(stored.new_ids)
+                    if stored.failed == len(parsed.entries):  # none stored: a database fault
+                        outcome.ok = False
+                        outcome.error = f"cannot store its items ({stored.cause})"
+                    elif stored.failed:  # the rest are stored; the feed is fine
+                        outcome.warning = (
+                            f"{_count(stored.failed, 'item')} of {len(parsed.entries)} "
+                            f"not stored ({stored.cause})"
+                        )
         await self._record(feed, outcome, result, ttl, now, store_lock)
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    def _store_items(self, feed: Feed, drafts: list[Draft], silent: bool) -> _Stored:
+        """Store a feed's items; when the batch fails, one at a time, so that one item the
+        database refuses never keeps the others (or the next poll) out.  Each refused item is
+        logged on one line by its place in the feed, never with its text or the SQL."""
+        try:
+            return _Stored(self.store.add_drafts(drafts, silent=silent))
+        except Exception as exc:
+            if len(drafts) == 1:
+                self._log_refused(feed, 1, 1, exc)
+                return _Stored([], 1, type(exc).__name__)
+        stored = _Stored([])
+        for n, draft in enumerate(drafts, 1):
+            try:
+                stored.new_ids.extend(self.store.add_drafts([draft], silent=silent))
+            except Exception as exc:
+                self._log_refused(feed, n, len(drafts), exc)
+                stored.failed += 1
+                stored.cause = stored.cause or type(exc).__name__
+        return stored
+
+    def _log_refused(self, feed: Feed, n: int, total: int, exc: Exception) -> None:
+        log.warning(
+            "feed #%d %s: item %d of %d not stored (%s)",
+            feed.id,
+            feed.shown_url,
+            n,
+            total,
+            type(exc).__name__,
+            exc_info=log.isEnabledFor(logging.DEBUG),
+        )
 
     async def _record(
         self,

@@ -236,6 +236,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "숨길 매체 이름이나 #기사ID를 적으세요.",
         "Name an outlet or an #item id to mute.",
     ),
+    "mute.too_long": (
+        "숨길 매체 이름은 {max}자까지입니다.",
+        "An outlet name to mute has at most {max} characters.",
+    ),
     "mute.bad_period": (
         "숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {value}",
         "A mute lasts a span such as 12h, 7d or 2w, at most a year: {value}",
