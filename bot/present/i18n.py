@@ -175,6 +175,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A feed kept failing and was disabled: {name} ({reason})",
     ),
     "alert.title": ("속보 알림", "Alert"),
+    "alert.more.title": ("속보 알림 {n}건 더", "{n} more alerts"),
+    "alert.more.footer": (
+        "그 밖에 {n}건은 /news digest에서 볼 수 있습니다.",
+        "{n} more in /news digest.",
+    ),
     "left_out": (
         "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
         "({n} more messages left out. Narrow the topic or period.)",
