@@ -2,6 +2,9 @@
 
 **Digests.**  A subscription names a topic, a local time and a time zone.  A destination's
 subscriptions that share a time and zone make one digest, due at the most recent such instant.
+Each subscription keeps its own period: in a digest that combines a daily topic with a
+weekdays one, Monday's daily part covers Sunday's digest onwards and the weekdays part Friday's
+onwards, so the weekend's daily stories are not repeated.
 The planner writes the digest's outbox row (key ``digest:<instant>``, the rendered reply and its
 item ids) once the instant has passed and while it is within ``NEWSBOT_DIGEST_GRACE`` — so a
 digest missed while newsbot was down is sent once on start, never twice, and never when it is
@@ -128,15 +131,18 @@ class Planner:
             if not due:  # a weekend or a Korean public holiday, for weekday subscriptions
                 continue
             topics = sorted({s.topic for s in due}, key=self.topics.ids().index)
+            since = {s.topic: _covered_since(s, instant) for s in due}  # each topic's own
             window = Window(
                 topics=topics,
-                seen_since=min(_covered_since(s, instant) for s in due),
+                seen_since=min(since.values()),
                 seen_until=instant,
                 include_silent=False,
             )
             lang = self._lang(group[0])
             mutes = self.app.store.mutes(group[0].destination.place, now)
-            digest = digests.collect(self.app, window, lang=lang, until=instant, mutes=mutes)
+            digest = digests.collect(
+                self.app, window, lang=lang, until=instant, mutes=mutes, seen_since=since
+            )
             if not digest.entries:
                 self._empty[(dest_id, key)] = instant
                 continue
