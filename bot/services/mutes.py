@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.config.settings import parse_duration
 from bot.core.unicode import clean_input
+from bot.services.articles import check_ref
 from bot.services.errors import NotFound, UserError
 from bot.store.views import Mute, Place
 
@@ -29,9 +30,10 @@ def target(app: App, word: str) -> tuple[str, str]:
         raise UserError("mute.nothing")
     if len(word) > MAX_TARGET:
         raise UserError("mute.too_long", max=MAX_TARGET)
+    check_ref(word)
     ref = word[1:] if word.startswith("#") else word
-    if ref.isascii() and ref.isdigit():
-        found = app.store.articles([int(ref)]) if len(ref) <= 18 else []
+    if ref.isdigit():
+        found = app.store.articles([int(ref)])
         if not found:
             raise NotFound("why.missing", ref=word[:40])
         item = found[0]
