@@ -52,7 +52,9 @@ def test_dash_writes_to_stdout_and_makes_no_file(
 
 
 def test_trend_png_to_stdout(
-    db: str, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes],
+    db: str,
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)

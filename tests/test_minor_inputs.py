@@ -136,7 +136,9 @@ def test_numbers_and_dates_no_id_or_period_can_be_exit_2_with_one_line(
 def test_in_chat_they_get_one_line_in_the_users_language(app: App) -> None:
     assert say(app, "/news why ²") == "‘²’는 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
     assert say(app, "/news why ²", "en") == "‘²’ is no item id: an id is up to 18 digits 0-9."
-    assert say(app, f"/news mute #{'9' * 30}").endswith("기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다.")
+    assert say(app, f"/news mute #{'9' * 30}").endswith(
+        "기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
+    )
     assert say(app, "/news digest 0001-01-01") == (
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: 0001-01-01"
     )

@@ -94,4 +94,3 @@ def test_a_daily_and_a_weekdays_topic_at_one_time_each_keep_their_own_period(app
     monday = sent(17)
     assert monday == {ids["apec-mon.txt"], ids["generated/2.txt"], ids["generated/1.txt"]}
     assert ids["apec-sat.txt"] not in monday and ids["apec-sun.txt"] not in monday
-

@@ -40,7 +40,9 @@ def feed_with_a_nul(n: int) -> bytes:
         items.append(story(10 + n))
     doc = rss(items)
     return (
-        doc.replace(b"NUL1", b"&#0;").replace(b"NUL2", b"&amp;#0;").replace(b"SURR", b"&amp;#xD800;")
+        doc.replace(b"NUL1", b"&#0;")
+        .replace(b"NUL2", b"&amp;#0;")
+        .replace(b"SURR", b"&amp;#xD800;")
     )
 
 
@@ -89,7 +91,10 @@ def test_a_nul_in_a_mute_target_and_a_watch_term_is_dropped(url: str, analyser: 
 
 @pytest.mark.postgres
 def test_an_item_the_database_refuses_is_reported_and_the_rest_are_stored(
-    pg_url: str, server: FeedServer, analyser: object, topics: object,
+    pg_url: str,
+    server: FeedServer,
+    analyser: object,
+    topics: object,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     items = [story(i) for i in range(1, 6)]

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.korean import Analyser
+from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
-from bot.analysis.limits import analysed_body, analysed_title
 from bot.ingest.cleaning import clean_body, clean_page, headline
 
 

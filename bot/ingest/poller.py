@@ -51,9 +51,9 @@ from typing import Any
 
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
-from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.rss import parse_feed
+from bot.ingest.storing import store_items
 from bot.store import Feed, Store
 
 log = logging.getLogger(__name__)
@@ -207,13 +207,6 @@ class PollReport:
         }
 
 
-@dataclass(slots=True)
-class _Stored:
-    new_ids: list[int]
-    failed: int = 0
-    cause: str = ""  # the first refusal's exception type (never its message: it holds SQL)
-
-
 # --- the watcher ------------------------------------------------------------------------------
 
 
@@ -329,7 +322,7 @@ class Poller:
                 if parsed.entries:
                     async with store_lock:
                         stored = await asyncio.to_thread(
-                            self._store_items, feed, parsed.entries, outcome.silent
+                            store_items, self.store, feed, parsed.entries, outcome.silent
                         )
                     outcome.new_items = len(stored.new_ids)
                     if stored.failed == len(parsed.entries):  # none stored: a database fault
@@ -343,37 +336,6 @@ class Poller:
         await self._record(feed, outcome, result, ttl, now, store_lock)
         outcome.seconds = time.perf_counter() - started
         return outcome
-
-    def _store_items(self, feed: Feed, drafts: list[Draft], silent: bool) -> _Stored:
-        """Store a feed's items; when the batch fails, one at a time, so that one item the
-        database refuses never keeps the others (or the next poll) out.  Each refused item is
-        logged on one line by its place in the feed, never with its text or the SQL."""
-        try:
-            return _Stored(self.store.add_drafts(drafts, silent=silent))
-        except Exception as exc:
-            if len(drafts) == 1:
-                self._log_refused(feed, 1, 1, exc)
-                return _Stored([], 1, type(exc).__name__)
-        stored = _Stored([])
-        for n, draft in enumerate(drafts, 1):
-            try:
-                stored.new_ids.extend(self.store.add_drafts([draft], silent=silent))
-            except Exception as exc:
-                self._log_refused(feed, n, len(drafts), exc)
-                stored.failed += 1
-                stored.cause = stored.cause or type(exc).__name__
-        return stored
-
-    def _log_refused(self, feed: Feed, n: int, total: int, exc: Exception) -> None:
-        log.warning(
-            "feed #%d %s: item %d of %d not stored (%s)",
-            feed.id,
-            feed.shown_url,
-            n,
-            total,
-            type(exc).__name__,
-            exc_info=log.isEnabledFor(logging.DEBUG),
-        )
 
     async def _record(
         self,

@@ -208,9 +208,7 @@ def alert_reply(item: Article, topic_id: str, topics: TopicSet, tz: str, lang: s
 MORE_ALERTS_LISTED = 8  # stories an "N more alerts" message names (one Discord message holds them)
 
 
-def more_alerts_reply(
-    items: Sequence[tuple[Article, str]], topics: TopicSet, lang: str
-) -> Reply:
+def more_alerts_reply(items: Sequence[tuple[Article, str]], topics: TopicSet, lang: str) -> Reply:
     """The alerts past a channel's cap, grouped in one message: each story's title, linked,
     with its outlet and topic (the first :data:`MORE_ALERTS_LISTED`; the rest counted)."""
     cards = [

@@ -96,7 +96,8 @@ def build_digest(
         mine = [
             (t, item.scores.get(t, 0.0))
             for t in item.topics
-            if t in best and (not seen_since or t not in seen_since or item.seen_at >= seen_since[t])
+            if t in best
+            and (not seen_since or t not in seen_since or item.seen_at >= seen_since[t])
         ]
         if not mine:
             continue

@@ -28,12 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
-from bot.core.periods import looks_like_period
 from bot.core.unicode import clean_input
-from bot.core.workdays import weekday_number
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
+from bot.services.watch_names import is_command_word
 from bot.store.views import Article, Place, Watch
 
 if TYPE_CHECKING:
@@ -128,14 +127,6 @@ def spec_of(watch: Watch) -> rule.WatchSpec:
     return rule.WatchSpec.from_dict(watch.spec)
 
 
-# words the /news commands read as something else (subscribe's options, periods, weekdays): a
-# watch of that name could never be named there
-COMMAND_WORDS = frozenset(
-    "at 시각 tz timezone alerts alert 알림 daily 매일 weekdays 평일 weekly 매주 주간 for 동안 "
-    "all 전체 ever".split()
-)
-
-
 def check_name(app: App, name: str) -> str:
     """The watch name to store, or :class:`UserError`: the grammar, a word the commands read as
     something else (``7d``, ``alerts``, ``weekly``, ``금``), a built-in topic's id or label, or
@@ -143,7 +134,7 @@ def check_name(app: App, name: str) -> str:
     name = name.strip().lower()
     if not NAME.fullmatch(name):
         raise UserError("watch.bad_name", name=name[:40])
-    if name in COMMAND_WORDS or looks_like_period(name) or weekday_number(name) is not None:
+    if is_command_word(name):
         raise UserError("watch.command_name", name=name)
     if app.catalog.find(name, strict=True) is not None:
         raise UserError("watch.builtin_name", name=name)
