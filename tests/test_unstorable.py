@@ -5,6 +5,7 @@ SQLite and on PostgreSQL; mute targets and watch terms with a NUL are stored the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,11 +13,14 @@ from bot.analysis.pipeline import Pipeline
 from bot.chat.commands import Commands
 from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
+from bot.core.clock import FixedClock
+from bot.delivery.planner import Planner
 from bot.ingest.poller import Poller
 from bot.runtime.app import App
-from bot.store import open_store
+from bot.store import Place, open_store
+from bot.store.views import Schedule
 from tests.helpers.feedserver import FeedServer, canned, rss
-from tests.helpers.stories import story
+from tests.helpers.stories import gpu_story, story
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -85,6 +89,10 @@ def test_a_nul_in_a_mute_target_and_a_watch_term_is_dropped(url: str, analyser: 
         said = answer(commands, "/news mute 연합\x00뉴스", ctx) or ""
         assert "연합뉴스" in said and "\x00" not in said
         assert "연합뉴스" in (answer(commands, "/news mute", ctx) or "")
+        said = answer(commands, "/news watch add hbm HBM 고대역\x00폭메모리", ctx) or ""
+        assert "저장했습니다" in said
+        [watch] = app.store.watches()
+        assert watch.spec["terms"] == ["HBM", "고대역폭메모리"]
     finally:
         app.close()
 
@@ -119,3 +127,31 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_are_stored(
         assert refused == [f"feed #{feed.id} {route}: item 2 of 5 not stored (DataError)"]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_the_alert_cap_writes_five_alerts_one_group_and_marks_the_rest(
+    backend: str, request: pytest.FixtureRequest, analyser: object
+) -> None:
+    """Issue 27, failure 6, in the store: 8 alert-worthy stories for one channel make five
+    alert rows, one "3 more" row, and three rows marked sent that keep those from alerting."""
+    url = str(request.getfixturevalue("db_url" if backend == "sqlite" else "pg_url"))
+    clock = FixedClock(datetime.now(UTC))
+    app = App(Settings(database_url=url), clock=clock)
+    try:
+        place = Place("slack", "T1", "C1")
+        app.store.subscribe(place, {"gpu_deal": Schedule("09:00", "Asia/Seoul", True)}, user="U1")
+        clock.set(clock.now() + timedelta(seconds=1))
+        app.pipeline.ingest([gpu_story(n, gpus=(40 + n) * 1000) for n in range(1, 9)])
+        planner = Planner(app)
+        now = app.clock.now() + timedelta(seconds=5)
+        assert planner.plan(now) == 6
+        assert planner.plan(now + timedelta(minutes=1)) == 0  # nothing twice
+        rows = app.store.deliveries()
+        pending = sorted(r.key.split(":")[0] for r in rows if r.status == "pending")
+        assert pending == ["alert"] * 5 + ["alert-more"]
+        assert len([r for r in rows if r.status == "sent"]) == 3
+    finally:
+        app.close()
