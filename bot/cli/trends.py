@@ -67,7 +67,7 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
         )
         return 0
     if args.output == "-":  # the PNG is stdout: the figures go to stderr
-        err.print(trend_text(result, lang))
+        err.print(trend_text(result, lang), markup=False)
         return 0
     out.print(trend_text(result, lang))
     out.print(f"wrote {path}")
