@@ -54,6 +54,7 @@ def test_the_analysed_part_is_cut_at_a_paragraph_end() -> None:
     assert analysed_body(GPU_BODY) == GPU_BODY
 
 
+@pytest.mark.slow
 def test_a_two_megabyte_item_is_stored_whole_and_analysed_in_bounded_time(
     server: FeedServer, db_url: str, analyser: object
 ) -> None:
