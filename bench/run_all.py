@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_watch.py",
     "bench_briefs.py",
     "bench_trend.py",
+    "bench_big_item.py",
 ]
 
 if __name__ == "__main__":

@@ -326,6 +326,42 @@ async def test_items_from_a_feeds_first_poll_never_alert_later_ones_do(world: Wo
     assert marker(12) in slack_text(alert) and marker(11) not in slack_text(alert)
 
 
+async def test_one_poll_of_many_big_stories_sends_five_alerts_and_one_more_message(
+    world: World,
+) -> None:
+    """Issue 27, failure 6: a poll that brings 20 alert-worthy stories posts five alerts (the
+    biggest) and one "15 more" message in each channel, through the outbox; none again later."""
+    world.subscribe(SLACK_C1, DISCORD_CH, alerts=True)
+    stories = [gpu_story(n, gpus=(40 + n) * 1000) for n in range(20, 40)]
+    with FeedServer() as server:
+        live = LiveFeed(rss([feed_item(gpu_story(19), 19)]))
+        url = server.route("/gpu.xml", live)
+        world.app.store.add_feed(url, "GPU 뉴스", 900)
+        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
+        world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
+        await watcher.poll(everything=True, now=world.clock.now())  # first poll: silent
+        live.body = rss([feed_item(s, n) for n, s in enumerate(stories, 20)])
+        report = await watcher.poll(everything=True, now=world.clock.now())
+        assert report.items_ingested == 20
+    await world.tick(world.clock.now() + timedelta(seconds=5))
+    await world.tick(world.clock.now() + timedelta(minutes=5))
+
+    slack = [slack_text(p) for p in world.slack_posts(SLACK_C1)]
+    assert len(slack) == 6
+    alone, more = slack[:5], slack[5]
+    assert all(ALERT_TITLE in text for text in alone)
+    biggest = [marker(n) for n in range(39, 34, -1)]  # 59,000 … 55,000 GPUs
+    assert sorted(m for text in alone for m in biggest if m in text) == sorted(biggest)
+    assert "속보 알림 15건 더" in more
+    listed = [n for n in range(20, 35) if marker(n) in more]
+    assert len(listed) == 8 and "그 밖에 7건은 /news digest" in more
+    discord = world.discord_posts(DISCORD_CH)
+    assert len(discord) == 6
+    assert any("속보 알림 15건 더" in str(m.body) for m in discord)
+    kinds = [r.kind for r in world.rows() if r.status == "pending"]
+    assert kinds == []
+
+
 # -- failures ----------------------------------------------------------------------------------
 
 

@@ -184,6 +184,27 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
     assert bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID)) == []
 
 
+@pytest.mark.parametrize(
+    ("sub", "options", "expected"),
+    [
+        ("watch", {"action": "add", "name": "7d", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
+        ("watch", {"action": "add", "name": "금", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
+        ("watch", {"action": "add", "name": "에이펙", "terms": "HBM"}, "기본 주제 apec을(를)"),
+        ("why", {"item": "²"}, "‘²’는 기사 ID가 아닙니다"),
+        ("mute", {"target": "#" + "9" * 30}, "기사 ID가 아닙니다"),
+    ],
+    ids=["period-name", "weekday-name", "alias-name", "why-superscript", "mute-huge"],
+)
+async def test_bad_names_and_numbers_get_one_line_not_something_went_wrong(
+    bot: Bot, sub: str, options: dict[str, Any], expected: str
+) -> None:
+    """Issue 27, failure 11: each answered with one line that names the problem."""
+    _, messages = await bot.invoke(sub, options)
+    shown = [line for line in discord_lines(messages) if line]
+    assert len(shown) == 1 and expected in shown[0], shown
+    assert bot.app.store.watches("discord", GUILD_ID) == []
+
+
 async def test_a_trend_chart_comes_as_an_attachment_of_the_follow_up(bot: Bot) -> None:
     _, messages = await bot.invoke("trend", {"topics": "apec gpu_deal", "since": "90d"})
     [message] = [m for m in messages if m.files]

@@ -206,6 +206,23 @@ async def test_a_channel_that_refuses_the_chart_is_explained_to_the_user(bot: Bo
     assert bot.slack.uploads() == []
 
 
+async def test_a_chart_whose_share_answer_is_lost_is_said_to_be_on_its_way_not_refused(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 27, failure 11: Slack shares the picture but answers after the client's timeout
+    (20 s; 1 s here): the user is told it may still arrive, not to invite the bot and share
+    again."""
+    monkeypatch.setattr("bot.chat.slack.post.REQUEST_TIMEOUT", 1.0)
+    bot.slack.slow("files.completeUploadExternal", 2.5)
+    await bot.command("trend apec 2025-10-01", rid="l")
+    assert await bot.slack.wait_async(lambda: len(bot.slack.responses("l")) == 2, timeout=30)
+    told = "\n".join(texts(bot.slack.responses("l")[1]["blocks"]))
+    assert "잠시 뒤 채널에 나타날 수 있으니 다시 올리지 마세요" in told
+    assert "초대" not in told and "올리지 못했습니다" not in told
+    assert await bot.slack.wait_async(lambda: bot.slack.uploads("C1"), timeout=10)
+    assert len(bot.slack.uploads("C1")) == 1
+
+
 # -- acceptance 1: forged requests ------------------------------------------------------------
 
 

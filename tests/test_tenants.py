@@ -173,7 +173,7 @@ async def test_12_a_feed_added_from_chat_is_its_workspaces_until_shared(
     assert "#1" not in await bot.ask("T2", "feeds list")  # T2 does not even see it
     name = "팀원 전용 피드"  # the feed's title when it was first polled: its name for good
     assert name in await bot.ask("T1", "feeds list")
-    assert "피드 #1가 없습니다" in await bot.ask("T2", "feeds remove 1")
+    assert "피드 #1이 없습니다" in await bot.ask("T2", "feeds remove 1")
     assert "다른 워크스페이스" in await bot.ask("T2", f"feeds add {feed_url}")
     assert name in await bot.ask("T1", "feeds list")  # still there, still T1's
 

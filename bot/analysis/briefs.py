@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from bot.analysis import stories
 from bot.analysis.korean import Analyser
+from bot.analysis.limits import analysed_body
 
 MAX_SENTENCES = 3
 MIN_CHARS = 20
@@ -124,7 +125,7 @@ def sentences(reports: Sequence[Report], analyser: Analyser) -> list[_Sentence]:
     orgs = analyser.org_names
     out: list[_Sentence] = []
     for r, report in enumerate(reports):
-        body = analyser.analyse("", report.body).body
+        body = analyser.analyse("", analysed_body(report.body)).body
         starts: dict[int, int] = {}
         lemmas: dict[int, list[str]] = {}
         for tok in body.tokens:

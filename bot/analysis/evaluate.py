@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.korean import Analyser
+from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
 from bot.ingest.cleaning import clean_body, clean_page, headline
@@ -73,10 +74,12 @@ def _read_case(path: Path) -> Example:
 
 
 def _as_ingested(example: Example) -> tuple[str, str]:
+    """(title, body) as the pipeline analyses a stored article (the same bounds)."""
     if example.title:
-        return example.title, clean_body(example.text, example.title)
+        return analysed_title(example.title), analysed_body(clean_body(example.text, example.title))
     page = clean_page(example.text)
-    return headline(page.title, page.body), page.body
+    body = analysed_body(page.body)
+    return analysed_title(headline(page.title, body)), body
 
 
 def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> dict[str, Any]:

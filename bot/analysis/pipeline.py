@@ -18,6 +18,7 @@ from datetime import datetime
 
 from bot.analysis import clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
+from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
 from bot.ingest.cleaning import headline
@@ -150,7 +151,8 @@ class Pipeline:
                     return
                 for article in page:
                     articles.append(article)
-                    yield headline(article.title, article.body), article.body
+                    body = analysed_body(article.body)  # bounded: see bot.analysis.limits
+                    yield analysed_title(headline(article.title, body)), body
                 last_id = page[-1].id
 
         records: list[AnalysedRecord] = []

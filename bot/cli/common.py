@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -65,10 +66,41 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
         yield update
 
 
-def write_atomically(output: str, data: bytes) -> Path:
-    """Write ``-o FILE``: the whole file or the old one, never half; a missing folder is a
-    :class:`UsageError`."""
+def write_output(output: str, data: bytes) -> str:
+    """Write ``-o FILE`` and return how to name it in a message.
+
+    ``-`` is stdout. A device, a FIFO or a socket (or a link to one) is written through, as
+    ``cat > FILE`` would: it is never replaced. A regular file (or a new one) is replaced
+    atomically, the whole file or the old one, never half; a link to a regular file replaces
+    the file it points to, not the link. A missing folder is a :class:`UsageError`."""
+    if output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return "stdout"
     target = Path(output)
+    try:
+        mode = target.stat().st_mode  # follows links
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"-o: cannot write {output}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"-o: {output} is a directory")
+        try:
+            with open(target, "wb") as fh:  # a device or FIFO: write through, never replace
+                fh.write(data)
+        except OSError as exc:
+            raise UsageError(f"-o: cannot write {output}: {exc.strerror or exc}") from None
+        return str(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    _replace_atomically(target, data)
+    return output
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"-o: no such directory: {folder}")
@@ -83,4 +115,3 @@ def write_atomically(output: str, data: bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_atomically
+from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_output
 from bot.runtime.app import App
 from bot.services import feeds
 from bot.services.errors import UserError
@@ -236,8 +236,9 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
         return 0
-    target = write_atomically(args.output, data)
-    out.print(f"exported {len(listed)} feeds to {target}")
+    target = write_output(args.output, data)
+    if args.output != "-":
+        out.print(f"exported {len(listed)} feeds to {target}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import out, print_json, write_atomically
+from bot.cli.common import UsageError, err, out, print_json, write_output
 from bot.present.trends import trend_image, trend_text
 from bot.runtime.app import App
 from bot.services import trends, watches
@@ -37,13 +37,15 @@ def register(
 
 def cmd_trend(app: App, args: argparse.Namespace) -> int:
     lang = app.settings.language
+    if args.output == "-" and args.format == "json":
+        raise UsageError("trend: -o - and --format json would both write to stdout; pick one")
     topic_ids = watches.catalog(app, watches.CONSOLE).resolve_all(args.topic, option="--topic")
     result = trends.trend(app, topic_ids, period=args.since, lang=lang)
-    path = write_atomically(args.output, trend_image(result, lang).data)
+    path = write_output(args.output, trend_image(result, lang).data)
     if args.format == "json":
         print_json(
             {
-                "file": str(path),
+                "file": path,
                 "since": result.since.isoformat(),
                 "until": result.until.isoformat(),
                 "stories": result.stories,
@@ -70,6 +72,9 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
                 ),
             }
         )
+        return 0
+    if args.output == "-":  # the PNG is stdout: the figures go to stderr
+        err.print(trend_text(result, lang), markup=False)
         return 0
     out.print(trend_text(result, lang))
     out.print(f"wrote {path}")

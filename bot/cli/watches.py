@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import UsageError, out, write_atomically
+from bot.cli.common import UsageError, out, write_output
 from bot.present.terminal import print_reply
 from bot.present.watches import list_reply, saved_reply, show_reply
 from bot.runtime.app import App
@@ -100,7 +100,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 def cmd_export(app: App, args: argparse.Namespace) -> int:
     text = watches.export_toml(app, _workspace(args.workspace))
     if args.output:
-        write_atomically(args.output, text.encode("utf-8"))
+        write_output(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0

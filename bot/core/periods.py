@@ -23,6 +23,7 @@ UNIT_SECONDS = {
     "주": 604800,
 }
 ALL = ("all", "전체", "ever")
+FIRST_YEAR = 1970  # the earliest date a period may start
 _UNITS = "|".join(sorted(UNIT_SECONDS, key=len, reverse=True))
 _RELATIVE = re.compile(rf"(\d{{1,5}})\s*({_UNITS})")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -50,9 +51,12 @@ def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> dat
         return now - timedelta(seconds=int(m.group(1)) * UNIT_SECONDS[m.group(2)])
     m = _DATE.fullmatch(raw)
     if m:
+        year = int(m.group(1))
+        if year < FIRST_YEAR:  # no news before it; year 1 in Seoul is before UTC's year 1
+            raise PeriodError(value)
         try:
-            local = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=ZoneInfo(tz))
-        except ValueError as exc:
+            local = datetime(year, int(m.group(2)), int(m.group(3)), tzinfo=ZoneInfo(tz))
+            return local.astimezone(UTC)
+        except (ValueError, OverflowError) as exc:
             raise PeriodError(value) from exc
-        return local.astimezone(UTC)
     raise PeriodError(value)

@@ -31,3 +31,25 @@ _ANY = re.compile("[" + "".join(chr(c) for c in sorted(INVISIBLE)) + "]")
 def strip_invisible(text: str) -> str:
     """``text`` without bidirectional controls and zero-width characters."""
     return text.translate(_TABLE) if _ANY.search(text) else text
+
+
+# NUL (PostgreSQL refuses it in text), the other C0 controls but tab, newline and carriage return
+# (no text shows them; XML forbids them), DEL, and lone surrogates (no UTF-8 encoding exists, so
+# both PostgreSQL and SQLite refuse them).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` without the characters a database refuses or no reader could see: NUL and the
+    other control characters (tab, newline and carriage return kept) and lone surrogates."""
+    return _UNSTORABLE.sub("", text) if _UNSTORABLE.search(text) else text
+
+
+def has_unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def clean_input(text: str) -> str:
+    """A word typed by a user, as stored and matched: invisible characters (bidi controls,
+    zero-width) and unstorable ones (NUL, controls, lone surrogates) removed."""
+    return storable(strip_invisible(text))

@@ -2,6 +2,9 @@
 
 **Digests.**  A subscription names a topic, a local time and a time zone.  A destination's
 subscriptions that share a time and zone make one digest, due at the most recent such instant.
+Each subscription keeps its own period: in a digest that combines a daily topic with a
+weekdays one, Monday's daily part covers Sunday's digest onwards and the weekdays part Friday's
+onwards, so the weekend's daily stories are not repeated.
 The planner writes the digest's outbox row (key ``digest:<instant>``, the rendered reply and its
 item ids) once the instant has passed and while it is within ``NEWSBOT_DIGEST_GRACE`` — so a
 digest missed while newsbot was down is sent once on start, never twice, and never when it is
@@ -19,7 +22,11 @@ weeks before it.  An empty week is not sent.
 **Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
 subscription and within ``ALERT_LOOKBACK``, not silent, whose score reaches the topic's
 ``alert_score`` or that counts at least ``NEWSBOT_ALERT_MIN_GPUS`` GPUs.  One alert per story
-cluster per destination (key ``alert:<cluster>``).
+cluster per destination (key ``alert:<cluster>``).  A channel gets at most :data:`MAX_ALERTS`
+alerts alone from one pass (what one poll brought): the biggest (most GPUs, then the highest
+score, the earliest on a tie); the rest go out as one "N more alerts" message (key ``alert-more:<cluster>``) listing
+them, and each of those stories counts as alerted (a row marked sent under its own key), so a
+poll that brings 200 alert-worthy stories posts six messages, not 200.
 
 **Notices.**  A feed disabled for errors is announced once (key ``feed-disabled:<feed>:<when>``)
 in each channel subscribed to a topic its items carried (every subscribed channel when it never
@@ -36,18 +43,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.workdays import is_workday, previous_workday_instant
-from bot.present.compose import alert_reply, digest_reply
+from bot.present.compose import alert_reply, digest_reply, more_alerts_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
 from bot.present.trends import trend_image
 from bot.runtime.app import App
 from bot.services import digests, trends, watches
 from bot.services.subscriptions import weekly_day
-from bot.store import Subscription, Window
+from bot.store import Article, Subscription, Window
 
 log = logging.getLogger(__name__)
 
 ALERT_LOOKBACK = timedelta(hours=6)
+MAX_ALERTS = 5  # alerts a channel gets alone from one planning pass; the rest in one message
 NOTICE_LOOKBACK = timedelta(days=3)
 WEEKLY_TOP = 5  # stories per topic in a weekly report
 WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
@@ -61,6 +69,10 @@ def _covered_since(sub: Subscription, instant: datetime) -> datetime:
     if weekly_day(sub.days) is not None:
         return instant - timedelta(days=7)
     return instant - timedelta(days=1)
+
+
+def _gpus(entities: list[dict[str, Any]]) -> float:
+    return max((e.get("value") or 0 for e in entities if e.get("kind") == "gpu_count"), default=0)
 
 
 def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
@@ -119,16 +131,19 @@ class Planner:
             if not due:  # a weekend or a Korean public holiday, for weekday subscriptions
                 continue
             topics = sorted({s.topic for s in due}, key=self.topics.ids().index)
+            since = {s.topic: _covered_since(s, instant) for s in due}  # each topic's own
             window = Window(
                 topics=topics,
-                seen_since=min(_covered_since(s, instant) for s in due),
+                seen_since=min(since.values()),
                 seen_until=instant,
                 include_silent=False,
                 tenant=group[0].destination.place.tenant,
             )
             lang = self._lang(group[0])
             mutes = self.app.store.mutes(group[0].destination.place, now)
-            digest = digests.collect(self.app, window, lang=lang, until=instant, mutes=mutes)
+            digest = digests.collect(
+                self.app, window, lang=lang, until=instant, mutes=mutes, seen_since=since
+            )
             if not digest.entries:
                 self._empty[(dest_id, key)] = instant
                 continue
@@ -174,10 +189,10 @@ class Planner:
         return reply
 
     def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
-        written = 0
         if not any(s.alerts for s in subs):  # runs every few seconds: no query when no alerts
             return 0
         mutes = self.app.store.mutes(subs[0].destination.place, now)
+        due: dict[int, tuple[tuple[float, float], Article, Subscription]] = {}  # by story
         for sub in subs:
             if not sub.alerts:
                 continue
@@ -193,18 +208,41 @@ class Planner:
             # scores and entities only: this runs every few seconds, bodies are loaded for the
             # few items that do raise an alert
             for facts in self.app.store.alert_facts(ids):
-                if not self.is_alert(facts.scores, facts.entities, sub.topic):
+                if facts.cluster_id in due or not self.is_alert(
+                    facts.scores, facts.entities, sub.topic
+                ):
                     continue
-                key = f"alert:{facts.cluster_id}"
-                if self.app.store.has_delivery(dest_id, key):
+                if self.app.store.has_delivery(dest_id, f"alert:{facts.cluster_id}"):
                     continue
                 (item,) = self.app.store.articles([facts.id])
                 if digests.muted(item, mutes):
                     continue
-                reply = alert_reply(item, sub.topic, self.topics, sub.timezone, self._lang(sub))
-                payload = {"reply": reply_to_dict(reply), "items": [item.id]}
-                if self.app.store.enqueue(dest_id, "alert", key, payload, now):
-                    written += 1
+                size = (_gpus(facts.entities), facts.scores.get(sub.topic, 0.0))
+                due[facts.cluster_id] = (size, item, sub)
+        # the biggest first (the earliest on a tie); past the cap, one message for the rest
+        ranked = sorted(due.items(), key=lambda kv: (-kv[1][0][0], -kv[1][0][1], kv[1][1].id))
+        written = 0
+        for cluster_id, (_, item, sub) in ranked[:MAX_ALERTS]:
+            reply = alert_reply(item, sub.topic, self.topics, sub.timezone, self._lang(sub))
+            payload = {"reply": reply_to_dict(reply), "items": [item.id]}
+            if self.app.store.enqueue(dest_id, "alert", f"alert:{cluster_id}", payload, now):
+                written += 1
+        rest = ranked[MAX_ALERTS:]
+        if rest:
+            lang = self._lang(subs[0])
+            grouped = [(item, sub.topic) for _, (_, item, sub) in rest]
+            reply = more_alerts_reply(grouped, self.topics, lang)
+            payload = {"reply": reply_to_dict(reply), "items": [item.id for item, _ in grouped]}
+            key = f"alert-more:{min(cluster_id for cluster_id, _ in rest)}"
+            covered = [f"alert:{cluster_id}" for cluster_id, _ in rest]
+            if self.app.store.enqueue_group(dest_id, "alert", key, payload, covered, now):
+                written += 1
+                log.info(
+                    "alerts for destination %d: %d sent alone, %d grouped in one message",
+                    dest_id,
+                    MAX_ALERTS,
+                    len(rest),
+                )
         return written
 
     def is_alert(

@@ -300,10 +300,23 @@ def iter_dates(text: str, limit: int = 50) -> list[tuple[Published, int, int]]:
     return out
 
 
+# A labelled date stands near an article's top or at its foot; a multi-megabyte page is read
+# there only (each date found costs a scan of the text after it).
+_HEAD_CHARS = 20_000
+_FOOT_CHARS = 5_000
+
+
+def _ends(text: str) -> str:
+    if len(text) <= _HEAD_CHARS + _FOOT_CHARS:
+        return text
+    return text[:_HEAD_CHARS] + "\n" + text[-_FOOT_CHARS:]
+
+
 def _labelled(text: str) -> tuple[Published | None, Published | None]:
     """(published, updated) from dates labelled before or after them."""
     published: Published | None = None
     updated: Published | None = None
+    text = _ends(text)
     for found, start, end in iter_dates(text):
         label = _LABEL_BEFORE.search(text, max(0, start - _LABEL_REACH - 12), start)
         label = label or _LABEL_AFTER.match(text, end)

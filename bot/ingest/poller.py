@@ -19,6 +19,10 @@ Outcomes:
 - **success**: a 200 whose document parsed, or a 304 (nothing to do).  A malformed document from
   which entries were recovered (feedparser's *bozo*) is a success: its entries are stored and the
   problem is kept as a warning in ``last_error`` and on the report, without counting as an error.
+- **one item refused**: when the store refuses an item (a bug, a value the database cannot
+  hold), the feed's other items are stored one at a time, the refused one is logged on one line
+  (its place in the feed and the exception's type, never its text or the SQL) and the poll is
+  a success with a short warning; only a feed none of whose items can be stored fails.
 - **failure**: a fetch error (network, deadline, body cap, HTTP status), a document refused for
   safety (DTD / entity declarations), or one that yielded no entries and an error (not a feed).
 
@@ -57,6 +61,7 @@ from bot.config.settings import Settings
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.outlets import attribute, host_of
 from bot.ingest.rss import parse_feed
+from bot.ingest.storing import store_items
 from bot.store import Feed, Store
 
 log = logging.getLogger(__name__)
@@ -330,18 +335,18 @@ class Poller:
                     attribute(draft, feed.url, name)
                 if parsed.entries:
                     async with store_lock:
-                        try:
-                            new_ids = await asyncio.to_thread(
-                                self.store.add_drafts, parsed.entries, silent=outcome.silent
-                            )
-                        except Exception as exc:  # a bug or a database fault: keep polling
-                            log.exception(
-                                "feed #%d %s: storing its items failed", feed.id, feed.shown_url
-                            )
-                            outcome.ok = False
-                            outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
-                        else:
-                            outcome.new_items = len(new_ids)
+                        stored = await asyncio.to_thread(
+                            store_items, self.store, feed, parsed.entries, outcome.silent
+                        )
+                    outcome.new_items = len(stored.new_ids)
+                    if stored.failed == len(parsed.entries):  # none stored: a database fault
+                        outcome.ok = False
+                        outcome.error = f"cannot store its items ({stored.cause})"
+                    elif stored.failed:  # the rest are stored; the feed is fine
+                        outcome.warning = (
+                            f"{_count(stored.failed, 'item')} of {len(parsed.entries)} "
+                            f"not stored ({stored.cause})"
+                        )
         await self._record(feed, outcome, result, ttl, now, store_lock)
         outcome.seconds = time.perf_counter() - started
         return outcome

@@ -205,6 +205,30 @@ def alert_reply(item: Article, topic_id: str, topics: TopicSet, tz: str, lang: s
     )
 
 
+MORE_ALERTS_LISTED = 8  # stories an "N more alerts" message names (one Discord message holds them)
+
+
+def more_alerts_reply(items: Sequence[tuple[Article, str]], topics: TopicSet, lang: str) -> Reply:
+    """The alerts past a channel's cap, grouped in one message: each story's title, linked,
+    with its outlet and topic (the first :data:`MORE_ALERTS_LISTED`; the rest counted)."""
+    cards = [
+        Card(
+            id=item.id,
+            title=item.title,
+            url=item.url,
+            meta=" · ".join(x for x in (item.source or "", _label(topics, topic_id, lang)) if x),
+        )
+        for item, topic_id in items[:MORE_ALERTS_LISTED]
+    ]
+    unlisted = len(items) - len(cards)
+    return Reply(
+        title=t("alert.more.title", lang, n=len(items)),
+        sections=[Section("", cards)],
+        footer=t("alert.more.footer", lang, n=unlisted) if unlisted else None,
+        ephemeral=False,
+    )
+
+
 def stats_reply(stats: Stats, topics: TopicSet, lang: str) -> Reply:
     facts = [Fact(_label(topics, tid, lang), str(n)) for tid, n in stats.per_topic.items()]
     health = stats.feeds

@@ -24,6 +24,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
     "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
     "why.missing": ("기사 ‘{ref}’을(를) 찾을 수 없습니다.", "No article ‘{ref}’."),
+    "why.bad_ref": (
+        "‘{ref}’는 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다.",
+        "‘{ref}’ is no item id: an id is up to 18 digits 0-9.",
+    ),
     "scores": ("점수", "Scores"),
     "topics.title": ("주제 목록", "Topics"),
     "topics.threshold": ("기준 점수 {threshold:g}", "threshold {threshold:g}"),
@@ -130,6 +134,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "그림을 {path}에 저장하지 못했습니다: {reason}",
         "Could not save the picture to {path}: {reason}",
     ),
+    "image.may_arrive": (
+        "그림을 올리는 중 Slack의 응답이 끊겼습니다. 잠시 뒤 채널에 나타날 수 있으니 다시 올리지 "
+        "마세요.",
+        "Slack's answer to the picture upload was lost; it may still appear in the channel, so "
+        "don't share it again yet.",
+    ),
     "image.not_shared": (
         "그림을 이 채널에 올리지 못했습니다 ({reason}). 봇을 채널에 초대했는지 확인하세요.",
         "Could not share the picture in this channel ({reason}). Is the bot invited here?",
@@ -212,6 +222,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A feed kept failing and was disabled: {name} ({reason})",
     ),
     "alert.title": ("속보 알림", "Alert"),
+    "alert.more.title": ("속보 알림 {n}건 더", "{n} more alerts"),
+    "alert.more.footer": (
+        "그 밖에 {n}건은 /news digest에서 볼 수 있습니다.",
+        "{n} more in /news digest.",
+    ),
     "left_out": (
         "(메시지 {n}개가 더 있어 생략했습니다. 주제나 기간을 좁혀 주세요.)",
         "({n} more messages left out. Narrow the topic or period.)",
@@ -223,6 +238,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "watch.builtin_name": (
         "‘{name}’은(는) 기본 주제의 이름입니다. 다른 이름을 쓰세요.",
         "‘{name}’ is a built-in topic's name. Choose another.",
+    ),
+    "watch.command_name": (
+        "‘{name}’은(는) 명령에서 다른 뜻으로 읽히는 낱말(기간, 요일, 옵션)이라 워치 이름으로 쓸 수 "
+        "없습니다.",
+        "‘{name}’ means something else in the commands (a period, a weekday or an option): "
+        "choose another name.",
+    ),
+    "watch.alias_name": (
+        "‘{name}’은(는) 기본 주제 {topic}을(를) 가리키는 말입니다. 다른 이름을 쓰세요.",
+        "‘{name}’ already names the built-in topic {topic}. Choose another.",
+    ),
+    "watch.long_term": (
+        "‘{term}…’: 단어 하나는 {max}자까지 쓸 수 있습니다.",
+        "‘{term}…’: a term has at most {max} characters.",
+    ),
+    "watch.import_too_many": (
+        "가져올 수 없습니다: 새 워치 {new}개를 더하면 한도 {max}개를 넘습니다 (지금 {existing}개). "
+        "아무것도 저장하지 않았습니다.",
+        "Not imported: {new} new watches would pass the limit of {max} ({existing} here now). "
+        "Nothing was saved.",
     ),
     "watch.no_terms": ("찾을 단어를 하나 이상 적으세요.", "Give at least one term to look for."),
     "watch.too_many_terms": (
@@ -272,6 +307,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mute.nothing": (
         "숨길 매체 이름이나 #기사ID를 적으세요.",
         "Name an outlet or an #item id to mute.",
+    ),
+    "mute.too_long": (
+        "숨길 매체 이름은 {max}자까지입니다.",
+        "An outlet name to mute has at most {max} characters.",
     ),
     "mute.bad_period": (
         "숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {value}",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.ingest.seeds import find_seed_files, read_seeds
-from bot.services.errors import NotFound
+from bot.services.errors import NotFound, UserError
 from bot.store.views import Article
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def why(app: App, ref: str, *, tenant: str | None = None) -> Article:
     """The article ``ref`` names (an id, or a seed file's name or prefix), with its evidence;
     :class:`NotFound` when there is none the workspace ``tenant`` may read."""
     ref = ref.strip()[:MAX_REF]
+    check_ref(ref)
     article_id = app.store.resolve_article(ref)
     if article_id is not None and not app.store.readable(article_id, tenant):
         article_id = None
@@ -57,6 +58,17 @@ def why(app: App, ref: str, *, tenant: str | None = None) -> Article:
     if not found:
         raise NotFound("why.missing", ref=ref[:40])
     return found[0]
+
+
+MAX_ID_DIGITS = 18  # an article id is a positive 64-bit integer
+
+
+def check_ref(ref: str) -> None:
+    """:class:`UserError` for a word written as a number that can be no article id: digits
+    other than 0–9 (``²``, ``٣``), or more of them than any id has."""
+    digits = ref.removeprefix("#")
+    if digits.isdigit() and not (digits.isascii() and len(digits) <= MAX_ID_DIGITS):
+        raise UserError("why.bad_ref", ref=ref[:24])
 
 
 @dataclass(slots=True)

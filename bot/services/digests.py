@@ -18,7 +18,7 @@ the title therefore never stands for the story.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -90,12 +90,21 @@ def build_digest(
     since: datetime | None = None,
     until: datetime | None = None,
     lang: str = "ko",
+    seen_since: Mapping[str, datetime] | None = None,
 ) -> Digest:
+    """``seen_since`` gives a topic its own period (a scheduled digest that combines
+    subscriptions of different days: each topic's part covers what arrived since that topic's
+    own last digest); an item outside a topic's period is not in that topic's part."""
     wanted_ids = [t for t in topics.ids() if not wanted or t in wanted]
     best: dict[str, list[tuple[Article, str, float]]] = {t: [] for t in wanted_ids}
     kept: list[Article] = []
     for item in items:
-        mine = [(t, item.scores.get(t, 0.0)) for t in item.topics if t in best]
+        mine = [
+            (t, item.scores.get(t, 0.0))
+            for t in item.topics
+            if t in best
+            and (not seen_since or t not in seen_since or item.seen_at >= seen_since[t])
+        ]
         if not mine:
             continue
         topic, score = max(mine, key=lambda p: (p[1], -wanted_ids.index(p[0])))
@@ -205,9 +214,11 @@ def collect(
     lang: str,
     until: datetime | None = None,
     mutes: Sequence[Mute] = (),
+    seen_since: Mapping[str, datetime] | None = None,
 ) -> Digest:
     """The digest of the articles ``window`` selects (its topics are the sections asked for),
-    less what a channel muted (an outlet's articles, a story).
+    less what a channel muted (an outlet's articles, a story); ``seen_since``: each topic's
+    own period, within the window (see :func:`build_digest`).
 
     The period shown is the window's start (publication or ingestion) and ``until``."""
     ids = app.store.matched_ids(window)
@@ -219,6 +230,7 @@ def collect(
         since=window.since or window.seen_since,
         until=until,
         lang=lang,
+        seen_since=seen_since,
     )
     for section in digest.sections:  # the first stories of each topic get their brief
         for entry in section.entries[:BRIEFS_PER_SECTION]:

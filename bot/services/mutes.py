@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config.settings import parse_duration
+from bot.core.unicode import clean_input
+from bot.services.articles import check_ref
 from bot.services.errors import NotFound, UserError
 from bot.store.views import Mute, Place
 
@@ -18,13 +20,17 @@ if TYPE_CHECKING:
     from bot.runtime.app import App
 
 MAX_MUTE = timedelta(days=366)
+MAX_TARGET = 64  # characters of an outlet name to mute (the longest real ones are ~20)
 
 
 def target(app: App, word: str) -> tuple[str, str]:
     """(kind, value) of what ``word`` names: a story by an article id, else an outlet."""
-    word = word.strip()
+    word = clean_input(word).strip()  # invisible and unstorable characters are dropped
     if not word:
         raise UserError("mute.nothing")
+    if len(word) > MAX_TARGET:
+        raise UserError("mute.too_long", max=MAX_TARGET)
+    check_ref(word)
     ref = word[1:] if word.startswith("#") else word
     if ref.isdigit():
         found = app.store.articles([int(ref)])
@@ -48,7 +54,7 @@ def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tu
             raise UserError("mute.bad_period", value=period[:40])
         until = app.clock.now() + timedelta(seconds=seconds)
     app.store.mute(place, kind, value, until, user)
-    return Mute(kind, value, until), word
+    return Mute(kind, value, until), clean_input(word).strip()
 
 
 def unmute(app: App, place: Place, word: str | None) -> int:

@@ -18,6 +18,7 @@ Rules (one place):
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Sequence
@@ -27,9 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
+from bot.core.unicode import clean_input
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
+from bot.services.watch_names import is_command_word
 from bot.store.views import Article, Place, Watch
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 MAX_WATCHES = 50
 MAX_TERMS = 30
+MAX_WORD = 60  # characters of one term (its +, -, source: or min: included)
 PREVIEW_DAYS = 7
 REAPPLY_DAYS = 30
 NAME = re.compile(r"^[a-z0-9_\-가-힣]{1,32}$")
@@ -84,10 +88,12 @@ def parse_spec(words: Sequence[str]) -> rule.WatchSpec:
     sources: list[str] = []
     min_score: float | None = None
     for word in words:
-        word = word.strip()
+        word = clean_input(word).strip()  # bidi controls, zero-width and control characters
         low = word.lower()
         if not word:
             continue
+        if len(word) > MAX_WORD:
+            raise UserError("watch.long_term", term=word[:20], max=MAX_WORD)
         if low.startswith("min:"):
             try:
                 min_score = float(word[4:])
@@ -122,11 +128,19 @@ def spec_of(watch: Watch) -> rule.WatchSpec:
 
 
 def check_name(app: App, name: str) -> str:
+    """The watch name to store, or :class:`UserError`: the grammar, a word the commands read as
+    something else (``7d``, ``alerts``, ``weekly``, ``금``), a built-in topic's id or label, or
+    a word the analyser reads as one (``에이펙``)."""
     name = name.strip().lower()
     if not NAME.fullmatch(name):
         raise UserError("watch.bad_name", name=name[:40])
+    if is_command_word(name):
+        raise UserError("watch.command_name", name=name)
     if app.catalog.find(name, strict=True) is not None:
         raise UserError("watch.builtin_name", name=name)
+    builtin = app.catalog.find(name)
+    if builtin is not None:
+        raise UserError("watch.alias_name", name=name, topic=builtin.id)
     return name
 
 
@@ -298,20 +312,30 @@ def import_toml(app: App, workspace: Workspace, text: str, *, user: str) -> list
     table = data.get("watches")
     if not isinstance(table, dict) or not table:
         raise UserError("watch.bad_toml", reason="no [watches.<name>] tables")
-    specs: list[tuple[str, list[str]]] = []
+    specs: dict[str, rule.WatchSpec] = {}
     for name, raw in table.items():
         if not isinstance(raw, dict):
             raise UserError("watch.bad_toml", reason=f"watches.{name} is not a table")
-        specs.append((check_name(app, str(name)), _words(raw, str(name))))
-    for _, words in specs:
-        parse_spec(words)  # every one valid before any is saved
+        checked = check_name(app, str(name))
+        if checked in specs:
+            raise UserError("watch.bad_toml", reason=f"watch {checked} is listed twice")
+        specs[checked] = parse_spec(_words(raw, str(name)))  # every one valid before any is saved
     existing = {w.name for w in list_watches(app, workspace)}
-    new = {n for n, _ in specs} - existing
+    new = set(specs) - existing
     if len(existing) + len(new) > MAX_WATCHES:
-        raise UserError("watch.too_many", max=MAX_WATCHES)
-    return [
-        save(app, workspace, name, words, user=user, edit=name in existing) for name, words in specs
-    ]
+        raise UserError(
+            "watch.import_too_many", new=len(new), existing=len(existing), max=MAX_WATCHES
+        )
+    stored = app.store.save_watches(  # one transaction: every watch of the file, or none
+        workspace.platform, workspace.id, [(n, sp.as_dict()) for n, sp in specs.items()], user=user
+    )
+    saved = []
+    for watch in stored:
+        before, after = reapply(app, watch)
+        spec = specs[watch.name]
+        shown = preview(app, watch.name, spec, topic=watch.topic)
+        saved.append(Saved(watch, watch.name not in existing, before, after, shown))
+    return saved
 
 
 def _words(raw: dict[str, Any], name: str) -> list[str]:
@@ -330,8 +354,9 @@ def _words(raw: dict[str, Any], name: str) -> list[str]:
 
 
 def _toml_list(items: Sequence[str]) -> str:
-    return (
-        "["
-        + ", ".join('"' + i.replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items)
-        + "]"
-    )
+    return "[" + ", ".join(_toml_string(i) for i in items) + "]"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, and DEL (which JSON leaves) too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

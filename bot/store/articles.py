@@ -231,7 +231,9 @@ class ArticleQueries(FullTextQueries, StoryQueries):
         if not ref:
             return None
         with self.read() as s:
-            if ref.isdigit() and not ref.startswith("0"):
+            if ref.isascii() and ref.isdigit() and not ref.startswith("0"):
+                if len(ref) > 18:  # past any id (and past what the database can compare)
+                    return None
                 return int(ref) if s.get(ArticleRow, int(ref)) is not None else None
             rows = s.execute(
                 select(ArticleRow.id, ArticleRow.origin).where(

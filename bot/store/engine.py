@@ -4,6 +4,11 @@ SQLite (the embedded default) runs in WAL mode with a busy timeout and foreign k
 transactions begin ``IMMEDIATE`` so two writers queue on the busy timeout instead of failing with
 "database is locked" when a read transaction tries to upgrade.  Read-only sessions use a deferred
 ``BEGIN`` and never block writers.  PostgreSQL runs through psycopg 3.
+
+Every text parameter of every statement passes :func:`bot.core.unicode.storable` on its way to
+the database (:func:`_storable_parameters`): a NUL, another control character or a lone
+surrogate from a feed, a chat user or an error message is dropped, never refused by PostgreSQL
+(NUL) or by both backends (a surrogate has no UTF-8), so one item cannot fail its feed's poll.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+from bot.core.unicode import has_unstorable, storable
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +44,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, **kwargs)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = _sqlite_engine(url, parsed.database, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value) if has_unstorable(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+def _needs_cleaning(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_unstorable(value)
+    if isinstance(value, dict):
+        return any(_needs_cleaning(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_needs_cleaning(v) for v in value)
+    return False
+
+
+def _storable_parameters(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    """The statement's parameters with every string made storable (a copy only when needed)."""
+    if parameters and _needs_cleaning(parameters):
+        parameters = _clean(parameters)
+    return statement, parameters
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:

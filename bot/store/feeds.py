@@ -27,7 +27,7 @@ from bot.store.base import StoreBase
 from bot.store.models import ArticleRow, FeedRow, MatchRow
 from bot.store.views import Feed
 
-ERROR_TEXT_MAX = 1000  # characters of an error kept in the database
+ERROR_TEXT_MAX = 300  # characters of an error kept in the database (one short line)
 
 
 def _view(f: FeedRow) -> Feed:

@@ -66,6 +66,39 @@ class OutboxQueries(StoreBase):
         except IntegrityError:
             return False  # another replica decided the same a moment earlier
 
+    def enqueue_group(
+        self,
+        destination_id: int,
+        kind: str,
+        key: str,
+        payload: dict[str, Any],
+        covered: list[str],
+        created_at: datetime | None = None,
+    ) -> bool:
+        """Insert one row that stands for several decisions (``covered`` keys, e.g. the
+        ``alert:<cluster>`` of each story an "N more alerts" message lists) and, in the same
+        transaction, a row marked sent for each covered key, so none of them is planned again.
+        All or nothing; False when ``key`` or any covered key exists already."""
+        now = created_at or self.clock.now()
+        try:
+            with self.write() as s:
+                taken = s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(
+                        OutboxRow.destination_id == destination_id,
+                        OutboxRow.key.in_([key, *covered]),
+                    )
+                )
+                if taken:
+                    return False
+                s.add(_row(destination_id, kind, key, payload, "pending", now))
+                for cover in covered:  # decided, posted as part of ``key``
+                    s.add(_row(destination_id, kind, cover, {"in": key}, "sent", now))
+            return True
+        except IntegrityError:
+            return False
+
     def has_delivery(self, destination_id: int, key: str) -> bool:
         with self.read() as s:
             return (
@@ -271,4 +304,22 @@ def _delivery(o: OutboxRow, d: DestinationRow) -> Delivery:
         parts_sent=o.parts_sent,
         created_at=o.created_at,
         status=o.status,
+    )
+
+
+def _row(
+    destination_id: int, kind: str, key: str, payload: dict[str, Any], status: str, now: datetime
+) -> OutboxRow:
+    return OutboxRow(
+        destination_id=destination_id,
+        kind=kind,
+        key=key,
+        payload=payload,
+        status=status,
+        attempts=0,
+        parts_sent=0,
+        message_ids=[],
+        next_attempt_at=None,
+        created_at=now,
+        sent_at=now if status == "sent" else None,
     )

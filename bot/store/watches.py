@@ -63,31 +63,54 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
         user: str | None = None,
     ) -> Watch:
         """Create the watch, or replace the spec of the one with that name."""
-        now = self.clock.now()
+        [watch] = self.save_watches(platform, workspace, [(name, spec)], user=user)
+        return watch
+
+    def save_watches(
+        self,
+        platform: str,
+        workspace: str,
+        named: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        user: str | None = None,
+    ) -> list[Watch]:
+        """Create or replace several watches in one transaction: all of them or none."""
         with self.write() as s:
-            row = s.scalar(
-                select(WatchRow).where(
-                    WatchRow.platform == platform,
-                    WatchRow.workspace == workspace,
-                    WatchRow.name == name,
-                )
+            return [self._save_watch(s, platform, workspace, n, spec, user) for n, spec in named]
+
+    def _save_watch(
+        self,
+        s: Session,
+        platform: str,
+        workspace: str,
+        name: str,
+        spec: Mapping[str, Any],
+        user: str | None,
+    ) -> Watch:
+        now = self.clock.now()
+        row = s.scalar(
+            select(WatchRow).where(
+                WatchRow.platform == platform,
+                WatchRow.workspace == workspace,
+                WatchRow.name == name,
             )
-            if row is None:
-                row = WatchRow(
-                    platform=platform,
-                    workspace=workspace,
-                    name=name,
-                    spec=dict(spec),
-                    created_by=user,
-                    created_at=now,
-                    updated_at=now,
-                )
-                s.add(row)
-            else:
-                row.spec = dict(spec)
-                row.updated_at = now
-            s.flush()
-            return _watch(row)
+        )
+        if row is None:
+            row = WatchRow(
+                platform=platform,
+                workspace=workspace,
+                name=name,
+                spec=dict(spec),
+                created_by=user,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+        else:
+            row.spec = dict(spec)
+            row.updated_at = now
+        s.flush()
+        return _watch(row)
 
     def remove_watch(self, watch_id: int) -> None:
         """Delete the watch, its matches and the subscriptions to it."""

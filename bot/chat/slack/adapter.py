@@ -36,6 +36,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -240,14 +241,22 @@ async def handle_news(
     if reply.image is not None:
         problem = await share_image(settings, str(command.get("channel_id") or ""), reply)
         if problem is not None:
-            await respond(str(url), error(t("image.not_shared", ctx.lang, reason=problem)))
+            key = "image.may_arrive" if problem.uncertain else "image.not_shared"
+            await respond(str(url), error(t(key, ctx.lang, reason=problem.reason)))
 
 
-async def share_image(settings: Settings, channel: str, reply: Reply) -> str | None:
+@dataclass(frozen=True, slots=True)
+class ImageProblem:
+    reason: str
+    uncertain: bool = False  # the share was sent and its answer lost: it may still arrive
+
+
+async def share_image(settings: Settings, channel: str, reply: Reply) -> ImageProblem | None:
     """Share the reply's picture in ``channel`` (rules in the module docstring); None when it
-    arrived, else why not."""
+    arrived, else why not (``uncertain`` when the answer was lost after the share went out, a
+    timeout: the picture may still show, and sharing again could show it twice)."""
     if not settings.slack_bot_token:
-        return "SLACK_BOT_TOKEN is not set"
+        return ImageProblem("SLACK_BOT_TOKEN is not set")
     (payload,) = [p for p in render_reply(reply) if "upload" in p]
     poster = SlackPoster(settings)
     key = "cmd-" + hashlib.sha256(f"{channel}|{wall_now().isoformat()}".encode()).hexdigest()[:12]
@@ -255,15 +264,19 @@ async def share_image(settings: Settings, channel: str, reply: Reply) -> str | N
         for attempt in range(1, UPLOAD_TRIES + 1):
             try:
                 shared = await poster.post_part(channel, payload, key=key, part=0, parts=1)
-                return shared.removeprefix("skipped:") if shared.startswith("skipped:") else None
+                if shared.startswith("skipped:"):
+                    return ImageProblem(shared.removeprefix("skipped:"))
+                return None
             except TemporaryFailure as exc:
                 wait = exc.retry_after
+                if exc.uncertain:
+                    return ImageProblem(exc.reason, uncertain=True)
                 if wait is None or wait > MAX_RATE_WAIT or attempt == UPLOAD_TRIES:
-                    return exc.reason
+                    return ImageProblem(exc.reason)
                 log.info("slack: picture upload rate limited; trying again in %.0f s", wait)
                 await asyncio.sleep(wait)
             except DeliveryError as exc:
-                return exc.reason
+                return ImageProblem(exc.reason)
     finally:
         await poster.close()
     return None
