@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from bot.analysis.korean import Field
 
 MAX_SENTENCES = 3
+MAX_REPORTS = 6  # a story's brief is made from its first reports (by report time)
 MAX_STORED = 60  # sentences kept per report (a brief draws on the first ones of long bodies)
 MIN_CHARS = 20
 MAX_CHARS = 400
@@ -288,6 +289,19 @@ def choose(reports: Sequence[Report]) -> list[str]:
     return [s.text for s in chosen]
 
 
+def summarise(sources: Sequence[Any]) -> list[str]:
+    """The brief of reports as stored (``title``, ``body`` and ``sentences`` as
+    :meth:`Candidate.as_json` wrote them), given by report time; no model."""
+    return choose(
+        [
+            Report(
+                src.title, src.body, [Candidate.from_json(c) for c in (src.sentences or ())]
+            )
+            for src in sources
+        ]
+    )
+
+
 def brief(reports: Sequence[Report], analyser: Analyser) -> list[str]:
     """The brief of reports given by report time (the analyser run where sentences are not
     given)."""
@@ -313,7 +327,7 @@ def _offset_map(original: str, normalised: str) -> Any:
     for ch in original:
         n += len(unicodedata.normalize("NFKC", strip_invisible(ch)))
         pos.append(n)
-    if n != len(normalised):
+    if n < len(normalised):  # (the analysed text may be the body's first part, never more)
         return None
     return pos.__getitem__
 

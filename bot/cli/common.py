@@ -9,12 +9,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.present.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
 
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
@@ -84,3 +87,12 @@ def write_atomically(output: str, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def loading_model(app: App) -> None:
+    """Load the Korean model now, with a spinner on stderr when it is a terminal (it takes a
+    few seconds, before any progress bar of the command starts)."""
+    if "analyser" in app.__dict__ or not err.is_terminal:
+        return
+    with err.status("loading the Korean model (kiwi)…", spinner="dots"):
+        app.analyser  # noqa: B018 (loaded for its side effect)
