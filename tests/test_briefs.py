@@ -158,7 +158,7 @@ def test_stored_briefs_of_the_seeds_are_exact_and_reach_json(seeded_url: str) ->
     for a in briefed:
         members = a.cluster.members if a.cluster else []
         reports = sorted(
-            (by_id[m.id] for m in members if m.id in by_id) or [a], key=lambda x: (x.when, x.id)
+            [by_id[m.id] for m in members if m.id in by_id] or [a], key=lambda x: (x.when, x.id)
         )
         _check_exact(a.brief, [r.body for r in reports])
         assert a.as_json()["brief"] == a.brief
@@ -168,13 +168,17 @@ def test_stored_briefs_of_the_seeds_are_exact_and_reach_json(seeded_url: str) ->
 def test_digest_and_why_json_carry_the_brief(
     seeded_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run_cli(["digest", "--since", "all", "--format", "json", "--db", seeded_url], capsys)
+    code, out, err = run_cli(
+        ["digest", "--since", "all", "--format", "json", "--db", seeded_url], capsys
+    )
     assert code == 0, err
     items = json.loads(out)["items"]
     assert any(i.get("brief") for i in items)
     assert all(len(i.get("brief", [])) <= 3 for i in items)
     shown = next(i for i in items if i.get("brief"))
-    code, out, err = run_cli(["why", str(shown["id"]), "--format", "json", "--db", seeded_url], capsys)
+    code, out, err = run_cli(
+        ["why", str(shown["id"]), "--format", "json", "--db", seeded_url], capsys
+    )
     assert code == 0, err
     assert json.loads(out)["brief"] == shown["brief"]
 

@@ -75,8 +75,7 @@ def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     for row in rows:
         arts = sorted(row["articles"], key=lambda a: order_key(a.get("published")))
         reports = [
-            rule.Report(str(a.get("title") or ""), str(a["text"]))
-            for a in arts[: rule.MAX_REPORTS]
+            rule.Report(str(a.get("title") or ""), str(a["text"])) for a in arts[: rule.MAX_REPORTS]
         ]
         started = time.perf_counter()
         ours = rule.brief(reports, app.analyser)

@@ -257,7 +257,7 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
                             StoryMember(aid, title, url, source, published, bool(date_only))
                         )
             story_of = {a.id: a.cluster_id or a.id for a in arts.values()}
-            briefs = dict(
+            briefs: dict[int, list[Any]] = dict(
                 s.execute(
                     select(StoryBriefRow.cluster_id, StoryBriefRow.sentences).where(
                         StoryBriefRow.cluster_id.in_(set(story_of.values()))

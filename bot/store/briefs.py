@@ -45,7 +45,8 @@ class BriefQueries(StoreBase):
                     ArticleRow.cluster_id.in_(chunk)
                 )
             ):
-                members[cid].append((str(at), aid))
+                if cid is not None:
+                    members[cid].append((str(at), aid))
         first = {cid: [aid for _, aid in sorted(group)[:reports]] for cid, group in members.items()}
         need = [aid for ids in first.values() for aid in ids]
         texts: dict[int, BriefSource] = {}
