@@ -30,6 +30,7 @@ model, so a story's brief is made again from stored candidates whenever the stor
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -75,7 +76,9 @@ _JUNK = re.compile(
 )
 _ENDS = re.compile(r"(다|요|음|함|임|됨|[.!?\"”’』」)])$")
 _DIGIT = re.compile(r"\d")
-_CAPTION = re.compile(r"\d{1,2}일\s.*(고\s?있다|포즈를 취하고 있다|를 하고 있다)\.?$")
+# a photo caption written as a sentence: a day, then "… 하고 있다." at its end
+_CAPTION_END = re.compile(r"(고\s?있다|포즈를 취하고 있다|를 하고 있다)\.?$")
+_CAPTION_DAY = re.compile(r"\d{1,2}일\s")
 # a sentence ends after . ! ? and any closing quotes or brackets, before a space
 _STOP = re.compile(r"[.!?。？！][”’\"'」』)\]]*(?=\s|$)")
 _ABBREV = re.compile(
@@ -124,7 +127,7 @@ def spans(text: str) -> list[tuple[int, int]]:
         for m in _STOP.finditer(line):
             depth += _quote_depth(line, last, m.end())
             last = m.end()
-            if depth > 0 or _ABBREV.search(line, 0, m.start() + 1):
+            if depth > 0 or _ABBREV.search(line, max(0, m.start() - 8), m.start() + 1):
                 continue
             after = line[m.end() :].lstrip()
             if after[:1].islower() and after[:1].isascii():
@@ -162,7 +165,9 @@ def _opening(body: str, start: int, end: int) -> int | None:
     squashed = " ".join(text.split())
     if len(squashed) < MIN_CHARS or len(squashed) > MAX_CHARS or _JUNK.search(squashed):
         return None
-    if squashed.startswith("사진은") or _CAPTION.search(squashed) or not _ENDS.search(squashed):
+    if squashed.startswith("사진은") or not _ENDS.search(squashed):
+        return None
+    if _CAPTION_END.search(squashed) and _CAPTION_DAY.search(squashed):
         return None
     return start
 
@@ -274,11 +279,14 @@ def choose(reports: Sequence[Report]) -> list[str]:
     covered: set[str] = set()
     while len(chosen) < MAX_SENTENCES:
         best, best_gain = None, -1.0
+        if chosen:  # what is too close to the last one chosen drops out for good
+            last = chosen[-1]
+            pool = [
+                s
+                for s in pool
+                if s is not last and s.text != last.text and _overlap(s.keys, last.keys) < SAME
+            ]
         for s in pool:
-            if s in chosen or any(
-                s.text == c.text or _overlap(s.keys, c.keys) >= SAME for c in chosen
-            ):
-                continue
             gain = base[id(s)] + COVERAGE * sum(worth.get(k, 0.0) for k in s.keys - covered) / total
             if gain > best_gain or (
                 gain == best_gain
@@ -328,11 +336,17 @@ def _offset_map(original: str, normalised: str) -> Any:
     pos = [0]
     n = 0
     for ch in original:
-        n += len(unicodedata.normalize("NFKC", strip_invisible(ch)))
+        n += 1 if ch.isascii() else _width(ch)
         pos.append(n)
     if n < len(normalised):  # (the analysed text may be the body's first part, never more)
         return None
     return pos.__getitem__
+
+
+@functools.cache
+def _width(ch: str) -> int:
+    """How many characters ``ch`` becomes in the analyser's text (NFKC, invisibles out)."""
+    return len(unicodedata.normalize("NFKC", strip_invisible(ch)))
 
 
 def _squash(text: str) -> str:

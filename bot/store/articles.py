@@ -165,7 +165,9 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
             if assign is not None:
                 stories = self._assign_stories(s, records, assign, window)
                 if summarise is not None:
-                    self._refresh_briefs(s, set(stories.values()), summarise, brief_reports)
+                    self._refresh_briefs(
+                        s, set(stories.values()), summarise, brief_reports, fresh=set(ids)
+                    )
             matches = [
                 {"article_id": r.id, "topic": topic, "score": score, "evidence": evidence}
                 for r in records

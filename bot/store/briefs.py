@@ -30,10 +30,17 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 class BriefQueries(StoreBase):
     def _refresh_briefs(
-        self, s: Session, cluster_ids: Iterable[int], summarise: Summarise, reports: int
+        self,
+        s: Session,
+        cluster_ids: Iterable[int],
+        summarise: Summarise,
+        reports: int,
+        fresh: set[int] | None = None,
     ) -> int:
         """Make the briefs of these stories again from their first ``reports`` reports (by
-        report time, then id) and store them; returns how many were stored."""
+        report time, then id) and store them; returns how many were stored.  With ``fresh``
+        (the articles just saved), a story whose first reports hold none of them keeps the brief
+        it has (a later report does not change it)."""
         wanted = sorted(set(cluster_ids))
         if not wanted:
             return 0
@@ -48,6 +55,19 @@ class BriefQueries(StoreBase):
                 if cid is not None:
                     members[cid].append((str(at), aid))
         first = {cid: [aid for _, aid in sorted(group)[:reports]] for cid, group in members.items()}
+        if fresh is not None:
+            kept: set[int] = set()
+            for chunk in _chunks(wanted):
+                kept.update(
+                    s.scalars(
+                        select(StoryBriefRow.cluster_id).where(StoryBriefRow.cluster_id.in_(chunk))
+                    )
+                )
+            first = {
+                cid: ids
+                for cid, ids in first.items()
+                if cid not in kept or not fresh.isdisjoint(ids)
+            }
         need = [aid for ids in first.values() for aid in ids]
         texts: dict[int, BriefSource] = {}
         for chunk in _chunks(need):
@@ -65,7 +85,7 @@ class BriefQueries(StoreBase):
             rows.append(
                 {"cluster_id": cid, "size": len(members[cid]), "sentences": summarise(sources)}
             )
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(sorted(first)):
             s.execute(delete(StoryBriefRow).where(StoryBriefRow.cluster_id.in_(chunk)))
         if rows:
             s.execute(insert(StoryBriefRow), rows)
