@@ -217,3 +217,41 @@ def test_an_old_story_shows_no_brief_until_clusters_rebuild_fills_it(
     assert "briefs stored for" in out
     code, out, _ = run_cli(["why", "1", "--format", "json", "--db", seeded_copy], capsys)
     assert json.loads(out)["brief"]
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_story_that_grows_gets_its_brief_made_again(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, analyser, topics
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from bot.analysis.pipeline import Pipeline
+    from bot.store import open_store
+
+    url = (
+        f"sqlite:///{tmp_path / 'g.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
+    store = open_store(url)
+    try:
+        pipeline = Pipeline(store, topics, analyser)
+        later = datetime(2025, 10, 15, 9, tzinfo=UTC)
+        earlier = datetime(2025, 10, 15, 6, tzinfo=UTC)
+        [second] = pipeline.ingest(
+            [Draft("독자 AI 1차 평가…4개 팀 2단계 진출", REWRITE, "b.txt", published_at=later)]
+        )
+        [alone] = store.articles([second])
+        assert alone.brief and all(s in REWRITE for s in alone.brief)
+        # an earlier report of the same story arrives: the brief is made again, in report order
+        [first] = pipeline.ingest(
+            [Draft("독자 AI 1차 평가 결과 발표", WIRE, "a.txt", published_at=earlier)]
+        )
+        [grown] = store.articles([second])
+        assert grown.cluster is not None and grown.cluster.size == 2
+        assert store.articles([first])[0].brief == grown.brief != alone.brief
+        _check_exact(grown.brief, [WIRE, REWRITE])
+    finally:
+        store.close()
