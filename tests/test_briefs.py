@@ -255,3 +255,42 @@ def test_a_story_that_grows_gets_its_brief_made_again(
         _check_exact(grown.brief, [WIRE, REWRITE])
     finally:
         store.close()
+
+
+def _on_a_terminal(args: list[str]) -> str:
+    """What ``newsbot ARGS`` writes on a (pseudo-)terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        cwd=ROOT,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_command_that_analyses_shows_a_spinner_while_the_model_loads(seeded_url: str) -> None:
+    assert "loading the Korean model" in _on_a_terminal(["search", "엔비디아", "--db", seeded_url])
+    assert "loading the Korean model" not in _on_a_terminal(
+        ["digest", "--since", "all", "--db", seeded_url]
+    )
