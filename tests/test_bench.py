@@ -18,6 +18,8 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
     [
         ("bench_ingest.py", "40", ["median ratio per round", "CPU time per document"]),
         ("bench_search.py", "600", ["newsbot search()", "p95", "ratio keyword scan / newsbot"]),
+        ("bench_briefs.py", "40", ["sentences of a report", "brief of a story", "with briefs"]),
+        ("bench_cli.py", "1", ["newsbot digest --since all", "why 001", "× topics"]),
     ],
 )
 def test_benchmark_runs_and_prints_its_figures(script: str, size: str, figures: list[str]) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.analysis import clusters, entities, stories, watches
+from bot.analysis import briefs, clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import Matcher
@@ -159,20 +159,28 @@ class Pipeline:
         saved_at_end_of_input = False
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
-            records.append(self.record(article.id, analysis, article.when, article.source))
+            records.append(
+                self.record(article.id, analysis, article.when, article.source, article.body)
+            )
             if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
                 saved_at_end_of_input = read_all
-                self.store.save_analysis(records, self.stories, stories.WINDOW)
+                self._save(records)
                 done += len(records)
                 records = []
                 if progress:
                     progress(done, max(total, done))
         if records:
-            self.store.save_analysis(records, self.stories, stories.WINDOW)
+            self._save(records)
             done += len(records)
         if progress:
             progress(done, done)  # finished (the total was an estimate: duplicates are skipped)
         return done
+
+    def _save(self, records: list[AnalysedRecord]) -> None:
+        """Save a batch, its stories, and the briefs of the stories it made or grew."""
+        self.store.save_analysis(
+            records, self.stories, stories.WINDOW, briefs.summarise, briefs.MAX_REPORTS
+        )
 
     def record(
         self,
@@ -180,6 +188,7 @@ class Pipeline:
         analysis: Analysis,
         when: datetime | None = None,
         source: str | None = None,
+        body: str | None = None,
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         found_watches = []
@@ -212,4 +221,12 @@ class Pipeline:
             when=when,
             story=story.as_json(),
             story_keys=stories.lookup_keys(story),
+            brief_sentences=[  # offsets into the body as stored (``body``)
+                c.as_json()
+                for c in briefs.candidates(
+                    analysis.body.text if body is None else body,
+                    analysis.body,
+                    self.analyser.org_names,
+                )
+            ],
         )

@@ -22,9 +22,14 @@ from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
-from bot.cli.common import UsageError, err
+from bot.cli.common import UsageError, err, loading_model
 from bot.core.commandwords import aliases_for, did_you_mean
 
+# the commands that must analyse text: they load the Korean model first (a spinner on a
+# terminal); every other command reads what ingest stored and never loads it
+MODEL_COMMANDS = frozenset(
+    {"demo", "ingest", "poll", "search", "eval", "eval-clusters", "eval-briefs", "clusters"}
+)
 COMMAND_MODULES = (
     "bot.cli.articles",
     "bot.cli.admin",
@@ -230,6 +235,8 @@ def run(args: argparse.Namespace, settings: object) -> int:
         return 2
     app = App(settings)
     try:
+        if getattr(args, "command", None) in MODEL_COMMANDS:
+            loading_model(app)
         return int(args.func(app, args) or 0)
     except UsageError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)

@@ -11,7 +11,13 @@ from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
 from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
 from bot.ingest.seeds import seed_corpus
-from bot.present.compose import digest_reply, search_reply, topics_reply, why_reply
+from bot.present.compose import (
+    digest_reply,
+    search_reply,
+    stats_reply,
+    topics_reply,
+    why_reply,
+)
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
 from bot.services import articles, briefs, digests, periods, posting, watches
@@ -84,6 +90,10 @@ def register(
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_why, reads=True)
+
+    p = sub.add_parser("stats", parents=[common], help="items per topic (7 days), feed health")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_stats, reads=True)
 
     p = sub.add_parser(
         "eval", parents=[common], help="precision/recall/F1 against labelled examples"
@@ -332,6 +342,17 @@ def cmd_clusters_rebuild(app: App, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     count = story_service.rebuild(app, since)
     out.print(f"stories assigned again for {count} articles", highlight=False)
+    briefed = briefs.fill(app, since)  # and their briefs made again (old reports analysed)
+    out.print(f"briefs stored for {briefed} stories", highlight=False)
+    return 0
+
+
+def cmd_stats(app: App, args: argparse.Namespace) -> int:
+    found = articles.stats(app)
+    if args.format == "json":
+        print_json({"per_topic": found.per_topic, "feeds": found.feeds})
+        return 0
+    print_reply(out, stats_reply(found, _topic_set(app), app.settings.language))
     return 0
 
 

@@ -10,12 +10,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.present.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
 
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
@@ -115,3 +118,12 @@ def _replace_atomically(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def loading_model(app: App) -> None:
+    """Load the Korean model now, with a spinner on stderr when it is a terminal (it takes a
+    few seconds, before any progress bar of the command starts)."""
+    if "analyser" in app.__dict__ or not err.is_terminal:
+        return
+    with err.status("loading the Korean model (kiwi)…", spinner="dots"):
+        app.analyser  # noqa: B018 (loaded for its side effect)

@@ -20,7 +20,7 @@ def render_plain(reply: Reply) -> str:
             if card.meta:
                 out.append(f"  {card.meta}")
             if card.snippet:  # the story's brief, or a search hit's snippet
-                out.append(f"  “{card.snippet}”")
+                out.append(f"  {card.snippet}")  # quoted as written: no quotes added
             for fact in card.facts:
                 out.append(f"  {fact.label}: {fact.value}")
             if card.story:

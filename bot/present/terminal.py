@@ -32,12 +32,11 @@ def _card(card: Card) -> RenderableType:
         title.stylize(f"link {card.url}")
     lines: list[RenderableType] = [title, Text(f"  {card.meta}", style="dim")]
     if card.snippet:  # the story's brief, or a search hit's snippet
-        snip = Text("  “")
+        snip = Text("  ")  # quoted as written: no quotes added (a quote would double up)
         start = len(snip)
-        snip.append(card.snippet)
+        snip.append(card.snippet, style="italic")
         for a, b in card.snippet_hits:
             snip.stylize("bold yellow", start + a, start + b)
-        snip.append("”")
         lines.append(snip)
     for fact in card.facts:
         line = Text("  ")

@@ -42,7 +42,10 @@ def ingest_paths(
 
 def catch_up(app: App) -> int:
     """Analyse what is stored but not yet matched with the current topics (e.g. after the
-    topics file changed); returns how many articles were analysed."""
+    topics file changed); returns how many articles were analysed.  With nothing pending the
+    model is not loaded (a read-only command stays quick)."""
+    if "pipeline" not in app.__dict__ and not app.store.count_pending(app.topics.digest):
+        return 0
     return app.pipeline.process_pending()
 
 

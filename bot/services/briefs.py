@@ -1,54 +1,69 @@
-"""Story briefs as users see them: the 세 줄 요약 of a story (digest entries and ``why``), and
+"""Story briefs as users see them: the 세 줄 요약 of a story (digest entries, ``why``, weekly
+reports, JSON items' ``brief``), filling them for stories saved before briefs were stored, and
 ``newsbot eval-briefs`` (ROUGE-1 recall against labelled summaries, lead-3 beside it).
 
-The rule is :mod:`bot.analysis.briefs`.  A brief is made from the story's reports as stored
-(earliest first), at most :data:`MAX_REPORTS` of them; the analyser runs on their bodies again
-(a few milliseconds a story), and briefs are kept in memory by story and size, so a story that
-gains a report gets a new brief.
+The rule is :mod:`bot.analysis.briefs`.  A story's brief is made when the story is saved or grows
+(the ingest pipeline hands the rule to the store, which makes it from the story's first
+:data:`~bot.analysis.briefs.MAX_REPORTS` reports' stored sentences) and read from the store by
+everything that shows it, so reading a brief never loads the Korean model.  A story saved before
+briefs were stored has none until :func:`fill` (``newsbot clusters rebuild``) analyses its reports.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import briefs as rule
+from bot.core.loose_dates import order_key
 from bot.services.labelled import read_jsonl
 from bot.store.views import Article
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
 
-MAX_REPORTS = 6
-CACHE = 2000
-_cache: OrderedDict[tuple[str, int, int], list[str]] = OrderedDict()
+PAGE = 256
 
 
 def story_brief(app: App, item: Article) -> list[str]:
-    """The brief of the story ``item`` belongs to (of ``item`` alone when it has no other
-    report)."""
-    cluster = item.cluster
-    ids = [m.id for m in cluster.members][:MAX_REPORTS] if cluster and cluster.members else []
-    if item.id not in ids:
-        ids = [item.id, *ids][:MAX_REPORTS]
-    key = (app.settings.database_url, cluster.id if cluster else item.id, len(ids))
-    found = _cache.get(key)
-    if found is not None:
-        return found
-    reports = app.store.articles(ids) if len(ids) > 1 else [item]
-    reports.sort(key=lambda a: (a.published or a.seen_at, a.id))
-    found = rule.brief([rule.Report(a.title, a.body) for a in reports], app.analyser)
-    _cache[key] = found
-    while len(_cache) > CACHE:
-        _cache.popitem(last=False)
-    return found
+    """The stored brief of the story ``item`` belongs to (empty when it has none: never made
+    here, so a reader never waits for the model)."""
+    return list(item.brief)
+
+
+def fill(app: App, since: datetime, progress: Callable[[int], None] | None = None) -> int:
+    """Store the sentences of the articles seen since ``since`` that were saved before briefs
+    were (the analyser runs on their bodies), then make the briefs of every story with a
+    report in that window again; returns how many stories have a brief."""
+    after = 0
+    done = 0
+    while page := app.store.unbriefed_articles(since, after_id=after, limit=PAGE):
+        analyser = app.analyser
+        found = []
+        for (article_id, body), analysis in zip(
+            page, analyser.analyse_many(("", body) for _, body in page), strict=True
+        ):
+            sentences = rule.candidates(body, analysis.body, analyser.org_names)
+            found.append((article_id, [c.as_json() for c in sentences]))
+        app.store.save_brief_sentences(found)
+        after = page[-1][0]
+        done += len(page)
+        if progress:
+            progress(done)
+    return app.store.refresh_briefs(
+        app.store.stories_since(since), rule.summarise, rule.MAX_REPORTS
+    )
 
 
 def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     """ROUGE-1 recall of the briefs, and of lead-3, against a labelled set: JSON Lines of
-    ``{story, articles: [{title, text, published?}], reference: [sentence…]}``."""
+    ``{story, articles: [{title, text, published?}], reference: [sentence…]}``.  Reports are
+    read by report time (a partial date such as ``2025-11`` as its first day, undated ones
+    last), and, as when a story is saved, the first :data:`~bot.analysis.briefs.MAX_REPORTS`
+    make the brief."""
 
     def check(row: dict[str, Any]) -> None:
         if not row.get("articles") or not row.get("reference"):
@@ -58,8 +73,10 @@ def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     spent = 0.0
     for row in rows:
-        arts = sorted(row["articles"], key=lambda a: str(a.get("published") or ""))
-        reports = [rule.Report(str(a.get("title") or ""), str(a["text"])) for a in arts]
+        arts = sorted(row["articles"], key=lambda a: order_key(a.get("published")))
+        reports = [
+            rule.Report(str(a.get("title") or ""), str(a["text"])) for a in arts[: rule.MAX_REPORTS]
+        ]
         started = time.perf_counter()
         ours = rule.brief(reports, app.analyser)
         spent += time.perf_counter() - started

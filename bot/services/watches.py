@@ -186,7 +186,7 @@ def topic_set(app: App, workspace: Workspace | None = None) -> TopicSet:
 def catalog(app: App, workspace: Workspace) -> Catalog:
     """The names a user of ``workspace`` may use for topics: built-ins and the workspace's
     watches."""
-    return Catalog(topic_set(app, workspace), app.analyser.lemmas)
+    return Catalog(topic_set(app, workspace), lambda text: app.analyser.lemmas(text))  # lazy
 
 
 # -- acting on watches ---------------------------------------------------------------------------

@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
 from bot.ingest.outlets import rank
+from bot.store.briefs import BriefQueries, Summarise
 from bot.store.dedup import Held, replace_copy
 from bot.store.fulltext import FullTextQueries, index_tags
-from bot.store.models import ArticleRow, MatchRow
+from bot.store.models import ArticleRow, MatchRow, StoryBriefRow
 from bot.store.stories import Assign, StoryQueries
 from bot.store.views import (
     AlertFacts,
@@ -44,7 +45,7 @@ from bot.store.views import (
 INSERT_CHUNK = 400
 
 
-class ArticleQueries(FullTextQueries, StoryQueries):
+class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
         """Insert the drafts the store does not hold yet; return their ids, in order."""
         new_ids: list[int] = []
@@ -169,9 +170,13 @@ class ArticleQueries(FullTextQueries, StoryQueries):
         records: Sequence[AnalysedRecord],
         assign: Assign | None = None,
         window: timedelta = timedelta(days=3),
+        summarise: Summarise | None = None,
+        brief_reports: int = 6,
     ) -> None:
         """Save what the pipeline learned, and (with ``assign``, the story rule) put each new
-        article into its story, in the same transaction (:mod:`bot.store.stories`)."""
+        article into its story, in the same transaction (:mod:`bot.store.stories`); with
+        ``summarise`` (the brief rule) the briefs of the stories saved or grown are made again
+        from their first ``brief_reports`` reports and stored (:mod:`bot.store.briefs`)."""
         if not records:
             return
         with self.write() as s:
@@ -186,12 +191,17 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                         "entities": r.entities,
                         "topics_hash": r.topics_hash,
                         "minhash": r.minhash,
+                        "brief_sentences": r.brief_sentences,
                     }
                     for r in records
                 ],
             )
             if assign is not None:
-                self._assign_stories(s, records, assign, window)
+                stories = self._assign_stories(s, records, assign, window)
+                if summarise is not None:
+                    self._refresh_briefs(
+                        s, set(stories.values()), summarise, brief_reports, fresh=set(ids)
+                    )
             matches = [
                 {"article_id": r.id, "topic": topic, "score": score, "evidence": evidence}
                 for r in records
@@ -288,6 +298,14 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                         members[cid].append(
                             StoryMember(aid, title, url, source, published, bool(date_only))
                         )
+            story_of = {a.id: a.cluster_id or a.id for a in arts.values()}
+            briefs: dict[int, list[Any]] = dict(
+                s.execute(
+                    select(StoryBriefRow.cluster_id, StoryBriefRow.sentences).where(
+                        StoryBriefRow.cluster_id.in_(set(story_of.values()))
+                    )
+                ).all()
+            )
         out = []
         for i in ids:
             a = arts.get(i)
@@ -316,6 +334,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     entities=list(a.entities or []),
                     cluster=cluster,
                     silent=a.silent,
+                    brief=[str(x) for x in briefs.get(story_of[a.id]) or []],
                 )
             )
         return out

@@ -14,11 +14,13 @@ surrogate from a feed, a chat user or an error message is dropped, never refused
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from bot.core.unicode import has_unstorable, storable
@@ -138,24 +140,39 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The database's migration id (None: never migrated), read with one query: importing
+    Alembic costs a reading command more than its whole work."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table: never migrated
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
 
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']", re.M)
 
 
 def head_revision() -> str | None:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    """The newest migration's id, read from the migration files (no Alembic import); None when
+    they do not have exactly one head (Alembic then decides)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found.group(1))
+        if found := _DOWN.search(source):
+            downs.add(found.group(1))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade when the schema is missing or behind (cheap when it is current)."""
-    if current_revision(engine) != head_revision():
+    """Upgrade when the schema is missing or behind (one query when it is current)."""
+    head = head_revision()
+    if head is None or current_revision(engine) != head:
         upgrade(engine)
 
 

@@ -119,6 +119,19 @@ class ArticleRow(Base):
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     story_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     story_seq: Mapped[int | None] = mapped_column(Integer)  # order in which stories were assigned
+    # the sentences a brief may quote ([start, end, keys, actor] each; bot.analysis.briefs)
+    brief_sentences: Mapped[list[Any] | None] = mapped_column(JSON)
+
+
+class StoryBriefRow(Base):
+    """A story's brief (세 줄 요약), made when the story is saved or grows: the sentences as shown,
+    and how many reports it was made from."""
+
+    __tablename__ = "story_briefs"
+
+    cluster_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the story's first report
+    size: Mapped[int] = mapped_column(Integer)
+    sentences: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class StoryKeyRow(Base):

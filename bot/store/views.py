@@ -89,6 +89,7 @@ class Article:
     silent: bool = False
     snippet: str | None = None
     snippet_hits: list[tuple[int, int]] = field(default_factory=list)
+    brief: list[str] = field(default_factory=list)  # the story's stored 세 줄 요약
 
     @property
     def when(self) -> datetime:
@@ -111,6 +112,8 @@ class Article:
             "entities": list(self.entities),
             "cluster": self.cluster.as_json() if self.cluster else None,
         }
+        if self.brief:
+            out["brief"] = list(self.brief)
         if self.snippet is not None:
             out["snippet"] = self.snippet
         if with_body:
@@ -133,6 +136,17 @@ class AnalysedRecord:
     minhash: bytes | None = None
     story: dict[str, Any] | None = None  # the story profile (bot.analysis.stories)
     story_keys: list[str] = field(default_factory=list)  # what later reports look it up by
+    brief_sentences: list[Any] | None = None  # the sentences a brief may quote (analysis.briefs)
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSource:
+    """A report as a brief is made from it: its stored sentences (None: never analysed for
+    briefs) are offsets into its body."""
+
+    title: str
+    body: str
+    sentences: list[Any] | None
 
 
 @dataclass(slots=True)
