@@ -148,7 +148,9 @@ def test_eval_reports_the_keyword_baseline_beside_the_matcher(
 ) -> None:
     from tests.helpers import run_cli
 
-    code, out, _ = run_cli(["eval", str(CASES), "--baseline", "keywords", "--format", "json"], capsys)
+    code, out, _ = run_cli(
+        ["eval", str(CASES), "--baseline", "keywords", "--format", "json"], capsys
+    )
     assert code == 0
     report = json.loads(out)
     baseline = report["baseline"]
