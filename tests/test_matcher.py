@@ -134,6 +134,7 @@ ISSUE_21_CASES = [
     "135_budget-passing-national-ai",
     "136_opinion-gpu-deal-column",
     "137_fiber-cable-deal-ai-datacenter",
+    "138_ai-law-takes-effect-lists-datacentres",
 ]
 
 
