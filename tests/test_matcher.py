@@ -135,6 +135,7 @@ ISSUE_21_CASES = [
     "136_opinion-gpu-deal-column",
     "137_fiber-cable-deal-ai-datacenter",
     "138_ai-law-takes-effect-lists-datacentres",
+    "139_agent-sovereignty-column-korean",
 ]
 
 
