@@ -118,3 +118,48 @@ def test_matching_is_pure(analyser, topics) -> None:  # type: ignore[no-untyped-
         "APEC 정상회의 개막", "경주에서 APEC 정상회의가 열렸다. 정상들이 공동선언을 채택했다."
     )
     assert matcher.match(an) == matcher.match(an)
+
+
+# issue 21: the families real news showed the matcher missing, and the traps beside them
+# (invented texts in tests/cases/, one file each; see each file's note)
+ISSUE_21_CASES = [
+    "127_national-ai-elite-teams-first-round",
+    "128_specialised-foundation-model-dokpamo",
+    "129_k-ai-model-open-release",
+    "130_independent-foundation-model-english",
+    "131_government-national-llm-english",
+    "132_national-ai-supercomputer-korean",
+    "133_national-ai-compute-mission-english",
+    "134_ai-safety-sovereign-agents-essay",
+    "135_budget-passing-national-ai",
+    "136_opinion-gpu-deal-column",
+    "137_fiber-cable-deal-ai-datacenter",
+    "138_ai-law-takes-effect-lists-datacentres",
+    "139_agent-sovereignty-column-korean",
+]
+
+
+@pytest.mark.parametrize("case", ISSUE_21_CASES)
+def test_national_ai_families_and_their_traps(analyser, topics, case: str) -> None:  # type: ignore[no-untyped-def]
+    (example,) = [e for e in load_examples(CASES) if e.id == case]
+    assert _topics_of(analyser, topics, example.title, example.text) == sorted(example.labels)
+
+
+def test_eval_reports_the_keyword_baseline_beside_the_matcher(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.helpers import run_cli
+
+    code, out, _ = run_cli(
+        ["eval", str(CASES), "--baseline", "keywords", "--format", "json"], capsys
+    )
+    assert code == 0
+    report = json.loads(out)
+    baseline = report["baseline"]
+    assert baseline["name"] == "keywords" and baseline["n"] == report["n"]
+    assert set(baseline["topics"]) == set(report["topics"])
+    # the keyword filter flags the AI-safety essay (it says "sovereign AI"); the matcher does not
+    assert baseline["topics"]["sovereign_ai"]["fp"] > report["topics"]["sovereign_ai"]["fp"]
+    assert report["macro_f1"] > baseline["macro_f1"]
+    code, out, _ = run_cli(["eval", str(CASES), "--baseline", "keywords"], capsys)
+    assert code == 0 and "baseline: keyword filter" in out

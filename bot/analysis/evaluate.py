@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.keyword_baseline import keyword_topics, pattern_for
 from bot.analysis.korean import Analyser
 from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import Matcher
@@ -85,13 +86,31 @@ def _as_ingested(example: Example) -> tuple[str, str]:
 def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> dict[str, Any]:
     """Score the matcher on the examples, after the same page cleaning as ``ingest``."""
     matcher = Matcher(topics, analyser)
-    ids = topics.ids()
+    analyses = analyser.analyse_many([_as_ingested(e) for e in examples])
+    results = [matcher.match(analysis) for analysis in analyses]
+    predictions = [([m.topic for m in r.matches], r.scores) for r in results]
+    return _report(examples, topics.ids(), predictions)
+
+
+def evaluate_keywords(examples: list[Example], topics: TopicSet) -> dict[str, Any]:
+    """The same figures for the keyword-filter baseline (:mod:`bot.analysis.keyword_baseline`)
+    on the raw title and text."""
+    patterns = {t.id: pattern_for(t) for t in topics.topics}
+    predictions = []
+    for ex in examples:
+        predicted = keyword_topics(patterns, ex.title, ex.text)
+        predictions.append((predicted, {t: float(t in predicted) for t in patterns}))
+    return _report(examples, topics.ids(), predictions)
+
+
+def _report(
+    examples: list[Example],
+    ids: list[str],
+    predictions: list[tuple[list[str], dict[str, float]]],
+) -> dict[str, Any]:
     counts = {t: {"tp": 0, "fp": 0, "fn": 0} for t in ids}
     items = []
-    analyses = analyser.analyse_many([_as_ingested(e) for e in examples])
-    for ex, analysis in zip(examples, analyses, strict=True):
-        result = matcher.match(analysis)
-        predicted = [m.topic for m in result.matches]
+    for ex, (predicted, scores) in zip(examples, predictions, strict=True):
         for t in ids:
             want, got = t in ex.labels, t in predicted
             if want and got:
@@ -100,9 +119,7 @@ def evaluate(examples: list[Example], topics: TopicSet, analyser: Analyser) -> d
                 counts[t]["fp"] += 1
             elif want:
                 counts[t]["fn"] += 1
-        items.append(
-            {"id": ex.id, "labels": ex.labels, "predicted": predicted, "scores": result.scores}
-        )
+        items.append({"id": ex.id, "labels": ex.labels, "predicted": predicted, "scores": scores})
     per_topic = {}
     for t, c in counts.items():
         p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.analysis.evaluate import evaluate, load_examples
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
@@ -104,6 +105,11 @@ def register(
         help="JSON Lines with id, text, optional title and labels; or a folder of case files",
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--baseline",
+        choices=("keywords",),
+        help="also score a keyword filter (one regex per topic) on the same file",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser(
@@ -275,19 +281,36 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(app: App, args: argparse.Namespace) -> int:
-    from bot.analysis.evaluate import LabelsError
+    from bot.analysis.evaluate import LabelsError, evaluate_keywords
 
     try:
         examples = load_examples(Path(args.labels))
     except LabelsError as exc:
         raise UsageError(str(exc)) from None
     report = evaluate(examples, app.topics, app.analyser)
+    baseline = evaluate_keywords(examples, app.topics) if args.baseline else None
     if args.format == "json":
+        if baseline is not None:
+            del baseline["items"]
+            report["baseline"] = {"name": args.baseline, **baseline}
         print_json(report)
         return 0
+    _print_eval_table(f"{report['n']} examples", report)
+    if baseline is not None:
+        _print_eval_table("baseline: keyword filter (one regex per topic)", baseline)
+    wrong = [i for i in report["items"] if sorted(i["labels"]) != sorted(i["predicted"])]
+    for item in wrong:
+        out.print(
+            f"  {item['id']}: labels {item['labels']} predicted {item['predicted']}",
+            highlight=False,
+        )
+    return 0
+
+
+def _print_eval_table(title: str, report: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{report['n']} examples", show_lines=False)
+    table = Table(title=title, show_lines=False)
     for col in ("topic", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(col, justify="right" if col != "topic" else "left")
     for topic, m in report["topics"].items():
@@ -302,13 +325,6 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
         )
     table.add_row("macro F1", "", "", f"{report['macro_f1']:.3f}", "", "", "")
     out.print(table)
-    wrong = [i for i in report["items"] if sorted(i["labels"]) != sorted(i["predicted"])]
-    for item in wrong:
-        out.print(
-            f"  {item['id']}: labels {item['labels']} predicted {item['predicted']}",
-            highlight=False,
-        )
-    return 0
 
 
 def cmd_eval_clusters(app: App, args: argparse.Namespace) -> int:
