@@ -12,6 +12,7 @@ import pytest
 from bot.chat.commands import Commands
 from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
+from bot.core.particles import particle
 from bot.runtime.app import App
 from tests.helpers import run_cli
 
@@ -31,7 +32,7 @@ def say(app: App, line: str, lang: str = "ko") -> str:
 def test_a_watch_named_like_a_command_word_is_refused(app: App, name: str) -> None:
     said = say(app, f"/news watch add {name} HBM 고대역폭메모리")
     assert said == (
-        f"‘{name}’은(는) 명령에서 다른 뜻으로 읽히는 낱말(기간, 요일, 옵션)이라 워치 이름으로 쓸 "
+        f"‘{name}’{particle(name, '은(는)')} 명령에서 다른 뜻으로 읽히는 낱말(기간, 요일, 옵션)이라 워치 이름으로 쓸 "
         "수 없습니다."
     )
     assert app.store.watches() == []
@@ -39,7 +40,7 @@ def test_a_watch_named_like_a_command_word_is_refused(app: App, name: str) -> No
 
 def test_a_watch_named_like_a_builtin_alias_is_refused_in_the_users_language(app: App) -> None:
     assert say(app, "/news watch add 에이펙 HBM") == (
-        "‘에이펙’은(는) 기본 주제 apec을(를) 가리키는 말입니다. 다른 이름을 쓰세요."
+        "‘에이펙’은 기본 주제 apec을 가리키는 말입니다. 다른 이름을 쓰세요."
     )
     assert say(app, "/news watch add 에이펙 HBM", "en") == (
         "‘에이펙’ already names the built-in topic apec. Choose another."
@@ -57,7 +58,7 @@ def test_invisible_characters_are_cleaned_and_overlong_words_refused(app: App) -
     assert said == f"‘{'가' * 20}…’: 단어 하나는 60자까지 쓸 수 있습니다."
     assert app.store.watches()[0].spec["terms"] == ["고대역폭메모리", "HBM"]  # unchanged
 
-    assert say(app, "/news mute \u202e연합\u200b뉴스") == "이 채널에서 연합뉴스을(를) 숨깁니다."
+    assert say(app, "/news mute \u202e연합\u200b뉴스") == "이 채널에서 연합뉴스를 숨깁니다."
     assert say(app, f"/news mute {'가' * 65}") == "숨길 매체 이름은 64자까지입니다."
     assert "연합뉴스" in say(app, "/news mute")
 

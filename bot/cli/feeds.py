@@ -50,13 +50,13 @@ def register(
     a = fsub.add_parser(
         "share", parents=[common], help="let every workspace read a feed a workspace added"
     )
-    a.add_argument("feed_id", metavar="ID")
+    a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_share)
 
     a = fsub.add_parser(
         "unshare", parents=[common], help="a shared feed is read by its workspace only again"
     )
-    a.add_argument("feed_id", metavar="ID")
+    a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_unshare)
 
     a = fsub.add_parser("enable", parents=[common], help="re-enable a disabled feed")
