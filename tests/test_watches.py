@@ -93,7 +93,8 @@ def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_
     assert "미리보기: 최근 7일 기사 중 2건이 맞습니다." in shown  # HBM4, 고대역폭 메모리
     assert "‘-주가’ 때문에 빠진 기사: 1건" in shown
     assert SUPPLY.title in shown and SPACED.title in shown and STOCK.title not in shown
-    assert "hbm4" in shown  # the evidence: HBM4 matched the term HBM
+    assert "HBM4 (제목)" in shown  # the evidence: HBM4, as written, matched the term HBM
+    assert "고대역폭 메모리 (제목)" in shown and "hbm" not in shown.split("미리보기")[-1]
 
     console(app, "/news subscribe hbm at 09:00")
     app.clock.set(NEXT_NINE)  # type: ignore[attr-defined]

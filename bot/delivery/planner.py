@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +44,7 @@ from bot.runtime.app import App
 from bot.services import digests, trends, watches
 from bot.services.subscriptions import weekly_day
 from bot.store import Subscription, Window
+from bot.store.views import Mute
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = self._weekly_reply(digest, topics, instant, tz, lang)
+                reply = self._weekly_reply(digest, topics, instant, tz, lang, mutes)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -152,7 +153,13 @@ class Planner:
         return written
 
     def _weekly_reply(
-        self, digest: digests.Digest, topics: list[str], instant: datetime, tz: str, lang: str
+        self,
+        digest: digests.Digest,
+        topics: list[str],
+        instant: datetime,
+        tz: str,
+        lang: str,
+        mutes: Sequence[Mute] = (),
     ) -> Reply:
         """The weekly report: the top stories of each topic, briefed, and the trend picture."""
         for section in digest.sections:
@@ -161,7 +168,7 @@ class Planner:
         reply.title = t("weekly.title", lang)
         midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
         trend = trends.trend(
-            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz
+            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz, mutes=mutes
         )
         reply.image = trend_image(trend, lang)
         return reply

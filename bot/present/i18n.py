@@ -240,6 +240,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {value}",
         "A mute lasts a span such as 12h, 7d or 2w, at most a year: {value}",
     ),
+    "mute.unknown_outlet": (
+        "‘{name}’이라는 매체의 기사는 아직 없습니다. 다이제스트에 보이는 매체 이름을 적으세요.",
+        "No article from an outlet ‘{name}’ has been seen. Use the outlet's name as digests show it.",
+    ),
     "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),
     # usage lines of /news (help lists them in this order)
     "usage.search": (

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
+from bot.ingest.cleaning import headline
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
@@ -194,6 +195,25 @@ def compiled(app: App, watch: Watch) -> rule.CompiledWatch:
     return rule.CompiledWatch.compile(watch.topic, spec_of(watch), app.analyser.lemmas)
 
 
+def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict[int, rule.Hit]:
+    """The hits again from the articles' text, so evidence quotes the words as written (only
+    the matched articles are analysed; a hit the text no longer gives keeps its lemmas)."""
+    texts = app.store.article_texts(list(hits))
+    ids = [i for i in hits if i in texts]
+    docs = ((headline(*texts[i]), texts[i][1]) for i in ids)
+    out = dict(hits)
+    for i, analysis in zip(ids, app.analyser.stream(docs), strict=True):
+        hit = cw.match(
+            analysis.title.lemmas,
+            analysis.body.lemmas,
+            ignore_exclusions=True,
+            written=(analysis.title, analysis.body),
+        )
+        if hit is not None:
+            out[i] = hit
+    return out
+
+
 def preview(
     app: App, name: str, spec: rule.WatchSpec, days: int = PREVIEW_DAYS, topic: str = "preview"
 ) -> Preview:
@@ -212,14 +232,15 @@ def preview(
             excluded[term] += 1
         if not dropped:
             hits.append((row.id, hit))
-    best = sorted(hits, key=lambda h: -h[1].score)[:3]
-    articles = {a.id: a for a in app.store.articles([i for i, _ in best])}
+    best = dict(sorted(hits, key=lambda h: -h[1].score)[:3])
+    quoted = _quoted(app, watch, best)
+    articles = {a.id: a for a in app.store.articles(list(best))}
     return Preview(
         name,
         spec,
         days,
         len(hits),
-        [(articles[i], h) for i, h in best if i in articles],
+        [(articles[i], quoted[i]) for i in best if i in articles],
         excluded,
     )
 
@@ -228,12 +249,50 @@ def reapply(app: App, watch: Watch, days: int = REAPPLY_DAYS) -> tuple[int, int]
     """Match the watch again over the last ``days`` days from stored lemmas; (before, after)."""
     cw = compiled(app, watch)
     since = app.clock.now() - timedelta(days=days)
-    found: dict[int, tuple[float, list[dict[str, str]]]] = {}
+    hits: dict[int, rule.Hit] = {}
     for row in app.store.stored_lemmas(since, cw.lemma_words()):
         hit = cw.match(row.title, row.body, row.source)
         if hit is not None:
-            found[row.id] = (hit.score, list(hit.evidence))
+            hits[row.id] = hit
+    found = {i: (h.score, list(h.evidence)) for i, h in _quoted(app, cw, hits).items()}
     return app.store.replace_watch_matches(watch.topic, since, found)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A watch as it would be saved, with its preview; nothing is saved yet."""
+
+    workspace: Workspace
+    name: str
+    spec: rule.WatchSpec
+    edit: bool
+    preview: Preview
+    current: Watch | None  # the watch an edit would change
+
+
+def propose(
+    app: App,
+    workspace: Workspace,
+    name: str,
+    words: Sequence[str],
+    *,
+    user: str,
+    edit: bool = False,
+) -> Proposal:
+    """Check a new watch (``edit``: a change of one) and preview it, saving nothing."""
+    require_admin(app.settings, user)
+    name = check_name(app, name)
+    spec = parse_spec(words)
+    existing = {w.name: w for w in list_watches(app, workspace)}
+    if edit and name not in existing:
+        raise NotFound("watch.unknown", name=name)
+    if not edit and name in existing:
+        raise UserError("watch.exists", name=name)
+    if not edit and len(existing) >= MAX_WATCHES:
+        raise UserError("watch.too_many", max=MAX_WATCHES)
+    current = existing.get(name)
+    topic = current.topic if current else "preview"
+    return Proposal(workspace, name, spec, edit, preview(app, name, spec, topic=topic), current)
 
 
 def save(
@@ -245,20 +304,14 @@ def save(
     user: str,
     edit: bool = False,
 ) -> Saved:
-    """Add a watch (``edit``: change an existing one), re-apply it and preview it."""
-    require_admin(app.settings, user)
-    name = check_name(app, name)
-    spec = parse_spec(words)
-    existing = {w.name: w for w in list_watches(app, workspace)}
-    if edit and name not in existing:
-        raise NotFound("watch.unknown", name=name)
-    if not edit and name in existing:
-        raise UserError("watch.exists", name=name)
-    if not edit and len(existing) >= MAX_WATCHES:
-        raise UserError("watch.too_many", max=MAX_WATCHES)
-    watch = app.store.save_watch(workspace.platform, workspace.id, name, spec.as_dict(), user=user)
+    """Add a watch (``edit``: change an existing one) once confirmed, re-apply it and preview
+    it."""
+    proposal = propose(app, workspace, name, words, user=user, edit=edit)
+    watch = app.store.save_watch(
+        workspace.platform, workspace.id, proposal.name, proposal.spec.as_dict(), user=user
+    )
     before, after = reapply(app, watch)
-    return Saved(watch, not edit, before, after, preview(app, name, spec, topic=watch.topic))
+    return Saved(watch, not edit, before, after, proposal.preview)
 
 
 def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:

@@ -8,7 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.reply import Reply
 from bot.present.trends import trend_reply
-from bot.services import trends
+from bot.services import mutes, trends
 from bot.services.errors import UserError
 from bot.services.topics import UnknownTopic
 
@@ -28,5 +28,6 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         if not _ID_LIKE.fullmatch(word.lower()):
             raise usage("trend", ctx.lang)
         raise UnknownTopic(word, catalog.ids())
-    result = trends.trend(cmds.app, words.topics, period=words.period, lang=ctx.lang)
+    muted = mutes.mutes(cmds.app, ctx.place)
+    result = trends.trend(cmds.app, words.topics, period=words.period, lang=ctx.lang, mutes=muted)
     return trend_reply(result, ctx.lang)
