@@ -147,9 +147,7 @@ class CompiledWatch:
 
     def excluded_by(self, title: Sequence[str], body: Sequence[str]) -> list[str]:
         """The ``-`` terms the article holds (as written)."""
-        return [
-            t.text for t in self.exclude if _starts(t.lemmas, title) or _starts(t.lemmas, body)
-        ]
+        return [t.text for t in self.exclude if _starts(t.lemmas, title) or _starts(t.lemmas, body)]
 
     def match(
         self,
@@ -180,7 +178,9 @@ class CompiledWatch:
             if in_title[k]:
                 score += TITLE_POINTS
                 where = written[0] if written else None
-                evidence.append(self._evidence(term, _surface(in_title[k][0], title, where), "title"))
+                evidence.append(
+                    self._evidence(term, _surface(in_title[k][0], title, where), "title")
+                )
             if in_body[k]:
                 body_hits += len(in_body[k])
                 score += min(len(in_body[k]), BODY_CAP)

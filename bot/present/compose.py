@@ -19,7 +19,7 @@ from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
 from bot.services.subscriptions import weekly_day
-from bot.services.topics import Catalog
+from bot.services.topics import Catalog, shown_id
 from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription, watch_id
 
 
@@ -186,6 +186,9 @@ def topics_reply(topics: TopicSet, lang: str) -> Reply:
     lines = []
     for topic in topics.topics:
         desc = f" — {topic.description}" if topic.description and lang != "en" else ""
+        if watch_id(topic.id) is not None:  # a watch: its name and its words
+            lines.append(f"• {shown_id(topic)}: {topic.description}")
+            continue
         lines.append(
             f"• {topic.id}: {topic.label(lang)}{desc} "
             f"({t('topics.threshold', lang, threshold=topic.threshold)})"

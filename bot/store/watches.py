@@ -248,7 +248,9 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
             if exact is not None:
                 return str(exact)
             found = s.scalar(
-                select(ArticleRow.source).where(func.lower(ArticleRow.source) == name.lower()).limit(1)
+                select(ArticleRow.source)
+                .where(func.lower(ArticleRow.source) == name.lower())
+                .limit(1)
             )
             return str(found) if found is not None else None
 

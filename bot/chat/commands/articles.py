@@ -37,7 +37,7 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         word = words.rest[0]
         if not _ID_LIKE.fullmatch(word):
             raise usage("digest", ctx.lang)
-        raise UnknownTopic(word, catalog.ids())
+        raise UnknownTopic(word, catalog.names())
     since = periods.since(cmds.app, words.period or "24h")
     window = Window(topics=words.topics, since=since)
     muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its scheduled digests

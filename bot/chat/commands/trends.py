@@ -27,7 +27,7 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             raise UserError("trend.bad_period", value=word[:40], days=trends.MAX_DAYS)
         if not _ID_LIKE.fullmatch(word.lower()):
             raise usage("trend", ctx.lang)
-        raise UnknownTopic(word, catalog.ids())
+        raise UnknownTopic(word, catalog.names())
     muted = mutes.mutes(cmds.app, ctx.place)
     result = trends.trend(cmds.app, words.topics, period=words.period, lang=ctx.lang, mutes=muted)
     return trend_reply(result, ctx.lang)
