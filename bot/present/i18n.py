@@ -220,6 +220,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Preview: {count} articles of the last {days} days match.",
     ),
     "watch.excluded": ("‘-{term}’ 때문에 빠진 기사: {n}건", "left out by ‘-{term}’: {n}"),
+    "watch.proposed": (
+        "워치 ‘{name}’ 미리보기입니다. 아직 저장하지 않았습니다.",
+        "Preview of watch ‘{name}’. Not saved yet.",
+    ),
+    "watch.proposed_edit": (
+        "워치 ‘{name}’을(를) 이렇게 고친 미리보기입니다. 아직 바꾸지 않았습니다.",
+        "Preview of watch ‘{name}’ changed. Not changed yet.",
+    ),
+    "watch.confirm": ("저장", "Save"),
+    "watch.confirm_cli": (
+        "저장하려면 같은 명령에 --yes를 붙이세요: {command}",
+        "Not saved. To save, run it again with --yes: {command}",
+    ),
     "watch.removed": (
         "워치 ‘{name}’을(를) 지웠습니다 (구독도 함께).",
         "Removed watch ‘{name}’ (and its subscriptions).",

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from bot.present.compose import evidence_text, fmt_date, outlet
 from bot.present.i18n import t
-from bot.present.reply import Card, Fact, Reply, Section
-from bot.services.watches import Preview, Saved, spec_of
+from bot.present.reply import Card, Confirm, Fact, Reply, Section
+from bot.services.watches import CONFIRM_WORD, Preview, Proposal, Saved, spec_of
 from bot.store.views import Mute, Watch
 
 
@@ -27,6 +27,29 @@ def preview_cards(preview: Preview, tz: str, lang: str) -> list[Card]:
         facts = [Fact(f"{t('why', lang)} ({hit.score:g})", evidence)]
         cards.append(Card(id=item.id, title=item.title, url=item.url, meta=meta, facts=facts))
     return cards
+
+
+def proposal_reply(proposal: Proposal, tz: str, lang: str, *, button: bool = True) -> Reply:
+    """A watch's preview before it is saved; ``button``: with the step that saves it."""
+    key = "watch.proposed_edit" if proposal.edit else "watch.proposed"
+    lines = [
+        t(key, lang, name=proposal.name),
+        f"`{' '.join(proposal.spec.words())}`",
+        *preview_lines(proposal.preview, lang),
+    ]
+    cards = preview_cards(proposal.preview, tz, lang)
+    return Reply(
+        title=proposal.name,
+        text="\n".join(lines),
+        sections=[Section("", cards)] if cards else [],
+        confirm=Confirm(t("watch.confirm", lang), confirm_command(proposal)) if button else None,
+    )
+
+
+def confirm_command(proposal: Proposal) -> str:
+    """The ``/news`` text that saves the proposal."""
+    action = "edit" if proposal.edit else "add"
+    return " ".join(["watch", action, proposal.name, *proposal.spec.words(), CONFIRM_WORD])
 
 
 def saved_reply(saved: Saved, tz: str, lang: str, days: int) -> Reply:

@@ -36,6 +36,7 @@ from bot.store.views import Article, Place, Watch
 if TYPE_CHECKING:
     from bot.runtime.app import App
 
+CONFIRM_WORD = "--yes"  # saves what a preview showed (chat's button sends it; the CLI takes it)
 MAX_WATCHES = 50
 MAX_TERMS = 30
 PREVIEW_DAYS = 7
