@@ -4,6 +4,8 @@ articles, usable wherever a topic is; mutes per channel; export and import."""
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,7 +90,7 @@ def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_
     app: App,
 ) -> None:
     supply, stock, spaced, other = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    shown = console(app, "/news watch add hbm HBM 고대역폭메모리 -주가")
+    shown = console(app, "/news watch add hbm HBM 고대역폭메모리 -주가 --yes")
     assert "워치 ‘hbm’을(를) 저장했습니다." in shown
     assert "미리보기: 최근 7일 기사 중 2건이 맞습니다." in shown  # HBM4, 고대역폭 메모리
     assert "‘-주가’ 때문에 빠진 기사: 1건" in shown
@@ -111,7 +113,7 @@ def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_
 
 def test_a_watch_can_be_used_wherever_a_topic_can(app: App) -> None:
     supply, stock, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가")
+    console(app, "/news watch add hbm HBM -주가 --yes")
     digest = console(app, "/news digest hbm 7d")
     assert SUPPLY.title in digest and SPACED.title in digest and STOCK.title not in digest
     search = console(app, "/news search SK하이닉스 hbm all")
@@ -129,15 +131,15 @@ def test_a_watch_can_be_used_wherever_a_topic_can(app: App) -> None:
 
 def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
     supply, stock, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가")
+    console(app, "/news watch add hbm HBM -주가 --yes")
     topic = watch_topic(app, "hbm")
     before = set(app.store.matched_ids(Window(topics=[topic])))
     assert before == {supply, spaced}
-    shown = console(app, "/news watch edit hbm HBM")  # the exclusion dropped
+    shown = console(app, "/news watch edit hbm HBM --yes")  # the exclusion dropped
     assert "최근 30일 기사에 다시 적용: 2건 → 3건." in shown
     after = set(app.store.matched_ids(Window(topics=[topic])))
     assert after == {supply, stock, spaced}
-    console(app, "/news watch edit hbm HBM +계약")  # now a supply contract must be named
+    console(app, "/news watch edit hbm HBM +계약 --yes")  # now a supply contract must be named
     assert set(app.store.matched_ids(Window(topics=[topic]))) == {supply}
     # a new article is matched as it is ingested, without re-applying
     late = Draft(
@@ -155,23 +157,23 @@ def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
 
 
 def test_watch_limits_and_mistakes_get_one_clear_line(app: App, tmp_path: Path) -> None:
-    assert "쓸 수 없는 이름" in console(app, "/news watch add HBM!! HBM")
-    assert "쓸 수 없는 이름" in console(app, f"/news watch add {'a' * 33} HBM")
-    assert "기본 주제의 이름" in console(app, "/news watch add apec APEC")
-    assert "단어를 하나 이상" in console(app, "/news watch add hbm -주가")
+    assert "쓸 수 없는 이름" in console(app, "/news watch add HBM!! HBM --yes")
+    assert "쓸 수 없는 이름" in console(app, f"/news watch add {'a' * 33} HBM --yes")
+    assert "기본 주제의 이름" in console(app, "/news watch add apec APEC --yes")
+    assert "단어를 하나 이상" in console(app, "/news watch add hbm -주가 --yes")
     terms = " ".join(f"단어{n}" for n in range(31))
-    assert "31개입니다. 한 워치에 30개까지" in console(app, f"/news watch add many {terms}")
-    assert "min:은 0에서 1000" in console(app, "/news watch add hbm HBM min:lots")
+    assert "31개입니다. 한 워치에 30개까지" in console(app, f"/news watch add many {terms} --yes")
+    assert "min:은 0에서 1000" in console(app, "/news watch add hbm HBM min:lots --yes")
     assert "사용법: /news watch" in console(app, "/news watch frobnicate")
     for n in range(50):
         app.store.save_watch("console", "", f"w{n}", {"terms": ["x"]})
-    assert "이미 50개입니다" in console(app, "/news watch add one-more HBM")
-    assert "이미 있습니다" in console(app, "/news watch add w1 HBM")
+    assert "이미 50개입니다" in console(app, "/news watch add one-more HBM --yes")
+    assert "이미 있습니다" in console(app, "/news watch add w1 HBM --yes")
     admins = App(
         Settings(database_url=app.settings.database_url, admins=("root",)), clock=app.clock
     )
     try:
-        assert "관리자만" in console(admins, "/news watch add mine HBM")
+        assert "관리자만" in console(admins, "/news watch add mine HBM --yes")
         assert "관리자만" in console(admins, "/news watch remove w1")
         assert "w1" in console(admins, "/news watch list")  # reading is for everyone
     finally:
@@ -180,7 +182,7 @@ def test_watch_limits_and_mistakes_get_one_clear_line(app: App, tmp_path: Path) 
 
 def test_mute_leaves_an_outlet_out_of_the_channels_digest(app: App) -> None:
     supply, _, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가", "/news subscribe hbm at 09:00")
+    console(app, "/news watch add hbm HBM -주가 --yes", "/news subscribe hbm at 09:00")
     shown = console(app, "/news mute 연합뉴스 for 7d")
     assert "연합뉴스" in shown and "2025-11-10" in shown
     assert "연합뉴스" in console(app, "/news mute")
@@ -203,11 +205,11 @@ def test_watches_export_and_import_through_the_cli(
 ) -> None:
     db = app.settings.database_url
     code, _, err = run_cli(
-        ["watch", "add", "hbm", "HBM", "고대역폭메모리", "-주가", "--db", db], capsys
+        ["watch", "add", "hbm", "HBM", "고대역폭메모리", "-주가", "--yes", "--db", db], capsys
     )
     assert code == 0, err
     code, _, _ = run_cli(
-        ["watch", "add", "원전", "원전 수출", "source:연합뉴스", "--db", db], capsys
+        ["watch", "add", "원전", "원전 수출", "source:연합뉴스", "--yes", "--db", db], capsys
     )
     assert code == 0
     exported = tmp_path / "watches.toml"
@@ -276,3 +278,122 @@ def test_a_weekdays_subscription_skips_weekends_and_korean_holidays_and_loses_no
     assert "weekdays" in console(app, "/news subscribe")
     console(app, "/news subscribe apec daily")
     assert app.store.subscriptions(CHANNEL.place)[0].days == "daily"
+
+
+TWICE = Draft(
+    "반도체 업계, 차세대 메모리 투자 확대",
+    "SK하이닉스는 HBM(고대역폭메모리) 생산 라인을 늘린다. 업계는 설비 투자가 이어질 것으로 본다.\n"
+    "삼성전자도 HBM(고대역폭메모리) 물량을 내년에 두 배로 늘릴 계획이다.",
+    "twice.txt",
+    source="전자신문",
+    published_at=T0 - timedelta(hours=3),
+)
+
+
+@pytest.mark.parametrize("where", ["seeds", "invented"])
+def test_one_mention_counts_once_whichever_aliases_a_watch_lists(
+    where: str, seeded_copy: str, tmp_path: Path, analyser: object
+) -> None:
+    """HBM(고대역폭메모리) written once is one mention: `a HBM`, `b 고대역폭메모리` and
+    `c HBM 고대역폭메모리` match the same articles, on the seeds (each writes it once: a passing
+    mention, so none) and on an article that writes it in two sentences (all three)."""
+    if where == "seeds":
+        app = App(Settings(database_url=seeded_copy))
+    else:
+        app = App(Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}"), clock=FixedClock(T0))
+        app.pipeline.ingest([SUPPLY, STOCK, SPACED, OTHER, TWICE])
+    try:
+        found = {}
+        for line in ("a HBM", "b 고대역폭메모리", "c HBM 고대역폭메모리"):
+            shown = console(app, f"/news watch add {line} --yes")
+            name = line.split()[0]
+            found[name] = set(app.store.matched_ids(Window(topics=[watch_topic(app, name)])))
+            count = shown.split("미리보기: 최근 7일 기사 중 ")[1].split("건")[0]
+            found[name + "-preview"] = {int(count)}
+            assert "hbm" not in shown.split("미리보기")[-1]  # evidence as written, not lemmas
+        assert found["a"] == found["b"] == found["c"]
+        assert found["a-preview"] == found["b-preview"] == found["c-preview"]
+        if where == "seeds":
+            assert found["a"] == set()
+        else:
+            twice, supply, stock, spaced = ids(app, TWICE, SUPPLY, STOCK, SPACED)
+            assert found["a"] == {twice, supply, stock, spaced}
+            why = console(app, f"/news why {twice}")
+            assert "HBM" in why or "고대역폭메모리" in why
+    finally:
+        app.close()
+
+
+def test_watch_add_previews_and_saves_nothing_until_confirmed(app: App) -> None:
+    shown = console(app, "/news watch add hbm HBM -주가")
+    assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown
+    assert "미리보기: 최근 7일 기사 중 2건이 맞습니다." in shown
+    assert "‘-주가’ 때문에 빠진 기사: 1건" in shown and STOCK.title not in shown
+    assert "→ 저장: /news watch add hbm HBM -주가 --yes" in shown
+    assert app.store.watches("console", "") == []
+    console(app, "/news watch add hbm HBM -주가 --yes")
+    edited = console(app, "/news watch edit hbm HBM")  # an edit is previewed too
+    assert "아직 바꾸지 않았습니다" in edited and "미리보기: 최근 7일 기사 중 3건" in edited
+    [watch] = app.store.watches("console", "")
+    assert watch.spec["exclude"] == ["주가"]  # unchanged until confirmed
+
+
+def test_a_mute_hides_the_outlet_and_the_story_from_digest_in_that_channel_only(app: App) -> None:
+    supply, stock, spaced, other = ids(app, SUPPLY, STOCK, SPACED, OTHER)
+    here, there = CHANNEL, Context("console", "", "other-room", "bob")
+    before = console(app, "/news digest all", ctx=here)
+    assert OTHER.title in before and f"#{other}" in before
+    muted = console(app, "/news mute 뉴시스", ctx=here)
+    assert "뉴시스" in muted
+    assert OTHER.title not in console(app, "/news digest all", ctx=here)
+    assert OTHER.title in console(app, "/news digest all", ctx=there)
+    console(app, "/news unmute 뉴시스", ctx=here)
+    said = console(app, f"/news mute #{other}", ctx=here)
+    assert OTHER.title in said  # the story's title, so a typo of an id shows
+    assert OTHER.title not in console(app, "/news digest all", ctx=here)
+    assert OTHER.title in console(app, "/news digest all", ctx=there)
+    unknown = console(app, "/news mute 없는매체", ctx=here).strip()
+    assert "‘없는매체’이라는 매체의 기사는 아직 없습니다" in unknown
+    assert [m.value for m in app.store.mutes(here.place, T0)] != ["없는매체"]
+
+
+WATCH_ID = re.compile(r"watch:\d")
+
+
+def test_no_watch_id_in_any_reply_or_json_key(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    supply, *_ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
+    console(app, "/news watch add hbm HBM -주가 --yes")
+    replies = console(
+        app,
+        "/news topics",
+        "/news digest nope",
+        "/news digest hbm 7d",
+        f"/news why {supply}",
+        "/news search SK하이닉스 nope",
+        "/news trend nope",
+        "/news stats",
+        "/news subscribe hbm at 09:00",
+        "/news subscribe",
+        "/news watch list",
+    )
+    assert "watch:hbm" in replies and not WATCH_ID.search(replies)
+    db = app.settings.database_url
+    for args in (
+        ["digest", "--since", "7d", "--format", "json"],
+        ["digest", "--topic", "watch:hbm", "--since", "7d", "--format", "json"],
+        ["search", "SK하이닉스", "--format", "json"],
+        ["why", str(supply), "--format", "json"],
+        ["topics", "--format", "json"],
+        ["digest", "--topic", "nope"],
+    ):
+        code, out, err = run_cli([*args, "--db", db], capsys)
+        assert not WATCH_ID.search(out + err), args
+    code, out, _ = run_cli(["why", str(supply), "--format", "json", "--db", db], capsys)
+    item = json.loads(out)
+    assert "watch:hbm" in item["topics"] and "watch:hbm" in item["scores"]
+    assert {e["topic"] for e in item["evidence"]} >= {"watch:hbm"}
+    code, out, _ = run_cli(["topics", "--format", "json", "--db", db], capsys)
+    kinds = {t["id"]: t["kind"] for t in json.loads(out)["topics"]}
+    assert kinds["watch:hbm"] == "watch" and kinds["apec"] == "builtin"
