@@ -397,3 +397,22 @@ def test_no_watch_id_in_any_reply_or_json_key(
     code, out, _ = run_cli(["topics", "--format", "json", "--db", db], capsys)
     kinds = {t["id"]: t["kind"] for t in json.loads(out)["topics"]}
     assert kinds["watch:hbm"] == "watch" and kinds["apec"] == "builtin"
+
+
+def test_an_undated_item_is_labelled_with_its_ingestion_date_and_headers_count_every_story(
+    app: App,
+) -> None:
+    undated = Draft(
+        "APEC 경주 정상회의 준비 점검…숙소·경호 최종 확인",
+        "아시아태평양경제협력체 정상회의를 앞두고 정부가 경주에서 APEC 준비 점검 회의를 열었다. "
+        "정부는 APEC 정상회의 숙소와 경호 계획을 최종 확인했다.",
+        "undated.txt",
+        source="뉴스1",
+    )
+    app.clock.set(T0 - timedelta(days=4))  # type: ignore[attr-defined]  # collected on 10/30
+    [item] = app.pipeline.ingest([undated])
+    app.clock.set(T0)  # type: ignore[attr-defined]
+    shown = console(app, "/news digest apec 7d")
+    line = next(x for x in shown.splitlines() if x.strip().endswith(f"#{item}"))
+    assert "수집 10/30" in line and "2025-11-03" not in line and "날짜 없음" not in line
+    assert "[APEC — 2건]" in shown  # the heading counts the topic's stories shown

@@ -43,6 +43,15 @@ def fmt_date(when: datetime | None, tz: str, lang: str, *, date_only: bool = Fal
     return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
+def when_text(item: Article, tz: str, lang: str) -> str:
+    """When an item ran: its publication time, or for an undated item the day it was collected
+    (``수집 12/07``), never shown as if published then."""
+    if item.published is None:
+        day = item.seen_at.astimezone(ZoneInfo(tz)).strftime("%m/%d")
+        return t("collected", lang, day=day)
+    return fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+
+
 def outlet(item: Article) -> str | None:
     """Who published it: the outlet (or feed name), else the host of its link; None when
     neither is known (then nothing is shown, not a "?")."""
@@ -68,7 +77,7 @@ def evidence_text(evidence: Sequence[Mapping[str, object]], lang: str) -> str:
 
 
 def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
-    when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+    when = when_text(item, tz, lang)
     bits = [b for b in (outlet(item), when) if b]
     if tags and item.topics:
         labels = []
@@ -110,6 +119,24 @@ def _member_label(member: StoryMember) -> str:
     return host.removeprefix("www.") if host else f"#{member.id}"
 
 
+def section_heading(digest: Digest, topic: str, label: str, lang: str) -> str:
+    """A section's heading counts every story of its topic in the digest: those shown here, and
+    those shown under another topic they score higher in (``소버린 AI — 2건, 3건 더: APEC``)."""
+    here = 0
+    elsewhere: dict[str, int] = {}
+    for section in digest.sections:
+        for entry in section.entries:
+            if section.topic == topic:
+                here += 1
+            elif topic in entry.item.topics:
+                elsewhere[section.label] = elsewhere.get(section.label, 0) + 1
+    if not elsewhere:
+        return t("digest.heading", lang, label=label, here=here)
+    where = "/".join(elsewhere)
+    more = sum(elsewhere.values())
+    return t("digest.heading_more", lang, label=label, here=here, more=more, where=where)
+
+
 def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
     period = ""
     if digest.since or digest.until:
@@ -123,7 +150,7 @@ def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
         )
     sections = [
         Section(
-            heading=f"{s.label} ({len(s.entries)})",
+            heading=section_heading(digest, s.topic, s.label, lang),
             cards=[entry_card(e, topics, tz, lang) for e in s.entries],
         )
         for s in digest.sections

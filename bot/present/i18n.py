@@ -16,6 +16,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "story.outlets": ("{n}개 매체", "{n} outlets"),
     "title_field": ("제목", "title"),
     "no_date": ("날짜 없음", "no date"),
+    "collected": ("수집 {day}", "collected {day}"),
+    "digest.heading": ("{label} — {here}건", "{label} — {here} here"),
+    "digest.heading_more": (
+        "{label} — {here}건, {more}건 더: {where}",
+        "{label} — {here} here, {more} more under {where}",
+    ),
     "search.title": ("검색: {query}", "Search: {query}"),
     "search.total": ("{total}건 중 {shown}건", "{shown} of {total} results"),
     "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),

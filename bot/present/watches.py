@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.present.compose import evidence_text, fmt_date, outlet
+from bot.present.compose import evidence_text, fmt_date, outlet, when_text
 from bot.present.i18n import t
 from bot.present.reply import Card, Confirm, Fact, Reply, Section
 from bot.services.watches import CONFIRM_WORD, Preview, Proposal, Saved, spec_of
@@ -21,7 +21,7 @@ def preview_lines(preview: Preview, lang: str) -> list[str]:
 def preview_cards(preview: Preview, tz: str, lang: str) -> list[Card]:
     cards = []
     for item, hit in preview.top:
-        when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+        when = when_text(item, tz, lang)
         meta = " · ".join(b for b in (outlet(item), when, f"#{item.id}") if b)
         evidence = evidence_text(hit.evidence, lang)
         facts = [Fact(f"{t('why', lang)} ({hit.score:g})", evidence)]
