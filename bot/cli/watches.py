@@ -76,7 +76,9 @@ def cmd_save(app: App, args: argparse.Namespace) -> int:
         raise UsageError("watch: give at least one term")
     space, tz = _workspace(args.workspace), app.settings.timezone
     if not args.yes:  # the preview; nothing is saved
-        proposal = watches.propose(app, space, args.name, args.query, user=_user(app), edit=args.edit)
+        proposal = watches.propose(
+            app, space, args.name, args.query, user=_user(app), edit=args.edit
+        )
         print_reply(out, proposal_reply(proposal, tz, "en", button=False))
         words = " ".join(proposal.spec.words())
         command = f"newsbot watch {'edit' if args.edit else 'add'} {proposal.name} {words} --yes"
