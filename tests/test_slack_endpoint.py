@@ -422,6 +422,9 @@ def test_the_manifest_matches_the_endpoint() -> None:
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is False
+    interactivity = manifest["settings"]["interactivity"]  # the watch preview's Save button
+    assert interactivity["is_enabled"] is True
+    assert interactivity["request_url"].endswith(EVENTS_PATH)
 
 
 # -- Socket Mode ------------------------------------------------------------------------------

@@ -239,6 +239,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "저장하려면 같은 명령에 --yes를 붙이세요: {command}",
         "Not saved. To save, run it again with --yes: {command}",
     ),
+    "confirm.gone": (
+        "이 미리보기는 더 이상 저장할 수 없습니다. 명령을 다시 보내세요.",
+        "This preview can no longer be saved. Send the command again.",
+    ),
     "watch.removed": (
         "워치 ‘{name}’을(를) 지웠습니다 (구독도 함께).",
         "Removed watch ‘{name}’ (and its subscriptions).",

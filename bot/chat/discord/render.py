@@ -333,12 +333,7 @@ def render_reply(reply: Reply) -> list[Payload]:
     """The message payloads of ``reply``, in order: ``{"embeds": [...], "allowed_mentions":
     {"parse": []}}`` each, every limit respected (see the module rules)."""
     color = ERROR_COLOR if reply.error else COLOR
-    said = reply.footer or ""
-    if reply.confirm is not None:  # no button yet on Discord: the words that confirm
-        said = " · ".join(
-            x for x in (said, f"→ {reply.confirm.label}: {reply.confirm.command}") if x
-        )
-    footer = fit(one_line(said), FOOTER_BUDGET, str) if said else ""
+    footer = fit(one_line(reply.footer), FOOTER_BUDGET, str) if reply.footer else ""
     budget = MESSAGE_TOTAL_MAX - dlen(footer)
     messages: list[list[_Block]] = []
     current: list[_Block] = []
