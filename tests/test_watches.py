@@ -360,9 +360,7 @@ def test_a_mute_hides_the_outlet_and_the_story_from_digest_in_that_channel_only(
 WATCH_ID = re.compile(r"watch:\d")
 
 
-def test_no_watch_id_in_any_reply_or_json_key(
-    app: App, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_no_watch_id_in_any_reply_or_json_key(app: App, capsys: pytest.CaptureFixture[str]) -> None:
     supply, *_ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
     console(app, "/news watch add hbm HBM -주가 --yes")
     replies = console(
@@ -416,3 +414,38 @@ def test_an_undated_item_is_labelled_with_its_ingestion_date_and_headers_count_e
     line = next(x for x in shown.splitlines() if x.strip().endswith(f"#{item}"))
     assert "수집 10/30" in line and "2025-11-03" not in line and "날짜 없음" not in line
     assert "[APEC — 2건]" in shown  # the heading counts the topic's stories shown
+
+
+def test_a_digest_says_how_many_older_items_it_left_out_and_stats_keeps_its_clock(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = Draft(
+        "경주 APEC 정상회의 준비위원회 출범",
+        "아시아태평양경제협력체 정상회의 준비위원회가 출범했다. 정부는 경주 APEC 정상회의 "
+        "준비 계획을 확정했다.",
+        "old.txt",
+        source="뉴스1",
+        published_at=T0 - timedelta(days=40),  # published long ago, collected today
+    )
+    app.pipeline.ingest([old])
+    shown = console(app, "/news digest apec 7d")
+    assert "이전 기사 1건은 보이지 않습니다" in shown and old.title not in shown
+    assert old.title in console(app, "/news digest apec all")
+    assert "이전 기사" not in console(app, "/news digest apec all")
+    code, out, _ = run_cli(
+        [
+            "digest",
+            "--topic",
+            "apec",
+            "--since",
+            "2025-11-01",
+            "--format",
+            "json",
+            "--db",
+            app.settings.database_url,
+        ],
+        capsys,
+    )
+    assert code == 0 and json.loads(out)["older"] == 1
+    stats = console(app, "/news stats")  # the digest's clock: the old report is not this week's
+    assert "APEC: 1" in stats

@@ -141,6 +141,8 @@ def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
     period = ""
     if digest.since or digest.until:
         period = f"{t('digest.period', lang)}: {fmt_date(digest.since, tz, lang) if digest.since else '…'} – {fmt_date(digest.until, tz, lang) if digest.until else '…'}"
+    if digest.older:  # the period left older items out: say so, and how to see them
+        period = " · ".join(p for p in (period, t("digest.older", lang, n=digest.older)) if p)
     if not digest.sections:
         return Reply(
             title=t("digest.title", lang),

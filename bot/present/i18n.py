@@ -9,6 +9,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No matching stories in this period.",
     ),
     "digest.period": ("기간", "Period"),
+    "digest.older": (
+        "이전 기사 {n}건은 보이지 않습니다 (전체: `--since all`, 채팅에서는 `all`)",
+        "{n} older items not shown (`--since all`; in chat `all`)",
+    ),
     "why": ("근거", "Why"),
     "brief": ("세 줄 요약", "In brief"),
     "figures": ("수치", "Figures"),

@@ -63,6 +63,8 @@ class Digest:
     until: datetime | None
     sections: list[TopicSection]
     items: list[Article]
+    older: int = 0  # matched items of these topics before ``since``, not shown
+
 
     @property
     def entries(self) -> list[DigestEntry]:
@@ -73,6 +75,7 @@ class Digest:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "items": [e.item.as_json() for e in self.entries],  # one per story
+            "older": self.older,
         }
 
 
@@ -157,6 +160,16 @@ def muted(item: Article, mutes: Sequence[Mute]) -> bool:
     )
 
 
+def older_items(app: App, window: Window, mutes: Sequence[Mute] = ()) -> int:
+    """How many matched items of the window's topics ran before its start (by the same clock:
+    publication time, ingestion time when undated), less what the channel muted."""
+    before = Window(topics=window.topics, until=window.since, include_silent=window.include_silent)
+    ids = app.store.matched_ids(before)
+    if mutes and ids:
+        return sum(1 for a in app.store.articles(ids) if not muted(a, mutes))
+    return len(ids)
+
+
 def collect(
     app: App,
     window: Window,
@@ -179,6 +192,8 @@ def collect(
         until=until,
         lang=lang,
     )
+    if window.since is not None:  # what a longer period would add (`--since all`)
+        digest.older = older_items(app, window, mutes)
     for section in digest.sections:  # the first stories of each topic get their brief
         for entry in section.entries[:BRIEFS_PER_SECTION]:
             entry.brief = briefs.story_brief(app, entry.item)

@@ -312,11 +312,14 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
     def topic_counts(self, since: datetime) -> dict[str, int]:
+        """Matched articles per topic since ``since``, on the digest's clock: publication time,
+        ingestion time for an undated article."""
+        when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
         with self.read() as s:
             rows = s.execute(
                 select(MatchRow.topic, func.count())
                 .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
-                .where(ArticleRow.seen_at >= since)
+                .where(when >= since)
                 .group_by(MatchRow.topic)
             ).all()
         return {topic: n for topic, n in rows}

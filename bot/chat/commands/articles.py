@@ -62,4 +62,5 @@ def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 
 @command("stats", slow=True)
 def stats(cmds: Commands, args: list[str], ctx: Context) -> Reply:
-    return stats_reply(articles.stats(cmds.app), cmds.catalog(ctx).topics, ctx.lang)
+    topics = cmds.catalog(ctx).topics  # the built-in topics and this workspace's watches
+    return stats_reply(articles.stats(cmds.app, topics), topics, ctx.lang)
