@@ -392,6 +392,11 @@ def test_no_watch_id_in_any_reply_or_json_key(app: App, capsys: pytest.CaptureFi
     item = json.loads(out)
     assert "watch:hbm" in item["topics"] and "watch:hbm" in item["scores"]
     assert {e["topic"] for e in item["evidence"]} >= {"watch:hbm"}
+    topic = watch_topic(app, "hbm")  # an id a script stored before names replaced ids
+    code, out, _ = run_cli(
+        ["digest", "--topic", topic, "--since", "all", "--format", "json", "--db", db], capsys
+    )
+    assert code == 0 and all("watch:hbm" in i["topics"] for i in json.loads(out)["items"])
     code, out, _ = run_cli(["topics", "--format", "json", "--db", db], capsys)
     kinds = {t["id"]: t["kind"] for t in json.loads(out)["topics"]}
     assert kinds["watch:hbm"] == "watch" and kinds["apec"] == "builtin"
@@ -449,3 +454,21 @@ def test_a_digest_says_how_many_older_items_it_left_out_and_stats_keeps_its_cloc
     assert code == 0 and json.loads(out)["older"] == 1
     stats = console(app, "/news stats")  # the digest's clock: the old report is not this week's
     assert "APEC: 1" in stats
+
+
+def test_a_channels_trend_and_its_peak_label_leave_out_what_it_muted(app: App) -> None:
+    from bot.services import trends
+
+    console(app, "/news watch add hbm HBM -주가 --yes")
+    topic = watch_topic(app, "hbm")
+    before = trends.trend(app, [topic], period="7d")
+    assert ("연합뉴스", 1) in before.outlets
+    assert before.peak is not None and before.peak.title == SUPPLY.title  # the busiest day
+    console(app, "/news mute 연합뉴스")
+    muted = app.store.mutes(CHANNEL.place, T0)
+    after = trends.trend(app, [topic], period="7d", mutes=muted)
+    assert "연합뉴스" not in dict(after.outlets) and after.stories == before.stories - 1
+    assert after.peak is not None and after.peak.title == SPACED.title
+    elsewhere = console(app, "/news trend hbm 7d", ctx=Context("console", "", "other", "bob"))
+    here = console(app, "/news trend hbm 7d")
+    assert "스토리 2건 (hbm 2)" in elsewhere and "스토리 1건 (hbm 1)" in here
