@@ -27,6 +27,7 @@ enough), every ``+`` term is present, no ``-`` term is, and the score reaches ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -93,8 +94,9 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    text: str
+    text: str  # the first of the concept's words, as the user wrote it
     lemmas: tuple[str, ...]
+    forms: tuple[str, ...] = ()  # every word of the watch read as this concept
 
 
 class _Token(Protocol):
@@ -126,20 +128,38 @@ class CompiledWatch:
 
     @classmethod
     def compile(cls, topic: str, spec: WatchSpec, lemmatise: Lemmatise) -> CompiledWatch:
-        def concepts(texts: Sequence[str], seen: set[tuple[str, ...]]) -> list[_Term]:
-            """One term per concept: a term read like an earlier one (an alias) adds nothing."""
+        def concepts(
+            texts: Sequence[str], seen: dict[tuple[str, ...], list[str]]
+        ) -> list[tuple[str, ...]]:
+            """One term per concept: a term read like an earlier one (an alias) adds nothing
+            but its written form."""
             out = []
             for text in texts:
                 lemmas = term_lemmas(text, lemmatise)
-                if lemmas and lemmas not in seen:
-                    seen.add(lemmas)
-                    out.append(_Term(text, lemmas))
+                if lemmas in seen:
+                    seen[lemmas].append(text)
+                elif lemmas:
+                    seen[lemmas] = [text]
+                    out.append(lemmas)
             return out
 
-        wanted: set[tuple[str, ...]] = set()
+        def made(
+            keys: list[tuple[str, ...]], seen: dict[tuple[str, ...], list[str]]
+        ) -> list[_Term]:
+            return [_Term(seen[k][0], k, tuple(seen[k])) for k in keys]
+
+        wanted: dict[tuple[str, ...], list[str]] = {}
         required = concepts(spec.required, wanted)  # a term both required and plain is required
         terms = concepts(spec.terms, wanted)
-        return cls(topic, spec, terms, required, concepts(spec.exclude, set()))
+        unwanted: dict[tuple[str, ...], list[str]] = {}
+        exclude = concepts(spec.exclude, unwanted)
+        return cls(
+            topic, spec, made(terms, wanted), made(required, wanted), made(exclude, unwanted)
+        )
+
+    def concepts(self) -> list[_Term]:
+        """The ``+`` and plain terms, one per concept."""
+        return [*self.required, *self.terms]
 
     def lemma_words(self) -> list[tuple[str, ...]]:
         """The lemmas of the plain and ``+`` terms: an article holding none cannot match."""
@@ -254,3 +274,24 @@ def _surface(span: Span, lemmas: Sequence[str], written: Written | None) -> str:
             first -= 1
         return text[first : written.tokens[end - 1].end]
     return " ".join(lemmas[start:end])
+
+
+def written_in(text: str, forms: Sequence[str]) -> str | None:
+    """The first place ``text`` writes one of ``forms``, as it is written there (case aside; a
+    space in a form may be missing or repeated; a Latin form also with a model number after it:
+    ``HBM`` finds ``HBM4``), or None when it writes none of them."""
+    found: tuple[int, int] | None = None
+    for form in sorted({f.strip() for f in forms if f.strip() and NUM not in f}, key=len):
+        m = _form_pattern(form).search(text)
+        if m and (found is None or m.start() < found[0] or m.start() == found[0]):
+            found = (m.start(), m.end())
+    return text[found[0] : found[1]] if found else None
+
+
+def _form_pattern(form: str) -> re.Pattern[str]:
+    body = r"\s*".join(re.escape(part) for part in form.split())
+    if form.isascii():  # a whole Latin word: AI is not the start of AIR; HBM also finds HBM3E
+        return re.compile(
+            rf"(?<![A-Za-z0-9]){body}(?:[0-9][0-9A-Za-z]*)?(?:'?s)?(?![A-Za-z])", re.IGNORECASE
+        )
+    return re.compile(body, re.IGNORECASE)

@@ -197,12 +197,27 @@ def compiled(app: App, watch: Watch) -> rule.CompiledWatch:
 
 
 def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict[int, rule.Hit]:
-    """The hits again from the articles' text, so evidence quotes the words as written (only
-    the matched articles are analysed; a hit the text no longer gives keeps its lemmas)."""
+    """The hits with evidence quoting the articles' own words.  Each term's surface is looked
+    up in the stored text among the ways to write it (the watch's words of that concept and the
+    lexicon's aliases); an article where one is not found (an inflected verb, a ``#num``) is
+    analysed again, and a hit the text no longer gives keeps its lemmas."""
     texts = app.store.article_texts(list(hits))
-    ids = [i for i in hits if i in texts]
-    docs = ((headline(*texts[i]), texts[i][1]) for i in ids)
+    forms = {t.text: _forms(app, t.forms, t.lemmas) for t in cw.concepts()}
     out = dict(hits)
+    again = []
+    for i, hit in hits.items():
+        title, body = texts.get(i, ("", ""))
+        evidence = []
+        for e in hit.evidence:
+            said = rule.written_in(title if e["field"] == "title" else body, forms[e["term"]])
+            if said is None:
+                again.append(i)
+                break
+            evidence.append({**e, "surface": said})
+        else:
+            out[i] = rule.Hit(hit.score, tuple(evidence))
+    ids = [i for i in again if i in texts]
+    docs = ((headline(*texts[i]), texts[i][1]) for i in ids)
     for i, analysis in zip(ids, app.analyser.stream(docs), strict=True):
         hit = cw.match(
             analysis.title.lemmas,
@@ -213,6 +228,12 @@ def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict
         if hit is not None:
             out[i] = hit
     return out
+
+
+def _forms(app: App, written: Sequence[str], lemmas: tuple[str, ...]) -> list[str]:
+    """The ways to write a concept: the watch's words, and the lexicon's for an alias."""
+    known = app.analyser.variants(lemmas[0]) if len(lemmas) == 1 else []
+    return [*written, *known]
 
 
 def preview(
