@@ -360,7 +360,9 @@ def test_a_mute_hides_the_outlet_and_the_story_from_digest_in_that_channel_only(
 WATCH_ID = re.compile(r"watch:\d")
 
 
-def test_no_watch_id_in_any_reply_or_json_key(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_watch_id_in_any_reply_or_json_key(
+    app: App, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     supply, *_ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
     console(app, "/news watch add hbm HBM -주가 --yes")
     replies = console(
@@ -385,6 +387,7 @@ def test_no_watch_id_in_any_reply_or_json_key(app: App, capsys: pytest.CaptureFi
         ["why", str(supply), "--format", "json"],
         ["topics", "--format", "json"],
         ["digest", "--topic", "nope"],
+        ["trend", "--topic", "hbm", "-o", str(tmp_path / "t.png"), "--format", "json"],
     ):
         code, out, err = run_cli([*args, "--db", db], capsys)
         assert not WATCH_ID.search(out + err), args
@@ -397,6 +400,9 @@ def test_no_watch_id_in_any_reply_or_json_key(app: App, capsys: pytest.CaptureFi
         ["digest", "--topic", topic, "--since", "all", "--format", "json", "--db", db], capsys
     )
     assert code == 0 and all("watch:hbm" in i["topics"] for i in json.loads(out)["items"])
+    trend = ["trend", "--topic", "hbm", "-o", str(tmp_path / "t.png"), "--format", "json"]
+    code, out, _ = run_cli([*trend, "--db", db], capsys)
+    assert [t["topic"] for t in json.loads(out)["topics"]] == ["watch:hbm"]
     code, out, _ = run_cli(["topics", "--format", "json", "--db", db], capsys)
     kinds = {t["id"]: t["kind"] for t in json.loads(out)["topics"]}
     assert kinds["watch:hbm"] == "watch" and kinds["apec"] == "builtin"

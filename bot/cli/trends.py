@@ -8,7 +8,7 @@ from bot.cli.common import out, print_json, write_atomically
 from bot.present.trends import trend_image, trend_text
 from bot.runtime.app import App
 from bot.services import trends, watches
-from bot.services.topics import named
+from bot.services.topics import shown_id
 
 
 def register(
@@ -36,37 +36,35 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
     result = trends.trend(app, topic_ids, period=args.since, lang=lang)
     path = write_atomically(args.output, trend_image(result, lang).data)
     if args.format == "json":
-        shown = watches.topic_set(app, watches.CONSOLE)
+        shown = watches.topic_set(app, watches.CONSOLE).topics
+        names = {t.id: shown_id(t) for t in shown}  # a watch as watch:<name>
         print_json(
-            named(
-                {
-                    "file": str(path),
-                    "since": result.since.isoformat(),
-                    "until": result.until.isoformat(),
-                    "stories": result.stories,
-                    "topics": [
-                        {
-                            "topic": s.topic,
-                            "stories": s.stories,
-                            "days": {
-                                d.isoformat(): n for d, n in zip(result.days, s.counts, strict=True)
-                            },
-                        }
-                        for s in result.series
-                    ],
-                    "outlets": [{"source": name, "stories": n} for name, n in result.outlets],
-                    "peak": (
-                        {
-                            "day": result.peak.day.isoformat(),
-                            "stories": result.peak.stories,
-                            "title": result.peak.title,
-                        }
-                        if result.peak
-                        else None
-                    ),
-                },
-                shown,
-            )
+            {
+                "file": str(path),
+                "since": result.since.isoformat(),
+                "until": result.until.isoformat(),
+                "stories": result.stories,
+                "topics": [
+                    {
+                        "topic": names.get(s.topic, s.topic),
+                        "stories": s.stories,
+                        "days": {
+                            d.isoformat(): n for d, n in zip(result.days, s.counts, strict=True)
+                        },
+                    }
+                    for s in result.series
+                ],
+                "outlets": [{"source": name, "stories": n} for name, n in result.outlets],
+                "peak": (
+                    {
+                        "day": result.peak.day.isoformat(),
+                        "stories": result.peak.stories,
+                        "title": result.peak.title,
+                    }
+                    if result.peak
+                    else None
+                ),
+            }
         )
         return 0
     out.print(trend_text(result, lang))
