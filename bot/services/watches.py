@@ -12,8 +12,10 @@ Rules (one place):
   ``min:N``, ``source:NAME``).
 - Saving or editing re-applies the watch to the articles of the last :data:`REAPPLY_DAYS` days
   from their stored lemmas; newer articles are matched as they are ingested.
-- A preview counts what the watch would match in the last :data:`PREVIEW_DAYS` days, shows the
-  top three with their evidence, and how many each ``-term`` leaves out.
+- Adding or editing is two steps: :func:`propose` checks the words and previews them, saving
+  nothing; :func:`save` (chat's Save button, ``--yes``) saves.  A preview counts what the watch
+  would match in the last :data:`PREVIEW_DAYS` days, shows the top three with their evidence
+  (the words as the articles wrote them), and how many each ``-term`` leaves out.
 """
 
 from __future__ import annotations
