@@ -168,9 +168,7 @@ async def test_a_watch_is_previewed_from_slack_and_saved_only_by_its_signed_conf
     [preview] = bot.slack.responses("w")
     shown = "\n".join(texts(preview["blocks"]))
     assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown and "미리보기:" in shown
-    [button] = [
-        e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]
-    ]
+    [button] = [e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert button["text"]["text"] == "저장" and button["action_id"] == "newsbot_confirm"
     with sqlite3.connect(db[1]) as conn:
         assert conn.execute("SELECT count(*) FROM watches").fetchone() == (0,)  # not yet

@@ -65,7 +65,6 @@ class Digest:
     items: list[Article]
     older: int = 0  # matched items of these topics before ``since``, not shown
 
-
     @property
     def entries(self) -> list[DigestEntry]:
         return [e for s in self.sections for e in s.entries]

@@ -221,14 +221,14 @@ def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict
     ids = [i for i in again if i in texts]
     docs = ((headline(*texts[i]), texts[i][1]) for i in ids)
     for i, analysis in zip(ids, app.analyser.stream(docs), strict=True):
-        hit = cw.match(
+        quoted = cw.match(
             analysis.title.lemmas,
             analysis.body.lemmas,
             ignore_exclusions=True,
             written=(analysis.title, analysis.body),
         )
-        if hit is not None:
-            out[i] = hit
+        if quoted is not None:
+            out[i] = quoted
     return out
 
 
