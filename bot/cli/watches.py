@@ -16,7 +16,7 @@ from bot.present.i18n import t
 from bot.present.terminal import print_reply
 from bot.present.watches import list_reply, proposal_reply, saved_reply, show_reply
 from bot.runtime.app import App
-from bot.services import watches
+from bot.services import watch_sharing, watches
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
 
 USER = "cli"
@@ -108,7 +108,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    text = watches.export_toml(app, _workspace(args.workspace))
+    text = watch_sharing.export_toml(app, _workspace(args.workspace))
     if args.output:
         write_atomically(args.output, text.encode("utf-8"))
     else:
@@ -121,7 +121,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"watches import: cannot read {args.file}: {exc}") from None
-    saved = watches.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
+    saved = watch_sharing.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
     for s in saved:
         verb = "added" if s.created else "replaced"
         out.print(f"{verb} watch {s.watch.name}: {s.after} matches in the last {REAPPLY_DAYS} days")

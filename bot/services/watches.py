@@ -21,11 +21,10 @@ Rules (one place):
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
@@ -343,72 +342,3 @@ def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:
     watch = get(app, workspace, name)
     app.store.remove_watch(watch.id)
     return watch
-
-
-def export_toml(app: App, workspace: Workspace) -> str:
-    """The workspace's watches as TOML (``[watches.<name>]`` tables), for ``import``."""
-    lines = ["# newsbot watches: newsbot watches import FILE", ""]
-    for watch in list_watches(app, workspace):
-        spec = spec_of(watch)
-        lines.append(f'[watches."{watch.name}"]')
-        lines.append(f"terms = {_toml_list(spec.terms)}")
-        if spec.required:
-            lines.append(f"all = {_toml_list(spec.required)}")
-        if spec.exclude:
-            lines.append(f"exclude = {_toml_list(spec.exclude)}")
-        if spec.min_score is not None:
-            lines.append(f"min_score = {spec.min_score:g}")
-        if spec.sources:
-            lines.append(f"sources = {_toml_list(spec.sources)}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def import_toml(app: App, workspace: Workspace, text: str, *, user: str) -> list[Saved]:
-    """Add or replace the watches a TOML export lists; every one is checked before any is
-    saved."""
-    require_admin(app.settings, user)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError("watch.bad_toml", reason=str(exc)) from None
-    table = data.get("watches")
-    if not isinstance(table, dict) or not table:
-        raise UserError("watch.bad_toml", reason="no [watches.<name>] tables")
-    specs: list[tuple[str, list[str]]] = []
-    for name, raw in table.items():
-        if not isinstance(raw, dict):
-            raise UserError("watch.bad_toml", reason=f"watches.{name} is not a table")
-        specs.append((check_name(app, str(name)), _words(raw, str(name))))
-    for _, words in specs:
-        parse_spec(words)  # every one valid before any is saved
-    existing = {w.name for w in list_watches(app, workspace)}
-    new = {n for n, _ in specs} - existing
-    if len(existing) + len(new) > MAX_WATCHES:
-        raise UserError("watch.too_many", max=MAX_WATCHES)
-    return [
-        save(app, workspace, name, words, user=user, edit=name in existing) for name, words in specs
-    ]
-
-
-def _words(raw: dict[str, Any], name: str) -> list[str]:
-    def strings(key: str) -> list[str]:
-        value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError("watch.bad_toml", reason=f"watches.{name}.{key} must be a list of text")
-        return value
-
-    words = strings("terms") + [f"+{t}" for t in strings("all")]
-    words += [f"-{t}" for t in strings("exclude")]
-    words += [f"source:{s}" for s in strings("sources")]
-    if raw.get("min_score") is not None:
-        words.append(f"min:{raw['min_score']}")
-    return words
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return (
-        "["
-        + ", ".join('"' + i.replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items)
-        + "]"
-    )

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import re
 import shlex
@@ -40,6 +39,7 @@ from discord.app_commands import Choice
 from bot.chat.base import DestinationBroken
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import split_words
+from bot.chat.discord.confirm import ConfirmButton, confirm_key
 from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, file_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
@@ -105,41 +105,6 @@ def context_for(interaction: discord.Interaction[Any], lang: str) -> Context:
         user=str(interaction.user.id),
         lang=lang,
     )
-
-
-CONFIRM_ID = "newsbot:confirm:"  # a confirm button's custom_id: this and the command's key
-
-
-def confirm_key(command: str) -> str:
-    """The key a confirm button carries for ``command`` (a custom_id holds 100 characters at
-    most, a watch's words may be longer; the command itself is kept in the store)."""
-    return hashlib.sha256(command.encode("utf-8")).hexdigest()[:32]
-
-
-class ConfirmButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=CONFIRM_ID + r"(?P<key>[0-9a-f]{32})"
-):
-    """The Save button under a watch's preview.  A dynamic item: it works for any message that
-    carries one, after a restart too, and runs the command stored under its key."""
-
-    def __init__(self, key: str, label: str = "저장") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:80], style=discord.ButtonStyle.success, custom_id=CONFIRM_ID + key
-            )
-        )
-        self.key = key
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any
-    ) -> ConfirmButton:
-        return cls(match["key"])
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        if isinstance(client, NewsClient):
-            await client.confirm(interaction, self.key)
 
 
 async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
