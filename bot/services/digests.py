@@ -74,7 +74,6 @@ class Digest:
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
             "items": [e.item.as_json() for e in self.entries],  # one per story
-            "older": self.older,
         }
 
 
