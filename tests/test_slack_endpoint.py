@@ -166,6 +166,7 @@ async def test_a_watch_is_previewed_from_slack_and_saved_only_by_its_signed_conf
     assert status == 200 and elapsed < 3
     assert await bot.slack.wait_async(lambda: bot.slack.responses("w"))
     [preview] = bot.slack.responses("w")
+    assert preview["response_type"] == "ephemeral"  # a proposal: only its author sees it
     shown = "\n".join(texts(preview["blocks"]))
     assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown and "미리보기:" in shown
     [button] = [e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -192,8 +193,10 @@ async def test_a_watch_is_previewed_from_slack_and_saved_only_by_its_signed_conf
     status, _, elapsed = await bot.post(press("c"))
     assert status == 200 and elapsed < 3
     assert await bot.slack.wait_async(lambda: bot.slack.responses("c"))
-    [saved] = bot.slack.responses("c")
-    assert saved["replace_original"] is True  # the answer takes the preview's place
+    assert await bot.slack.wait_async(lambda: len(bot.slack.responses("c")) == 2)
+    gone, saved = bot.slack.responses("c")
+    assert gone == {"delete_original": True}  # the preview (only its author saw it) goes
+    assert saved["response_type"] == "in_channel"  # the team sees what was saved
     assert "워치 ‘hbm’을(를) 저장했습니다." in "\n".join(texts(saved["blocks"]))
     assert not [b for b in saved["blocks"] if b["type"] == "actions"]
     assert bot.slack.responses("x") == []

@@ -321,9 +321,10 @@ async def respond(url: str, reply: Reply, lang: str = "ko", *, replace: bool = F
         url=url, retry_handlers=[RetryAfterHandler()], logger=_webhook_logger()
     )
     sent = 0
-    for n, payload in enumerate(response_payloads(reply, lang)):
-        if replace and n == 0:  # the answer takes the place of the message that asked
-            payload = {**payload, "replace_original": True}
+    payloads = response_payloads(reply, lang)
+    if replace:  # the answer takes the place of the (ephemeral) message that asked
+        payloads = [{"delete_original": True}, *payloads[: MAX_RESPONSES - 1]]
+    for payload in payloads:
         try:
             response = await client.send_dict(payload)
         except Exception as exc:
