@@ -99,6 +99,8 @@ def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
     )
     [new] = app.pipeline.ingest([late])
     assert new in app.store.matched_ids(Window(topics=[topic]))
+    why = console(app, f"/news why {new}")
+    assert "HBM4 (제목)" in why and "hbm4" not in why  # matched on arrival, quoted as written
     assert "워치 ‘hbm’을(를) 지웠습니다" in console(app, "/news watch remove hbm")
     assert app.store.matched_ids(Window(topics=[topic])) == []
     assert "‘hbm’ 워치가 없습니다." in console(app, "/news watch show hbm")
