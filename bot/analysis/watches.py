@@ -14,10 +14,11 @@ an article holding it (title or body) is left out.  ``min:N`` sets the least sco
 
 **Mentions.**  One mention counts once, whichever terms of the watch name it: terms the analyser
 reads the same way (aliases such as ``HBM`` and ``고대역폭메모리``) are one concept; each lemma of
-the article counts for at most one term (the first term listed that holds it); and a mention
+the article counts for at most one term (the first that holds it, ``+`` terms first); and a mention
 written twice in a row, ``HBM(고대역폭메모리)`` or ``엔비디아(NVIDIA)``, is one mention.  So
 adding a synonym never changes what a watch matches.  Evidence shows the words as the article
-wrote them (``HBM4``, ``고대역폭 메모리``) where the article's tokens are at hand, else the lemmas.
+wrote them (``HBM4``, ``고대역폭 메모리``) where the article's tokens are at hand (``written``),
+else the lemmas; :func:`written_in` finds them in stored text without analysing it again.
 
 **Score.**  A distinct concept in the title counts :data:`TITLE_POINTS`; each body mention counts
 one, at most :data:`BODY_CAP` per concept.  The article carries the watch when a term is in the
