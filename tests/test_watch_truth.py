@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,8 +15,10 @@ import pytest
 from bot.chat.commands import Context
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
+from bot.delivery.planner import Planner
 from bot.ingest.drafts import Draft
 from bot.runtime.app import App
+from bot.services import trends
 from bot.store import Window
 from tests.helpers import run_cli
 from tests.helpers.watches import (
@@ -208,8 +210,6 @@ def test_a_digest_says_how_many_older_items_it_left_out_and_stats_keeps_its_cloc
 
 
 def test_a_channels_trend_and_its_peak_label_leave_out_what_it_muted(app: App) -> None:
-    from bot.services import trends
-
     console(app, "/news watch add hbm HBM -주가 --yes")
     topic = watch_topic(app, "hbm")
     before = trends.trend(app, [topic], period="7d")
@@ -223,3 +223,17 @@ def test_a_channels_trend_and_its_peak_label_leave_out_what_it_muted(app: App) -
     elsewhere = console(app, "/news trend hbm 7d", ctx=Context("console", "", "other", "bob"))
     here = console(app, "/news trend hbm 7d")
     assert "스토리 2건 (hbm 2)" in elsewhere and "스토리 1건 (hbm 1)" in here
+
+
+def test_a_weekly_report_leaves_out_what_its_channel_muted(app: App) -> None:
+    supply, _, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
+    console(app, "/news watch add hbm HBM -주가 --yes", "/news subscribe hbm at 09:00 weekly mon")
+    console(app, "/news mute 연합뉴스")
+    monday_nine = datetime(2025, 11, 10, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
+    app.clock.set(monday_nine)  # type: ignore[attr-defined]
+    assert Planner(app).plan(monday_nine) == 1
+    dest = app.store.destination(CHANNEL.place)
+    assert dest is not None
+    row = app.store.delivery(dest.id, "weekly:2025-11-10T09:00:00+09:00")
+    assert row is not None and row.payload["items"] == [spaced]  # 연합뉴스's story left out
+    assert SUPPLY.title not in str(row.payload["reply"]) and row.payload["reply"]["image"]
