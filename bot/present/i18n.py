@@ -291,10 +291,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
     "usage.watch": (
-        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] | watch list | "
-        "watch show <이름> | watch edit <이름> <단어…> | watch remove <이름>",
-        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] | "
-        "watch list | watch show <name> | watch edit <name> <terms…> | watch remove <name>",
+        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] [--yes] | "
+        "watch list | watch show <이름> | watch edit <이름> <단어…> [--yes] | watch remove <이름> "
+        "(--yes 없이는 미리보기만)",
+        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] "
+        "[--yes] | watch list | watch show <name> | watch edit <name> <terms…> [--yes] | "
+        "watch remove <name> (without --yes: a preview only)",
     ),
     "usage.mute": ("/news mute <매체|#기사ID> [for 7d]", "/news mute <outlet|#item id> [for 7d]"),
     "usage.unmute": ("/news unmute <매체|#기사ID|all>", "/news unmute <outlet|#item id|all>"),
