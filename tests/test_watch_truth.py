@@ -237,3 +237,24 @@ def test_a_weekly_report_leaves_out_what_its_channel_muted(app: App) -> None:
     row = app.store.delivery(dest.id, "weekly:2025-11-10T09:00:00+09:00")
     assert row is not None and row.payload["items"] == [spaced]  # 연합뉴스's story left out
     assert SUPPLY.title not in str(row.payload["reply"]) and row.payload["reply"]["image"]
+
+
+@pytest.mark.postgres
+def test_watches_mutes_and_names_on_postgres(pg_url: str, analyser: object) -> None:
+    app = App(Settings(database_url=pg_url), clock=FixedClock(T0))
+    try:
+        app.pipeline.ingest([SUPPLY, STOCK, SPACED, OTHER, TWICE])
+        twice, supply, stock, spaced = ids(app, TWICE, SUPPLY, STOCK, SPACED)
+        for line in ("a HBM", "b 고대역폭메모리", "c HBM 고대역폭메모리"):
+            console(app, f"/news watch add {line} --yes")
+        found = [set(app.store.matched_ids(Window(topics=[watch_topic(app, n)]))) for n in "abc"]
+        assert found == [{twice, supply, stock, spaced}] * 3
+        assert "‘MBC’이라는 매체의 기사는 아직 없습니다" in console(app, "/news mute MBC")
+        console(app, "/news mute 연합뉴스")  # the outlet as digests show it
+        here = console(app, "/news digest a 7d")
+        there = console(app, "/news digest a 7d", ctx=Context("console", "", "other", "bob"))
+        assert SUPPLY.title not in here and SUPPLY.title in there
+        assert "watch:a" in console(app, "/news topics") and not WATCH_ID.search(here)
+        assert "APEC: 1" in console(app, "/news stats")
+    finally:
+        app.close()
