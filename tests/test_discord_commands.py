@@ -174,6 +174,7 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
     shown = "\n".join(m.visible() for m in messages)
     assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown and "미리보기:" in shown
     assert bot.app.store.watches("discord", GUILD_ID) == []  # a preview saves nothing
+    assert all(m.ephemeral for m in messages)  # a proposal: only its author sees it
     [preview] = [m for m in messages if m.body.get("components")]
     [[button]] = [row["components"] for row in preview.body["components"]]
     assert button["label"] == "저장" and button["custom_id"].startswith("newsbot:confirm:")

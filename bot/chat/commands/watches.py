@@ -19,7 +19,13 @@ from bot.services import mutes, watches
 from bot.services.watches import CONFIRM_WORD, REAPPLY_DAYS, Workspace
 
 
-@command("watch", slow=True, public=True)
+def _public(args: list[str]) -> bool:
+    """A watch's preview is for its author; what is saved, listed or removed is for the team."""
+    action = args[0].lower() if args else "list"
+    return action not in ("add", "edit") or CONFIRM_WORD in (w.lower() for w in args)
+
+
+@command("watch", slow=True, public=_public)
 def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     app, tz = cmds.app, cmds.app.settings.timezone
     space = Workspace.of(ctx.place)
