@@ -258,3 +258,17 @@ def test_watches_mutes_and_names_on_postgres(pg_url: str, analyser: object) -> N
         assert "APEC: 1" in console(app, "/news stats")
     finally:
         app.close()
+
+
+def test_section_headings_count_the_topics_stories_shown_under_other_topics(
+    seeded_copy: str,
+) -> None:
+    """On the seeds all five stories are sovereign AI; two show under it and three under the
+    topics they score higher in: the heading says so instead of `소버린 AI (2)`."""
+    app = App(Settings(database_url=seeded_copy))
+    try:
+        shown = console(app, "/news digest all")
+        assert "[소버린 AI — 2건, 3건 더: APEC, GPU·AI 컴퓨팅 거래]" in shown
+        assert "[APEC — 1건, 2건 더: 소버린 AI, GPU·AI 컴퓨팅 거래]" in shown
+    finally:
+        app.close()

@@ -120,21 +120,29 @@ def _member_label(member: StoryMember) -> str:
 
 
 def section_heading(digest: Digest, topic: str, label: str, lang: str) -> str:
-    """A section's heading counts every story of its topic in the digest: those shown here, and
-    those shown under another topic they score higher in (``소버린 AI — 2건, 3건 더: APEC``)."""
-    here = 0
+    """A section's heading counts every story of its topic in the digest: those under it (all,
+    or the top ones a report shows: ``5건 중 12건``… see i18n), and those shown under another
+    topic they score higher in (``소버린 AI — 2건, 3건 더: APEC``)."""
+    here = shown = 0
     elsewhere: dict[str, int] = {}
     for section in digest.sections:
+        if section.topic == topic:
+            shown = len(section.entries)
+            here = max(section.stories, shown)
+            continue
         for entry in section.entries:
-            if section.topic == topic:
-                here += 1
-            elif topic in entry.item.topics:
+            if topic in entry.item.topics:
                 elsewhere[section.label] = elsewhere.get(section.label, 0) + 1
+    counted = (
+        t("digest.count_top", lang, shown=shown, here=here)
+        if here > shown
+        else t("digest.count", lang, here=here)
+    )
     if not elsewhere:
-        return t("digest.heading", lang, label=label, here=here)
-    where = "/".join(elsewhere)
-    more = sum(elsewhere.values())
-    return t("digest.heading_more", lang, label=label, here=here, more=more, where=where)
+        return f"{label} — {counted}"
+    where = ", ".join(elsewhere)
+    more = t("digest.count_more", lang, more=sum(elsewhere.values()), where=where)
+    return f"{label} — {counted}, {more}"
 
 
 def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:

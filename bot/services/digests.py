@@ -55,6 +55,7 @@ class TopicSection:
     topic: str
     label: str
     entries: list[DigestEntry]
+    stories: int = 0  # the section's stories before a report keeps only its top ones
 
 
 @dataclass(slots=True)
@@ -112,7 +113,7 @@ def build_digest(
                 seen_clusters[cid] = entry
             entries.append(entry)
         if entries:
-            sections.append(TopicSection(topic=topic_id, label=label, entries=entries))
+            sections.append(TopicSection(topic_id, label, entries, stories=len(entries)))
     return Digest(since=since, until=until, sections=sections, items=kept)
 
 
