@@ -122,6 +122,10 @@ def test_no_watch_id_in_any_reply_or_json_key(
 ) -> None:
     supply, *_ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
     console(app, "/news watch add hbm HBM -주가 --yes")
+    elsewhere = Context("slack", "T9", "C9", "bob")  # another workspace's watch stays its own
+    console(app, "/news watch add secret HBM4 --yes", ctx=elsewhere)
+    [secret] = app.store.watches("slack", "T9")
+    assert supply in app.store.matched_ids(Window(topics=[secret.topic]))  # it is on the item
     replies = console(
         app,
         "/news topics",
@@ -151,6 +155,7 @@ def test_no_watch_id_in_any_reply_or_json_key(
     code, out, _ = run_cli(["why", str(supply), "--format", "json", "--db", db], capsys)
     item = json.loads(out)
     assert "watch:hbm" in item["topics"] and "watch:hbm" in item["scores"]
+    assert "secret" not in out  # the console does not see slack:T9's watch
     assert {e["topic"] for e in item["evidence"]} >= {"watch:hbm"}
     topic = watch_topic(app, "hbm")  # an id a script stored before names replaced ids
     code, out, _ = run_cli(
