@@ -28,7 +28,13 @@ from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.runtime.app import App
 from bot.store import Place
-from tests.helpers.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord, Stored
+from tests.helpers.fakes.discord_api import (
+    CHANNEL_ID,
+    GUILD_ID,
+    FakeDiscord,
+    Stored,
+    wait_until,
+)
 
 NOW = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
 
@@ -166,8 +172,19 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
         "watch", {"action": "add", "name": "hbm", "terms": "HBM 고대역폭메모리 -주가"}
     )
     shown = "\n".join(m.visible() for m in messages)
+    assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown and "미리보기:" in shown
+    assert bot.app.store.watches("discord", GUILD_ID) == []  # a preview saves nothing
+    assert all(m.ephemeral for m in messages)  # a proposal: only its author sees it
+    [preview] = [m for m in messages if m.body.get("components")]
+    [[button]] = [row["components"] for row in preview.body["components"]]
+    assert button["label"] == "저장" and button["custom_id"].startswith("newsbot:confirm:")
+    payload = bot.fake.press(preview, button["custom_id"])
+    bot.client._connection.parse_interaction_create(payload)  # as the gateway delivers it
+    await wait_until(lambda: bot.fake.replies(payload["token"]), timeout=20)
+    shown = "\n".join(m.visible() for m in bot.fake.replies(payload["token"]))
     assert "워치 ‘hbm’을 저장했습니다." in shown and "미리보기" in shown
-    assert all(not m.ephemeral for m in messages)  # the team sees what was added
+    assert all(not m.ephemeral for m in bot.fake.replies(payload["token"]))  # the team sees it
+    assert bot.fake.rejected == []
     [watch] = bot.app.store.watches("discord", GUILD_ID)
     assert watch.spec["terms"] == ["HBM", "고대역폭메모리"] and watch.spec["exclude"] == ["주가"]
     token, _ = await bot.invoke("watch", {"action": "show", "name": "h"}, focused="name")
@@ -175,7 +192,7 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
     assert [c["value"] for c in body["data"]["choices"]] == ["hbm"]
     token, _ = await bot.invoke("digest", {"topic": "hb"}, focused="topic")
     [body] = callbacks(bot.fake, token)
-    assert [c["value"] for c in body["data"]["choices"]] == [watch.topic]
+    assert [c["value"] for c in body["data"]["choices"]] == ["watch:hbm"]  # a name, not an id
     await bot.invoke("subscribe", {"topics": "hbm"})
     [sub] = bot.app.store.subscriptions(Place("discord", GUILD_ID, CHANNEL_ID))
     assert sub.topic == watch.topic
@@ -189,7 +206,7 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
     [
         ("watch", {"action": "add", "name": "7d", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
         ("watch", {"action": "add", "name": "금", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
-        ("watch", {"action": "add", "name": "에이펙", "terms": "HBM"}, "기본 주제 apec을(를)"),
+        ("watch", {"action": "add", "name": "에이펙", "terms": "HBM"}, "기본 주제 apec을"),
         ("why", {"item": "²"}, "‘²’는 기사 ID가 아닙니다"),
         ("mute", {"target": "#" + "9" * 30}, "기사 ID가 아닙니다"),
     ],

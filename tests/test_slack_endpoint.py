@@ -159,16 +159,47 @@ async def test_subscribe_from_slack_is_kept_per_channel(bot: Bot, db: tuple[str,
     assert rows == [("slack", "T1", "C1", "apec")]
 
 
-async def test_a_watch_is_added_from_slack_acked_first_and_kept_per_workspace(
+async def test_a_watch_is_previewed_from_slack_and_saved_only_by_its_signed_confirm_button(
     bot: Bot, db: tuple[str, Path]
 ) -> None:
     status, ack, elapsed = await bot.command("watch add hbm HBM 고대역폭메모리 -주가", rid="w")
     assert status == 200 and elapsed < 3
     assert await bot.slack.wait_async(lambda: bot.slack.responses("w"))
-    [answer] = bot.slack.responses("w")
-    assert answer["response_type"] == "in_channel"
-    shown = "\n".join(texts(answer["blocks"]))
-    assert "워치 ‘hbm’을 저장했습니다." in shown and "미리보기" in shown
+    [preview] = bot.slack.responses("w")
+    assert preview["response_type"] == "ephemeral"  # a proposal: only its author sees it
+    shown = "\n".join(texts(preview["blocks"]))
+    assert "워치 ‘hbm’ 미리보기입니다. 아직 저장하지 않았습니다." in shown and "미리보기:" in shown
+    [button] = [e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "저장" and button["action_id"] == "newsbot_confirm"
+    with sqlite3.connect(db[1]) as conn:
+        assert conn.execute("SELECT count(*) FROM watches").fetchone() == (0,)  # not yet
+
+    def press(rid: str) -> bytes:  # Slack's block_actions request for that button
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1", "domain": "fake"},
+            "user": {"id": "U1", "team_id": "T1"},
+            "channel": {"id": "C1"},
+            "api_app_id": "A1",
+            "response_url": bot.slack.response_url(rid),
+            "trigger_id": "1.2.4",
+            "actions": [{**button, "type": "button", "block_id": "b1", "action_ts": "1"}],
+        }
+        return urlencode({"payload": json.dumps(payload)}).encode()
+
+    forged = press("x")
+    status, _, _ = await bot.post(forged, headers=sign(forged, secret="not-the-secret"))
+    assert status == 401
+    status, _, elapsed = await bot.post(press("c"))
+    assert status == 200 and elapsed < 3
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("c"))
+    assert await bot.slack.wait_async(lambda: len(bot.slack.responses("c")) == 2)
+    gone, saved = bot.slack.responses("c")
+    assert gone == {"delete_original": True}  # the preview (only its author saw it) goes
+    assert saved["response_type"] == "in_channel"  # the team sees what was saved
+    assert "워치 ‘hbm’을 저장했습니다." in "\n".join(texts(saved["blocks"]))
+    assert not [b for b in saved["blocks"] if b["type"] == "actions"]
+    assert bot.slack.responses("x") == []
     await bot.command("subscribe hbm at 08:30", rid="s")
     assert await bot.slack.wait_async(lambda: bot.slack.responses("s"))
     with sqlite3.connect(db[1]) as conn:
@@ -409,6 +440,9 @@ def test_the_manifest_matches_the_endpoint() -> None:
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is False
+    interactivity = manifest["settings"]["interactivity"]  # the watch preview's Save button
+    assert interactivity["is_enabled"] is True
+    assert interactivity["request_url"].endswith(EVENTS_PATH)
 
 
 # -- Socket Mode ------------------------------------------------------------------------------

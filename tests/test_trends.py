@@ -213,6 +213,7 @@ async def test_a_weekly_report_goes_out_on_its_day_with_briefs_and_the_picture_o
     text = "\n".join(slack_text(b) for b in world.slack_posts(SLACK_C1))
     assert "주간 뉴스 리포트" in text
     assert sum(f"KD{n:03d}" in text for n in range(1, 8)) == 5  # the top five stories
+    assert "GPU·AI 컴퓨팅 거래 — 7건 중 상위 5건" in text  # of the week's seven
     briefs = [line for line in text.splitlines() if line.startswith("> ")]
     assert len(briefs) == 5 and all(len(line) > 20 for line in briefs)  # each story's brief
 

@@ -3,97 +3,48 @@ articles, usable wherever a topic is; mutes per channel; export and import."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.chat.commands import Commands, Context
-from bot.chat.console import run_lines
+from bot.chat.commands import Context
 from bot.config.settings import Settings
-from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
 from bot.ingest.drafts import Draft
 from bot.runtime.app import App
 from bot.store import Place, Window
 from tests.helpers import run_cli
+from tests.helpers.watches import (
+    CHANNEL,
+    OTHER,
+    SPACED,
+    STOCK,
+    SUPPLY,
+    T0,
+    app,
+    console,
+    ids,
+    watch_topic,
+)
 
-T0 = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
+__all__ = ["app"]  # the shared fixture
+
 NEXT_NINE = datetime(2025, 11, 4, 0, 0, tzinfo=UTC)  # 09:00 in Seoul the next day
 DIGEST_KEY = "digest:2025-11-04T09:00:00+09:00"
-
-SUPPLY = Draft(
-    "SK하이닉스, 엔비디아에 HBM4 12단 공급 계약",
-    "SK하이닉스가 엔비디아에 차세대 HBM4 12단 제품을 공급하는 계약을 맺었다. "
-    "회사는 내년 상반기부터 고대역폭 메모리 물량을 본격적으로 출하한다.\n"
-    "업계는 이번 계약으로 HBM4 시장 주도권이 굳어질 것으로 본다.",
-    "supply.txt",
-    source="연합뉴스",
-    published_at=T0 - timedelta(days=1),
-)
-STOCK = Draft(
-    "HBM 기대감에 SK하이닉스 주가 급등",
-    "HBM 수요 기대감에 SK하이닉스 주가가 6% 올랐다. 외국인 순매수가 이어지며 HBM 관련주가 "
-    "일제히 강세를 보였다.\n증권가는 목표 주가를 잇따라 높였다.",
-    "stock.txt",
-    source="한국경제",
-    published_at=T0 - timedelta(days=1),
-)
-SPACED = Draft(
-    "삼성전자, 차세대 고대역폭 메모리 양산 돌입",
-    "삼성전자가 차세대 고대역폭 메모리 양산에 들어갔다. 회사는 고대역폭 메모리 생산 능력을 "
-    "두 배로 늘린다.",
-    "spaced.txt",
-    source="전자신문",
-    published_at=T0 - timedelta(days=2),
-)
-OTHER = Draft(
-    "경주 APEC 정상회의 폐막…경주선언 채택",
-    "아시아태평양경제협력체 정상회의가 경주선언을 채택하고 폐막했다. 정상들은 인공지능 협력에 "
-    "뜻을 모았다.",
-    "apec.txt",
-    source="뉴시스",
-    published_at=T0 - timedelta(days=1),
-)
-CHANNEL = Context("console", "", "team-news", "alice")
-
-
-@pytest.fixture
-def app(tmp_path: Path, analyser: object) -> Iterator[App]:
-    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'watch.db'}"), clock=FixedClock(T0))
-    app.pipeline.ingest([SUPPLY, STOCK, SPACED, OTHER])
-    yield app
-    app.close()
-
-
-def console(app: App, *lines: str, ctx: Context = CHANNEL) -> str:
-    out = io.StringIO()
-    run_lines(Commands(app), lines, ctx, out)
-    return out.getvalue()
-
-
-def ids(app: App, *drafts: Draft) -> list[int]:
-    found = app.store.ids_by_content_hash([d.content_hash for d in drafts])
-    return [found[d.content_hash] for d in drafts]
-
-
-def watch_topic(app: App, name: str) -> str:
-    [watch] = [w for w in app.store.watches("console", "") if w.name == name]
-    return watch.topic
 
 
 def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_stock_one(
     app: App,
 ) -> None:
     supply, stock, spaced, other = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    shown = console(app, "/news watch add hbm HBM 고대역폭메모리 -주가")
+    shown = console(app, "/news watch add hbm HBM 고대역폭메모리 -주가 --yes")
     assert "워치 ‘hbm’을 저장했습니다." in shown
     assert "미리보기: 최근 7일 기사 중 2건이 맞습니다." in shown  # HBM4, 고대역폭 메모리
     assert "‘-주가’ 때문에 빠진 기사: 1건" in shown
     assert SUPPLY.title in shown and SPACED.title in shown and STOCK.title not in shown
-    assert "hbm4" in shown  # the evidence: HBM4 matched the term HBM
+    assert "HBM4 (제목)" in shown  # the evidence: HBM4, as written, matched the term HBM
+    assert "고대역폭 메모리 (제목)" in shown and "hbm" not in shown.split("미리보기")[-1]
 
     console(app, "/news subscribe hbm at 09:00")
     app.clock.set(NEXT_NINE)  # type: ignore[attr-defined]
@@ -110,7 +61,7 @@ def test_a_watch_is_previewed_saved_and_its_digest_has_the_supply_story_not_the_
 
 def test_a_watch_can_be_used_wherever_a_topic_can(app: App) -> None:
     supply, stock, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가")
+    console(app, "/news watch add hbm HBM -주가 --yes")
     digest = console(app, "/news digest hbm 7d")
     assert SUPPLY.title in digest and SPACED.title in digest and STOCK.title not in digest
     search = console(app, "/news search SK하이닉스 hbm all")
@@ -128,15 +79,15 @@ def test_a_watch_can_be_used_wherever_a_topic_can(app: App) -> None:
 
 def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
     supply, stock, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가")
+    console(app, "/news watch add hbm HBM -주가 --yes")
     topic = watch_topic(app, "hbm")
     before = set(app.store.matched_ids(Window(topics=[topic])))
     assert before == {supply, spaced}
-    shown = console(app, "/news watch edit hbm HBM")  # the exclusion dropped
+    shown = console(app, "/news watch edit hbm HBM --yes")  # the exclusion dropped
     assert "최근 30일 기사에 다시 적용: 2건 → 3건." in shown
     after = set(app.store.matched_ids(Window(topics=[topic])))
     assert after == {supply, stock, spaced}
-    console(app, "/news watch edit hbm HBM +계약")  # now a supply contract must be named
+    console(app, "/news watch edit hbm HBM +계약 --yes")  # now a supply contract must be named
     assert set(app.store.matched_ids(Window(topics=[topic]))) == {supply}
     # a new article is matched as it is ingested, without re-applying
     late = Draft(
@@ -148,29 +99,31 @@ def test_editing_a_watch_matches_the_stored_articles_again(app: App) -> None:
     )
     [new] = app.pipeline.ingest([late])
     assert new in app.store.matched_ids(Window(topics=[topic]))
+    why = console(app, f"/news why {new}")
+    assert "HBM4 (제목)" in why and "hbm4" not in why  # matched on arrival, quoted as written
     assert "워치 ‘hbm’을 지웠습니다" in console(app, "/news watch remove hbm")
     assert app.store.matched_ids(Window(topics=[topic])) == []
     assert "‘hbm’ 워치가 없습니다." in console(app, "/news watch show hbm")
 
 
 def test_watch_limits_and_mistakes_get_one_clear_line(app: App, tmp_path: Path) -> None:
-    assert "쓸 수 없는 이름" in console(app, "/news watch add HBM!! HBM")
-    assert "쓸 수 없는 이름" in console(app, f"/news watch add {'a' * 33} HBM")
-    assert "기본 주제의 이름" in console(app, "/news watch add apec APEC")
-    assert "단어를 하나 이상" in console(app, "/news watch add hbm -주가")
+    assert "쓸 수 없는 이름" in console(app, "/news watch add HBM!! HBM --yes")
+    assert "쓸 수 없는 이름" in console(app, f"/news watch add {'a' * 33} HBM --yes")
+    assert "기본 주제의 이름" in console(app, "/news watch add apec APEC --yes")
+    assert "단어를 하나 이상" in console(app, "/news watch add hbm -주가 --yes")
     terms = " ".join(f"단어{n}" for n in range(31))
-    assert "31개입니다. 한 워치에 30개까지" in console(app, f"/news watch add many {terms}")
-    assert "min:은 0에서 1000" in console(app, "/news watch add hbm HBM min:lots")
+    assert "31개입니다. 한 워치에 30개까지" in console(app, f"/news watch add many {terms} --yes")
+    assert "min:은 0에서 1000" in console(app, "/news watch add hbm HBM min:lots --yes")
     assert "사용법: /news watch" in console(app, "/news watch frobnicate")
     for n in range(50):
         app.store.save_watch("console", "", f"w{n}", {"terms": ["x"]})
-    assert "이미 50개입니다" in console(app, "/news watch add one-more HBM")
-    assert "이미 있습니다" in console(app, "/news watch add w1 HBM")
+    assert "이미 50개입니다" in console(app, "/news watch add one-more HBM --yes")
+    assert "이미 있습니다" in console(app, "/news watch add w1 HBM --yes")
     admins = App(
         Settings(database_url=app.settings.database_url, admins=("root",)), clock=app.clock
     )
     try:
-        assert "관리자만" in console(admins, "/news watch add mine HBM")
+        assert "관리자만" in console(admins, "/news watch add mine HBM --yes")
         assert "관리자만" in console(admins, "/news watch remove w1")
         assert "w1" in console(admins, "/news watch list")  # reading is for everyone
     finally:
@@ -179,7 +132,7 @@ def test_watch_limits_and_mistakes_get_one_clear_line(app: App, tmp_path: Path) 
 
 def test_mute_leaves_an_outlet_out_of_the_channels_digest(app: App) -> None:
     supply, _, spaced, _ = ids(app, SUPPLY, STOCK, SPACED, OTHER)
-    console(app, "/news watch add hbm HBM -주가", "/news subscribe hbm at 09:00")
+    console(app, "/news watch add hbm HBM -주가 --yes", "/news subscribe hbm at 09:00")
     shown = console(app, "/news mute 연합뉴스 for 7d")
     assert "연합뉴스" in shown and "2025-11-10" in shown
     assert "연합뉴스" in console(app, "/news mute")
@@ -202,11 +155,11 @@ def test_watches_export_and_import_through_the_cli(
 ) -> None:
     db = app.settings.database_url
     code, _, err = run_cli(
-        ["watch", "add", "hbm", "HBM", "고대역폭메모리", "-주가", "--db", db], capsys
+        ["watch", "add", "hbm", "HBM", "고대역폭메모리", "-주가", "--yes", "--db", db], capsys
     )
     assert code == 0, err
     code, _, _ = run_cli(
-        ["watch", "add", "원전", "원전 수출", "source:연합뉴스", "--db", db], capsys
+        ["watch", "add", "원전", "원전 수출", "source:연합뉴스", "--yes", "--db", db], capsys
     )
     assert code == 0
     exported = tmp_path / "watches.toml"

@@ -193,7 +193,12 @@ class Pipeline:
         result = self.matcher.match(analysis)
         found_watches = []
         for watch in self.watches:
-            hit = watch.match(analysis.title.lemmas, analysis.body.lemmas, source)
+            hit = watch.match(
+                analysis.title.lemmas,
+                analysis.body.lemmas,
+                source,
+                written=(analysis.title, analysis.body),
+            )
             if hit is not None:
                 found_watches.append((watch.topic, hit.score, list(hit.evidence)))
         for match in result.matches:

@@ -12,17 +12,26 @@ also matches that lemma followed by a model number: ``HBM`` matches ``HBM4`` and
 an article holding it (title or body) is left out.  ``min:N`` sets the least score;
 ``source:연합뉴스`` keeps only that outlet's articles (repeat for several).
 
-**Score.**  A distinct term in the title counts :data:`TITLE_POINTS`; each body occurrence counts
-one, at most :data:`BODY_CAP` per term.  The article carries the watch when a term is in the
-title or the body holds :data:`MIN_BODY_HITS` occurrences (a single passing mention is not
+**Mentions.**  One mention counts once, whichever terms of the watch name it: terms the analyser
+reads the same way (aliases such as ``HBM`` and ``고대역폭메모리``) are one concept; each lemma of
+the article counts for at most one term (the first that holds it, ``+`` terms first); and a mention
+written twice in a row, ``HBM(고대역폭메모리)`` or ``엔비디아(NVIDIA)``, is one mention.  So
+adding a synonym never changes what a watch matches.  Evidence shows the words as the article
+wrote them (``HBM4``, ``고대역폭 메모리``) where the article's tokens are at hand (``written``),
+else the lemmas; :func:`written_in` finds them in stored text without analysing it again.
+
+**Score.**  A distinct concept in the title counts :data:`TITLE_POINTS`; each body mention counts
+one, at most :data:`BODY_CAP` per concept.  The article carries the watch when a term is in the
+title or the body holds :data:`MIN_BODY_HITS` mentions (a single passing mention is not
 enough), every ``+`` term is present, no ``-`` term is, and the score reaches ``min``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.analysis.matcher import NUM, term_lemmas
 
@@ -86,8 +95,28 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    text: str
+    text: str  # the first of the concept's words, as the user wrote it
     lemmas: tuple[str, ...]
+    forms: tuple[str, ...] = ()  # every word of the watch read as this concept
+
+
+class _Token(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+class Written(Protocol):
+    """An analysed field (:class:`bot.analysis.korean.Field`): its text and tokens' offsets."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def tokens(self) -> Sequence[_Token]: ...
+
+
+Span = tuple[int, int]  # token positions [start, end) of one mention
 
 
 @dataclass(slots=True)
@@ -100,15 +129,38 @@ class CompiledWatch:
 
     @classmethod
     def compile(cls, topic: str, spec: WatchSpec, lemmatise: Lemmatise) -> CompiledWatch:
-        def terms(texts: Sequence[str]) -> list[_Term]:
+        def concepts(
+            texts: Sequence[str], seen: dict[tuple[str, ...], list[str]]
+        ) -> list[tuple[str, ...]]:
+            """One term per concept: a term read like an earlier one (an alias) adds nothing
+            but its written form."""
             out = []
             for text in texts:
                 lemmas = term_lemmas(text, lemmatise)
-                if lemmas:
-                    out.append(_Term(text, lemmas))
+                if lemmas in seen:
+                    seen[lemmas].append(text)
+                elif lemmas:
+                    seen[lemmas] = [text]
+                    out.append(lemmas)
             return out
 
-        return cls(topic, spec, terms(spec.terms), terms(spec.required), terms(spec.exclude))
+        def made(
+            keys: list[tuple[str, ...]], seen: dict[tuple[str, ...], list[str]]
+        ) -> list[_Term]:
+            return [_Term(seen[k][0], k, tuple(seen[k])) for k in keys]
+
+        wanted: dict[tuple[str, ...], list[str]] = {}
+        required = concepts(spec.required, wanted)  # a term both required and plain is required
+        terms = concepts(spec.terms, wanted)
+        unwanted: dict[tuple[str, ...], list[str]] = {}
+        exclude = concepts(spec.exclude, unwanted)
+        return cls(
+            topic, spec, made(terms, wanted), made(required, wanted), made(exclude, unwanted)
+        )
+
+    def concepts(self) -> list[_Term]:
+        """The ``+`` and plain terms, one per concept."""
+        return [*self.required, *self.terms]
 
     def lemma_words(self) -> list[tuple[str, ...]]:
         """The lemmas of the plain and ``+`` terms: an article holding none cannot match."""
@@ -116,7 +168,7 @@ class CompiledWatch:
 
     def excluded_by(self, title: Sequence[str], body: Sequence[str]) -> list[str]:
         """The ``-`` terms the article holds (as written)."""
-        return [t.text for t in self.exclude if _find(t.lemmas, title) or _find(t.lemmas, body)]
+        return [t.text for t in self.exclude if _starts(t.lemmas, title) or _starts(t.lemmas, body)]
 
     def match(
         self,
@@ -125,33 +177,40 @@ class CompiledWatch:
         source: str | None = None,
         *,
         ignore_exclusions: bool = False,
+        written: tuple[Written, Written] | None = None,
     ) -> Hit | None:
         """The watch's score and evidence for an article's title and body lemmas, or None when
-        it does not carry the watch (rules in the module docstring)."""
+        it does not carry the watch (rules in the module docstring).  ``written``: the analysed
+        title and body the lemmas come from, so evidence quotes the article's own words."""
         if self.spec.sources and (source or "") not in self.spec.sources:
             return None
         if not ignore_exclusions and self.excluded_by(title, body):
             return None
-        for term in self.required:
-            if not (_find(term.lemmas, title) or _find(term.lemmas, body)):
+        concepts = (*self.required, *self.terms)
+        in_title = _mentions(concepts, title)
+        in_body = _mentions(concepts, body)
+        for k in range(len(self.required)):
+            if not (in_title[k] or in_body[k]):
                 return None
         score = 0.0
         body_hits = 0
-        in_title = False
         evidence: list[dict[str, str]] = []
-        for term in (*self.terms, *self.required):
-            found = _find(term.lemmas, title)
-            if found:
-                in_title = True
+        for k, term in enumerate(concepts):
+            if in_title[k]:
                 score += TITLE_POINTS
-                evidence.append(self._evidence(term, found[0], "title"))
-            hits = _find(term.lemmas, body)
-            if hits:
-                body_hits += len(hits)
-                score += min(len(hits), BODY_CAP)
-                if not found:
-                    evidence.append(self._evidence(term, hits[0], "body"))
-        if not evidence or not (in_title or body_hits >= MIN_BODY_HITS):
+                where = written[0] if written else None
+                evidence.append(
+                    self._evidence(term, _surface(in_title[k][0], title, where), "title")
+                )
+            if in_body[k]:
+                body_hits += len(in_body[k])
+                score += min(len(in_body[k]), BODY_CAP)
+                if not in_title[k]:
+                    where = written[1] if written else None
+                    evidence.append(
+                        self._evidence(term, _surface(in_body[k][0], body, where), "body")
+                    )
+        if not evidence or not (any(in_title) or body_hits >= MIN_BODY_HITS):
             return None
         if self.spec.min_score is not None and score < self.spec.min_score:
             return None
@@ -176,11 +235,64 @@ def _same(want: str, token: str) -> bool:
     )
 
 
-def _find(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[str]:
-    """The surfaces (matched lemmas, joined) of every occurrence of ``lemmas`` in ``tokens``."""
+def _starts(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[int]:
+    """Where ``lemmas`` occur in ``tokens`` (start positions)."""
     n = len(lemmas)
-    out = []
-    for i in range(len(tokens) - n + 1):
-        if all(_same(lemmas[k], tokens[i + k]) for k in range(n)):
-            out.append(" ".join(tokens[i : i + n]))
+    return [
+        i
+        for i in range(len(tokens) - n + 1)
+        if all(_same(lemmas[k], tokens[i + k]) for k in range(n))
+    ]
+
+
+def _mentions(terms: Sequence[_Term], tokens: Sequence[str]) -> list[list[Span]]:
+    """Each term's mentions in ``tokens``: a token counts for the first term that holds it, and
+    a term's mentions written back to back (``HBM(고대역폭메모리)``) are one mention."""
+    taken = [False] * len(tokens)
+    found: list[tuple[int, int, int]] = []  # (start, end, term)
+    for k, term in enumerate(terms):
+        n = len(term.lemmas)
+        for i in _starts(term.lemmas, tokens):
+            if not any(taken[i : i + n]):
+                taken[i : i + n] = [True] * n
+                found.append((i, i + n, k))
+    out: list[list[Span]] = [[] for _ in terms]
+    last_end = [-1] * len(terms)
+    for start, end, k in sorted(found):
+        if start != last_end[k]:  # not the same words again right after: HBM(고대역폭메모리)
+            out[k].append((start, end))
+        last_end[k] = end
     return out
+
+
+def _surface(span: Span, lemmas: Sequence[str], written: Written | None) -> str:
+    """A mention as the article wrote it (its lemmas when the text is not at hand)."""
+    start, end = span
+    if written is not None and end <= len(written.tokens):
+        text = written.text
+        first = written.tokens[start].start
+        while first > 0 and text[first - 1].isalnum():  # a prefix kiwi set apart: 고|대역폭
+            first -= 1
+        return text[first : written.tokens[end - 1].end]
+    return " ".join(lemmas[start:end])
+
+
+def written_in(text: str, forms: Sequence[str]) -> str | None:
+    """The first place ``text`` writes one of ``forms``, as it is written there (case aside; a
+    space in a form may be missing or repeated; a Latin form also with a model number after it:
+    ``HBM`` finds ``HBM4``), or None when it writes none of them."""
+    found: tuple[int, int] | None = None
+    for form in sorted({f.strip() for f in forms if f.strip() and NUM not in f}, key=len):
+        m = _form_pattern(form).search(text)
+        if m and (found is None or m.start() < found[0] or m.start() == found[0]):
+            found = (m.start(), m.end())
+    return text[found[0] : found[1]] if found else None
+
+
+def _form_pattern(form: str) -> re.Pattern[str]:
+    body = r"\s*".join(re.escape(part) for part in form.split())
+    if form.isascii():  # a whole Latin word: AI is not the start of AIR; HBM also finds HBM3E
+        return re.compile(
+            rf"(?<![A-Za-z0-9]){body}(?:[0-9][0-9A-Za-z]*)?(?:'?s)?(?![A-Za-z])", re.IGNORECASE
+        )
+    return re.compile(body, re.IGNORECASE)

@@ -25,7 +25,9 @@ from bot.services import articles, briefs, digests, periods, posting, watches
 from bot.services import search as searching
 from bot.services import stories as story_service
 from bot.services.digests import Digest
+from bot.services.topics import named, shown_id
 from bot.store import DEMO_MARK, Window, is_demo_database
+from bot.store.views import watch_id
 
 DEMO_DB = "var/demo.db"  # beside the seeds/ of the current folder (a checkout: `make demo`)
 
@@ -214,7 +216,12 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     digest = digests.collect(app, window, lang=lang)
     if args.post:
         return _post(app, args.post, digest, force=args.force)
-    show(args.format, digest.as_json, lambda: digest_reply(digest, _topic_set(app), tz, lang))
+    shown = _topic_set(app)
+    show(
+        args.format,
+        lambda: named(digest.as_json(), shown),
+        lambda: digest_reply(digest, shown, tz, lang),
+    )
     return 0
 
 
@@ -264,7 +271,12 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
         app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
     )
     lang, tz = app.settings.language, app.settings.timezone
-    show(args.format, result.as_json, lambda: search_reply(result, _topic_set(app), tz, lang))
+    shown = _topic_set(app)
+    show(
+        args.format,
+        lambda: named(result.as_json(), shown),
+        lambda: search_reply(result, shown, tz, lang),
+    )
     return 0
 
 
@@ -272,10 +284,11 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
     lang, tz = app.settings.language, app.settings.timezone
+    shown = _topic_set(app)
     show(
         args.format,
-        article.as_json,
-        lambda: why_reply(article, _topic_set(app), tz, lang, briefs.story_brief(app, article)),
+        lambda: named(article.as_json(), shown),
+        lambda: why_reply(article, shown, tz, lang, briefs.story_brief(app, article)),
     )
     return 0
 
@@ -373,21 +386,23 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_topics(app: App, args: argparse.Namespace) -> int:
+    shown = _topic_set(app)  # the built-in topics and the console's watches
     if args.format == "json":
         print_json(
             {
                 "topics": [
                     {
-                        "id": t.id,
+                        "id": shown_id(t),
+                        "kind": "watch" if watch_id(t.id) is not None else "builtin",
                         "name": t.name,
                         "name_en": t.name_en,
                         "description": t.description,
                         "threshold": t.threshold,
                     }
-                    for t in app.topics.topics
+                    for t in shown.topics
                 ]
             }
         )
     else:
-        print_reply(out, topics_reply(app.topics, app.settings.language))
+        print_reply(out, topics_reply(shown, app.settings.language))
     return 0

@@ -8,6 +8,7 @@ from bot.cli.common import UsageError, err, out, print_json, write_output
 from bot.present.trends import trend_image, trend_text
 from bot.runtime.app import App
 from bot.services import trends, watches
+from bot.services.topics import shown_id
 
 
 def register(
@@ -43,6 +44,8 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
     result = trends.trend(app, topic_ids, period=args.since, lang=lang)
     path = write_output(args.output, trend_image(result, lang).data)
     if args.format == "json":
+        shown = watches.topic_set(app, watches.CONSOLE).topics
+        names = {t.id: shown_id(t) for t in shown}  # a watch as watch:<name>
         print_json(
             {
                 "file": path,
@@ -51,7 +54,7 @@ def cmd_trend(app: App, args: argparse.Namespace) -> int:
                 "stories": result.stories,
                 "topics": [
                     {
-                        "topic": s.topic,
+                        "topic": names.get(s.topic, s.topic),
                         "stories": s.stories,
                         "days": {
                             d.isoformat(): n for d, n in zip(result.days, s.counts, strict=True)

@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import UsageError, out, write_output
+from bot.present.i18n import t
 from bot.present.terminal import print_reply
-from bot.present.watches import list_reply, saved_reply, show_reply
+from bot.present.watches import list_reply, proposal_reply, saved_reply, show_reply
 from bot.runtime.app import App
-from bot.services import watches
+from bot.services import watch_sharing, watches
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
 
 USER = "cli"
@@ -37,6 +38,7 @@ def register(
         a = wsub.add_parser(action, parents=[common, where], help=text)
         a.add_argument("name", metavar="NAME", help="the watch's name")
         a.add_argument("query", nargs="*", metavar="TERM", help="terms; -word excludes")
+        a.add_argument("--yes", action="store_true", help="save (without it: the preview only)")
         a.set_defaults(func=cmd_save, edit=action == "edit", dashed_words=True)
     a = wsub.add_parser("list", parents=[common, where], help="the watches")
     a.set_defaults(func=cmd_list, reads=True)
@@ -72,10 +74,18 @@ def _user(app: App) -> str:
 def cmd_save(app: App, args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("watch: give at least one term")
-    saved = watches.save(
-        app, _workspace(args.workspace), args.name, args.query, user=_user(app), edit=args.edit
-    )
-    print_reply(out, saved_reply(saved, app.settings.timezone, "en", REAPPLY_DAYS))
+    space, tz = _workspace(args.workspace), app.settings.timezone
+    if not args.yes:  # the preview; nothing is saved
+        proposal = watches.propose(
+            app, space, args.name, args.query, user=_user(app), edit=args.edit
+        )
+        print_reply(out, proposal_reply(proposal, tz, "en", button=False))
+        words = " ".join(proposal.spec.words())
+        command = f"newsbot watch {'edit' if args.edit else 'add'} {proposal.name} {words} --yes"
+        out.print(t("watch.confirm_cli", "en", command=command), highlight=False, markup=False)
+        return 0
+    saved = watches.save(app, space, args.name, args.query, user=_user(app), edit=args.edit)
+    print_reply(out, saved_reply(saved, tz, "en", REAPPLY_DAYS))
     return 0
 
 
@@ -98,7 +108,7 @@ def cmd_remove(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    text = watches.export_toml(app, _workspace(args.workspace))
+    text = watch_sharing.export_toml(app, _workspace(args.workspace))
     if args.output:
         write_output(args.output, text.encode("utf-8"))
     else:
@@ -111,7 +121,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"watches import: cannot read {args.file}: {exc}") from None
-    saved = watches.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
+    saved = watch_sharing.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
     for s in saved:
         verb = "added" if s.created else "replaced"
         out.print(f"{verb} watch {s.watch.name}: {s.after} matches in the last {REAPPLY_DAYS} days")

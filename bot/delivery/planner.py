@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +51,7 @@ from bot.runtime.app import App
 from bot.services import digests, trends, watches
 from bot.services.subscriptions import weekly_day
 from bot.store import Article, Subscription, Window
+from bot.store.views import Mute
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = self._weekly_reply(digest, topics, instant, tz, lang, window.tenant)
+                reply = self._weekly_reply(digest, topics, instant, tz, lang, window.tenant, mutes)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -175,6 +176,7 @@ class Planner:
         tz: str,
         lang: str,
         tenant: str | None = None,
+        mutes: Sequence[Mute] = (),
     ) -> Reply:
         """The weekly report: the top stories of each topic, briefed, and the trend picture."""
         for section in digest.sections:
@@ -183,7 +185,14 @@ class Planner:
         reply.title = t("weekly.title", lang)
         midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
         trend = trends.trend(
-            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz, tenant=tenant
+            self.app,
+            topics,
+            period=WEEKLY_TREND,
+            until=midnight,
+            lang=lang,
+            tz=tz,
+            tenant=tenant,
+            mutes=mutes,
         )
         reply.image = trend_image(trend, lang)
         return reply

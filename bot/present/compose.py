@@ -19,7 +19,7 @@ from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
 from bot.services.subscriptions import weekly_day
-from bot.services.topics import Catalog
+from bot.services.topics import Catalog, shown_id
 from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription, watch_id
 
 
@@ -41,6 +41,15 @@ def fmt_date(when: datetime | None, tz: str, lang: str, *, date_only: bool = Fal
     if date_only:
         return when.astimezone(SEOUL).strftime("%Y-%m-%d")
     return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def when_text(item: Article, tz: str, lang: str) -> str:
+    """When an item ran: its publication time, or for an undated item the day it was collected
+    (``수집 12/07``), never shown as if published then."""
+    if item.published is None:
+        day = item.seen_at.astimezone(ZoneInfo(tz)).strftime("%m/%d")
+        return t("collected", lang, day=day)
+    return fmt_date(item.published, tz, lang, date_only=item.published_date_only)
 
 
 def outlet(item: Article) -> str | None:
@@ -68,7 +77,7 @@ def evidence_text(evidence: Sequence[Mapping[str, object]], lang: str) -> str:
 
 
 def _meta(item: Article, topics: TopicSet, tz: str, lang: str, tags: bool = True) -> str:
-    when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+    when = when_text(item, tz, lang)
     bits = [b for b in (outlet(item), when) if b]
     if tags and item.topics:
         labels = []
@@ -110,10 +119,38 @@ def _member_label(member: StoryMember) -> str:
     return host.removeprefix("www.") if host else f"#{member.id}"
 
 
+def section_heading(digest: Digest, topic: str, label: str, lang: str) -> str:
+    """A section's heading counts every story of its topic in the digest: those under it (all,
+    or the top ones a report shows: ``5건 중 12건``… see i18n), and those shown under another
+    topic they score higher in (``소버린 AI — 2건, 3건 더: APEC``)."""
+    here = shown = 0
+    elsewhere: dict[str, int] = {}
+    for section in digest.sections:
+        if section.topic == topic:
+            shown = len(section.entries)
+            here = max(section.stories, shown)
+            continue
+        for entry in section.entries:
+            if topic in entry.item.topics:
+                elsewhere[section.label] = elsewhere.get(section.label, 0) + 1
+    counted = (
+        t("digest.count_top", lang, shown=shown, here=here)
+        if here > shown
+        else t("digest.count", lang, here=here)
+    )
+    if not elsewhere:
+        return f"{label} — {counted}"
+    where = ", ".join(elsewhere)
+    more = t("digest.count_more", lang, more=sum(elsewhere.values()), where=where)
+    return f"{label} — {counted}, {more}"
+
+
 def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
     period = ""
     if digest.since or digest.until:
         period = f"{t('digest.period', lang)}: {fmt_date(digest.since, tz, lang) if digest.since else '…'} – {fmt_date(digest.until, tz, lang) if digest.until else '…'}"
+    if digest.older:  # the period left older items out: say so, and how to see them
+        period = " · ".join(p for p in (period, t("digest.older", lang, n=digest.older)) if p)
     if not digest.sections:
         return Reply(
             title=t("digest.title", lang),
@@ -123,7 +160,7 @@ def digest_reply(digest: Digest, topics: TopicSet, tz: str, lang: str) -> Reply:
         )
     sections = [
         Section(
-            heading=f"{s.label} ({len(s.entries)})",
+            heading=section_heading(digest, s.topic, s.label, lang),
             cards=[entry_card(e, topics, tz, lang) for e in s.entries],
         )
         for s in digest.sections
@@ -186,6 +223,9 @@ def topics_reply(topics: TopicSet, lang: str) -> Reply:
     lines = []
     for topic in topics.topics:
         desc = f" — {topic.description}" if topic.description and lang != "en" else ""
+        if watch_id(topic.id) is not None:  # a watch: its name and its words
+            lines.append(f"• {shown_id(topic)}: {topic.description}")
+            continue
         lines.append(
             f"• {topic.id}: {topic.label(lang)}{desc} "
             f"({t('topics.threshold', lang, threshold=topic.threshold)})"

@@ -11,6 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No matching stories in this period.",
     ),
     "digest.period": ("기간", "Period"),
+    "digest.older": (
+        "이전 기사 {n}건은 보이지 않습니다 (전체: `--since all`, 채팅에서는 `all`)",
+        "{n} older items not shown (`--since all`; in chat `all`)",
+    ),
     "why": ("근거", "Why"),
     "brief": ("세 줄 요약", "In brief"),
     "figures": ("수치", "Figures"),
@@ -18,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "story.outlets": ("{n}개 매체", "{n} outlets"),
     "title_field": ("제목", "title"),
     "no_date": ("날짜 없음", "no date"),
+    "collected": ("수집 {day}", "collected {day}"),
+    "digest.count": ("{here}건", "{here} here"),
+    "digest.count_top": ("{here}건 중 상위 {shown}건", "top {shown} of {here}"),
+    "digest.count_more": ("{more}건 더: {where}", "{more} more under {where}"),
     "search.title": ("검색: {query}", "Search: {query}"),
     "search.total": ("{total}건 중 {shown}건", "{shown} of {total} results"),
     "search.empty": ("‘{query}’에 맞는 기사가 없습니다.", "Nothing found for ‘{query}’."),
@@ -292,6 +300,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Preview: {count} articles of the last {days} days match.",
     ),
     "watch.excluded": ("‘-{term}’ 때문에 빠진 기사: {n}건", "left out by ‘-{term}’: {n}"),
+    "watch.proposed": (
+        "워치 ‘{name}’ 미리보기입니다. 아직 저장하지 않았습니다.",
+        "Preview of watch ‘{name}’. Not saved yet.",
+    ),
+    "watch.proposed_edit": (
+        "워치 ‘{name}’을(를) 이렇게 고친 미리보기입니다. 아직 바꾸지 않았습니다.",
+        "Preview of watch ‘{name}’ changed. Not changed yet.",
+    ),
+    "watch.confirm": ("저장", "Save"),
+    "watch.confirm_cli": (
+        "저장하려면 같은 명령에 --yes를 붙이세요: {command}",
+        "Not saved. To save, run it again with --yes: {command}",
+    ),
+    "confirm.gone": (
+        "이 미리보기는 더 이상 저장할 수 없습니다. 명령을 다시 보내세요.",
+        "This preview can no longer be saved. Send the command again.",
+    ),
     "watch.removed": (
         "워치 ‘{name}’을(를) 지웠습니다 (구독도 함께).",
         "Removed watch ‘{name}’ (and its subscriptions).",
@@ -316,6 +341,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {value}",
         "A mute lasts a span such as 12h, 7d or 2w, at most a year: {value}",
     ),
+    "mute.unknown_outlet": (
+        "‘{name}’이라는 매체의 기사는 아직 없습니다. 다이제스트에 보이는 매체 이름을 적으세요.",
+        "No article from an outlet ‘{name}’ has been seen. Use the outlet's name as digests show it.",
+    ),
     "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),
     # usage lines of /news (help lists them in this order)
     "usage.search": (
@@ -338,10 +367,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
     "usage.watch": (
-        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] | watch list | "
-        "watch show <이름> | watch edit <이름> <단어…> | watch remove <이름>",
-        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] | "
-        "watch list | watch show <name> | watch edit <name> <terms…> | watch remove <name>",
+        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] [--yes] | "
+        "watch list | watch show <이름> | watch edit <이름> <단어…> [--yes] | watch remove <이름> "
+        "(--yes 없이는 미리보기만)",
+        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] "
+        "[--yes] | watch list | watch show <name> | watch edit <name> <terms…> [--yes] | "
+        "watch remove <name> (without --yes: a preview only)",
     ),
     "usage.mute": ("/news mute <매체|#기사ID> [for 7d]", "/news mute <outlet|#item id> [for 7d]"),
     "usage.unmute": ("/news unmute <매체|#기사ID|all>", "/news unmute <outlet|#item id|all>"),

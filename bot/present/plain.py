@@ -27,4 +27,6 @@ def render_plain(reply: Reply) -> str:
                 out.append(f"  {card.story.line()}")
     if reply.footer:
         out.append(f"({reply.footer})")
+    if reply.confirm:
+        out.append(f"→ {reply.confirm.label}: /news {reply.confirm.command}")
     return "\n".join(out)

@@ -64,6 +64,16 @@ class Image:
 
 
 @dataclass(slots=True)
+class Confirm:
+    """A step the user confirms (a watch's preview → save): Slack shows a button, Discord a
+    button component, the console the command to type.  ``command`` is the ``/news`` text that
+    does it (without ``/news``)."""
+
+    label: str
+    command: str
+
+
+@dataclass(slots=True)
 class Reply:
     title: str | None = None
     text: str | None = None
@@ -72,6 +82,7 @@ class Reply:
     error: bool = False
     ephemeral: bool = True
     image: Image | None = None
+    confirm: Confirm | None = None  # interactive replies only; never stored in the outbox
 
     @property
     def cards(self) -> list[Card]:
@@ -86,7 +97,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     """A reply as JSON-able data, for the outbox (rendering it again gives the same parts); an
     image's bytes as base64."""
     image = reply.image
-    data = asdict(replace(reply, image=None))
+    data = asdict(replace(reply, image=None, confirm=None))
+    data.pop("confirm", None)
     if image is not None:
         data["image"] = {
             "filename": image.filename,

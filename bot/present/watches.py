@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.present.compose import evidence_text, fmt_date, outlet
+from bot.present.compose import evidence_text, fmt_date, outlet, when_text
 from bot.present.i18n import t
-from bot.present.reply import Card, Fact, Reply, Section
-from bot.services.watches import Preview, Saved, spec_of
+from bot.present.reply import Card, Confirm, Fact, Reply, Section
+from bot.services.watches import CONFIRM_WORD, Preview, Proposal, Saved, spec_of
 from bot.store.views import Mute, Watch
 
 
@@ -21,12 +21,35 @@ def preview_lines(preview: Preview, lang: str) -> list[str]:
 def preview_cards(preview: Preview, tz: str, lang: str) -> list[Card]:
     cards = []
     for item, hit in preview.top:
-        when = fmt_date(item.published, tz, lang, date_only=item.published_date_only)
+        when = when_text(item, tz, lang)
         meta = " · ".join(b for b in (outlet(item), when, f"#{item.id}") if b)
         evidence = evidence_text(hit.evidence, lang)
         facts = [Fact(f"{t('why', lang)} ({hit.score:g})", evidence)]
         cards.append(Card(id=item.id, title=item.title, url=item.url, meta=meta, facts=facts))
     return cards
+
+
+def proposal_reply(proposal: Proposal, tz: str, lang: str, *, button: bool = True) -> Reply:
+    """A watch's preview before it is saved; ``button``: with the step that saves it."""
+    key = "watch.proposed_edit" if proposal.edit else "watch.proposed"
+    lines = [
+        t(key, lang, name=proposal.name),
+        f"`{' '.join(proposal.spec.words())}`",
+        *preview_lines(proposal.preview, lang),
+    ]
+    cards = preview_cards(proposal.preview, tz, lang)
+    return Reply(
+        title=proposal.name,
+        text="\n".join(lines),
+        sections=[Section("", cards)] if cards else [],
+        confirm=Confirm(t("watch.confirm", lang), confirm_command(proposal)) if button else None,
+    )
+
+
+def confirm_command(proposal: Proposal) -> str:
+    """The ``/news`` text that saves the proposal."""
+    action = "edit" if proposal.edit else "add"
+    return " ".join(["watch", action, proposal.name, *proposal.spec.words(), CONFIRM_WORD])
 
 
 def saved_reply(saved: Saved, tz: str, lang: str, days: int) -> Reply:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.config.topics import TopicSet
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.services.errors import NotFound, UserError
 from bot.store.views import Article
@@ -80,9 +81,11 @@ class Stats:
     feeds: dict[str, int]  # feeds per health: ok, new, failing, disabled
 
 
-def stats(app: App, *, tenant: str | None = None) -> Stats:
-    """Items per topic and feed health, of what the workspace ``tenant`` reads (None: all)."""
+def stats(app: App, topics: TopicSet | None = None, *, tenant: str | None = None) -> Stats:
+    """Matched articles per topic (``topics``: the built-in ones and a workspace's watches)
+    over the last 7 days, by the digest's clock (publication time, ingestion time when
+    undated), and feed health, of what the workspace ``tenant`` reads (None: all)."""
     since = app.clock.now() - STATS_PERIOD
     counts = app.store.topic_counts(since, tenant)
-    per_topic = {tid: counts.get(tid, 0) for tid in app.topics.ids()}
+    per_topic = {tid: counts.get(tid, 0) for tid in (topics or app.topics).ids()}
     return Stats(per_topic=per_topic, feeds=app.store.feed_health(tenant))

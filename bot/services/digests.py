@@ -61,6 +61,7 @@ class TopicSection:
     topic: str
     label: str
     entries: list[DigestEntry]
+    stories: int = 0  # the section's stories before a report keeps only its top ones
 
 
 @dataclass(slots=True)
@@ -69,6 +70,7 @@ class Digest:
     until: datetime | None
     sections: list[TopicSection]
     items: list[Article]
+    older: int = 0  # matched items of these topics before ``since``, not shown
 
     @property
     def entries(self) -> list[DigestEntry]:
@@ -134,7 +136,7 @@ def build_digest(
                 seen_clusters[cid] = entry
             entries.append(entry)
         if entries:
-            sections.append(TopicSection(topic=topic_id, label=label, entries=entries))
+            sections.append(TopicSection(topic_id, label, entries, stories=len(entries)))
     return Digest(since=since, until=until, sections=sections, items=kept)
 
 
@@ -207,6 +209,16 @@ def muted(item: Article, mutes: Sequence[Mute]) -> bool:
     )
 
 
+def older_items(app: App, window: Window, mutes: Sequence[Mute] = ()) -> int:
+    """How many matched items of the window's topics ran before its start (by the same clock:
+    publication time, ingestion time when undated), less what the channel muted."""
+    before = Window(topics=window.topics, until=window.since, include_silent=window.include_silent)
+    ids = app.store.matched_ids(before)
+    if mutes and ids:
+        return sum(1 for a in app.store.articles(ids) if not muted(a, mutes))
+    return len(ids)
+
+
 def collect(
     app: App,
     window: Window,
@@ -232,6 +244,8 @@ def collect(
         lang=lang,
         seen_since=seen_since,
     )
+    if window.since is not None:  # what a longer period would add (`--since all`)
+        digest.older = older_items(app, window, mutes)
     for section in digest.sections:  # the first stories of each topic get their brief
         for entry in section.entries[:BRIEFS_PER_SECTION]:
             entry.brief = briefs.story_brief(app, entry.item)

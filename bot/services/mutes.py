@@ -23,8 +23,9 @@ MAX_MUTE = timedelta(days=366)
 MAX_TARGET = 64  # characters of an outlet name to mute (the longest real ones are ~20)
 
 
-def target(app: App, word: str) -> tuple[str, str]:
-    """(kind, value) of what ``word`` names: a story by an article id, else an outlet."""
+def target(app: App, word: str) -> tuple[str, str, str]:
+    """(kind, value, shown) of what ``word`` names: a story by an article id (shown by its
+    title), else an outlet stored articles come from (:class:`UserError` for one never seen)."""
     word = clean_input(word).strip()  # invisible and unstorable characters are dropped
     if not word:
         raise UserError("mute.nothing")
@@ -37,13 +38,18 @@ def target(app: App, word: str) -> tuple[str, str]:
         if not found:
             raise NotFound("why.missing", ref=word[:40])
         item = found[0]
-        return "story", str(item.cluster.id if item.cluster else item.id)
-    return "source", word[:300]
+        story = str(item.cluster.id if item.cluster else item.id)
+        return "story", story, f"#{item.id} ‘{item.title[:120]}’"
+    outlet = app.store.outlet_named(word[:300])
+    if outlet is None:
+        raise UserError("mute.unknown_outlet", name=word[:60])
+    return "source", outlet, outlet
 
 
 def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tuple[Mute, str]:
-    """Mute what ``word`` names in ``place``; returns the mute and the shown name."""
-    kind, value = target(app, word)
+    """Mute what ``word`` names in ``place``; returns the mute and what it names as shown (the
+    outlet, or the story's article id and title)."""
+    kind, value, shown = target(app, word)
     until: datetime | None = None
     if period:
         try:
@@ -54,15 +60,19 @@ def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tu
             raise UserError("mute.bad_period", value=period[:40])
         until = app.clock.now() + timedelta(seconds=seconds)
     app.store.mute(place, kind, value, until, user)
-    return Mute(kind, value, until), clean_input(word).strip()
+    return Mute(kind, value, until), shown
 
 
 def unmute(app: App, place: Place, word: str | None) -> int:
     """Remove the mute of what ``word`` names (every mute of the channel when None)."""
     if word is None:
         return app.store.unmute(place, None, None)
-    kind, value = target(app, word)
-    return app.store.unmute(place, kind, value)
+    word = word.strip()
+    ref = word[1:] if word.startswith("#") else word
+    if ref.isdigit():
+        kind, value, _ = target(app, word)
+        return app.store.unmute(place, kind, value)
+    return app.store.unmute(place, "source", app.store.outlet_named(word[:300]) or word[:300])
 
 
 def mutes(app: App, place: Place) -> list[Mute]:

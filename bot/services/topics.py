@@ -10,9 +10,11 @@ Anything else is an :class:`UnknownTopic` that lists the topics there are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from bot.config.topics import Topic, TopicSet
 from bot.services.errors import UserError
+from bot.store.views import WATCH_PREFIX, watch_id
 
 MAX_SUGGESTIONS = 25  # Discord shows at most 25 choices
 Lemmas = Callable[[str], list[str]]
@@ -21,6 +23,46 @@ Lemmas = Callable[[str], list[str]]
 class UnknownTopic(UserError):
     def __init__(self, name: str, known: Iterable[str], option: str | None = None) -> None:
         super().__init__("unknown_topic", option=option, name=name[:40], topics=", ".join(known))
+
+
+def shown_id(topic: Topic) -> str:
+    """A topic's id as people and scripts see it: a built-in topic's own (``apec``), a watch's
+    name as ``watch:<name>`` (``watch:hbm``), never its row id."""
+    return f"{WATCH_PREFIX}{topic.name}" if watch_id(topic.id) is not None else topic.id
+
+
+def named(data: Any, topics: TopicSet) -> Any:
+    """JSON ``data`` with every topic id as :func:`shown_id` gives it: the values of ``topics``
+    and ``topic`` keys and the keys of ``scores``.  A watch ``topics`` does not hold (another
+    workspace's) is left out, with its evidence."""
+    names = {t.id: shown_id(t) for t in topics.topics}
+
+    def one(topic: str) -> str | None:
+        return names.get(topic, topic if watch_id(topic) is None else None)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            out = []
+            for v in value:
+                if isinstance(v, dict) and isinstance(v.get("topic"), str) and not one(v["topic"]):
+                    continue  # evidence (or a series) of a watch the reader may not see
+                out.append(walk(v))
+            return out
+        if not isinstance(value, dict):
+            return value
+        out_d: dict[str, Any] = {}
+        for key, v in value.items():
+            if key == "topic" and isinstance(v, str):
+                out_d[key] = one(v)
+            elif key == "topics" and isinstance(v, list) and all(isinstance(x, str) for x in v):
+                out_d[key] = [n for n in (one(x) for x in v) if n]
+            elif key == "scores" and isinstance(v, dict):
+                out_d[key] = {n: s for k, s in v.items() if (n := one(k))}
+            else:
+                out_d[key] = walk(v)
+        return out_d
+
+    return walk(data)
 
 
 def _key(text: str) -> str:
@@ -36,12 +78,16 @@ class Catalog:
         self._lemmas = lemmas
         self._keys: dict[str, Topic] = {}
         for topic in topics.topics:
-            for name in (topic.id, topic.name, topic.name_en):
+            for name in (topic.id, topic.name, topic.name_en, shown_id(topic)):
                 self._keys.setdefault(_key(name), topic)
         self._lemma_keys: dict[tuple[str, ...], Topic] | None = None
 
     def ids(self) -> list[str]:
         return self.topics.ids()
+
+    def names(self) -> list[str]:
+        """The topics as people name them (a watch by ``watch:<name>``), for messages."""
+        return [shown_id(t) for t in self.topics.topics]
 
     def get(self, topic_id: str) -> Topic | None:
         return self.topics.get(topic_id)
@@ -74,7 +120,7 @@ class Catalog:
         it (``gpu`` -> ``gpu_deal``); :class:`UnknownTopic` otherwise (or when several do)."""
         topic = self.find(word) or self.by_prefix(word)
         if topic is None:
-            raise UnknownTopic(word, self.ids(), option)
+            raise UnknownTopic(word, self.names(), option)
         return topic.id
 
     def by_prefix(self, word: str) -> Topic | None:

@@ -36,7 +36,7 @@ from bot.services.errors import UserError
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
-    from bot.store.views import TrendRow
+    from bot.store.views import Mute, TrendRow
 
 DEFAULT_PERIOD = "30d"
 MAX_DAYS = 730
@@ -88,6 +88,7 @@ def trend(
     lang: str = "ko",
     tz: str | None = None,
     tenant: str | None = None,
+    mutes: Sequence[Mute] = (),
 ) -> Trend:
     """The daily story counts of ``topic_ids`` over ``period`` (rules in the module docstring),
     days in ``tz`` (default ``NEWSBOT_TIMEZONE``).  Raises :class:`UserError` for a period that
@@ -113,12 +114,21 @@ def trend(
     for topic_id in ids:
         topic = topics.get(topic_id)
         labels[topic_id] = topic.label(lang) if topic else topic_id
-    rows = app.store.trend_rows(ids, start, end, tenant)
+    rows = [r for r in app.store.trend_rows(ids, start, end, tenant) if not _muted(r, mutes)]
     if everything:  # from the first day with a dated story (the last 30 days when none)
         firsts = [row.at for row in rows if row.dated]
         begin = min(firsts) if firsts else end - timedelta(days=30)
         start = max(start, first_midnight(begin - timedelta(days=1), tz))
     return build_trend(rows, ids, labels, start, end, tz)
+
+
+def _muted(row: TrendRow, mutes: Sequence[Mute]) -> bool:
+    """Whether a channel's mutes leave the row out (its outlet, or its story), like a digest."""
+    return any(
+        (m.kind == "source" and (row.source or "") == m.value)
+        or (m.kind == "story" and str(row.story) == m.value)
+        for m in mutes
+    )
 
 
 def first_midnight(at: datetime, tz: str) -> datetime:

@@ -12,23 +12,25 @@ Rules (one place):
   ``min:N``, ``source:NAME``).
 - Saving or editing re-applies the watch to the articles of the last :data:`REAPPLY_DAYS` days
   from their stored lemmas; newer articles are matched as they are ingested.
-- A preview counts what the watch would match in the last :data:`PREVIEW_DAYS` days, shows the
-  top three with their evidence, and how many each ``-term`` leaves out.
+- Adding or editing is two steps: :func:`propose` checks the words and previews them, saving
+  nothing; :func:`save` (chat's Save button, ``--yes``) saves.  A preview counts what the watch
+  would match in the last :data:`PREVIEW_DAYS` days, shows the top three with their evidence
+  (the words as the articles wrote them), and how many each ``-term`` leaves out.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
 from bot.core.unicode import clean_input
+from bot.ingest.cleaning import headline
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
@@ -38,6 +40,7 @@ from bot.store.views import Article, Place, Watch
 if TYPE_CHECKING:
     from bot.runtime.app import App
 
+CONFIRM_WORD = "--yes"  # saves what a preview showed (chat's button sends it; the CLI takes it)
 MAX_WATCHES = 50
 MAX_TERMS = 30
 MAX_WORD = 60  # characters of one term (its +, -, source: or min: included)
@@ -208,6 +211,46 @@ def compiled(app: App, watch: Watch) -> rule.CompiledWatch:
     return rule.CompiledWatch.compile(watch.topic, spec_of(watch), app.analyser.lemmas)
 
 
+def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict[int, rule.Hit]:
+    """The hits with evidence quoting the articles' own words.  Each term's surface is looked
+    up in the stored text among the ways to write it (the watch's words of that concept and the
+    lexicon's aliases); an article where one is not found (an inflected verb, a ``#num``) is
+    analysed again, and a hit the text no longer gives keeps its lemmas."""
+    texts = app.store.article_texts(list(hits))
+    forms = {t.text: _forms(app, t.forms, t.lemmas) for t in cw.concepts()}
+    out = dict(hits)
+    again = []
+    for i, hit in hits.items():
+        title, body = texts.get(i, ("", ""))
+        evidence = []
+        for e in hit.evidence:
+            said = rule.written_in(title if e["field"] == "title" else body, forms[e["term"]])
+            if said is None:
+                again.append(i)
+                break
+            evidence.append({**e, "surface": said})
+        else:
+            out[i] = rule.Hit(hit.score, tuple(evidence))
+    ids = [i for i in again if i in texts]
+    docs = ((headline(*texts[i]), texts[i][1]) for i in ids)
+    for i, analysis in zip(ids, app.analyser.stream(docs), strict=True):
+        quoted = cw.match(
+            analysis.title.lemmas,
+            analysis.body.lemmas,
+            ignore_exclusions=True,
+            written=(analysis.title, analysis.body),
+        )
+        if quoted is not None:
+            out[i] = quoted
+    return out
+
+
+def _forms(app: App, written: Sequence[str], lemmas: tuple[str, ...]) -> list[str]:
+    """The ways to write a concept: the watch's words, and the lexicon's for an alias."""
+    known = app.analyser.variants(lemmas[0]) if len(lemmas) == 1 else []
+    return [*written, *known]
+
+
 def preview(
     app: App, name: str, spec: rule.WatchSpec, days: int = PREVIEW_DAYS, topic: str = "preview"
 ) -> Preview:
@@ -226,14 +269,15 @@ def preview(
             excluded[term] += 1
         if not dropped:
             hits.append((row.id, hit))
-    best = sorted(hits, key=lambda h: -h[1].score)[:3]
-    articles = {a.id: a for a in app.store.articles([i for i, _ in best])}
+    best = dict(sorted(hits, key=lambda h: -h[1].score)[:3])
+    quoted = _quoted(app, watch, best)
+    articles = {a.id: a for a in app.store.articles(list(best))}
     return Preview(
         name,
         spec,
         days,
         len(hits),
-        [(articles[i], h) for i, h in best if i in articles],
+        [(articles[i], quoted[i]) for i in best if i in articles],
         excluded,
     )
 
@@ -242,12 +286,50 @@ def reapply(app: App, watch: Watch, days: int = REAPPLY_DAYS) -> tuple[int, int]
     """Match the watch again over the last ``days`` days from stored lemmas; (before, after)."""
     cw = compiled(app, watch)
     since = app.clock.now() - timedelta(days=days)
-    found: dict[int, tuple[float, list[dict[str, str]]]] = {}
+    hits: dict[int, rule.Hit] = {}
     for row in app.store.stored_lemmas(since, cw.lemma_words()):
         hit = cw.match(row.title, row.body, row.source)
         if hit is not None:
-            found[row.id] = (hit.score, list(hit.evidence))
+            hits[row.id] = hit
+    found = {i: (h.score, list(h.evidence)) for i, h in _quoted(app, cw, hits).items()}
     return app.store.replace_watch_matches(watch.topic, since, found)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A watch as it would be saved, with its preview; nothing is saved yet."""
+
+    workspace: Workspace
+    name: str
+    spec: rule.WatchSpec
+    edit: bool
+    preview: Preview
+    current: Watch | None  # the watch an edit would change
+
+
+def propose(
+    app: App,
+    workspace: Workspace,
+    name: str,
+    words: Sequence[str],
+    *,
+    user: str,
+    edit: bool = False,
+) -> Proposal:
+    """Check a new watch (``edit``: a change of one) and preview it, saving nothing."""
+    require_admin(app.settings, user)
+    name = check_name(app, name)
+    spec = parse_spec(words)
+    existing = {w.name: w for w in list_watches(app, workspace)}
+    if edit and name not in existing:
+        raise NotFound("watch.unknown", name=name)
+    if not edit and name in existing:
+        raise UserError("watch.exists", name=name)
+    if not edit and len(existing) >= MAX_WATCHES:
+        raise UserError("watch.too_many", max=MAX_WATCHES)
+    current = existing.get(name)
+    topic = current.topic if current else "preview"
+    return Proposal(workspace, name, spec, edit, preview(app, name, spec, topic=topic), current)
 
 
 def save(
@@ -259,20 +341,14 @@ def save(
     user: str,
     edit: bool = False,
 ) -> Saved:
-    """Add a watch (``edit``: change an existing one), re-apply it and preview it."""
-    require_admin(app.settings, user)
-    name = check_name(app, name)
-    spec = parse_spec(words)
-    existing = {w.name: w for w in list_watches(app, workspace)}
-    if edit and name not in existing:
-        raise NotFound("watch.unknown", name=name)
-    if not edit and name in existing:
-        raise UserError("watch.exists", name=name)
-    if not edit and len(existing) >= MAX_WATCHES:
-        raise UserError("watch.too_many", max=MAX_WATCHES)
-    watch = app.store.save_watch(workspace.platform, workspace.id, name, spec.as_dict(), user=user)
+    """Add a watch (``edit``: change an existing one) once confirmed, re-apply it and preview
+    it."""
+    proposal = propose(app, workspace, name, words, user=user, edit=edit)
+    watch = app.store.save_watch(
+        workspace.platform, workspace.id, proposal.name, proposal.spec.as_dict(), user=user
+    )
     before, after = reapply(app, watch)
-    return Saved(watch, not edit, before, after, preview(app, name, spec, topic=watch.topic))
+    return Saved(watch, not edit, before, after, proposal.preview)
 
 
 def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:
@@ -280,83 +356,3 @@ def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:
     watch = get(app, workspace, name)
     app.store.remove_watch(watch.id)
     return watch
-
-
-def export_toml(app: App, workspace: Workspace) -> str:
-    """The workspace's watches as TOML (``[watches.<name>]`` tables), for ``import``."""
-    lines = ["# newsbot watches: newsbot watches import FILE", ""]
-    for watch in list_watches(app, workspace):
-        spec = spec_of(watch)
-        lines.append(f'[watches."{watch.name}"]')
-        lines.append(f"terms = {_toml_list(spec.terms)}")
-        if spec.required:
-            lines.append(f"all = {_toml_list(spec.required)}")
-        if spec.exclude:
-            lines.append(f"exclude = {_toml_list(spec.exclude)}")
-        if spec.min_score is not None:
-            lines.append(f"min_score = {spec.min_score:g}")
-        if spec.sources:
-            lines.append(f"sources = {_toml_list(spec.sources)}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def import_toml(app: App, workspace: Workspace, text: str, *, user: str) -> list[Saved]:
-    """Add or replace the watches a TOML export lists; every one is checked before any is
-    saved."""
-    require_admin(app.settings, user)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError("watch.bad_toml", reason=str(exc)) from None
-    table = data.get("watches")
-    if not isinstance(table, dict) or not table:
-        raise UserError("watch.bad_toml", reason="no [watches.<name>] tables")
-    specs: dict[str, rule.WatchSpec] = {}
-    for name, raw in table.items():
-        if not isinstance(raw, dict):
-            raise UserError("watch.bad_toml", reason=f"watches.{name} is not a table")
-        checked = check_name(app, str(name))
-        if checked in specs:
-            raise UserError("watch.bad_toml", reason=f"watch {checked} is listed twice")
-        specs[checked] = parse_spec(_words(raw, str(name)))  # every one valid before any is saved
-    existing = {w.name for w in list_watches(app, workspace)}
-    new = set(specs) - existing
-    if len(existing) + len(new) > MAX_WATCHES:
-        raise UserError(
-            "watch.import_too_many", new=len(new), existing=len(existing), max=MAX_WATCHES
-        )
-    stored = app.store.save_watches(  # one transaction: every watch of the file, or none
-        workspace.platform, workspace.id, [(n, sp.as_dict()) for n, sp in specs.items()], user=user
-    )
-    saved = []
-    for watch in stored:
-        before, after = reapply(app, watch)
-        spec = specs[watch.name]
-        shown = preview(app, watch.name, spec, topic=watch.topic)
-        saved.append(Saved(watch, watch.name not in existing, before, after, shown))
-    return saved
-
-
-def _words(raw: dict[str, Any], name: str) -> list[str]:
-    def strings(key: str) -> list[str]:
-        value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError("watch.bad_toml", reason=f"watches.{name}.{key} must be a list of text")
-        return value
-
-    words = strings("terms") + [f"+{t}" for t in strings("all")]
-    words += [f"-{t}" for t in strings("exclude")]
-    words += [f"source:{s}" for s in strings("sources")]
-    if raw.get("min_score") is not None:
-        words.append(f"min:{raw['min_score']}")
-    return words
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(_toml_string(i) for i in items) + "]"
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's, and DEL (which JSON leaves) too."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -373,10 +373,13 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
     def topic_counts(self, since: datetime, tenant: str | None = None) -> dict[str, int]:
+        """Matched articles per topic since ``since``, on the digest's clock: publication time,
+        ingestion time for an undated article; of what the workspace ``tenant`` reads."""
+        when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
         q = (
             select(MatchRow.topic, func.count())
             .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
-            .where(ArticleRow.seen_at >= since)
+            .where(when >= since)
             .group_by(MatchRow.topic)
         )
         if tenant is not None:

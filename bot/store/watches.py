@@ -185,6 +185,19 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
         out.sort(key=lambda r: (r.when, r.id), reverse=True)
         return out
 
+    def article_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(title, body) of these articles, to quote a watch's evidence as written."""
+        out: dict[int, tuple[str, str]] = {}
+        with self.read() as s:
+            for chunk in _chunks(sorted(set(ids)), 5000):
+                rows = s.execute(
+                    select(ArticleRow.id, ArticleRow.title, ArticleRow.body).where(
+                        ArticleRow.id.in_(chunk)
+                    )
+                )
+                out.update({i: (title or "", body or "") for i, title, body in rows})
+        return out
+
     def replace_watch_matches(
         self,
         topic: str,
@@ -249,6 +262,20 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
                     for i, title, body in rows
                 ],
             )
+
+    def outlet_named(self, name: str) -> str | None:
+        """The outlet (an article's ``source``) spelled ``name``, ignoring case, or None when
+        no stored article comes from it."""
+        with self.read() as s:
+            exact = s.scalar(select(ArticleRow.source).where(ArticleRow.source == name).limit(1))
+            if exact is not None:
+                return str(exact)
+            found = s.scalar(
+                select(ArticleRow.source)
+                .where(func.lower(ArticleRow.source) == name.lower())
+                .limit(1)
+            )
+            return str(found) if found is not None else None
 
     # -- mutes ---------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
-from bot.services import articles, briefs, digests, periods
+from bot.services import articles, briefs, digests, mutes, periods
 from bot.services import search as searching
 from bot.services.topics import UnknownTopic
 from bot.store.views import Window
@@ -39,10 +39,11 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         word = words.rest[0]
         if not _ID_LIKE.fullmatch(word):
             raise usage("digest", ctx.lang)
-        raise UnknownTopic(word, catalog.ids())
+        raise UnknownTopic(word, catalog.names())
     since = periods.since(cmds.app, words.period or "24h")
     window = Window(topics=words.topics, since=since, tenant=ctx.tenant)
-    result = digests.collect(cmds.app, window, lang=ctx.lang, until=cmds.now())
+    muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its scheduled digests
+    result = digests.collect(cmds.app, window, lang=ctx.lang, until=cmds.now(), mutes=muted)
     return digest_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
 
 
@@ -63,6 +64,5 @@ def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 
 @command("stats", slow=True)
 def stats(cmds: Commands, args: list[str], ctx: Context) -> Reply:
-    return stats_reply(
-        articles.stats(cmds.app, tenant=ctx.tenant), cmds.catalog(ctx).topics, ctx.lang
-    )
+    topics = cmds.catalog(ctx).topics  # the built-in topics and this workspace's watches
+    return stats_reply(articles.stats(cmds.app, topics, tenant=ctx.tenant), topics, ctx.lang)

@@ -58,6 +58,7 @@ class Context:
 
 
 Handler = Callable[["Commands", list[str], Context], Reply]
+Public = bool | Callable[[list[str]], bool]  # or decided by the words after the command
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +66,15 @@ class Command:
     name: str
     handler: Handler
     slow: bool  # may take more than a moment: adapters acknowledge first
-    public: bool  # the answer is for the channel (Discord defers publicly)
+    public: Public  # the answer is for the channel (Discord defers publicly)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, *, slow: bool = False, public: bool = False) -> Callable[[Handler], Handler]:
+def command(
+    name: str, *, slow: bool = False, public: Public = False
+) -> Callable[[Handler], Handler]:
     """Register a sub-command (in the order ``help`` lists them)."""
 
     def register(handler: Handler) -> Handler:
@@ -110,7 +113,14 @@ class Commands:
     @staticmethod
     def is_public(text: str) -> bool:
         found = COMMANDS.get(_name(text))
-        return found is not None and found.public
+        if found is None:
+            return False
+        if callable(found.public):
+            words = split_words(text)
+            if words and words[0].lower() in ("/news", "news"):
+                words = words[1:]
+            return found.public(words[1:])
+        return found.public
 
     def handle(self, text: str, ctx: Context) -> Reply:
         args = split_words(text)

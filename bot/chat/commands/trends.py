@@ -8,7 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.reply import Reply
 from bot.present.trends import trend_reply
-from bot.services import trends
+from bot.services import mutes, trends
 from bot.services.errors import UserError
 from bot.services.topics import UnknownTopic
 
@@ -31,9 +31,10 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             raise UserError("trend.bad_period", value=word[:40], days=trends.MAX_DAYS)
         if not _ID_LIKE.fullmatch(word.lower()):
             raise usage("trend", ctx.lang)
-        raise UnknownTopic(word, catalog.ids())
+        raise UnknownTopic(word, catalog.names())
     topic_ids = list(dict.fromkeys([*named, *words.topics]))
+    muted = mutes.mutes(cmds.app, ctx.place)
     result = trends.trend(
-        cmds.app, topic_ids, period=words.period, lang=ctx.lang, tenant=ctx.tenant
+        cmds.app, topic_ids, period=words.period, lang=ctx.lang, tenant=ctx.tenant, mutes=muted
     )
     return trend_reply(result, ctx.lang)

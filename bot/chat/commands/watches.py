@@ -7,12 +7,25 @@ from __future__ import annotations
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.i18n import t
 from bot.present.reply import Reply
-from bot.present.watches import list_reply, muted_reply, mutes_reply, saved_reply, show_reply
+from bot.present.watches import (
+    list_reply,
+    muted_reply,
+    mutes_reply,
+    proposal_reply,
+    saved_reply,
+    show_reply,
+)
 from bot.services import mutes, watches
-from bot.services.watches import REAPPLY_DAYS, Workspace
+from bot.services.watches import CONFIRM_WORD, REAPPLY_DAYS, Workspace
 
 
-@command("watch", slow=True, public=True)
+def _public(args: list[str]) -> bool:
+    """A watch's preview is for its author; what is saved, listed or removed is for the team."""
+    action = args[0].lower() if args else "list"
+    return action not in ("add", "edit") or CONFIRM_WORD in (w.lower() for w in args)
+
+
+@command("watch", slow=True, public=_public)
 def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     app, tz = cmds.app, cmds.app.settings.timezone
     space = Workspace.of(ctx.place)
@@ -25,7 +38,12 @@ def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         preview = watches.preview(app, found.name, spec, topic=found.topic)
         return show_reply(found, preview, tz, ctx.lang)
     if action in ("add", "edit") and len(args) >= 3:
-        saved = watches.save(app, space, args[1], args[2:], user=ctx.user, edit=action == "edit")
+        words = [w for w in args[2:] if w.lower() != CONFIRM_WORD]
+        edit = action == "edit"
+        if len(words) == len(args) - 2:  # a preview first; the button (or --yes) saves
+            proposal = watches.propose(app, space, args[1], words, user=ctx.user, edit=edit)
+            return proposal_reply(proposal, tz, ctx.lang)
+        saved = watches.save(app, space, args[1], words, user=ctx.user, edit=edit)
         return saved_reply(saved, tz, ctx.lang, REAPPLY_DAYS)
     if action in ("remove", "rm", "delete") and len(args) == 2:
         removed = watches.remove(app, space, args[1], user=ctx.user)

@@ -39,6 +39,7 @@ from discord.app_commands import Choice
 from bot.chat.base import DestinationBroken
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import split_words, workspace_of
+from bot.chat.discord.confirm import ConfirmButton, confirm_key
 from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, file_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
@@ -47,6 +48,7 @@ from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
 from bot.services import watches
+from bot.services.topics import shown_id
 
 log = logging.getLogger(__name__)
 
@@ -107,19 +109,29 @@ def context_for(interaction: discord.Interaction[Any], lang: str) -> Context:
 
 async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> None:
     """The reply as the interaction response (or follow-ups after a deferral), one message per
-    rendered part, no mentions."""
-    for index, payload in enumerate(render_reply(reply)):
+    rendered part, no mentions; a confirm step as a button under the last part."""
+    payloads = render_reply(reply)
+    for index, payload in enumerate(payloads):
         embeds = embeds_of(payload)
         picture = file_of(payload)
         files = [picture] if picture is not None else discord.utils.MISSING
+        view: Any = discord.utils.MISSING
+        if reply.confirm is not None and index == len(payloads) - 1:
+            view = discord.ui.View(timeout=None)
+            view.add_item(ConfirmButton(confirm_key(reply.confirm.command), reply.confirm.label))
         if index == 0 and not interaction.response.is_done():
             await interaction.response.send_message(
-                embeds=embeds, files=files, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS
+                embeds=embeds,
+                files=files,
+                view=view,
+                ephemeral=reply.ephemeral,
+                allowed_mentions=NO_MENTIONS,
             )
         else:
             await interaction.followup.send(
                 embeds=embeds,
                 files=files,
+                view=view,
                 ephemeral=reply.ephemeral,
                 allowed_mentions=NO_MENTIONS,
                 wait=True,
@@ -130,12 +142,21 @@ async def respond(
     interaction: discord.Interaction[Any], core: Commands, line: str, ctx: Context
 ) -> None:
     """Run one command line for an interaction: defer when it may be slow, then answer."""
-    work = asyncio.ensure_future(asyncio.to_thread(core.handle, line, ctx))
+    work = asyncio.ensure_future(asyncio.to_thread(_handle, core, line, ctx))
     if not Commands.is_slow(line):
         await asyncio.wait({work}, timeout=FAST_DEADLINE)
     if not work.done():
         await interaction.response.defer(ephemeral=not Commands.is_public(line), thinking=True)
     await send_reply(interaction, await work)
+
+
+def _handle(core: Commands, line: str, ctx: Context) -> Reply:
+    """The core's answer; a confirm step's command is kept under its button's key."""
+    reply = core.handle(line, ctx)
+    if reply.confirm is not None:
+        command = reply.confirm.command
+        core.app.store.set_meta(f"confirm:{confirm_key(command)}", command)
+    return reply
 
 
 class NewsGroup(app_commands.Group):
@@ -160,8 +181,9 @@ class NewsGroup(app_commands.Group):
         lang = self.app.settings.language
         out: list[Choice[str]] = []
         for topic in self.core.catalog(ctx).suggest(typed, lang, done):
-            value = " ".join([*done, topic.id])
-            out.append(Choice(name=f"{topic.label(lang)} ({topic.id})"[:100], value=value[:100]))
+            shown = shown_id(topic)  # a watch as watch:<name>, never its row id
+            value = " ".join([*done, shown])
+            out.append(Choice(name=f"{topic.label(lang)} ({shown})"[:100], value=value[:100]))
         return out
 
     def watch_choices(self, ctx: Context, current: str) -> list[Choice[str]]:
@@ -361,9 +383,22 @@ class NewsClient(discord.Client):
     def __init__(self, app: App, core: Commands) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
         self.app = app
+        self.core = core
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(NewsGroup(app, core))
         self.tree.error(self.on_command_error)
+        self.add_dynamic_items(ConfirmButton)
+
+    async def confirm(self, interaction: discord.Interaction[Any], key: str) -> None:
+        """A Save button pressed: run the command kept under its key, as the user who pressed
+        it (the admin rule applies to them)."""
+        lang = self.app.settings.language
+        ctx = context_for(interaction, lang)
+        command = await asyncio.to_thread(self.app.store.get_meta, f"confirm:{key}")
+        if not command or not command.startswith("watch "):
+            await send_reply(interaction, error(t("confirm.gone", lang)))
+            return
+        await respond(interaction, self.core, command, ctx)
 
     async def setup_hook(self) -> None:
         await sync_commands(self.tree, self.app.settings)

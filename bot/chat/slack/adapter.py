@@ -61,13 +61,14 @@ from bot.chat.slack.post import (
     classify,
     web_client,
 )
-from bot.chat.slack.render import MAX_BLOCKS, Payload, context, render_reply
+from bot.chat.slack.render import CONFIRM_ACTION, MAX_BLOCKS, Payload, context, render_reply
 from bot.config.settings import Settings
 from bot.core.clock import wall_now
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
 from bot.runtime.http import BODY_TIMEOUT
+from bot.services.watches import CONFIRM_WORD
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +204,11 @@ def build_bolt_app(app: App, commands: Commands) -> NewsbotBolt:
     async def on_error(error: Exception) -> None:  # one line, never a traceback
         log.error("slack: handling a request failed: %s: %s", error.__class__.__name__, error)
 
+    async def confirm(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await handle_confirm(commands, settings, body, ack)
+
     bolt.command("/news")(news)
+    bolt.action(CONFIRM_ACTION)(confirm)
     bolt.error(on_error)
     return bolt
 
@@ -243,6 +248,31 @@ async def handle_news(
         if problem is not None:
             key = "image.may_arrive" if problem.uncertain else "image.not_shared"
             await respond(str(url), error(t(key, ctx.lang, reason=problem.reason)))
+
+
+async def handle_confirm(
+    commands: Commands, settings: Settings, body: Mapping[str, Any], ack: AsyncAck
+) -> None:
+    """A confirm button (a watch's preview → save): ack at once, run the command the button
+    carries as the user who pressed it, and replace the preview with the answer."""
+    await ack()
+    actions = body.get("actions") or [{}]
+    text = str(actions[0].get("value") or "")
+    if not (text.startswith("watch ") and text.endswith(CONFIRM_WORD)):
+        log.info("slack: ignored a confirm button that carries no watch to save")
+        return
+    user = body.get("user") or {}
+    ctx = Context(
+        platform="slack",
+        workspace=str((body.get("team") or {}).get("id") or user.get("team_id") or ""),
+        channel=str((body.get("channel") or {}).get("id") or ""),
+        user=str(user.get("id") or ""),
+        lang=settings.language,
+    )
+    reply = await asyncio.to_thread(commands.handle, text, ctx)
+    url = body.get("response_url")
+    if url:
+        await respond(str(url), reply, settings.language, replace=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,14 +328,17 @@ def response_payloads(reply: Reply, lang: str = "ko") -> list[Payload]:
     return [{**p, "response_type": kind} for p in payloads]
 
 
-async def respond(url: str, reply: Reply, lang: str = "ko") -> int:
+async def respond(url: str, reply: Reply, lang: str = "ko", *, replace: bool = False) -> int:
     """Post the reply to a response_url; returns how many messages arrived.  Failures are
     logged (without the URL) and not retried, except after HTTP 429."""
     client = AsyncWebhookClient(
         url=url, retry_handlers=[RetryAfterHandler()], logger=_webhook_logger()
     )
     sent = 0
-    for payload in response_payloads(reply, lang):
+    payloads = response_payloads(reply, lang)
+    if replace:  # the answer takes the place of the (ephemeral) message that asked
+        payloads = [{"delete_original": True}, *payloads[: MAX_RESPONSES - 1]]
+    for payload in payloads:
         try:
             response = await client.send_dict(payload)
         except Exception as exc:

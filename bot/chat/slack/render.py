@@ -54,6 +54,7 @@ from urllib.parse import urlsplit
 from bot.core.unicode import strip_invisible
 from bot.present.reply import Card, Reply
 
+CONFIRM_ACTION = "newsbot_confirm"  # the action_id of a reply's confirm button
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
@@ -352,6 +353,22 @@ def _fallback(reply: Reply, message: _Message, part: str) -> str:
     return clip(raw, FALLBACK_TEXT)
 
 
+def confirm_block(label: str, command: str) -> dict[str, Any]:
+    """An actions block with one button; pressing it sends ``command`` back (block_actions)."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": CONFIRM_ACTION,
+                "style": "primary",
+                "text": {"type": "plain_text", "text": _clean(label, True)[:75]},
+                "value": command[:2000],
+            }
+        ],
+    }
+
+
 def render_reply(reply: Reply) -> list[Payload]:
     """The reply as Slack message payloads, in order; see the module docstring for the rules."""
     atoms, headings = _atoms(reply)
@@ -371,6 +388,8 @@ def render_reply(reply: Reply) -> list[Payload]:
         if not blocks:
             blocks = [section(ELLIPSIS)]
         payloads.append({"text": _fallback(reply, message, part), "blocks": blocks})
+    if reply.confirm is not None and payloads and len(payloads[-1]["blocks"]) < MAX_BLOCKS:
+        payloads[-1]["blocks"].append(confirm_block(reply.confirm.label, reply.confirm.command))
     if reply.image is not None:
         image = reply.image
         upload = {

@@ -274,6 +274,21 @@ def check_message(body: dict[str, Any]) -> dict[str, Any] | None:
     nonce = body.get("nonce")
     if nonce is not None and dlen(str(nonce)) > 25:
         errors["nonce"] = _too_long(25)
+    rows = body.get("components") or []
+    if len(rows) > 5:
+        errors["components"] = _too_long(5)
+    for r, row in enumerate(rows[:5]):  # action rows of at most five buttons
+        buttons = row.get("components") or []
+        bad = row.get("type") != 1 or not 1 <= len(buttons) <= 5
+        for b in buttons:
+            custom = str(b.get("custom_id") or "")
+            label = str(b.get("label") or "")
+            bad = bad or b.get("type") != 2 or not 1 <= len(custom) <= 100
+            bad = bad or len(label) > 80 or b.get("style") not in (1, 2, 3, 4)
+        if bad:
+            errors.setdefault("components", {})[str(r)] = _error(
+                "COMPONENT_INVALID", "Invalid component"
+            )
     return {"code": 50035, "errors": errors, "message": "Invalid Form Body"} if errors else None
 
 
@@ -465,6 +480,29 @@ class FakeDiscord:
         }
         return payload
 
+    def press(self, message: Stored, custom_id: str, *, user_id: str = USER_ID) -> dict[str, Any]:
+        """The INTERACTION_CREATE payload (type 3) of a button ``custom_id`` of ``message``
+        pressed, registered here like a slash command's."""
+        payload = self.interaction("help", user_id=user_id, channel_id=message.channel_id)
+        del self.interactions[payload["id"]]
+        number = next(self._ids)
+        ident = str(discord.utils.time_snowflake(datetime.now(UTC)) + number)
+        token = f"ctoken-{number}"
+        payload.update(
+            id=ident,
+            type=3,
+            token=token,
+            message=self._message(message),
+            data={"custom_id": custom_id, "component_type": 2},
+        )
+        self.interactions[ident] = {
+            "token": token,
+            "created": time.monotonic(),
+            "acked": None,
+            "channel": message.channel_id,
+        }
+        return payload
+
     # -- helpers ---------------------------------------------------------------------------
 
     @web.middleware
@@ -514,7 +552,7 @@ class FakeDiscord:
             "timestamp": datetime.now(UTC).isoformat(),
             "edited_timestamp": None,
             "flags": 64 if stored.ephemeral else 0,
-            "components": [],
+            "components": list(body.get("components") or []),
             "nonce": body.get("nonce"),
         }
 

@@ -159,6 +159,19 @@ def check_message(body: dict[str, Any]) -> list[str]:
                 problems.append(f"block {i}: context with {len(elements)} elements")
             if any(len(e.get("text", "")) > SECTION_TEXT for e in elements):
                 problems.append(f"block {i}: context text too long")
+        elif kind == "actions":  # buttons: Slack's limits on their text, id and value
+            elements = block.get("elements") or []
+            if not 1 <= len(elements) <= 25:
+                problems.append(f"block {i}: actions with {len(elements)} elements")
+            for e in elements:
+                label = (e.get("text") or {}).get("text", "")
+                if (
+                    e.get("type") != "button"
+                    or not 1 <= len(label) <= 75
+                    or not 1 <= len(e.get("action_id", "")) <= 255
+                    or len(e.get("value", "")) > 2000
+                ):
+                    problems.append(f"block {i}: a malformed button")
         elif kind != "divider":
             problems.append(f"block {i}: unexpected type {kind}")
     return problems
