@@ -19,6 +19,7 @@ from datetime import datetime
 from bot.analysis import clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.matcher import Matcher
+from bot.analysis.watch_index import WatchIndex
 from bot.config.topics import TopicSet
 from bot.ingest.cleaning import headline
 from bot.ingest.drafts import Draft
@@ -71,7 +72,7 @@ class Pipeline:
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
         self.stories = stories.StoryRule()
-        self.watches: list[watches.CompiledWatch] = []
+        self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
 
     def load_watches(self) -> None:
@@ -81,12 +82,14 @@ class Pipeline:
         if stamp == self._watch_stamp:
             return
         self._watch_stamp = stamp
-        self.watches = [
-            watches.CompiledWatch.compile(
-                w.topic, watches.WatchSpec.from_dict(w.spec), self.analyser.lemmas
-            )
-            for w in found
-        ]
+        self.watches = WatchIndex(
+            [
+                watches.CompiledWatch.compile(
+                    w.topic, watches.WatchSpec.from_dict(w.spec), self.analyser.lemmas
+                )
+                for w in found
+            ]
+        )
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
@@ -181,8 +184,9 @@ class Pipeline:
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         found_watches = []
-        for watch in self.watches:
-            hit = watch.match(analysis.title.lemmas, analysis.body.lemmas, source)
+        title, body = analysis.title.lemmas, analysis.body.lemmas
+        for watch in self.watches.candidates(title, body):  # those naming a lemma it holds
+            hit = watch.match(title, body, source)
             if hit is not None:
                 found_watches.append((watch.topic, hit.score, list(hit.evidence)))
         for match in result.matches:

@@ -115,7 +115,7 @@ class Scheduler:
             return
         was_leader = self.leadership.is_leader
         now = self.clock.now()
-        leader = await self.db(self.leadership.try_lead, now)
+        leader = await self.db(self.leadership.try_lead)  # in real time (see leader.py)
         metrics.LEADER.set(1 if leader else 0)
         if not leader or self.stopping:
             return
