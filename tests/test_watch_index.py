@@ -109,3 +109,26 @@ def test_ingest_tags_articles_with_the_watches_they_match_among_many(tmp_path: P
     assert hbm.topic in got[supply.title]
     assert hbm.topic not in got[stock.title]  # the watch excludes 주가
     app.close()
+
+
+def test_finding_a_term_gives_what_a_scan_of_every_position_gives(analyser, articles) -> None:  # type: ignore[no-untyped-def]
+    from bot.analysis.watches import _find, _same
+
+    def every_position(lemmas: tuple[str, ...], tokens: list[str]) -> list[str]:
+        n = len(lemmas)
+        return [
+            " ".join(tokens[i : i + n])
+            for i in range(len(tokens) - n + 1)
+            if all(_same(lemmas[k], tokens[i + k]) for k in range(n))
+        ]
+
+    terms = [t for w in _watches(analyser, 300) for t in w.lemma_words()]
+    terms += [("hbm",), ("#num",), ("gpu", "#num"), ("ai",), ("#num", "장")]
+    found = 0
+    for analysis in articles:
+        for tokens in (analysis.title.lemmas, analysis.body.lemmas):
+            for lemmas in terms:
+                got = _find(lemmas, tokens)
+                assert got == every_position(lemmas, tokens), lemmas
+                found += len(got)
+    assert found > 1000

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from bot.analysis import clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
-from bot.analysis.matcher import Matcher
+from bot.analysis.matcher import NUM, Matcher
 from bot.analysis.watch_index import WatchIndex
 from bot.config.topics import TopicSet
 from bot.ingest.cleaning import headline
@@ -74,22 +74,39 @@ class Pipeline:
         self.stories = stories.StoryRule()
         self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
+        self._compiled: dict[tuple[int, str], watches.CompiledWatch] = {}
 
     def load_watches(self) -> None:
-        """Compile the stored watches (again when one was added, edited or removed)."""
+        """Compile the stored watches (again when one was added, edited or removed): the new
+        and edited ones, their terms lemmatised in one batch; then the index over them all."""
         found = self.store.watches()
         stamp = tuple((w.id, w.updated_at.isoformat()) for w in found)
         if stamp == self._watch_stamp:
             return
         self._watch_stamp = stamp
-        self.watches = WatchIndex(
-            [
-                watches.CompiledWatch.compile(
-                    w.topic, watches.WatchSpec.from_dict(w.spec), self.analyser.lemmas
-                )
-                for w in found
-            ]
+        specs = {key: watches.WatchSpec.from_dict(w.spec) for key, w in zip(stamp, found)}
+        new = [key for key in stamp if key not in self._compiled]
+        texts = list(
+            dict.fromkeys(
+                part  # what term_lemmas lemmatises: the words between #num wildcards
+                for key in new
+                for term in (*specs[key].terms, *specs[key].required, *specs[key].exclude)
+                for part in term.split(NUM)
+                if part.strip()
+            )
         )
+        known = dict(zip(texts, self.analyser.lemmas_many(texts)))
+
+        def lemmatise(text: str) -> list[str]:
+            got = known.get(text)
+            return list(got) if got is not None else self.analyser.lemmas(text)
+
+        compiled = {key: self._compiled[key] for key in stamp if key in self._compiled}
+        for key, w in zip(stamp, found):
+            if key not in compiled:
+                compiled[key] = watches.CompiledWatch.compile(w.topic, specs[key], lemmatise)
+        self._compiled = compiled
+        self.watches = WatchIndex([compiled[key] for key in stamp])
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None

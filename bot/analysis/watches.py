@@ -177,10 +177,25 @@ def _same(want: str, token: str) -> bool:
 
 
 def _find(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[str]:
-    """The surfaces (matched lemmas, joined) of every occurrence of ``lemmas`` in ``tokens``."""
+    """The surfaces (matched lemmas, joined) of every occurrence of ``lemmas`` in ``tokens``.
+
+    The places where the first lemma matches are found first (a plain word by equality, the
+    fast path: most of an article is skipped at C speed), then the rest is checked there."""
     n = len(lemmas)
+    last = len(tokens) - n
+    first = lemmas[0]
+    if first == NUM:
+        starts = [i for i, token in enumerate(tokens) if i <= last and _same(first, token)]
+    elif first.isascii() and first.isalpha():  # also the word with a model number: hbm → hbm4
+        starts = [
+            i
+            for i, token in enumerate(tokens)
+            if token.startswith(first) and i <= last and _same(first, token)
+        ]
+    else:
+        starts = [i for i, token in enumerate(tokens) if token == first and i <= last]
     out = []
-    for i in range(len(tokens) - n + 1):
-        if all(_same(lemmas[k], tokens[i + k]) for k in range(n)):
+    for i in starts:
+        if all(_same(lemmas[k], tokens[i + k]) for k in range(1, n)):
             out.append(" ".join(tokens[i : i + n]))
     return out

@@ -2,10 +2,16 @@
 scheduler, and an HTTP endpoint (``/healthz``, ``/metrics``, and ``/slack/events`` in Slack HTTP
 mode) on ``NEWSBOT_HTTP_PORT``.
 
-Start-up: migrate the database, check each token (a rejected token is reported by its variable's
-name, never its value, and that adapter stays off), start listening, then load the Korean model in
-the background so ``/healthz`` answers at once.  SIGTERM / SIGINT: stop taking work, let a
-delivery in flight finish, give up leadership, close.
+Start-up: migrate the database, load the Korean model, check each token (a rejected token is
+reported by its variable's name, never its value, and that adapter stays off), and only then
+open the port and connect to Discord's gateway.  The model loads *before* the port opens because
+kiwi builds it holding the GIL for seconds: loaded in a thread behind an open port, it froze the
+event loop, and a command or ``/healthz`` arriving then waited for it (measured: 4-6 s, past
+Slack's 3 s).  So once the port accepts a connection every request is answered at once (a
+load balancer's health check sees nothing until then, which is what a replica still starting
+should look like).  Articles left unanalysed (the topics file changed) are analysed after the
+port opens, in a thread.  SIGTERM / SIGINT: stop taking work, let a delivery in flight finish,
+give up leadership, close.
 """
 
 from __future__ import annotations
@@ -163,6 +169,9 @@ class Service:
         settings = self.app.settings
         store = await asyncio.to_thread(lambda: self.app.store)  # opens and migrates
         log.info("database %s ready", redact_url(settings.database_url))
+        # the model loads before anything listens (see the module docstring)
+        pipeline = await asyncio.to_thread(lambda: self.app.pipeline)
+        log.info("Korean model loaded")
         commands = Commands(self.app)
         web_app = web.Application()
         web_app.router.add_get("/healthz", self.healthz)
@@ -179,7 +188,6 @@ class Service:
         listener = Listener(web_app, self.host, self.port)
         await listener.start()
         log.info("listening on %s:%d (/healthz, /metrics)", self.host, self.port)
-        pipeline = await asyncio.to_thread(lambda: self.app.pipeline)  # loads the Korean model
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
             poller = Poller(store, pipeline, settings)
