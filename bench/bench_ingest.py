@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -176,7 +175,10 @@ STAGES = {  # stage -> (file suffix, function) pairs whose cumulative time it is
     "topic matching": [("analysis/matcher.py", "match")],
     "entity extraction": [("analysis/entities.py", "extract")],
     "watches": [("analysis/watch_index.py", "candidates"), ("analysis/watches.py", "match")],
-    "story profile + keys": [("analysis/stories.py", "profile"), ("analysis/stories.py", "lookup_keys")],
+    "story profile + keys": [
+        ("analysis/stories.py", "profile"),
+        ("analysis/stories.py", "lookup_keys"),
+    ],
     "near-duplicate signature (MinHash)": [("analysis/clusters.py", "signature")],
     "stories: candidates + rule (store)": [("store/stories.py", "_assign_stories")],
     "full-text index (FTS5)": [("store/fulltext.py", "_index_terms")],

@@ -152,13 +152,10 @@ def ingest(n: int = 240, scan: bool = False) -> dict[str, float]:
             with tempfile.TemporaryDirectory() as tmp:
                 store = open_store(f"sqlite:///{Path(tmp) / 'ingest.db'}")
                 for i, pair in enumerate(terms[:k]):
-                    store.save_watch(
-                        "slack", f"T{i // PER_WORKSPACE}", f"w{i}", {"terms": pair}
-                    )
+                    store.save_watch("slack", f"T{i // PER_WORKSPACE}", f"w{i}", {"terms": pair})
                 pipeline = Pipeline(store, topics, analyser)
                 drafts = [
-                    Draft(title=t, body=b, origin=f"bench/{i}.txt")
-                    for i, (t, b) in enumerate(docs)
+                    Draft(title=t, body=b, origin=f"bench/{i}.txt") for i, (t, b) in enumerate(docs)
                 ]
                 t0 = time.perf_counter()
                 pipeline.ingest(drafts)

@@ -12,8 +12,8 @@ import pytest
 from bot.analysis.evaluate import load_examples
 from bot.analysis.watch_index import WatchIndex
 from bot.analysis.watches import CompiledWatch, WatchSpec
-from bot.ingest.drafts import Draft
 from bot.config.settings import Settings
+from bot.ingest.drafts import Draft
 from bot.runtime.app import App
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,8 @@ def test_the_index_finds_exactly_the_watches_a_full_scan_finds(analyser, article
 def test_model_numbers_and_numbers_reach_their_watches(analyser) -> None:  # type: ignore[no-untyped-def]
     index = WatchIndex(_watches(analyser, 0))
     analysis = analyser.analyse(
-        "SK하이닉스, 엔비디아에 HBM3E 공급", "엔비디아가 GPU 1만 장을 사들인다. HBM3E 물량도 늘린다."
+        "SK하이닉스, 엔비디아에 HBM3E 공급",
+        "엔비디아가 GPU 1만 장을 사들인다. HBM3E 물량도 늘린다.",
     )
     found = {
         w.topic

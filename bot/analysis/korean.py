@@ -168,7 +168,10 @@ class Analyser:
     def lemmas_many(self, texts: Sequence[str]) -> list[list[str]]:
         """:meth:`lemmas` of many short texts, in one batch through kiwi."""
         normal = [_normalise(text) for text in texts]
-        return [self._field(t, toks).lemmas for t, toks in zip(normal, self.kiwi.tokenize(normal))]
+        return [
+            self._field(t, toks).lemmas
+            for t, toks in zip(normal, self.kiwi.tokenize(normal), strict=True)
+        ]
 
     def variants(self, lemma: str) -> list[str]:
         """Written forms of a lemma that the lexicon knows (``엔비디아`` → NVIDIA, Nvidia…)."""

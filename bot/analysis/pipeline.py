@@ -84,7 +84,9 @@ class Pipeline:
         if stamp == self._watch_stamp:
             return
         self._watch_stamp = stamp
-        specs = {key: watches.WatchSpec.from_dict(w.spec) for key, w in zip(stamp, found)}
+        specs = {
+            key: watches.WatchSpec.from_dict(w.spec) for key, w in zip(stamp, found, strict=True)
+        }
         new = [key for key in stamp if key not in self._compiled]
         texts = list(
             dict.fromkeys(
@@ -95,14 +97,14 @@ class Pipeline:
                 if part.strip()
             )
         )
-        known = dict(zip(texts, self.analyser.lemmas_many(texts)))
+        known = dict(zip(texts, self.analyser.lemmas_many(texts), strict=True))
 
         def lemmatise(text: str) -> list[str]:
             got = known.get(text)
             return list(got) if got is not None else self.analyser.lemmas(text)
 
         compiled = {key: self._compiled[key] for key in stamp if key in self._compiled}
-        for key, w in zip(stamp, found):
+        for key, w in zip(stamp, found, strict=True):
             if key not in compiled:
                 compiled[key] = watches.CompiledWatch.compile(w.topic, specs[key], lemmatise)
         self._compiled = compiled

@@ -39,9 +39,7 @@ def holder_id() -> str:
 class Leadership:
     """Call :meth:`try_lead` every few seconds (it blocks briefly: run it in a thread)."""
 
-    def __init__(
-        self, store: Store, holder: str | None = None, lease: timedelta = LEASE
-    ) -> None:
+    def __init__(self, store: Store, holder: str | None = None, lease: timedelta = LEASE) -> None:
         self.store = store
         self.holder = holder or holder_id()
         self.lease = lease
