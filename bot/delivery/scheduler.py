@@ -120,7 +120,9 @@ class Scheduler:
         if not leader or self.stopping:
             return
         try:
-            await self.db(self.app.store.renew_claims, self.leadership.holder, now, CLAIM_TTL)
+            await self.db(  # claims run in real time, like the lease (sender.py)
+                self.app.store.renew_claims, self.leadership.holder, wall_now(), CLAIM_TTL
+            )
             await self._prune(now)
         except Exception as exc:
             log.warning("outbox upkeep failed: %s: %s", exc.__class__.__name__, exc)
