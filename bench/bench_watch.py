@@ -10,6 +10,14 @@ wants an acknowledgement within 3 s; ``watch`` is acknowledged first and answere
 ``response_url``, so the preview's time is what the user waits for the answer.
 
     .venv/bin/python bench/bench_watch.py [N]
+
+``ingest`` mode: the same articles ingested into a fresh store holding 0, 500 and 2,000 watches
+(50 per workspace, two terms each, drawn from the corpus's own words, so many of them match
+something), rounds alternating; the ratio to no watches is what the watches add to ingest.
+
+    .venv/bin/python bench/bench_watch.py ingest [ARTICLES] [--scan]
+
+``--scan`` checks every article against every watch (the index switched off): the baseline.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench_search import build
+from common import scaled_corpus
 
 WATCHES = [
     ["HBM", "고대역폭메모리", "-주가"],
@@ -106,5 +115,75 @@ def main(n: int = 100_000) -> dict[str, float]:
     return out
 
 
+WATCH_COUNTS = (0, 500, 2000)
+PER_WORKSPACE = 50
+INGEST_ROUNDS = 3
+
+
+def ingest(n: int = 240, scan: bool = False) -> dict[str, float]:
+    """Seconds to ingest ``n`` articles with 0, 500 and 2,000 watches stored."""
+    import random
+    from collections import Counter
+
+    from bot.analysis.korean import get_analyser
+    from bot.analysis.pipeline import Pipeline
+    from bot.config.topics import load_topics
+    from bot.ingest.drafts import Draft
+    from bot.store import open_store
+
+    if scan:
+        from bot.analysis.watch_index import WatchIndex
+
+        WatchIndex.candidates = lambda self, *fields: self.watches  # type: ignore[method-assign]
+    analyser = get_analyser()
+    topics = load_topics()
+    docs = scaled_corpus(n)
+    counts: Counter[str] = Counter()
+    for title, body in docs[:200]:
+        counts.update(analyser.lemmas(f"{title} {body}"))
+    vocab = [w for w, _ in counts.most_common(3000)[30:] if len(w) > 1]  # not the commonest
+    rng = random.Random(23)
+    terms = [rng.sample(vocab, 2) for _ in range(max(WATCH_COUNTS))]
+    times: dict[int, list[float]] = {k: [] for k in WATCH_COUNTS}
+    tagged: dict[int, int] = {}
+    analyser.kiwi.tokenize(["예열 문장입니다."])
+    for _ in range(INGEST_ROUNDS):
+        for k in WATCH_COUNTS:
+            with tempfile.TemporaryDirectory() as tmp:
+                store = open_store(f"sqlite:///{Path(tmp) / 'ingest.db'}")
+                for i, pair in enumerate(terms[:k]):
+                    store.save_watch("slack", f"T{i // PER_WORKSPACE}", f"w{i}", {"terms": pair})
+                pipeline = Pipeline(store, topics, analyser)
+                drafts = [
+                    Draft(title=t, body=b, origin=f"bench/{i}.txt") for i, (t, b) in enumerate(docs)
+                ]
+                t0 = time.perf_counter()
+                pipeline.ingest(drafts)
+                times[k].append(time.perf_counter() - t0)
+                with store.read() as s:
+                    from sqlalchemy import text
+
+                    tagged[k] = s.execute(
+                        text("SELECT count(*) FROM matches WHERE topic LIKE 'watch:%'")
+                    ).scalar_one()
+                store.close()
+    base = statistics.median(times[0])
+    how = "every watch checked (no index)" if scan else "the watch index"
+    print(f"ingest of {n} articles with watches stored ({PER_WORKSPACE} per workspace), {how}")
+    out: dict[str, float] = {}
+    for k in WATCH_COUNTS:
+        med = statistics.median(times[k])
+        print(
+            f"  {k:5d} watches: median {med:6.2f} s over {INGEST_ROUNDS} rounds, "
+            f"{tagged[k]:6d} watch matches; {med / base:.2f}x no watches"
+        )
+        out[f"ratio_{k}"] = med / base
+    return out
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    if len(sys.argv) > 1 and sys.argv[1] == "ingest":
+        args = [a for a in sys.argv[2:] if not a.startswith("--")]
+        ingest(int(args[0]) if args else 240, scan="--scan" in sys.argv)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

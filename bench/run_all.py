@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench_demo.py",
     "bench_poll.py",
     "bench_serve.py",
+    "bench_startup.py",
     "bench_watch.py",
     "bench_briefs.py",
     "bench_trend.py",

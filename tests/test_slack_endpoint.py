@@ -550,3 +550,25 @@ def test_a_reply_longer_than_five_responses_says_what_was_left_out() -> None:
     assert all(p["response_type"] == "ephemeral" and check_message(p) == [] for p in payloads)
     note = payloads[-1]["blocks"][-1]["elements"][0]["text"]
     assert note.startswith("(메시지 ") and "개가 더 있어 생략했습니다" in note
+
+
+def test_starting_with_the_token_in_the_environment_prints_no_bolt_notice(
+    fake_slack: FakeSlack,
+    db: tuple[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """bolt reads SLACK_BOT_TOKEN itself and warned at every start that the client we give it
+    wins over that token; the operator has nothing to do about it, so it is not printed."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake_slack.token)
+    settings = Settings(
+        database_url=db[0],
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.api_url,
+    )
+    app = App(settings)
+    caplog.set_level(logging.DEBUG)
+    build_bolt_app(app, Commands(app))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    app.close()

@@ -30,7 +30,7 @@ import threading
 import tomllib
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,6 +164,14 @@ class Analyser:
     def lemmas(self, text: str) -> list[str]:
         """Lemmas of a short text (a query or a topic term), aliases applied."""
         return self._field(_normalise(text), self.kiwi.tokenize(_normalise(text))).lemmas
+
+    def lemmas_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """:meth:`lemmas` of many short texts, in one batch through kiwi."""
+        normal = [_normalise(text) for text in texts]
+        return [
+            self._field(t, toks).lemmas
+            for t, toks in zip(normal, self.kiwi.tokenize(normal), strict=True)
+        ]
 
     def variants(self, lemma: str) -> list[str]:
         """Written forms of a lemma that the lexicon knows (``엔비디아`` → NVIDIA, Nvidia…)."""

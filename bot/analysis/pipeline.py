@@ -19,7 +19,8 @@ from datetime import datetime
 from bot.analysis import briefs, clusters, entities, stories, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.limits import analysed_body, analysed_title
-from bot.analysis.matcher import Matcher
+from bot.analysis.matcher import NUM, Matcher
+from bot.analysis.watch_index import WatchIndex
 from bot.config.topics import TopicSet
 from bot.ingest.cleaning import headline
 from bot.ingest.drafts import Draft
@@ -72,22 +73,43 @@ class Pipeline:
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
         self.stories = stories.StoryRule()
-        self.watches: list[watches.CompiledWatch] = []
+        self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
+        self._compiled: dict[tuple[int, str], watches.CompiledWatch] = {}
 
     def load_watches(self) -> None:
-        """Compile the stored watches (again when one was added, edited or removed)."""
+        """Compile the stored watches (again when one was added, edited or removed): the new
+        and edited ones, their terms lemmatised in one batch; then the index over them all."""
         found = self.store.watches()
         stamp = tuple((w.id, w.updated_at.isoformat()) for w in found)
         if stamp == self._watch_stamp:
             return
         self._watch_stamp = stamp
-        self.watches = [
-            watches.CompiledWatch.compile(
-                w.topic, watches.WatchSpec.from_dict(w.spec), self.analyser.lemmas
+        specs = {
+            key: watches.WatchSpec.from_dict(w.spec) for key, w in zip(stamp, found, strict=True)
+        }
+        new = [key for key in stamp if key not in self._compiled]
+        texts = list(
+            dict.fromkeys(
+                part  # what term_lemmas lemmatises: the words between #num wildcards
+                for key in new
+                for term in (*specs[key].terms, *specs[key].required, *specs[key].exclude)
+                for part in term.split(NUM)
+                if part.strip()
             )
-            for w in found
-        ]
+        )
+        known = dict(zip(texts, self.analyser.lemmas_many(texts), strict=True))
+
+        def lemmatise(text: str) -> list[str]:
+            got = known.get(text)
+            return list(got) if got is not None else self.analyser.lemmas(text)
+
+        compiled = {key: self._compiled[key] for key in stamp if key in self._compiled}
+        for key, w in zip(stamp, found, strict=True):
+            if key not in compiled:
+                compiled[key] = watches.CompiledWatch.compile(w.topic, specs[key], lemmatise)
+        self._compiled = compiled
+        self.watches = WatchIndex([compiled[key] for key in stamp])
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
@@ -192,18 +214,16 @@ class Pipeline:
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         found_watches = []
-        for watch in self.watches:
+        title_lemmas, body_lemmas = analysis.title.lemmas, analysis.body.lemmas
+        # only the watches naming a lemma the article holds
+        for watch in self.watches.candidates(title_lemmas, body_lemmas):
             hit = watch.match(
-                analysis.title.lemmas,
-                analysis.body.lemmas,
-                source,
-                written=(analysis.title, analysis.body),
+                title_lemmas, body_lemmas, source, written=(analysis.title, analysis.body)
             )
             if hit is not None:
                 found_watches.append((watch.topic, hit.score, list(hit.evidence)))
         for match in result.matches:
             metrics.ITEMS_MATCHED.labels(match.topic).inc()
-        body_lemmas = analysis.body.lemmas
         raw = clusters.to_bytes(clusters.signature(body_lemmas or analysis.title.lemmas))
         found = [e.as_dict() for e in entities.extract(analysis, self.analyser)]
         story = stories.profile(

@@ -236,13 +236,24 @@ def _same(want: str, token: str) -> bool:
 
 
 def _starts(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[int]:
-    """Where ``lemmas`` occur in ``tokens`` (start positions)."""
+    """Where ``lemmas`` occur in ``tokens`` (start positions).
+
+    The places where the first lemma matches are found first (a plain word by equality, the
+    fast path: most of an article is skipped at C speed), then the rest is checked there."""
     n = len(lemmas)
-    return [
-        i
-        for i in range(len(tokens) - n + 1)
-        if all(_same(lemmas[k], tokens[i + k]) for k in range(n))
-    ]
+    last = len(tokens) - n
+    first = lemmas[0]
+    if first == NUM:
+        starts = [i for i, token in enumerate(tokens) if i <= last and _same(first, token)]
+    elif first.isascii() and first.isalpha():  # also the word with a model number: hbm → hbm4
+        starts = [
+            i
+            for i, token in enumerate(tokens)
+            if token.startswith(first) and i <= last and _same(first, token)
+        ]
+    else:
+        starts = [i for i, token in enumerate(tokens) if token == first and i <= last]
+    return [i for i in starts if all(_same(lemmas[k], tokens[i + k]) for k in range(1, n))]
 
 
 def _mentions(terms: Sequence[_Term], tokens: Sequence[str]) -> list[list[Span]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import threading
 from pathlib import Path
 
 from bot.runtime.app import App
@@ -50,10 +51,14 @@ def register_serve(
 
 
 def cmd_serve(app: App, args: argparse.Namespace) -> int:
-    from bot.runtime.serve import run_serve
-
     if args.port is not None and not 0 < args.port < 65536:
         from bot.cli.common import UsageError
 
         raise UsageError("--port: expected 1-65535")
+    # the Korean model starts loading first: half of its load (kiwi's first analysis) lets
+    # other threads run, so the imports below and the migrations go on meanwhile (serve waits
+    # for it before opening its port: see bot.runtime.serve)
+    threading.Thread(target=lambda: app.analyser, name="newsbot-model", daemon=True).start()
+    from bot.runtime.serve import run_serve
+
     return run_serve(app, port=args.port)

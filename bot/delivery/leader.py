@@ -5,6 +5,12 @@ dies its connection closes and PostgreSQL frees the lock at once; a follower tak
 try.  SQLite (one machine): a lease row renewed every few seconds; a lease not renewed for
 ``LEASE`` seconds may be taken over.  Every replica answers chat commands; only the leader polls
 feeds, plans and sends deliveries.
+
+The lease is written and judged in real time (:func:`bot.core.clock.wall_now`), never with a
+replica's injected clock: a lease is a contract between processes, and two processes' injected
+clocks need not agree (a test clock starts at a fixed instant in each process, so a replica
+started 20 s after the leader saw the leader's lease 20 s "in the future" and took over 20 s
+late — more under load, when start-up takes longer).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
+from bot.core.clock import wall_now
 from bot.store import Store
 from bot.store.leases import AdvisoryLock
 
@@ -32,21 +39,24 @@ def holder_id() -> str:
 class Leadership:
     """Call :meth:`try_lead` every few seconds (it blocks briefly: run it in a thread)."""
 
-    def __init__(self, store: Store, holder: str | None = None) -> None:
+    def __init__(self, store: Store, holder: str | None = None, lease: timedelta = LEASE) -> None:
         self.store = store
         self.holder = holder or holder_id()
+        self.lease = lease
         self.is_leader = False
         self._lock: AdvisoryLock | None = None
         if store.dialect == "postgresql":
             self._lock = store.advisory_lock(LOCK_KEY)
 
-    def try_lead(self, now: datetime) -> bool:
+    def try_lead(self, now: datetime | None = None) -> bool:
+        """Take or keep leadership; ``now`` is the real time (given only by tests)."""
+        now = now or wall_now()
         was = self.is_leader
         try:
             if self._lock is not None:
                 self.is_leader = self._lock.acquire()
             else:
-                self.is_leader = self.store.take_lease(NAME, self.holder, now, LEASE)
+                self.is_leader = self.store.take_lease(NAME, self.holder, now, self.lease)
         except Exception as exc:  # a database hiccup: not leader until it answers again
             log.warning("scheduler leadership check failed: %s", exc.__class__.__name__)
             self.is_leader = False

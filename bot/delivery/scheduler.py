@@ -115,12 +115,14 @@ class Scheduler:
             return
         was_leader = self.leadership.is_leader
         now = self.clock.now()
-        leader = await self.db(self.leadership.try_lead, now)
+        leader = await self.db(self.leadership.try_lead)  # in real time (see leader.py)
         metrics.LEADER.set(1 if leader else 0)
         if not leader or self.stopping:
             return
         try:
-            await self.db(self.app.store.renew_claims, self.leadership.holder, now, CLAIM_TTL)
+            await self.db(  # claims run in real time, like the lease (sender.py)
+                self.app.store.renew_claims, self.leadership.holder, wall_now(), CLAIM_TTL
+            )
             await self._prune(now)
         except Exception as exc:
             log.warning("outbox upkeep failed: %s: %s", exc.__class__.__name__, exc)

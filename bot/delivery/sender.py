@@ -25,7 +25,9 @@ paused, with one log line; its rows wait until someone subscribes again.  Other 
 exponentially (or by Retry-After) and the row stays pending (released, so any sender may go on
 when it is due).  Rows older than :data:`EXPIRY` are given up.  Every store call runs off the
 event loop (``db``, by default ``asyncio.to_thread``): a locked database delays a delivery, never
-the loop.  Rows carry the planner's clock.
+the loop.  Rows carry the planner's clock; claims are taken, renewed and judged in real time
+(:func:`bot.core.clock.wall_now`), like the leadership lease: they are between processes, whose
+injected clocks need not agree.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
+from bot.core.clock import wall_now
 from bot.present.reply import reply_from_dict
 from bot.runtime import metrics
 from bot.runtime.app import App
@@ -73,6 +76,7 @@ class Sender:
         self.may_send = may_send
         self.db = db
         self.now = app.clock.now
+        self.claim_now = wall_now  # claims are judged in real time (module docstring)
         self.stopping = False
         self._missing_warned: set[str] = set()
 
@@ -82,7 +86,9 @@ class Sender:
     async def deliver(self) -> int:
         """Send what is due; returns how many rows were completed."""
         store = self.app.store
-        rows = await self.db(store.due_deliveries, self.now(), self.holder)
+        rows = await self.db(
+            store.due_deliveries, self.now(), self.holder, claims_at=self.claim_now()
+        )
         done = 0
         for row in rows:
             if self.stopping or not self.may_send():
@@ -121,7 +127,7 @@ class Sender:
                 )
                 return False
             claim = await self.db(
-                store.claim, row.id, self.holder, part, self.now(), CLAIM_TTL, refused=refused
+                store.claim, row.id, self.holder, part, self.claim_now(), CLAIM_TTL, refused=refused
             )
             refused = False
             if claim is None:

@@ -2,10 +2,17 @@
 scheduler, and an HTTP endpoint (``/healthz``, ``/metrics``, and ``/slack/events`` in Slack HTTP
 mode) on ``NEWSBOT_HTTP_PORT``.
 
-Start-up: migrate the database, check each token (a rejected token is reported by its variable's
-name, never its value, and that adapter stays off), start listening, then load the Korean model in
-the background so ``/healthz`` answers at once.  SIGTERM / SIGINT: stop taking work, let a
-delivery in flight finish, give up leadership, close.
+Start-up: load the Korean model on a thread while the database is migrated and the Slack token
+checked (a rejected token is reported by its variable's name, never its value, and that adapter
+stays off); when the model is loaded, connect to Discord's gateway and open the port.  The model
+loads *before* the port opens because kiwi builds it holding the GIL for seconds (``Kiwi()``;
+its first analysis, the other half of the load, lets other threads run): loaded behind an open
+port, it froze the event loop, and a command or ``/healthz`` arriving then waited for it
+(measured: 4-14 s, past Slack's 3 s).  So once the port accepts a connection every request is answered at once (a
+load balancer's health check sees nothing until then, which is what a replica still starting
+should look like).  Articles left unanalysed (the topics file changed) are analysed after the
+port opens, in a thread.  SIGTERM / SIGINT: stop taking work, let a delivery in flight finish,
+give up leadership, close.
 """
 
 from __future__ import annotations
@@ -161,6 +168,9 @@ class Service:
 
     async def run(self, stop: asyncio.Event) -> int:
         settings = self.app.settings
+        # the model loads before anything listens (see the module docstring), beside the
+        # database's migrations and the Slack token check
+        model = asyncio.create_task(asyncio.to_thread(lambda: self.app.analyser))
         store = await asyncio.to_thread(lambda: self.app.store)  # opens and migrates
         log.info("database %s ready", redact_url(settings.database_url))
         commands = Commands(self.app)
@@ -169,6 +179,9 @@ class Service:
         web_app.router.add_get("/metrics", self.metrics)
         if settings.slack_bot_token:
             await self.start_slack(web_app, commands)
+        await model
+        pipeline = await asyncio.to_thread(lambda: self.app.pipeline)
+        log.info("Korean model loaded")
         if settings.discord_bot_token:
             await self.start_discord(commands)
         if not settings.slack_bot_token and not settings.discord_bot_token:
@@ -179,7 +192,6 @@ class Service:
         listener = Listener(web_app, self.host, self.port)
         await listener.start()
         log.info("listening on %s:%d (/healthz, /metrics)", self.host, self.port)
-        pipeline = await asyncio.to_thread(lambda: self.app.pipeline)  # loads the Korean model
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
             poller = Poller(store, pipeline, settings)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.chat.base import Poster
+from bot.core.clock import wall_now
 from bot.delivery.leader import holder_id
 from bot.delivery.sender import Sender
 from bot.present.compose import digest_reply
@@ -122,7 +123,9 @@ async def _send(
                 return PostResult(row.place, "paused", row.parts_sent, stories, dest.paused_reason)
             if await sender.deliver_one(row):
                 continue
-            wait = await asyncio.to_thread(app.store.delivery_wait, row.id, app.clock.now())
+            wait = await asyncio.to_thread(
+                app.store.delivery_wait, row.id, app.clock.now(), claims_at=wall_now()
+            )
             left = deadline - asyncio.get_running_loop().time()
             if wait is None or wait > left:
                 row = await asyncio.to_thread(app.store.delivery, dest_id, key)

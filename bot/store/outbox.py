@@ -110,9 +110,13 @@ class OutboxQueries(StoreBase):
                 is not None
             )
 
-    def due_deliveries(self, now: datetime, holder: str, limit: int = 50) -> list[Delivery]:
+    def due_deliveries(
+        self, now: datetime, holder: str, limit: int = 50, *, claims_at: datetime | None = None
+    ) -> list[Delivery]:
         """Pending rows whose time has come, for destinations that are not paused, that nobody
-        else holds (or whose holder's claim ran out), oldest first."""
+        else holds (or whose holder's claim ran out at ``claims_at``, by default ``now``), oldest
+        first."""
+        claims_at = claims_at or now
         with self.read() as s:
             rows = s.execute(
                 select(OutboxRow, DestinationRow)
@@ -123,7 +127,7 @@ class OutboxQueries(StoreBase):
                     (OutboxRow.next_attempt_at.is_(None)) | (OutboxRow.next_attempt_at <= now),
                     OutboxRow.claimed_by.is_(None)
                     | (OutboxRow.claimed_by == holder)
-                    | (OutboxRow.claim_until <= now),
+                    | (OutboxRow.claim_until <= claims_at),
                 )
                 .order_by(OutboxRow.id)
                 .limit(limit)
@@ -140,15 +144,21 @@ class OutboxQueries(StoreBase):
             ).first()
         return _delivery(*row) if row else None
 
-    def delivery_wait(self, delivery_id: int, now: datetime) -> float | None:
-        """Seconds until the row may be tried again (a back-off, or another sender's claim);
-        None when it is no longer pending."""
+    def delivery_wait(
+        self, delivery_id: int, now: datetime, *, claims_at: datetime | None = None
+    ) -> float | None:
+        """Seconds until the row may be tried again (a back-off by ``now``, or another sender's
+        claim by ``claims_at``, by default ``now``); None when it is no longer pending."""
         with self.read() as s:
             row = s.get(OutboxRow, delivery_id)
             if row is None or row.status != "pending":
                 return None
-            times = [t for t in (row.next_attempt_at, row.claim_until) if t is not None]
-            return max([0.0, *((t - now).total_seconds() for t in times)])
+            waits = [0.0]
+            if row.next_attempt_at is not None:
+                waits.append((row.next_attempt_at - now).total_seconds())
+            if row.claim_until is not None:
+                waits.append((row.claim_until - (claims_at or now)).total_seconds())
+            return max(waits)
 
     # -- claims: one sender at a time per row, checked before every part ----------------------
 

@@ -168,10 +168,25 @@ def _webhook_logger() -> logging.Logger:
     return logger
 
 
+class _NoTokenNotice(logging.Filter):
+    """Drops bolt's "As you gave `client` as well, `token` will be unused." printed at every
+    start: bolt reads ``SLACK_BOT_TOKEN`` from the environment by itself, and newsbot gives it a
+    client that already holds the token (read from the variable or its ``_FILE``), on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.levelno == logging.WARNING
+            and isinstance(record.msg, str)
+            and "`client`" in record.msg
+            and "`token` will be unused" in record.msg
+        )
+
+
 def _bolt_logger() -> logging.Logger:
     logger = logging.getLogger("bot.chat.slack_bolt")
-    if not any(isinstance(f, _NoResponseUrls) for f in logger.filters):
-        logger.addFilter(_NoResponseUrls())
+    for kind in (_NoResponseUrls, _NoTokenNotice):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
     return logger
 
 
