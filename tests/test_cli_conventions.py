@@ -110,7 +110,16 @@ def test_bash_completion_offers_commands_and_options(
         return done.stdout.split()
 
     assert complete("fee") == ["feeds"]
-    assert complete("feeds", "") == ["add", "list", "remove", "share", "unshare", "enable", "import", "export"]
+    assert complete("feeds", "") == [
+        "add",
+        "list",
+        "remove",
+        "share",
+        "unshare",
+        "enable",
+        "import",
+        "export",
+    ]
     assert complete("--db", "x.db", "digest", "--s") == ["--since"]
     assert "--minhash-only" in complete("eval-clusters", "--")
     code, zsh, _ = run_cli(["completion", "zsh"], capsys)

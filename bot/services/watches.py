@@ -20,7 +20,6 @@ Rules (one place):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
