@@ -207,7 +207,7 @@ async def test_a_watch_is_added_named_by_autocomplete_and_subscribed_from_discor
         ("watch", {"action": "add", "name": "7d", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
         ("watch", {"action": "add", "name": "금", "terms": "HBM"}, "워치 이름으로 쓸 수 없습니다"),
         ("watch", {"action": "add", "name": "에이펙", "terms": "HBM"}, "기본 주제 apec을"),
-        ("why", {"item": "²"}, "‘²’는 기사 ID가 아닙니다"),
+        ("why", {"item": "²"}, "‘²’은(는) 기사 ID가 아닙니다"),
         ("mute", {"target": "#" + "9" * 30}, "기사 ID가 아닙니다"),
     ],
     ids=["period-name", "weekday-name", "alias-name", "why-superscript", "mute-huge"],

@@ -18,8 +18,8 @@ from tests.helpers import run_cli
 
 
 @pytest.fixture
-def app(tmp_path: Path, analyser: object) -> Iterator[App]:
-    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'minor.db'}"))
+def app(seeded_copy: str, analyser: object) -> Iterator[App]:
+    app = App(Settings(database_url=seeded_copy))  # the seeds: outlets a mute can name
     yield app
     app.close()
 
@@ -49,7 +49,7 @@ def test_a_watch_named_like_a_builtin_alias_is_refused_in_the_users_language(app
 
 
 def test_invisible_characters_are_cleaned_and_overlong_words_refused(app: App) -> None:
-    said = say(app, "/news watch add hbm 고대역\u200b폭메모리 \u202eHBM")
+    said = say(app, "/news watch add hbm 고대역\u200b폭메모리 \u202eHBM --yes")
     assert "저장했습니다" in said
     [watch] = app.store.watches()
     assert watch.spec["terms"] == ["고대역폭메모리", "HBM"]  # they match what they look like
@@ -135,7 +135,7 @@ def test_numbers_and_dates_no_id_or_period_can_be_exit_2_with_one_line(
 
 
 def test_in_chat_they_get_one_line_in_the_users_language(app: App) -> None:
-    assert say(app, "/news why ²") == "‘²’는 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
+    assert say(app, "/news why ²") == "‘²’은(는) 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
     assert say(app, "/news why ²", "en") == "‘²’ is no item id: an id is up to 18 digits 0-9."
     assert say(app, f"/news mute #{'9' * 30}").endswith(
         "기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."

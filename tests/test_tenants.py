@@ -28,7 +28,7 @@ from bot.config.settings import Settings
 from bot.runtime.app import App
 from tests.helpers import run_cli
 from tests.helpers.chat import SECRET, sign, slash_body
-from tests.helpers.fakes.discord_api import FakeDiscord, Stored
+from tests.helpers.fakes.discord_api import FakeDiscord, Stored, wait_until
 from tests.helpers.fakes.slack_api import FakeSlack, texts
 from tests.helpers.feedserver import FeedServer, canned, rss
 from tests.helpers.stories import GPU_BODY, GPU_TITLE
@@ -79,8 +79,13 @@ async def discord_bot(seeded_copy: str) -> AsyncIterator[DiscordBot]:
 
 async def test_8_each_discord_dm_is_its_own_workspace(discord_bot: DiscordBot) -> None:
     bot = discord_bot
-    _, shown = await bot.dm(ALICE, "watch", {"action": "add", "name": "hbm", "terms": "HBM"})
+    token, shown = await bot.dm(ALICE, "watch", {"action": "add", "name": "hbm", "terms": "HBM"})
     assert "hbm" in shown
+    [preview] = [m for m in bot.fake.replies(token) if m.body.get("components")]
+    [[button]] = [row["components"] for row in preview.body["components"]]
+    payload = bot.fake.press(preview, button["custom_id"], user_id=ALICE, dm=True)
+    bot.client._connection.parse_interaction_create(payload)  # Alice saves her watch
+    await wait_until(lambda: bot.app.store.watches("discord", f"dm:{ALICE}"), timeout=20)
     _, listed = await bot.dm(BOB, "watch", {"action": "list"})
     assert "hbm" not in listed
     token, _ = await bot.dm(BOB, "watch", {"action": "show", "name": "h"}, focused="name")
@@ -188,6 +193,6 @@ async def test_12_a_feed_added_from_chat_is_its_workspaces_until_shared(
     assert code == 0, err
     assert GPU_TITLE in await bot.ask("T2", "search 블랙웰")  # shared by the operator
     assert name in await bot.ask("T2", "feeds list")
-    assert "피드 #1는 운영자나 다른 워크스페이스의 피드" in await bot.ask("T2", "feeds remove 1")
+    assert "피드 #1은 운영자나 다른 워크스페이스의 피드" in await bot.ask("T2", "feeds remove 1")
     assert "피드를 삭제했습니다 (#2)" in await bot.ask("T3", "feeds remove 2")  # its own
     assert "셋째 팀 피드" not in await bot.ask("T3", "feeds list")

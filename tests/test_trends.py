@@ -358,7 +358,9 @@ def test_since_all_and_topic_prefixes_are_accepted(
     assert shown is not None and "스토리 4건 (GPU·AI 컴퓨팅 거래 4)" in shown
 
     assert (
-        run_cli(["watch", "add", "gpumem", "HBM", "--db", app.settings.database_url], capsys)[0]
+        run_cli(
+            ["watch", "add", "gpumem", "HBM", "--yes", "--db", app.settings.database_url], capsys
+        )[0]
         == 0
     )
     code, _, err = run_cli(["trend", *db, "--topic", "gpu"], capsys)  # gpu_deal or gpumem?

@@ -20,6 +20,7 @@ from bot.runtime.app import App
 from bot.store import Place, open_store
 from bot.store.views import Schedule
 from tests.helpers.feedserver import FeedServer, canned, rss
+from tests.helpers.serve import ingest_seeds
 from tests.helpers.stories import gpu_story, story
 
 
@@ -83,13 +84,14 @@ def test_a_nul_in_one_item_does_not_block_its_feed(
 
 
 def test_a_nul_in_a_mute_target_and_a_watch_term_is_dropped(url: str, analyser: object) -> None:
+    ingest_seeds(url)  # 연합뉴스 is an outlet the store has seen (a mute names one)
     app = App(Settings(database_url=url))
     try:
         commands, ctx = Commands(app), console_context()
         said = answer(commands, "/news mute 연합\x00뉴스", ctx) or ""
         assert "연합뉴스" in said and "\x00" not in said
         assert "연합뉴스" in (answer(commands, "/news mute", ctx) or "")
-        said = answer(commands, "/news watch add hbm HBM 고대역\x00폭메모리", ctx) or ""
+        said = answer(commands, "/news watch add hbm HBM 고대역\x00폭메모리 --yes", ctx) or ""
         assert "저장했습니다" in said
         [watch] = app.store.watches()
         assert watch.spec["terms"] == ["HBM", "고대역폭메모리"]

@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
     "why.missing": ("기사 ‘{ref}’을(를) 찾을 수 없습니다.", "No article ‘{ref}’."),
     "why.bad_ref": (
-        "‘{ref}’는 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다.",
+        "‘{ref}’은(는) 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다.",
         "‘{ref}’ is no item id: an id is up to 18 digits 0-9.",
     ),
     "scores": ("점수", "Scores"),
@@ -69,11 +69,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
     "feeds.renamed": ("피드 #{id}의 이름을 바꿨습니다: {name}", "Renamed feed #{id}: {name}"),
     "feeds.shared": (
-        "피드 #{id}를 모든 워크스페이스에 공유했습니다.",
+        "피드 #{id}을(를) 모든 워크스페이스에 공유했습니다.",
         "Feed #{id} is now shared with every workspace.",
     ),
     "feeds.unshared": (
-        "피드 #{id}는 이제 등록한 워크스페이스만 봅니다.",
+        "피드 #{id}은(는) 이제 등록한 워크스페이스만 봅니다.",
         "Feed #{id} is now read only by the workspace that added it.",
     ),
     "feeds.taken": (
@@ -81,7 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Another workspace added that feed; ask an operator to share it.",
     ),
     "feeds.not_yours": (
-        "피드 #{id}는 운영자나 다른 워크스페이스의 피드라 여기서 바꿀 수 없습니다.",
+        "피드 #{id}은(는) 운영자나 다른 워크스페이스의 피드라 여기서 바꿀 수 없습니다.",
         "Feed #{id} belongs to the operator or another workspace; it cannot be changed here.",
     ),
     "feeds.operator_only": (
@@ -342,7 +342,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A mute lasts a span such as 12h, 7d or 2w, at most a year: {value}",
     ),
     "mute.unknown_outlet": (
-        "‘{name}’이라는 매체의 기사는 아직 없습니다. 다이제스트에 보이는 매체 이름을 적으세요.",
+        "‘{name}’(이)라는 매체의 기사는 아직 없습니다. 다이제스트에 보이는 매체 이름을 적으세요.",
         "No article from an outlet ‘{name}’ has been seen. Use the outlet's name as digests show it.",
     ),
     "mutes.none": ("숨긴 것이 없습니다.", "Nothing is muted here."),

@@ -178,14 +178,14 @@ class _Part:
 
 def _snippet_render(hits: list[tuple[int, int]]) -> Callable[[str], str]:
     def render(raw: str) -> str:
-        out, pos = ["“"], 0
+        out, pos = [], 0
         for a, b in sorted(hits):
             a, b = max(a, pos), min(b, len(raw))
             if a >= b:
                 continue
             out.append(escape(raw[pos:a]) + "**" + escape(raw[a:b]) + "**")
             pos = b
-        out.append(escape(raw[pos:]) + "”")
+        out.append(escape(raw[pos:]))
         return "".join(out)
 
     return render

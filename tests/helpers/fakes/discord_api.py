@@ -480,10 +480,12 @@ class FakeDiscord:
         }
         return payload
 
-    def press(self, message: Stored, custom_id: str, *, user_id: str = USER_ID) -> dict[str, Any]:
+    def press(
+        self, message: Stored, custom_id: str, *, user_id: str = USER_ID, dm: bool = False
+    ) -> dict[str, Any]:
         """The INTERACTION_CREATE payload (type 3) of a button ``custom_id`` of ``message``
-        pressed, registered here like a slash command's."""
-        payload = self.interaction("help", user_id=user_id, channel_id=message.channel_id)
+        pressed (``dm``: in a direct message), registered here like a slash command's."""
+        payload = self.interaction("help", user_id=user_id, channel_id=message.channel_id, dm=dm)
         del self.interactions[payload["id"]]
         number = next(self._ids)
         ident = str(discord.utils.time_snowflake(datetime.now(UTC)) + number)
