@@ -214,7 +214,10 @@ def test_a_digest_says_how_many_older_items_it_left_out_and_stats_keeps_its_cloc
     assert "APEC: 1" in stats
 
 
-def test_a_channels_trend_and_its_peak_label_leave_out_what_it_muted(app: App) -> None:
+def test_a_channels_trend_and_its_peak_label_leave_out_what_it_muted(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the console writes its pictures (trend.png) here
     console(app, "/news watch add hbm HBM -주가 --yes")
     topic = watch_topic(app, "hbm")
     before = trends.trend(app, [topic], period="7d")
