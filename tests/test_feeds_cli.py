@@ -172,7 +172,8 @@ def test_polled_items_are_searchable_and_matched(
     assert code == 0 and found["total"] == 1
     item = found["items"][0]
     assert (item["title"], item["url"], item["origin"]) == (GPU_TITLE, gpu["link"], url)
-    assert item["source"] == "테크 데일리"  # the feed's own title when the feed has no name
+    # the feed's title when it was added (no name given), marked as a feed: not a known outlet
+    assert item["source"] == "(feed) 테크 데일리"
 
     code, out, _ = run_cli(
         ["digest", "--topic", "gpu_deal", "--since", "all", "--format", "json", "--db", db_url],

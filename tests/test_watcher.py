@@ -131,7 +131,7 @@ def test_first_poll_is_silent_and_later_polls_bring_only_new_items(
     assert second.items_ingested == 1 and second.items_silent == 0
     alertable = store.articles(store.matched_ids(Window(include_silent=False)))
     assert [(i.title, i.topics, i.source) for i in alertable] == [
-        (GPU_TITLE, ["gpu_deal"], "시정 뉴스")
+        (GPU_TITLE, ["gpu_deal"], "(feed) 시정 뉴스")
     ]
     assert alertable[0].origin == url and not alertable[0].silent
 

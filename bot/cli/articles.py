@@ -193,7 +193,9 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     since = _since(app, args.since)
     articles.catch_up(app)
     lang, tz = app.settings.language, app.settings.timezone
-    digest = digests.collect(app, Window(topics=topic_ids, since=since), lang=lang)
+    tenant = posting.target_tenant(app, args.post) if args.post else None
+    window = Window(topics=topic_ids, since=since, tenant=tenant)
+    digest = digests.collect(app, window, lang=lang)
     if args.post:
         return _post(app, args.post, digest, force=args.force)
     show(args.format, digest.as_json, lambda: digest_reply(digest, _topic_set(app), tz, lang))

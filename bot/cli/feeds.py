@@ -47,6 +47,18 @@ def register(
     a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_remove)
 
+    a = fsub.add_parser(
+        "share", parents=[common], help="let every workspace read a feed a workspace added"
+    )
+    a.add_argument("feed_id", metavar="ID")
+    a.set_defaults(func=cmd_share)
+
+    a = fsub.add_parser(
+        "unshare", parents=[common], help="a shared feed is read by its workspace only again"
+    )
+    a.add_argument("feed_id", metavar="ID")
+    a.set_defaults(func=cmd_unshare)
+
     a = fsub.add_parser("enable", parents=[common], help="re-enable a disabled feed")
     a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
     a.set_defaults(func=cmd_enable)
@@ -118,6 +130,8 @@ def _feed_json(f: Feed) -> dict[str, Any]:
         "disabled": f.disabled,
         "disabled_reason": f.disabled_reason,
         "disabled_at": iso(f.disabled_at),
+        "owner": f.owner,
+        "shared": f.shared,
     }
 
 
@@ -134,7 +148,7 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
         return 0
     tz = app.settings.timezone
     table = Table(show_lines=False)
-    for col in ("id", "name", "URL", "every", "health", "last ok", "errors", "problem"):
+    for col in ("id", "name", "URL", "read by", "every", "health", "last ok", "errors", "problem"):
         table.add_column(col, justify="right" if col in ("id", "errors") else "left")
     for f in listed:
         if f.disabled:
@@ -148,6 +162,7 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
             str(f.id),
             Text(f.name or ""),
             Text(f.shown_url),
+            Text(_readers(f)),
             format_interval(f.interval_s),
             f"[{style}]{f.health}[/]" if style else f.health,
             _local(f.last_ok_at, tz),
@@ -158,6 +173,25 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
     # A terminal gets its own width; a pipe gets whole lines (grep-able).
     wide = out if out.is_terminal else Console(file=sys.stdout, width=240, highlight=False)
     wide.print(table)
+    return 0
+
+
+def _readers(f: Feed) -> str:
+    if f.owner is None:
+        return "everyone"
+    return f"everyone (shared by {f.owner})" if f.shared else f.owner
+
+
+def cmd_share(app: App, args: argparse.Namespace) -> int:
+    feed = feeds.share_feed(app, args.feed_id, True)
+    out.print(f"feed #{feed.id} is read by every workspace: {feed.shown_url}")
+    return 0
+
+
+def cmd_unshare(app: App, args: argparse.Namespace) -> int:
+    feed = feeds.share_feed(app, args.feed_id, False)
+    who = feed.owner or "everyone (an operator's feed)"
+    out.print(f"feed #{feed.id} is read by {who}: {feed.shown_url}")
     return 0
 
 

@@ -124,6 +124,7 @@ class Planner:
                 seen_since=min(_covered_since(s, instant) for s in due),
                 seen_until=instant,
                 include_silent=False,
+                tenant=group[0].destination.place.tenant,
             )
             lang = self._lang(group[0])
             mutes = self.app.store.mutes(group[0].destination.place, now)
@@ -134,7 +135,7 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = self._weekly_reply(digest, topics, instant, tz, lang)
+                reply = self._weekly_reply(digest, topics, instant, tz, lang, window.tenant)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -152,7 +153,13 @@ class Planner:
         return written
 
     def _weekly_reply(
-        self, digest: digests.Digest, topics: list[str], instant: datetime, tz: str, lang: str
+        self,
+        digest: digests.Digest,
+        topics: list[str],
+        instant: datetime,
+        tz: str,
+        lang: str,
+        tenant: str | None = None,
     ) -> Reply:
         """The weekly report: the top stories of each topic, briefed, and the trend picture."""
         for section in digest.sections:
@@ -161,7 +168,7 @@ class Planner:
         reply.title = t("weekly.title", lang)
         midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
         trend = trends.trend(
-            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz
+            self.app, topics, period=WEEKLY_TREND, until=midnight, lang=lang, tz=tz, tenant=tenant
         )
         reply.image = trend_image(trend, lang)
         return reply
@@ -176,7 +183,12 @@ class Planner:
                 continue
             since = max(sub.created_at, now - ALERT_LOOKBACK)
             ids = self.app.store.matched_ids(
-                Window(topics=[sub.topic], seen_since=since, include_silent=False)
+                Window(
+                    topics=[sub.topic],
+                    seen_since=since,
+                    include_silent=False,
+                    tenant=sub.destination.place.tenant,
+                )
             )
             # scores and entities only: this runs every few seconds, bodies are loaded for the
             # few items that do raise an alert

@@ -29,8 +29,15 @@ Scheduling (seconds from the poll's ``now``; every server hint is capped at :dat
   interval)``, and never sooner than a ``Retry-After``;
 - after ``settings.feed_max_errors`` consecutive failures the feed is disabled, its reason kept.
 
+Provenance: a feed's display name is fixed by its first usable poll (its ``<title>`` then, or its
+host) unless one was given; an item's source is the outlet its link's domain names when the feed
+is on that outlet's domain, else ``(feed) name``; a link on another outlet's domain is not kept
+as the item's link (:mod:`bot.ingest.outlets`).  Items of a workspace's own feed are that
+workspace's (``owner``) until an operator shares the feed.
+
 Dedup and silence: the store keeps an item once by content hash, canonical URL and (feed,
-identity), so repeated GUIDs, re-minted GUIDs and one story in two feeds are stored once.  The
+identity), so repeated GUIDs, re-minted GUIDs and one story in two feeds are stored once; an
+outlet's own report replaces a copy stored first (:mod:`bot.store.articles`).  The
 first successful poll of a feed stores its items *silent* (searchable, in digests, never alerted);
 later polls store only what is new, not silent.
 """
@@ -48,6 +55,7 @@ from typing import Any
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
 from bot.ingest.fetch import Fetcher, FetchResult
+from bot.ingest.outlets import attribute, host_of
 from bot.ingest.rss import parse_feed
 from bot.store import Feed, Store
 
@@ -113,6 +121,7 @@ class FeedOutcome:
     consecutive_errors: int = 0
     next_due_at: datetime | None = None
     seconds: float = 0.0  # fetch + parse + store
+    fixed_name: str | None = None  # the display name this poll gave a feed added without one
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -310,10 +319,15 @@ class Poller:
                 outcome.ok = True
                 outcome.warning = parsed.error
                 outcome.silent = not feed.first_poll_done
+                name = feed.name or parsed.title or host_of(feed.url) or feed.shown_url
+                if feed.name is None:  # the display name is fixed by the first usable poll
+                    outcome.fixed_name = name
                 for draft in parsed.entries:
                     draft.feed_id = feed.id
                     draft.origin = feed.shown_url
                     draft.kind = "feed"
+                    draft.owner = None if feed.everyone else feed.owner
+                    attribute(draft, feed.url, name)
                 if parsed.entries:
                     async with store_lock:
                         try:
@@ -366,6 +380,7 @@ class Poller:
                 new_items=outcome.new_items,
                 error=outcome.error if not outcome.ok else outcome.warning,
                 max_errors=self.settings.feed_max_errors,
+                fixed_name=outcome.fixed_name,
             )
         if view is not None:
             outcome.consecutive_errors = view.consecutive_errors

@@ -55,6 +55,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feeds.added": ("피드를 추가했습니다 (#{id}): {url}", "Added feed #{id}: {url}"),
     "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
     "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
+    "feeds.renamed": ("피드 #{id}의 이름을 바꿨습니다: {name}", "Renamed feed #{id}: {name}"),
+    "feeds.shared": (
+        "피드 #{id}를 모든 워크스페이스에 공유했습니다.",
+        "Feed #{id} is now shared with every workspace.",
+    ),
+    "feeds.unshared": (
+        "피드 #{id}는 이제 등록한 워크스페이스만 봅니다.",
+        "Feed #{id} is now read only by the workspace that added it.",
+    ),
+    "feeds.taken": (
+        "다른 워크스페이스가 등록한 피드입니다. 운영자에게 공유를 요청하세요.",
+        "Another workspace added that feed; ask an operator to share it.",
+    ),
+    "feeds.not_yours": (
+        "피드 #{id}는 운영자나 다른 워크스페이스의 피드라 여기서 바꿀 수 없습니다.",
+        "Feed #{id} belongs to the operator or another workspace; it cannot be changed here.",
+    ),
+    "feeds.operator_only": (
+        "피드 공유는 운영자(NEWSBOT_ADMINS)만 할 수 있습니다.",
+        "Only an operator (NEWSBOT_ADMINS) may share feeds.",
+    ),
     "feeds.missing": ("피드 #{id}이(가) 없습니다.", "No feed #{id}."),
     "admin_only": ("이 작업은 관리자만 할 수 있습니다.", "Only admins can do that."),
     "feeds.not_http": (
@@ -271,8 +292,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.trend": ("/news trend [주제…] [30d|90d]", "/news trend [topic…] [30d|90d]"),
     "usage.unsubscribe": ("/news unsubscribe <주제…|all>", "/news unsubscribe <topic…|all>"),
     "usage.feeds": (
-        "/news feeds add <URL> [이름] | feeds list | feeds remove <ID>",
-        "/news feeds add <URL> [name] | feeds list | feeds remove <ID>",
+        "/news feeds add <URL> [이름] | feeds list | feeds rename <ID> <이름> | feeds remove <ID>"
+        " | feeds share|unshare <ID>",
+        "/news feeds add <URL> [name] | feeds list | feeds rename <ID> <name> | feeds remove <ID>"
+        " | feeds share|unshare <ID>",
     ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
     "usage.watch": (

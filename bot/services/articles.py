@@ -46,12 +46,14 @@ def catch_up(app: App) -> int:
     return app.pipeline.process_pending()
 
 
-def why(app: App, ref: str) -> Article:
+def why(app: App, ref: str, *, tenant: str | None = None) -> Article:
     """The article ``ref`` names (an id, or a seed file's name or prefix), with its evidence;
-    :class:`NotFound` when there is none."""
+    :class:`NotFound` when there is none the workspace ``tenant`` may read."""
     ref = ref.strip()[:MAX_REF]
     article_id = app.store.resolve_article(ref)
-    found = app.store.articles([article_id]) if article_id is not None else []
+    if article_id is not None and not app.store.readable(article_id, tenant):
+        article_id = None
+    found = app.store.articles([article_id], tenant) if article_id is not None else []
     if not found:
         raise NotFound("why.missing", ref=ref[:40])
     return found[0]
@@ -63,8 +65,9 @@ class Stats:
     feeds: dict[str, int]  # feeds per health: ok, new, failing, disabled
 
 
-def stats(app: App) -> Stats:
+def stats(app: App, *, tenant: str | None = None) -> Stats:
+    """Items per topic and feed health, of what the workspace ``tenant`` reads (None: all)."""
     since = app.clock.now() - STATS_PERIOD
-    counts = app.store.topic_counts(since)
+    counts = app.store.topic_counts(since, tenant)
     per_topic = {tid: counts.get(tid, 0) for tid in app.topics.ids()}
-    return Stats(per_topic=per_topic, feeds=app.store.feed_health())
+    return Stats(per_topic=per_topic, feeds=app.store.feed_health(tenant))

@@ -4,11 +4,16 @@ the scheduled digests and the demo.
 :func:`collect` reads the window's matched articles from the store and hands them to
 :func:`build_digest`, a pure function from articles to sections of entries.  Its rules: each
 item appears once, under the requested topic it scores highest in (its other topics are shown as
-tags); the reports of one story collapse into one entry: the report that scores highest
-for the section's topic (on a tie, the earliest), shown with the story's other outlets, each
-linked (``3개 매체: 연합뉴스, 뉴스1, Reuters``); a story shows once, in the first section it
-reaches; sections follow the topics file's
-order; entries are sorted by score.
+tags); the reports of one story collapse into one entry, shown with the story's other
+outlets, each linked (``3개 매체: 연합뉴스, 뉴스1, Reuters``); a story shows once, in the first
+section it reaches; sections follow the topics file's order; entries are sorted by the best
+score of their story.
+
+The story's entry (its title and link) is chosen by :func:`lead_key`: the earliest report from a
+known outlet (its link on the outlet's own domain, :mod:`bot.ingest.outlets`), on a tie the
+higher score; without one, a report that is not padded (:func:`padded`) before one that is, then
+the highest score, then the earliest id.  A copy from another feed with topic terms piled onto
+the title therefore never stands for the story.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
+from bot.ingest.outlets import is_outlet_report
 from bot.services import briefs, watches
 from bot.store.views import Article, Mute, StoryMember, Window, watch_id
 
@@ -101,18 +107,53 @@ def build_digest(
         t = topics.get(topic_id)
         label = t.label(lang) if t else topic_id
         entries: list[DigestEntry] = []
+        stories: dict[tuple[str, int], list[tuple[Article, str, float]]] = {}
         for item, topic, score in sorted(best[topic_id], key=lambda p: (-p[2], p[0].id)):
             cid = item.cluster.id if item.cluster and item.cluster.size > 1 else None
+            key = ("story", cid) if cid is not None else ("item", item.id)
+            stories.setdefault(key, []).append((item, topic, score))
+        for (kind, key_id), reports in stories.items():  # the best-scoring story first
+            cid = key_id if kind == "story" else None
             if cid is not None and cid in seen_clusters:
-                seen_clusters[cid].members.append(item.id)
+                seen_clusters[cid].members.extend(r[0].id for r in reports)
                 continue
-            entry = entry_for(item, topic, score)
+            titles = [r[0].title for r in reports]
+            lead = min(reports, key=lambda r: lead_key(r[0], r[2], titles))
+            entry = entry_for(*lead)
+            entry.members.extend(r[0].id for r in reports if r[0].id != lead[0].id)
             if cid is not None:
                 seen_clusters[cid] = entry
             entries.append(entry)
         if entries:
             sections.append(TopicSection(topic=topic_id, label=label, entries=entries))
     return Digest(since=since, until=until, sections=sections, items=kept)
+
+
+PADDED_LENGTH = 1.6  # a title this many times the story's median title length is padded
+PADDED_MIN_CHARS = 60  # …when it is longer than this
+PADDED_REPEATS = 3  # a word this often in one title is padded
+
+
+def padded(item: Article, titles: Sequence[str] = ()) -> bool:
+    """Whether a report's title looks padded with terms: much longer than the story's other
+    titles (a title says what its body says; padding adds terms the other outlets' titles do
+    not need), or one word repeated."""
+    title = item.title or ""
+    words = [w.strip(".,·…'\"()[]").lower() for w in title.split()]
+    words = [w for w in words if len(w) >= 2]
+    if any(words.count(w) >= PADDED_REPEATS for w in set(words)):
+        return True
+    lengths = sorted(len(x) for x in titles) or [len(title)]
+    median = lengths[len(lengths) // 2]
+    return len(title) > PADDED_MIN_CHARS and len(title) > PADDED_LENGTH * median
+
+
+def lead_key(item: Article, score: float, titles: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Sort key of a story's reports; the smallest leads its entry (rules in the module
+    docstring)."""
+    if is_outlet_report(item.source, item.url):
+        return (0, item.when.timestamp(), -score, item.id)
+    return (1, padded(item, titles), -score, item.id)
 
 
 def entry_for(item: Article, topic: str, score: float) -> DigestEntry:
@@ -172,7 +213,7 @@ def collect(
     ids = app.store.matched_ids(window)
     mine = any(watch_id(t) is not None for t in window.topics or ())
     digest = build_digest(
-        [a for a in app.store.articles(ids) if not muted(a, mutes)],
+        [a for a in app.store.articles(ids, window.tenant) if not muted(a, mutes)],
         watches.topic_set(app) if mine else app.topics,
         wanted=window.topics,
         since=window.since or window.seen_since,

@@ -10,6 +10,14 @@ A poll interval is a duration from :data:`MIN_INTERVAL` to :data:`MAX_INTERVAL`;
 new feed gets ``NEWSBOT_FEED_INTERVAL``.  Adding a URL that is already there updates its name
 and interval when they are given, and changes nothing else.  Only ``NEWSBOT_ADMINS`` (when set)
 may change feeds from chat; the CLI is the operator's.
+
+Tenancy (``tenant`` is the chat workspace, ``platform:workspace``; None for the CLI and the
+console, the operator): a feed added from chat belongs to the workspace that added it.  Only that
+workspace lists, renames and removes it, and its items reach only that workspace's digests,
+alerts, search and ``why``, until an operator shares it (``newsbot feeds share ID``, or
+``/news feeds share ID`` by a user named in ``NEWSBOT_ADMINS``).  The operator's feeds are
+everyone's and are listed everywhere, but changed only by the operator.  A workspace cannot add
+a URL another workspace holds privately (it is told to ask an operator to share it).
 """
 
 from __future__ import annotations
@@ -97,15 +105,24 @@ class FeedChange:
 
 
 def add_feed(
-    app: App, url: str, name: str | None = None, interval: str | None = None
+    app: App,
+    url: str,
+    name: str | None = None,
+    interval: str | None = None,
+    *,
+    tenant: str | None = None,
 ) -> FeedChange:
-    """Add a feed (rules in the module docstring)."""
+    """Add a feed (rules in the module docstring); ``tenant``: the chat workspace adding it."""
     url = check_url(url, app.settings)
     seconds = parse_interval(interval, app.settings)
     name = clean_name(name)
-    feed, created = app.store.add_feed(url, name, seconds)
+    feed, created = app.store.add_feed(url, name, seconds, owner=tenant)
     if created:
         return FeedChange(feed, True)
+    if not _reads(feed, tenant):
+        raise UserError("feeds.taken")
+    if not _changes(feed, tenant):
+        return FeedChange(feed, False)
     new_name = name if name is not None and name != feed.name else None
     new_interval = seconds if interval is not None and seconds != feed.interval_s else None
     if new_name is None and new_interval is None:
@@ -115,13 +132,58 @@ def add_feed(
     return FeedChange(updated, False, what)
 
 
-def remove_feed(app: App, raw_id: str) -> Feed:
-    """Remove a feed (its stored articles stay); :class:`NotFound` when there is none."""
+def _reads(feed: Feed, tenant: str | None) -> bool:
+    return tenant is None or feed.everyone or feed.owner == tenant
+
+
+def _changes(feed: Feed, tenant: str | None) -> bool:
+    return tenant is None or feed.owner == tenant
+
+
+def _own_feed(app: App, raw_id: str, tenant: str | None) -> Feed:
+    """The feed ``raw_id`` names, if ``tenant`` may change it: :class:`NotFound` when it cannot
+    even read it (another workspace's feed is not revealed), :class:`Forbidden` otherwise."""
     feed_id = parse_feed_id(raw_id)
     feed = app.store.get_feed(feed_id)
-    if feed is None or not app.store.remove_feed(feed_id):
+    if feed is None or not _reads(feed, tenant):
         raise NotFound("feeds.missing", id=feed_id)
+    if not _changes(feed, tenant):
+        raise Forbidden("feeds.not_yours", id=feed_id)
     return feed
+
+
+def remove_feed(app: App, raw_id: str, *, tenant: str | None = None) -> Feed:
+    """Remove a feed (its stored articles stay, still read only where they were);
+    :class:`NotFound` when there is none the workspace may see."""
+    feed = _own_feed(app, raw_id, tenant)
+    if not app.store.remove_feed(feed.id):
+        raise NotFound("feeds.missing", id=feed.id)
+    return feed
+
+
+def rename_feed(app: App, raw_id: str, name: str, *, tenant: str | None = None) -> Feed:
+    """Give a feed another display name (its items keep the name they were stored with)."""
+    feed = _own_feed(app, raw_id, tenant)
+    cleaned = clean_name(name)
+    if cleaned is None:
+        raise UserError("usage", usage="feeds rename ID NAME")
+    return app.store.update_feed(feed.id, name=cleaned) or feed
+
+
+def share_feed(app: App, raw_id: str, shared: bool = True) -> Feed:
+    """An operator shares a workspace's feed with every workspace (or takes it back)."""
+    feed_id = parse_feed_id(raw_id)
+    feed = app.store.set_feed_shared(feed_id, shared)
+    if feed is None:
+        raise NotFound("feeds.missing", id=feed_id)
+    app.store.set_owner_of_feed(feed.id, None if feed.everyone else feed.owner)
+    return feed
+
+
+def require_operator(settings: Settings, user: str) -> None:
+    """Only a user named in ``NEWSBOT_ADMINS`` acts as the operator from chat."""
+    if user not in settings.admins:
+        raise Forbidden("feeds.operator_only")
 
 
 def enable_feed(app: App, raw_id: str) -> Feed:
@@ -133,8 +195,9 @@ def enable_feed(app: App, raw_id: str) -> Feed:
     return feed
 
 
-def list_feeds(app: App) -> list[Feed]:
-    return app.store.list_feeds()
+def list_feeds(app: App, *, tenant: str | None = None) -> list[Feed]:
+    """Every feed (the operator), or the ones a workspace reads."""
+    return app.store.list_feeds(tenant)
 
 
 @dataclass(slots=True)

@@ -43,6 +43,14 @@ def parse_target(target: str) -> Place:
     return Place(platform, "", channel)
 
 
+def target_tenant(app: App, target: str) -> str | None:
+    """Whose items a digest posted to ``target`` may carry: the known channel's workspace's
+    (a channel never seen before reads only everyone's items)."""
+    place = parse_target(target)
+    dest = app.store.channel_destination(place.platform, place.channel)
+    return (dest.place if dest is not None else place).tenant
+
+
 def make_poster(platform: str, settings: Settings) -> Poster:
     """The poster of a platform, or a :class:`UserError` naming the missing token."""
     if platform == "slack":

@@ -46,6 +46,7 @@ def search(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 10,
+    tenant: str | None = None,
 ) -> SearchResult:
     """The best ``limit`` articles for ``query`` (every query word must be there), with
     snippets.  An empty or too long query, or a limit out of range, is a :class:`UserError`."""
@@ -65,9 +66,15 @@ def search(
         return SearchResult(query, 0, [])
     excluded = [lemma for word in unwanted for lemma in analyser.lemmas(word)]
     hits = app.store.search_ids(
-        lemmas, topics=topics, since=since, until=until, limit=limit, exclude=excluded
+        lemmas,
+        topics=topics,
+        since=since,
+        until=until,
+        limit=limit,
+        exclude=excluded,
+        tenant=tenant,
     )
-    items = app.store.articles(hits.ids)
+    items = app.store.articles(hits.ids, tenant)
     patterns = _patterns(" ".join(wanted), lemmas, analyser)
     for item in items:
         item.snippet, item.snippet_hits = snippet(item.body or item.title, patterns)

@@ -87,6 +87,7 @@ def trend(
     until: datetime | None = None,
     lang: str = "ko",
     tz: str | None = None,
+    tenant: str | None = None,
 ) -> Trend:
     """The daily story counts of ``topic_ids`` over ``period`` (rules in the module docstring),
     days in ``tz`` (default ``NEWSBOT_TIMEZONE``).  Raises :class:`UserError` for a period that
@@ -112,7 +113,7 @@ def trend(
     for topic_id in ids:
         topic = topics.get(topic_id)
         labels[topic_id] = topic.label(lang) if topic else topic_id
-    rows = app.store.trend_rows(ids, start, end)
+    rows = app.store.trend_rows(ids, start, end, tenant)
     if everything:  # from the first day with a dated story (the last 30 days when none)
         firsts = [row.at for row in rows if row.dated]
         begin = min(firsts) if firsts else end - timedelta(days=30)

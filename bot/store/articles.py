@@ -1,6 +1,17 @@
 """Article queries.  The store returns only what is new: :meth:`add_drafts` gives the ids of the
-drafts it inserted and silently skips the ones it already holds (same content hash, same
-canonical URL, or same identity within the same feed — all three are unique constraints)."""
+drafts it inserted and skips the ones it already holds (same content hash, same canonical URL,
+or same identity within the same feed — all three are unique constraints).
+
+Provenance: when a draft holds an article the store already has by content hash or canonical URL
+but *outranks* the stored copy (:func:`bot.ingest.outlets.rank`: an outlet's own report beats a
+copy from another feed; an item every workspace reads beats one a single workspace's feed
+brought), the stored row is replaced by the draft in place (link, source, feed, text): its id,
+story and deliveries stay, and the copy is gone.  A lower or equal rank is skipped as before.
+
+Tenants: an article's ``owner`` is the workspace whose own feed brought it (None: everyone's);
+a query given a ``tenant`` sees only everyone's articles and that workspace's.  A workspace's own
+items are deduplicated among themselves only (their hash and URL keys are the workspace's), so a
+private feed never suppresses what others read, nor the other way round."""
 
 from __future__ import annotations
 
@@ -15,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
+from bot.ingest.outlets import rank
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow
 from bot.store.stories import Assign, StoryQueries
@@ -47,7 +59,13 @@ class ArticleQueries(FullTextQueries, StoryQueries):
         rows: list[dict[str, Any]] = []
         now = self.clock.now()
         for d, digest in zip(chunk, hashes, strict=True):
-            if seen.holds(d, digest):
+            if seen.same_item(d):
+                continue
+            held = seen.holder(d, digest)
+            if held is not None:
+                if rank(d.source, d.url, d.owner) > held[1]:
+                    self._replace(s, held[0], d, digest)
+                    seen.add(d, digest, held[0])
                 continue
             seen.add(d, digest)  # the same story twice in one batch is stored once
             rows.append(
@@ -57,11 +75,13 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     "origin": d.origin,
                     "identity": d.identity,
                     "url": d.url,
-                    "canonical_url": d.canonical_url,
+                    "canonical_url": d.dedup_url,
                     "content_hash": digest,
                     "title": d.title,
                     "body": d.body,
                     "source": d.source,
+                    "claimed_url": d.claimed_url,
+                    "owner": d.owner,
                     "published_at": d.published_at,
                     "published_date_only": d.date_only,
                     "seen_at": now,
@@ -96,6 +116,51 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             except IntegrityError:
                 continue
         return ids
+
+    def _replace(self, s: Session, article_id: int, d: Draft, digest: str) -> None:
+        """The stored copy ``article_id`` becomes the draft's report (rules in the module
+        docstring); a changed text is analysed again (its story stays)."""
+        row = s.get(ArticleRow, article_id)
+        if row is None:
+            return
+        changed = (row.title, row.body) != (d.title, d.body)
+        values: dict[str, Any] = {
+            "kind": d.kind,
+            "feed_id": d.feed_id,
+            "origin": d.origin,
+            "identity": d.identity,
+            "url": d.url,
+            "canonical_url": d.dedup_url,
+            "claimed_url": d.claimed_url,
+            "content_hash": digest,
+            "title": d.title,
+            "body": d.body,
+            "source": d.source,
+            "owner": d.owner,
+            "published_at": d.published_at,
+            "published_date_only": d.date_only,
+        }
+        if changed:
+            values["topics_hash"] = None
+        try:
+            with s.begin_nested():
+                s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
+        except IntegrityError:  # another stored item holds the draft's URL or text: keep both
+            pass
+        s.expire(row)
+
+    def set_owner_of_feed(self, feed_id: int, owner: str | None) -> None:
+        """The stored items of a feed become ``owner``'s (None: everyone's)."""
+        with self.write() as s:
+            s.execute(update(ArticleRow).where(ArticleRow.feed_id == feed_id).values(owner=owner))
+
+    def readable(self, article_id: int, tenant: str | None) -> bool:
+        """Whether the workspace ``tenant`` may read the article (None: the operator, all)."""
+        with self.read() as s:
+            row = s.execute(
+                select(ArticleRow.owner).where(ArticleRow.id == article_id)
+            ).one_or_none()
+        return row is not None and (tenant is None or row[0] is None or row[0] == tenant)
 
     def pending_analysis(
         self, topics_hash: str, limit: int = 500, after_id: int = 0
@@ -219,8 +284,9 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             ).all()
         return [AlertFacts(i, dict(sc or {}), list(en or []), c or i) for i, sc, en, c in rows]
 
-    def articles(self, ids: Sequence[int]) -> list[Article]:
-        """Articles in the order of ``ids`` (missing ids are left out)."""
+    def articles(self, ids: Sequence[int], tenant: str | None = None) -> list[Article]:
+        """Articles in the order of ``ids`` (missing ids are left out); with ``tenant``, their
+        stories list only the reports that workspace may read."""
         if not ids:
             return []
         with self.read() as s:
@@ -231,7 +297,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             cluster_ids = {a.cluster_id for a in arts.values() if a.cluster_id}
             members: dict[int, list[StoryMember]] = defaultdict(list)
             if cluster_ids:
-                for cid, aid, source, title, url, published, date_only in s.execute(
+                q = (
                     select(
                         ArticleRow.cluster_id,
                         ArticleRow.id,
@@ -243,7 +309,10 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     )
                     .where(ArticleRow.cluster_id.in_(cluster_ids))
                     .order_by(ArticleRow.id)
-                ):
+                )
+                if tenant is not None:
+                    q = q.where(readable_by(tenant))
+                for cid, aid, source, title, url, published, date_only in s.execute(q):
                     if cid is not None:
                         members[cid].append(
                             StoryMember(aid, title, url, source, published, bool(date_only))
@@ -302,6 +371,8 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                 conds.append(ArticleRow.silent.is_(False))
             if window.ids:
                 conds.append(ArticleRow.id.in_(list(window.ids)))
+            if window.tenant is not None:
+                conds.append(readable_by(window.tenant))
             if conds:
                 q = q.where(and_(*conds))
             q = q.group_by(ArticleRow.id).order_by(best.desc(), ArticleRow.id)
@@ -311,29 +382,38 @@ class ArticleQueries(FullTextQueries, StoryQueries):
         with self.read() as s:
             return s.scalar(select(func.count()).select_from(ArticleRow)) or 0
 
-    def topic_counts(self, since: datetime) -> dict[str, int]:
+    def topic_counts(self, since: datetime, tenant: str | None = None) -> dict[str, int]:
+        q = (
+            select(MatchRow.topic, func.count())
+            .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
+            .where(ArticleRow.seen_at >= since)
+            .group_by(MatchRow.topic)
+        )
+        if tenant is not None:
+            q = q.where(readable_by(tenant))
         with self.read() as s:
-            rows = s.execute(
-                select(MatchRow.topic, func.count())
-                .join(ArticleRow, ArticleRow.id == MatchRow.article_id)
-                .where(ArticleRow.seen_at >= since)
-                .group_by(MatchRow.topic)
-            ).all()
+            rows = s.execute(q).all()
         return {topic: n for topic, n in rows}
 
 
+def readable_by(tenant: str) -> Any:
+    """The articles a workspace reads: everyone's and its own."""
+    return or_(ArticleRow.owner.is_(None), ArticleRow.owner == tenant)
+
+
 class _Seen:
-    """The dedup keys of a batch that the store (or the batch itself) already holds."""
+    """The dedup keys of a batch that the store (or the batch itself) already holds: for a
+    content hash or a canonical URL, the holding article's id and rank."""
 
     def __init__(self) -> None:
-        self.hashes: set[str] = set()
-        self.urls: set[str] = set()
+        self.hashes: dict[str, tuple[int, int]] = {}
+        self.urls: dict[str, tuple[int, int]] = {}
         self.identities: set[tuple[int, str]] = set()
 
     @classmethod
     def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> _Seen:
         seen = cls()
-        urls = [d.canonical_url for d in chunk if d.canonical_url]
+        urls = [d.dedup_url for d in chunk if d.dedup_url]
         idents = [(d.feed_id, d.identity) for d in chunk if d.identity and d.feed_id is not None]
         conds: list[Any] = [ArticleRow.content_hash.in_(hashes)]
         if urls:
@@ -343,34 +423,44 @@ class _Seen:
             conds.append(and_(ArticleRow.feed_id == feed_id, ArticleRow.identity.in_(names)))
         rows = s.execute(
             select(
+                ArticleRow.id,
                 ArticleRow.content_hash,
                 ArticleRow.canonical_url,
                 ArticleRow.feed_id,
                 ArticleRow.identity,
+                ArticleRow.source,
+                ArticleRow.url,
+                ArticleRow.owner,
             ).where(or_(*conds))
         )
-        for digest, url, owner, identity in rows:
-            seen.hashes.add(digest)
+        for article_id, digest, url, feed, identity, source, link, owner in rows:
+            held = (article_id, rank(source, link, owner))
+            seen.hashes[digest] = held
             if url:
-                seen.urls.add(url)
-            if owner is not None and identity:
-                seen.identities.add((owner, identity))
+                seen.urls[url] = held
+            if feed is not None and identity:
+                seen.identities.add((feed, identity))
         return seen
 
-    def holds(self, d: Draft, digest: str) -> bool:
+    def same_item(self, d: Draft) -> bool:
+        """The same entry of the same feed, already stored."""
         return (
-            digest in self.hashes
-            or (d.canonical_url is not None and d.canonical_url in self.urls)
-            or (
-                d.feed_id is not None
-                and d.identity is not None
-                and (d.feed_id, d.identity) in self.identities
-            )
+            d.feed_id is not None
+            and d.identity is not None
+            and (d.feed_id, d.identity) in self.identities
         )
 
-    def add(self, d: Draft, digest: str) -> None:
-        self.hashes.add(digest)
-        if d.canonical_url:
-            self.urls.add(d.canonical_url)
+    def holder(self, d: Draft, digest: str) -> tuple[int, int] | None:
+        """(id, rank) of the article holding the draft's text or link, if any."""
+        held = self.hashes.get(digest)
+        if held is None and d.dedup_url is not None:
+            held = self.urls.get(d.dedup_url)
+        return held
+
+    def add(self, d: Draft, digest: str, article_id: int = 0) -> None:
+        held = (article_id, rank(d.source, d.url, d.owner))
+        self.hashes[digest] = held
+        if d.dedup_url:
+            self.urls[d.dedup_url] = held
         if d.feed_id is not None and d.identity:
             self.identities.add((d.feed_id, d.identity))

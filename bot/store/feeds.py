@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
@@ -48,7 +48,14 @@ def _view(f: FeedRow) -> Feed:
         first_poll_done=f.first_poll_done,
         last_new_items=f.last_new_items,
         disabled_at=f.disabled_at,
+        owner=f.owner,
+        shared=bool(f.shared),
     )
+
+
+def readable_by(tenant: str) -> ColumnElement[bool]:
+    """The feeds a workspace reads: the operator's, the shared ones and its own."""
+    return or_(FeedRow.owner.is_(None), FeedRow.shared.is_(True), FeedRow.owner == tenant)
 
 
 def _clip(text: str | None, limit: int) -> str | None:
@@ -60,9 +67,11 @@ def _clip(text: str | None, limit: int) -> str | None:
 
 class FeedQueries(StoreBase):
     def add_feed(
-        self, url: str, name: str | None = None, interval_s: int = 900
+        self, url: str, name: str | None = None, interval_s: int = 900, owner: str | None = None
     ) -> tuple[Feed, bool]:
-        """(the feed, True when it was added; False when that URL was already there)."""
+        """(the feed, True when it was added; False when that URL was already there).
+
+        ``owner`` is the chat workspace adding it (None: the operator's, read everywhere)."""
         with self.read() as s:
             existing = s.scalar(select(FeedRow).where(FeedRow.url == url))
             if existing is not None:
@@ -79,6 +88,8 @@ class FeedQueries(StoreBase):
                     consecutive_errors=0,
                     disabled=False,
                     first_poll_done=False,
+                    owner=owner,
+                    shared=False,
                 )
                 s.add(feed)
                 s.flush()
@@ -92,9 +103,22 @@ class FeedQueries(StoreBase):
             feed = s.get(FeedRow, feed_id)
             return _view(feed) if feed else None
 
-    def list_feeds(self) -> list[Feed]:
+    def list_feeds(self, tenant: str | None = None) -> list[Feed]:
+        """Every feed, or (``tenant``) the ones that workspace reads: its own and everyone's."""
         with self.read() as s:
-            return [_view(f) for f in s.scalars(select(FeedRow).order_by(FeedRow.id))]
+            q = select(FeedRow).order_by(FeedRow.id)
+            if tenant is not None:
+                q = q.where(readable_by(tenant))
+            return [_view(f) for f in s.scalars(q)]
+
+    def set_feed_shared(self, feed_id: int, shared: bool) -> Feed | None:
+        with self.write() as s:
+            feed = s.get(FeedRow, feed_id)
+            if feed is None:
+                return None
+            feed.shared = shared
+            s.flush()
+            return _view(feed)
 
     def remove_feed(self, feed_id: int) -> bool:
         with self.write() as s:
@@ -122,9 +146,9 @@ class FeedQueries(StoreBase):
                 .limit(1)
             )
 
-    def feed_health(self) -> dict[str, int]:
+    def feed_health(self, tenant: str | None = None) -> dict[str, int]:
         counts = {"ok": 0, "new": 0, "failing": 0, "disabled": 0}
-        for f in self.list_feeds():
+        for f in self.list_feeds(tenant):
             counts[f.health] += 1
         return counts
 
@@ -143,18 +167,22 @@ class FeedQueries(StoreBase):
         new_items: int = 0,
         error: str | None = None,
         max_errors: int = 10,
+        fixed_name: str | None = None,
     ) -> Feed | None:
         """Record one poll's outcome (rules in the module docstring).
 
         ``ok`` with ``error`` records a warning (the document was usable); not ``ok`` records a
-        failure whose cause is ``error``.  Returns the updated feed, or None when the feed was
-        removed meanwhile."""
+        failure whose cause is ``error``.  ``fixed_name`` names a feed that has no name yet (the
+        first usable poll fixes it; later titles change nothing).  Returns the updated feed, or
+        None when the feed was removed meanwhile."""
         with self.write() as s:
             feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
             feed.last_polled_at = now
             feed.next_due_at = next_due_at
+            if fixed_name and not feed.name:
+                feed.name = fixed_name[:300]
             if ok:
                 if not not_modified or feed.consecutive_errors:
                     feed.last_error = _clip(error, ERROR_TEXT_MAX)

@@ -110,6 +110,7 @@ class FullTextQueries(StoreBase):
         limit: int = 10,
         offset: int = 0,
         exclude: Sequence[str] = (),
+        tenant: str | None = None,
     ) -> SearchHits:
         """Every hit counted, and the ids of the best ``limit`` hits after ``offset``; an
         article holding any of the ``exclude`` lemmas is left out.
@@ -121,9 +122,25 @@ class FullTextQueries(StoreBase):
         if not terms:
             return SearchHits(0, [])
         excluded = [t for t in dict.fromkeys(exclude) if t.strip() and t not in terms]
+        private = self._private_filter(tenant)
         if self.dialect == "sqlite":
-            return self._search_sqlite(terms, topics, since, until, limit, offset, excluded)
-        return self._search_postgres(terms, topics, since, until, limit, offset, excluded)
+            return self._search_sqlite(
+                terms, topics, since, until, limit, offset, excluded, private
+            )
+        return self._search_postgres(terms, topics, since, until, limit, offset, excluded, private)
+
+    def _private_filter(self, tenant: str | None) -> tuple[str, dict[str, object]]:
+        """The SQL that leaves out other workspaces' articles (none when nothing is private)."""
+        if tenant is None:
+            return "", {}
+        with self.read() as s:
+            if s.execute(text("SELECT 1 FROM articles WHERE owner IS NOT NULL LIMIT 1")).first():
+                return (
+                    " AND NOT EXISTS (SELECT 1 FROM articles o WHERE o.id = f.rowid "
+                    "AND o.owner IS NOT NULL AND o.owner <> :tenant)",
+                    {"tenant": tenant},
+                )
+        return "", {}
 
     def _search_sqlite(
         self,
@@ -134,6 +151,7 @@ class FullTextQueries(StoreBase):
         limit: int,
         offset: int,
         excluded: Sequence[str] = (),
+        private: tuple[str, dict[str, object]] = ("", {}),
     ) -> SearchHits:
         """Topic and month filters are tokens in the index's ``tags`` column, so they are part of
         the FTS5 query.  A period is written as "not in the months it leaves out" (FTS5 checks a
@@ -162,7 +180,9 @@ class FullTextQueries(StoreBase):
                 params.update(extra)
                 parts.append((f"{base} AND tags : ({' OR '.join(partial)})", exact))
         counts, ranked = [], []
+        params.update(private[1])
         for n, (match, exact) in enumerate(parts):
+            exact += private[0]
             if excluded:  # FTS5's NOT: the words' articles, less those holding any excluded word
                 match = f"({match}) NOT ({' OR '.join(_quoted(t) for t in excluded)})"
             params[f"q{n}"] = match
@@ -227,8 +247,11 @@ class FullTextQueries(StoreBase):
         limit: int,
         offset: int,
         excluded: Sequence[str] = (),
+        private: tuple[str, dict[str, object]] = ("", {}),
     ) -> SearchHits:
         filters, params = _filters(topics, since, until)
+        filters += private[0]
+        params.update(private[1])
         params["window"] = RANK_WINDOW
         params["q"] = " ".join(terms)
         for n, term in enumerate(excluded):

@@ -76,6 +76,9 @@ class FeedRow(Base):
     disabled_at: Mapped[datetime | None]
     first_poll_done: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column()
+    # the chat workspace that added it ("slack:T1", "discord:dm:U9"); None: the operator's (CLI)
+    owner: Mapped[str | None] = mapped_column(String(130))
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ArticleRow(Base):
@@ -86,6 +89,7 @@ class ArticleRow(Base):
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_cluster_id", "cluster_id"),
         Index("ix_articles_story_seq", "story_seq"),
+        Index("ix_articles_owner", "owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +102,10 @@ class ArticleRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(300))  # outlet or feed name
+    source: Mapped[str | None] = mapped_column(String(300))  # outlet, or "(feed) name"
+    # the link a feed's item pointed at on another outlet's domain: kept, never shown as its link
+    claimed_url: Mapped[str | None] = mapped_column(String(2048))
+    owner: Mapped[str | None] = mapped_column(String(130))  # only this workspace reads it
     published_at: Mapped[datetime | None]
     published_date_only: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from bot.store.base import StoreBase
 from bot.store.models import ArticleRow, MatchRow
@@ -13,10 +13,17 @@ from bot.store.views import TrendRow
 
 
 class TrendQueries(StoreBase):
-    def trend_rows(self, topics: Sequence[str], since: datetime, until: datetime) -> list[TrendRow]:
+    def trend_rows(
+        self,
+        topics: Sequence[str],
+        since: datetime,
+        until: datetime,
+        tenant: str | None = None,
+    ) -> list[TrendRow]:
         """Every article carrying one of ``topics`` whose time (publication, else ingestion) is
         in ``[since, until)``: its story, outlet, time and title; silent ones included (a first
-        poll's backlog is news that happened)."""
+        poll's backlog is news that happened).  With ``tenant``, only what that workspace may
+        read."""
         if not topics:
             return []
         when = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
@@ -34,6 +41,8 @@ class TrendQueries(StoreBase):
             .where(and_(MatchRow.topic.in_(list(topics)), when >= since, when < until))
             .order_by(ArticleRow.id)
         )
+        if tenant is not None:
+            q = q.where(or_(ArticleRow.owner.is_(None), ArticleRow.owner == tenant))
         with self.read() as s:
             return [
                 TrendRow(

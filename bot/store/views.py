@@ -172,6 +172,7 @@ class Window:
     seen_until: datetime | None = None
     include_silent: bool = True
     ids: Sequence[int] = field(default_factory=tuple)
+    tenant: str | None = None  # a workspace ("slack:T1"): only what it may read; None: all
 
 
 @dataclass(slots=True)
@@ -192,6 +193,13 @@ class Feed:
     first_poll_done: bool
     last_new_items: int
     disabled_at: datetime | None = None
+    owner: str | None = None  # the chat workspace that added it ("slack:T1"); None: operator's
+    shared: bool = False  # an operator let every workspace read it
+
+    @property
+    def everyone(self) -> bool:
+        """Whether every workspace reads its items (the operator's feed, or a shared one)."""
+        return self.owner is None or self.shared
 
     @property
     def health(self) -> str:
@@ -220,6 +228,12 @@ class Place:
     platform: str
     workspace: str
     channel: str
+
+    @property
+    def tenant(self) -> str | None:
+        """Whose feeds this place reads: ``platform:workspace``; None on the console (the
+        operator's, which reads every feed)."""
+        return None if self.platform == "console" else f"{self.platform}:{self.workspace}"
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.workspace + '/' if self.workspace else ''}{self.channel}"

@@ -40,16 +40,18 @@ def sign(body: bytes, ts: str | None = None, secret: str = SECRET) -> dict[str, 
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 
-def slash_body(text: str, response_url: str, channel: str = "C1") -> bytes:
-    """A ``/news <text>`` slash command as Slack posts it."""
+def slash_body(
+    text: str, response_url: str, channel: str = "C1", team: str = "T1", user: str = "U1"
+) -> bytes:
+    """A ``/news <text>`` slash command as Slack posts it (from ``team`` and ``user``)."""
     return urlencode(
         {
             "token": "legacy-verification-token",
-            "team_id": "T1",
+            "team_id": team,
             "team_domain": "fake",
             "channel_id": channel,
             "channel_name": "general",
-            "user_id": "U1",
+            "user_id": user,
             "user_name": "kim",
             "command": "/news",
             "text": text,

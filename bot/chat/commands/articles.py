@@ -25,7 +25,9 @@ def search(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if not query:
         raise usage("search", ctx.lang)
     since = periods.since(cmds.app, words.period)
-    result = searching.search(cmds.app, query, topics=words.topics, since=since, limit=SEARCH_LIMIT)
+    result = searching.search(
+        cmds.app, query, topics=words.topics, since=since, limit=SEARCH_LIMIT, tenant=ctx.tenant
+    )
     return search_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
 
 
@@ -39,7 +41,7 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             raise usage("digest", ctx.lang)
         raise UnknownTopic(word, catalog.ids())
     since = periods.since(cmds.app, words.period or "24h")
-    window = Window(topics=words.topics, since=since)
+    window = Window(topics=words.topics, since=since, tenant=ctx.tenant)
     result = digests.collect(cmds.app, window, lang=ctx.lang, until=cmds.now())
     return digest_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
 
@@ -53,7 +55,7 @@ def topics(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if len(args) != 1:
         raise usage("why", ctx.lang)
-    article = articles.why(cmds.app, args[0])
+    article = articles.why(cmds.app, args[0], tenant=ctx.tenant)
     brief = briefs.story_brief(cmds.app, article)
     tz = cmds.app.settings.timezone
     return why_reply(article, cmds.catalog(ctx).topics, tz, ctx.lang, brief)
@@ -61,4 +63,6 @@ def why(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 
 @command("stats", slow=True)
 def stats(cmds: Commands, args: list[str], ctx: Context) -> Reply:
-    return stats_reply(articles.stats(cmds.app), cmds.catalog(ctx).topics, ctx.lang)
+    return stats_reply(
+        articles.stats(cmds.app, tenant=ctx.tenant), cmds.catalog(ctx).topics, ctx.lang
+    )

@@ -32,10 +32,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def workspace_of(team: object, user: object) -> str:
+    """The workspace of a chat request: its team / guild id; a direct message (no team or
+    guild) is its user's own workspace, ``dm:<user id>``, never one shared by every DM."""
+    team_id = str(team or "").strip()
+    return team_id if team_id else f"dm:{str(user or '').strip()}"
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     platform: str  # slack | discord | console
-    workspace: str  # team / guild id, "" when none
+    workspace: str  # team / guild id; "dm:<user>" for a direct message; "" on the console
     channel: str
     user: str
     lang: str = "ko"
@@ -43,6 +50,11 @@ class Context:
     @property
     def place(self) -> Place:
         return Place(self.platform, self.workspace, self.channel)
+
+    @property
+    def tenant(self) -> str | None:
+        """Whose feeds this request reads and owns (:attr:`Place.tenant`)."""
+        return self.place.tenant
 
 
 Handler = Callable[["Commands", list[str], Context], Reply]

@@ -33,5 +33,7 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             raise usage("trend", ctx.lang)
         raise UnknownTopic(word, catalog.ids())
     topic_ids = list(dict.fromkeys([*named, *words.topics]))
-    result = trends.trend(cmds.app, topic_ids, period=words.period, lang=ctx.lang)
+    result = trends.trend(
+        cmds.app, topic_ids, period=words.period, lang=ctx.lang, tenant=ctx.tenant
+    )
     return trend_reply(result, ctx.lang)

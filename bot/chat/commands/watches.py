@@ -40,6 +40,7 @@ def mute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     period = None
     if len(args) >= 3 and args[-2].lower() in ("for", "동안"):
         period, args = args[-1], args[:-2]
+    args = _feed_name(args)
     if len(args) != 1:
         raise usage("mute", ctx.lang)
     found, shown = mutes.mute(cmds.app, ctx.place, args[0], period, ctx.user)
@@ -48,8 +49,16 @@ def mute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
 
 @command("unmute", public=True)
 def unmute_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    args = _feed_name(args)
     if len(args) != 1:
         raise usage("unmute", ctx.lang)
     word = None if args[0].lower() in ("all", "전체") else args[0]
     n = mutes.unmute(cmds.app, ctx.place, word)
     return Reply(text=t("unmuted", ctx.lang, n=n), ephemeral=False)
+
+
+def _feed_name(args: list[str]) -> list[str]:
+    """``(feed) AI 뉴스 모음`` as typed, unquoted: one source, as digests show it."""
+    if len(args) > 1 and args[0].lower() == "(feed)":
+        return [" ".join(args)]
+    return args

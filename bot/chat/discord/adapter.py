@@ -38,7 +38,7 @@ from discord.app_commands import Choice
 
 from bot.chat.base import DestinationBroken
 from bot.chat.commands import Commands, Context
-from bot.chat.commands.core import split_words
+from bot.chat.commands.core import split_words, workspace_of
 from bot.chat.discord.post import TOKEN_REJECTED, embeds_of, file_of, login, use_api_url
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
@@ -98,7 +98,7 @@ def command_line(words: Sequence[str]) -> str:
 def context_for(interaction: discord.Interaction[Any], lang: str) -> Context:
     return Context(
         platform="discord",
-        workspace=str(interaction.guild_id or ""),
+        workspace=workspace_of(interaction.guild_id, interaction.user.id),
         channel=str(interaction.channel_id or ""),
         user=str(interaction.user.id),
         lang=lang,

@@ -51,6 +51,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.chat.base import DeliveryError, TemporaryFailure
 from bot.chat.commands import Commands, Context
+from bot.chat.commands.core import workspace_of
 from bot.chat.slack.post import (
     MAX_RATE_WAIT,
     RetryAfterHandler,
@@ -209,7 +210,7 @@ def build_bolt_app(app: App, commands: Commands) -> NewsbotBolt:
 def command_context(command: Mapping[str, Any], settings: Settings) -> Context:
     return Context(
         platform="slack",
-        workspace=str(command.get("team_id") or ""),
+        workspace=workspace_of(command.get("team_id"), command.get("user_id")),
         channel=str(command.get("channel_id") or ""),
         user=str(command.get("user_id") or ""),
         lang=settings.language,

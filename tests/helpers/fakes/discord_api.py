@@ -359,6 +359,14 @@ class FakeDiscord:
     def channel_messages(self, channel_id: str) -> list[Stored]:
         return [m for m in self.stored if m.kind == "channel" and m.channel_id == str(channel_id)]
 
+    def callbacks(self, token: str) -> list[dict[str, Any]]:
+        """The bodies posted to one interaction's callback (autocomplete choices among them)."""
+        return [
+            body
+            for method, path, _, body in self.requests
+            if method == "POST" and path.endswith(f"/{token}/callback")
+        ]
+
     def replies(self, token: str) -> list[Stored]:
         """The interaction response and follow-ups of one interaction, in order."""
         return [m for m in self.stored if m.token == token]
@@ -373,9 +381,12 @@ class FakeDiscord:
         channel_id: str = CHANNEL_ID,
         user_id: str = USER_ID,
         locale: str = "ko",
+        dm: bool = False,
     ) -> dict[str, Any]:
         """A recorded-shape INTERACTION_CREATE payload for ``/news <sub> [options]`` (type 2, or 4
-        for autocomplete when ``focused`` names the option being typed), registered here."""
+        for autocomplete when ``focused`` names the option being typed), registered here.  With
+        ``dm`` it comes from a direct message: no guild, a ``user`` instead of a ``member``, the
+        DM channel (type 1) and the bot-DM context."""
         kinds = {bool: 5, int: 4, float: 10, str: 3}
         opts = [
             {
@@ -438,6 +449,14 @@ class FakeDiscord:
                 "options": [{"name": sub, "type": 1, "options": opts}],
             },
         }
+        if dm:
+            for key in ("guild_id", "member", "guild_locale"):
+                payload.pop(key)
+            payload["data"].pop("guild_id")
+            payload["user"] = user
+            payload["context"] = 1
+            payload["authorizing_integration_owners"] = {"1": user_id}
+            payload["channel"] = {"id": channel_id, "type": 1, "recipients": [user]}
         self.interactions[ident] = {
             "token": token,
             "created": time.monotonic(),
