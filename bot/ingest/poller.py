@@ -54,7 +54,9 @@ from typing import Any
 
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
+from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
+from bot.ingest.keyword_poll import Harvest, harvest
 from bot.ingest.outlets import attribute, host_of
 from bot.ingest.rss import parse_feed
 from bot.store import Feed, Store
@@ -273,8 +275,12 @@ class Poller:
                 max_concurrency=self.max_concurrency,
             ) as fetcher:
 
+                naver_sources = 0
+                if any(f.kind == "naver" for f in feeds):
+                    naver_sources = await asyncio.to_thread(self.store.count_sources, "naver")
+
                 async def one(feed: Feed) -> None:
-                    outcome = await self._poll_one(fetcher, feed, now, store_lock)
+                    outcome = await self._poll_one(fetcher, feed, now, store_lock, naver_sources)
                     report.outcomes.append(outcome)
                     if progress:
                         progress(len(report.outcomes), len(feeds))
@@ -292,10 +298,30 @@ class Poller:
         return report
 
     async def _poll_one(
-        self, fetcher: Fetcher, feed: Feed, now: datetime, store_lock: asyncio.Lock
+        self,
+        fetcher: Fetcher,
+        feed: Feed,
+        now: datetime,
+        store_lock: asyncio.Lock,
+        naver_sources: int = 0,
     ) -> FeedOutcome:
         started = time.perf_counter()
         outcome = FeedOutcome(feed_id=feed.id, url=feed.shown_url, label=feed.label)
+        if feed.is_source:
+            got = await harvest(fetcher, feed, self.settings, self.store, now, naver_sources)
+            outcome.error, outcome.not_modified = got.error, got.not_modified
+            outcome.ok = got.error is None
+            outcome.entries = len(got.drafts)
+            if outcome.ok and not got.not_modified:
+                outcome.warning = got.warning
+                outcome.silent = not feed.first_poll_done
+                for draft in got.drafts:
+                    draft.feed_id = feed.id
+                    draft.owner = None if feed.everyone else feed.owner
+                await self._store(feed, got.drafts, outcome, store_lock)
+            await self._record(feed, outcome, got.result, None, now, store_lock, got)
+            outcome.seconds = time.perf_counter() - started
+            return outcome
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         ttl: int | None = None
         if result.error:
@@ -328,23 +354,28 @@ class Poller:
                     draft.kind = "feed"
                     draft.owner = None if feed.everyone else feed.owner
                     attribute(draft, feed.url, name)
-                if parsed.entries:
-                    async with store_lock:
-                        try:
-                            new_ids = await asyncio.to_thread(
-                                self.store.add_drafts, parsed.entries, silent=outcome.silent
-                            )
-                        except Exception as exc:  # a bug or a database fault: keep polling
-                            log.exception(
-                                "feed #%d %s: storing its items failed", feed.id, feed.shown_url
-                            )
-                            outcome.ok = False
-                            outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
-                        else:
-                            outcome.new_items = len(new_ids)
+                await self._store(feed, parsed.entries, outcome, store_lock)
         await self._record(feed, outcome, result, ttl, now, store_lock)
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    async def _store(
+        self, feed: Feed, drafts: list[Draft], outcome: FeedOutcome, store_lock: asyncio.Lock
+    ) -> None:
+        """Store what is new of ``drafts`` (a failure is the poll's, and polling goes on)."""
+        if not drafts:
+            return
+        async with store_lock:
+            try:
+                new_ids = await asyncio.to_thread(
+                    self.store.add_drafts, drafts, silent=outcome.silent
+                )
+            except Exception as exc:  # a bug or a database fault: keep polling
+                log.exception("feed #%d %s: storing its items failed", feed.id, feed.shown_url)
+                outcome.ok = False
+                outcome.error = f"cannot store items: {type(exc).__name__}: {exc}"
+            else:
+                outcome.new_items = len(new_ids)
 
     async def _record(
         self,
@@ -354,13 +385,14 @@ class Poller:
         ttl: int | None,
         now: datetime,
         store_lock: asyncio.Lock,
+        got: Harvest | None = None,
     ) -> None:
         if outcome.ok:
             delay = success_delay(
                 feed.interval_s,
                 max_age=result.max_age,
                 ttl_minutes=ttl,
-                retry_after=result.retry_after,
+                retry_after=max(result.retry_after or 0.0, (got and got.min_delay) or 0.0),
             )
         else:
             delay = failure_delay(
@@ -375,12 +407,15 @@ class Poller:
                 ok=outcome.ok,
                 next_due_at=outcome.next_due_at,
                 not_modified=outcome.not_modified,
-                etag=result.etag,
-                last_modified=result.last_modified,
+                etag=result.etag if feed.kind != "naver" else None,
+                last_modified=result.last_modified if feed.kind != "naver" else got and got.cursor,
                 new_items=outcome.new_items,
                 error=outcome.error if not outcome.ok else outcome.warning,
-                max_errors=self.settings.feed_max_errors,
+                max_errors=(
+                    10**9 if got and got.rate_limited else self.settings.feed_max_errors
+                ),
                 fixed_name=outcome.fixed_name,
+                disable_now=bool(got and got.fatal),
             )
         if view is not None:
             outcome.consecutive_errors = view.consecutive_errors

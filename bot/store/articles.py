@@ -8,6 +8,13 @@ copy from another feed; an item every workspace reads beats one a single workspa
 brought), the stored row is replaced by the draft in place (link, source, feed, text): its id,
 story and deliveries stay, and the copy is gone.  A lower or equal rank is skipped as before.
 
+One item per article whatever the source: besides content hash and canonical URL (the
+publisher's URL, tracking parameters dropped, which Naver's ``originallink`` and a feed share),
+a draft is the article the store holds when both name the same *outlet* (a known outlet or a
+bare domain, never a ``(feed) name``), their normalised titles are equal
+(:func:`title_key`) and they were published within :data:`SAME_ARTICLE_WINDOW` of each other:
+that is how a Google News item, whose link is only a redirect, meets the outlet's own report.
+
 Tenants: an article's ``owner`` is the workspace whose own feed brought it (None: everyone's);
 a query given a ``tenant`` sees only everyone's articles and that workspace's.  A workspace's own
 items are deduplicated among themselves only (their hash and URL keys are the workspace's), so a
@@ -15,6 +22,8 @@ private feed never suppresses what others read, nor the other way round."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -26,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
-from bot.ingest.outlets import rank
+from bot.ingest.outlets import is_feed_label, rank
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow
 from bot.store.stories import Assign, StoryQueries
@@ -41,6 +50,22 @@ from bot.store.views import (
 )
 
 INSERT_CHUNK = 400
+SAME_ARTICLE_WINDOW = timedelta(hours=12)
+_NOT_WORD = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"^\s*[\[【(<〈《][^\]】)>〉》]{1,20}[\]】)>〉》]\s*")
+
+
+def title_key(title: str) -> str:
+    """A title as the same article's copies share it: NFKC, lower-case, a leading ``[단독]``-style
+    tag and every space and punctuation mark dropped."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = _BRACKETED.sub("", text)
+    return _NOT_WORD.sub("", text)
+
+
+def _titled(d: Draft) -> bool:
+    """Whether the draft can be matched on outlet + title + time."""
+    return bool(d.source) and not is_feed_label(d.source) and d.published_at is not None
 
 
 class ArticleQueries(FullTextQueries, StoryQueries):
@@ -409,6 +434,9 @@ class _Seen:
         self.hashes: dict[str, tuple[int, int]] = {}
         self.urls: dict[str, tuple[int, int]] = {}
         self.identities: set[tuple[int, str]] = set()
+        # (owner, outlet, title key) -> [(published, (id, rank))]
+        self.titles: dict[tuple[str | None, str, str], list[tuple[datetime, tuple[int, int]]]]
+        self.titles = defaultdict(list)
 
     @classmethod
     def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> _Seen:
@@ -440,7 +468,31 @@ class _Seen:
                 seen.urls[url] = held
             if feed is not None and identity:
                 seen.identities.add((feed, identity))
+        seen._load_titles(s, [d for d in chunk if _titled(d)])
         return seen
+
+    def _load_titles(self, s: Session, titled: list[Draft]) -> None:
+        """The stored articles of the drafts' outlets published near them."""
+        if not titled:
+            return
+        times = [d.published_at for d in titled if d.published_at is not None]
+        rows = s.execute(
+            select(
+                ArticleRow.id,
+                ArticleRow.title,
+                ArticleRow.source,
+                ArticleRow.url,
+                ArticleRow.owner,
+                ArticleRow.published_at,
+            ).where(
+                ArticleRow.source.in_({d.source for d in titled}),
+                ArticleRow.published_at >= min(times) - SAME_ARTICLE_WINDOW,
+                ArticleRow.published_at <= max(times) + SAME_ARTICLE_WINDOW,
+            )
+        )
+        for article_id, title, source, link, owner, published in rows:
+            held = (article_id, rank(source, link, owner))
+            self.titles[(owner, source, title_key(title))].append((published, held))
 
     def same_item(self, d: Draft) -> bool:
         """The same entry of the same feed, already stored."""
@@ -455,6 +507,11 @@ class _Seen:
         held = self.hashes.get(digest)
         if held is None and d.dedup_url is not None:
             held = self.urls.get(d.dedup_url)
+        if held is None and _titled(d):
+            assert d.source is not None and d.published_at is not None
+            for published, candidate in self.titles.get((d.owner, d.source, title_key(d.title)), []):
+                if abs(published - d.published_at) <= SAME_ARTICLE_WINDOW:
+                    return candidate
         return held
 
     def add(self, d: Draft, digest: str, article_id: int = 0) -> None:
@@ -464,3 +521,7 @@ class _Seen:
             self.urls[d.dedup_url] = held
         if d.feed_id is not None and d.identity:
             self.identities.add((d.feed_id, d.identity))
+        if _titled(d):
+            assert d.source is not None and d.published_at is not None
+            key = (d.owner, d.source, title_key(d.title))
+            self.titles[key].append((d.published_at, held))

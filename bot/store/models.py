@@ -79,6 +79,10 @@ class FeedRow(Base):
     # the chat workspace that added it ("slack:T1", "discord:dm:U9"); None: the operator's (CLI)
     owner: Mapped[str | None] = mapped_column(String(130))
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "rss" (a feed named by its URL), or a keyword source: "google" (Google News) | "naver"
+    kind: Mapped[str] = mapped_column(String(10), default="rss", server_default="rss")
+    query: Mapped[str | None] = mapped_column(String(300))  # what a keyword source searches for
+    lang: Mapped[str | None] = mapped_column(String(10))  # a keyword source's language: ko | en
 
 
 class ArticleRow(Base):
