@@ -67,7 +67,12 @@ def quota_used(store: Store, now: datetime) -> int:
 
 
 async def harvest(
-    fetcher: Fetcher, feed: Feed, settings: Settings, store: Store, now: datetime, naver_sources: int
+    fetcher: Fetcher,
+    feed: Feed,
+    settings: Settings,
+    store: Store,
+    now: datetime,
+    naver_sources: int,
 ) -> Harvest:
     """Poll one keyword source (rules in the module docstring)."""
     if feed.kind == "google":
@@ -132,7 +137,9 @@ async def _naver(
         result = await fetcher.fetch(naver.page_url(feed.url, start), headers=keys)
         out.result = result
         if result.error:
-            out.error = naver.error_of(result.status, result.body) if result.status else result.error
+            out.error = (
+                naver.error_of(result.status, result.body) if result.status else result.error
+            )
             out.fatal = naver.is_fatal(result.status)
             out.rate_limited = result.status == 429
             break

@@ -274,7 +274,6 @@ class Poller:
                 per_host=self.per_host,
                 max_concurrency=self.max_concurrency,
             ) as fetcher:
-
                 naver_sources = 0
                 if any(f.kind == "naver" for f in feeds):
                     naver_sources = await asyncio.to_thread(self.store.count_sources, "naver")
@@ -407,13 +406,13 @@ class Poller:
                 ok=outcome.ok,
                 next_due_at=outcome.next_due_at,
                 not_modified=outcome.not_modified,
-                etag=result.etag if feed.kind != "naver" else None,
-                last_modified=result.last_modified if feed.kind != "naver" else got and got.cursor,
+                etag=result.etag if got is None or feed.kind != "naver" else None,
+                last_modified=(
+                    got.cursor if got is not None and feed.kind == "naver" else result.last_modified
+                ),
                 new_items=outcome.new_items,
                 error=outcome.error if not outcome.ok else outcome.warning,
-                max_errors=(
-                    10**9 if got and got.rate_limited else self.settings.feed_max_errors
-                ),
+                max_errors=(10**9 if got and got.rate_limited else self.settings.feed_max_errors),
                 fixed_name=outcome.fixed_name,
                 disable_now=bool(got and got.fatal),
             )

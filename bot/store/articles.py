@@ -491,6 +491,8 @@ class _Seen:
             )
         )
         for article_id, title, source, link, owner, published in rows:
+            if source is None or published is None:
+                continue
             held = (article_id, rank(source, link, owner))
             self.titles[(owner, source, title_key(title))].append((published, held))
 
@@ -509,7 +511,9 @@ class _Seen:
             held = self.urls.get(d.dedup_url)
         if held is None and _titled(d):
             assert d.source is not None and d.published_at is not None
-            for published, candidate in self.titles.get((d.owner, d.source, title_key(d.title)), []):
+            for published, candidate in self.titles.get(
+                (d.owner, d.source, title_key(d.title)), []
+            ):
                 if abs(published - d.published_at) <= SAME_ARTICLE_WINDOW:
                     return candidate
         return held

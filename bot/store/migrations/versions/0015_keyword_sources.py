@@ -21,9 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # plain ADD COLUMN, never a batch: a batch copy of ``feeds`` would drop it, and the drop
     # sets every article's feed_id to NULL (ON DELETE SET NULL)
-    op.add_column(
-        "feeds", sa.Column("kind", sa.String(10), nullable=False, server_default="rss")
-    )
+    op.add_column("feeds", sa.Column("kind", sa.String(10), nullable=False, server_default="rss"))
     op.add_column("feeds", sa.Column("query", sa.String(300), nullable=True))
     op.add_column("feeds", sa.Column("lang", sa.String(10), nullable=True))
 
