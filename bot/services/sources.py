@@ -111,7 +111,10 @@ def add_source(
 
 
 def _own_source(app: App, raw_id: str, tenant: str | None) -> Feed:
-    feed = _own_feed(app, raw_id, tenant)
+    try:
+        feed = _own_feed(app, raw_id, tenant)
+    except NotFound:
+        raise NotFound("sources.missing", id=parse_feed_id(raw_id)) from None
     if not feed.is_source:
         raise NotFound("sources.missing", id=feed.id)
     return feed
@@ -119,7 +122,6 @@ def _own_source(app: App, raw_id: str, tenant: str | None) -> Feed:
 
 def remove_source(app: App, raw_id: str, *, tenant: str | None = None) -> Feed:
     """Remove a keyword source (its stored articles stay)."""
-    parse_feed_id(raw_id)
     feed = _own_source(app, raw_id, tenant)
     if not app.store.remove_feed(feed.id):
         raise NotFound("sources.missing", id=feed.id)
