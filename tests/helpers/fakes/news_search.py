@@ -17,6 +17,7 @@ The articles are invented; tests register them per query.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import threading
@@ -144,8 +145,9 @@ class NewsSearchFake:
     def google_rss(self, params: dict[str, str]) -> bytes:
         query = params.get("q", "")
         items = []
-        for n, s in enumerate(self.google.get(query, [])):
-            article_id = f"CBMiS2h0dHBzOi8v{n:04d}ZmFrZS1hcnRpY2xl0gEA"
+        for s in self.google.get(query, []):
+            # like Google's: an opaque id that encodes the article (here: its URL)
+            article_id = "CBMi" + base64.urlsafe_b64encode(s.url.encode()).decode().rstrip("=")
             link = f"{self.url}/rss/articles/{article_id}?oc=5"
             description = (
                 f'<a href="{link}" target="_blank">{html.escape(s.title)}</a>'
