@@ -60,7 +60,7 @@ def title_key(title: str) -> str:
     tag and every space and punctuation mark dropped."""
     text = unicodedata.normalize("NFKC", title).lower()
     text = _BRACKETED.sub("", text)
-    return _NOT_WORD.sub("", text)
+    return _NOT_WORD.sub("", text)[:300]
 
 
 def _titled(d: Draft) -> bool:
@@ -106,6 +106,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
                     "body": d.body,
                     "source": d.source,
                     "claimed_url": d.claimed_url,
+                    "title_key": title_key(d.title),
                     "owner": d.owner,
                     "published_at": d.published_at,
                     "published_date_only": d.date_only,
@@ -159,6 +160,7 @@ class ArticleQueries(FullTextQueries, StoryQueries):
             "claimed_url": d.claimed_url,
             "content_hash": digest,
             "title": d.title,
+            "title_key": title_key(d.title),
             "body": d.body,
             "source": d.source,
             "owner": d.owner,
@@ -485,6 +487,7 @@ class _Seen:
                 ArticleRow.owner,
                 ArticleRow.published_at,
             ).where(
+                ArticleRow.title_key.in_({title_key(d.title) for d in titled}),
                 ArticleRow.source.in_({d.source for d in titled}),
                 ArticleRow.published_at >= min(times) - SAME_ARTICLE_WINDOW,
                 ArticleRow.published_at <= max(times) + SAME_ARTICLE_WINDOW,

@@ -94,6 +94,7 @@ class ArticleRow(Base):
         Index("ix_articles_cluster_id", "cluster_id"),
         Index("ix_articles_story_seq", "story_seq"),
         Index("ix_articles_owner", "owner"),
+        Index("ix_articles_title_key", "title_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +110,9 @@ class ArticleRow(Base):
     source: Mapped[str | None] = mapped_column(String(300))  # outlet, or "(feed) name"
     # the link a feed's item pointed at on another outlet's domain: kept, never shown as its link
     claimed_url: Mapped[str | None] = mapped_column(String(2048))
+    # the title as copies of one article share it (bot.store.articles.title_key), to find the
+    # same article reached through another source that gives only a redirect link
+    title_key: Mapped[str | None] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(130))  # only this workspace reads it
     published_at: Mapped[datetime | None]
     published_date_only: Mapped[bool] = mapped_column(
