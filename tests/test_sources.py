@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,37 @@ def test_google_naver_and_a_feed_store_each_article_once(
     listed = w.cli(capsys, "sources", "list")
     assert "Naver quota today: 2 of 25,000 calls (0.0%)" in listed
     assert "Google News “소버린 AI”" in listed and "Naver “소버린 AI”" in listed
+
+
+def test_naver_pages_back_to_what_the_last_poll_saw_and_no_further(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = world
+
+    def batch(first: int, n: int, start: datetime) -> list[Story]:
+        return [
+            Story(
+                title=f"반도체 수출 동향 {i}호",
+                url=f"https://www.etnews.com/2025103{i:04d}",
+                outlet="전자신문",
+                home="https://www.etnews.com",
+                published=start + timedelta(minutes=i - first),
+                description=f"반도체 수출 동향 {i}호 기사 본문.",
+                naver_oid="030",
+                naver_aid=f"{i:010d}",
+            )
+            for i in range(first, first + n)
+        ]
+
+    w.fake.naver["반도체"] = batch(0, 150, datetime(2025, 10, 30, tzinfo=UTC))
+    w.cli(capsys, "sources", "add", "naver", "반도체")
+    first = w.json(capsys, "poll", "--all")
+    assert first["items_ingested"] == 100  # a first poll reads one page (the newest 100)
+    w.fake.naver["반도체"] += batch(150, 120, datetime(2025, 10, 31, tzinfo=UTC))
+    second = w.json(capsys, "poll", "--all")
+    assert second["items_ingested"] == 120
+    starts = [c["start"] for c in w.fake.naver_calls()]
+    assert starts == ["1", "1", "101"]  # page 2 reached what the first poll saw: no page 3
 
 
 def test_naver_markup_and_entities_come_out_clean(
