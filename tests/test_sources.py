@@ -79,8 +79,12 @@ class World:
         return self.outlet.url(path, host=OUTLET_HOST)
 
 
-@pytest.fixture
-def world(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(
+    request: pytest.FixtureRequest, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[World]:
+    if request.param == "postgres":
+        db_url = request.getfixturevalue("pg_url")
     table = tmp_path / "outlets.toml"
     table.write_text(f'[outlets]\n"{OUTLET}" = ["{OUTLET_HOST}"]\n', encoding="utf-8")
     monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(table))
