@@ -432,3 +432,28 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
     finally:
         await runner.cleanup()
         app.close()
+
+
+def test_a_watch_that_names_a_source_follows_its_terms_there(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``watch add … follow:naver`` (the console here; Slack and Discord share the command):
+    the watch is saved, and its terms become a keyword source the next poll fetches."""
+    from bot.chat.console import console_context
+
+    w = world
+    a, _ = two_articles(w)
+    w.fake.naver["파운데이션 모델"] = [a]
+    app = App(Settings.from_env(database_url=w.db))
+    try:
+        commands = Commands(app)
+        bad = commands.handle("watch add 모델 파운데이션 모델 follow:bing", console_context())
+        assert "google 또는 naver" in bad.text
+        reply = commands.handle("watch add 모델 파운데이션 모델 follow:naver", console_context())
+        assert "키워드 소스 #1 Naver “파운데이션 모델”" in reply.text
+        report = Poller(app.store, app.pipeline, app.settings).poll_sync()
+        assert report.items_ingested == 1
+    finally:
+        app.close()
+    assert [c["query"] for c in w.fake.naver_calls()] == ["파운데이션 모델"]
+    assert "모델" in w.cli(capsys, "watch", "list")

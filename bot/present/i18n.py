@@ -141,6 +141,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "#{id} {label} [{health}] 마지막 수집 {polled}, 새 기사 {items}건",
         "#{id} {label} [{health}] last poll {polled}, {items} new items",
     ),
+    "watch.follows": (
+        "키워드 소스 #{id} {label}도 따라갑니다 (모든 매체의 기사).",
+        "Also following keyword source #{id} {label} (every outlet's articles).",
+    ),
     "source_paused": (
         "키워드 소스를 중지했습니다: {name} ({reason})",
         "A keyword source was paused: {name} ({reason})",
@@ -352,9 +356,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
     "usage.watch": (
-        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] | watch list | "
+        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] "
+        "[follow:google|naver] | watch list | "
         "watch show <이름> | watch edit <이름> <단어…> | watch remove <이름>",
-        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] | "
+        "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] "
+        "[follow:google|naver] | "
         "watch list | watch show <name> | watch edit <name> <terms…> | watch remove <name>",
     ),
     "usage.mute": ("/news mute <매체|#기사ID> [for 7d]", "/news mute <outlet|#item id> [for 7d]"),

@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
+from bot.services import sources
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
-from bot.store.views import Article, Place, Watch
+from bot.store.views import Article, Feed, Place, Watch
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -72,6 +73,7 @@ class Saved:
     before: int  # matches in the re-applied window before the change
     after: int
     preview: Preview
+    followed: list[Feed] = field(default_factory=list)  # keyword sources ``follow:`` added
 
 
 # -- reading a watch's words ---------------------------------------------------------------------
@@ -245,10 +247,16 @@ def save(
     user: str,
     edit: bool = False,
 ) -> Saved:
-    """Add a watch (``edit``: change an existing one), re-apply it and preview it."""
+    """Add a watch (``edit``: change an existing one), re-apply it and preview it.  A word
+    ``follow:google`` or ``follow:naver`` also follows the watch's terms as a keyword source of
+    the workspace (:mod:`bot.services.sources`), so the watch has articles from every outlet."""
     require_admin(app.settings, user)
     name = check_name(app, name)
+    follow = [w.split(":", 1)[1] for w in words if w.lower().startswith("follow:")]
+    words = [w for w in words if not w.lower().startswith("follow:")]
     spec = parse_spec(words)
+    for kind in follow:
+        sources.parse_kind(kind)  # a bad kind is refused before anything is saved
     existing = {w.name: w for w in list_watches(app, workspace)}
     if edit and name not in existing:
         raise NotFound("watch.unknown", name=name)
@@ -256,9 +264,14 @@ def save(
         raise UserError("watch.exists", name=name)
     if not edit and len(existing) >= MAX_WATCHES:
         raise UserError("watch.too_many", max=MAX_WATCHES)
+    tenant = None if workspace.platform == "console" else f"{workspace.platform}:{workspace.id}"
+    query = " ".join(spec.terms + spec.required)
+    followed = [sources.add_source(app, k, query, tenant=tenant).feed for k in follow]
     watch = app.store.save_watch(workspace.platform, workspace.id, name, spec.as_dict(), user=user)
     before, after = reapply(app, watch)
-    return Saved(watch, not edit, before, after, preview(app, name, spec, topic=watch.topic))
+    saved = Saved(watch, not edit, before, after, preview(app, name, spec, topic=watch.topic))
+    saved.followed = followed
+    return saved
 
 
 def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:
