@@ -244,6 +244,20 @@ def test_google_titles_lose_the_outlet_and_english_is_asked_for(
     assert item["url"].startswith(w.fake.url + "/rss/articles/")  # the link as given
 
 
+def test_a_google_link_that_names_the_article_gives_the_publishers_url(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = world
+    _, b = two_articles(w)
+    b.google_url_param = True
+    w.fake.google[QUERY] = [b]
+    w.cli(capsys, "sources", "add", "google", QUERY)
+    w.cli(capsys, "poll", "--all")
+    [item] = w.json(capsys, "search", "클라우드", "--since", "all")["items"]
+    assert (item["url"], item["source"]) == (b.url, "한국경제")
+    assert item["origin"].startswith(w.fake.url + "/news/url?")  # Google's link, kept as given
+
+
 def test_bad_input_is_one_line_and_adds_nothing(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -254,6 +268,8 @@ def test_bad_input_is_one_line_and_adds_nothing(
     assert "a query is needed" in w.cli(capsys, "sources", "add", "google", '""', code=2)
     assert "no keyword sources yet" in w.cli(capsys, "소스", "list")  # the Korean word too
     assert "No keyword source #7" in w.cli(capsys, "sources", "remove", "7", code=1)
+    shown = w.cli(capsys, "config")
+    assert "NAVER_CLIENT_SECRET" in shown and CLIENT_SECRET not in shown
 
 
 def test_the_service_urls_pass_the_private_address_guard(

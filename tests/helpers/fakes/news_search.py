@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 KST = timezone(timedelta(hours=9))
@@ -52,6 +52,7 @@ class Story:
     description: str
     naver_oid: str = "001"  # Naver's press id in its link
     naver_aid: str = "0015700001"
+    google_url_param: bool = False  # Google's older redirect form, which names the article
 
 
 def _bold(text: str, query: str) -> str:
@@ -149,6 +150,8 @@ class NewsSearchFake:
             # like Google's: an opaque id that encodes the article (here: its URL)
             article_id = "CBMi" + base64.urlsafe_b64encode(s.url.encode()).decode().rstrip("=")
             link = f"{self.url}/rss/articles/{article_id}?oc=5"
+            if s.google_url_param:
+                link = f"{self.url}/news/url?sa=t&fd=R&ct2=ko_kr&usg=AFQjCNF&url={quote(s.url)}"
             description = (
                 f'<a href="{link}" target="_blank">{html.escape(s.title)}</a>'
                 f'&nbsp;&nbsp;<font color="#6f6f6f">{html.escape(s.outlet)}</font>'
