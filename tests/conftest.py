@@ -22,7 +22,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (the default database lives in one of the test's own)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     for key in list(os.environ):
-        if key.startswith(("NEWSBOT_", "SLACK_", "DISCORD_")) and key not in (
+        if key.startswith(("NEWSBOT_", "SLACK_", "DISCORD_", "NAVER_")) and key not in (
             "NEWSBOT_TEST_POSTGRES_URL",
             "NEWSBOT_REQUIRE_POSTGRES",
             "NEWSBOT_UPDATE_CONTRACTS",

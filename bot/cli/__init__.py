@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "bot.cli.articles",
     "bot.cli.admin",
     "bot.cli.feeds",
+    "bot.cli.sources",
     "bot.cli.watches",
     "bot.cli.briefs",
     "bot.cli.trends",

@@ -222,15 +222,22 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     for url, reason in report.skipped:
         warn(f"skipped {url}: {reason}")
     extra = f", {len(report.skipped)} skipped" if report.skipped else ""
+    found = report.sources_added + report.sources_present
+    kept = (
+        f"; {found} keyword sources: {report.sources_added} added, "
+        f"{report.sources_present} already present"
+        if found
+        else ""
+    )
     out.print(
         f"{path}: {report.listed} feeds listed: {report.added} added, "
-        f"{report.present} already present{extra}"
+        f"{report.present} already present{extra}{kept}"
     )
     return 0
 
 
 def cmd_export(app: App, args: argparse.Namespace) -> int:
-    listed = feeds.list_feeds(app)
+    listed = feeds.list_feeds(app, with_sources=True)
     data = feeds.export_feeds(app, listed)
     if not args.output:
         sys.stdout.write(data.decode("utf-8"))
@@ -274,7 +281,7 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
 
 
 def _nothing_due(app: App, args: argparse.Namespace) -> int:
-    listed = feeds.list_feeds(app)
+    listed = feeds.list_feeds(app, with_sources=True)
     enabled = [f for f in listed if not f.disabled]
     if args.format == "json":
         print_json({"feeds_polled": 0, "items_ingested": 0, "feed_errors": 0, "feeds": []})

@@ -26,6 +26,8 @@ from bot.core.redact import redact_url
 DEFAULT_DB_URL = default_database_url()
 SLACK_DEFAULT_API = "https://slack.com/api/"
 DISCORD_DEFAULT_API = "https://discord.com/api/v10"
+GOOGLE_NEWS_DEFAULT_URL = "https://news.google.com"
+NAVER_DEFAULT_API = "https://openapi.naver.com"
 
 
 class SettingsError(ValueError):
@@ -295,6 +297,36 @@ SPECS: tuple[Spec, ...] = (
         "Discord REST API base URL",
     ),
     Spec(
+        "NEWSBOT_GOOGLE_NEWS_URL",
+        "google_news_url",
+        GOOGLE_NEWS_DEFAULT_URL,
+        _parse_http_url,
+        "Google News base URL (keyword sources: sources add google)",
+    ),
+    Spec(
+        "NEWSBOT_NAVER_API_URL",
+        "naver_api_url",
+        NAVER_DEFAULT_API,
+        _parse_http_url,
+        "Naver Open API base URL (keyword sources: sources add naver)",
+    ),
+    Spec("NAVER_CLIENT_ID", "naver_client_id", None, str, "Naver Open API client id", True),
+    Spec(
+        "NAVER_CLIENT_SECRET",
+        "naver_client_secret",
+        None,
+        str,
+        "Naver Open API client secret",
+        True,
+    ),
+    Spec(
+        "NEWSBOT_NAVER_DAILY_QUOTA",
+        "naver_daily_quota",
+        "25000",
+        _parse_int(1, 10**9),
+        "Naver search API calls allowed a day (the application's quota)",
+    ),
+    Spec(
         "NEWSBOT_DISCORD_SYNC",
         "discord_sync",
         "global",
@@ -338,6 +370,11 @@ class Settings:
     discord_api_url: str = DISCORD_DEFAULT_API
     discord_sync: str = "global"
     discord_guild_id: int | None = None
+    google_news_url: str = GOOGLE_NEWS_DEFAULT_URL
+    naver_api_url: str = NAVER_DEFAULT_API
+    naver_client_id: str | None = field(default=None, repr=False)
+    naver_client_secret: str | None = field(default=None, repr=False)
+    naver_daily_quota: int = 25000
     sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     # each non-secret setting's text as given (``6h``), to show it the way it was set
     given: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)

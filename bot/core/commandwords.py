@@ -22,6 +22,8 @@ KOREAN_ALIASES: dict[str, str] = {
     "구독해지": "unsubscribe",
     "구독취소": "unsubscribe",
     "피드": "feeds",
+    "소스": "sources",
+    "키워드소스": "sources",
     "근거": "why",
     "왜": "why",
     "통계": "stats",

@@ -282,7 +282,8 @@ class Planner:
                 if not feed.everyone and subs[0].destination.place.tenant != feed.owner:
                     continue  # a workspace's own feed: only its channels hear of it
                 lang = self._lang(subs[0])
-                text = t("feed_disabled", lang, name=feed.label, reason=feed.disabled_reason or "?")
+                key_text = "source_paused" if feed.is_source else "feed_disabled"
+                text = t(key_text, lang, name=feed.label, reason=feed.disabled_reason or "?")
                 reply = Reply(text=text, ephemeral=False)
                 payload = {"reply": reply_to_dict(reply)}
                 if self.app.store.enqueue(dest_id, "notice", key, payload, now):

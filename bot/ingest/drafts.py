@@ -24,6 +24,8 @@ class Draft:
     feed_id: int | None = None
     claimed_url: str | None = None  # a link on another outlet's domain: kept, never shown
     owner: str | None = None  # the workspace whose own feed brought it (None: everyone's)
+    # an aggregator's <source url="…">name</source> (Google News): the outlet it names
+    listed_source: tuple[str | None, str | None] | None = None  # (name, url)
 
     @property
     def content_hash(self) -> str:

@@ -34,6 +34,7 @@ import logging
 import re
 import ssl
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -54,6 +55,7 @@ ACCEPT = (
 )
 _CODINGS = "gzip, deflate"  # only what we inflate ourselves, with a bounded buffer
 _REDIRECTS = {301, 302, 303, 307, 308}
+ERROR_BODY_MAX = 4096  # bytes of an API's error body kept
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 
@@ -240,16 +242,27 @@ class Fetcher:
         last_modified: str | None = None,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> FetchResult:
-        """Fetch ``url`` under this fetcher's rules; never raises for network trouble."""
+        """Fetch ``url`` under this fetcher's rules; never raises for network trouble.
+
+        ``headers`` (an API's credentials) go to ``url``'s own host:port only, never to a
+        redirect elsewhere; with them, an error response's body (at most
+        :data:`ERROR_BODY_MAX` bytes) is kept in ``body`` for the caller to read its cause."""
         deadline = self.timeout if timeout is None else timeout
         cap = self.max_bytes if max_bytes is None else max_bytes
         slot = self._hosts.setdefault(_site(url), asyncio.Semaphore(self._per_host))
         async with self._all, slot:
-            return await self._fetch(url.strip(), etag, last_modified, deadline, cap)
+            return await self._fetch(url.strip(), etag, last_modified, deadline, cap, headers)
 
     async def _fetch(
-        self, url: str, etag: str | None, last_modified: str | None, deadline: float, cap: int
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        deadline: float,
+        cap: int,
+        extra: Mapping[str, str] | None = None,
     ) -> FetchResult:
         current = url
         try:
@@ -258,8 +271,9 @@ class Fetcher:
                     refusal = _check_url(current)
                     if refusal:
                         return FetchResult(final_url=current, error=refusal)
+                    own = extra if extra and _site(current) == _site(url) else None
                     result, location = await self._one_hop(
-                        current, etag, last_modified, deadline, cap
+                        current, etag, last_modified, deadline, cap, own
                     )
                     if location is None:
                         return result
@@ -284,9 +298,15 @@ class Fetcher:
             return FetchResult(final_url=current, error=f"fetch failed: {_one_line(exc)}")
 
     async def _one_hop(
-        self, url: str, etag: str | None, last_modified: str | None, deadline: float, cap: int
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        deadline: float,
+        cap: int,
+        extra: Mapping[str, str] | None = None,
     ) -> tuple[FetchResult, str | None]:
-        headers = {}
+        headers = dict(extra or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -313,7 +333,13 @@ class Fetcher:
                 return result, None
             if not 200 <= response.status_code < 300:
                 error = f"HTTP {response.status_code} {response.reason_phrase or ''}".strip()
-                return _describe(response, error=error), None
+                result = _describe(response, error=error)
+                if extra:  # an API says why in its error body
+                    try:
+                        result.body = await _read_capped(response, ERROR_BODY_MAX)
+                    except _BodyError:
+                        result.body = None
+                return result, None
             body = await _read_capped(response, cap)
             result = _describe(response)
             result.body = body

@@ -52,14 +52,15 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.analysis.pipeline import Pipeline
 from bot.config.settings import Settings
+from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
+from bot.ingest.keyword_poll import Harvest, harvest
 from bot.ingest.outlets import attribute, host_of
+from bot.ingest.pollreport import FeedOutcome, PollReport, _count
 from bot.ingest.rss import parse_feed
 from bot.ingest.storing import store_items
 from bot.store import Feed, Store
@@ -99,121 +100,6 @@ def failure_delay(interval_s: float, errors: int, *, retry_after: float | None =
     cap = max(MAX_BACKOFF, float(interval_s))
     backoff = min(cap, float(interval_s) * 2.0 ** min(max(errors, 1), 32))
     return max(backoff, _hint(retry_after))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-# --- the report -------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class FeedOutcome:
-    """What one feed's poll did."""
-
-    feed_id: int
-    url: str
-    label: str
-    ok: bool = False
-    not_modified: bool = False
-    entries: int = 0  # entries the document held
-    new_items: int = 0  # of which were new to the store
-    silent: bool = False  # first poll: stored as already seen
-    error: str | None = None  # why it failed (None on success)
-    warning: str | None = None  # a usable but malformed document
-    disabled_now: bool = False  # this failure disabled the feed
-    consecutive_errors: int = 0
-    next_due_at: datetime | None = None
-    seconds: float = 0.0  # fetch + parse + store
-    fixed_name: str | None = None  # the display name this poll gave a feed added without one
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "feed_id": self.feed_id,
-            "url": self.url,
-            "name": self.label,
-            "ok": self.ok,
-            "not_modified": self.not_modified,
-            "entries": self.entries,
-            "new_items": self.new_items,
-            "silent": self.silent,
-            "error": self.error,
-            "warning": self.warning,
-            "disabled_now": self.disabled_now,
-            "consecutive_errors": self.consecutive_errors,
-            "next_due_at": self.next_due_at.isoformat() if self.next_due_at else None,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass(slots=True)
-class PollReport:
-    """One poll's outcomes, and the figures the metrics endpoint reports."""
-
-    started_at: datetime
-    duration_s: float = 0.0
-    outcomes: list[FeedOutcome] = field(default_factory=list)
-
-    @property
-    def feeds_polled(self) -> int:
-        return len(self.outcomes)
-
-    @property
-    def items_ingested(self) -> int:
-        """New items stored by this poll (silent first-poll items included)."""
-        return sum(o.new_items for o in self.outcomes)
-
-    @property
-    def items_silent(self) -> int:
-        return sum(o.new_items for o in self.outcomes if o.silent)
-
-    @property
-    def not_modified(self) -> int:
-        return sum(1 for o in self.outcomes if o.not_modified)
-
-    @property
-    def failed(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if not o.ok]
-
-    @property
-    def feed_errors(self) -> int:
-        return len(self.failed)
-
-    @property
-    def disabled(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.disabled_now]
-
-    @property
-    def warnings(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.ok and o.warning]
-
-    def outcome(self, feed_id: int) -> FeedOutcome | None:
-        return next((o for o in self.outcomes if o.feed_id == feed_id), None)
-
-    def summary(self) -> str:
-        """One line: feeds polled, new items, not modified, failed."""
-        silent = (
-            f" ({self.items_silent} from first polls, not alerted)" if self.items_silent else ""
-        )
-        return (
-            f"{_count(self.feeds_polled, 'feed')} polled: "
-            f"{_count(self.items_ingested, 'new item')}{silent}, "
-            f"{self.not_modified} not modified, {self.feed_errors} failed "
-            f"({self.duration_s:.1f} s)"
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "started_at": self.started_at.isoformat(),
-            "duration_s": round(self.duration_s, 3),
-            "feeds_polled": self.feeds_polled,
-            "items_ingested": self.items_ingested,
-            "not_modified": self.not_modified,
-            "feed_errors": self.feed_errors,
-            "disabled": [o.feed_id for o in self.disabled],
-            "feeds": [o.as_json() for o in self.outcomes],
-        }
 
 
 # --- the watcher ------------------------------------------------------------------------------
@@ -277,9 +163,12 @@ class Poller:
                 per_host=self.per_host,
                 max_concurrency=self.max_concurrency,
             ) as fetcher:
+                naver_sources = 0
+                if any(f.kind == "naver" for f in feeds):
+                    naver_sources = await asyncio.to_thread(self.store.count_sources, "naver")
 
                 async def one(feed: Feed) -> None:
-                    outcome = await self._poll_one(fetcher, feed, now, store_lock)
+                    outcome = await self._poll_one(fetcher, feed, now, store_lock, naver_sources)
                     report.outcomes.append(outcome)
                     if progress:
                         progress(len(report.outcomes), len(feeds))
@@ -297,10 +186,30 @@ class Poller:
         return report
 
     async def _poll_one(
-        self, fetcher: Fetcher, feed: Feed, now: datetime, store_lock: asyncio.Lock
+        self,
+        fetcher: Fetcher,
+        feed: Feed,
+        now: datetime,
+        store_lock: asyncio.Lock,
+        naver_sources: int = 0,
     ) -> FeedOutcome:
         started = time.perf_counter()
         outcome = FeedOutcome(feed_id=feed.id, url=feed.shown_url, label=feed.label)
+        if feed.is_source:
+            got = await harvest(fetcher, feed, self.settings, self.store, now, naver_sources)
+            outcome.error, outcome.not_modified = got.error, got.not_modified
+            outcome.ok = got.error is None
+            outcome.entries = len(got.drafts)
+            if outcome.ok and not got.not_modified:
+                outcome.warning = got.warning
+                outcome.silent = not feed.first_poll_done
+                for draft in got.drafts:
+                    draft.feed_id = feed.id
+                    draft.owner = None if feed.everyone else feed.owner
+                await self._store(feed, got.drafts, outcome, store_lock)
+            await self._record(feed, outcome, got.result, None, now, store_lock, got)
+            outcome.seconds = time.perf_counter() - started
+            return outcome
         result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         ttl: int | None = None
         if result.error:
@@ -333,23 +242,28 @@ class Poller:
                     draft.kind = "feed"
                     draft.owner = None if feed.everyone else feed.owner
                     attribute(draft, feed.url, name)
-                if parsed.entries:
-                    async with store_lock:
-                        stored = await asyncio.to_thread(
-                            store_items, self.store, feed, parsed.entries, outcome.silent
-                        )
-                    outcome.new_items = len(stored.new_ids)
-                    if stored.failed == len(parsed.entries):  # none stored: a database fault
-                        outcome.ok = False
-                        outcome.error = f"cannot store its items ({stored.cause})"
-                    elif stored.failed:  # the rest are stored; the feed is fine
-                        outcome.warning = (
-                            f"{_count(stored.failed, 'item')} of {len(parsed.entries)} "
-                            f"not stored ({stored.cause})"
-                        )
+                await self._store(feed, parsed.entries, outcome, store_lock)
         await self._record(feed, outcome, result, ttl, now, store_lock)
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    async def _store(
+        self, feed: Feed, drafts: list[Draft], outcome: FeedOutcome, store_lock: asyncio.Lock
+    ) -> None:
+        """Store what is new of ``drafts``: one refused item never blocks the rest (see
+        :func:`bot.ingest.storing.store_items`), and polling goes on."""
+        if not drafts:
+            return
+        async with store_lock:
+            stored = await asyncio.to_thread(store_items, self.store, feed, drafts, outcome.silent)
+        outcome.new_items = len(stored.new_ids)
+        if stored.failed == len(drafts):  # none stored: a database fault
+            outcome.ok = False
+            outcome.error = f"cannot store its items ({stored.cause})"
+        elif stored.failed:  # the rest are stored; the feed is fine
+            outcome.warning = (
+                f"{_count(stored.failed, 'item')} of {len(drafts)} not stored ({stored.cause})"
+            )
 
     async def _record(
         self,
@@ -359,13 +273,14 @@ class Poller:
         ttl: int | None,
         now: datetime,
         store_lock: asyncio.Lock,
+        got: Harvest | None = None,
     ) -> None:
         if outcome.ok:
             delay = success_delay(
                 feed.interval_s,
                 max_age=result.max_age,
                 ttl_minutes=ttl,
-                retry_after=result.retry_after,
+                retry_after=max(result.retry_after or 0.0, (got and got.min_delay) or 0.0),
             )
         else:
             delay = failure_delay(
@@ -380,12 +295,15 @@ class Poller:
                 ok=outcome.ok,
                 next_due_at=outcome.next_due_at,
                 not_modified=outcome.not_modified,
-                etag=result.etag,
-                last_modified=result.last_modified,
+                etag=result.etag if got is None or feed.kind != "naver" else None,
+                last_modified=(
+                    got.cursor if got is not None and feed.kind == "naver" else result.last_modified
+                ),
                 new_items=outcome.new_items,
                 error=outcome.error if not outcome.ok else outcome.warning,
-                max_errors=self.settings.feed_max_errors,
+                max_errors=(10**9 if got and got.rate_limited else self.settings.feed_max_errors),
                 fixed_name=outcome.fixed_name,
+                disable_now=bool(got and got.fatal),
             )
         if view is not None:
             outcome.consecutive_errors = view.consecutive_errors

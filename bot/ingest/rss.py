@@ -255,6 +255,11 @@ def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Dr
         return None
     published, date_only = _published(entry, fetched_at)
     canonical = canonical_url(link) if link else None
+    listed = entry.get("source")
+    listed_source = None
+    if isinstance(listed, dict) and (listed.get("href") or listed.get("title")):
+        name = _one_line(normalize_text(str(listed.get("title") or ""))) or None
+        listed_source = (name, str(listed.get("href") or "").strip() or None)
     return Draft(
         title=title,
         body=body,
@@ -266,6 +271,7 @@ def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Dr
         url=canonical,  # what is shown and posted: the link without tracking parameters
         canonical_url=canonical,
         identity=_one_line(str(entry.get("id") or "")) or None,  # the guid; settled below
+        listed_source=listed_source,
     )
 
 

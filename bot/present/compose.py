@@ -18,6 +18,7 @@ from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
 from bot.services.search import SearchResult
+from bot.services.sources import SourceListing
 from bot.services.subscriptions import weekly_day
 from bot.services.topics import Catalog, shown_id
 from bot.store.views import SEOUL, Article, Feed, StoryMember, Subscription, watch_id
@@ -293,6 +294,38 @@ def feeds_reply(feeds: Sequence[Feed], lang: str) -> Reply:
         )
         lines.append(f"#{f.id} {f.label} [{f.health}]{problem}")
     return Reply(title=t("feeds.title", lang), text="\n".join(lines))
+
+
+def sources_reply(listing: SourceListing, tz: str, lang: str) -> Reply:
+    """The keyword sources: health, last poll, new items, the problem; today's Naver quota."""
+    quota = t(
+        "sources.quota",
+        lang,
+        used=f"{listing.naver_calls_today:,}",
+        quota=f"{listing.naver_quota:,}",
+        share=f"{listing.naver_share:.1%}",
+    )
+    if not listing.sources:
+        return Reply(text=t("sources.empty", lang), footer=quota)
+    lines = []
+    for f in listing.sources:
+        polled = (
+            f.last_polled_at.astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")
+            if f.last_polled_at
+            else t("sources.never", lang)
+        )
+        row = t(
+            "sources.row",
+            lang,
+            id=f.id,
+            label=f.label,
+            health=f.health,
+            polled=polled,
+            items=f.last_new_items,
+        )
+        problem = f.disabled_reason or f.last_error
+        lines.append(f"{row} — {problem}" if problem and f.health != "ok" else row)
+    return Reply(title=t("sources.title", lang), text="\n".join(lines), footer=quota)
 
 
 def subscriptions_reply(subs: Sequence[Subscription], catalog: Catalog, lang: str) -> Reply:

@@ -108,6 +108,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "expected a feed id such as 3, got {value}",
     ),
     "feeds.bad_opml": ("{reason}", "{reason}"),
+    "sources.title": ("키워드 소스", "Keyword sources"),
+    "sources.empty": (
+        "등록된 키워드 소스가 없습니다. 예: /news sources add naver 소버린 AI",
+        "No keyword sources yet. For example: /news sources add naver 소버린 AI",
+    ),
+    "sources.added": (
+        "키워드 소스를 추가했습니다 (#{id}): {label}",
+        "Added keyword source #{id}: {label}",
+    ),
+    "sources.exists": (
+        "이미 등록된 키워드 소스입니다 (#{id}): {label}",
+        "That keyword source is already there (#{id}): {label}",
+    ),
+    "sources.needs_keys": (
+        " NAVER_CLIENT_ID / NAVER_CLIENT_SECRET이 설정되기 전까지는 가져오지 않습니다.",
+        " It is not polled until NAVER_CLIENT_ID / NAVER_CLIENT_SECRET are set.",
+    ),
+    "sources.removed": (
+        "키워드 소스를 삭제했습니다 (#{id}): {label}",
+        "Removed keyword source #{id}: {label}",
+    ),
+    "sources.missing": ("키워드 소스 #{id}이(가) 없습니다.", "No keyword source #{id}."),
+    "sources.no_query": ("검색어가 필요합니다.", "a query is needed"),
+    "sources.long_query": (
+        "검색어는 {limit}자까지입니다.",
+        "a query is at most {limit} characters",
+    ),
+    "sources.bad_kind": (
+        "소스는 google 또는 naver입니다: {kind}",
+        "a source is google or naver, not {kind}",
+    ),
+    "sources.bad_lang": ("언어는 ko 또는 en입니다: {lang}", "expected ko or en, got {lang}"),
+    "sources.naver_korean": (
+        "네이버 뉴스 검색은 한국어(ko)만 지원합니다.",
+        "Naver news search is Korean only (ko)",
+    ),
+    "sources.quota": (
+        "오늘 네이버 API 사용량: {used}/{quota}회 ({share})",
+        "Naver API calls today: {used}/{quota} ({share})",
+    ),
+    "sources.never": ("아직 가져오지 않음", "not polled yet"),
+    "sources.row": (
+        "#{id} {label} [{health}] 마지막 수집 {polled}, 새 기사 {items}건",
+        "#{id} {label} [{health}] last poll {polled}, {items} new items",
+    ),
+    "watch.follows": (
+        "키워드 소스 #{id} {label}도 따라갑니다 (모든 매체의 기사).",
+        "Also following keyword source #{id} {label} (every outlet's articles).",
+    ),
+    "source_paused": (
+        "키워드 소스를 중지했습니다: {name} ({reason})",
+        "A keyword source was paused: {name} ({reason})",
+    ),
     "stats.title": ("최근 7일 통계", "Last 7 days"),
     "stats.items": ("주제별 기사 수", "Items per topic"),
     "stats.feeds": (
@@ -365,14 +418,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/news feeds add <URL> [name] | feeds list | feeds rename <ID> <name> | feeds remove <ID>"
         " | feeds share|unshare <ID>",
     ),
+    "usage.sources": (
+        "/news sources add google|naver <검색어> [lang:en] | sources list | sources remove <ID>",
+        "/news sources add google|naver <query> [lang:en] | sources list | sources remove <ID>",
+    ),
     "usage.why": ("/news why <기사 ID>", "/news why <item id>"),
     "usage.watch": (
-        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] [--yes] | "
-        "watch list | watch show <이름> | watch edit <이름> <단어…> [--yes] | watch remove <이름> "
-        "(--yes 없이는 미리보기만)",
+        "/news watch add <이름> <단어…> [-제외어…] [+필수어…] [min:점수] [source:매체] "
+        "[follow:google|naver] [--yes] | watch list | watch show <이름> | "
+        "watch edit <이름> <단어…> [--yes] | watch remove <이름> (--yes 없이는 미리보기만)",
         "/news watch add <name> <terms…> [-exclude…] [+required…] [min:score] [source:outlet] "
-        "[--yes] | watch list | watch show <name> | watch edit <name> <terms…> [--yes] | "
-        "watch remove <name> (without --yes: a preview only)",
+        "[follow:google|naver] [--yes] | watch list | watch show <name> | "
+        "watch edit <name> <terms…> [--yes] | watch remove <name> (without --yes: a preview only)",
     ),
     "usage.mute": ("/news mute <매체|#기사ID> [for 7d]", "/news mute <outlet|#item id> [for 7d]"),
     "usage.unmute": ("/news unmute <매체|#기사ID|all>", "/news unmute <outlet|#item id|all>"),

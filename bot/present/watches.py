@@ -58,6 +58,7 @@ def saved_reply(saved: Saved, tz: str, lang: str, days: int) -> Reply:
         t("watch.saved" if saved.created else "watch.edited", lang, name=name),
         f"`{' '.join(spec_of(saved.watch).words())}`",
         t("watch.reapplied", lang, days=days, before=saved.before, after=saved.after),
+        *[t("watch.follows", lang, id=f.id, label=f.label) for f in saved.followed],
         *preview_lines(saved.preview, lang),
     ]
     cards = preview_cards(saved.preview, tz, lang)

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from bot.config.settings import parse_duration
 from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
-from bot.ingest.opml import OpmlError, export_opml, parse_opml
+from bot.ingest.opml import OpmlError, export_opml, parse_opml, parse_opml_sources
 from bot.services.errors import Forbidden, NotFound, UserError
 from bot.store.views import Feed
 
@@ -195,9 +195,10 @@ def enable_feed(app: App, raw_id: str) -> Feed:
     return feed
 
 
-def list_feeds(app: App, *, tenant: str | None = None) -> list[Feed]:
-    """Every feed (the operator), or the ones a workspace reads."""
-    return app.store.list_feeds(tenant)
+def list_feeds(app: App, *, tenant: str | None = None, with_sources: bool = False) -> list[Feed]:
+    """Every feed (the operator), or the ones a workspace reads; keyword sources only
+    ``with_sources`` (:func:`bot.services.sources.list_sources` lists them)."""
+    return [f for f in app.store.list_feeds(tenant) if with_sources or not f.is_source]
 
 
 @dataclass(slots=True)
@@ -206,6 +207,8 @@ class OpmlImport:
     added: int
     present: int
     skipped: list[tuple[str, str]]  # (URL, why)
+    sources_added: int = 0
+    sources_present: int = 0
 
 
 def import_opml(app: App, data: bytes) -> OpmlImport:
@@ -213,6 +216,7 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
     document is a :class:`UserError` and adds nothing."""
     try:
         listed = parse_opml(data)
+        keyword_sources = parse_opml_sources(data)
     except OpmlError as exc:
         raise UserError("feeds.bad_opml", reason=str(exc)) from None
     checked: list[tuple[str, str | None]] = []
@@ -227,10 +231,22 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
     for url, name in checked:
         _feed, created = app.store.add_feed(url, name, interval)
         added += created
-    return OpmlImport(len(listed), added, len(checked) - added, skipped)
+    report = OpmlImport(len(listed), added, len(checked) - added, skipped)
+    from bot.services.sources import add_source  # sources build on this module
+
+    for kind, query, lang, name in keyword_sources:
+        try:
+            change = add_source(app, kind, query, lang=lang, name=name)
+        except UserError as exc:
+            skipped.append((f"{kind} {query[:100]}", exc.text("en")))
+            continue
+        report.sources_added += change.created
+        report.sources_present += not change.created
+    return report
 
 
 def export_feeds(app: App, feeds: Sequence[Feed] | None = None) -> bytes:
     """The feeds as an OPML document."""
     feeds = app.store.list_feeds() if feeds is None else feeds
-    return export_opml([(f.url, f.name) for f in feeds], app.clock.now())
+    sources = {f.url: (f.kind, f.query or "", f.lang) for f in feeds if f.is_source}
+    return export_opml([(f.url, f.name) for f in feeds], app.clock.now(), sources=sources)

@@ -30,11 +30,12 @@ from bot.analysis import watches as rule
 from bot.config.topics import Topic, TopicSet
 from bot.core.unicode import clean_input
 from bot.ingest.cleaning import headline
+from bot.services import sources
 from bot.services.errors import NotFound, UserError
 from bot.services.feeds import require_admin
 from bot.services.topics import Catalog
 from bot.services.watch_names import is_command_word
-from bot.store.views import Article, Place, Watch
+from bot.store.views import Article, Feed, Place, Watch
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -78,6 +79,7 @@ class Saved:
     before: int  # matches in the re-applied window before the change
     after: int
     preview: Preview
+    followed: list[Feed] = field(default_factory=list)  # keyword sources ``follow:`` added
 
 
 # -- reading a watch's words ---------------------------------------------------------------------
@@ -304,6 +306,7 @@ class Proposal:
     edit: bool
     preview: Preview
     current: Watch | None  # the watch an edit would change
+    follow: list[str] = field(default_factory=list)  # keyword sources to add: google, naver
 
 
 def propose(
@@ -318,7 +321,10 @@ def propose(
     """Check a new watch (``edit``: a change of one) and preview it, saving nothing."""
     require_admin(app.settings, user)
     name = check_name(app, name)
-    spec = parse_spec(words)
+    follow = [w.split(":", 1)[1] for w in words if w.lower().startswith("follow:")]
+    spec = parse_spec([w for w in words if not w.lower().startswith("follow:")])
+    for kind in follow:
+        sources.parse_kind(kind)  # a bad kind is refused before anything is saved
     existing = {w.name: w for w in list_watches(app, workspace)}
     if edit and name not in existing:
         raise NotFound("watch.unknown", name=name)
@@ -328,7 +334,8 @@ def propose(
         raise UserError("watch.too_many", max=MAX_WATCHES)
     current = existing.get(name)
     topic = current.topic if current else "preview"
-    return Proposal(workspace, name, spec, edit, preview(app, name, spec, topic=topic), current)
+    shown = preview(app, name, spec, topic=topic)
+    return Proposal(workspace, name, spec, edit, shown, current, follow)
 
 
 def save(
@@ -341,13 +348,20 @@ def save(
     edit: bool = False,
 ) -> Saved:
     """Add a watch (``edit``: change an existing one) once confirmed, re-apply it and preview
-    it."""
+    it.  A word ``follow:google`` or ``follow:naver`` also follows the watch's terms as a keyword
+    source of the workspace (:mod:`bot.services.sources`), so the watch has articles from every
+    outlet."""
     proposal = propose(app, workspace, name, words, user=user, edit=edit)
+    tenant = None if workspace.platform == "console" else f"{workspace.platform}:{workspace.id}"
+    query = " ".join(proposal.spec.terms + proposal.spec.required)
+    followed = [sources.add_source(app, k, query, tenant=tenant).feed for k in proposal.follow]
     watch = app.store.save_watch(
         workspace.platform, workspace.id, proposal.name, proposal.spec.as_dict(), user=user
     )
     before, after = reapply(app, watch)
-    return Saved(watch, not edit, before, after, proposal.preview)
+    saved = Saved(watch, not edit, before, after, proposal.preview)
+    saved.followed = followed
+    return saved
 
 
 def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:

@@ -8,6 +8,13 @@ copy from another feed; an item every workspace reads beats one a single workspa
 brought), the stored row is replaced by the draft in place (link, source, feed, text): its id,
 story and deliveries stay, and the copy is gone.  A lower or equal rank is skipped as before.
 
+One item per article whatever the source: besides content hash and canonical URL (the
+publisher's URL, tracking parameters dropped, which Naver's ``originallink`` and a feed share),
+a draft is the article the store holds when both name the same *outlet* (a known outlet or a
+bare domain, never a ``(feed) name``), their normalised titles are equal
+(:func:`title_key`) and they were published within :data:`SAME_ARTICLE_WINDOW` of each other:
+that is how a Google News item, whose link is only a redirect, meets the outlet's own report.
+
 Tenants: an article's ``owner`` is the workspace whose own feed brought it (None: everyone's);
 a query given a ``tenant`` sees only everyone's articles and that workspace's.  A workspace's own
 items are deduplicated among themselves only (their hash and URL keys are the workspace's), so a
@@ -28,7 +35,7 @@ from sqlalchemy.orm import Session
 from bot.ingest.drafts import Draft
 from bot.ingest.outlets import rank
 from bot.store.briefs import BriefQueries, Summarise
-from bot.store.dedup import Held, replace_copy
+from bot.store.dedup import Held, replace_copy, title_key
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow, StoryBriefRow
 from bot.store.stories import Assign, StoryQueries
@@ -43,8 +50,6 @@ from bot.store.views import (
 )
 
 INSERT_CHUNK = 400
-
-
 class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
         """Insert the drafts the store does not hold yet; return their ids, in order."""
@@ -83,6 +88,7 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
                     "body": d.body,
                     "source": d.source,
                     "claimed_url": d.claimed_url,
+                    "title_key": title_key(d.title),
                     "owner": d.owner,
                     "published_at": d.published_at,
                     "published_date_only": d.date_only,

@@ -3,6 +3,10 @@ outranks it (the rules are :mod:`bot.store.articles`'s docstring)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -10,8 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.ingest.drafts import Draft
-from bot.ingest.outlets import rank
+from bot.ingest.outlets import is_feed_label, rank
 from bot.store.models import ArticleRow
+
+SAME_ARTICLE_WINDOW = timedelta(hours=12)
+_NOT_WORD = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"^\s*[\[【(<〈《][^\]】)>〉》]{1,20}[\]】)>〉》]\s*")
+
+
+def title_key(title: str) -> str:
+    """A title as the same article's copies share it: NFKC, lower-case, a leading ``[단독]``-style
+    tag and every space and punctuation mark dropped."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    text = _BRACKETED.sub("", text)
+    return _NOT_WORD.sub("", text)[:300]
+
+
+def _titled(d: Draft) -> bool:
+    """Whether the draft can be matched on outlet + title + time."""
+    return bool(d.source) and not is_feed_label(d.source) and d.published_at is not None
 
 
 def replace_copy(s: Session, article_id: int, d: Draft, digest: str) -> None:
@@ -31,6 +52,7 @@ def replace_copy(s: Session, article_id: int, d: Draft, digest: str) -> None:
         "claimed_url": d.claimed_url,
         "content_hash": digest,
         "title": d.title,
+        "title_key": title_key(d.title),
         "body": d.body,
         "source": d.source,
         "owner": d.owner,
@@ -55,6 +77,9 @@ class Held:
         self.hashes: dict[str, tuple[int, int]] = {}
         self.urls: dict[str, tuple[int, int]] = {}
         self.identities: set[tuple[int, str]] = set()
+        # (owner, outlet, title key) -> [(published, (id, rank))]
+        self.titles: dict[tuple[str | None, str, str], list[tuple[datetime, tuple[int, int]]]]
+        self.titles = defaultdict(list)
 
     @classmethod
     def load(cls, s: Session, chunk: list[Draft], hashes: list[str]) -> Held:
@@ -86,7 +111,34 @@ class Held:
                 seen.urls[url] = held
             if feed is not None and identity:
                 seen.identities.add((feed, identity))
+        seen._load_titles(s, [d for d in chunk if _titled(d)])
         return seen
+
+    def _load_titles(self, s: Session, titled: list[Draft]) -> None:
+        """The stored articles of the drafts' outlets published near them."""
+        if not titled:
+            return
+        times = [d.published_at for d in titled if d.published_at is not None]
+        rows = s.execute(
+            select(
+                ArticleRow.id,
+                ArticleRow.title,
+                ArticleRow.source,
+                ArticleRow.url,
+                ArticleRow.owner,
+                ArticleRow.published_at,
+            ).where(
+                ArticleRow.title_key.in_({title_key(d.title) for d in titled}),
+                ArticleRow.source.in_({d.source for d in titled}),
+                ArticleRow.published_at >= min(times) - SAME_ARTICLE_WINDOW,
+                ArticleRow.published_at <= max(times) + SAME_ARTICLE_WINDOW,
+            )
+        )
+        for article_id, title, source, link, owner, published in rows:
+            if source is None or published is None:
+                continue
+            held = (article_id, rank(source, link, owner))
+            self.titles[(owner, source, title_key(title))].append((published, held))
 
     def same_item(self, d: Draft) -> bool:
         """The same entry of the same feed, already stored."""
@@ -101,6 +153,13 @@ class Held:
         held = self.hashes.get(digest)
         if held is None and d.dedup_url is not None:
             held = self.urls.get(d.dedup_url)
+        if held is None and _titled(d):
+            assert d.source is not None and d.published_at is not None
+            for published, candidate in self.titles.get(
+                (d.owner, d.source, title_key(d.title)), []
+            ):
+                if abs(published - d.published_at) <= SAME_ARTICLE_WINDOW:
+                    return candidate
         return held
 
     def add(self, d: Draft, digest: str, article_id: int = 0) -> None:
@@ -110,3 +169,7 @@ class Held:
             self.urls[d.dedup_url] = held
         if d.feed_id is not None and d.identity:
             self.identities.add((d.feed_id, d.identity))
+        if _titled(d):
+            assert d.source is not None and d.published_at is not None
+            key = (d.owner, d.source, title_key(d.title))
+            self.titles[key].append((d.published_at, held))

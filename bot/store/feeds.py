@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import StoreBase
@@ -50,6 +50,9 @@ def _view(f: FeedRow) -> Feed:
         disabled_at=f.disabled_at,
         owner=f.owner,
         shared=bool(f.shared),
+        kind=f.kind or "rss",
+        query=f.query,
+        lang=f.lang,
     )
 
 
@@ -67,11 +70,20 @@ def _clip(text: str | None, limit: int) -> str | None:
 
 class FeedQueries(StoreBase):
     def add_feed(
-        self, url: str, name: str | None = None, interval_s: int = 900, owner: str | None = None
+        self,
+        url: str,
+        name: str | None = None,
+        interval_s: int = 900,
+        owner: str | None = None,
+        *,
+        kind: str = "rss",
+        query: str | None = None,
+        lang: str | None = None,
     ) -> tuple[Feed, bool]:
         """(the feed, True when it was added; False when that URL was already there).
 
-        ``owner`` is the chat workspace adding it (None: the operator's, read everywhere)."""
+        ``owner`` is the chat workspace adding it (None: the operator's, read everywhere);
+        ``kind``/``query``/``lang`` describe a keyword source (``url`` is then its request URL)."""
         with self.read() as s:
             existing = s.scalar(select(FeedRow).where(FeedRow.url == url))
             if existing is not None:
@@ -90,6 +102,9 @@ class FeedQueries(StoreBase):
                     first_poll_done=False,
                     owner=owner,
                     shared=False,
+                    kind=kind,
+                    query=query,
+                    lang=lang,
                 )
                 s.add(feed)
                 s.flush()
@@ -146,6 +161,18 @@ class FeedQueries(StoreBase):
                 .limit(1)
             )
 
+    def count_sources(self, kind: str) -> int:
+        """How many enabled feed rows of ``kind`` there are (``naver``: what shares the quota)."""
+        with self.read() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(FeedRow)
+                    .where(FeedRow.kind == kind, FeedRow.disabled.is_(False))
+                )
+                or 0
+            )
+
     def feed_health(self, tenant: str | None = None) -> dict[str, int]:
         counts = {"ok": 0, "new": 0, "failing": 0, "disabled": 0}
         for f in self.list_feeds(tenant):
@@ -168,12 +195,15 @@ class FeedQueries(StoreBase):
         error: str | None = None,
         max_errors: int = 10,
         fixed_name: str | None = None,
+        disable_now: bool = False,
     ) -> Feed | None:
         """Record one poll's outcome (rules in the module docstring).
 
         ``ok`` with ``error`` records a warning (the document was usable); not ``ok`` records a
         failure whose cause is ``error``.  ``fixed_name`` names a feed that has no name yet (the
-        first usable poll fixes it; later titles change nothing).  Returns the updated feed, or
+        first usable poll fixes it; later titles change nothing).  ``disable_now``: a failure no
+        retry can mend (a rejected API key) disables the feed at once, ``error`` its reason.
+        Returns the updated feed, or
         None when the feed was removed meanwhile."""
         with self.write() as s:
             feed = s.get(FeedRow, feed_id)
@@ -197,7 +227,11 @@ class FeedQueries(StoreBase):
                 feed.consecutive_errors = (feed.consecutive_errors or 0) + 1
                 feed.last_error = cause
                 feed.last_new_items = 0
-                if feed.consecutive_errors >= max_errors and not feed.disabled:
+                if disable_now and not feed.disabled:
+                    feed.disabled = True
+                    feed.disabled_at = now
+                    feed.disabled_reason = cause
+                elif feed.consecutive_errors >= max_errors and not feed.disabled:
                     feed.disabled = True
                     feed.disabled_at = now
                     feed.disabled_reason = _clip(

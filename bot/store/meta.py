@@ -21,6 +21,20 @@ class MetaQueries(StoreBase):
             else:
                 row.value = value
 
+    def add_to_counter(self, key: str, n: int = 1) -> int:
+        """Add ``n`` to the integer kept under ``key`` (0 when absent); the new value."""
+        with self.write() as s:
+            row = s.get(MetaRow, key, with_for_update=True)
+            if row is None:
+                s.add(MetaRow(key=key, value=str(n)))
+                return n
+            try:
+                value = int(row.value) + n
+            except ValueError:
+                value = n
+            row.value = str(value)
+            return value
+
     def ping(self) -> bool:
         """True when the database answers."""
         try:

@@ -79,6 +79,10 @@ class FeedRow(Base):
     # the chat workspace that added it ("slack:T1", "discord:dm:U9"); None: the operator's (CLI)
     owner: Mapped[str | None] = mapped_column(String(130))
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "rss" (a feed named by its URL), or a keyword source: "google" (Google News) | "naver"
+    kind: Mapped[str] = mapped_column(String(10), default="rss", server_default="rss")
+    query: Mapped[str | None] = mapped_column(String(300))  # what a keyword source searches for
+    lang: Mapped[str | None] = mapped_column(String(10))  # a keyword source's language: ko | en
 
 
 class ArticleRow(Base):
@@ -90,6 +94,7 @@ class ArticleRow(Base):
         Index("ix_articles_cluster_id", "cluster_id"),
         Index("ix_articles_story_seq", "story_seq"),
         Index("ix_articles_owner", "owner"),
+        Index("ix_articles_title_key", "title_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -105,6 +110,9 @@ class ArticleRow(Base):
     source: Mapped[str | None] = mapped_column(String(300))  # outlet, or "(feed) name"
     # the link a feed's item pointed at on another outlet's domain: kept, never shown as its link
     claimed_url: Mapped[str | None] = mapped_column(String(2048))
+    # the title as copies of one article share it (bot.store.articles.title_key), to find the
+    # same article reached through another source that gives only a redirect link
+    title_key: Mapped[str | None] = mapped_column(String(300))
     owner: Mapped[str | None] = mapped_column(String(130))  # only this workspace reads it
     published_at: Mapped[datetime | None]
     published_date_only: Mapped[bool] = mapped_column(

@@ -209,6 +209,14 @@ class Feed:
     disabled_at: datetime | None = None
     owner: str | None = None  # the chat workspace that added it ("slack:T1"); None: operator's
     shared: bool = False  # an operator let every workspace read it
+    kind: str = "rss"  # "rss", or a keyword source: "google" | "naver"
+    query: str | None = None  # a keyword source's query
+    lang: str | None = None  # a keyword source's language (ko | en)
+
+    @property
+    def is_source(self) -> bool:
+        """A keyword source (Google News, Naver) rather than a feed named by its URL."""
+        return self.kind != "rss"
 
     @property
     def everyone(self) -> bool:
@@ -232,7 +240,14 @@ class Feed:
 
     @property
     def label(self) -> str:
-        return self.name or self.shown_url
+        if self.name:
+            return self.name
+        if self.is_source:
+            return f"{SOURCE_KINDS.get(self.kind, self.kind)} “{self.query}”"
+        return self.shown_url
+
+
+SOURCE_KINDS = {"google": "Google News", "naver": "Naver"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from bot.chat.commands import (  # noqa: F401  (registers)
     articles,
     feeds,
     help,
+    sources,
     subscriptions,
     trends,
     watches,

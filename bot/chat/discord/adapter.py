@@ -80,6 +80,7 @@ FEED_ACTIONS = [
     Choice(name="add", value="add"),
     Choice(name="remove", value="remove"),
 ]
+SOURCE_KINDS = [Choice(name="Google News", value="google"), Choice(name="Naver", value="naver")]
 WATCH_ACTIONS = [Choice(name=a, value=a) for a in ("list", "show", "add", "edit", "remove")]
 
 
@@ -286,6 +287,27 @@ class NewsGroup(app_commands.Group):
         self, interaction: discord.Interaction[Any], action: Choice[str], value: str | None = None
     ) -> None:
         await self.run(interaction, ["feeds", action.value, *(value or "").split()])
+
+    @app_commands.command(
+        name="sources", description="키워드 소스: 구글 뉴스·네이버 (keyword sources)"
+    )
+    @app_commands.describe(
+        action="list · add · remove",
+        kind="google · naver (add)",
+        value="검색어 또는 ID (query, or id)",
+    )
+    @app_commands.choices(action=FEED_ACTIONS, kind=SOURCE_KINDS)
+    async def sources(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Choice[str],
+        kind: Choice[str] | None = None,
+        value: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        words = ["sources", action.value]
+        if action.value == "add":
+            words.append(kind.value if kind else "")
+        await self.run(interaction, [w for w in words if w] + ([value] if value else []))
 
     @app_commands.command(name="why", description="기사가 분류된 근거 (why an item matched)")
     @app_commands.describe(item="기사 ID (item id)")

@@ -1,0 +1,123 @@
+"""``sources add google|naver QUERY | list | remove ID``: keyword sources (Google News, Naver).
+
+The rules are :mod:`bot.services.sources` (the same as ``/news sources``).  Bad input (an
+unknown kind, an empty query, a language other than ko/en) is one line on stderr and exit status
+2, with nothing changed; an unknown id is exit status 1.  Sources are polled by ``newsbot poll``
+with the feeds; ``feeds enable ID`` resumes a paused one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bot.cli.common import out, print_json
+from bot.cli.feeds import _feed_json, _local, _readers, format_interval
+from bot.runtime.app import App
+from bot.services import sources
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "sources", parents=[common], help="keyword sources: Google News and Naver news search"
+    )
+    ssub = p.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+
+    a = ssub.add_parser("add", parents=[common], help="follow a query on Google News or Naver")
+    a.add_argument("kind", metavar="google|naver", help="the search to follow")
+    a.add_argument("query", nargs="+", metavar="QUERY", help='what to search for ("소버린 AI")')
+    a.add_argument("--lang", metavar="ko|en", help="Google News: ko (default) or en")
+    a.add_argument("--name", metavar="N", help="the name listings show")
+    a.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
+    a.set_defaults(func=cmd_add)
+
+    a = ssub.add_parser("list", parents=[common], help="the sources, their polls and the quota")
+    a.add_argument("--format", choices=("text", "json"), default="text")
+    a.set_defaults(func=cmd_list)
+
+    a = ssub.add_parser("remove", parents=[common], help="remove a source (its items are kept)")
+    a.add_argument("source_id", metavar="ID", help="the source's id, as `sources list` shows it")
+    a.set_defaults(func=cmd_remove)
+
+
+def cmd_add(app: App, args: argparse.Namespace) -> int:
+    change = sources.add_source(
+        app,
+        args.kind,
+        " ".join(args.query),
+        lang=args.lang,
+        interval=args.interval,
+        name=args.name,
+    )
+    feed = change.feed
+    if change.created:
+        out.print(
+            f"added source #{feed.id}: {feed.label} (every {format_interval(feed.interval_s)})"
+        )
+    else:
+        out.print(f"already present as source #{feed.id}: {feed.label}")
+    if change.needs_keys:
+        out.print("note: it is not polled until NAVER_CLIENT_ID / NAVER_CLIENT_SECRET are set")
+    return 0
+
+
+def _source_json(f: Any) -> dict[str, Any]:
+    return {**_feed_json(f), "kind": f.kind, "query": f.query, "lang": f.lang, "label": f.label}
+
+
+def cmd_list(app: App, args: argparse.Namespace) -> int:
+    listing = sources.list_sources(app)
+    quota = {
+        "calls_today": listing.naver_calls_today,
+        "daily_quota": listing.naver_quota,
+        "share": round(listing.naver_share, 4),
+    }
+    if args.format == "json":
+        print_json({"sources": [_source_json(f) for f in listing.sources], "naver_quota": quota})
+        return 0
+    if not listing.sources:
+        out.print('no keyword sources yet; add one with: newsbot sources add naver "소버린 AI"')
+    else:
+        tz = app.settings.timezone
+        table = Table(show_lines=False)
+        for col in ("id", "source", "read by", "every", "health", "last poll", "new", "errors",
+                    "problem"):  # fmt: skip
+            table.add_column(col, justify="right" if col in ("id", "new", "errors") else "left")
+        for f in listing.sources:
+            if f.disabled:
+                problem = f"paused {_local(f.disabled_at, tz)}: {f.disabled_reason or ''}"
+            elif f.consecutive_errors:
+                problem = f.last_error or ""
+            else:
+                problem = f"warning: {f.last_error}" if f.last_error else ""
+            table.add_row(
+                str(f.id),
+                Text(f.label),
+                Text(_readers(f)),
+                format_interval(f.interval_s),
+                f.health,
+                _local(f.last_polled_at, tz),
+                str(f.last_new_items),
+                str(f.consecutive_errors),
+                Text(problem),
+            )
+        wide = out if out.is_terminal else Console(file=sys.stdout, width=240, highlight=False)
+        wide.print(table)
+    out.print(
+        f"Naver quota today: {listing.naver_calls_today:,} of {listing.naver_quota:,} calls "
+        f"({listing.naver_share:.1%})"
+    )
+    return 0
+
+
+def cmd_remove(app: App, args: argparse.Namespace) -> int:
+    feed = sources.remove_source(app, args.source_id)
+    out.print(f"removed source #{feed.id}: {feed.label} (its stored items are kept)")
+    return 0
