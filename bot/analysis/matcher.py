@@ -25,8 +25,19 @@ holds (each ``all`` group and at least one ``any`` group present), the score rea
 ``threshold``, and at least ``min_sentences`` sentences score (the title counts as two): one
 sentence that merely names the topic is a passing mention.
 
+**Learned model.**  The rule's verdict then goes through a learned model
+(:mod:`bot.analysis.topic_model`, weights in ``topic_model.json`` fitted on real labelled news by
+``bench/topics/fit.py``): one logistic regression per topic over the article's lemmas (bridged
+across languages, length-normalised) and the rule's score and verdict.  It has the last word with
+a margin: a topic the rule did not carry (every topic is scored, anchor or not) is added from
+logit ``cutoff``; one the rule carried is dropped only below ``veto``.  A topic without learned
+weights (a topic of your own file) is decided by the rule alone, and so is every topic when
+``topic_model.json`` is absent.  A roundup page still needs the topic in its title.  ``scores``
+stay the rule's scores.
+
 **Evidence.**  Each distinct (term, field) that contributed with a weight of at least 1, with its
-surface form; title first, then by weight.
+surface form; title first, then by weight.  A carried topic then shows the learned model's three
+strongest lemmas, as ``model: LEMMA +SHARE`` (its share of the logit) with their first surface.
 """
 
 from __future__ import annotations
@@ -212,6 +223,8 @@ class Matcher:
                     ok = verdict.carried
                     if ok:
                         learned = _learned_evidence(tid, verdict.top, analysis, model)
+                        if roundup and not any(e.field == "title" for e in evidence):
+                            ok = False  # a roundup page: its title must name the topic
                         evidence = evidence[: MAX_EVIDENCE - len(learned)] + learned
             if ok and roundup and not any(e.field == "title" for e in evidence):
                 ok = False  # a roundup page: one of its many items named the topic

@@ -40,13 +40,17 @@ def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, floa
     counts: Counter[str] = Counter(analysis.title.lemmas)
     counts.update(analysis.body.lemmas)
     lead = set(analysis.title.lemmas)
-    lead.update(t.lemma for t in analysis.body.tokens if t.sent == 0)
+    for tok in analysis.body.tokens:  # in sentence order
+        if tok.sent:
+            break
+        lead.add(tok.lemma)
     out: dict[str, float] = {}
+    log1p = math.log1p
     for lemma, n in counts.items():
         key = bridge.get(lemma, lemma)
-        if not keep_lemma(key):
+        if len(key) < 2 or key[0].isdigit() or key[0] == "#":  # keep_lemma, inlined
             continue
-        value = math.log1p(n) + (LEAD_BONUS if lemma in lead else 0.0)
+        value = log1p(n) + (LEAD_BONUS if lemma in lead else 0.0)
         if value > out.get(key, 0.0):
             out[key] = value
     norm = math.sqrt(sum(v * v for v in out.values()))
@@ -118,13 +122,9 @@ class TopicModel:
             return None
         r_score, r_carried = rule_features(score, threshold, carried)
         logit = weights.bias + weights.rule_score * r_score + weights.rule_carried * r_carried
-        parts = []
         lemma_weights = weights.lemmas
-        for lemma, value in features.items():
-            w = lemma_weights.get(lemma)
-            if w is not None:
-                logit += w * value
-                parts.append((lemma, w * value))
+        parts = [(lemma, lemma_weights[lemma] * features[lemma]) for lemma in features.keys() & lemma_weights.keys()]
+        logit += sum(c for _, c in parts)
         parts.sort(key=lambda p: -p[1])
         shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
         return Verdict(logit >= (weights.veto if carried else weights.cutoff), logit, shown)
