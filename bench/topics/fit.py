@@ -115,7 +115,9 @@ class Data:
             t.id: np.array(
                 [
                     topic_model.rule_features(
-                        r.scores.get(t.id, 0.0), t.threshold, any(m.topic == t.id for m in r.matches)
+                        r.scores.get(t.id, 0.0),
+                        t.threshold,
+                        any(m.topic == t.id for m in r.matches),
                     )
                     for r in results
                 ]
@@ -147,7 +149,9 @@ class Data:
             df.update(self.feats[row].keys())
         return sorted(v for v, n in df.items() if n >= MIN_DF)
 
-    def fit(self, rows: list[int], topic: str, use_rule: bool = True) -> tuple[list[str], np.ndarray]:
+    def fit(
+        self, rows: list[int], topic: str, use_rule: bool = True
+    ) -> tuple[list[str], np.ndarray]:
         vocab = self.vocab(rows)
         x = self.matrix(rows, vocab)
         if use_rule:
@@ -190,7 +194,9 @@ def best_cutoff(y: np.ndarray, z: np.ndarray) -> float:
     return cut
 
 
-def out_of_fold(data: Data, k: int, topic: str, rule_penalty: float | None, seed: int = 0) -> np.ndarray:
+def out_of_fold(
+    data: Data, k: int, topic: str, rule_penalty: float | None, seed: int = 0
+) -> np.ndarray:
     """Out-of-fold logits (folds by story); ``rule_penalty`` None leaves the rule out."""
     global L2_RULE
     saved = L2_RULE
@@ -220,7 +226,9 @@ def cross_validate(data: Data, k: int, seeds: int = 1) -> None:
             "stacked, rule penalised like lemmas": (stacked := out_of_fold(data, k, t, L2)) >= 0,
             "stacked, veto below -1": np.where(rule, stacked >= -1.0, stacked >= 0),
             "stacked, veto below -1.5": np.where(rule, stacked >= -1.5, stacked >= 0),
-            "stacked, veto below -1.5, add from 0.5": np.where(rule, stacked >= -1.5, stacked >= 0.5),
+            "stacked, veto below -1.5, add from 0.5": np.where(
+                rule, stacked >= -1.5, stacked >= 0.5
+            ),
             "rule or model>=1": rule | (alone >= 1.0),
             "rule or model>=0": rule | (alone >= 0.0),
             "(rule and model>=-1) or model>=1": (rule & (alone >= -1.0)) | (alone >= 1.0),
@@ -231,7 +239,8 @@ def cross_validate(data: Data, k: int, seeds: int = 1) -> None:
     for name, per in results.items():
         macro = np.mean([p[2] for p in per])
         tops = " ".join(
-            f"{t} {p[2]:.3f} (P {p[0]:.2f} R {p[1]:.2f})" for t, p in zip(data.ids, per, strict=True)
+            f"{t} {p[2]:.3f} (P {p[0]:.2f} R {p[1]:.2f})"
+            for t, p in zip(data.ids, per, strict=True)
         )
         print(f"{k}-fold CV by story, {name}: macro F1 {macro:.3f} | {tops}")
 
@@ -249,7 +258,9 @@ def write(data: Data, path: Path) -> None:
             "rule_carried": round(float(w[len(vocab) + 1]), 4),
             "cutoff": CUTOFF,
             "veto": VETO,
-            "lemmas": {vocab[i]: round(float(lemma_w[i]), 4) for i in sorted(order, key=lambda i: vocab[i])},
+            "lemmas": {
+                vocab[i]: round(float(lemma_w[i]), 4) for i in sorted(order, key=lambda i: vocab[i])
+            },
         }
     doc = {
         "about": "Learned topic weights (bot/analysis/topic_model.py), fitted by bench/topics/fit.py"

@@ -174,12 +174,17 @@ class Matcher:
     All topics' terms share one index, so an article is walked once for every topic."""
 
     def __init__(
-        self, topics: TopicSet, analyser: Analyser, model: TopicModel | None | str = "stored"
+        self, topics: TopicSet, analyser: Analyser, model: TopicModel | str | None = "stored"
     ) -> None:
         self.topics = topics
-        self.model = TopicModel.load() if model == "stored" else model
-        if not isinstance(self.model, TopicModel):
-            self.model = None
+        # "stored": the shipped weights (bot/analysis/topic_model.json); None: the rule alone
+        self.model: TopicModel | None = (
+            TopicModel.load()
+            if model == "stored"
+            else model
+            if isinstance(model, TopicModel)
+            else None
+        )
         self.compiled = [CompiledTopic(t, analyser) for t in topics.topics]
         self.single: dict[str, list[tuple[int, _Term]]] = defaultdict(list)
         self.multi: dict[tuple[str, str], list[tuple[int, _Term]]] = defaultdict(list)
@@ -214,7 +219,8 @@ class Matcher:
         for index, ct in enumerate(self.compiled):
             tid = ct.topic.id
             if not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
-                score, evidence, ok = 0.0, (), False  # nothing to score: most articles
+                score, ok = 0.0, False  # nothing to score: most articles
+                evidence: tuple[Evidence, ...] = ()
             else:
                 score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
             if model is not None and features is not None:

@@ -123,7 +123,10 @@ class TopicModel:
         r_score, r_carried = rule_features(score, threshold, carried)
         logit = weights.bias + weights.rule_score * r_score + weights.rule_carried * r_carried
         lemma_weights = weights.lemmas
-        parts = [(lemma, lemma_weights[lemma] * features[lemma]) for lemma in features.keys() & lemma_weights.keys()]
+        parts = [
+            (lemma, lemma_weights[lemma] * features[lemma])
+            for lemma in features.keys() & lemma_weights.keys()
+        ]
         logit += sum(c for _, c in parts)
         parts.sort(key=lambda p: -p[1])
         shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
