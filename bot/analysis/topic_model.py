@@ -12,7 +12,8 @@ a topic the rule carried is dropped only below ``veto`` (-1: the model fairly su
 so the rule keeps its clear cases and the model moves the borderline ones.
 
 The weights are data (``topic_model.json``: single lemmas and numbers, never text), fitted on the
-real tuning split by ``bench/topics/fit.py``; scoring an article is a few hundred dict lookups.
+real tuning split by ``bench/topics/fit.py``; scoring an article costs about 0.13 ms (0.02× its
+analysis, measured on the real excerpts).
 """
 
 from __future__ import annotations
