@@ -4,7 +4,8 @@ Its inputs are the lemmas the analyser already produced (no second pass over the
 rule's own verdict (:mod:`bot.analysis.matcher`).  A lemma's feature value is ``log(1 + n)`` for
 its ``n`` occurrences in the title and body, plus ``LEAD_BONUS`` when it is in the title or the
 lead (first) sentence; English lemmas go through the bilingual bridge first, so ``sovereign`` and
-``소버린`` or ``supply`` and ``공급`` are one feature.  The rule enters as two features: its score
+``소버린`` or ``supply`` and ``공급`` are one feature; the vector is then scaled to unit length, so a
+short excerpt and a long page weigh alike.  The rule enters as two features: its score
 divided by the topic's threshold (capped at ``RULE_CAP``) and whether the rule carried the topic.
 
 The model decides: a topic the rule did not carry is added from logit ``cutoff`` (0: p = 0.5);
@@ -31,11 +32,6 @@ LEAD_BONUS = 1.0
 RULE_CAP = 3.0
 
 
-def keep_lemma(lemma: str) -> bool:
-    """Lemmas worth a feature: not numbers, not one character, not the number wildcard."""
-    return len(lemma) >= 2 and not lemma[0].isdigit() and not lemma.startswith("#")
-
-
 def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, float]:
     """``{lemma: value}`` for an analysed article (see the module docstring)."""
     counts: Counter[str] = Counter(analysis.title.lemmas)
@@ -49,7 +45,7 @@ def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, floa
     log1p = math.log1p
     for lemma, n in counts.items():
         key = bridge.get(lemma, lemma)
-        if len(key) < 2 or key[0].isdigit() or key[0] == "#":  # keep_lemma, inlined
+        if len(key) < 2 or key[0].isdigit() or key[0] == "#":  # numbers, one letter, #num
             continue
         value = log1p(n) + (LEAD_BONUS if lemma in lead else 0.0)
         if value > out.get(key, 0.0):
