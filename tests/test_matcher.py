@@ -163,3 +163,50 @@ def test_eval_reports_the_keyword_baseline_beside_the_matcher(
     assert report["macro_f1"] > baseline["macro_f1"]
     code, out, _ = run_cli(["eval", str(CASES), "--baseline", "keywords"], capsys)
     assert code == 0 and "baseline: keyword filter" in out
+
+
+def test_learned_model_shows_its_reasons_as_evidence(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    # invented text: a national language model and supercomputer, told without "sovereign"
+    title = "Germany unveils national AI plan with its own language model"
+    body = (
+        "The German government unveiled a national AI plan on Tuesday that includes building its "
+        "own large language model trained on German data. Officials said the country must not "
+        "depend on foreign models for public services. The plan funds a new national "
+        "supercomputer and a consortium of institutes that will release the model openly."
+    )
+    result = Matcher(topics, analyser).match(analyser.analyse(title, body))
+    (match,) = [m for m in result.matches if m.topic == "sovereign_ai"]
+    learned = [e for e in match.evidence if e.term.startswith("model: ")]
+    assert learned, match.evidence
+    for e in learned:  # "model: LEMMA +SHARE", shown with the words as the article writes them
+        _, lemma, share = e.term.split(" ")
+        assert float(share) > 0
+        assert e.surface.lower() in (title + " " + body).lower()
+    # the rule's own evidence comes first, so `why` still leads with the words of the topic
+    assert not match.evidence[0].term.startswith("model: ")
+
+
+def test_learned_weights_are_single_lemmas_and_numbers() -> None:
+    from bot.analysis.topic_model import MODEL_PATH, TopicModel
+
+    model = TopicModel.load(MODEL_PATH)
+    assert model is not None and set(model.topics) == {"sovereign_ai", "apec", "gpu_deal"}
+    for weights in model.topics.values():
+        assert weights.veto <= weights.cutoff  # the rule's verdict needs a margin to be overturned
+        for lemma, w in weights.lemmas.items():
+            assert " " not in lemma and len(lemma) <= 30, lemma  # no phrase or sentence shipped
+            assert isinstance(w, float)
+
+
+def test_without_the_learned_model_the_rule_decides(analyser, topics, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bot.analysis.topic_model import TopicModel
+
+    assert TopicModel.load(tmp_path / "absent.json") is None
+    analysis = analyser.analyse(
+        "엔비디아, 국내 데이터센터에 GPU 1만 장 공급 계약",
+        "엔비디아가 국내 통신사와 AI 데이터센터에 들어갈 GPU 1만 장 공급 계약을 맺었다. "
+        "계약 규모는 5천억 원이며 내년 상반기까지 순차 공급한다.",
+    )
+    rule_only = Matcher(topics, analyser, model=None).match(analysis)
+    assert [m.topic for m in rule_only.matches] == ["gpu_deal"]
+    assert not any(e.term.startswith("model: ") for e in rule_only.matches[0].evidence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -46,3 +47,16 @@ def test_why_text_shows_figures(seeded_url: str, capsys: pytest.CaptureFixture[s
 def test_why_unknown_item(seeded_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["why", "9999", "--db", seeded_url], capsys)
     assert code == 1 and "9999" in err
+
+
+def test_why_shows_the_learned_models_words_with_their_weight(
+    seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = _why(seeded_url, "003", capsys)
+    learned = [e for e in item["evidence"] if e["term"].startswith("model: ")]
+    assert learned  # each carried topic names the model's strongest words
+    code, out, _ = run_cli(["why", "003", "--db", seeded_url], capsys)
+    assert code == 0
+    for e in learned:  # shown as the article writes the word, with its share of the score
+        weight = e["term"].rsplit(" ", 1)[-1]
+        assert re.search(re.escape(e["surface"]) + r"( \([^)]*\))? " + re.escape(weight), out)

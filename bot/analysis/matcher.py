@@ -25,8 +25,19 @@ holds (each ``all`` group and at least one ``any`` group present), the score rea
 ``threshold``, and at least ``min_sentences`` sentences score (the title counts as two): one
 sentence that merely names the topic is a passing mention.
 
+**Learned model.**  The rule's verdict then goes through a learned model
+(:mod:`bot.analysis.topic_model`, weights in ``topic_model.json`` fitted on real labelled news by
+``bench/topics/fit.py``): one logistic regression per topic over the article's lemmas (bridged
+across languages, length-normalised) and the rule's score and verdict.  It has the last word with
+a margin: a topic the rule did not carry (every topic is scored, anchor or not) is added from
+logit ``cutoff``; one the rule carried is dropped only below ``veto``.  A topic without learned
+weights (a topic of your own file) is decided by the rule alone, and so is every topic when
+``topic_model.json`` is absent.  A roundup page still needs the topic in its title.  ``scores``
+stay the rule's scores.
+
 **Evidence.**  Each distinct (term, field) that contributed with a weight of at least 1, with its
-surface form; title first, then by weight.
+surface form; title first, then by weight.  A carried topic then shows the learned model's three
+strongest lemmas, as ``model: LEMMA +SHARE`` (its share of the logit) with their first surface.
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ from typing import Any
 
 from bot.analysis.korean import Analyser, Analysis, Field
 from bot.analysis.lemmas import Token
+from bot.analysis.topic_model import TopicModel
 from bot.config.topics import Topic, TopicSet
 
 DECAY = 0.6
@@ -48,6 +60,7 @@ FOLLOW_FACTOR = 0.5
 NUM = "#num"
 MAX_ASIDE = 8
 MAX_EVIDENCE = 12
+LEARNED_EVIDENCE = 3  # the learned model's top lemmas shown as evidence
 EVIDENCE_WEIGHT = 1.0  # lighter context terms (정부, 경주 …) raise scores but are not shown
 
 
@@ -160,8 +173,18 @@ class Matcher:
 
     All topics' terms share one index, so an article is walked once for every topic."""
 
-    def __init__(self, topics: TopicSet, analyser: Analyser) -> None:
+    def __init__(
+        self, topics: TopicSet, analyser: Analyser, model: TopicModel | str | None = "stored"
+    ) -> None:
         self.topics = topics
+        # "stored": the shipped weights (bot/analysis/topic_model.json); None: the rule alone
+        self.model: TopicModel | None = (
+            TopicModel.load()
+            if model == "stored"
+            else model
+            if isinstance(model, TopicModel)
+            else None
+        )
         self.compiled = [CompiledTopic(t, analyser) for t in topics.topics]
         self.single: dict[str, list[tuple[int, _Term]]] = defaultdict(list)
         self.multi: dict[tuple[str, str], list[tuple[int, _Term]]] = defaultdict(list)
@@ -191,16 +214,29 @@ class Matcher:
         )
         title_hits = self.hits(analysis.title)
         body_hits = self.hits(analysis.body)
+        model = self.model
+        features = model.features(analysis) if model is not None else None
         for index, ct in enumerate(self.compiled):
+            tid = ct.topic.id
             if not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
-                scores[ct.topic.id] = 0.0  # nothing to score: most articles, most topics
-                continue
-            score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
+                score, ok = 0.0, False  # nothing to score: most articles
+                evidence: tuple[Evidence, ...] = ()
+            else:
+                score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
+            if model is not None and features is not None:
+                verdict = model.verdict(tid, features, score, ct.topic.threshold, ok)
+                if verdict is not None:
+                    ok = verdict.carried
+                    if ok:
+                        learned = _learned_evidence(tid, verdict.top, analysis, model)
+                        if roundup and not any(e.field == "title" for e in evidence):
+                            ok = False  # a roundup page: its title must name the topic
+                        evidence = evidence[: MAX_EVIDENCE - len(learned)] + learned
             if ok and roundup and not any(e.field == "title" for e in evidence):
                 ok = False  # a roundup page: one of its many items named the topic
-            scores[ct.topic.id] = round(score, 2)
+            scores[tid] = round(score, 2)
             if ok:
-                matches.append(TopicMatch(ct.topic.id, round(score, 2), evidence))
+                matches.append(TopicMatch(tid, round(score, 2), evidence))
         return Result(tuple(matches), scores, roundup)
 
     def hits(self, field: Field) -> list[list[_Hit]]:
@@ -233,6 +269,25 @@ class Matcher:
                             surface = text[tok.start : tokens[end - 1].end]
                             found[index].append(_Hit(term, i, end, surface, tok.sent))
         return [_longest_first(hits, len(tokens)) for hits in found]
+
+
+def _learned_evidence(
+    topic: str, top: tuple[tuple[str, float], ...], analysis: Analysis, model: TopicModel
+) -> tuple[Evidence, ...]:
+    """The model's strongest lemmas as evidence: ``term`` is ``model: LEMMA +SHARE``, the
+    surface is the lemma's first written form (title first)."""
+    out = []
+    for lemma, share in top[:LEARNED_EVIDENCE]:
+        surface, field_name = lemma, "body"
+        for name, field in (("title", analysis.title), ("body", analysis.body)):
+            tok = next(
+                (t for t in field.tokens if model.bridge.get(t.lemma, t.lemma) == lemma), None
+            )
+            if tok is not None:
+                surface, field_name = tok.surface, name
+                break
+        out.append(Evidence(topic, f"model: {lemma} {share:+.2f}", surface, field_name, share))
+    return tuple(out)
 
 
 def _has_anchor(hits: list[_Hit]) -> bool:

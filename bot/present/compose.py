@@ -73,6 +73,9 @@ def evidence_text(evidence: Sequence[Mapping[str, object]], lang: str) -> str:
             continue
         seen.add(key)
         suffix = f" ({t('title_field', lang)})" if e.get("field") == "title" else ""
+        term = str(e.get("term") or "")
+        if term.startswith("model: "):  # the learned model's word, with its share: "독일 +1.01"
+            suffix += " " + term.rsplit(" ", 1)[-1]
         parts.append(surface + suffix)
     return " · ".join(parts)
 
