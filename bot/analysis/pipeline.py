@@ -157,7 +157,15 @@ class Pipeline:
         saved_at_end_of_input = False
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
-            records.append(self.record(article.id, analysis, article.when, article.source))
+            records.append(
+                self.record(
+                    article.id,
+                    analysis,
+                    article.when,
+                    article.source,
+                    dated=article.published_at is not None,
+                )
+            )
             if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
                 saved_at_end_of_input = read_all
                 self.store.save_analysis(records, self.stories, stories.WINDOW)
@@ -178,6 +186,8 @@ class Pipeline:
         analysis: Analysis,
         when: datetime | None = None,
         source: str | None = None,
+        *,
+        dated: bool = True,
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         found_watches = []
@@ -196,6 +206,7 @@ class Pipeline:
             when or self.store.clock.now(),
             org_names=self.analyser.org_names,
             roundup=result.roundup,
+            dated=dated and when is not None,
         )
         return AnalysedRecord(
             id=article_id,

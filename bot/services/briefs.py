@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import briefs as rule
-from bot.services.labelled import read_jsonl
+from bot.services.labelled import date_order, read_jsonl
 from bot.store.views import Article
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     spent = 0.0
     for row in rows:
-        arts = sorted(row["articles"], key=lambda a: str(a.get("published") or ""))
+        arts = sorted(row["articles"], key=lambda a: date_order(a.get("published")))
         reports = [rule.Report(str(a.get("title") or ""), str(a["text"])) for a in arts]
         started = time.perf_counter()
         ours = rule.brief(reports, app.analyser)
