@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from bot.analysis import clusters
 from bot.analysis.pipeline import Pipeline
+from bot.core.clock import FixedClock
 from bot.ingest.drafts import Draft
 from bot.store import open_store
 from tests.helpers import ROOT, run_cli
@@ -277,3 +279,45 @@ def test_signature_is_the_universal_hash_minimum() -> None:
     mixed = grams[:, None] * clusters._A + clusters._B  # wraps modulo 2**64, as stored ones did
     expected = ((mixed % clusters._PRIME) & clusters._MASK).min(axis=0)
     assert (clusters.signature(lemmas) == expected).all()
+
+
+def test_a_days_many_deals_of_one_template_stay_apart(db_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    """240 deals over one day, titles of one template, different buyers, suppliers, cities and
+    figures: a story must be matched as a whole, so no chain of look-alikes joins them."""
+    from tests.helpers.stories import one_day_deals
+
+    deals = one_day_deals(240)
+    store = open_store(db_url)
+    try:
+        Pipeline(store, topics, analyser).ingest(deals)
+        by_hash = store.ids_by_content_hash([d.content_hash for d in deals])
+        arts = store.articles(sorted(by_hash.values()))
+    finally:
+        store.close()
+    assert len(arts) == 240
+    sizes = Counter(a.cluster.id if a.cluster else a.id for a in arts)
+    alone = sum(1 for a in arts if sizes[a.cluster.id if a.cluster else a.id] == 1)
+    assert alone >= 0.95 * 240, sizes.most_common(5)
+    assert max(sizes.values()) <= 3, sizes.most_common(5)
+
+
+def test_an_undated_report_joins_its_dated_story_and_undated_files_stay_apart(
+    db_url: str,
+    analyser,
+    topics,  # type: ignore[no-untyped-def]
+) -> None:
+    """A date that is unknown is not "read today": an undated rewrite read a month later still
+    joins its dated story on content alone, and an undated report of another event does not."""
+    drafts = _drafts()
+    drafts[1].published_at = None  # 뉴시스: no date on the page
+    drafts[3].published_at = None  # 전자신문: another event, no date either
+    clock = FixedClock(DAY + timedelta(days=40))  # the undated ones are read much later
+    store = open_store(db_url, clock=clock)
+    try:
+        Pipeline(store, topics, analyser).ingest([drafts[0], drafts[2]])
+        Pipeline(store, topics, analyser).ingest([drafts[1], drafts[3]])
+    finally:
+        store.close()
+    found = _stories(db_url)
+    assert found["뉴시스"] == found["연합뉴스"] == found["Reuters"]
+    assert found["전자신문"] != found["연합뉴스"]

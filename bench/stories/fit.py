@@ -71,6 +71,8 @@ def _gated(a, b) -> bool:  # type: ignore[no-untyped-def]
 
 def verdict(a, b, sig_a, sig_b, weights, threshold):  # type: ignore[no-untyped-def]
     mh = clusters.jaccard(sig_a, sig_b)
+    if stories.figures_clash(a, b) or stories.actors_clash(a, b):
+        return None
     if mh >= stories.MINHASH_SAME:
         return 100 + mh
     if not _gated(a, b):

@@ -319,11 +319,13 @@ def actors(analysis: Analysis, org_names: dict[str, str]) -> frozenset[str]:
     if not m:
         return frozenset()
     lemmas = [t.lemma for t in analysis.title.tokens if m.start(1) <= t.start < m.end(1)]
-    if not lemmas or any(lemma in org_names or lemma in BRIDGE_KO for lemma in lemmas):
-        return frozenset()
-    words = [w for w in map(_KEYS.__getitem__, lemmas) if w]
-    if words and max(map(_IDF.__getitem__, words)) < ANCHOR_IDF:
-        return frozenset()  # a common word (정부, 업계)
+    if not lemmas or any(lemma in org_names for lemma in lemmas):
+        return frozenset()  # a known organisation (compared as one)
+    surface = m.group(1)
+    parts = [lemma for lemma in lemmas if len(lemma) > 1 and lemma not in STOP]
+    common = all(p in BRIDGE_KO or _IDF[p] < ANCHOR_IDF for p in parts)
+    if common and len(surface) <= len("".join(lemmas)):
+        return frozenset()  # a place or a common word (정부, 울산시, 업계), read whole
     return frozenset({m.group(1).casefold()})
 
 
@@ -429,11 +431,11 @@ def comparable(a: Profile, b: Profile) -> bool:
 
 def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
     """How strongly the pair is one story, or None when it is not."""
-    if not comparable(a, b):
-        return None
+    if not comparable(a, b) or figures_clash(a, b) or actors_clash(a, b):
+        return None  # (other figures or another buyer: another event, however alike the text)
     if minhash >= MINHASH_SAME:
         return 100.0 + minhash
-    if a.lone or b.lone or not anchored(a, b) or figures_clash(a, b) or actors_clash(a, b):
+    if a.lone or b.lone or not anchored(a, b):
         return None
     title, body = similarity(a, b)  # worded_alike, before the other features are worked out:
     if title + body < TEXT_MIN:
