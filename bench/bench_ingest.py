@@ -15,6 +15,11 @@ rule), run in the same rounds, gives what the story clustering adds per article 
 bar: at most 15%).
 
     .venv/bin/python bench/bench_ingest.py [N]
+    .venv/bin/python bench/bench_ingest.py --jsonl PATH [N]
+
+``--jsonl PATH`` measures on the articles of a JSON Lines file (``title``, ``text``; at most N
+of them), for example real excerpts read from where they lie (nothing is copied): real lengths
+and real wording instead of the synthetic bodies.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from common import scaled_corpus
 ROUNDS = 7
 
 
-def main(n: int = 1000) -> dict[str, float]:
+def main(n: int = 1000, jsonl: str | None = None) -> dict[str, float]:
     from bot.analysis.korean import get_analyser
     from bot.analysis.pipeline import Pipeline
     from bot.config.topics import load_topics
@@ -40,7 +45,8 @@ def main(n: int = 1000) -> dict[str, float]:
 
     analyser = get_analyser()
     topics = load_topics()
-    docs = scaled_corpus(n)
+    docs = read_jsonl(jsonl, n) if jsonl else scaled_corpus(n)
+    n = len(docs)
     chars = sum(len(t) + len(b) for t, b in docs)
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
@@ -122,10 +128,28 @@ def _without_stories(docs: list[tuple[str, str]], topics: object, analyser: obje
     return took
 
 
+def read_jsonl(path: str, n: int) -> list[tuple[str, str]]:
+    """(title, text) of the first ``n`` distinct articles of a JSON Lines file."""
+    import json
+
+    docs: dict[tuple[str, str], None] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and len(docs) < n:
+            row = json.loads(line)
+            docs[(str(row.get("title") or ""), str(row["text"]))] = None
+    return list(docs)
+
+
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    args = sys.argv[1:]
+    source = None
+    if "--jsonl" in args:
+        at = args.index("--jsonl")
+        source = args[at + 1]
+        del args[at : at + 2]
+    main(int(args[0]) if args else 1000, source)

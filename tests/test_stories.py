@@ -321,3 +321,33 @@ def test_an_undated_report_joins_its_dated_story_and_undated_files_stay_apart(
     found = _stories(db_url)
     assert found["뉴시스"] == found["연합뉴스"] == found["Reuters"]
     assert found["전자신문"] != found["연합뉴스"]
+
+
+def test_a_rebuild_after_the_upgrade_makes_old_profiles_again(
+    db_url: str,
+    analyser,
+    topics,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    """A database from before the upgrade holds profiles without the unknown-date mark: after
+    ``clusters rebuild`` an undated rewrite read weeks later is in its dated story again."""
+    drafts = _drafts()
+    drafts[1].published_at = None
+    store = open_store(db_url, clock=FixedClock(DAY + timedelta(days=40)))
+    Pipeline(store, topics, analyser).ingest(drafts)
+    ids = store.ids_by_content_hash([d.content_hash for d in drafts])
+    joined = _stories(db_url)
+    assert joined["뉴시스"] == joined["연합뉴스"]
+    old = {}  # as the previous version stored them: no version, the date taken as "now"
+    for article in store.articles(sorted(ids.values())):
+        profile = store.story_profiles([article.id])[article.id]
+        profile.pop("v", None)
+        profile.pop("undated", None)
+        old[article.id] = (profile, [f"t:{w}" for w in profile.get("title", [])[:3]])
+    store.replace_story_profiles(old)
+    store.rebuild_stories(datetime(1970, 1, 1, tzinfo=UTC), lambda r, c: None, timedelta(days=3))
+    store.close()
+    assert len(set(_stories(db_url).values())) == 4  # every report alone: the old profiles
+    code, out, err = run_cli(["clusters", "rebuild", "--since", "all", "--db", db_url], capsys)
+    assert code == 0, err
+    assert _stories(db_url) == joined

@@ -103,5 +103,23 @@ def _draft(row: dict[str, Any], path: Path) -> Draft:
 
 
 def rebuild(app: App, since: datetime) -> int:
-    """Assign the stories of the articles seen since ``since`` again, in their first order."""
+    """Assign the stories of the articles seen since ``since`` again, in their first order;
+    story profiles made by an older version (before unknown dates and unknown companies were
+    told apart) are made again from the stored articles first."""
+    versions = app.store.story_profile_versions(since)
+    stale = sorted(i for i, v in versions.items() if v < stories.VERSION)
+    for start in range(0, len(stale), 200):
+        found: dict[int, tuple[dict[str, Any], list[str]]] = {}
+        for article in app.store.articles(stale[start : start + 200]):
+            analysis = app.analyser.analyse(article.title, article.body)
+            record = app.pipeline.record(
+                article.id,
+                analysis,
+                article.when,
+                article.source,
+                dated=article.published is not None,
+            )
+            assert record.story is not None
+            found[article.id] = (dict(record.story), record.story_keys)
+        app.store.replace_story_profiles(found)
     return app.store.rebuild_stories(since, app.pipeline.stories, stories.WINDOW)

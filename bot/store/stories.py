@@ -210,6 +210,51 @@ class StoryQueries(StoreBase):
         }
         return entries, seqs, found
 
+    def story_profile_versions(self, since: datetime) -> dict[int, int]:
+        """{article id: the version of its stored story profile (0: none stated)} for the
+        articles seen since ``since`` that have a story."""
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.story_profile).where(
+                    ArticleRow.seen_at >= since, ArticleRow.story_seq.is_not(None)
+                )
+            ).all()
+        return {i: int((p or {}).get("v") or 0) for i, p in rows}
+
+    def story_profiles(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored story profiles of the articles ``ids`` ({} for one without)."""
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.story_profile).where(ArticleRow.id.in_(ids))
+            ).all()
+        return {i: dict(p or {}) for i, p in rows}
+
+    def replace_story_profiles(self, found: dict[int, tuple[dict[str, Any], list[str]]]) -> None:
+        """Store new story profiles and lookup keys ({article id: (profile, keys)}) made from
+        the articles again (an upgrade changed what a profile holds); the stories themselves
+        are assigned again by :meth:`rebuild_stories`."""
+        if not found:
+            return
+        now = self.clock.now()
+        with self.write() as s:
+            ids = list(found)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                s.execute(delete(StoryKeyRow).where(StoryKeyRow.article_id.in_(part)))
+            s.execute(
+                update(ArticleRow),
+                [{"id": i, "story_profile": profile} for i, (profile, _k) in found.items()],
+            )
+            rows = [
+                {"article_id": i, "key": key, "at": now}
+                for i, (profile, keys) in found.items()
+                for key in dict.fromkeys(
+                    (UNDATED if _undated(profile) else "") + k[:198] for k in keys
+                )
+            ]
+            if rows:
+                s.execute(StoryKeyRow.__table__.insert(), rows)
+
     def rebuild_stories(self, since: datetime, assign: Assign, window: timedelta) -> int:
         """Assign the stories of the articles seen since ``since`` again, in the order they were
         first assigned (the same rule in the same order gives the same stories); returns how
