@@ -25,6 +25,7 @@ from bot.store.views import AnalysedRecord, StoryCandidate
 Assign = Callable[[AnalysedRecord, list[StoryCandidate]], int | None]
 PER_KEY = 60  # candidates one key brings at most (the most recent), so a common word stays cheap
 BATCH_PER_KEY = PER_KEY * 20  # a key's entries read for a whole batch (its window is wider)
+PER_KEY_UNDATED = 300  # an undated report's date may be any: it looks further back
 MEMBERS = 40  # a story's latest reports a new one is weighed against
 
 
@@ -79,12 +80,13 @@ class StoryQueries(StoreBase):
             undated = _undated(record.story)
             chosen: set[int] = set()
             lo, hi = (_EVER if undated else (when - window, when + window))
-            for key in keys + [UNDATED + k for k in keys]:  # each key's PER_KEY most recent
+            per_key = PER_KEY_UNDATED if undated else PER_KEY
+            for key in keys + [UNDATED + k for k in keys]:  # each key's per_key most recent
                 listed = entries.get(key, [])  # entries within the window (undated: any)
                 if key.startswith(UNDATED) or (
                     listed and listed[0][0] <= hi and listed[-1][0] >= lo  # all within it
                 ):
-                    chosen.update(map(itemgetter(1), listed[:PER_KEY]))
+                    chosen.update(map(itemgetter(1), listed[:per_key]))
                     continue
                 taken = 0
                 for at, article_id in listed:
@@ -94,7 +96,7 @@ class StoryQueries(StoreBase):
                         break  # newest first: the rest are older still
                     chosen.add(article_id)
                     taken += 1
-                    if taken == PER_KEY:
+                    if taken == per_key:
                         break
             chosen.discard(record.id)
             # the whole of each story found (its MEMBERS latest reports): the rule weighs a
