@@ -29,6 +29,7 @@ from bot.analysis.evaluate import cluster_scores  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.config.topics import load_topics  # noqa: E402
+from bot.ingest.cleaning import clean_body, headline  # noqa: E402
 from bot.services.labelled import read_published  # noqa: E402
 
 _READ_AT = datetime(2026, 12, 1, tzinfo=UTC)  # an undated article's stand-in time (an order)
@@ -43,7 +44,9 @@ def profiles(rows: list[dict]):
     matcher = Matcher(load_topics(), analyser)
     out = []
     for row in rows:
-        analysis = analyser.analyse(row.get("title") or "", row["text"])
+        title = str(row.get("title") or "")
+        body = clean_body(str(row["text"]), title)
+        analysis = analyser.analyse(headline(title, body), body)  # as the pipeline reads it
         ents = [e.as_dict() for e in entities.extract(analysis, analyser)]
         when = read_published(row.get("published")).at
         sig = clusters.signature(analysis.body.lemmas or analysis.title.lemmas)
