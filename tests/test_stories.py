@@ -351,3 +351,44 @@ def test_a_rebuild_after_the_upgrade_makes_old_profiles_again(
     code, out, err = run_cli(["clusters", "rebuild", "--since", "all", "--db", db_url], capsys)
     assert code == 0, err
     assert _stories(db_url) == joined
+
+
+def test_eval_clusters_reads_dates_as_pages_give_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A zone-less time (Korea time), a year-month, a year and no date are read, not refused;
+    a date that is no date names its line; cross-language pairs are counted."""
+    rows = [
+        {"id": "a", "title": "엔비디아, 韓에 GPU 26만장 공급", "text": STORY, "story": "gpu",
+         "published": "2025-10-31T23:30", "lang": "ko"},
+        {"id": "b", "title": "젠슨황 '26만장 약속'…AI 3강 발판", "text": REWORDED, "story": "gpu",
+         "published": "2025-11", "lang": "ko"},
+        {"id": "c", "title": "Nvidia to supply over 260,000 AI chips to S.Korea", "text": ENGLISH,
+         "story": "gpu", "published": "2025", "lang": "en"},
+        {"id": "d", "title": "카카오, AMD GPU 2천개 추가 도입", "text": OTHER, "story": "kakao",
+         "lang": "ko"},
+    ]  # fmt: skip
+    path = tmp_path / "stories.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    code, out, err = run_cli(["eval-clusters", str(path), "--format", "json"], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["n"] == 4 and report["cross_language"]["pairs"] == 2
+    predicted = {i["id"]: i["predicted"] for i in report["items"]}
+    assert predicted["d"] != predicted["a"]
+    rows[3]["published"] = "last Friday"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    code, _, err = run_cli(["eval-clusters", str(path)], capsys)
+    assert code == 2 and "line 4" in err and "last Friday" in err
+
+
+def test_a_labelled_date_without_a_zone_is_korea_time_and_a_month_is_unknown() -> None:
+    from bot.services.labelled import read_published
+
+    assert read_published("2025-10-31T23:30").at == datetime(2025, 10, 31, 14, 30, tzinfo=UTC)
+    day = read_published("2025-10-31")
+    assert day.date_only and day.at is not None and day.at.date().isoformat() == "2025-10-31"
+    assert read_published("2025-11").at is None and read_published("2025").at is None
+    assert read_published(None).at is None and read_published("").at is None
+    with pytest.raises(ValueError):
+        read_published("2025-13")

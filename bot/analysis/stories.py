@@ -9,29 +9,40 @@
   bilingual list (:data:`BRIDGE`) so ``supply`` meets ``공급``;
 - ``body``: its body's content lemmas with ``1 + log(tf)`` weights (the :data:`BODY_TERMS`
   heaviest), bridged the same way;
-- ``when``: publication time (ingestion time when undated);
+- ``when``: publication time; ``dated`` False when the date is unknown (none, or only a year
+  or a month): then ``when`` is the ingestion time, an order and nothing more;
+- ``actors``: the company a Korean title leads with when no alias list knows it (``한빛테크,
+  울산 데이터센터에…``; :func:`actors`); a page without a headline is read by its first sentence;
 - its MinHash signature (:mod:`bot.analysis.clusters`) for wire copy and light rewrites.
 
-**The rule.**  For a pair within :data:`WINDOW` of each other, :func:`same_story` combines the
-features (:func:`features`) linearly, with the weights :data:`WEIGHTS` fitted by logistic
-regression on a labelled tuning set (``bench/stories/tune.jsonl``; never on the held-out set),
-and calls the pair one story when the combination reaches :data:`THRESHOLD`.  A MinHash
-similarity of :data:`MINHASH_SAME` or more is one story whatever the rest says.  Two titles that
-lead with figures neither article shares are two events (:func:`figures_clash`: 13,000 GPUs for
-one company, 14,000 for another); a pair must share something particular (:func:`anchored`) and
-be worded alike (:func:`worded_alike`: title and body similarity of at least :data:`TEXT_MIN`).
-Time weighs in:
-the further apart, the more evidence is needed (a later decision that mentions the event in
-passing shares its names and figures, but little else, and comes days later).
+**The rule.**  For a pair within :data:`WINDOW` of each other, or with either undated (then the
+content alone decides, with the ``undated`` feature asking for more of it), :func:`same_story`
+combines the features (:func:`features`) linearly, with the weights :data:`WEIGHTS` fitted by
+logistic regression on the real tuning split (``bench/stories/fit.py``, reading real published
+articles from a path; never the dev split), and calls the pair one story when the combination
+reaches :data:`THRESHOLD`.  Two titles that lead with figures neither article shares are two
+events (:func:`figures_clash`: 13,000 GPUs for one company, 14,000 for another), and so are two
+titles that lead with different unknown companies (:func:`actors_clash`: two buyers), however
+alike the text, MinHash included.  Otherwise a MinHash similarity of :data:`MINHASH_SAME` or more
+is one story; else a pair must share something particular (:func:`anchored`) and be worded alike
+(:func:`worded_alike`: title and body similarity of at least :data:`TEXT_MIN`).  Time weighs in:
+the further apart, the more evidence is needed.
 
-**Assigning.**  Articles are clustered incrementally, in the order they were saved: a new article
-joins the story of the most similar earlier article that passes the rule (single link), else it
-starts its own story, whose id is its own article id.  The store runs this inside the write
-transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so
-every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
-replays the same order and gets the same result.  Candidates come from the ``story_keys`` index
-(:func:`lookup_keys`: organisations, figures and rare title words), limited to
-the window.
+**Assigning.**  Articles are clustered incrementally, in the order they were saved.  A new
+article is weighed against each candidate story *as a whole* (:func:`choose`): it joins a story
+when it is a rewrite (MinHash) of one of its members, or when it passes the rule with at least
+:data:`MAJORITY` of the members it can be compared with (members outside the window have no
+say); among the stories that pass, the highest mean score wins.  So A~B and B~C do not make C a
+report of A's story unless C matches most of it: different events cannot chain.  Otherwise the
+article starts its own story, whose id is its own article id.  The store runs this inside the
+write transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`),
+so every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
+replays the same order and gets the same result (making profiles of an older :data:`VERSION`
+again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`:
+organisations, figures and rare title words), limited to the window for dated articles; an
+undated article's keys are kept apart and looked up whatever the window, and an undated article
+looks up every period.  The stories they belong to are then read whole (their latest
+``MEMBERS`` reports).
 """
 
 from __future__ import annotations
