@@ -79,7 +79,7 @@ class StoryQueries(StoreBase):
             keys = list(dict.fromkeys(k[:200] for k in record.story_keys))
             undated = _undated(record.story)
             chosen: set[int] = set()
-            lo, hi = (_EVER if undated else (when - window, when + window))
+            lo, hi = _EVER if undated else (when - window, when + window)
             per_key = PER_KEY_UNDATED if undated else PER_KEY
             for key in keys + [UNDATED + k for k in keys]:  # each key's per_key most recent
                 listed = entries.get(key, [])  # entries within the window (undated: any)
@@ -255,7 +255,7 @@ class StoryQueries(StoreBase):
                 )
             ]
             if rows:
-                s.execute(StoryKeyRow.__table__.insert(), rows)
+                s.execute(_STORY_KEYS.insert(), rows)
 
     def rebuild_stories(self, since: datetime, assign: Assign, window: timedelta) -> int:
         """Assign the stories of the articles seen since ``since`` again, in the order they were

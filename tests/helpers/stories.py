@@ -225,8 +225,32 @@ SUPPLIERS = [  # (supplier, product) of the one-day deals
     ("SK하이닉스", "HBM4"),
     ("구글", "TPU"),
 ]
-_FIRST = ["한빛", "새솔", "가온", "누리", "다올", "라온", "미리", "바름", "아름", "채움", "한결", "푸른"]
-_SECOND = ["테크", "전자", "데이터", "시스템", "네트웍스", "정보", "솔루션", "클라우드", "인프라", "소프트"]
+_FIRST = [
+    "한빛",
+    "새솔",
+    "가온",
+    "누리",
+    "다올",
+    "라온",
+    "미리",
+    "바름",
+    "아름",
+    "채움",
+    "한결",
+    "푸른",
+]
+_SECOND = [
+    "테크",
+    "전자",
+    "데이터",
+    "시스템",
+    "네트웍스",
+    "정보",
+    "솔루션",
+    "클라우드",
+    "인프라",
+    "소프트",
+]
 _THIRD = ["", "랩"]
 
 
@@ -243,7 +267,9 @@ def one_day_deals(n: int = 240) -> list[Draft]:
         city = CITIES[k % len(CITIES)]
         units = 300 + 40 * k
         won = 90 + 7 * k
-        title = f"{buyer}, {city} 데이터센터에 {supplier} {product} GPU {units}장 도입…{won}억원 규모"
+        title = (
+            f"{buyer}, {city} 데이터센터에 {supplier} {product} GPU {units}장 도입…{won}억원 규모"
+        )
         body = (
             f"{buyer}가 {city}에 짓는 데이터센터에 {supplier} {product} 기반 GPU {units:,}장을 "
             f"들여온다고 밝혔다. 계약 금액은 {won}억원이다. "
