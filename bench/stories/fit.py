@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis import clusters, entities, stories  # noqa: E402
+from bot.analysis import clusters, entities, stories, story_assign  # noqa: E402
 from bot.analysis.evaluate import cluster_scores  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
@@ -99,7 +99,7 @@ def simulate(rows, profs, weights, threshold, minhash_only=False):
             else:
                 found = verdict(a, b, sig_a, sig_b, weights, threshold)
             votes.setdefault(story_of[m], []).append(found)
-        chosen = stories.choose(votes, single_link=minhash_only)
+        chosen = story_assign.choose(votes, single_link=minhash_only)
         story_of[n] = chosen if chosen is not None else n
     gold = {r["id"]: r["story"] for r in rows}
     return cluster_scores(gold, {r["id"]: story_of[n] for n, r in enumerate(rows)})

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.analysis import clusters, entities, stories, watches
+from bot.analysis import clusters, entities, stories, story_assign, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.matcher import Matcher
 from bot.config.topics import TopicSet
@@ -70,7 +70,7 @@ class Pipeline:
         self.topics = topics
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
-        self.stories = stories.StoryRule()
+        self.stories = story_assign.StoryRule()
         self.watches: list[watches.CompiledWatch] = []
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
 

@@ -28,17 +28,18 @@ is one story; else a pair must share something particular (:func:`anchored`) and
 (:func:`worded_alike`: title and body similarity of at least :data:`TEXT_MIN`).  Time weighs in:
 the further apart, the more evidence is needed.
 
-**Assigning.**  Articles are clustered incrementally, in the order they were saved.  A new
-article is weighed against each candidate story *as a whole* (:func:`choose`): it joins a story
-when it is a rewrite (MinHash) of one of its members, or when it passes the rule with at least
-:data:`MAJORITY` of the members it can be compared with (members outside the window have no
-say); among the stories that pass, the highest mean score wins.  So A~B and B~C do not make C a
-report of A's story unless C matches most of it: different events cannot chain.  Otherwise the
-article starts its own story, whose id is its own article id.  The store runs this inside the
-write transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`),
-so every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
-replays the same order and gets the same result (making profiles of an older :data:`VERSION`
-again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`:
+**Assigning.**  Articles are clustered incrementally, in the order they were saved
+(:mod:`bot.analysis.story_assign`).  A new article is weighed against each candidate story *as a
+whole* (:func:`~bot.analysis.story_assign.choose`): it joins a story when it is a rewrite
+(MinHash) of one of its members, or when it passes the rule with at least
+:data:`~bot.analysis.story_assign.MAJORITY` of the members it can be compared with (members
+outside the window have no say); among the stories that pass, the highest mean score wins.  So
+A~B and B~C do not make C a report of A's story unless C matches most of it: different events
+cannot chain.  Otherwise the article starts its own story, whose id is its own article id.  The
+store runs this inside the write transaction that saves the article
+(:meth:`bot.store.articles.ArticleQueries.save_analysis`), so every process and replica sees the
+stories the others saved, and ``newsbot clusters rebuild`` replays the same order and gets
+the same result (making profiles of an older :data:`VERSION` again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`:
 organisations, figures and rare title words), limited to the window for dated articles; an
 undated article's keys are kept apart and looked up whatever the window, and an undated article
 looks up every period.  The stories they belong to are then read whole (their latest
@@ -51,7 +52,7 @@ import json
 import math
 import re
 import tomllib
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -61,13 +62,10 @@ from operator import mul
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-import numpy as np
-
 from bot.analysis import clusters
 from bot.analysis.entities import korean_number
 from bot.analysis.korean import Analysis
 from bot.analysis.lemmas import Token
-from bot.store.views import AnalysedRecord, StoryCandidate
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -76,6 +74,7 @@ WINDOW = timedelta(days=3)  # reports of one event further apart than this are n
 BODY_TERMS = 40
 MINHASH_SAME = clusters.THRESHOLD  # wire copy and light rewrites
 TITLE_KEYS = 6  # title words used to look candidates up
+VERSION = 2  # of the profile (``newsbot clusters rebuild`` makes older ones again)
 
 WORDS_PATH = Path(__file__).with_name("story_words.toml")
 _WORDS = tomllib.loads(WORDS_PATH.read_text(encoding="utf-8"))
@@ -470,88 +469,3 @@ def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
         return None
     s = score(features(a, b))
     return s if s >= THRESHOLD else None
-
-
-# -- assigning -----------------------------------------------------------------------------------
-
-MAJORITY = 0.5  # the share of a story's comparable members a report must match
-VERSION = 2  # of the profile (``newsbot clusters rebuild`` makes older ones again)
-PROFILE_CACHE = 50_000  # parsed profiles kept (they never change)
-
-
-class StoryRule:
-    """The store's ``assign`` callback (:mod:`bot.store.stories`): the earlier article a new one
-    is a report of, by :func:`same_story`, best first; ties go to the earliest story."""
-
-    def __init__(self, *, minhash_only: bool = False) -> None:
-        self.minhash_only = minhash_only  # the old rule (rewrites only): the baseline
-        self._profiles: OrderedDict[int, Profile] = OrderedDict()
-
-    def known(self, article_id: int) -> bool:
-        """Whether the profile of ``article_id`` is held (the store then need not load it)."""
-        return article_id in self._profiles
-
-    def _profile(self, candidate: StoryCandidate) -> Profile:
-        found = self._profiles.get(candidate.id)
-        if found is None:
-            found = Profile.from_json(candidate.story, candidate.when)
-            self._remember(candidate.id, found)
-        return found
-
-    def _remember(self, article_id: int, found: Profile) -> None:
-        self._profiles[article_id] = found  # trimmed after each call, never during one
-
-    def __call__(self, record: AnalysedRecord, candidates: list[StoryCandidate]) -> int | None:
-        assert record.story is not None and record.when is not None
-        me = getattr(record.story, "profile", None)  # the pipeline's own (Profile.as_json)
-        if me is None or me.when != record.when:
-            me = Profile.from_json(record.story, record.when)
-        similar = _similarities(record.minhash, candidates)
-        votes: dict[int, list[float | None]] = {}  # story: its comparable members' verdicts
-        for candidate, mh in zip(candidates, similar, strict=True):
-            other = self._profile(candidate)
-            if self.minhash_only:
-                found = mh if mh >= MINHASH_SAME else None
-            elif not comparable(me, other):
-                continue  # another time: no say
-            else:
-                found = same_story(me, other, mh)
-            votes.setdefault(candidate.cluster_id, []).append(found)
-        self._remember(record.id, me)
-        while len(self._profiles) > PROFILE_CACHE:
-            self._profiles.popitem(last=False)
-        return choose(votes, single_link=self.minhash_only)
-
-
-def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -> int | None:
-    """The story a report joins, from each candidate story's verdicts (:func:`same_story` of
-    the report with each comparable member; None: not one story): a rewrite of any member
-    (MinHash) joins, else the report must match at least :data:`MAJORITY` of the members;
-    among the stories that pass, the highest mean score wins, ties to the earliest story."""
-    best, best_score = None, 0.0
-    for story, found in votes.items():
-        passed = [f for f in found if f is not None]
-        if not passed:
-            continue
-        if single_link or max(passed) >= 100.0:
-            value = max(passed)
-        elif len(passed) >= MAJORITY * len(found):
-            value = sum(passed) / len(passed)
-        else:
-            continue
-        if best is None or value > best_score or (value == best_score and story < best):
-            best, best_score = story, value
-    return best
-
-
-def _similarities(raw: bytes | None, candidates: Sequence[StoryCandidate]) -> list[float]:
-    """Each candidate's MinHash similarity to the signature ``raw`` (:func:`clusters.jaccard`;
-    0.0 where either has none, or one of another size, from elsewhere), in one numpy step."""
-    size, out = clusters.NUM_PERM * 8, [0.0] * len(candidates)
-    have = [(i, m) for i, c in enumerate(candidates) if (m := c.minhash) and len(m) == size]
-    if raw is not None and len(raw) == size and have:
-        theirs = np.frombuffer(b"".join(m for _, m in have), dtype=np.uint64).reshape(len(have), -1)
-        equal = np.count_nonzero(theirs == np.frombuffer(raw, dtype=np.uint64), axis=1).tolist()
-        for (i, _), n in zip(have, equal, strict=True):
-            out[i] = n / clusters.NUM_PERM
-    return out

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.analysis import stories
+from bot.analysis import stories, story_assign
 from bot.analysis.evaluate import cluster_scores
 from bot.analysis.pipeline import Pipeline
 from bot.ingest.cleaning import clean_body
@@ -41,7 +41,7 @@ def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[s
         store = open_store(f"sqlite:///{Path(tmp) / 'stories.db'}", clock=app.clock)
         try:
             pipeline = Pipeline(store, app.topics, app.analyser)
-            pipeline.stories = stories.StoryRule(minhash_only=minhash_only)
+            pipeline.stories = story_assign.StoryRule(minhash_only=minhash_only)
             drafts = [_draft(row, path) for row in rows]
             pipeline.ingest(drafts)
             by_hash = store.ids_by_content_hash([d.content_hash for d in drafts])
