@@ -392,3 +392,27 @@ def test_a_labelled_date_without_a_zone_is_korea_time_and_a_month_is_unknown() -
     assert read_published(None).at is None and read_published("").at is None
     with pytest.raises(ValueError):
         read_published("2025-13")
+
+
+@pytest.mark.postgres
+def test_on_postgres_an_undated_report_joins_its_story_and_deals_stay_apart(
+    pg_url: str,
+    analyser,
+    topics,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.helpers.stories import one_day_deals
+
+    drafts = _drafts()
+    drafts[1].published_at = None
+    deals = one_day_deals(40)
+    store = open_store(pg_url, clock=FixedClock(DAY + timedelta(days=40)))
+    try:
+        Pipeline(store, topics, analyser).ingest([drafts[0], drafts[2], *deals])
+        Pipeline(store, topics, analyser).ingest([drafts[1], drafts[3]])
+        by_hash = store.ids_by_content_hash([d.content_hash for d in [*drafts, *deals]])
+        arts = {a.id: a for a in store.articles(sorted(by_hash.values()))}
+    finally:
+        store.close()
+    story = {d.origin: (lambda a: a.cluster.id if a.cluster else a.id)(arts[by_hash[d.content_hash]]) for d in [*drafts, *deals]}  # fmt: skip
+    assert story["b.txt"] == story["a.txt"] == story["c.txt"] != story["d.txt"]
+    assert len({story[d.origin] for d in deals}) >= 38
