@@ -25,8 +25,8 @@ from bot.store.views import AnalysedRecord, StoryCandidate
 Assign = Callable[[AnalysedRecord, list[StoryCandidate]], int | None]
 PER_KEY = 60  # candidates one key brings at most (the most recent), so a common word stays cheap
 BATCH_PER_KEY = PER_KEY * 20  # a key's entries read for a whole batch (its window is wider)
-PER_KEY_UNDATED = 120  # an undated report's date may be any: it looks further back
-MEMBERS = 40  # a story's latest reports a new one is weighed against
+PER_KEY_UNDATED = 60  # an undated report's date may be any: it looks further back
+MEMBERS = 10  # a story's latest reports a new one is weighed against
 
 
 class StoryQueries(StoreBase):
