@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from bot.analysis import clusters
 from bot.analysis.pipeline import Pipeline
+from bot.core.clock import FixedClock
 from bot.ingest.drafts import Draft
 from bot.store import open_store
 from tests.helpers import ROOT, run_cli
@@ -277,3 +279,140 @@ def test_signature_is_the_universal_hash_minimum() -> None:
     mixed = grams[:, None] * clusters._A + clusters._B  # wraps modulo 2**64, as stored ones did
     expected = ((mixed % clusters._PRIME) & clusters._MASK).min(axis=0)
     assert (clusters.signature(lemmas) == expected).all()
+
+
+def test_a_days_many_deals_of_one_template_stay_apart(db_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    """240 deals over one day, titles of one template, different buyers, suppliers, cities and
+    figures: a story must be matched as a whole, so no chain of look-alikes joins them."""
+    from tests.helpers.stories import one_day_deals
+
+    deals = one_day_deals(240)
+    store = open_store(db_url)
+    try:
+        Pipeline(store, topics, analyser).ingest(deals)
+        by_hash = store.ids_by_content_hash([d.content_hash for d in deals])
+        arts = store.articles(sorted(by_hash.values()))
+    finally:
+        store.close()
+    assert len(arts) == 240
+    sizes = Counter(a.cluster.id if a.cluster else a.id for a in arts)
+    alone = sum(1 for a in arts if sizes[a.cluster.id if a.cluster else a.id] == 1)
+    assert alone >= 0.95 * 240, sizes.most_common(5)
+    assert max(sizes.values()) <= 3, sizes.most_common(5)
+
+
+def test_an_undated_report_joins_its_dated_story_and_undated_files_stay_apart(
+    db_url: str,
+    analyser,
+    topics,  # type: ignore[no-untyped-def]
+) -> None:
+    """A date that is unknown is not "read today": an undated rewrite read a month later still
+    joins its dated story on content alone, and an undated report of another event does not."""
+    drafts = _drafts()
+    drafts[1].published_at = None  # 뉴시스: no date on the page
+    drafts[3].published_at = None  # 전자신문: another event, no date either
+    clock = FixedClock(DAY + timedelta(days=40))  # the undated ones are read much later
+    store = open_store(db_url, clock=clock)
+    try:
+        Pipeline(store, topics, analyser).ingest([drafts[0], drafts[2]])
+        Pipeline(store, topics, analyser).ingest([drafts[1], drafts[3]])
+    finally:
+        store.close()
+    found = _stories(db_url)
+    assert found["뉴시스"] == found["연합뉴스"] == found["Reuters"]
+    assert found["전자신문"] != found["연합뉴스"]
+
+
+def test_a_rebuild_after_the_upgrade_makes_old_profiles_again(
+    db_url: str,
+    analyser,
+    topics,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    """A database from before the upgrade holds profiles without the unknown-date mark: after
+    ``clusters rebuild`` an undated rewrite read weeks later is in its dated story again."""
+    drafts = _drafts()
+    drafts[1].published_at = None
+    store = open_store(db_url, clock=FixedClock(DAY + timedelta(days=40)))
+    Pipeline(store, topics, analyser).ingest(drafts)
+    ids = store.ids_by_content_hash([d.content_hash for d in drafts])
+    joined = _stories(db_url)
+    assert joined["뉴시스"] == joined["연합뉴스"]
+    old = {}  # as the previous version stored them: no version, the date taken as "now"
+    for article in store.articles(sorted(ids.values())):
+        profile = store.story_profiles([article.id])[article.id]
+        profile.pop("v", None)
+        profile.pop("undated", None)
+        old[article.id] = (profile, [f"t:{w}" for w in profile.get("title", [])[:3]])
+    store.replace_story_profiles(old)
+    store.rebuild_stories(datetime(1970, 1, 1, tzinfo=UTC), lambda r, c: None, timedelta(days=3))
+    store.close()
+    assert len(set(_stories(db_url).values())) == 4  # every report alone: the old profiles
+    code, out, err = run_cli(["clusters", "rebuild", "--since", "all", "--db", db_url], capsys)
+    assert code == 0, err
+    assert _stories(db_url) == joined
+
+
+def test_eval_clusters_reads_dates_as_pages_give_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A zone-less time (Korea time), a year-month, a year and no date are read, not refused;
+    a date that is no date names its line; cross-language pairs are counted."""
+    rows = [
+        {"id": "a", "title": "엔비디아, 韓에 GPU 26만장 공급", "text": STORY, "story": "gpu",
+         "published": "2025-10-31T23:30", "lang": "ko"},
+        {"id": "b", "title": "젠슨황 '26만장 약속'…AI 3강 발판", "text": REWORDED, "story": "gpu",
+         "published": "2025-11", "lang": "ko"},
+        {"id": "c", "title": "Nvidia to supply over 260,000 AI chips to S.Korea", "text": ENGLISH,
+         "story": "gpu", "published": "2025", "lang": "en"},
+        {"id": "d", "title": "카카오, AMD GPU 2천개 추가 도입", "text": OTHER, "story": "kakao",
+         "lang": "ko"},
+    ]  # fmt: skip
+    path = tmp_path / "stories.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    code, out, err = run_cli(["eval-clusters", str(path), "--format", "json"], capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["n"] == 4 and report["cross_language"]["pairs"] == 2
+    predicted = {i["id"]: i["predicted"] for i in report["items"]}
+    assert predicted["d"] != predicted["a"]
+    rows[3]["published"] = "last Friday"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    code, _, err = run_cli(["eval-clusters", str(path)], capsys)
+    assert code == 2 and "line 4" in err and "last Friday" in err
+
+
+def test_a_labelled_date_without_a_zone_is_korea_time_and_a_month_is_unknown() -> None:
+    from bot.services.labelled import read_published
+
+    assert read_published("2025-10-31T23:30").at == datetime(2025, 10, 31, 14, 30, tzinfo=UTC)
+    day = read_published("2025-10-31")
+    assert day.date_only and day.at is not None and day.at.date().isoformat() == "2025-10-31"
+    assert read_published("2025-11").at is None and read_published("2025").at is None
+    assert read_published(None).at is None and read_published("").at is None
+    with pytest.raises(ValueError):
+        read_published("2025-13")
+
+
+@pytest.mark.postgres
+def test_on_postgres_an_undated_report_joins_its_story_and_deals_stay_apart(
+    pg_url: str,
+    analyser,
+    topics,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.helpers.stories import one_day_deals
+
+    drafts = _drafts()
+    drafts[1].published_at = None
+    deals = one_day_deals(40)
+    store = open_store(pg_url, clock=FixedClock(DAY + timedelta(days=40)))
+    try:
+        Pipeline(store, topics, analyser).ingest([drafts[0], drafts[2], *deals])
+        Pipeline(store, topics, analyser).ingest([drafts[1], drafts[3]])
+        by_hash = store.ids_by_content_hash([d.content_hash for d in [*drafts, *deals]])
+        arts = {a.id: a for a in store.articles(sorted(by_hash.values()))}
+    finally:
+        store.close()
+    story = {d.origin: (lambda a: a.cluster.id if a.cluster else a.id)(arts[by_hash[d.content_hash]]) for d in [*drafts, *deals]}  # fmt: skip
+    assert story["b.txt"] == story["a.txt"] == story["c.txt"] != story["d.txt"]
+    assert len({story[d.origin] for d in deals}) >= 38

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from bot.analysis import briefs, clusters, entities, stories, watches
+from bot.analysis import briefs, clusters, entities, stories, story_assign, watches
 from bot.analysis.korean import Analyser, Analysis, get_analyser
 from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import NUM, Matcher
@@ -72,7 +72,7 @@ class Pipeline:
         self.topics = topics
         self.analyser = analyser or get_analyser()
         self.matcher = Matcher(topics, self.analyser)
-        self.stories = stories.StoryRule()
+        self.stories = story_assign.StoryRule()
         self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
         self._compiled: dict[tuple[int, str], watches.CompiledWatch] = {}
@@ -182,7 +182,14 @@ class Pipeline:
         for analysis in self.analyser.stream(pending()):
             article = articles.popleft()
             records.append(
-                self.record(article.id, analysis, article.when, article.source, article.body)
+                self.record(
+                    article.id,
+                    analysis,
+                    article.when,
+                    article.source,
+                    article.body,
+                    dated=article.published_at is not None,
+                )
             )
             if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
                 saved_at_end_of_input = read_all
@@ -211,6 +218,8 @@ class Pipeline:
         when: datetime | None = None,
         source: str | None = None,
         body: str | None = None,
+        *,
+        dated: bool = True,
     ) -> AnalysedRecord:
         result = self.matcher.match(analysis)
         found_watches = []
@@ -232,6 +241,7 @@ class Pipeline:
             when or self.store.clock.now(),
             org_names=self.analyser.org_names,
             roundup=result.roundup,
+            dated=dated and when is not None,
         )
         return AnalysedRecord(
             id=article_id,

@@ -362,6 +362,9 @@ def cmd_eval_clusters(app: App, args: argparse.Namespace) -> int:
             f"{m['r']:.3f}",
             f"{m['f1']:.3f}",
         )
+    cross = report["cross_language"]
+    if cross["pairs"]:  # same-story pairs in two languages: the share joined
+        table.add_row(f"cross-language pairs ({cross['pairs']})", "", f"{cross['r']:.3f}", "")
     out.print(table)
     return 0
 

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import briefs as rule
-from bot.core.loose_dates import order_key
-from bot.services.labelled import read_jsonl
+from bot.services.labelled import date_order, read_jsonl
 from bot.store.views import Article
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def eval_briefs(app: App, path: Path) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     spent = 0.0
     for row in rows:
-        arts = sorted(row["articles"], key=lambda a: order_key(a.get("published")))
+        arts = sorted(row["articles"], key=lambda a: date_order(a.get("published")))
         reports = [
             rule.Report(str(a.get("title") or ""), str(a["text"])) for a in arts[: rule.MAX_REPORTS]
         ]

@@ -1,14 +1,70 @@
-"""Labelled sets as JSON Lines (``eval-clusters``, ``eval-briefs``): one reading rule, and a
-:class:`UserError` that names the file and the first bad line."""
+"""Labelled sets as JSON Lines (``eval``, ``eval-clusters``, ``eval-briefs``): one reading rule,
+a :class:`UserError` that names the file and the first bad line, and one reading of the
+``published`` field as real pages give it.
+
+A labelled set is read as it is: ``published`` may be a date (``2025-10-31``: kept as a date),
+a date-time with a zone, a date-time without one (Korean outlets: Korea time, Asia/Seoul), a
+year-month (``2025-11``) or a year (``2025``), or missing.  A year-month, a year or nothing is
+an *unknown* date (:func:`read_published` gives None): the article is stored undated and the
+story rule compares it on its content alone, never as if published the day it was read.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.services.errors import UserError
+
+SEOUL = ZoneInfo("Asia/Seoul")
+_PARTIAL = re.compile(r"^\d{4}(-\d{1,2})?$")  # a year, or a year and a month
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledDate:
+    at: datetime | None  # aware; None: unknown (missing, or only a year or a month)
+    date_only: bool = False  # a date without a time (``at``: noon in Seoul that day)
+
+
+def read_published(value: object) -> LabelledDate:
+    """A labelled row's ``published`` as the store keeps it (see the module docstring);
+    ValueError for text that is no date at all."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return LabelledDate(None)
+    text = str(value).strip()
+    if _PARTIAL.match(text):
+        month = text.partition("-")[2]
+        if month and not 1 <= int(month) <= 12:
+            raise ValueError(f"not a date: {text!r}")
+        return LabelledDate(None)
+    try:
+        at = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise ValueError(f"not a date: {text!r}") from None
+    date_only = len(text) <= 10
+    if date_only:
+        at = datetime.combine(at.date(), time(12), tzinfo=SEOUL)
+    elif at.tzinfo is None:
+        at = at.replace(tzinfo=SEOUL)  # a time without a zone: Korea time
+    return LabelledDate(at, date_only)
+
+
+def date_order(value: object) -> tuple[int, str]:
+    """Sort key of a labelled ``published``: known dates in time order, unknown ones last
+    (a year-month before a year, both after the dated ones of their period)."""
+    try:
+        found = read_published(value)
+    except ValueError:
+        return (2, "")
+    if found.at is None:
+        return (1, str(value or ""))
+    return (0, found.at.astimezone(ZoneInfo("UTC")).isoformat())
 
 
 def read_jsonl(path: Path, check: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:

@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.analysis import stories
+from bot.analysis import stories, story_assign
 from bot.analysis.evaluate import cluster_scores
 from bot.analysis.pipeline import Pipeline
 from bot.ingest.cleaning import clean_body
 from bot.ingest.drafts import Draft
-from bot.services.labelled import read_jsonl
+from bot.services.labelled import read_jsonl, read_published
 from bot.store import open_store
 
 if TYPE_CHECKING:
@@ -28,8 +28,7 @@ def load_story_set(path: Path) -> list[dict[str, Any]]:
     def check(row: dict[str, Any]) -> None:
         if not {"id", "text", "story"} <= set(row):
             raise ValueError("needs id, text and story")
-        if row.get("published"):
-            datetime.fromisoformat(str(row["published"]))
+        read_published(row.get("published"))
 
     return read_jsonl(path, check)
 
@@ -42,7 +41,7 @@ def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[s
         store = open_store(f"sqlite:///{Path(tmp) / 'stories.db'}", clock=app.clock)
         try:
             pipeline = Pipeline(store, app.topics, app.analyser)
-            pipeline.stories = stories.StoryRule(minhash_only=minhash_only)
+            pipeline.stories = story_assign.StoryRule(minhash_only=minhash_only)
             drafts = [_draft(row, path) for row in rows]
             pipeline.ingest(drafts)
             by_hash = store.ids_by_content_hash([d.content_hash for d in drafts])
@@ -55,6 +54,8 @@ def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[s
         predicted[str(row["id"])] = article.cluster.id if article.cluster else article.id
     gold = {str(r["id"]): str(r["story"]) for r in rows}
     scores = cluster_scores(gold, predicted)
+    langs = {str(r["id"]): str(r.get("lang") or _script(r)) for r in rows}
+    scores["cross_language"] = cross_language_recall(gold, predicted, langs)
     return {
         "n": len(rows),
         "stories": len(set(gold.values())),
@@ -67,18 +68,58 @@ def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[s
     }
 
 
+def cross_language_recall(
+    gold: dict[str, str], predicted: dict[str, object], langs: dict[str, str]
+) -> dict[str, Any]:
+    """Of the labelled same-story pairs whose two articles are in different languages, the
+    share put in one story: {``pairs``, ``joined``, ``r``} (``r`` None without such pairs)."""
+    ids = sorted(gold)
+    pairs = joined = 0
+    for n, a in enumerate(ids):
+        for b in ids[n + 1 :]:
+            if gold[a] == gold[b] and langs[a] != langs[b]:
+                pairs += 1
+                joined += predicted[a] == predicted[b]
+    return {"pairs": pairs, "joined": joined, "r": round(joined / pairs, 4) if pairs else None}
+
+
+def _script(row: dict[str, Any]) -> str:
+    """A row's language where the set gives none: Korean when its title or text has Hangul."""
+    text = f"{row.get('title') or ''} {row.get('text') or ''}"[:400]
+    return "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
+
+
 def _draft(row: dict[str, Any], path: Path) -> Draft:
     title = str(row.get("title") or "")
-    published = datetime.fromisoformat(str(row["published"])) if row.get("published") else None
+    published = read_published(row.get("published"))
     return Draft(
         title=title,
         body=clean_body(str(row["text"]), title),
         origin=f"{path.name}#{row['id']}",
         source=row.get("source"),
-        published_at=published,
+        published_at=published.at,
+        date_only=published.date_only,
     )
 
 
 def rebuild(app: App, since: datetime) -> int:
-    """Assign the stories of the articles seen since ``since`` again, in their first order."""
+    """Assign the stories of the articles seen since ``since`` again, in their first order;
+    story profiles made by an older version (before unknown dates and unknown companies were
+    told apart) are made again from the stored articles first."""
+    versions = app.store.story_profile_versions(since)
+    stale = sorted(i for i, v in versions.items() if v < stories.VERSION)
+    for start in range(0, len(stale), 200):
+        found: dict[int, tuple[dict[str, Any], list[str]]] = {}
+        for article in app.store.articles(stale[start : start + 200]):
+            analysis = app.analyser.analyse(article.title, article.body)
+            record = app.pipeline.record(
+                article.id,
+                analysis,
+                article.when,
+                article.source,
+                dated=article.published is not None,
+            )
+            assert record.story is not None
+            found[article.id] = (dict(record.story), record.story_keys)
+        app.store.replace_story_profiles(found)
     return app.store.rebuild_stories(since, app.pipeline.stories, stories.WINDOW)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any, cast
 
@@ -25,6 +25,8 @@ from bot.store.views import AnalysedRecord, StoryCandidate
 Assign = Callable[[AnalysedRecord, list[StoryCandidate]], int | None]
 PER_KEY = 60  # candidates one key brings at most (the most recent), so a common word stays cheap
 BATCH_PER_KEY = PER_KEY * 20  # a key's entries read for a whole batch (its window is wider)
+PER_KEY_UNDATED = 60  # an undated report's date may be any: it looks further back
+MEMBERS = 10  # a story's latest reports a new one is weighed against
 
 
 class StoryQueries(StoreBase):
@@ -63,6 +65,9 @@ class StoryQueries(StoreBase):
             return out
         seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
         entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
+        members: dict[int, list[int]] = {}  # story id: its reports, in assignment order
+        for c in sorted(known_rows.values(), key=lambda c: seqs[c.id]):
+            members.setdefault(c.cluster_id, []).append(c.id)
         updates: list[dict[str, Any]] = []
         new_keys: list[tuple[int, str, Any]] = []
         conn = s.connection()
@@ -72,12 +77,16 @@ class StoryQueries(StoreBase):
             when = record.when
             assert when is not None and record.story is not None
             keys = list(dict.fromkeys(k[:200] for k in record.story_keys))
+            undated = _undated(record.story)
             chosen: set[int] = set()
-            lo, hi = when - window, when + window
-            for key in keys:  # each key's PER_KEY most recent entries within the window
-                listed = entries.get(key, [])
-                if listed and listed[0][0] <= hi and listed[-1][0] >= lo:  # all within it
-                    chosen.update(map(itemgetter(1), listed[:PER_KEY]))
+            lo, hi = _EVER if undated else (when - window, when + window)
+            per_key = PER_KEY_UNDATED if undated else PER_KEY
+            for key in keys + [UNDATED + k for k in keys]:  # each key's per_key most recent
+                listed = entries.get(key, [])  # entries within the window (undated: any)
+                if key.startswith(UNDATED) or (
+                    listed and listed[0][0] <= hi and listed[-1][0] >= lo  # all within it
+                ):
+                    chosen.update(map(itemgetter(1), listed[:per_key]))
                     continue
                 taken = 0
                 for at, article_id in listed:
@@ -87,11 +96,20 @@ class StoryQueries(StoreBase):
                         break  # newest first: the rest are older still
                     chosen.add(article_id)
                     taken += 1
-                    if taken == PER_KEY:
+                    if taken == per_key:
                         break
             chosen.discard(record.id)
+            # the whole of each story found (its MEMBERS latest reports): the rule weighs a
+            # report against a story as a whole, not against one member
+            stories_found = {known_rows[i].cluster_id for i in chosen if i in known_rows}
             candidates = sorted(
-                (known_rows[i] for i in chosen if i in known_rows), key=lambda c: seqs[c.id]
+                (
+                    known_rows[i]
+                    for c in stories_found
+                    for i in members.get(c, [])[-MEMBERS:]
+                    if i in known_rows and i != record.id
+                ),
+                key=lambda c: seqs[c.id],
             )
             cluster = assign(record, candidates) or record.id
             seq += 1
@@ -105,7 +123,7 @@ class StoryQueries(StoreBase):
             )
             at, entry = stored_at(when), (when, record.id)  # (the column's stored form)
             rank = _newest_first(entry)
-            for key in keys:  # kept newest first, as the statement returns them
+            for key in [UNDATED + k for k in keys] if undated else keys:  # newest first
                 listed = entries.setdefault(key, [])
                 if not listed or rank <= _newest_first(listed[0]):
                     listed.insert(0, entry)  # the newest (as when ingesting as it comes)
@@ -113,6 +131,7 @@ class StoryQueries(StoreBase):
                     insort(listed, entry, key=_newest_first)
                 new_keys.append((record.id, key, at))
             seqs[record.id] = seq
+            members.setdefault(cluster, []).append(record.id)
             known_rows[record.id] = StoryCandidate(
                 record.id, cluster, when, dict(record.story), record.minhash
             )
@@ -133,39 +152,51 @@ class StoryQueries(StoreBase):
         id)]}, at most :data:`BATCH_PER_KEY` most recent per key), the story_seq of each article
         they name, and those articles as candidates (the profile left out where ``assign``
         already holds it)."""
-        times = [r.when for r in records if r.when is not None]
+        times = [r.when for r in records if r.when is not None and not _undated(r.story)]
         keys = list(dict.fromkeys(k[:200] for r in records for k in r.story_keys))
         entries: dict[str, list[tuple[datetime, int]]] = {}
-        if not keys or not times:
+        if not keys:
             return entries, {}, {}
-        params = {
-            "keys": keys,
-            "lo": min(times) - window,
-            "hi": max(times) + window,
-            "per_key": BATCH_PER_KEY,
-        }
+        # dated entries within the batch's window (any time when an undated record looks),
+        # undated entries whenever they were read
+        span = (min(times) - window, max(times) + window) if times else _EVER
+        if len(times) < len(records):
+            span = _EVER
         named: set[int] = set()
         aware: dict[Any, datetime] = {}  # an article's keys share its time
-        for key, article_id, at in s.execute(_ENTRIES, params).all():
-            if at not in aware:
-                aware[at] = _aware(at)
-            entries.setdefault(key, []).append((aware[at], article_id))
-            named.add(article_id)
+        for looked, (lo, hi) in ((keys, span), ([UNDATED + k for k in keys], _EVER)):
+            params = {"keys": looked, "lo": lo, "hi": hi, "per_key": BATCH_PER_KEY}
+            for key, article_id, at in s.execute(_ENTRIES, params).all():
+                if at not in aware:
+                    aware[at] = _aware(at)
+                entries.setdefault(key, []).append((aware[at], article_id))
+                named.add(article_id)
         for listed in entries.values():
             listed.sort(key=_newest_first)
         if not named:
             return entries, {}, {}
         known = getattr(assign, "known", None)
         when_col = func.coalesce(ArticleRow.published_at, ArticleRow.seen_at)
+        columns = (
+            ArticleRow.id,
+            ArticleRow.cluster_id,
+            ArticleRow.story_seq,
+            when_col,
+            ArticleRow.minhash,
+        )
         rows = s.execute(
-            select(
-                ArticleRow.id,
-                ArticleRow.cluster_id,
-                ArticleRow.story_seq,
-                when_col,
-                ArticleRow.minhash,
-            ).where(ArticleRow.id.in_(named), ArticleRow.story_seq.is_not(None))
+            select(*columns).where(ArticleRow.id.in_(named), ArticleRow.story_seq.is_not(None))
         ).all()
+        # and the other reports of the stories they belong to
+        found_stories = {c or i for i, c, _q, _w, _m in rows}
+        others = s.execute(
+            select(*columns).where(
+                ArticleRow.cluster_id.in_(found_stories),
+                ArticleRow.id.not_in(named),
+                ArticleRow.story_seq.is_not(None),
+            )
+        ).all()
+        rows = [*rows, *others]
         need = [r[0] for r in rows if known is None or not known(r[0])]
         profiles: dict[int, Any] = {}
         if need:
@@ -180,6 +211,51 @@ class StoryQueries(StoreBase):
             for i, c, _q, w, m in rows
         }
         return entries, seqs, found
+
+    def story_profile_versions(self, since: datetime) -> dict[int, int]:
+        """{article id: the version of its stored story profile (0: none stated)} for the
+        articles seen since ``since`` that have a story."""
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.story_profile).where(
+                    ArticleRow.seen_at >= since, ArticleRow.story_seq.is_not(None)
+                )
+            ).all()
+        return {i: int((p or {}).get("v") or 0) for i, p in rows}
+
+    def story_profiles(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored story profiles of the articles ``ids`` ({} for one without)."""
+        with self.read() as s:
+            rows = s.execute(
+                select(ArticleRow.id, ArticleRow.story_profile).where(ArticleRow.id.in_(ids))
+            ).all()
+        return {i: dict(p or {}) for i, p in rows}
+
+    def replace_story_profiles(self, found: dict[int, tuple[dict[str, Any], list[str]]]) -> None:
+        """Store new story profiles and lookup keys ({article id: (profile, keys)}) made from
+        the articles again (an upgrade changed what a profile holds); the stories themselves
+        are assigned again by :meth:`rebuild_stories`."""
+        if not found:
+            return
+        now = self.clock.now()
+        with self.write() as s:
+            ids = list(found)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                s.execute(delete(StoryKeyRow).where(StoryKeyRow.article_id.in_(part)))
+            s.execute(
+                update(ArticleRow),
+                [{"id": i, "story_profile": profile} for i, (profile, _k) in found.items()],
+            )
+            rows = [
+                {"article_id": i, "key": key, "at": now}
+                for i, (profile, keys) in found.items()
+                for key in dict.fromkeys(
+                    (UNDATED if _undated(profile) else "") + k[:198] for k in keys
+                )
+            ]
+            if rows:
+                s.execute(_STORY_KEYS.insert(), rows)
 
     def rebuild_stories(self, since: datetime, assign: Assign, window: timedelta) -> int:
         """Assign the stories of the articles seen since ``since`` again, in the order they were
@@ -204,7 +280,7 @@ class StoryQueries(StoreBase):
                     StoryKeyRow.article_id.in_(ids)
                 )
             ):
-                keys.setdefault(article_id, []).append(key)
+                keys.setdefault(article_id, []).append(key.removeprefix(UNDATED))
             # forget them (they are assigned again one by one, as when they first came)
             s.execute(
                 update(ArticleRow)
@@ -231,6 +307,16 @@ class StoryQueries(StoreBase):
             for start in range(0, len(records), 256):
                 self._assign_stories(s, records[start : start + 256], assign, window)
         return len(records)
+
+
+UNDATED = "u|"  # the prefix of an undated article's keys (looked up whatever the window)
+_EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+
+
+def _undated(story: dict[str, Any] | None) -> bool:
+    """Whether a story profile is of an article without a known date (``undated`` set by
+    :mod:`bot.analysis.stories`): it is compared with any story, whenever it was read."""
+    return bool(story and story.get("undated"))
 
 
 # every key's entries in a window, the most recent first, at most :per_key of each

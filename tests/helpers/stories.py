@@ -213,3 +213,76 @@ def story(n: int, site: str = "https://news.example.kr", **extra: str) -> dict[s
         f"이용자 설문에서 {n}0% 이상이 연장을 원했다.",
         "pubDate": format_datetime(published),
     } | extra
+
+
+SUPPLIERS = [  # (supplier, product) of the one-day deals
+    ("엔비디아", "블랙웰"),
+    ("AMD", "MI355X"),
+    ("인텔", "가우디3"),
+    ("퓨리오사AI", "레니게이드"),
+    ("리벨리온", "아톰"),
+    ("삼성전자", "HBM3E"),
+    ("SK하이닉스", "HBM4"),
+    ("구글", "TPU"),
+]
+_FIRST = [
+    "한빛",
+    "새솔",
+    "가온",
+    "누리",
+    "다올",
+    "라온",
+    "미리",
+    "바름",
+    "아름",
+    "채움",
+    "한결",
+    "푸른",
+]
+_SECOND = [
+    "테크",
+    "전자",
+    "데이터",
+    "시스템",
+    "네트웍스",
+    "정보",
+    "솔루션",
+    "클라우드",
+    "인프라",
+    "소프트",
+]
+_THIRD = ["", "랩"]
+
+
+def one_day_deals(n: int = 240) -> list[Draft]:
+    """``n`` different GPU deals published over one day, titles of one template: each a
+    different buyer (names in no alias list), one of eight suppliers, a city, a unit count and
+    a won amount of its own."""
+    names = [a + b + c for c in _THIRD for a in _FIRST for b in _SECOND][:n]
+    assert len(set(names)) == n
+    start = datetime(2025, 10, 29, 0, 30, tzinfo=UTC)
+    out = []
+    for k, buyer in enumerate(names):
+        supplier, product = SUPPLIERS[k % len(SUPPLIERS)]
+        city = CITIES[k % len(CITIES)]
+        units = 300 + 40 * k
+        won = 90 + 7 * k
+        title = (
+            f"{buyer}, {city} 데이터센터에 {supplier} {product} GPU {units}장 도입…{won}억원 규모"
+        )
+        body = (
+            f"{buyer}가 {city}에 짓는 데이터센터에 {supplier} {product} 기반 GPU {units:,}장을 "
+            f"들여온다고 밝혔다. 계약 금액은 {won}억원이다. "
+            f"{buyer}는 내년 상반기까지 설치를 마치고 AI 학습과 추론 서비스를 넓힐 계획이다. "
+            f"회사 관계자는 '{city} 센터가 연산 수요를 감당할 거점이 될 것'이라고 말했다."
+        )
+        out.append(
+            Draft(
+                title,
+                body,
+                f"deals/{k}.txt",
+                source="전자신문",
+                published_at=start + timedelta(minutes=5 * k),
+            )
+        )
+    return out

@@ -1,0 +1,97 @@
+"""Assigning stories: the store's callback that weighs a new report against each candidate
+story as a whole (:func:`choose`), with the pairwise rule of :mod:`bot.analysis.stories` (whose
+docstring states the whole rule)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.analysis import clusters
+from bot.analysis.stories import MINHASH_SAME, Profile, comparable, same_story
+from bot.store.views import AnalysedRecord, StoryCandidate
+
+# -- assigning -----------------------------------------------------------------------------------
+
+MAJORITY = 0.5  # the share of a story's comparable members a report must match
+PROFILE_CACHE = 50_000  # parsed profiles kept (they never change)
+
+
+class StoryRule:
+    """The store's ``assign`` callback (:mod:`bot.store.stories`): the earlier article a new one
+    is a report of, by :func:`same_story`, best first; ties go to the earliest story."""
+
+    def __init__(self, *, minhash_only: bool = False) -> None:
+        self.minhash_only = minhash_only  # the old rule (rewrites only): the baseline
+        self._profiles: OrderedDict[int, Profile] = OrderedDict()
+
+    def known(self, article_id: int) -> bool:
+        """Whether the profile of ``article_id`` is held (the store then need not load it)."""
+        return article_id in self._profiles
+
+    def _profile(self, candidate: StoryCandidate) -> Profile:
+        found = self._profiles.get(candidate.id)
+        if found is None:
+            found = Profile.from_json(candidate.story, candidate.when)
+            self._remember(candidate.id, found)
+        return found
+
+    def _remember(self, article_id: int, found: Profile) -> None:
+        self._profiles[article_id] = found  # trimmed after each call, never during one
+
+    def __call__(self, record: AnalysedRecord, candidates: list[StoryCandidate]) -> int | None:
+        assert record.story is not None and record.when is not None
+        me = getattr(record.story, "profile", None)  # the pipeline's own (Profile.as_json)
+        if me is None or me.when != record.when:
+            me = Profile.from_json(record.story, record.when)
+        similar = _similarities(record.minhash, candidates)
+        votes: dict[int, list[float | None]] = {}  # story: its comparable members' verdicts
+        for candidate, mh in zip(candidates, similar, strict=True):
+            other = self._profile(candidate)
+            if self.minhash_only:
+                found = mh if mh >= MINHASH_SAME else None
+            elif not comparable(me, other):
+                continue  # another time: no say
+            else:
+                found = same_story(me, other, mh)
+            votes.setdefault(candidate.cluster_id, []).append(found)
+        self._remember(record.id, me)
+        while len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return choose(votes, single_link=self.minhash_only)
+
+
+def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -> int | None:
+    """The story a report joins, from each candidate story's verdicts (:func:`same_story` of
+    the report with each comparable member; None: not one story): a rewrite of any member
+    (MinHash) joins, else the report must match at least :data:`MAJORITY` of the members;
+    among the stories that pass, the highest mean score wins, ties to the earliest story."""
+    best, best_score = None, 0.0
+    for story, found in votes.items():
+        passed = [f for f in found if f is not None]
+        if not passed:
+            continue
+        if single_link or max(passed) >= 100.0:
+            value = max(passed)
+        elif len(passed) >= MAJORITY * len(found):
+            value = sum(passed) / len(passed)
+        else:
+            continue
+        if best is None or value > best_score or (value == best_score and story < best):
+            best, best_score = story, value
+    return best
+
+
+def _similarities(raw: bytes | None, candidates: Sequence[StoryCandidate]) -> list[float]:
+    """Each candidate's MinHash similarity to the signature ``raw`` (:func:`clusters.jaccard`;
+    0.0 where either has none, or one of another size, from elsewhere), in one numpy step."""
+    size, out = clusters.NUM_PERM * 8, [0.0] * len(candidates)
+    have = [(i, m) for i, c in enumerate(candidates) if (m := c.minhash) and len(m) == size]
+    if raw is not None and len(raw) == size and have:
+        theirs = np.frombuffer(b"".join(m for _, m in have), dtype=np.uint64).reshape(len(have), -1)
+        equal = np.count_nonzero(theirs == np.frombuffer(raw, dtype=np.uint64), axis=1).tolist()
+        for (i, _), n in zip(have, equal, strict=True):
+            out[i] = n / clusters.NUM_PERM
+    return out
