@@ -50,6 +50,8 @@ from bot.store.views import (
 )
 
 INSERT_CHUNK = 400
+
+
 class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
     def add_drafts(self, drafts: Iterable[Draft], *, silent: bool = False) -> list[int]:
         """Insert the drafts the store does not hold yet; return their ids, in order."""
