@@ -465,7 +465,9 @@ def test_a_watch_that_names_a_source_follows_its_terms_there(
         commands = Commands(app)
         bad = commands.handle("watch add 모델 파운데이션 모델 follow:bing", console_context())
         assert "google 또는 naver" in bad.text
-        reply = commands.handle("watch add 모델 파운데이션 모델 follow:naver", console_context())
+        reply = commands.handle(
+            "watch add 모델 파운데이션 모델 follow:naver --yes", console_context()
+        )
         assert "키워드 소스 #1 Naver “파운데이션 모델”" in reply.text
         report = Poller(app.store, app.pipeline, app.settings).poll_sync()
         assert report.items_ingested == 1

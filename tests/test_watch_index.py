@@ -113,12 +113,12 @@ def test_ingest_tags_articles_with_the_watches_they_match_among_many(tmp_path: P
 
 
 def test_finding_a_term_gives_what_a_scan_of_every_position_gives(analyser, articles) -> None:  # type: ignore[no-untyped-def]
-    from bot.analysis.watches import _find, _same
+    from bot.analysis.watches import _same, _starts
 
-    def every_position(lemmas: tuple[str, ...], tokens: list[str]) -> list[str]:
+    def every_position(lemmas: tuple[str, ...], tokens: list[str]) -> list[int]:
         n = len(lemmas)
         return [
-            " ".join(tokens[i : i + n])
+            i
             for i in range(len(tokens) - n + 1)
             if all(_same(lemmas[k], tokens[i + k]) for k in range(n))
         ]
@@ -129,7 +129,7 @@ def test_finding_a_term_gives_what_a_scan_of_every_position_gives(analyser, arti
     for analysis in articles:
         for tokens in (analysis.title.lemmas, analysis.body.lemmas):
             for lemmas in terms:
-                got = _find(lemmas, tokens)
+                got = _starts(lemmas, tokens)
                 assert got == every_position(lemmas, tokens), lemmas
                 found += len(got)
     assert found > 1000

@@ -110,7 +110,7 @@ def test_a_mute_hides_the_outlet_and_the_story_from_digest_in_that_channel_only(
     assert OTHER.title not in console(app, "/news digest all", ctx=here)
     assert OTHER.title in console(app, "/news digest all", ctx=there)
     unknown = console(app, "/news mute 없는매체", ctx=here).strip()
-    assert "‘없는매체’이라는 매체의 기사는 아직 없습니다" in unknown
+    assert "‘없는매체’라는 매체의 기사는 아직 없습니다" in unknown
     assert [m.value for m in app.store.mutes(here.place, T0)] != ["없는매체"]
 
 
@@ -257,7 +257,7 @@ def test_watches_mutes_and_names_on_postgres(pg_url: str, analyser: object) -> N
             console(app, f"/news watch add {line} --yes")
         found = [set(app.store.matched_ids(Window(topics=[watch_topic(app, n)]))) for n in "abc"]
         assert found == [{twice, supply, stock, spaced}] * 3
-        assert "‘MBC’이라는 매체의 기사는 아직 없습니다" in console(app, "/news mute MBC")
+        assert "‘MBC’라는 매체의 기사는 아직 없습니다" in console(app, "/news mute MBC")
         console(app, "/news mute 연합뉴스")  # the outlet as digests show it
         here = console(app, "/news digest a 7d")
         there = console(app, "/news digest a 7d", ctx=Context("console", "", "other", "bob"))

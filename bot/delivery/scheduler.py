@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -96,7 +96,7 @@ class Scheduler:
             (self.deliver, DELIVER_EVERY),
         ):
             aps.add_job(
-                job,
+                self._until_stopped(job),
                 "interval",
                 seconds=every,
                 id=job.__name__,
@@ -107,6 +107,21 @@ class Scheduler:
             )
         aps.start()
         self._aps = aps
+
+    def _until_stopped(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """``job`` as APScheduler runs it: a run cancelled because ``serve`` is stopping (the
+        scheduler's shutdown cancels what still runs) ends quietly, never as a failed job."""
+
+        async def run() -> None:
+            try:
+                await job()
+            except asyncio.CancelledError:
+                if not self.stopping:
+                    raise
+                log.info("shutdown: %s stopped in the middle", job.__name__)
+
+        run.__name__ = job.__name__
+        return run
 
     async def lead(self) -> None:
         """Take or keep leadership, and keep this replica's outbox claims alive.  This job does
