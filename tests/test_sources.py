@@ -465,9 +465,11 @@ def test_a_watch_that_names_a_source_follows_its_terms_there(
         commands = Commands(app)
         bad = commands.handle("watch add 모델 파운데이션 모델 follow:bing", console_context())
         assert "google 또는 naver" in bad.text
-        reply = commands.handle(
-            "watch add 모델 파운데이션 모델 follow:naver --yes", console_context()
-        )
+        preview = commands.handle("watch add 모델 파운데이션 모델 follow:naver", console_context())
+        assert preview.confirm is not None  # the Save button saves what was previewed, follow too
+        assert preview.confirm.command == "watch add 모델 파운데이션 모델 follow:naver --yes"
+        assert app.store.watches() == []  # a preview saves nothing
+        reply = commands.handle(preview.confirm.command, console_context())
         assert "키워드 소스 #1 Naver “파운데이션 모델”" in reply.text
         report = Poller(app.store, app.pipeline, app.settings).poll_sync()
         assert report.items_ingested == 1

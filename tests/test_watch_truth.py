@@ -114,6 +114,14 @@ def test_a_mute_hides_the_outlet_and_the_story_from_digest_in_that_channel_only(
     assert [m.value for m in app.store.mutes(here.place, T0)] != ["없는매체"]
 
 
+@pytest.mark.parametrize("period", ["2주", "7일", "2w", "12시간", "90m"])
+def test_a_mute_takes_a_period_as_digest_periods_are_written(app: App, period: str) -> None:
+    said = console(app, f"/news mute 뉴시스 for {period}", ctx=CHANNEL)
+    [mute] = app.store.mutes(CHANNEL.place, T0)
+    assert mute.value == "뉴시스" and mute.until is not None, said
+    assert console(app, "/news mute 뉴시스 for 2년", ctx=CHANNEL).count("\n") <= 1  # one line
+
+
 WATCH_ID = re.compile(r"watch:\d")
 
 
@@ -277,6 +285,6 @@ def test_section_headings_count_the_topics_stories_shown_under_other_topics(
     try:
         shown = console(app, "/news digest all")
         assert "[소버린 AI — 2건, 3건 더: APEC, GPU·AI 컴퓨팅 거래]" in shown
-        assert "[APEC — 1건, 2건 더: 소버린 AI, GPU·AI 컴퓨팅 거래]" in shown
+        assert "[APEC — 1건, 1건 더: 소버린 AI]" in shown
     finally:
         app.close()

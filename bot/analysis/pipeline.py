@@ -259,7 +259,7 @@ class Pipeline:
             brief_sentences=[  # offsets into the body as stored (``body``)
                 c.as_json()
                 for c in briefs.candidates(
-                    analysis.body.text if body is None else body,
+                    analysis.body.text if body is None else analysed_body(body),  # a prefix
                     analysis.body,
                     self.analyser.org_names,
                 )

@@ -380,11 +380,13 @@ def cmd_clusters_rebuild(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(app: App, args: argparse.Namespace) -> int:
-    found = articles.stats(app)
+    topics = _topic_set(app)  # the built-in topics and the console's watches, by name
+    found = articles.stats(app, topics)
     if args.format == "json":
-        print_json({"per_topic": found.per_topic, "feeds": found.feeds})
+        per_topic = {shown_id(t): found.per_topic.get(t.id, 0) for t in topics.topics}
+        print_json({"per_topic": per_topic, "feeds": found.feeds})
         return 0
-    print_reply(out, stats_reply(found, _topic_set(app), app.settings.language))
+    print_reply(out, stats_reply(found, topics, app.settings.language))
     return 0
 
 

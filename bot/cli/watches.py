@@ -14,7 +14,13 @@ from pathlib import Path
 from bot.cli.common import UsageError, out, write_output
 from bot.present.i18n import t
 from bot.present.terminal import print_reply
-from bot.present.watches import list_reply, proposal_reply, saved_reply, show_reply
+from bot.present.watches import (
+    confirm_command,
+    list_reply,
+    proposal_reply,
+    saved_reply,
+    show_reply,
+)
 from bot.runtime.app import App
 from bot.services import watch_sharing, watches
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
@@ -80,8 +86,9 @@ def cmd_save(app: App, args: argparse.Namespace) -> int:
             app, space, args.name, args.query, user=_user(app), edit=args.edit
         )
         print_reply(out, proposal_reply(proposal, tz, "en", button=False))
-        words = " ".join(proposal.spec.words())
-        command = f"newsbot watch {'edit' if args.edit else 'add'} {proposal.name} {words} --yes"
+        command = f"newsbot {confirm_command(proposal)}"
+        if args.workspace:
+            command += f" --workspace {args.workspace}"
         out.print(t("watch.confirm_cli", "en", command=command), highlight=False, markup=False)
         return 0
     saved = watches.save(app, space, args.name, args.query, user=_user(app), edit=args.edit)

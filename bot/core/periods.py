@@ -33,6 +33,13 @@ class PeriodError(ValueError):
     pass
 
 
+def span_seconds(word: str) -> int | None:
+    """The seconds of a span written like a period's count and unit (``2주``, ``7d``, ``12h``),
+    or None when ``word`` is not one."""
+    m = _RELATIVE.fullmatch(word.strip().lower())
+    return int(m.group(1)) * UNIT_SECONDS[m.group(2)] if m else None
+
+
 def looks_like_period(word: str) -> bool:
     """Whether ``word`` is written as a period (it may still name an impossible date)."""
     raw = word.strip().lower()

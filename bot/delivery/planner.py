@@ -223,7 +223,7 @@ class Planner:
                     continue
                 if self.app.store.has_delivery(dest_id, f"alert:{facts.cluster_id}"):
                     continue
-                (item,) = self.app.store.articles([facts.id])
+                (item,) = self.app.store.articles([facts.id], sub.destination.place.tenant)
                 if digests.muted(item, mutes):
                     continue
                 size = (_gpus(facts.entities), facts.scores.get(sub.topic, 0.0))

@@ -49,7 +49,9 @@ def proposal_reply(proposal: Proposal, tz: str, lang: str, *, button: bool = Tru
 def confirm_command(proposal: Proposal) -> str:
     """The ``/news`` text that saves the proposal."""
     action = "edit" if proposal.edit else "add"
-    return " ".join(["watch", action, proposal.name, *proposal.spec.words(), CONFIRM_WORD])
+    follow = [f"follow:{kind}" for kind in proposal.follow]
+    words = [*proposal.spec.words(), *follow]
+    return " ".join(["watch", action, proposal.name, *words, CONFIRM_WORD])
 
 
 def saved_reply(saved: Saved, tz: str, lang: str, days: int) -> Reply:

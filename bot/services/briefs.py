@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import briefs as rule
+from bot.analysis.limits import analysed_body
 from bot.services.labelled import date_order, read_jsonl
 from bot.store.views import Article
 
@@ -42,10 +43,11 @@ def fill(app: App, since: datetime, progress: Callable[[int], None] | None = Non
     while page := app.store.unbriefed_articles(since, after_id=after, limit=PAGE):
         analyser = app.analyser
         found = []
-        for (article_id, body), analysis in zip(
-            page, analyser.analyse_many(("", body) for _, body in page), strict=True
+        heads = [(article_id, analysed_body(body)) for article_id, body in page]  # bounded
+        for (article_id, head), analysis in zip(
+            heads, analyser.analyse_many(("", head) for _, head in heads), strict=True
         ):
-            sentences = rule.candidates(body, analysis.body, analyser.org_names)
+            sentences = rule.candidates(head, analysis.body, analyser.org_names)
             found.append((article_id, [c.as_json() for c in sentences]))
         app.store.save_brief_sentences(found)
         after = page[-1][0]

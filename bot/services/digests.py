@@ -212,10 +212,15 @@ def muted(item: Article, mutes: Sequence[Mute]) -> bool:
 def older_items(app: App, window: Window, mutes: Sequence[Mute] = ()) -> int:
     """How many matched items of the window's topics ran before its start (by the same clock:
     publication time, ingestion time when undated), less what the channel muted."""
-    before = Window(topics=window.topics, until=window.since, include_silent=window.include_silent)
+    before = Window(
+        topics=window.topics,
+        until=window.since,
+        include_silent=window.include_silent,
+        tenant=window.tenant,
+    )
     ids = app.store.matched_ids(before)
     if mutes and ids:
-        return sum(1 for a in app.store.articles(ids) if not muted(a, mutes))
+        return sum(1 for a in app.store.articles(ids, window.tenant) if not muted(a, mutes))
     return len(ids)
 
 

@@ -56,15 +56,18 @@ def read_published(value: object) -> LabelledDate:
 
 
 def date_order(value: object) -> tuple[int, str]:
-    """Sort key of a labelled ``published``: known dates in time order, unknown ones last
-    (a year-month before a year, both after the dated ones of their period)."""
+    """Sort key of a labelled ``published``: known dates in time order, then the partial ones
+    (a year-month, then a year, each in time order), then missing or unreadable ones."""
     try:
         found = read_published(value)
     except ValueError:
-        return (2, "")
-    if found.at is None:
-        return (1, str(value or ""))
-    return (0, found.at.astimezone(ZoneInfo("UTC")).isoformat())
+        return (4, "")
+    if found.at is not None:
+        return (0, found.at.astimezone(ZoneInfo("UTC")).isoformat())
+    text = str(value or "").strip()
+    if not text:
+        return (3, "")
+    return (1 if "-" in text else 2, text)
 
 
 def read_jsonl(path: Path, check: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config.settings import parse_duration
+from bot.core.periods import span_seconds
 from bot.core.unicode import clean_input
 from bot.services.articles import check_ref
 from bot.services.errors import NotFound, UserError
@@ -23,9 +24,10 @@ MAX_MUTE = timedelta(days=366)
 MAX_TARGET = 64  # characters of an outlet name to mute (the longest real ones are ~20)
 
 
-def target(app: App, word: str) -> tuple[str, str, str]:
+def target(app: App, word: str, tenant: str | None = None) -> tuple[str, str, str]:
     """(kind, value, shown) of what ``word`` names: a story by an article id (shown by its
-    title), else an outlet stored articles come from (:class:`UserError` for one never seen)."""
+    title), else an outlet stored articles come from (:class:`UserError` for one never seen);
+    ``tenant``: only what that workspace reads."""
     word = clean_input(word).strip()  # invisible and unstorable characters are dropped
     if not word:
         raise UserError("mute.nothing")
@@ -34,8 +36,8 @@ def target(app: App, word: str) -> tuple[str, str, str]:
     check_ref(word)
     ref = word[1:] if word.startswith("#") else word
     if ref.isdigit():
-        found = app.store.articles([int(ref)])
-        if not found:
+        found = app.store.articles([int(ref)], tenant)
+        if not found or not app.store.readable(int(ref), tenant):
             raise NotFound("why.missing", ref=word[:40])
         item = found[0]
         story = str(item.cluster.id if item.cluster else item.id)
@@ -49,13 +51,15 @@ def target(app: App, word: str) -> tuple[str, str, str]:
 def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tuple[Mute, str]:
     """Mute what ``word`` names in ``place``; returns the mute and what it names as shown (the
     outlet, or the story's article id and title)."""
-    kind, value, shown = target(app, word)
+    kind, value, shown = target(app, word, place.tenant)
     until: datetime | None = None
     if period:
-        try:
-            seconds = parse_duration(period)
-        except ValueError:
-            raise UserError("mute.bad_period", value=period[:40]) from None
+        seconds = span_seconds(period)  # the periods' grammar: 7d, 2주, 12시간
+        if seconds is None:
+            try:
+                seconds = round(parse_duration(period))  # and the settings' (90s, 1.5h)
+            except ValueError:
+                raise UserError("mute.bad_period", value=period[:40]) from None
         if not 0 < seconds <= MAX_MUTE.total_seconds():
             raise UserError("mute.bad_period", value=period[:40])
         until = app.clock.now() + timedelta(seconds=seconds)
@@ -70,7 +74,7 @@ def unmute(app: App, place: Place, word: str | None) -> int:
     word = word.strip()
     ref = word[1:] if word.startswith("#") else word
     if ref.isdigit():
-        kind, value, _ = target(app, word)
+        kind, value, _ = target(app, word, place.tenant)
         return app.store.unmute(place, kind, value)
     return app.store.unmute(place, "source", app.store.outlet_named(word[:300]) or word[:300])
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.analysis import stories, story_assign
 from bot.analysis.evaluate import cluster_scores
+from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.pipeline import Pipeline
-from bot.ingest.cleaning import clean_body
+from bot.ingest.cleaning import clean_body, headline
 from bot.ingest.drafts import Draft
 from bot.services.labelled import read_jsonl, read_published
 from bot.store import open_store
@@ -111,7 +112,8 @@ def rebuild(app: App, since: datetime) -> int:
     for start in range(0, len(stale), 200):
         found: dict[int, tuple[dict[str, Any], list[str]]] = {}
         for article in app.store.articles(stale[start : start + 200]):
-            analysis = app.analyser.analyse(article.title, article.body)
+            body = analysed_body(article.body)  # as the pipeline reads it (bot.analysis.limits)
+            analysis = app.analyser.analyse(analysed_title(headline(article.title, body)), body)
             record = app.pipeline.record(
                 article.id,
                 analysis,

@@ -24,6 +24,7 @@ from bot.services.watches import (
     preview,
     reapply,
     spec_of,
+    workspace_tenant,
 )
 
 if TYPE_CHECKING:
@@ -80,7 +81,13 @@ def import_toml(app: App, workspace: Workspace, text: str, *, user: str) -> list
     saved = []
     for watch in stored:
         before, after = reapply(app, watch)
-        shown = preview(app, watch.name, specs[watch.name], topic=watch.topic)
+        shown = preview(
+            app,
+            watch.name,
+            specs[watch.name],
+            topic=watch.topic,
+            tenant=workspace_tenant(workspace),
+        )
         saved.append(Saved(watch, watch.name not in existing, before, after, shown))
     return saved
 

@@ -127,6 +127,11 @@ def parse_spec(words: Sequence[str]) -> rule.WatchSpec:
     )
 
 
+def workspace_tenant(workspace: Workspace) -> str | None:
+    """The tenant whose articles ``workspace`` reads (None on the console: every article)."""
+    return None if workspace.platform == "console" else f"{workspace.platform}:{workspace.id}"
+
+
 def spec_of(watch: Watch) -> rule.WatchSpec:
     return rule.WatchSpec.from_dict(watch.spec)
 
@@ -253,12 +258,18 @@ def _forms(app: App, written: Sequence[str], lemmas: tuple[str, ...]) -> list[st
 
 
 def preview(
-    app: App, name: str, spec: rule.WatchSpec, days: int = PREVIEW_DAYS, topic: str = "preview"
+    app: App,
+    name: str,
+    spec: rule.WatchSpec,
+    days: int = PREVIEW_DAYS,
+    topic: str = "preview",
+    tenant: str | None = None,
 ) -> Preview:
-    """What ``spec`` would match among the articles of the last ``days`` days."""
+    """What ``spec`` would match among the articles of the last ``days`` days (``tenant``:
+    that workspace reads)."""
     watch = rule.CompiledWatch.compile(topic, spec, app.analyser.lemmas)
     since = app.clock.now() - timedelta(days=days)
-    rows = app.store.stored_lemmas(since, watch.lemma_words())
+    rows = app.store.stored_lemmas(since, watch.lemma_words(), tenant)
     hits: list[tuple[int, rule.Hit]] = []
     excluded: dict[str, int] = {t.text: 0 for t in watch.exclude}
     for row in rows:
@@ -272,7 +283,7 @@ def preview(
             hits.append((row.id, hit))
     best = dict(sorted(hits, key=lambda h: -h[1].score)[:3])
     quoted = _quoted(app, watch, best)
-    articles = {a.id: a for a in app.store.articles(list(best))}
+    articles = {a.id: a for a in app.store.articles(list(best), tenant)}
     return Preview(
         name,
         spec,
@@ -334,7 +345,7 @@ def propose(
         raise UserError("watch.too_many", max=MAX_WATCHES)
     current = existing.get(name)
     topic = current.topic if current else "preview"
-    shown = preview(app, name, spec, topic=topic)
+    shown = preview(app, name, spec, topic=topic, tenant=workspace_tenant(workspace))
     return Proposal(workspace, name, spec, edit, shown, current, follow)
 
 
@@ -352,7 +363,7 @@ def save(
     source of the workspace (:mod:`bot.services.sources`), so the watch has articles from every
     outlet."""
     proposal = propose(app, workspace, name, words, user=user, edit=edit)
-    tenant = None if workspace.platform == "console" else f"{workspace.platform}:{workspace.id}"
+    tenant = workspace_tenant(workspace)
     query = " ".join(proposal.spec.terms + proposal.spec.required)
     followed = [sources.add_source(app, k, query, tenant=tenant).feed for k in proposal.follow]
     watch = app.store.save_watch(

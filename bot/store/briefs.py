@@ -38,7 +38,8 @@ class BriefQueries(StoreBase):
         fresh: set[int] | None = None,
     ) -> int:
         """Make the briefs of these stories again from their first ``reports`` reports (by
-        report time, then id) and store them; returns how many were stored.  With ``fresh``
+        report time, then id; the reports every workspace reads, never a workspace's own feed's,
+        since the brief is shown to all) and store them; returns how many were stored.  With ``fresh``
         (the articles just saved), a story whose first reports hold none of them keeps the brief
         it has (a later report does not change it)."""
         wanted = sorted(set(cluster_ids))
@@ -49,7 +50,8 @@ class BriefQueries(StoreBase):
         for chunk in _chunks(wanted):
             for cid, aid, at in s.execute(
                 select(ArticleRow.cluster_id, ArticleRow.id, when).where(
-                    ArticleRow.cluster_id.in_(chunk)
+                    ArticleRow.cluster_id.in_(chunk),
+                    ArticleRow.owner.is_(None),  # everyone's reports only: every reader sees it
                 )
             ):
                 if cid is not None:

@@ -76,7 +76,7 @@ class StoryQueries(StoreBase):
         for record in fresh:
             when = record.when
             assert when is not None and record.story is not None
-            keys = list(dict.fromkeys(k[:200] for k in record.story_keys))
+            keys = list(dict.fromkeys(k[:KEY_CHARS] for k in record.story_keys))
             undated = _undated(record.story)
             chosen: set[int] = set()
             lo, hi = _EVER if undated else (when - window, when + window)
@@ -153,7 +153,7 @@ class StoryQueries(StoreBase):
         they name, and those articles as candidates (the profile left out where ``assign``
         already holds it)."""
         times = [r.when for r in records if r.when is not None and not _undated(r.story)]
-        keys = list(dict.fromkeys(k[:200] for r in records for k in r.story_keys))
+        keys = list(dict.fromkeys(k[:KEY_CHARS] for r in records for k in r.story_keys))
         entries: dict[str, list[tuple[datetime, int]]] = {}
         if not keys:
             return entries, {}, {}
@@ -251,7 +251,7 @@ class StoryQueries(StoreBase):
                 {"article_id": i, "key": key, "at": now}
                 for i, (profile, keys) in found.items()
                 for key in dict.fromkeys(
-                    (UNDATED if _undated(profile) else "") + k[:198] for k in keys
+                    (UNDATED if _undated(profile) else "") + k[:KEY_CHARS] for k in keys
                 )
             ]
             if rows:
@@ -310,6 +310,7 @@ class StoryQueries(StoreBase):
 
 
 UNDATED = "u|"  # the prefix of an undated article's keys (looked up whatever the window)
+KEY_CHARS = 200 - len(UNDATED)  # a key as stored, its prefix included, fits story_keys.key
 _EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 

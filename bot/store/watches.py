@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
+from bot.store.articles import readable_by
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import (
     ArticleRow,
@@ -124,11 +125,14 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
 
     # -- matches -------------------------------------------------------------------------------
 
-    def stored_lemmas(self, since: datetime, any_of: Sequence[Sequence[str]]) -> list[StoredLemmas]:
+    def stored_lemmas(
+        self, since: datetime, any_of: Sequence[Sequence[str]], tenant: str | None = None
+    ) -> list[StoredLemmas]:
         """Articles of the window (publication time, else ingestion) whose index holds every
         lemma of at least one of ``any_of`` (a Latin word also as the start of a longer one:
         ``hbm`` finds ``hbm4``), newest first.  A window of at most :data:`DIRECT_MAX` articles
-        is read whole (cheaper than the index for a week of news; the watch decides)."""
+        is read whole (cheaper than the index for a week of news; the watch decides).  With
+        ``tenant``, only the articles that workspace reads."""
         groups = [[w for w in words if w != NUM and w.strip()] for words in any_of]
         groups = [g for g in groups if g]
         if not groups:
@@ -174,11 +178,12 @@ class WatchQueries(FullTextQueries, SubscriptionQueries):
                     )
                 ).all()
                 terms = {r[0]: (r[1], r[2]) for r in rows}
-                meta = s.execute(
-                    select(ArticleRow.id, ArticleRow.source, when).where(
-                        ArticleRow.id.in_(chunk), when >= since
-                    )
-                ).all()
+                q = select(ArticleRow.id, ArticleRow.source, when).where(
+                    ArticleRow.id.in_(chunk), when >= since
+                )
+                if tenant is not None:
+                    q = q.where(readable_by(tenant))
+                meta = s.execute(q).all()
                 for i, source, at in meta:
                     title, body = terms.get(i, ("", ""))
                     out.append(StoredLemmas(i, title.split(), body.split(), source, _aware(at)))

@@ -35,7 +35,7 @@ def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if action == "show" and len(args) == 2:
         found = watches.get(app, space, args[1])
         spec = watches.spec_of(found)
-        preview = watches.preview(app, found.name, spec, topic=found.topic)
+        preview = watches.preview(app, found.name, spec, topic=found.topic, tenant=ctx.tenant)
         return show_reply(found, preview, tz, ctx.lang)
     if action in ("add", "edit") and len(args) >= 3:
         words = [w for w in args[2:] if w.lower() != CONFIRM_WORD]
