@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from bot.ingest.drafts import Draft
 from bot.ingest.outlets import rank
 from bot.store.briefs import BriefQueries, Summarise
-from bot.store.dedup import Held, replace_copy, title_key
+from bot.store.dedup import Held, draft_values, replace_copy
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow, StoryBriefRow
 from bot.store.stories import Assign, StoryQueries
@@ -79,21 +79,7 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
             seen.add(d, digest)  # the same story twice in one batch is stored once
             rows.append(
                 {
-                    "kind": d.kind,
-                    "feed_id": d.feed_id,
-                    "origin": d.origin,
-                    "identity": d.identity,
-                    "url": d.url,
-                    "canonical_url": d.dedup_url,
-                    "content_hash": digest,
-                    "title": d.title,
-                    "body": d.body,
-                    "source": d.source,
-                    "claimed_url": d.claimed_url,
-                    "title_key": title_key(d.title),
-                    "owner": d.owner,
-                    "published_at": d.published_at,
-                    "published_date_only": d.date_only,
+                    **draft_values(d, digest),
                     "seen_at": now,
                     "silent": silent,
                     "scores": {},

@@ -35,14 +35,9 @@ def _titled(d: Draft) -> bool:
     return bool(d.source) and not is_feed_label(d.source) and d.published_at is not None
 
 
-def replace_copy(s: Session, article_id: int, d: Draft, digest: str) -> None:
-    """The stored copy ``article_id`` becomes the draft's report (rules in the module
-    docstring); a changed text is analysed again (its story stays)."""
-    row = s.get(ArticleRow, article_id)
-    if row is None:
-        return
-    changed = (row.title, row.body) != (d.title, d.body)
-    values: dict[str, Any] = {
+def draft_values(d: Draft, digest: str) -> dict[str, Any]:
+    """The columns a draft fills in its article row (stored new, or replacing a copy)."""
+    return {
         "kind": d.kind,
         "feed_id": d.feed_id,
         "origin": d.origin,
@@ -59,6 +54,16 @@ def replace_copy(s: Session, article_id: int, d: Draft, digest: str) -> None:
         "published_at": d.published_at,
         "published_date_only": d.date_only,
     }
+
+
+def replace_copy(s: Session, article_id: int, d: Draft, digest: str) -> None:
+    """The stored copy ``article_id`` becomes the draft's report (rules in the module
+    docstring); a changed text is analysed again (its story stays)."""
+    row = s.get(ArticleRow, article_id)
+    if row is None:
+        return
+    changed = (row.title, row.body) != (d.title, d.body)
+    values = draft_values(d, digest)
     if changed:
         values["topics_hash"] = None
     try:

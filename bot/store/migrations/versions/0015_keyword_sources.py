@@ -28,7 +28,7 @@ def upgrade() -> None:
     # plain ADD COLUMN on articles too: a batch copy would drop it, and its matches with it
     op.add_column("articles", sa.Column("title_key", sa.String(300), nullable=True))
     op.create_index("ix_articles_title_key", "articles", ["title_key"])
-    from bot.store.articles import title_key
+    from bot.store.dedup import title_key
 
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, title FROM articles")).all()
