@@ -97,13 +97,28 @@ CAPTION_THEN_DATELINE = [
         "행사는 저녁까지 이어졌다.",
         None,  # only photo credits: the agencies took the pictures, not the story
     ),
+    (
+        "데이터센터 착공\n착공식 모습 (사진=전자신문 DB)\n회사가 데이터센터를 착공했다.",
+        "전자신문",  # a paper's credit to its own photo desk does name it
+    ),
+    (
+        "정책 토론회 열려\n토론회에서 여러 의견이 나왔다.\n\n한국일보\n",
+        "한국일보",  # the outlet's name on its own line after a sentence is no caption credit
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("raw", "outlet"),
     CAPTION_THEN_DATELINE,
-    ids=["photo-paren", "slash-credit", "caption-dateline", "credits-only"],
+    ids=[
+        "photo-paren",
+        "slash-credit",
+        "caption-dateline",
+        "credits-only",
+        "own-credit",
+        "name-line",
+    ],
 )
 def test_a_dateline_wins_over_a_photo_credit_and_a_credit_alone_names_no_outlet(
     raw: str, outlet: str | None
