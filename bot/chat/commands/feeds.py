@@ -13,7 +13,12 @@ from bot.present.reply import Reply
 from bot.services import feeds
 
 
-@command("feeds")
+def _adds(words: list[str]) -> bool:
+    """``feeds add`` fetches the feed first: slow (adapters acknowledge before answering)."""
+    return bool(words) and words[0].lower() == "add"
+
+
+@command("feeds", slow=_adds)
 def feeds_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     action = args[0].lower() if args else "list"
     app = cmds.app
