@@ -20,7 +20,21 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'out.db'}"
-    assert main(["feeds", "add", "https://example.com/rss.xml", "--name", "예시", "--db", url]) == 0
+    assert (
+        main(
+            [
+                "feeds",
+                "add",
+                "https://example.com/rss.xml",
+                "--name",
+                "예시",
+                "--no-check",
+                "--db",
+                url,
+            ]
+        )
+        == 0
+    )
     assert main(["watch", "add", "hbm", "HBM", "고대역폭메모리", "--yes", "--db", url]) == 0
     return url
 

@@ -39,9 +39,11 @@ def test_demo_never_deletes_a_database_it_did_not_make(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "seeds").symlink_to(ROOT / "seeds")
     feed = "https://news.example.kr/rss.xml"
-    assert run_cli(["feeds", "add", feed], capsys)[0] == 0  # the default: the data folder
+    assert (
+        run_cli(["feeds", "add", feed, "--no-check"], capsys)[0] == 0
+    )  # the default: the data folder
     other = f"sqlite:///{tmp_path / 'prod.db'}"
-    assert run_cli(["feeds", "add", feed, "--db", other], capsys)[0] == 0
+    assert run_cli(["feeds", "add", feed, "--no-check", "--db", other], capsys)[0] == 0
     monkeypatch.setenv("NEWSBOT_DATABASE_URL", other)
 
     for _ in range(2):  # a second demo rebuilds its own file

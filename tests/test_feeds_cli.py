@@ -47,7 +47,19 @@ def feeds_json(db_url: str, capsys: Capsys) -> list[dict[str, object]]:
 def test_add_list_remove(db_url: str, capsys: Capsys) -> None:
     url = "https://news.example.kr/rss/economy.xml"
     code, out, _ = run_cli(
-        ["feeds", "add", url, "--name", "예시경제", "--interval", "30m", "--db", db_url], capsys
+        [
+            "feeds",
+            "add",
+            url,
+            "--name",
+            "예시경제",
+            "--interval",
+            "30m",
+            "--no-check",
+            "--db",
+            db_url,
+        ],
+        capsys,
     )
     assert code == 0 and out.strip() == f"added feed #1: {url} (every 30m)"
     code, out, _ = run_cli(["feeds", "add", url, "--db", db_url], capsys)
@@ -185,7 +197,7 @@ def test_polled_items_are_searchable_and_matched(
 
     code, out, _ = run_cli(["poll", "--db", db_url], capsys)  # nothing is due yet
     assert code == 0 and out.startswith("no feeds due; the next is due at ")
-    assert server.hits["/feed"] == 1
+    assert server.hits["/feed"] == 2  # the check when it was added, and the first poll
 
 
 # --- failures: warnings, backoff, disabling, enabling -----------------------------------------
@@ -201,7 +213,7 @@ def test_failing_feed_is_warned_about_then_disabled_with_its_reason_in_feeds_lis
     monkeypatch.setenv("NEWSBOT_FEED_MAX_ERRORS", "3")
     bad = server.route("/gone", canned(b"no", 500))
     good = server.route("/feed", canned(rss([story(1)])))
-    run_cli(["feeds", "add", bad, "--name", "깨진 피드", "--db", db_url], capsys)
+    run_cli(["feeds", "add", bad, "--name", "깨진 피드", "--no-check", "--db", db_url], capsys)
     run_cli(["feeds", "add", good, "--db", db_url], capsys)
 
     code, out, err = run_cli(["poll", "--db", db_url], capsys)
@@ -245,7 +257,7 @@ def test_a_poll_where_every_feed_failed_exits_non_zero(
     """cron or CI must see a poll that fetched nothing: status 1, in text and JSON alike; one
     feed that worked is enough for 0."""
     bad = server.route("/gone", canned(b"no", 500))
-    run_cli(["feeds", "add", bad, "--db", db_url], capsys)
+    run_cli(["feeds", "add", bad, "--no-check", "--db", db_url], capsys)
     code, out, err = run_cli(["poll", "--db", db_url], capsys)
     assert code == 1 and "1 failed" in out and "HTTP 500" in err
     code, out, _ = run_cli(["poll", "--all", "--format", "json", "--db", db_url], capsys)

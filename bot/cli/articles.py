@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.analysis.evaluate import evaluate, load_examples
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
+from bot.cli.weekly import digest_weekly
 from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
 from bot.ingest.seeds import seed_corpus
@@ -65,8 +66,20 @@ def register(
 
     p = sub.add_parser("digest", parents=[common], help="the digest of matched items")
     p.add_argument("--topic", action="append", default=[], metavar="T")
-    p.add_argument("--since", default="24h", help="24h, 7d, 2025-10-01 or all (default 24h)")
+    p.add_argument("--since", help="24h, 7d, 2025-10-01 or all (default 24h)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--weekly",
+        action="store_true",
+        help="the weekly report instead: the last 7 days' top stories of each topic, briefed "
+        "(what a channel subscribed `weekly` gets)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE.png",
+        help="with --weekly: also write the report's trend picture to FILE.png",
+    )
     p.add_argument(
         "--post",
         metavar="PLATFORM:CHANNEL",
@@ -207,8 +220,12 @@ def _remove_database(path: str) -> None:
 
 
 def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    if args.weekly:
+        return digest_weekly(app, args)
+    if args.output:
+        raise UsageError("digest: -o/--output goes with --weekly (the report's trend picture)")
     topic_ids = _topics(app, args.topic)
-    since = _since(app, args.since)
+    since = _since(app, args.since or "24h")
     articles.catch_up(app)
     lang, tz = app.settings.language, app.settings.timezone
     tenant = posting.target_tenant(app, args.post) if args.post else None

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_output
+from bot.present.feeds import found_text
 from bot.runtime.app import App
 from bot.services import feeds
 from bot.services.errors import UserError
@@ -37,6 +38,11 @@ def register(
     a.add_argument("url", metavar="URL", help="the RSS or Atom feed's http(s) address")
     a.add_argument("--name", metavar="N", help="the name shown as the items' source")
     a.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
+    a.add_argument(
+        "--no-check",
+        action="store_true",
+        help="add it without fetching it once first (a feed that is down for now)",
+    )
     a.set_defaults(func=cmd_add)
 
     a = fsub.add_parser("list", parents=[common], help="the feeds and their health")
@@ -97,11 +103,17 @@ def _local(when: datetime | None, tz: str) -> str:
 
 
 def cmd_add(app: App, args: argparse.Namespace) -> int:
-    change = feeds.add_feed(app, args.url, name=args.name, interval=args.interval)
+    change = feeds.add_feed(
+        app, args.url, name=args.name, interval=args.interval, check=not args.no_check
+    )
     feed = change.feed
     if change.created:
+        found = f": {found_text(change.probe, 'en')}" if change.probe else ""
         out.print(
-            f"added feed #{feed.id}: {feed.shown_url} (every {format_interval(feed.interval_s)})"
+            f"added feed #{feed.id}: {feed.shown_url} "
+            f"(every {format_interval(feed.interval_s)}){found}",
+            highlight=False,
+            markup=False,
         )
     elif change.updated:
         what = " and ".join(change.updated)

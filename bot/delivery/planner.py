@@ -13,11 +13,10 @@ instant; an empty digest is not sent.  A subscription made after today's instant
 
 **Weekly reports.**  A weekly subscription (``days = weekly:mon``…) makes, with the destination's
 other weekly subscriptions of the same day, time and zone, one report (key
-``weekly:<instant>``) at that local time on that weekday, under the same grace rule: the top
-:data:`WEEKLY_TOP` stories of each topic ingested in the 7 days before, each with its brief, and
-the trend picture (:mod:`bot.services.trends`) of the topics over the :data:`WEEKLY_TREND` (whole
-local days in the subscription's zone) before the report's day, so the week reads against the
-weeks before it.  An empty week is not sent.
+``weekly:<instant>``) at that local time on that weekday, under the same grace rule: the
+report of :mod:`bot.services.weekly` (also behind ``/news weekly`` and ``newsbot digest
+--weekly``), the top stories of each topic ingested in the 7 days before, each with its brief,
+and the trend picture of the weeks before the report's day.  An empty week is not sent.
 
 **Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
 subscription and within ``ALERT_LOOKBACK``, not silent, whose score reaches the topic's
@@ -37,7 +36,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,20 +45,16 @@ from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply, more_alerts_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
-from bot.present.trends import trend_image
 from bot.runtime.app import App
-from bot.services import digests, trends, watches
+from bot.services import digests, watches, weekly
 from bot.services.subscriptions import weekly_day
 from bot.store import Article, Subscription, Window
-from bot.store.views import Mute
 
 log = logging.getLogger(__name__)
 
 ALERT_LOOKBACK = timedelta(hours=6)
 MAX_ALERTS = 5  # alerts a channel gets alone from one planning pass; the rest in one message
 NOTICE_LOOKBACK = timedelta(days=3)
-WEEKLY_TOP = 5  # stories per topic in a weekly report
-WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
 
 
 def _covered_since(sub: Subscription, instant: datetime) -> datetime:
@@ -151,7 +146,9 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = self._weekly_reply(digest, topics, instant, tz, lang, window.tenant, mutes)
+                reply = weekly.weekly_reply(
+                    self.app, digest, topics, self.topics, instant, tz, lang, window.tenant, mutes
+                )
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],
@@ -167,35 +164,6 @@ class Planner:
                     len(digest.entries),
                 )
         return written
-
-    def _weekly_reply(
-        self,
-        digest: digests.Digest,
-        topics: list[str],
-        instant: datetime,
-        tz: str,
-        lang: str,
-        tenant: str | None = None,
-        mutes: Sequence[Mute] = (),
-    ) -> Reply:
-        """The weekly report: the top stories of each topic, briefed, and the trend picture."""
-        for section in digest.sections:
-            section.entries = section.entries[:WEEKLY_TOP]
-        reply = digest_reply(digest, self.topics, tz, lang)
-        reply.title = t("weekly.title", lang)
-        midnight = instant.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
-        trend = trends.trend(
-            self.app,
-            topics,
-            period=WEEKLY_TREND,
-            until=midnight,
-            lang=lang,
-            tz=tz,
-            tenant=tenant,
-            mutes=mutes,
-        )
-        reply.image = trend_image(trend, lang)
-        return reply
 
     def _alerts(self, dest_id: int, subs: list[Subscription], now: datetime) -> int:
         if not any(s.alerts for s in subs):  # runs every few seconds: no query when no alerts

@@ -16,7 +16,11 @@ Rules, in order:
 The title is the page's headline where it has one (an ``<h1>``; the text before ``작성일``; a short
 first line that is not a sentence), otherwise the first sentence, shortened.  The outlet comes from
 a dateline ``(서울=연합뉴스)``, a copyright line, a byline ``[이데일리 … 기자]``, or the first outlet
-name in the page.  The publication date is :func:`bot.ingest.pagedates.find_published`'s
+name in the page that is not an agency's photo credit (``사진=뉴시스``, ``(사진=뉴시스)``, ``… 2025.10.29
+/뉴시스`` or ``… 하고 있다. 뉴시스`` ending a caption, ``포항=뉴스1`` under a photo): the agency
+that took a picture did not write the story, so a page whose only outlets are agency photo
+credits has no outlet (a paper's credit to itself, ``사진=지디넷코리아``, still names it), and a dateline in any bracket (``[경주=뉴시스]``, ``【서울=뉴시스】``) wins over a
+credit.  The publication date is :func:`bot.ingest.pagedates.find_published`'s
 (markup, labelled lines, a byline date line; a date alone stays a date).
 """
 
@@ -125,6 +129,47 @@ _CREDIT_BRACKET = re.compile(r"^\[(" + _OUTLET_RE + r")[^\]]{0,20}기자\]\s*")
 _PHOTO_PAREN = re.compile(r"\s*\((사진|그래픽|자료)\s*=\s*[^)]{1,30}\)")
 _TRAILING_CREDIT = re.compile(r"(?<=[.다])\s+(" + _OUTLET_RE + r")$")
 _TRAILING_BAR = re.compile(r"\s*\|\s*$")
+# words that name a credit, not a place, before `=`: (사진=뉴시스) is a photo credit
+_CREDIT_WORDS = (
+    r"(?:사진|그래픽|자료|영상|제공|출처|캡처|촬영|일러스트|디자인|편집|자료사진|사진제공)"
+)
+# a dateline in any bracket: (서울=연합뉴스), [경주=뉴시스], 【서울=뉴시스】
+_DATELINE_ANY = re.compile(
+    r"[(\[【]\s*(?!"
+    + _CREDIT_WORDS
+    + r"\s*=)[가-힣A-Za-z]{1,10}\s*=\s*("
+    + _OUTLET_RE
+    + r")\s*[)\]】]"
+)
+# a caption's end: a credit after a slash, or a date (`… 2025.10.28/뉴스1`, `… 2025.10.28`)
+_CAPTION_END = re.compile(
+    r"(/\s*(" + _OUTLET_RE + r")|\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?)\s*[|)]?\s*$"
+)
+# the wire and photo agencies whose pictures other outlets print: a credit to one of them says
+# who took the picture, not who ran the story (a paper's own `사진=지디넷코리아` does say that)
+AGENCIES = (
+    "연합뉴스",
+    "연합뉴스TV",
+    "뉴시스",
+    "뉴스1",
+    "Yonhap",
+    "Reuters",
+    "AFP",
+    "Associated Press",
+)
+_AGENCY_RE = "|".join(re.escape(o) for o in sorted(AGENCIES, key=len, reverse=True))
+_PHOTO_CREDITS = (
+    # (사진=뉴시스), 사진=뉴시스 DB, [그래픽=연합뉴스]
+    re.compile(
+        r"[(\[]?[ \t]*" + _CREDIT_WORDS + r"[ \t]*[=:][^)\]\n]{0,15}?(" + _AGENCY_RE + r")"
+        r"[^)\]\n]{0,15}[)\]]?"
+    ),
+    re.compile(r"/[ \t]*(" + _AGENCY_RE + r")[ \t]*[|)]?[ \t]*$", re.M),  # … 2025.10.29 /뉴시스
+    re.compile(r"(?<=[.다])[ \t]+(" + _AGENCY_RE + r")[ \t]*$", re.M),  # … 하고 있다. 뉴시스
+    re.compile(
+        r"^[ \t]*[가-힣]{1,10}[ \t]*=[ \t]*(" + _AGENCY_RE + r")[ \t]*$", re.M
+    ),  # 포항=뉴스1
+)
 _DATELINE = re.compile(
     r"^\([가-힣A-Za-z]{1,10}\s*=\s*(" + _OUTLET_RE + r")\)\s*([가-힣 ·]{2,30}기자\s*=\s*)?"
 )
@@ -261,13 +306,24 @@ def _dedupe(lines: list[str]) -> list[str]:
 
 
 def find_outlet(raw: str) -> str | None:
+    """The outlet that ran the page (rules in the module docstring): a dateline, a copyright
+    line, a byline, else the first outlet named outside a photo credit; None when the only
+    outlets named are the agencies credited for photos (they took the picture, not the story)."""
+    for line in raw.split("\n"):
+        if _CAPTION_END.search(line):
+            continue  # a caption: `(포항=뉴스1) 홍길동 기자 = … 2025.10.28/뉴스1`
+        m = _DATELINE_ANY.search(line)
+        if m:
+            return m.group(1)
     for pattern in (
-        r"\([가-힣A-Za-z]{1,10}\s*=\s*(" + _OUTLET_RE + r")\)",  # dateline (서울=연합뉴스)
         r"(?i)copyright\s*(?:ⓒ|©|\(c\))?\s*(" + _OUTLET_RE + r")",
         r"\[(" + _OUTLET_RE + r")[^\]]{0,20}기자\]",
     ):
         m = re.search(pattern, raw)
         if m:
             return m.group(1)
-    m = re.search(r"(?<![가-힣A-Za-z])(" + _OUTLET_RE + r")(?![가-힣A-Za-z0-9])", raw)
+    text = raw
+    for credit in _PHOTO_CREDITS:
+        text = credit.sub(" ", text)
+    m = re.search(r"(?<![가-힣A-Za-z])(" + _OUTLET_RE + r")(?![가-힣A-Za-z0-9])", text)
     return m.group(1) if m else None

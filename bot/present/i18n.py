@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "feeds.title": ("피드 목록", "Feeds"),
     "feeds.empty": ("등록된 피드가 없습니다.", "No feeds yet."),
+    "feeds.unreadable": (
+        "피드를 추가하지 않았습니다: {url} — {reason}",
+        "Not added: {url} — {reason}",
+    ),
+    "feeds.found": ("‘{title}’, 지금 항목 {n}개", "‘{title}’, {n} items now"),
+    "feeds.found_untitled": ("제목 없는 피드, 지금 항목 {n}개", "an untitled feed, {n} items now"),
     "feeds.added": ("피드를 추가했습니다 (#{id}): {url}", "Added feed #{id}: {url}"),
     "feeds.exists": ("이미 등록된 피드입니다 (#{id}).", "That feed is already there (#{id})."),
     "feeds.removed": ("피드를 삭제했습니다 (#{id}).", "Removed feed #{id}."),
@@ -237,8 +243,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the week's top stories, their briefs and the trend picture.",
     ),
     "bad_weekday": (
-        "요일은 mon, tue … sun 또는 월, 화 … 일입니다: {value}",
-        "A weekday is mon, tue … sun: {value}",
+        "{value}은(는) 요일이 아닙니다: mon…sun / 월…일",
+        "{value} is not a weekday: mon…sun / 월…일",
+    ),
+    "bad_schedule": (
+        "{value}은(는) 일정이 아닙니다: daily, weekdays, weekly [요일]",
+        "{value} is not a schedule: daily, weekdays, weekly [day]",
+    ),
+    "two_schedules": (
+        "일정은 하나만 적으세요: {first}, {second} 중 하나 (daily, weekdays, weekly [요일])",
+        "Give one schedule, not both {first} and {second}: daily, weekdays or weekly [day]",
+    ),
+    "subscribe.no_topics": (
+        "{what}에 받을 주제를 적으세요. 예: /news subscribe apec {what}",
+        "Name the topics to schedule {what}, e.g. /news subscribe apec {what}",
     ),
     "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
     "bad_zone": (
@@ -405,6 +423,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/news search <query…> [-exclude…] [topic] [period: 24h|7d|2025-10-01|all]",
     ),
     "usage.digest": ("/news digest [주제…] [기간]", "/news digest [topic…] [period]"),
+    "usage.weekly": (
+        "/news weekly [주제…] (주간 리포트 미리보기)",
+        "/news weekly [topic…] (a preview of the weekly report)",
+    ),
     "usage.topics": ("/news topics", "/news topics"),
     "usage.subscribe": (
         "/news subscribe <주제…> [at HH:MM] [tz Asia/Seoul] [alerts] [daily|weekdays|weekly [mon]]",

@@ -8,7 +8,11 @@ address in any spelling (``localhost``, ``127.1``, ``2130706433``, ``[::1]``) un
 to again, on every redirect: a public name that resolves to a private address is refused then.)
 A poll interval is a duration from :data:`MIN_INTERVAL` to :data:`MAX_INTERVAL`; without one a
 new feed gets ``NEWSBOT_FEED_INTERVAL``.  Adding a URL that is already there updates its name
-and interval when they are given, and changes nothing else.  Only ``NEWSBOT_ADMINS`` (when set)
+and interval when they are given, and changes nothing else.  A new URL is fetched and parsed
+once first (:mod:`bot.ingest.probe`), as a poll would: what it found is said (the feed's title
+and its item count), and a URL that cannot be read as a feed (unreachable, an HTTP error, an
+HTML page, not RSS or Atom) is **not added**, with the reason; ``check=False`` (the CLI's
+``--no-check``, for a feed that is down for now) adds it unread.  Only ``NEWSBOT_ADMINS`` (when set)
 may change feeds from chat; the CLI is the operator's.
 
 Tenancy (``tenant`` is the chat workspace, ``platform:workspace``; None for the CLI and the
@@ -28,8 +32,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.config.settings import parse_duration
+from bot.core.redact import redact_url
 from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
 from bot.ingest.opml import OpmlError, export_opml, parse_opml, parse_opml_sources
+from bot.ingest.probe import Probe, probe_feed, run_blocking
 from bot.services.errors import Forbidden, NotFound, UserError
 from bot.store.views import Feed
 
@@ -102,6 +108,7 @@ class FeedChange:
     feed: Feed
     created: bool
     updated: list[str] = field(default_factory=list)  # "name", "interval" (an existing feed)
+    probe: Probe | None = None  # what fetching it once found (a new feed, checked)
 
 
 def add_feed(
@@ -111,14 +118,20 @@ def add_feed(
     interval: str | None = None,
     *,
     tenant: str | None = None,
+    check: bool = True,
 ) -> FeedChange:
     """Add a feed (rules in the module docstring); ``tenant``: the chat workspace adding it."""
     url = check_url(url, app.settings)
     seconds = parse_interval(interval, app.settings)
     name = clean_name(name)
+    probe = None
+    if check and app.store.feed_by_url(url) is None:
+        probe = try_feed(app, url)
+        if not probe.ok:
+            raise UserError("feeds.unreadable", url=redact_url(url), reason=probe.error or "?")
     feed, created = app.store.add_feed(url, name, seconds, owner=tenant)
     if created:
-        return FeedChange(feed, True)
+        return FeedChange(feed, True, probe=probe)
     if not _reads(feed, tenant):
         raise UserError("feeds.taken")
     if not _changes(feed, tenant):
@@ -130,6 +143,19 @@ def add_feed(
     updated = app.store.update_feed(feed.id, name=new_name, interval_s=new_interval) or feed
     what = [w for w, v in (("name", new_name), ("interval", new_interval)) if v is not None]
     return FeedChange(updated, False, what)
+
+
+def try_feed(app: App, url: str) -> Probe:
+    """Fetch and parse ``url`` once, with the poller's limits and network guard."""
+    settings = app.settings
+    return run_blocking(
+        probe_feed(
+            url,
+            allow_private=settings.allow_private_feeds,
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+        )
+    )
 
 
 def _reads(feed: Feed, tenant: str | None) -> bool:

@@ -45,6 +45,30 @@ def weekly(day: str | None = None) -> str:
     return f"weekly:{WEEKDAYS[number]}"
 
 
+# schedules people ask for that newsbot does not have: refused as schedules, not read as topics
+NOT_SCHEDULES = frozenset(
+    """monthly hourly yearly annually quarterly biweekly fortnightly weekends weekend
+    매월 매달 월간 매시간 매년 연간 격주 분기 주말""".split()  # noqa: SIM905 (a list of words)
+)
+
+
+def is_unknown_schedule(word: str) -> bool:
+    """Whether ``word`` asks for a schedule newsbot does not have (``monthly``, ``매월``)."""
+    return word.strip().lower() in NOT_SCHEDULES
+
+
+def looks_like_day(word: str) -> bool:
+    """Whether ``word`` was meant as a weekday though it is none (``funday``, ``tues``,
+    ``금욜``): it ends like one."""
+    low = word.strip().lower()
+    return (
+        low.endswith("day")
+        or low.endswith("요일")
+        or low.endswith("욜")
+        or (low[:3] in WEEKDAYS and low.isascii() and low.isalpha() and len(low) <= 5)
+    )
+
+
 def weekly_day(days: str) -> int | None:
     """The weekday (0 = Monday) of a weekly subscription's ``days``; None for daily ones."""
     if not days.startswith("weekly:"):

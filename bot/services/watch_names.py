@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.core.periods import looks_like_period
 from bot.core.workdays import weekday_number
+from bot.services.subscriptions import NOT_SCHEDULES
 
 # subscribe's options and the other fixed words of the commands (periods and weekdays are
 # recognised by their grammars below)
@@ -22,4 +23,9 @@ def is_command_word(name: str) -> bool:
     """Whether a command reads ``name`` as an option, a period (``7d``, ``2025-10-01``) or a
     weekday (``fri``, ``금``, ``금요일``)."""
     word = name.strip().lower()
-    return word in COMMAND_WORDS or looks_like_period(word) or weekday_number(word) is not None
+    return (
+        word in COMMAND_WORDS
+        or word in NOT_SCHEDULES
+        or looks_like_period(word)
+        or weekday_number(word) is not None
+    )

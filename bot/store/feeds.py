@@ -113,6 +113,12 @@ class FeedQueries(StoreBase):
             with self.read() as s:
                 return _view(s.scalars(select(FeedRow).where(FeedRow.url == url)).one()), False
 
+    def feed_by_url(self, url: str) -> Feed | None:
+        """The feed (or keyword source) stored under exactly this URL."""
+        with self.read() as s:
+            row = s.scalar(select(FeedRow).where(FeedRow.url == url))
+            return _view(row) if row else None
+
     def get_feed(self, feed_id: int) -> Feed | None:
         with self.read() as s:
             feed = s.get(FeedRow, feed_id)

@@ -1,4 +1,4 @@
-"""``/news search``, ``/news digest``, ``/news why``, ``/news topics`` and ``/news stats``."""
+"""``/news search``, ``/news digest``, ``/news weekly``, ``/news why``, ``/news topics`` and ``/news stats``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
-from bot.services import articles, briefs, digests, mutes, periods
+from bot.services import articles, briefs, digests, mutes, periods, weekly
 from bot.services import search as searching
 from bot.services.topics import UnknownTopic
 from bot.store.views import Window
@@ -45,6 +45,25 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its scheduled digests
     result = digests.collect(cmds.app, window, lang=ctx.lang, until=cmds.now(), mutes=muted)
     return digest_reply(result, catalog.topics, cmds.app.settings.timezone, ctx.lang)
+
+
+@command("weekly", slow=True, public=True)
+def weekly_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
+    """A preview of the weekly report a channel subscribed ``… weekly`` gets."""
+    catalog = cmds.catalog(ctx)
+    words = take_filters(catalog, args, keep=0, strict=False)
+    if words.period is not None:  # a weekly report always covers the last 7 days
+        raise usage("weekly", ctx.lang)
+    if words.rest:
+        word = words.rest[0]
+        if not _ID_LIKE.fullmatch(word):
+            raise usage("weekly", ctx.lang)
+        raise UnknownTopic(word, catalog.names())
+    muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its weekly reports
+    report = weekly.preview(
+        cmds.app, words.topics, lang=ctx.lang, tenant=ctx.tenant, mutes=muted, now=cmds.now()
+    )
+    return report.reply
 
 
 @command("topics")

@@ -59,13 +59,14 @@ class Context:
 
 Handler = Callable[["Commands", list[str], Context], Reply]
 Public = bool | Callable[[list[str]], bool]  # or decided by the words after the command
+Slow = bool | Callable[[list[str]], bool]  # likewise (`feeds add` fetches the feed: slow)
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
     handler: Handler
-    slow: bool  # may take more than a moment: adapters acknowledge first
+    slow: Slow  # may take more than a moment: adapters acknowledge first
     public: Public  # the answer is for the channel (Discord defers publicly)
 
 
@@ -73,7 +74,7 @@ COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, *, slow: bool = False, public: Public = False
+    name: str, *, slow: Slow = False, public: Public = False
 ) -> Callable[[Handler], Handler]:
     """Register a sub-command (in the order ``help`` lists them)."""
 
@@ -108,19 +109,16 @@ class Commands:
     def is_slow(text: str) -> bool:
         """Whether the command may take more than a moment (adapters acknowledge first)."""
         found = COMMANDS.get(_name(text))
-        return found is not None and found.slow
+        if found is None:
+            return False
+        return _decide(found.slow, text)
 
     @staticmethod
     def is_public(text: str) -> bool:
         found = COMMANDS.get(_name(text))
         if found is None:
             return False
-        if callable(found.public):
-            words = split_words(text)
-            if words and words[0].lower() in ("/news", "news"):
-                words = words[1:]
-            return found.public(words[1:])
-        return found.public
+        return _decide(found.public, text)
 
     def handle(self, text: str, ctx: Context) -> Reply:
         args = split_words(text)
@@ -140,6 +138,16 @@ class Commands:
         except Exception as exc:  # one log line for the operator, no traceback for the user
             log.error("command %s failed: %s: %s", name, exc.__class__.__name__, exc)
             return error(t("internal_error", ctx.lang))
+
+
+def _decide(rule: bool | Callable[[list[str]], bool], text: str) -> bool:
+    """A command's ``slow``/``public`` for this line: fixed, or decided by its words."""
+    if not callable(rule):
+        return rule
+    words = split_words(text)
+    if words and words[0].lower() in ("/news", "news"):
+        words = words[1:]
+    return rule(words[1:])
 
 
 def _name(text: str) -> str:

@@ -227,6 +227,18 @@ class NewsGroup(app_commands.Group):
     ) -> None:
         await self.run(interaction, ["digest", _topic(topic), _since(since)])
 
+    @app_commands.command(
+        name="weekly", description="주간 리포트 미리보기 (a preview of the weekly report)"
+    )
+    @app_commands.describe(topics="주제, 여러 개 가능; 비우면 전체 (topics; all when empty)")
+    async def weekly(
+        self,
+        interaction: discord.Interaction[Any],
+        topics: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        named = [_topic(w) for w in re.split(r"[\s,]+", topics or "") if w]
+        await self.run(interaction, ["weekly", *named])
+
     @app_commands.command(name="topics", description="주제 목록 (the topics)")
     async def topics(self, interaction: discord.Interaction[Any]) -> None:
         await self.run(interaction, ["topics"])
@@ -388,6 +400,12 @@ class NewsGroup(app_commands.Group):
 
     @trend.autocomplete("topics")
     async def _trend_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[Choice[str]]:
+        return await self.suggest(interaction, current, several=True)
+
+    @weekly.autocomplete("topics")
+    async def _weekly_topics(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[Choice[str]]:
         return await self.suggest(interaction, current, several=True)

@@ -1,0 +1,96 @@
+"""Weekly reports: the week's top stories of each topic, briefed, with the trend picture.
+
+One function builds the report for the scheduled weekly subscriptions (the planner), for
+``/news weekly [topic…]`` and for ``newsbot digest --weekly``, so a preview shows what a
+``subscribe … weekly`` channel will get.  Rules:
+
+* the week is the 7 days before the report's instant, by ingestion time (as the planner reads
+  it), less what the channel muted; the top :data:`WEEKLY_TOP` stories of each topic;
+* the trend picture covers the :data:`WEEKLY_TREND` of whole local days before the report's day,
+  so the week reads against the weeks before it;
+* without topics named, a preview shows every built-in topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.present.compose import digest_reply
+from bot.present.i18n import t
+from bot.present.reply import Reply
+from bot.present.trends import trend_image
+from bot.services import digests, trends, watches
+from bot.store.views import Mute, Window
+
+if TYPE_CHECKING:
+    from bot.config.topics import TopicSet
+    from bot.runtime.app import App
+
+WEEKLY_TOP = 5  # stories per topic in a weekly report
+WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
+WEEK = timedelta(days=7)
+
+
+@dataclass(slots=True)
+class WeeklyReport:
+    digest: digests.Digest
+    reply: Reply
+
+
+def weekly_reply(
+    app: App,
+    digest: digests.Digest,
+    topics: Sequence[str],
+    shown: TopicSet,
+    instant: datetime,
+    tz: str,
+    lang: str,
+    tenant: str | None = None,
+    mutes: Sequence[Mute] = (),
+) -> Reply:
+    """The report of a collected week: its top stories per topic and the trend picture."""
+    for section in digest.sections:
+        section.entries = section.entries[:WEEKLY_TOP]
+    reply = digest_reply(digest, shown, tz, lang)
+    reply.title = t("weekly.title", lang)
+    local = instant.astimezone(ZoneInfo(tz))  # the report's day in the channel's zone
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
+    trend = trends.trend(
+        app,
+        list(topics),
+        period=WEEKLY_TREND,
+        until=midnight,
+        lang=lang,
+        tz=tz,
+        tenant=tenant,
+        mutes=mutes,
+    )
+    reply.image = trend_image(trend, lang)
+    return reply
+
+
+def preview(
+    app: App,
+    topics: Sequence[str] = (),
+    *,
+    lang: str,
+    tenant: str | None = None,
+    mutes: Sequence[Mute] = (),
+    now: datetime | None = None,
+) -> WeeklyReport:
+    """The weekly report a channel subscribed to ``topics`` would get now (every built-in topic
+    when none is named)."""
+    now = now or app.clock.now()
+    tz = app.settings.timezone
+    shown = watches.topic_set(app) if topics else app.topics
+    ids = list(dict.fromkeys(topics)) or app.topics.ids()
+    window = Window(
+        topics=ids, seen_since=now - WEEK, seen_until=now, include_silent=False, tenant=tenant
+    )
+    digest = digests.collect(app, window, lang=lang, until=now, mutes=mutes)
+    reply = weekly_reply(app, digest, ids, shown, now, tz, lang, tenant, mutes)
+    return WeeklyReport(digest, reply)

@@ -1,0 +1,170 @@
+"""Issue 26, feeds: ``feeds add`` fetches and parses a new feed once and says what it found (its
+title and item count), or why it is no feed (an HTTP error, an HTML page, nothing listening);
+such a URL is not added.  In the CLI and in chat alike, against real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.chat.commands import Commands
+from bot.chat.console import console_context
+from bot.chat.slack.adapter import build_bolt_app, make_web_app
+from bot.config.settings import Settings
+from bot.runtime.app import App
+from tests.helpers import run_cli
+from tests.helpers.chat import SECRET, sign, slash_body
+from tests.helpers.fakes.slack_api import FakeSlack, texts
+from tests.helpers.feedserver import FeedServer, Handler, Responder, canned, closed_port, rss
+from tests.helpers.stories import story
+
+Capsys = pytest.CaptureFixture[str]
+HTML = b"<!DOCTYPE html><html><head><title>Home</title></head><body>news</body></html>"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_FEEDS", "1")
+    with FeedServer() as s:
+        s.route("/feed.xml", canned(rss([story(1), story(2), story(3)], title="테크 데일리")))
+        s.route("/home", canned(HTML, headers={"Content-Type": "text/html; charset=utf-8"}))
+        yield s
+
+
+def listed(db_url: str, capsys: Capsys) -> str:
+    code, out, _ = run_cli(["feeds", "list", "--db", db_url], capsys)
+    assert code == 0
+    return out
+
+
+def test_the_cli_says_what_a_new_feed_holds(
+    server: FeedServer, db_url: str, capsys: Capsys
+) -> None:
+    url = server.url("/feed.xml")
+    code, out, err = run_cli(["feeds", "add", url, "--db", db_url], capsys)
+    assert code == 0, err
+    assert out.strip() == f"added feed #1: {url} (every 15m): ‘테크 데일리’, 3 items now"
+    assert server.hits["/feed.xml"] == 1
+    code, out, _ = run_cli(["feeds", "add", url, "--db", db_url], capsys)  # already there
+    assert out.strip() == f"already present as feed #1: {url}"
+    assert server.hits["/feed.xml"] == 1  # not fetched again
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing.xml", "HTTP 404"),
+        ("/home", "not a feed: this is an HTML page (add the site's RSS or Atom address)"),
+    ],
+)
+def test_the_cli_adds_no_feed_it_cannot_read_and_says_why(
+    server: FeedServer, db_url: str, capsys: Capsys, path: str, reason: str
+) -> None:
+    url = server.url(path)
+    code, out, err = run_cli(["feeds", "add", url, "--db", db_url], capsys)
+    line = " ".join(err.split())
+    assert code == 2 and out == ""
+    assert line.startswith(f"error: Not added: {url} — ") and reason in line
+    assert "Traceback" not in err
+    assert "no feeds yet" in listed(db_url, capsys)
+
+
+def test_nothing_listening_is_said_and_no_check_adds_it_anyway(
+    server: FeedServer, db_url: str, capsys: Capsys
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/rss.xml"
+    code, _, err = run_cli(["feeds", "add", url, "--db", db_url], capsys)
+    assert code == 2 and " ".join(err.split()).startswith(f"error: Not added: {url} — ")
+    assert "no feeds yet" in listed(db_url, capsys)
+    code, out, err = run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)
+    assert code == 0 and out.strip() == f"added feed #1: {url} (every 15m)"  # unread: no count
+    assert url in listed(db_url, capsys)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'chat.db'}", allow_private_feeds=True))
+    yield app
+    app.close()
+
+
+def test_chat_says_what_a_new_feed_holds_in_the_users_language(
+    server: FeedServer, app: App
+) -> None:
+    url = server.url("/feed.xml")
+    reply = Commands(app).handle(f"feeds add {url}", console_context("en"))
+    assert not reply.error
+    assert reply.text == f"Added feed #1: {url} — ‘테크 데일리’, 3 items now"
+    other = server.route("/other.xml", canned(rss([story(4)], title="")))
+    reply = Commands(app).handle(f"feeds add {other}", console_context("ko"))
+    assert reply.text == f"피드를 추가했습니다 (#2): {other} — 제목 없는 피드, 지금 항목 1개"
+
+
+def test_chat_adds_no_feed_it_cannot_read(server: FeedServer, app: App) -> None:
+    for path, reason in (("/missing.xml", "HTTP 404"), ("/home", "HTML page")):
+        url = server.url(path)
+        reply = Commands(app).handle(f"feeds add {url}", console_context("ko"))
+        assert reply.error and (reply.text or "").startswith(
+            f"피드를 추가하지 않았습니다: {url} — "
+        )
+        assert reason in (reply.text or "") and "Traceback" not in (reply.text or "")
+    assert app.store.list_feeds() == []
+
+
+def slow_feed(body: bytes, delay: float) -> Responder:
+    def respond(h: Handler) -> None:
+        time.sleep(delay)
+        canned(body)(h)
+
+    return respond
+
+
+async def test_slack_acknowledges_at_once_while_the_feed_is_fetched_and_escapes_its_title(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Slack gives a command 3 s: `feeds add` says it is working first, then what it found;
+    the feed's own title cannot ping the channel."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'slack.db'}",
+        slack_bot_token=fake_slack.token,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake_slack.api_url,
+        allow_private_feeds=True,
+    )
+    app = App(settings)
+    runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        with FeedServer() as site:
+            feed = rss([story(1)], title="<!channel> 속보 @here")
+            url = site.route("/slow.xml", slow_feed(feed, 3.5))
+            body = slash_body(f"feeds add {url}", fake_slack.response_url("add"), team="T1")
+            headers = {**sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+            started = time.monotonic()
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(
+                    f"http://{host}:{port}/slack/events", data=body, headers=headers
+                ) as resp,
+            ):
+                assert resp.status == 200
+                raw = await resp.text()
+            assert time.monotonic() - started < 3
+            ack = json.loads(raw).get("text", "") if raw.startswith("{") else raw
+            assert "찾는 중" in ack  # a "working" line first (Discord defers the same way)
+            assert await fake_slack.wait_async(lambda: fake_slack.responses("add"), timeout=15)
+        shown = "\n".join(texts(fake_slack.responses("add")))
+        assert "피드를 추가했습니다 (#1)" in shown and "지금 항목 1개" in shown
+        assert "<!channel>" not in shown and "@here" not in shown  # no ping from its title
+        assert "속보" in shown
+    finally:
+        await runner.cleanup()
+        app.close()
