@@ -11,15 +11,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.chat.commands import Commands
 from bot.chat.console import console_context
-from bot.chat.slack.adapter import build_bolt_app, make_web_app
 from bot.config.settings import Settings
 from bot.runtime.app import App
 from tests.helpers import run_cli
-from tests.helpers.chat import SECRET, sign, slash_body
+from tests.helpers.chat import SECRET, sign, slack_endpoint, slash_body
 from tests.helpers.fakes.slack_api import FakeSlack, texts
 from tests.helpers.feedserver import FeedServer, Handler, Responder, canned, closed_port, rss
 from tests.helpers.stories import story
@@ -138,33 +136,27 @@ async def test_slack_acknowledges_at_once_while_the_feed_is_fetched_and_escapes_
         allow_private_feeds=True,
     )
     app = App(settings)
-    runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    host, port = runner.addresses[0][:2]
     try:
-        with FeedServer() as site:
-            feed = rss([story(1)], title="<!channel> 속보 @here")
-            url = site.route("/slow.xml", slow_feed(feed, 3.5))
-            body = slash_body(f"feeds add {url}", fake_slack.response_url("add"), team="T1")
-            headers = {**sign(body), "Content-Type": "application/x-www-form-urlencoded"}
-            started = time.monotonic()
-            async with (
-                aiohttp.ClientSession() as session,
-                session.post(
-                    f"http://{host}:{port}/slack/events", data=body, headers=headers
-                ) as resp,
-            ):
-                assert resp.status == 200
-                raw = await resp.text()
-            assert time.monotonic() - started < 3
-            ack = json.loads(raw).get("text", "") if raw.startswith("{") else raw
-            assert "찾는 중" in ack  # a "working" line first (Discord defers the same way)
-            assert await fake_slack.wait_async(lambda: fake_slack.responses("add"), timeout=15)
-        shown = "\n".join(texts(fake_slack.responses("add")))
-        assert "피드를 추가했습니다 (#1)" in shown and "지금 항목 1개" in shown
-        assert "<!channel>" not in shown and "@here" not in shown  # no ping from its title
-        assert "속보" in shown
+        async with slack_endpoint(app) as events:
+            with FeedServer() as site:
+                feed = rss([story(1)], title="<!channel> 속보 @here")
+                url = site.route("/slow.xml", slow_feed(feed, 3.5))
+                body = slash_body(f"feeds add {url}", fake_slack.response_url("add"), team="T1")
+                headers = {**sign(body), "Content-Type": "application/x-www-form-urlencoded"}
+                started = time.monotonic()
+                async with (
+                    aiohttp.ClientSession() as session,
+                    session.post(events, data=body, headers=headers) as resp,
+                ):
+                    assert resp.status == 200
+                    raw = await resp.text()
+                assert time.monotonic() - started < 3
+                ack = json.loads(raw).get("text", "") if raw.startswith("{") else raw
+                assert "찾는 중" in ack  # a "working" line first (Discord defers the same way)
+                assert await fake_slack.wait_async(lambda: fake_slack.responses("add"), timeout=15)
+            shown = "\n".join(texts(fake_slack.responses("add")))
+            assert "피드를 추가했습니다 (#1)" in shown and "지금 항목 1개" in shown
+            assert "<!channel>" not in shown and "@here" not in shown  # no ping from its title
+            assert "속보" in shown
     finally:
-        await runner.cleanup()
         app.close()

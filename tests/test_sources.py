@@ -23,11 +23,9 @@ from typing import Any
 import aiohttp
 import discord
 import pytest
-from aiohttp import web
 
 from bot.chat.commands import Commands
 from bot.chat.discord.adapter import build_client
-from bot.chat.slack.adapter import build_bolt_app, make_web_app
 from bot.chat.slack.post import SlackPoster
 from bot.config.settings import Settings
 from bot.delivery.planner import Planner
@@ -37,7 +35,7 @@ from bot.runtime.app import App
 from bot.store import Place
 from bot.store.views import Schedule
 from tests.helpers import run_cli
-from tests.helpers.chat import SECRET, sign, slack_text, slash_body
+from tests.helpers.chat import SECRET, sign, slack_endpoint, slack_text, slash_body
 from tests.helpers.fakes.discord_api import FakeDiscord
 from tests.helpers.fakes.news_search import (
     CLIENT_ID,
@@ -379,13 +377,8 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
         discord_sync="none",
     )
     app = App(settings)
-    runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
     try:
-        async with aiohttp.ClientSession() as session:
+        async with slack_endpoint(app) as events, aiohttp.ClientSession() as session:
             asked: list[str] = []
 
             async def slack(text: str) -> str:
@@ -394,7 +387,7 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
                 asked.append(rid)
                 body = slash_body(text, fake_slack.response_url(rid))
                 headers = {**sign(body), "Content-Type": "application/x-www-form-urlencoded"}
-                url = f"http://{host}:{port}/slack/events"
+                url = events
                 async with session.post(url, data=body, headers=headers) as resp:
                     assert resp.status == 200
                     raw = await resp.text()
@@ -411,9 +404,7 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
                 **sign(forged, secret="not-the-secret"),
                 "Content-Type": "application/x-www-form-urlencoded",
             }
-            async with session.post(
-                f"http://{host}:{port}/slack/events", data=forged, headers=bad
-            ) as resp:
+            async with session.post(events, data=forged, headers=bad) as resp:
                 assert resp.status == 401
 
             async with FakeDiscord() as fake_discord:
@@ -446,7 +437,6 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
             assert "#1 Naver “소버린 AI” [ok]" in listed and "새 기사 1건" in listed
             assert "오늘 네이버 API 사용량: 2/25,000회" in listed
     finally:
-        await runner.cleanup()
         app.close()
 
 

@@ -19,15 +19,13 @@ from typing import Any
 import aiohttp
 import discord
 import pytest
-from aiohttp import web
 
 from bot.chat.commands import Commands
 from bot.chat.discord.adapter import NewsClient, build_client
-from bot.chat.slack.adapter import build_bolt_app, make_web_app
 from bot.config.settings import Settings
 from bot.runtime.app import App
 from tests.helpers import run_cli
-from tests.helpers.chat import SECRET, sign, slash_body
+from tests.helpers.chat import SECRET, sign, slack_endpoint, slash_body
 from tests.helpers.fakes.discord_api import FakeDiscord, Stored, wait_until
 from tests.helpers.fakes.slack_api import FakeSlack, texts
 from tests.helpers.feedserver import FeedServer, canned, rss
@@ -141,16 +139,10 @@ async def slack_bot(
         allow_private_feeds=True,
     )
     app = App(settings)
-    runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
     try:
-        async with aiohttp.ClientSession() as session:
-            yield SlackBot(f"http://{host}:{port}/slack/events", fake_slack, session, url)
+        async with slack_endpoint(app) as events, aiohttp.ClientSession() as session:
+            yield SlackBot(events, fake_slack, session, url)
     finally:
-        await runner.cleanup()
         app.close()
 
 

@@ -6,13 +6,18 @@ import hashlib
 import hmac
 import re
 import time
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from tests.helpers.fakes.discord_api import (
     Stored,
 )
 from tests.helpers.fakes.slack_api import texts
+
+if TYPE_CHECKING:
+    from bot.runtime.app import App
 
 ITEM_REF = re.compile(r"(?<![\w#])#(\d+)\b")
 
@@ -60,3 +65,21 @@ def slash_body(
             "trigger_id": "1.2.3",
         }
     ).encode()
+
+
+@asynccontextmanager
+async def slack_endpoint(app: App) -> AsyncIterator[str]:
+    """``app``'s Slack HTTP endpoint (bolt on aiohttp) served on 127.0.0.1; its events URL."""
+    from aiohttp import web
+
+    from bot.chat.commands import Commands
+    from bot.chat.slack.adapter import build_bolt_app, make_web_app
+
+    runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}/slack/events"
+    finally:
+        await runner.cleanup()
