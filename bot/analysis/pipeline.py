@@ -22,9 +22,9 @@ from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.matcher import NUM, Matcher
 from bot.analysis.watch_index import WatchIndex
 from bot.config.topics import TopicSet
+from bot.core import metrics
 from bot.ingest.cleaning import headline
 from bot.ingest.drafts import Draft
-from bot.runtime import metrics
 from bot.store import AnalysedRecord, PendingArticle, Store
 
 log = logging.getLogger(__name__)

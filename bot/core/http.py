@@ -8,6 +8,9 @@ from email.utils import parsedate_to_datetime
 
 from bot.core.clock import wall_now
 
+# seconds a handler waits for a request body (``serve``'s listener, the Slack route)
+BODY_TIMEOUT = 10.0
+
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value, or None when it is missing or garbage.

@@ -32,12 +32,12 @@ from typing import Any, TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.chat.base import Poster
+from bot.core import metrics
 from bot.core.clock import wall_now
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
 from bot.delivery.sender import CLAIM_TTL, Sender
 from bot.ingest.poller import Poller
-from bot.runtime import metrics
 from bot.runtime.app import App
 
 log = logging.getLogger(__name__)

@@ -39,9 +39,9 @@ from datetime import timedelta
 from typing import Any
 
 from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
+from bot.core import metrics
 from bot.core.clock import wall_now
 from bot.present.reply import reply_from_dict
-from bot.runtime import metrics
 from bot.runtime.app import App
 from bot.store.views import Delivery
 

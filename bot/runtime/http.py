@@ -6,7 +6,7 @@
   (or of its previous response), else it is closed: aiohttp's keep-alive timer closes a
   connection that is idle *or* has sent only part of a request, and it is not extended by
   trickled bytes, so slow-loris connections go.  Bodies are read with a deadline by the handlers
-  that read them (:data:`BODY_TIMEOUT`, ``/slack/events``).
+  that read them (:data:`bot.core.http.BODY_TIMEOUT`, ``/slack/events``).
 - At most :data:`MAX_CONNECTIONS` connections at once; one more is closed as soon as it is
   accepted (a flood cannot starve the event loop or the file descriptors).
 """
@@ -22,7 +22,6 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 HEADER_TIMEOUT = 10.0
-BODY_TIMEOUT = 10.0
 MAX_CONNECTIONS = 256
 
 

@@ -28,11 +28,11 @@ from aiohttp import web
 
 from bot.chat.base import Poster
 from bot.chat.commands import Commands
+from bot.core import metrics
 from bot.core.redact import redact_url
 from bot.delivery.leader import Leadership
 from bot.delivery.scheduler import Scheduler
 from bot.ingest.poller import Poller
-from bot.runtime import metrics
 from bot.runtime.app import App
 from bot.runtime.http import Listener
 

@@ -64,10 +64,10 @@ from bot.chat.slack.post import (
 from bot.chat.slack.render import CONFIRM_ACTION, MAX_BLOCKS, Payload, context, render_reply
 from bot.config.settings import Settings
 from bot.core.clock import wall_now
+from bot.core.http import BODY_TIMEOUT
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.runtime.app import App
-from bot.runtime.http import BODY_TIMEOUT
 from bot.services.watches import CONFIRM_WORD
 
 log = logging.getLogger(__name__)
