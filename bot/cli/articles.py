@@ -12,6 +12,7 @@ from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
 from bot.cli.weekly import digest_weekly
 from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
+from bot.delivery import posting
 from bot.ingest.seeds import seed_corpus
 from bot.present.compose import (
     digest_reply,
@@ -22,7 +23,7 @@ from bot.present.compose import (
 )
 from bot.present.terminal import print_reply
 from bot.runtime.app import App
-from bot.services import articles, briefs, digests, periods, posting, watches
+from bot.services import articles, briefs, digests, periods, watches
 from bot.services import search as searching
 from bot.services import stories as story_service
 from bot.services.digests import Digest

@@ -28,6 +28,7 @@ from aiohttp import web
 
 from bot.chat.base import Poster
 from bot.chat.commands import Commands
+from bot.chat.posters import make_poster
 from bot.core import metrics
 from bot.core.redact import redact_url
 from bot.delivery.leader import Leadership
@@ -98,7 +99,6 @@ class Service:
             check_token,
             start_socket_mode,
         )
-        from bot.chat.slack.post import SlackPoster
 
         settings = self.app.settings
         try:
@@ -126,14 +126,13 @@ class Service:
                 "Mode) to receive /news; posting digests still works"
             )
             self.adapters["slack"] = "posting only"
-        poster = SlackPoster(settings)
+        poster = make_poster("slack", settings)
         self.posters["slack"] = poster
         self._closers.append(poster.close)
 
     async def start_discord(self, commands: Commands) -> None:
         from bot.chat.base import DeliveryError
         from bot.chat.discord.adapter import check_token
-        from bot.chat.discord.post import DiscordPoster
 
         try:
             who = await check_token(self.app.settings)
@@ -148,7 +147,7 @@ class Service:
             self.adapters["discord"] = "unreachable"
             return
         self.adapters["discord"] = f"bot {who}"
-        poster = DiscordPoster(self.app.settings)
+        poster = make_poster("discord", self.app.settings)
         self.posters["discord"] = poster
         self._closers.append(poster.close)
         self._tasks.append(asyncio.create_task(self._run_discord(commands), name="discord"))

@@ -53,10 +53,10 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.chat.base import DeliveryError, TemporaryFailure
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import workspace_of
+from bot.chat.posters import make_poster
 from bot.chat.slack.post import (
     MAX_RATE_WAIT,
     RetryAfterHandler,
-    SlackPoster,
     api_error,
     classify,
     web_client,
@@ -303,7 +303,7 @@ async def share_image(settings: Settings, channel: str, reply: Reply) -> ImagePr
     if not settings.slack_bot_token:
         return ImageProblem("SLACK_BOT_TOKEN is not set")
     (payload,) = [p for p in render_reply(reply) if "upload" in p]
-    poster = SlackPoster(settings)
+    poster = make_poster("slack", settings)
     key = "cmd-" + hashlib.sha256(f"{channel}|{wall_now().isoformat()}".encode()).hexdigest()[:12]
     try:
         for attempt in range(1, UPLOAD_TRIES + 1):

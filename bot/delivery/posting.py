@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.chat.base import Poster
+from bot.chat.posters import make_poster
 from bot.core.clock import wall_now
 from bot.delivery.leader import holder_id
 from bot.delivery.sender import Sender
@@ -28,7 +29,6 @@ from bot.services.errors import UserError
 from bot.store.views import Place
 
 if TYPE_CHECKING:
-    from bot.config.settings import Settings
     from bot.runtime.app import App
 
 PATIENCE = 300.0  # seconds a one-off post keeps retrying before leaving the rest to `serve`
@@ -52,21 +52,6 @@ def target_tenant(app: App, target: str) -> str | None:
     return (dest.place if dest is not None else place).tenant
 
 
-def make_poster(platform: str, settings: Settings) -> Poster:
-    """The poster of a platform, or a :class:`UserError` naming the missing token."""
-    if platform == "slack":
-        if not settings.slack_bot_token:
-            raise UserError("post.no_token", option="--post", variable="SLACK_BOT_TOKEN")
-        from bot.chat.slack.post import SlackPoster
-
-        return SlackPoster(settings)
-    if not settings.discord_bot_token:
-        raise UserError("post.no_token", option="--post", variable="DISCORD_BOT_TOKEN")
-    from bot.chat.discord.post import DiscordPoster
-
-    return DiscordPoster(settings)
-
-
 @dataclass(slots=True)
 class PostResult:
     place: Place
@@ -84,7 +69,7 @@ def post_digest(
     stories = len(digest.entries)
     if not stories:
         return PostResult(place, "empty")
-    poster = make_poster(place.platform, app.settings)
+    poster = make_poster(place.platform, app.settings, option="--post")
     store = app.store
     dest = store.channel_destination(place.platform, place.channel) or store.destination(place)
     assert dest is not None
