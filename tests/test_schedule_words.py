@@ -84,10 +84,11 @@ def test_schedule_words_are_checked_as_schedule_words_and_nothing_is_saved(
 
 
 def test_the_korean_lines_take_the_right_particle() -> None:
+    from bot.present.errors import error_text
     from bot.services.errors import UserError
 
-    assert UserError("bad_weekday", value="funday").text("ko").startswith("funday는 요일이")
-    assert UserError("bad_schedule", value="매월").text("ko").startswith("매월은 일정이")
+    assert error_text(UserError("bad_weekday", value="funday"), "ko").startswith("funday는 요일이")
+    assert error_text(UserError("bad_schedule", value="매월"), "ko").startswith("매월은 일정이")
 
 
 def test_a_topic_after_weekly_is_a_topic_and_a_repeated_schedule_is_fine(app: App) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.cli.common import UsageError, err, loading_model
 from bot.core.commandwords import aliases_for, did_you_mean
+from bot.present.errors import cli_error_text
 
 # the commands that must analyse text: they load the Korean model first (a spinner on a
 # terminal); every other command reads what ingest stored and never loads it
@@ -243,7 +244,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
         err.print(f"error: {exc}", highlight=False, markup=False)
         return 2
     except UserError as exc:
-        err.print(f"error: {exc.cli_text()}", highlight=False, markup=False)
+        err.print(f"error: {cli_error_text(exc)}", highlight=False, markup=False)
         return 1 if isinstance(exc, NotFound) else 2
     except MissingPathError as exc:
         err.print(f"error: no such file or directory: {exc}", highlight=False, markup=False)

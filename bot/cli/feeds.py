@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_output
+from bot.present.errors import error_text
 from bot.present.feeds import found_text
 from bot.runtime.app import App
 from bot.services import feeds
@@ -230,9 +231,9 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     try:
         report = feeds.import_opml(app, data)
     except UserError as exc:
-        raise UsageError(f"{path}: {exc.text('en')}") from None
+        raise UsageError(f"{path}: {error_text(exc, 'en')}") from None
     for url, reason in report.skipped:
-        warn(f"skipped {url}: {reason}")
+        warn(f"skipped {url}: {error_text(reason, 'en')}")
     extra = f", {len(report.skipped)} skipped" if report.skipped else ""
     found = report.sources_added + report.sources_present
     kept = (

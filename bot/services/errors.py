@@ -1,16 +1,14 @@
 """What a user asked for that cannot be done: one exception type, shown to the user as one line.
 
-A :class:`UserError` carries a message key (:mod:`bot.present.i18n`) and its values, so chat shows
-it in the channel's language and the CLI in English; ``option`` names the command-line option it
-is about (``--topic``), which the CLI puts in front.  Services raise it; no surface words its own
-version of the same mistake.
+A :class:`UserError` carries a message key (:mod:`bot.present.i18n`) and its values; the surfaces
+word it (:func:`bot.present.errors.error_text`), so chat shows it in the channel's language and
+the CLI in English; ``option`` names the command-line option it is about (``--topic``), which the
+CLI puts in front.  Services raise it; no surface words its own version of the same mistake.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from bot.present.i18n import t
 
 
 class UserError(Exception):
@@ -18,14 +16,11 @@ class UserError(Exception):
         self.key = key
         self.option = option
         self.params = params
-        super().__init__(self.text("en"))
+        super().__init__(key)
 
-    def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
-
-    def cli_text(self) -> str:
-        """The message as the CLI prints it (after ``error: ``)."""
-        return f"{self.option}: {self.text('en')}" if self.option else self.text("en")
+    def __str__(self) -> str:  # for logs only: users see bot.present.errors.error_text
+        values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{self.key}({values})" if values else self.key
 
 
 class NotFound(UserError):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.commandwords import aliases_for, did_you_mean, resolve
+from bot.present.errors import error_text
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
 from bot.services.errors import UserError
@@ -134,7 +135,7 @@ class Commands:
         try:
             return found.handler(self, args[1:], ctx)
         except UserError as exc:
-            return error(exc.text(ctx.lang))
+            return error(error_text(exc, ctx.lang))
         except Exception as exc:  # one log line for the operator, no traceback for the user
             log.error("command %s failed: %s: %s", name, exc.__class__.__name__, exc)
             return error(t("internal_error", ctx.lang))

@@ -1,0 +1,17 @@
+"""The words of a :class:`~bot.services.errors.UserError`: its message key and values, in a
+language (chat: the channel's; the CLI: English)."""
+
+from __future__ import annotations
+
+from bot.present.i18n import t
+from bot.services.errors import UserError
+
+
+def error_text(exc: UserError, lang: str) -> str:
+    return t(exc.key, lang, **exc.params)
+
+
+def cli_error_text(exc: UserError) -> str:
+    """The message as the CLI prints it (after ``error: ``)."""
+    text = error_text(exc, "en")
+    return f"{exc.option}: {text}" if exc.option else text
