@@ -13,8 +13,8 @@ from bot.analysis.briefs import Report, brief
 from bot.chat.commands import Commands
 from bot.chat.console import console_context, run_lines
 from bot.config.settings import Settings
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
+from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
 
 WIRE = (

@@ -31,11 +31,11 @@ from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import Sender
-from bot.ingest.drafts import Draft
 from bot.ingest.poller import Poller
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.runtime.app import App
 from bot.store import Place, Window
+from bot.store.drafts import Draft
 from bot.store.views import OutboxEntry, Schedule
 from tests.helpers import SEEDS
 from tests.helpers.chat import discord_ids, slack_ids, slack_text

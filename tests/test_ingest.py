@@ -73,8 +73,8 @@ def test_html_file_uses_its_headline(
 
 
 def test_same_text_with_other_spacing_is_stored_once(db_url: str) -> None:
-    from bot.ingest.drafts import Draft
     from bot.store import open_store
+    from bot.store.drafts import Draft
 
     body = "엔비디아가 한국에 GPU 26만 장을 공급한다.\n정부는 5만 장을 확보한다."
     respaced = (

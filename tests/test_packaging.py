@@ -36,7 +36,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
     seeds = sorted(p.name for p in (ROOT / "seeds").iterdir())
     assert sorted(n.split("/")[-1] for n in names if n.startswith("bot/seeds/")) == seeds
-    assert "bot/ingest/outlets.toml" in names  # the outlet table (a migration reads it too)
+    assert "bot/config/outlets.toml" in names  # the outlet table (a migration reads it too)
     subprocess.run(
         [*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
         check=True,

@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.analysis import pipeline as pipeline_module
 from bot.analysis.pipeline import Pipeline
 from bot.config.topics import load_topics
-from bot.ingest.drafts import Draft
 from bot.store import open_store
+from bot.store.drafts import Draft
 
 
 def _drafts(n: int) -> list[Draft]:

@@ -18,8 +18,8 @@ from bot.chat.console import run_lines
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
+from bot.store.drafts import Draft
 from tests.helpers.stories import gpu_story
 
 SEOUL = ZoneInfo("Asia/Seoul")

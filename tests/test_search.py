@@ -103,7 +103,7 @@ def test_date_filters_are_exact_across_months(db_url: str, analyser, topics) -> 
     plain count of the articles dated inside the period, whatever the boundaries."""
     from datetime import UTC, datetime, timedelta
 
-    from bot.ingest.drafts import Draft
+    from bot.store.drafts import Draft
 
     app = App(Settings(database_url=db_url))
     start = datetime(2024, 11, 20, 6, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ import pytest
 from bot.analysis import clusters
 from bot.analysis.pipeline import Pipeline
 from bot.core.clock import FixedClock
-from bot.ingest.drafts import Draft
 from bot.store import open_store
+from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
 
 STORY = (

@@ -19,12 +19,12 @@ from bot.chat.commands import Commands
 from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
-from bot.ingest.drafts import Draft
 from bot.present import chart
 from bot.present.trends import trend_image
 from bot.runtime.app import App
 from bot.services import trends
 from bot.store import Place
+from bot.store.drafts import Draft
 from bot.store.views import Schedule, TrendRow
 from tests.helpers import run_cli
 from tests.helpers.chat import slack_text

@@ -13,8 +13,8 @@ from bot.analysis.evaluate import load_examples
 from bot.analysis.watch_index import WatchIndex
 from bot.analysis.watches import CompiledWatch, WatchSpec
 from bot.config.settings import Settings
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
+from bot.store.drafts import Draft
 
 ROOT = Path(__file__).resolve().parent.parent
 

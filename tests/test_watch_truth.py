@@ -16,10 +16,10 @@ from bot.chat.commands import Context
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
 from bot.services import trends
 from bot.store import Window
+from bot.store.drafts import Draft
 from tests.helpers import run_cli
 from tests.helpers.watches import (
     CHANNEL,

@@ -11,9 +11,9 @@ import pytest
 from bot.chat.commands import Context
 from bot.config.settings import Settings
 from bot.delivery.planner import Planner
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
 from bot.store import Place, Window
+from bot.store.drafts import Draft
 from tests.helpers import run_cli
 from tests.helpers.watches import (
     CHANNEL,

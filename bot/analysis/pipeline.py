@@ -24,8 +24,8 @@ from bot.analysis.watch_index import WatchIndex
 from bot.config.topics import TopicSet
 from bot.core import metrics
 from bot.ingest.cleaning import headline
-from bot.ingest.drafts import Draft
 from bot.store import AnalysedRecord, PendingArticle, Store
+from bot.store.drafts import Draft
 
 log = logging.getLogger(__name__)
 

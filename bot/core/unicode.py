@@ -11,6 +11,7 @@ invisible marks afterwards (Slack's word joiner that keeps ``@here`` inert).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 INVISIBLE = frozenset(
     (
@@ -53,3 +54,9 @@ def clean_input(text: str) -> str:
     """A word typed by a user, as stored and matched: invisible characters (bidi controls,
     zero-width) and unstorable ones (NUL, controls, lone surrogates) removed."""
     return storable(strip_invisible(text))
+
+
+def normalize_text(text: str) -> str:
+    """Untrusted text as newsbot keeps it: invisible format characters removed
+    (above), NFC."""
+    return unicodedata.normalize("NFC", strip_invisible(text))

@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.core.unicode import normalize_text
 from bot.ingest.pagedates import Published, find_published
-from bot.ingest.text import html_to_text, looks_like_html, normalize_text
+from bot.ingest.text import html_to_text, looks_like_html
 
 KST = ZoneInfo("Asia/Seoul")
 

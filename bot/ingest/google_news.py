@@ -8,7 +8,7 @@ Rules:
   rules apply).  Each item's title loses the trailing `` - 언론사`` Google adds (the name in its
   ``<source>`` element, or any last `` - name`` when the item has none).
 - The outlet is the one its ``<source url="…">`` names, through the outlet table
-  (:func:`bot.ingest.outlets.outlet_label`: an unknown domain shows as the domain).
+  (:func:`bot.config.outlets.outlet_label`: an unknown domain shows as the domain).
 - The link is kept as given (a ``news.google.com`` redirect); where the item carries the
   publisher's own URL (a ``url=`` parameter of the link) that URL is the article's, so the same
   article from a feed or Naver is one item.  Without it, the store matches the article on outlet +
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, quote, urlsplit
 
-from bot.ingest.drafts import Draft
-from bot.ingest.outlets import host_of, outlet_label
+from bot.config.outlets import host_of, outlet_label
 from bot.ingest.urls import canonical_url
+from bot.store.drafts import Draft
 
 LANGS = {
     "ko": "hl=ko&gl=KR&ceid=KR:ko",

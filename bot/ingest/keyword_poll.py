@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from bot.config.settings import Settings
 from bot.ingest import google_news, naver
-from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.rss import parse_feed
 from bot.store import Feed, Store
+from bot.store.drafts import Draft
 
 SEOUL = ZoneInfo("Asia/Seoul")
 QUOTA_KEY = "naver.calls."  # + the Seoul date: calls made that day

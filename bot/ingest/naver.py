@@ -7,7 +7,7 @@ the ``X-Naver-Client-Id`` / ``X-Naver-Client-Secret`` headers (``NAVER_CLIENT_ID
 - ``title`` and ``description`` lose the ``<b>`` marks of the query and their HTML entities
   (``&quot;`` …); whitespace is folded.
 - ``originallink`` (the publisher's URL, canonicalised) is the article's URL and names its outlet
-  (:func:`bot.ingest.outlets.outlet_label`); Naver's own ``link`` (``n.news.naver.com``) is kept
+  (:func:`bot.config.outlets.outlet_label`); Naver's own ``link`` (``n.news.naver.com``) is kept
   as the item's ``origin``.  An item without ``originallink`` uses ``link`` for both.
 - ``pubDate`` is RFC 822 (``+0900``).
 - Paging: ``start`` 1, 101, … up to :data:`MAX_START`, 100 items a call, newest first; the poll
@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
+from bot.config.outlets import outlet_label
+from bot.core.unicode import normalize_text
 from bot.ingest.dates import sane_date, try_parse_date
-from bot.ingest.drafts import Draft
-from bot.ingest.outlets import outlet_label
-from bot.ingest.text import normalize_text, strip_html
+from bot.ingest.text import strip_html
 from bot.ingest.urls import canonical_url
+from bot.store.drafts import Draft
 
 DISPLAY = 100  # items per call (Naver's maximum)
 MAX_START = 1000  # Naver's largest ``start``

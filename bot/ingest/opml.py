@@ -27,8 +27,9 @@ from email.utils import format_datetime
 import defusedxml
 import defusedxml.ElementTree as DET
 
+from bot.core.unicode import normalize_text
 from bot.ingest.rss import decode_feed, dtd_refusal, to_utf8_document
-from bot.ingest.text import UndecodableError, normalize_text
+from bot.ingest.text import UndecodableError
 
 # Characters XML 1.0 cannot carry at all.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

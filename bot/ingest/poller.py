@@ -36,7 +36,7 @@ Scheduling (seconds from the poll's ``now``; every server hint is capped at :dat
 Provenance: a feed's display name is fixed by its first usable poll (its ``<title>`` then, or its
 host) unless one was given; an item's source is the outlet its link's domain names when the feed
 is on that outlet's domain, else ``(feed) name``; a link on another outlet's domain is not kept
-as the item's link (:mod:`bot.ingest.outlets`).  Items of a workspace's own feed are that
+as the item's link (:mod:`bot.config.outlets`).  Items of a workspace's own feed are that
 workspace's (``owner``) until an operator shares the feed.
 
 Dedup and silence: the store keeps an item once by content hash, canonical URL and (feed,
@@ -55,15 +55,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.analysis.pipeline import Pipeline
+from bot.config.outlets import feed_label, host_of, outlet_claim
 from bot.config.settings import Settings
-from bot.ingest.drafts import Draft
 from bot.ingest.fetch import Fetcher, FetchResult
 from bot.ingest.keyword_poll import Harvest, harvest
-from bot.ingest.outlets import attribute, host_of
 from bot.ingest.pollreport import FeedOutcome, PollReport, _count
 from bot.ingest.rss import parse_feed
 from bot.ingest.storing import store_items
 from bot.store import Feed, Store
+from bot.store.drafts import Draft
 
 log = logging.getLogger(__name__)
 
@@ -317,3 +317,16 @@ class Poller:
             log.warning("feed #%d %s: %s%s", feed.id, feed.shown_url, outcome.error, disabled)
         elif outcome.warning and self.log_failures:
             log.info("feed #%d %s: %s", feed.id, feed.shown_url, outcome.warning)
+
+
+def attribute(draft: Draft, feed_url: str, feed_name: str) -> None:
+    """Set a feed item's ``source`` by the rules above.  A foreign claim loses its link: it is
+    kept as ``claimed_url``."""
+    outlet, borrowed = outlet_claim(feed_url, draft.url)
+    if outlet is not None:
+        draft.source = outlet
+        return
+    draft.source = feed_label(feed_name)
+    if borrowed:
+        draft.claimed_url = draft.canonical_url or draft.url
+        draft.url = draft.canonical_url = None

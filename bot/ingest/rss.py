@@ -40,16 +40,16 @@ import defusedxml
 import defusedxml.sax
 import feedparser
 
+from bot.core.unicode import normalize_text
 from bot.ingest.dates import sane_date, try_parse_date
-from bot.ingest.drafts import Draft
 from bot.ingest.text import (
     KOREAN_FAMILY,
     UndecodableError,
     decode_bytes,
-    normalize_text,
     strip_html,
 )
 from bot.ingest.urls import canonical_url
+from bot.store.drafts import Draft
 
 REFUSED_DTD = "refused: the document declares a DTD or entities, which feeds never need"
 NOT_A_FEED_HTML = "not a feed: this is an HTML page (add the site's RSS or Atom address)"

@@ -14,8 +14,8 @@ from datetime import UTC
 from pathlib import Path
 
 from bot.ingest.cleaning import clean_page
-from bot.ingest.drafts import Draft
 from bot.ingest.text import UndecodableError, decode_bytes
+from bot.store.drafts import Draft
 
 log = logging.getLogger(__name__)
 

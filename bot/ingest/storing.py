@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.ingest.drafts import Draft
 from bot.store import Feed, Store
+from bot.store.drafts import Draft
 
 log = logging.getLogger("bot.ingest.poller")
 

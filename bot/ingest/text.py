@@ -8,15 +8,12 @@ superset).  Binary data is refused rather than decoded into noise.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import html
 import re
 import unicodedata
 from html.parser import HTMLParser
 
 import chardet
-
-from bot.core.unicode import strip_invisible
 
 KOREAN_FAMILY = frozenset(
     {"euc-kr", "euc_kr", "cp949", "uhc", "ks_c_5601-1987", "johab", "iso-2022-kr"}
@@ -86,28 +83,6 @@ def _plausible(text: str) -> bool:
         1 for ch in text if unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\t\n\r\f"
     )
     return bad / len(text) < 0.01
-
-
-def normalize_text(text: str) -> str:
-    """Untrusted text as newsbot keeps it: invisible format characters removed
-    (:mod:`bot.core.unicode`), NFC."""
-    return unicodedata.normalize("NFC", strip_invisible(text))
-
-
-SHORT_BODY = 50  # characters: a body this short is taken for boilerplate ("see the original")
-
-
-def content_hash(title: str, body: str, link: str | None = None) -> str:
-    """Identity of an article: its title and body, regardless of whitespace, case and Unicode
-    composition; when the body is short (a feed's "see the original" boilerplate) the
-    canonical link too, so distinct items sharing a boilerplate description stay distinct."""
-    # str.split() and the regex class \s agree on what whitespace is (str.isspace): this is
-    # re.sub(r"\s+", " ", text).strip(), at less than half the cost
-    body_norm = " ".join(normalize_text(body).split()).lower()
-    norm = " ".join(normalize_text(title).split()).lower() + "\n" + body_norm
-    if link and len(body_norm) < SHORT_BODY:
-        norm += "\n" + link
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
 _TAG_HINT = re.compile(

@@ -10,7 +10,7 @@ section it reaches; sections follow the topics file's order; entries are sorted 
 score of their story.
 
 The story's entry (its title and link) is chosen by :func:`lead_key`: the earliest report from a
-known outlet (its link on the outlet's own domain, :mod:`bot.ingest.outlets`), on a tie the
+known outlet (its link on the outlet's own domain, :mod:`bot.config.outlets`), on a tie the
 higher score; without one, a report that is not padded (:func:`padded`) before one that is, then
 the highest score, then the earliest id.  A copy from another feed with topic terms piled onto
 the title therefore never stands for the story.
@@ -24,8 +24,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.entities import describe
+from bot.config.outlets import is_outlet_report
 from bot.config.topics import TopicSet
-from bot.ingest.outlets import is_outlet_report
 from bot.services import briefs, watches
 from bot.store.views import Article, Mute, StoryMember, Window, watch_id
 

@@ -14,9 +14,9 @@ from bot.analysis.evaluate import cluster_scores
 from bot.analysis.limits import analysed_body, analysed_title
 from bot.analysis.pipeline import Pipeline
 from bot.ingest.cleaning import clean_body, headline
-from bot.ingest.drafts import Draft
 from bot.services.labelled import read_jsonl, read_published
 from bot.store import open_store
+from bot.store.drafts import Draft
 
 if TYPE_CHECKING:
     from bot.runtime.app import App

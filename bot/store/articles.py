@@ -3,7 +3,7 @@ drafts it inserted and skips the ones it already holds (same content hash, same 
 or same identity within the same feed — all three are unique constraints).
 
 Provenance: when a draft holds an article the store already has by content hash or canonical URL
-but *outranks* the stored copy (:func:`bot.ingest.outlets.rank`: an outlet's own report beats a
+but *outranks* the stored copy (:func:`bot.config.outlets.rank`: an outlet's own report beats a
 copy from another feed; an item every workspace reads beats one a single workspace's feed
 brought), the stored row is replaced by the draft in place (link, source, feed, text): its id,
 story and deliveries stay, and the copy is gone.  A lower or equal rank is skipped as before.
@@ -32,10 +32,10 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.ingest.drafts import Draft
-from bot.ingest.outlets import rank
+from bot.config.outlets import rank
 from bot.store.briefs import BriefQueries, Summarise
 from bot.store.dedup import Held, draft_values, replace_copy
+from bot.store.drafts import Draft
 from bot.store.fulltext import FullTextQueries, index_tags
 from bot.store.models import ArticleRow, MatchRow, StoryBriefRow
 from bot.store.stories import Assign, StoryQueries

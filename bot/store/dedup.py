@@ -13,8 +13,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.ingest.drafts import Draft
-from bot.ingest.outlets import is_feed_label, rank
+from bot.config.outlets import is_feed_label, rank
+from bot.store.drafts import Draft
 from bot.store.models import ArticleRow
 
 SAME_ARTICLE_WINDOW = timedelta(hours=12)

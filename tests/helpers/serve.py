@@ -25,8 +25,8 @@ from aiohttp import web
 
 from bot.cli import main as cli_main
 from bot.config.settings import Settings
-from bot.ingest.drafts import Draft
 from bot.store import Place, open_store
+from bot.store.drafts import Draft
 from bot.store.views import OutboxEntry, Schedule
 from tests.helpers import ROOT, SEEDS, wait_for
 from tests.helpers.fakes.discord_api import GUILD_ID, FakeDiscord, Stored

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 from bot.delivery.planner import last_instant
-from bot.ingest.drafts import Draft
+from bot.store.drafts import Draft
 
 SEOUL = "Asia/Seoul"
 

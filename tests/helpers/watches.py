@@ -14,8 +14,8 @@ from bot.chat.commands import Commands, Context
 from bot.chat.console import run_lines
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
-from bot.ingest.drafts import Draft
 from bot.runtime.app import App
+from bot.store.drafts import Draft
 
 T0 = datetime(2025, 11, 3, 1, 0, tzinfo=UTC)  # 10:00 in Seoul
 

@@ -49,7 +49,7 @@ def upgrade() -> None:
 
 
 def _attribute_stored_items() -> None:
-    from bot.ingest.outlets import feed_label, host_of, speaks_for
+    from bot.config.outlets import feed_label, host_of, speaks_for
 
     conn = op.get_bind()
     for feed_id, feed_url, name in conn.execute(sa.text("SELECT id, url, name FROM feeds")).all():

@@ -6,7 +6,22 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ingest.text import content_hash
+from bot.core.unicode import normalize_text
+
+SHORT_BODY = 50  # characters: a body this short is taken for boilerplate ("see the original")
+
+
+def content_hash(title: str, body: str, link: str | None = None) -> str:
+    """Identity of an article: its title and body, regardless of whitespace, case and Unicode
+    composition; when the body is short (a feed's "see the original" boilerplate) the
+    canonical link too, so distinct items sharing a boilerplate description stay distinct."""
+    # str.split() and the regex class \s agree on what whitespace is (str.isspace): this is
+    # re.sub(r"\s+", " ", text).strip(), at less than half the cost
+    body_norm = " ".join(normalize_text(body).split()).lower()
+    norm = " ".join(normalize_text(title).split()).lower() + "\n" + body_norm
+    if link and len(body_norm) < SHORT_BODY:
+        norm += "\n" + link
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -15,7 +30,7 @@ class Draft:
     body: str
     origin: str  # the feed URL, or the seed file's path as given to `ingest`
     kind: str = "seed"  # "seed" | "feed"
-    source: str | None = None  # outlet, or "(feed) name" (bot.ingest.outlets)
+    source: str | None = None  # outlet, or "(feed) name" (bot.config.outlets)
     published_at: datetime | None = None  # aware UTC
     date_only: bool = False  # the source gave a date without a time (published_at: noon KST)
     url: str | None = None

@@ -25,8 +25,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.ingest.drafts import Draft
-
 TABLE = Path(__file__).with_name("outlets.toml")
 FEED_MARK = "(feed) "
 ENV = "NEWSBOT_OUTLETS_FILE"
@@ -121,7 +119,7 @@ def speaks_for(feed_url: str, link: str | None) -> str | None:
     return outlet
 
 
-def _claims(feed_url: str, link: str | None) -> tuple[str | None, bool]:
+def outlet_claim(feed_url: str, link: str | None) -> tuple[str | None, bool]:
     """(the outlet the item stands for, whether it borrows another outlet's link)."""
     outlet = outlet_of(link)
     if outlet is None:
@@ -140,19 +138,6 @@ def is_outlet_report(source: str | None, url: str | None) -> bool:
     """Whether a stored report is a known outlet's own: its link on that outlet's domain and
     its source that outlet."""
     return source is not None and outlet_of(url) == source
-
-
-def attribute(draft: Draft, feed_url: str, feed_name: str) -> None:
-    """Set a feed item's ``source`` by the rules above.  A foreign claim loses its link: it is
-    kept as ``claimed_url``."""
-    outlet, borrowed = _claims(feed_url, draft.url)
-    if outlet is not None:
-        draft.source = outlet
-        return
-    draft.source = feed_label(feed_name)
-    if borrowed:
-        draft.claimed_url = draft.canonical_url or draft.url
-        draft.url = draft.canonical_url = None
 
 
 def rank(source: str | None, url: str | None, owner: str | None) -> int:
