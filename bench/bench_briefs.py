@@ -79,8 +79,8 @@ def _ingest(n: int, analyser: object) -> tuple[float, float]:
     from bot.analysis.pipeline import Pipeline
     from bot.analysis.stories import WINDOW
     from bot.config.topics import load_topics
-    from bot.ingest.drafts import Draft
     from bot.store import open_store
+    from bot.store.drafts import Draft
 
     class NoBriefs(Pipeline):
         """The pipeline with the brief parts switched off (the baseline)."""

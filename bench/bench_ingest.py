@@ -131,7 +131,7 @@ def read_articles(path: str, limit: int) -> tuple[list[tuple[str, str]], list[st
 
 def make_drafts(docs: list[tuple[str, str]], dates: list[str | None]) -> list[object]:
     from bot.ingest.dates import try_parse_date
-    from bot.ingest.drafts import Draft
+    from bot.store.drafts import Draft
 
     drafts = []
     for i, ((title, body), published) in enumerate(zip(docs, dates, strict=True)):

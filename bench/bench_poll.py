@@ -207,12 +207,14 @@ def main() -> int:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
             settings = Settings(database_url=url, allow_private_feeds=True)
             store = open_store(url)
-            watcher = Poller(
-                store, Pipeline(store, load_topics(), analyser), settings, per_host=args.per_host
-            )
+            watcher = Poller(store, settings, per_host=args.per_host)
+            pipeline = Pipeline(store, load_topics(), analyser)
             for u in urls:
                 store.add_feed(u)
+            started = time.perf_counter()
             first = watcher.poll_sync(everything=True)
+            pipeline.process_pending()  # poll, then process, as the scheduler's job does
+            first_s = time.perf_counter() - started
             second = watcher.poll_sync(everything=True)
             stored = store.count_articles()
             store.close()
@@ -224,17 +226,15 @@ def main() -> int:
     print(line("feedparser.parse alone (the baseline)", fp_items, fp_s))
     print(line("newsbot parse_feed alone (safe parse)", ours, parse_s))
     print(line(f"fetch alone ({len(urls)} GETs)", total_items, fetch_s))
-    print(
-        line("whole poll: fetch+parse+store+analyse+index", first.items_ingested, first.duration_s)
-    )
+    print(line("whole poll: fetch+parse+store+analyse+index", first.items_ingested, first_s))
     print(
         f"  second poll: {second.not_modified} of {second.feeds_polled} feeds not modified (304), "
         f"{second.items_ingested} new, {second.duration_s:.2f} s"
     )
     print(
         f"  stored {stored} articles; first poll failures: {first.feed_errors}; "
-        f"whole poll / feedparser alone: {(first.items_ingested / first.duration_s) / (fp_items / fp_s):.3f}x "
-        f"the items/s (feedparser alone is {first.duration_s / fp_s:.1f}x faster)"
+        f"whole poll / feedparser alone: {(first.items_ingested / first_s) / (fp_items / fp_s):.3f}x "
+        f"the items/s (feedparser alone is {first_s / fp_s:.1f}x faster)"
     )
     ok = first.items_ingested == total_items == stored and second.not_modified == args.feeds
     if not ok:

@@ -164,7 +164,7 @@ def main() -> int:
                     return time.perf_counter() - t0
 
             fetch_s = asyncio.run(fetch_alone())
-            poller = Poller(app.store, app.pipeline, app.settings, log_failures=False)
+            poller = Poller(app.store, app.settings, log_failures=False)
             used0 = quota_used(app.store, app.clock.now())
             first = poller.poll_sync(everything=True)
             used1 = quota_used(app.store, app.clock.now())

@@ -128,8 +128,8 @@ def ingest(n: int = 240, scan: bool = False) -> dict[str, float]:
     from bot.analysis.korean import get_analyser
     from bot.analysis.pipeline import Pipeline
     from bot.config.topics import load_topics
-    from bot.ingest.drafts import Draft
     from bot.store import open_store
+    from bot.store.drafts import Draft
 
     if scan:
         from bot.analysis.watch_index import WatchIndex

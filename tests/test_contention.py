@@ -149,7 +149,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
         items = [story(n) for n in range(FEED_ITEMS)]
         url = server.route("/big.xml", canned(rss(items)))
         app.store.add_feed(url, "큰 피드", 900)
-        watcher = Poller(app.store, app.pipeline, settings)
+        watcher = Poller(app.store, settings)
         before = app.store.count_articles()
 
         stop_file = tmp_path / "stop"
@@ -161,6 +161,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
         wait_for(lambda: app.store.count_articles() > before, 90, "newsbot ingest to write")
         overlapped = ingest.poll() is None and writer.poll() is None
         report = asyncio.run(watcher.poll(everything=True, now=datetime.now(UTC)))
+        app.pipeline.process_pending()  # poll, then process, as the scheduler does
         wait_for(lambda: ingest.poll() is not None, 90, "newsbot ingest to finish")
         stop_file.touch()
         wait_for(lambda: writer.poll() is not None, 30, "the writer to finish")

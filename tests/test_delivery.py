@@ -311,15 +311,17 @@ async def test_items_from_a_feeds_first_poll_never_alert_later_ones_do(world: Wo
         live = LiveFeed(rss([feed_item(first, 11)]))
         url = server.route("/gpu.xml", live)
         world.app.store.add_feed(url, "GPU 뉴스", 900)
-        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
+        watcher = Poller(world.app.store, world.settings)
         world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
         report = await watcher.poll(everything=True, now=world.clock.now())
+        world.app.pipeline.process_pending()  # poll, then process
         assert report.items_silent == 1
         await world.tick()
         assert world.slack_posts(SLACK_C1) == []
 
         live.body = rss([feed_item(first, 11), feed_item(later, 12)])
         report = await watcher.poll(everything=True, now=world.clock.now())
+        world.app.pipeline.process_pending()  # poll, then process
         assert report.items_ingested == 1
         await world.tick(world.clock.now() + timedelta(seconds=5))
     [alert] = world.slack_posts(SLACK_C1)
@@ -337,11 +339,13 @@ async def test_one_poll_of_many_big_stories_sends_five_alerts_and_one_more_messa
         live = LiveFeed(rss([feed_item(gpu_story(19), 19)]))
         url = server.route("/gpu.xml", live)
         world.app.store.add_feed(url, "GPU 뉴스", 900)
-        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
+        watcher = Poller(world.app.store, world.settings)
         world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
         await watcher.poll(everything=True, now=world.clock.now())  # first poll: silent
+        world.app.pipeline.process_pending()  # poll, then process
         live.body = rss([feed_item(s, n) for n, s in enumerate(stories, 20)])
         report = await watcher.poll(everything=True, now=world.clock.now())
+        world.app.pipeline.process_pending()  # poll, then process
         assert report.items_ingested == 20
     await world.tick(world.clock.now() + timedelta(seconds=5))
     await world.tick(world.clock.now() + timedelta(minutes=5))
@@ -476,11 +480,13 @@ async def test_a_disabled_feed_is_announced_once_in_each_channel_that_follows_it
         live = LiveFeed(rss([feed_item(gpu_story(n), n) for n in (21, 22)]))
         url = server.route("/gpu.xml", live)
         world.app.store.add_feed(url, "GPU 속보 피드", 900)
-        watcher = Poller(world.app.store, world.app.pipeline, world.settings)
+        watcher = Poller(world.app.store, world.settings)
         world.clock.set(datetime.now(UTC) + timedelta(seconds=1))
         assert (await watcher.poll(everything=True, now=world.clock.now())).items_silent == 2
+        world.app.pipeline.process_pending()  # poll, then process
         live.body, live.status = b"<html>gone</html>", 500
         report = await watcher.poll(everything=True, now=world.clock.now())
+        world.app.pipeline.process_pending()  # poll, then process
         assert len(report.disabled) == 1
 
     for minutes in (0, 1, 30, 600):
@@ -539,7 +545,7 @@ async def test_a_hung_feed_poll_does_not_delay_the_digest(world: World) -> None:
         scheduler = Scheduler(
             world.app,
             Leadership(world.app.store),
-            Poller(world.app.store, world.app.pipeline, settings),
+            Poller(world.app.store, settings),
             poster,
         )
         scheduler.start()

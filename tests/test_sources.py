@@ -312,7 +312,7 @@ def test_naver_429_backs_off_and_401_pauses_the_source_and_tells_the_channel_onc
         app.store.subscribe(
             Place("slack", "T1", "C1"), {"sovereign_ai": Schedule("09:00", "Asia/Seoul", False)}
         )
-        report = Poller(app.store, app.pipeline, app.settings).poll_sync(everything=True)
+        report = Poller(app.store, app.settings).poll_sync(everything=True)
         [outcome] = report.outcomes
         assert outcome.disabled_now and "errorCode 024" in (outcome.error or "")
         planner = Planner(app)
@@ -429,7 +429,7 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
                     await client.close()
                     dapp.close()
 
-            report = await Poller(app.store, app.pipeline, app.settings).poll()
+            report = await Poller(app.store, app.settings).poll()
             assert report.items_ingested == 2
             assert {c["query"] for c in w.fake.naver_calls()} == {QUERY, "GPU 계약"}
 
@@ -461,7 +461,7 @@ def test_a_watch_that_names_a_source_follows_its_terms_there(
         assert app.store.watches() == []  # a preview saves nothing
         reply = commands.handle(preview.confirm.command, console_context())
         assert "키워드 소스 #1 Naver “파운데이션 모델”" in reply.text
-        report = Poller(app.store, app.pipeline, app.settings).poll_sync()
+        report = Poller(app.store, app.settings).poll_sync()
         assert report.items_ingested == 1
     finally:
         app.close()

@@ -58,13 +58,11 @@ def test_a_nul_in_one_item_does_not_block_its_feed(
     route = server.route("/feed", lambda h: live(h))
     store = open_store(url)
     try:
-        watcher = Poller(
-            store,
-            Pipeline(store, topics, analyser),  # type: ignore[arg-type]
-            Settings(database_url=url, allow_private_feeds=True),
-        )
+        watcher = Poller(store, Settings(database_url=url, allow_private_feeds=True))
+        pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
         feed, _ = store.add_feed(route, "도서관\x00 소식")
         report = watcher.poll_sync(everything=True)
+        pipeline.process_pending()  # poll, then process (as the scheduler does)
         outcome = report.outcome(feed.id)
         assert outcome is not None and outcome.ok and outcome.error is None
         assert report.items_ingested == 5
@@ -79,6 +77,7 @@ def test_a_nul_in_one_item_does_not_block_its_feed(
 
         live = canned(feed_with_a_nul(2))  # the next poll goes on: one more item
         assert watcher.poll_sync(everything=True).items_ingested == 1
+        pipeline.process_pending()
     finally:
         store.close()
 
@@ -112,13 +111,11 @@ def test_an_item_the_database_refuses_is_reported_and_the_rest_are_stored(
     route = server.route("/feed", canned(rss(items)))
     store = open_store(pg_url)
     try:
-        watcher = Poller(
-            store,
-            Pipeline(store, topics, analyser),  # type: ignore[arg-type]
-            Settings(database_url=pg_url, allow_private_feeds=True),
-        )
+        watcher = Poller(store, Settings(database_url=pg_url, allow_private_feeds=True))
+        pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
         feed, _ = store.add_feed(route, "도서관 소식")
         report = watcher.poll_sync(everything=True)
+        pipeline.process_pending()  # poll, then process (as the scheduler does)
         outcome = report.outcome(feed.id)
         assert outcome is not None and outcome.ok and report.items_ingested == 4
         assert outcome.warning == "1 item of 5 not stored (DataError)"

@@ -61,15 +61,23 @@ def make_watcher(db_url: str, analyser: object, topics: object) -> Iterator[Call
         settings = Settings(database_url=db_url, allow_private_feeds=True, **overrides)  # type: ignore[arg-type]
         store = open_store(db_url)
         stores.append(store)
-        return Poller(store, Pipeline(store, topics, analyser), settings)  # type: ignore[arg-type]
+        watcher = Poller(store, settings)
+        pipelines[id(watcher)] = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
+        return watcher
 
     yield make
     for store in stores:
         store.close()
 
 
+# each watcher's pipeline: a poll is followed by processing, as the scheduler's job does
+pipelines: dict[int, Pipeline] = {}
+
+
 def poll(watcher: Poller, **kw: object) -> PollReport:
-    return watcher.poll_sync(everything=True, **kw)  # type: ignore[arg-type]
+    report = watcher.poll_sync(everything=True, **kw)  # type: ignore[arg-type]
+    pipelines[id(watcher)].process_pending()
+    return report
 
 
 # --- acceptance 1: conditional GET ------------------------------------------------------------

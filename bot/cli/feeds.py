@@ -271,9 +271,14 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
     now = app.clock.now()
     if not app.store.due_feeds(now, everything=args.all):
         return _nothing_due(app, args)
-    watcher = Poller(app.store, app.pipeline, app.settings, log_failures=False)
+    watcher = Poller(app.store, app.settings, log_failures=False)
     with progress_bar("polling feeds", enabled=args.format == "text") as progress:
         report = asyncio.run(watcher.poll(everything=args.all, progress=progress, now=now))
+    if report.items_ingested:  # poll, then process: the new items are analysed in one stream
+        try:
+            app.pipeline.process_pending()
+        except Exception as exc:  # stored but not yet analysed: the next run analyses them
+            warn(f"analysing the new items failed ({exc.__class__.__name__}); they are stored")
     # every feed polled failed: a script (cron, CI) must see it in the exit status
     status = 1 if report.outcomes and all(not o.ok for o in report.outcomes) else 0
     if args.format == "json":

@@ -5,8 +5,10 @@ Four interval jobs, none overlapping itself (``max_instances=1``, missed runs co
 * ``lead`` (every ``LEAD_EVERY`` s): take or keep scheduler leadership (:mod:`bot.delivery.leader`),
   renew this replica's outbox claims, and prune sent rows older than ``NEWSBOT_OUTBOX_RETENTION``
   (hourly); nothing else, so a long delivery never lets the lease lapse;
-* ``poll`` (every ``POLL_EVERY`` s): poll the feeds that are due; each feed has its own deadline,
-  and this job is separate from the others, so a slow poll never delays a digest;
+* ``poll`` (every ``POLL_EVERY`` s): poll → process → plan: poll the feeds that are due (each
+  feed has its own deadline), analyse the new items in one stream, and plan at once, so alerts go
+  out right after the items that raise them; this job is separate from the others, so a slow poll
+  never delays a digest;
 * ``plan`` (every ``PLAN_EVERY`` s): write the due digests, alerts and notices to the outbox — a
   digest is due at its minute, and the first run right after start catches up on a digest missed
   while newsbot was down (within the grace window);
@@ -176,7 +178,15 @@ class Scheduler:
                 report.feed_errors,
             )
         if report.items_ingested:
+            await self.process()
             await self.plan()  # alerts go out right after the items that raise them
+
+    async def process(self) -> None:
+        """Analyse what the poll stored (analyse, match, index: the same path as seeds)."""
+        try:
+            await asyncio.to_thread(self.app.pipeline.process_pending)
+        except Exception:  # stored but not yet analysed: the next run analyses them
+            log.exception("analysing the new items failed; they are stored")
 
     async def plan(self) -> None:
         if self.stopping or not self.leadership.is_leader:

@@ -9,9 +9,9 @@ One poll:
    ``If-None-Match`` / ``If-Modified-Since``.  A hung feed costs its own deadline, nothing more.
 2. Each body is parsed with :func:`bot.ingest.rss.parse_feed` in a worker thread; its drafts
    get the feed's id and URL and are stored (only what is new), one feed at a time, in a worker
-   thread, while other feeds keep downloading.  When every feed is done, the poll's new items go
-   through :meth:`bot.analysis.pipeline.Pipeline.process_pending` in one stream (analyse, match, index:
-   the same path as seeds).  The event loop itself never blocks.
+   thread, while other feeds keep downloading.  The event loop itself never blocks.  Analysing
+   the poll's new items is the caller's next step (the scheduler's job reads poll → process →
+   plan; ``newsbot poll`` polls, then processes), so ingest never calls analysis.
 3. The outcome is recorded with :meth:`bot.store.feeds.FeedQueries.record_poll`.
 
 Outcomes:
@@ -54,7 +54,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.analysis.pipeline import Pipeline
 from bot.config.outlets import feed_label, host_of, outlet_claim
 from bot.config.settings import Settings
 from bot.ingest.fetch import Fetcher, FetchResult
@@ -106,7 +105,7 @@ def failure_delay(interval_s: float, errors: int, *, retry_after: float | None =
 
 
 class Poller:
-    """Polls feeds into the store through the pipeline (rules in the module docstring).
+    """Polls feeds into the store (rules in the module docstring).
 
     ``log_failures=False`` leaves the per-feed failure lines to the caller (the CLI prints its
     own); otherwise each failing feed logs one warning line with its cause."""
@@ -114,7 +113,6 @@ class Poller:
     def __init__(
         self,
         store: Store,
-        pipeline: Pipeline,
         settings: Settings,
         *,
         per_host: int = 2,
@@ -122,7 +120,6 @@ class Poller:
         log_failures: bool = True,
     ) -> None:
         self.store = store
-        self.pipeline = pipeline
         self.settings = settings
         self.per_host = per_host
         self.max_concurrency = max_concurrency
@@ -174,11 +171,6 @@ class Poller:
                         progress(len(report.outcomes), len(feeds))
 
                 await asyncio.gather(*(one(feed) for feed in feeds))
-            if report.items_ingested:  # analyse the poll's new items in one stream
-                try:
-                    await asyncio.to_thread(self.pipeline.process_pending)
-                except Exception:  # stored but not yet analysed: the next run analyses them
-                    log.exception("analysing the new items failed; they are stored")
             order = {f.id: i for i, f in enumerate(feeds)}
             report.outcomes.sort(key=lambda o: order[o.feed_id])
         report.duration_s = time.perf_counter() - started

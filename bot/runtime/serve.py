@@ -193,7 +193,7 @@ class Service:
         log.info("listening on %s:%d (/healthz, /metrics)", self.host, self.port)
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
-            poller = Poller(store, pipeline, settings)
+            poller = Poller(store, settings)
             self.scheduler = Scheduler(self.app, Leadership(store), poller, self.posters)
             self.scheduler.start()
             log.info("scheduler started")
