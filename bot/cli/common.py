@@ -123,7 +123,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
 def loading_model(app: App) -> None:
     """Load the Korean model now, with a spinner on stderr when it is a terminal (it takes a
     few seconds, before any progress bar of the command starts)."""
-    if "analyser" in app.__dict__ or not err.is_terminal:
+    if app.loaded("analyser") or not err.is_terminal:
         return
     with err.status("loading the Korean model (kiwi)…", spinner="dots"):
         app.analyser  # noqa: B018 (loaded for its side effect)

@@ -14,7 +14,9 @@ from bot.store import Store, open_store
 
 
 class App:
-    """The parts every entry point (CLI, chat, ``serve``) works with, built on first use from the
+    """The composition root: it satisfies :class:`bot.services.context.ServiceContext`, the
+    narrow context that services and commands take.  The parts every entry point (CLI, chat,
+    ``serve``) works with, built on first use from the
     settings, and the one :class:`~bot.core.clock.Clock` they all read (by default the process's:
     the real one, or ``NEWSBOT_TEST_CLOCK``)."""
 
@@ -42,6 +44,11 @@ class App:
     @cached_property
     def pipeline(self) -> Pipeline:
         return Pipeline(self.store, self.topics, self.analyser)
+
+    def loaded(self, part: str) -> bool:
+        """Whether ``part`` (a cached property: ``"store"``, ``"analyser"``, ``"pipeline"``…)
+        is built already."""
+        return part in self.__dict__
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -17,7 +17,7 @@ from bot.services.errors import NotFound, UserError
 from bot.store.views import Article
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 STATS_PERIOD = timedelta(days=7)
 MAX_REF = 80  # characters of an article reference looked at
@@ -31,7 +31,7 @@ class IngestReport:
 
 
 def ingest_paths(
-    app: App, paths: Sequence[str], progress: Callable[[int, int], None] | None = None
+    app: ServiceContext, paths: Sequence[str], progress: Callable[[int, int], None] | None = None
 ) -> IngestReport:
     """Store and analyse the seed files and folders at ``paths``; only new articles are added.
     A path that does not exist raises :class:`bot.ingest.seeds.MissingPathError`."""
@@ -41,16 +41,16 @@ def ingest_paths(
     return IngestReport(new=len(new_ids), read=len(drafts), skipped=list(scan.skipped))
 
 
-def catch_up(app: App) -> int:
+def catch_up(app: ServiceContext) -> int:
     """Analyse what is stored but not yet matched with the current topics (e.g. after the
     topics file changed); returns how many articles were analysed.  With nothing pending the
     model is not loaded (a read-only command stays quick)."""
-    if "pipeline" not in app.__dict__ and not app.store.count_pending(app.topics.digest):
+    if not app.loaded("pipeline") and not app.store.count_pending(app.topics.digest):
         return 0
     return app.pipeline.process_pending()
 
 
-def why(app: App, ref: str, *, tenant: str | None = None) -> Article:
+def why(app: ServiceContext, ref: str, *, tenant: str | None = None) -> Article:
     """The article ``ref`` names (an id, or a seed file's name or prefix), with its evidence;
     :class:`NotFound` when there is none the workspace ``tenant`` may read."""
     ref = ref.strip()[:MAX_REF]
@@ -81,7 +81,9 @@ class Stats:
     feeds: dict[str, int]  # feeds per health: ok, new, failing, disabled
 
 
-def stats(app: App, topics: TopicSet | None = None, *, tenant: str | None = None) -> Stats:
+def stats(
+    app: ServiceContext, topics: TopicSet | None = None, *, tenant: str | None = None
+) -> Stats:
     """Matched articles per topic (``topics``: the built-in ones and a workspace's watches)
     over the last 7 days, by the digest's clock (publication time, ingestion time when
     undated), and feed health, of what the workspace ``tenant`` reads (None: all)."""

@@ -23,18 +23,20 @@ from bot.services.labelled import date_order, read_jsonl
 from bot.store.views import Article
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 PAGE = 256
 
 
-def story_brief(app: App, item: Article) -> list[str]:
+def story_brief(app: ServiceContext, item: Article) -> list[str]:
     """The stored brief of the story ``item`` belongs to (empty when it has none: never made
     here, so a reader never waits for the model)."""
     return list(item.brief)
 
 
-def fill(app: App, since: datetime, progress: Callable[[int], None] | None = None) -> int:
+def fill(
+    app: ServiceContext, since: datetime, progress: Callable[[int], None] | None = None
+) -> int:
     """Store the sentences of the articles seen since ``since`` that were saved before briefs
     were (the analyser runs on their bodies), then make the briefs of every story with a
     report in that window again; returns how many stories have a brief."""
@@ -59,7 +61,7 @@ def fill(app: App, since: datetime, progress: Callable[[int], None] | None = Non
     )
 
 
-def eval_briefs(app: App, path: Path) -> dict[str, Any]:
+def eval_briefs(app: ServiceContext, path: Path) -> dict[str, Any]:
     """ROUGE-1 recall of the briefs, and of lead-3, against a labelled set: JSON Lines of
     ``{story, articles: [{title, text, published?}], reference: [sentence…]}``.  Reports are
     read by report time (a partial date such as ``2025-11`` as its first day, undated ones

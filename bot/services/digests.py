@@ -30,7 +30,7 @@ from bot.services import briefs, watches
 from bot.store.views import Article, Mute, StoryMember, Window, watch_id
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 MAX_WHY = 5
 FIGURE_KINDS = ("gpu_count", "money")
@@ -209,7 +209,7 @@ def muted(item: Article, mutes: Sequence[Mute]) -> bool:
     )
 
 
-def older_items(app: App, window: Window, mutes: Sequence[Mute] = ()) -> int:
+def older_items(app: ServiceContext, window: Window, mutes: Sequence[Mute] = ()) -> int:
     """How many matched items of the window's topics ran before its start (by the same clock:
     publication time, ingestion time when undated), less what the channel muted."""
     before = Window(
@@ -225,7 +225,7 @@ def older_items(app: App, window: Window, mutes: Sequence[Mute] = ()) -> int:
 
 
 def collect(
-    app: App,
+    app: ServiceContext,
     window: Window,
     *,
     lang: str,

@@ -41,7 +41,7 @@ from bot.store.views import Feed
 
 if TYPE_CHECKING:
     from bot.config.settings import Settings
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 MIN_INTERVAL = 60
 MAX_INTERVAL = 7 * 86400
@@ -112,7 +112,7 @@ class FeedChange:
 
 
 def add_feed(
-    app: App,
+    app: ServiceContext,
     url: str,
     name: str | None = None,
     interval: str | None = None,
@@ -145,7 +145,7 @@ def add_feed(
     return FeedChange(updated, False, what)
 
 
-def try_feed(app: App, url: str) -> Probe:
+def try_feed(app: ServiceContext, url: str) -> Probe:
     """Fetch and parse ``url`` once, with the poller's limits and network guard."""
     settings = app.settings
     return run_blocking(
@@ -166,7 +166,7 @@ def _changes(feed: Feed, tenant: str | None) -> bool:
     return tenant is None or feed.owner == tenant
 
 
-def _own_feed(app: App, raw_id: str, tenant: str | None) -> Feed:
+def _own_feed(app: ServiceContext, raw_id: str, tenant: str | None) -> Feed:
     """The feed ``raw_id`` names, if ``tenant`` may change it: :class:`NotFound` when it cannot
     even read it (another workspace's feed is not revealed), :class:`Forbidden` otherwise."""
     feed_id = parse_feed_id(raw_id)
@@ -178,7 +178,7 @@ def _own_feed(app: App, raw_id: str, tenant: str | None) -> Feed:
     return feed
 
 
-def remove_feed(app: App, raw_id: str, *, tenant: str | None = None) -> Feed:
+def remove_feed(app: ServiceContext, raw_id: str, *, tenant: str | None = None) -> Feed:
     """Remove a feed (its stored articles stay, still read only where they were);
     :class:`NotFound` when there is none the workspace may see."""
     feed = _own_feed(app, raw_id, tenant)
@@ -187,7 +187,7 @@ def remove_feed(app: App, raw_id: str, *, tenant: str | None = None) -> Feed:
     return feed
 
 
-def rename_feed(app: App, raw_id: str, name: str, *, tenant: str | None = None) -> Feed:
+def rename_feed(app: ServiceContext, raw_id: str, name: str, *, tenant: str | None = None) -> Feed:
     """Give a feed another display name (its items keep the name they were stored with)."""
     feed = _own_feed(app, raw_id, tenant)
     cleaned = clean_name(name)
@@ -196,7 +196,7 @@ def rename_feed(app: App, raw_id: str, name: str, *, tenant: str | None = None) 
     return app.store.update_feed(feed.id, name=cleaned) or feed
 
 
-def share_feed(app: App, raw_id: str, shared: bool = True) -> Feed:
+def share_feed(app: ServiceContext, raw_id: str, shared: bool = True) -> Feed:
     """An operator shares a workspace's feed with every workspace (or takes it back)."""
     feed_id = parse_feed_id(raw_id)
     feed = app.store.set_feed_shared(feed_id, shared)
@@ -212,7 +212,7 @@ def require_operator(settings: Settings, user: str) -> None:
         raise Forbidden("feeds.operator_only")
 
 
-def enable_feed(app: App, raw_id: str) -> Feed:
+def enable_feed(app: ServiceContext, raw_id: str) -> Feed:
     """Re-enable a disabled feed: errors forgotten, due at once."""
     feed_id = parse_feed_id(raw_id)
     feed = app.store.enable_feed(feed_id, now=app.clock.now())
@@ -221,7 +221,9 @@ def enable_feed(app: App, raw_id: str) -> Feed:
     return feed
 
 
-def list_feeds(app: App, *, tenant: str | None = None, with_sources: bool = False) -> list[Feed]:
+def list_feeds(
+    app: ServiceContext, *, tenant: str | None = None, with_sources: bool = False
+) -> list[Feed]:
     """Every feed (the operator), or the ones a workspace reads; keyword sources only
     ``with_sources`` (:func:`bot.services.sources.list_sources` lists them)."""
     return [f for f in app.store.list_feeds(tenant) if with_sources or not f.is_source]
@@ -237,7 +239,7 @@ class OpmlImport:
     sources_present: int = 0
 
 
-def import_opml(app: App, data: bytes) -> OpmlImport:
+def import_opml(app: ServiceContext, data: bytes) -> OpmlImport:
     """Add the feeds an OPML document lists (each checked like :func:`add_feed`); a malformed
     document is a :class:`UserError` and adds nothing."""
     try:
@@ -271,7 +273,7 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
     return report
 
 
-def export_feeds(app: App, feeds: Sequence[Feed] | None = None) -> bytes:
+def export_feeds(app: ServiceContext, feeds: Sequence[Feed] | None = None) -> bytes:
     """The feeds as an OPML document."""
     feeds = app.store.list_feeds() if feeds is None else feeds
     sources = {f.url: (f.kind, f.query or "", f.lang) for f in feeds if f.is_source}

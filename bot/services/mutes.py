@@ -18,13 +18,13 @@ from bot.services.errors import NotFound, UserError
 from bot.store.views import Mute, Place
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 MAX_MUTE = timedelta(days=366)
 MAX_TARGET = 64  # characters of an outlet name to mute (the longest real ones are ~20)
 
 
-def target(app: App, word: str, tenant: str | None = None) -> tuple[str, str, str]:
+def target(app: ServiceContext, word: str, tenant: str | None = None) -> tuple[str, str, str]:
     """(kind, value, shown) of what ``word`` names: a story by an article id (shown by its
     title), else an outlet stored articles come from (:class:`UserError` for one never seen);
     ``tenant``: only what that workspace reads."""
@@ -48,7 +48,9 @@ def target(app: App, word: str, tenant: str | None = None) -> tuple[str, str, st
     return "source", outlet, outlet
 
 
-def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tuple[Mute, str]:
+def mute(
+    app: ServiceContext, place: Place, word: str, period: str | None, user: str
+) -> tuple[Mute, str]:
     """Mute what ``word`` names in ``place``; returns the mute and what it names as shown (the
     outlet, or the story's article id and title)."""
     kind, value, shown = target(app, word, place.tenant)
@@ -67,7 +69,7 @@ def mute(app: App, place: Place, word: str, period: str | None, user: str) -> tu
     return Mute(kind, value, until), shown
 
 
-def unmute(app: App, place: Place, word: str | None) -> int:
+def unmute(app: ServiceContext, place: Place, word: str | None) -> int:
     """Remove the mute of what ``word`` names (every mute of the channel when None)."""
     if word is None:
         return app.store.unmute(place, None, None)
@@ -79,5 +81,5 @@ def unmute(app: App, place: Place, word: str | None) -> int:
     return app.store.unmute(place, "source", app.store.outlet_named(word[:300]) or word[:300])
 
 
-def mutes(app: App, place: Place) -> list[Mute]:
+def mutes(app: ServiceContext, place: Place) -> list[Mute]:
     return app.store.mutes(place, app.clock.now())

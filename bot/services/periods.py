@@ -10,10 +10,10 @@ from bot.core.periods import PeriodError, parse_since
 from bot.services.errors import UserError
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 
-def since(app: App, word: str | None, option: str | None = None) -> datetime | None:
+def since(app: ServiceContext, word: str | None, option: str | None = None) -> datetime | None:
     """The start of the period ``word`` names (None: no limit); :class:`UserError` if malformed."""
     try:
         return parse_since(word, app.clock.now(), app.settings.timezone)

@@ -17,7 +17,7 @@ from bot.services.errors import UserError
 from bot.store.views import Article
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 SNIPPET_CHARS = 180
 MAX_QUERY = 200
@@ -39,7 +39,7 @@ class SearchResult:
 
 
 def search(
-    app: App,
+    app: ServiceContext,
     query: str,
     *,
     topics: Sequence[str] = (),

@@ -37,7 +37,7 @@ from bot.services.feeds import (
 from bot.store.views import Feed
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 KINDS = ("google", "naver")
 LANGS = tuple(google_news.LANGS)
@@ -71,7 +71,7 @@ def parse_lang(raw: str | None, kind: str) -> str:
     return lang
 
 
-def source_url(app: App, kind: str, query: str, lang: str) -> str:
+def source_url(app: ServiceContext, kind: str, query: str, lang: str) -> str:
     if kind == "google":
         return google_news.search_url(app.settings.google_news_url, query, lang)
     return naver.search_url(app.settings.naver_api_url, query)
@@ -85,7 +85,7 @@ class SourceChange:
 
 
 def add_source(
-    app: App,
+    app: ServiceContext,
     kind: str,
     query: str,
     *,
@@ -110,7 +110,7 @@ def add_source(
     return SourceChange(feed, created, needs_keys)
 
 
-def _own_source(app: App, raw_id: str, tenant: str | None) -> Feed:
+def _own_source(app: ServiceContext, raw_id: str, tenant: str | None) -> Feed:
     try:
         feed = _own_feed(app, raw_id, tenant)
     except NotFound:
@@ -120,7 +120,7 @@ def _own_source(app: App, raw_id: str, tenant: str | None) -> Feed:
     return feed
 
 
-def remove_source(app: App, raw_id: str, *, tenant: str | None = None) -> Feed:
+def remove_source(app: ServiceContext, raw_id: str, *, tenant: str | None = None) -> Feed:
     """Remove a keyword source (its stored articles stay)."""
     feed = _own_source(app, raw_id, tenant)
     if not app.store.remove_feed(feed.id):
@@ -139,7 +139,7 @@ class SourceListing:
         return self.naver_calls_today / self.naver_quota if self.naver_quota else 0.0
 
 
-def list_sources(app: App, *, tenant: str | None = None) -> SourceListing:
+def list_sources(app: ServiceContext, *, tenant: str | None = None) -> SourceListing:
     """The keyword sources a workspace reads (every one for the operator), and how much of
     today's Naver quota (a Seoul day) the application has used."""
     sources = [f for f in app.store.list_feeds(tenant) if f.is_source]

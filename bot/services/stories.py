@@ -19,7 +19,7 @@ from bot.store import open_store
 from bot.store.drafts import Draft
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 
 def load_story_set(path: Path) -> list[dict[str, Any]]:
@@ -34,7 +34,7 @@ def load_story_set(path: Path) -> list[dict[str, Any]]:
     return read_jsonl(path, check)
 
 
-def eval_clusters(app: App, path: Path, *, minhash_only: bool = False) -> dict[str, Any]:
+def eval_clusters(app: ServiceContext, path: Path, *, minhash_only: bool = False) -> dict[str, Any]:
     """Ingest the labelled set, in file order, into a scratch database through the real
     pipeline (analysis, the story rule in the store) and score the stories it made."""
     rows = load_story_set(path)
@@ -103,7 +103,7 @@ def _draft(row: dict[str, Any], path: Path) -> Draft:
     )
 
 
-def rebuild(app: App, since: datetime) -> int:
+def rebuild(app: ServiceContext, since: datetime) -> int:
     """Assign the stories of the articles seen since ``since`` again, in their first order;
     story profiles made by an older version (before unknown dates and unknown companies were
     told apart) are made again from the stored articles first."""

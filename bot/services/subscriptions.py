@@ -25,7 +25,7 @@ from bot.services.errors import UserError
 from bot.store.views import Place, Schedule, Subscription
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 
 def check_time(raw: str) -> str:
@@ -85,7 +85,7 @@ def check_zone(raw: str) -> str:
 
 
 def subscribe(
-    app: App,
+    app: ServiceContext,
     place: Place,
     topics: Sequence[str],
     *,
@@ -120,10 +120,10 @@ def subscribe(
     return [s for s in subs if s.topic in schedules]
 
 
-def unsubscribe(app: App, place: Place, topics: Sequence[str] | None) -> list[str]:
+def unsubscribe(app: ServiceContext, place: Place, topics: Sequence[str] | None) -> list[str]:
     """Remove the given topic ids (every one when None); returns those removed."""
     return app.store.unsubscribe(place, None if topics is None else list(topics))
 
 
-def subscriptions(app: App, place: Place) -> list[Subscription]:
+def subscriptions(app: ServiceContext, place: Place) -> list[Subscription]:
     return app.store.subscriptions(place)

@@ -35,7 +35,7 @@ from bot.services import watches
 from bot.services.errors import UserError
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
     from bot.store.views import Mute, TrendRow
 
 DEFAULT_PERIOD = "30d"
@@ -80,7 +80,7 @@ class Trend:
 
 
 def trend(
-    app: App,
+    app: ServiceContext,
     topic_ids: Sequence[str] = (),
     *,
     period: str | None = None,

@@ -28,10 +28,10 @@ from bot.services.watches import (
 )
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 
-def export_toml(app: App, workspace: Workspace) -> str:
+def export_toml(app: ServiceContext, workspace: Workspace) -> str:
     """The workspace's watches as TOML (``[watches.<name>]`` tables), for ``import``."""
     lines = ["# newsbot watches: newsbot watches import FILE", ""]
     for watch in list_watches(app, workspace):
@@ -50,7 +50,7 @@ def export_toml(app: App, workspace: Workspace) -> str:
     return "\n".join(lines)
 
 
-def import_toml(app: App, workspace: Workspace, text: str, *, user: str) -> list[Saved]:
+def import_toml(app: ServiceContext, workspace: Workspace, text: str, *, user: str) -> list[Saved]:
     """Add or replace the watches a TOML export lists; every one is checked before any is
     saved."""
     require_admin(app.settings, user)

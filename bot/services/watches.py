@@ -38,7 +38,7 @@ from bot.services.watch_names import is_command_word
 from bot.store.views import Article, Feed, Place, Watch
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 CONFIRM_WORD = "--yes"  # saves what a preview showed (chat's button sends it; the CLI takes it)
 MAX_WATCHES = 50
@@ -136,7 +136,7 @@ def spec_of(watch: Watch) -> rule.WatchSpec:
     return rule.WatchSpec.from_dict(watch.spec)
 
 
-def check_name(app: App, name: str) -> str:
+def check_name(app: ServiceContext, name: str) -> str:
     """The watch name to store, or :class:`UserError`: the grammar, a word the commands read as
     something else (``7d``, ``alerts``, ``weekly``, ``금``), a built-in topic's id or label, or
     a word the analyser reads as one (``에이펙``)."""
@@ -176,7 +176,7 @@ def watch_topic(watch: Watch) -> Topic:
     )
 
 
-def topic_set(app: App, workspace: Workspace | None = None) -> TopicSet:
+def topic_set(app: ServiceContext, workspace: Workspace | None = None) -> TopicSet:
     """The built-in topics and the watches of ``workspace`` (every watch when None)."""
     found = (
         app.store.watches()
@@ -192,7 +192,7 @@ def topic_set(app: App, workspace: Workspace | None = None) -> TopicSet:
     )
 
 
-def catalog(app: App, workspace: Workspace) -> Catalog:
+def catalog(app: ServiceContext, workspace: Workspace) -> Catalog:
     """The names a user of ``workspace`` may use for topics: built-ins and the workspace's
     watches."""
     return Catalog(topic_set(app, workspace), lambda text: app.analyser.lemmas(text))  # lazy
@@ -201,11 +201,11 @@ def catalog(app: App, workspace: Workspace) -> Catalog:
 # -- acting on watches ---------------------------------------------------------------------------
 
 
-def list_watches(app: App, workspace: Workspace) -> list[Watch]:
+def list_watches(app: ServiceContext, workspace: Workspace) -> list[Watch]:
     return app.store.watches(workspace.platform, workspace.id)
 
 
-def get(app: App, workspace: Workspace, name: str) -> Watch:
+def get(app: ServiceContext, workspace: Workspace, name: str) -> Watch:
     key = name.strip().lower()
     for watch in list_watches(app, workspace):
         if watch.name == key:
@@ -213,11 +213,13 @@ def get(app: App, workspace: Workspace, name: str) -> Watch:
     raise NotFound("watch.unknown", name=name[:40])
 
 
-def compiled(app: App, watch: Watch) -> rule.CompiledWatch:
+def compiled(app: ServiceContext, watch: Watch) -> rule.CompiledWatch:
     return rule.CompiledWatch.compile(watch.topic, spec_of(watch), app.analyser.lemmas)
 
 
-def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict[int, rule.Hit]:
+def _quoted(
+    app: ServiceContext, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]
+) -> dict[int, rule.Hit]:
     """The hits with evidence quoting the articles' own words.  Each term's surface is looked
     up in the stored text among the ways to write it (the watch's words of that concept and the
     lexicon's aliases); an article where one is not found (an inflected verb, a ``#num``) is
@@ -251,14 +253,14 @@ def _quoted(app: App, cw: rule.CompiledWatch, hits: dict[int, rule.Hit]) -> dict
     return out
 
 
-def _forms(app: App, written: Sequence[str], lemmas: tuple[str, ...]) -> list[str]:
+def _forms(app: ServiceContext, written: Sequence[str], lemmas: tuple[str, ...]) -> list[str]:
     """The ways to write a concept: the watch's words, and the lexicon's for an alias."""
     known = app.analyser.variants(lemmas[0]) if len(lemmas) == 1 else []
     return [*written, *known]
 
 
 def preview(
-    app: App,
+    app: ServiceContext,
     name: str,
     spec: rule.WatchSpec,
     days: int = PREVIEW_DAYS,
@@ -294,7 +296,7 @@ def preview(
     )
 
 
-def reapply(app: App, watch: Watch, days: int = REAPPLY_DAYS) -> tuple[int, int]:
+def reapply(app: ServiceContext, watch: Watch, days: int = REAPPLY_DAYS) -> tuple[int, int]:
     """Match the watch again over the last ``days`` days from stored lemmas; (before, after)."""
     cw = compiled(app, watch)
     since = app.clock.now() - timedelta(days=days)
@@ -321,7 +323,7 @@ class Proposal:
 
 
 def propose(
-    app: App,
+    app: ServiceContext,
     workspace: Workspace,
     name: str,
     words: Sequence[str],
@@ -350,7 +352,7 @@ def propose(
 
 
 def save(
-    app: App,
+    app: ServiceContext,
     workspace: Workspace,
     name: str,
     words: Sequence[str],
@@ -375,7 +377,7 @@ def save(
     return saved
 
 
-def remove(app: App, workspace: Workspace, name: str, *, user: str) -> Watch:
+def remove(app: ServiceContext, workspace: Workspace, name: str, *, user: str) -> Watch:
     require_admin(app.settings, user)
     watch = get(app, workspace, name)
     app.store.remove_watch(watch.id)

@@ -28,7 +28,7 @@ from bot.store.views import Mute, Window
 
 if TYPE_CHECKING:
     from bot.config.topics import TopicSet
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 WEEKLY_TOP = 5  # stories per topic in a weekly report
 WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
@@ -42,7 +42,7 @@ class WeeklyReport:
 
 
 def weekly_reply(
-    app: App,
+    app: ServiceContext,
     digest: digests.Digest,
     topics: Sequence[str],
     shown: TopicSet,
@@ -74,7 +74,7 @@ def weekly_reply(
 
 
 def preview(
-    app: App,
+    app: ServiceContext,
     topics: Sequence[str] = (),
     *,
     lang: str,
