@@ -28,7 +28,7 @@ from bot.services.topics import Catalog
 from bot.store.views import Place
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def usage(name: str, lang: str) -> UserError:
 
 
 class Commands:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: ServiceContext) -> None:
         self.app = app
         self.now = app.clock.now
 

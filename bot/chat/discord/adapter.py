@@ -46,8 +46,8 @@ from bot.config.settings import Settings
 from bot.core.workdays import WEEKDAYS, WEEKDAYS_KO
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
-from bot.runtime.app import App
 from bot.services import watches
+from bot.services.context import ServiceContext
 from bot.services.topics import shown_id
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ def _handle(core: Commands, line: str, ctx: Context) -> Reply:
 class NewsGroup(app_commands.Group):
     """``/news …``: every callback turns its options into the core's command line."""
 
-    def __init__(self, app: App, core: Commands) -> None:
+    def __init__(self, app: ServiceContext, core: Commands) -> None:
         super().__init__(
             name="news",
             description="뉴스 검색·다이제스트·구독 (news search, digests, subscriptions)",
@@ -420,7 +420,7 @@ class NewsGroup(app_commands.Group):
 class NewsClient(discord.Client):
     """The bot: no privileged intents, no mentions, ``/news`` synced in ``setup_hook``."""
 
-    def __init__(self, app: App, core: Commands) -> None:
+    def __init__(self, app: ServiceContext, core: Commands) -> None:
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
         self.app = app
         self.core = core
@@ -474,7 +474,7 @@ async def sync_commands(tree: app_commands.CommandTree[Any], settings: Settings)
     return []
 
 
-def build_client(app: App, commands: Commands) -> NewsClient:
+def build_client(app: ServiceContext, commands: Commands) -> NewsClient:
     use_api_url(app.settings.discord_api_url)
     return NewsClient(app, commands)
 
@@ -487,7 +487,7 @@ async def check_token(settings: Settings) -> str:
     return f"{me.get('username', '?')} ({me.get('id', '?')})"
 
 
-async def run_discord(app: App, commands: Commands) -> None:
+async def run_discord(app: ServiceContext, commands: Commands) -> None:
     """Run the bot until cancelled (for ``newsbot serve``)."""
     token = app.settings.discord_bot_token
     if not token:

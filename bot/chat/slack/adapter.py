@@ -67,7 +67,7 @@ from bot.core.clock import wall_now
 from bot.core.http import BODY_TIMEOUT
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
-from bot.runtime.app import App
+from bot.services.context import ServiceContext
 from bot.services.watches import CONFIRM_WORD
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ class NewsbotBolt(AsyncApp):
     signing_secret: str | None = None
 
 
-def build_bolt_app(app: App, commands: Commands) -> NewsbotBolt:
+def build_bolt_app(app: ServiceContext, commands: Commands) -> NewsbotBolt:
     """The bolt app with ``/news``; verification on when there is a signing secret."""
     settings = app.settings
     secret = settings.slack_signing_secret
