@@ -45,8 +45,8 @@ from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply, more_alerts_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
-from bot.runtime.app import App
 from bot.services import digests, watches, weekly
+from bot.services.context import ServiceContext
 from bot.services.subscriptions import weekly_day
 from bot.store import Article, Subscription, Window
 
@@ -81,7 +81,7 @@ def last_instant(now: datetime, hhmm: str, tz: str) -> datetime:
 
 
 class Planner:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: ServiceContext) -> None:
         self.app = app
         # digests found empty, by their instant (not computed again while within the grace;
         # forgotten after it, so the memory stays the size of one grace window)

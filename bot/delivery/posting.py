@@ -29,7 +29,7 @@ from bot.services.errors import UserError
 from bot.store.views import Place
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 PATIENCE = 300.0  # seconds a one-off post keeps retrying before leaving the rest to `serve`
 
@@ -44,7 +44,7 @@ def parse_target(target: str) -> Place:
     return Place(platform, "", channel)
 
 
-def target_tenant(app: App, target: str) -> str | None:
+def target_tenant(app: ServiceContext, target: str) -> str | None:
     """Whose items a digest posted to ``target`` may carry: the known channel's workspace's
     (a channel never seen before reads only everyone's items)."""
     place = parse_target(target)
@@ -62,7 +62,12 @@ class PostResult:
 
 
 def post_digest(
-    app: App, target: str, digest: Digest, *, force: bool = False, patience: float = PATIENCE
+    app: ServiceContext,
+    target: str,
+    digest: Digest,
+    *,
+    force: bool = False,
+    patience: float = PATIENCE,
 ) -> PostResult:
     """Post ``digest`` to ``target`` through the outbox (rules in the module docstring)."""
     place = parse_target(target)
@@ -93,7 +98,7 @@ def post_digest(
 
 
 async def _send(
-    app: App, poster: Poster, dest_id: int, key: str, stories: int, patience: float
+    app: ServiceContext, poster: Poster, dest_id: int, key: str, stories: int, patience: float
 ) -> PostResult:
     sender = Sender(app, {poster.platform: poster}, holder=holder_id())
     deadline = asyncio.get_running_loop().time() + patience

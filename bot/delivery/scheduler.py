@@ -40,7 +40,7 @@ from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
 from bot.delivery.sender import CLAIM_TTL, Sender
 from bot.ingest.poller import Poller
-from bot.runtime.app import App
+from bot.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,11 @@ T = TypeVar("T")
 
 class Scheduler:
     def __init__(
-        self, app: App, leadership: Leadership, poller: Poller, posters: Mapping[str, Poster]
+        self,
+        app: ServiceContext,
+        leadership: Leadership,
+        poller: Poller,
+        posters: Mapping[str, Poster],
     ) -> None:
         self.app = app
         self.leadership = leadership

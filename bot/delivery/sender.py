@@ -42,7 +42,7 @@ from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFai
 from bot.core import metrics
 from bot.core.clock import wall_now
 from bot.present.reply import reply_from_dict
-from bot.runtime.app import App
+from bot.services.context import ServiceContext
 from bot.store.views import Delivery
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class Sender:
 
     def __init__(
         self,
-        app: App,
+        app: ServiceContext,
         posters: Mapping[str, Poster],
         *,
         holder: str,
