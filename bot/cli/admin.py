@@ -8,7 +8,7 @@ from rich.table import Table
 
 from bot.cli.common import out, print_json
 from bot.core.redact import redact_url
-from bot.runtime.app import App
+from bot.services.context import ServiceContext
 from bot.store import engine as db
 
 
@@ -27,7 +27,7 @@ def register(
     up.set_defaults(func=cmd_db_upgrade)
 
 
-def cmd_config(app: App, args: argparse.Namespace) -> int:
+def cmd_config(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(app.settings.as_json())
         return 0
@@ -41,7 +41,7 @@ def cmd_config(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int:
+def cmd_db_upgrade(app: ServiceContext, args: argparse.Namespace) -> int:
     engine = db.make_engine(app.settings.database_url)
     try:
         before = db.current_revision(engine)

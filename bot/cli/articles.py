@@ -22,10 +22,10 @@ from bot.present.compose import (
     why_reply,
 )
 from bot.present.terminal import print_reply
-from bot.runtime.app import App
 from bot.services import articles, briefs, digests, periods, watches
 from bot.services import search as searching
 from bot.services import stories as story_service
+from bot.services.context import ServiceContext
 from bot.services.digests import Digest
 from bot.services.topics import named, shown_id
 from bot.store import DEMO_MARK, Window, is_demo_database
@@ -153,27 +153,27 @@ def register(
     p.set_defaults(func=cmd_topics)
 
 
-def _topics(app: App, words: list[str]) -> list[str]:
+def _topics(app: ServiceContext, words: list[str]) -> list[str]:
     """Topic ids of the words: built-in topics and the console's watches."""
     return watches.catalog(app, watches.CONSOLE).resolve_all(words, option="--topic")
 
 
-def _topic_set(app: App) -> TopicSet:
+def _topic_set(app: ServiceContext) -> TopicSet:
     return watches.topic_set(app, watches.CONSOLE)
 
 
-def _since(app: App, word: str) -> datetime | None:
+def _since(app: ServiceContext, word: str) -> datetime | None:
     return periods.since(app, word, option="--since")
 
 
-def cmd_ingest(app: App, args: argparse.Namespace) -> int:
+def cmd_ingest(app: ServiceContext, args: argparse.Namespace) -> int:
     report = _ingest(app, args.paths or [seed_corpus()])
     extra = f", {len(report.skipped)} skipped" if report.skipped else ""
     out.print(f"{report.new} new articles ({report.read} files read{extra})")
     return 0
 
 
-def _ingest(app: App, paths: list[str]) -> articles.IngestReport:
+def _ingest(app: ServiceContext, paths: list[str]) -> articles.IngestReport:
     with progress_bar("analysing") as progress:
         report = articles.ingest_paths(app, paths, progress=progress)
     for shown, reason in report.skipped:
@@ -181,7 +181,7 @@ def _ingest(app: App, paths: list[str]) -> articles.IngestReport:
     return report
 
 
-def cmd_demo(app: App, args: argparse.Namespace) -> int:
+def cmd_demo(app: ServiceContext, args: argparse.Namespace) -> int:
     """The demo builds its own SQLite file (``var/demo.db``, or ``--db``; never
     ``NEWSBOT_DATABASE_URL``) and starts it afresh each time, but it deletes only a file an
     earlier demo made: any other database is refused, untouched."""
@@ -203,7 +203,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
         app.store.set_meta(DEMO_MARK, "1")
         report = _ingest(app, [seeds])
     except BaseException:
-        app.close()
+        app.store.close()  # before its files go
         _remove_database(path)
         if made_folder and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
@@ -220,7 +220,7 @@ def _remove_database(path: str) -> None:
         Path(path + suffix).unlink(missing_ok=True)
 
 
-def cmd_digest(app: App, args: argparse.Namespace) -> int:
+def cmd_digest(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.weekly:
         return digest_weekly(app, args)
     if args.output:
@@ -243,7 +243,7 @@ def cmd_digest(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def _post(app: App, target: str, digest: Digest, *, force: bool) -> int:
+def _post(app: ServiceContext, target: str, digest: Digest, *, force: bool) -> int:
     result = posting.post_digest(app, target, digest, force=force)
     where = f"{result.place.platform}:{result.place.channel}"
     if result.status == "empty":
@@ -281,7 +281,7 @@ def _post(app: App, target: str, digest: Digest, *, force: bool) -> int:
     return 1
 
 
-def cmd_search(app: App, args: argparse.Namespace) -> int:
+def cmd_search(app: ServiceContext, args: argparse.Namespace) -> int:
     topic_ids = _topics(app, args.topic)
     since = _since(app, args.since)
     articles.catch_up(app)
@@ -298,7 +298,7 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_why(app: App, args: argparse.Namespace) -> int:
+def cmd_why(app: ServiceContext, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
     lang, tz = app.settings.language, app.settings.timezone
@@ -311,7 +311,7 @@ def cmd_why(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(app: App, args: argparse.Namespace) -> int:
+def cmd_eval(app: ServiceContext, args: argparse.Namespace) -> int:
     from bot.analysis.evaluate import LabelsError, evaluate_keywords
 
     try:
@@ -358,7 +358,7 @@ def _print_eval_table(title: str, report: dict[str, Any]) -> None:
     out.print(table)
 
 
-def cmd_eval_clusters(app: App, args: argparse.Namespace) -> int:
+def cmd_eval_clusters(app: ServiceContext, args: argparse.Namespace) -> int:
     report = story_service.eval_clusters(app, Path(args.labels), minhash_only=args.minhash_only)
     if args.format == "json":
         print_json(report)
@@ -387,7 +387,7 @@ def cmd_eval_clusters(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_clusters_rebuild(app: App, args: argparse.Namespace) -> int:
+def cmd_clusters_rebuild(app: ServiceContext, args: argparse.Namespace) -> int:
     since = _since(app, args.since) or datetime(1970, 1, 1, tzinfo=UTC)
     articles.catch_up(app)
     count = story_service.rebuild(app, since)
@@ -397,7 +397,7 @@ def cmd_clusters_rebuild(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stats(app: App, args: argparse.Namespace) -> int:
+def cmd_stats(app: ServiceContext, args: argparse.Namespace) -> int:
     topics = _topic_set(app)  # the built-in topics and the console's watches, by name
     found = articles.stats(app, topics)
     if args.format == "json":
@@ -408,7 +408,7 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_topics(app: App, args: argparse.Namespace) -> int:
+def cmd_topics(app: ServiceContext, args: argparse.Namespace) -> int:
     shown = _topic_set(app)  # the built-in topics and the console's watches
     if args.format == "json":
         print_json(

@@ -9,8 +9,8 @@ from pathlib import Path
 from rich.table import Table
 
 from bot.cli.common import out, print_json
-from bot.runtime.app import App
 from bot.services import briefs
+from bot.services.context import ServiceContext
 
 
 def register(
@@ -28,7 +28,7 @@ def register(
     p.set_defaults(func=cmd_eval_briefs)
 
 
-def cmd_eval_briefs(app: App, args: argparse.Namespace) -> int:
+def cmd_eval_briefs(app: ServiceContext, args: argparse.Namespace) -> int:
     report = briefs.eval_briefs(app, Path(args.labels))
     if args.format == "json":
         print_json(report)

@@ -6,7 +6,7 @@ import argparse
 import threading
 from pathlib import Path
 
-from bot.runtime.app import App
+from bot.services.context import ServiceContext
 
 
 def register(
@@ -29,7 +29,7 @@ def register(
     register_serve(sub, common)
 
 
-def cmd_console(app: App, args: argparse.Namespace) -> int:
+def cmd_console(app: ServiceContext, args: argparse.Namespace) -> int:
     from bot.chat.commands import Commands
     from bot.chat.console import console_context, repl
 
@@ -50,7 +50,7 @@ def register_serve(
     p.set_defaults(func=cmd_serve)
 
 
-def cmd_serve(app: App, args: argparse.Namespace) -> int:
+def cmd_serve(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.port is not None and not 0 < args.port < 65536:
         from bot.cli.common import UsageError
 

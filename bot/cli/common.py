@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.present.reply import Reply
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.services.context import ServiceContext
 
 out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when piped
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
@@ -120,7 +120,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def loading_model(app: App) -> None:
+def loading_model(app: ServiceContext) -> None:
     """Load the Korean model now, with a spinner on stderr when it is a terminal (it takes a
     few seconds, before any progress bar of the command starts)."""
     if app.loaded("analyser") or not err.is_terminal:

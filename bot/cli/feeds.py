@@ -23,8 +23,8 @@ from rich.text import Text
 from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_output
 from bot.present.errors import error_text
 from bot.present.feeds import found_text
-from bot.runtime.app import App
 from bot.services import feeds
+from bot.services.context import ServiceContext
 from bot.services.errors import UserError
 from bot.store import Feed
 
@@ -103,7 +103,7 @@ def _local(when: datetime | None, tz: str) -> str:
 # --- feeds ------------------------------------------------------------------------------------
 
 
-def cmd_add(app: App, args: argparse.Namespace) -> int:
+def cmd_add(app: ServiceContext, args: argparse.Namespace) -> int:
     change = feeds.add_feed(
         app, args.url, name=args.name, interval=args.interval, check=not args.no_check
     )
@@ -151,7 +151,7 @@ def _feed_json(f: Feed) -> dict[str, Any]:
 _HEALTH_STYLE = {"ok": "green", "new": "cyan", "failing": "yellow", "disabled": "red"}
 
 
-def cmd_list(app: App, args: argparse.Namespace) -> int:
+def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     listed = feeds.list_feeds(app)
     if args.format == "json":
         print_json({"feeds": [_feed_json(f) for f in listed]})
@@ -195,32 +195,32 @@ def _readers(f: Feed) -> str:
     return f"everyone (shared by {f.owner})" if f.shared else f.owner
 
 
-def cmd_share(app: App, args: argparse.Namespace) -> int:
+def cmd_share(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.share_feed(app, args.feed_id, True)
     out.print(f"feed #{feed.id} is read by every workspace: {feed.shown_url}")
     return 0
 
 
-def cmd_unshare(app: App, args: argparse.Namespace) -> int:
+def cmd_unshare(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.share_feed(app, args.feed_id, False)
     who = feed.owner or "everyone (an operator's feed)"
     out.print(f"feed #{feed.id} is read by {who}: {feed.shown_url}")
     return 0
 
 
-def cmd_remove(app: App, args: argparse.Namespace) -> int:
+def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.remove_feed(app, args.feed_id)
     out.print(f"removed feed #{feed.id}: {feed.shown_url} (its stored items are kept)")
     return 0
 
 
-def cmd_enable(app: App, args: argparse.Namespace) -> int:
+def cmd_enable(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.enable_feed(app, args.feed_id)
     out.print(f"feed #{feed.id} enabled: {feed.shown_url} (due now)")
     return 0
 
 
-def cmd_import(app: App, args: argparse.Namespace) -> int:
+def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     path = Path(args.opml)
     try:
         data = path.read_bytes()
@@ -249,7 +249,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(app: App, args: argparse.Namespace) -> int:
+def cmd_export(app: ServiceContext, args: argparse.Namespace) -> int:
     listed = feeds.list_feeds(app, with_sources=True)
     data = feeds.export_feeds(app, listed)
     if not args.output:
@@ -265,7 +265,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 # --- poll -------------------------------------------------------------------------------------
 
 
-def cmd_poll(app: App, args: argparse.Namespace) -> int:
+def cmd_poll(app: ServiceContext, args: argparse.Namespace) -> int:
     from bot.ingest.poller import Poller
 
     now = app.clock.now()
@@ -298,7 +298,7 @@ def cmd_poll(app: App, args: argparse.Namespace) -> int:
     return status
 
 
-def _nothing_due(app: App, args: argparse.Namespace) -> int:
+def _nothing_due(app: ServiceContext, args: argparse.Namespace) -> int:
     listed = feeds.list_feeds(app, with_sources=True)
     enabled = [f for f in listed if not f.disabled]
     if args.format == "json":

@@ -18,8 +18,8 @@ from rich.text import Text
 
 from bot.cli.common import out, print_json
 from bot.cli.feeds import _feed_json, _local, _readers, format_interval
-from bot.runtime.app import App
 from bot.services import sources
+from bot.services.context import ServiceContext
 
 
 def register(
@@ -47,7 +47,7 @@ def register(
     a.set_defaults(func=cmd_remove)
 
 
-def cmd_add(app: App, args: argparse.Namespace) -> int:
+def cmd_add(app: ServiceContext, args: argparse.Namespace) -> int:
     change = sources.add_source(
         app,
         args.kind,
@@ -72,7 +72,7 @@ def _source_json(f: Any) -> dict[str, Any]:
     return {**_feed_json(f), "kind": f.kind, "query": f.query, "lang": f.lang, "label": f.label}
 
 
-def cmd_list(app: App, args: argparse.Namespace) -> int:
+def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     listing = sources.list_sources(app)
     quota = {
         "calls_today": listing.naver_calls_today,
@@ -117,7 +117,7 @@ def cmd_list(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_remove(app: App, args: argparse.Namespace) -> int:
+def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = sources.remove_source(app, args.source_id)
     out.print(f"removed source #{feed.id}: {feed.label} (its stored items are kept)")
     return 0

@@ -6,8 +6,8 @@ import argparse
 
 from bot.cli.common import UsageError, err, out, print_json, write_output
 from bot.present.trends import trend_image, trend_text
-from bot.runtime.app import App
 from bot.services import trends, watches
+from bot.services.context import ServiceContext
 from bot.services.topics import shown_id
 
 
@@ -36,7 +36,7 @@ def register(
     p.set_defaults(func=cmd_trend)
 
 
-def cmd_trend(app: App, args: argparse.Namespace) -> int:
+def cmd_trend(app: ServiceContext, args: argparse.Namespace) -> int:
     lang = app.settings.language
     if args.output == "-" and args.format == "json":
         raise UsageError("trend: -o - and --format json would both write to stdout; pick one")

@@ -21,8 +21,8 @@ from bot.present.watches import (
     saved_reply,
     show_reply,
 )
-from bot.runtime.app import App
 from bot.services import watch_sharing, watches
+from bot.services.context import ServiceContext
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
 
 USER = "cli"
@@ -72,12 +72,12 @@ def _workspace(raw: str) -> Workspace:
     return Workspace(platform, ident) if platform != "console" else CONSOLE
 
 
-def _user(app: App) -> str:
+def _user(app: ServiceContext) -> str:
     """The CLI acts as the operator; with NEWSBOT_ADMINS set it acts as the first admin."""
     return app.settings.admins[0] if app.settings.admins else USER
 
 
-def cmd_save(app: App, args: argparse.Namespace) -> int:
+def cmd_save(app: ServiceContext, args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("watch: give at least one term")
     space, tz = _workspace(args.workspace), app.settings.timezone
@@ -96,25 +96,25 @@ def cmd_save(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_list(app: App, args: argparse.Namespace) -> int:
+def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     print_reply(out, list_reply(watches.list_watches(app, _workspace(args.workspace)), "en"))
     return 0
 
 
-def cmd_show(app: App, args: argparse.Namespace) -> int:
+def cmd_show(app: ServiceContext, args: argparse.Namespace) -> int:
     found = watches.get(app, _workspace(args.workspace), args.name)
     preview = watches.preview(app, found.name, watches.spec_of(found), topic=found.topic)
     print_reply(out, show_reply(found, preview, app.settings.timezone, "en"))
     return 0
 
 
-def cmd_remove(app: App, args: argparse.Namespace) -> int:
+def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     removed = watches.remove(app, _workspace(args.workspace), args.name, user=_user(app))
     out.print(f"removed watch {removed.name} (and its subscriptions)")
     return 0
 
 
-def cmd_export(app: App, args: argparse.Namespace) -> int:
+def cmd_export(app: ServiceContext, args: argparse.Namespace) -> int:
     text = watch_sharing.export_toml(app, _workspace(args.workspace))
     if args.output:
         write_output(args.output, text.encode("utf-8"))
@@ -123,7 +123,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(app: App, args: argparse.Namespace) -> int:
+def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import UsageError, err, show, write_output
-from bot.runtime.app import App
 from bot.services import articles, watches, weekly
+from bot.services.context import ServiceContext
 from bot.services.topics import named
 
 
-def digest_weekly(app: App, args: argparse.Namespace) -> int:
+def digest_weekly(app: ServiceContext, args: argparse.Namespace) -> int:
     """``digest --weekly``: the weekly report a channel would get now (bot.services.weekly)."""
     if args.since is not None:
         raise UsageError("digest: --weekly always covers the last 7 days; leave out --since")

@@ -34,8 +34,8 @@ from bot.core.redact import redact_url
 from bot.delivery.leader import Leadership
 from bot.delivery.scheduler import Scheduler
 from bot.ingest.poller import Poller
-from bot.runtime.app import App
 from bot.runtime.http import Listener
+from bot.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,9 @@ HEALTH_DEADLINE = 0.8  # seconds /healthz waits for the database
 
 
 class Service:
-    def __init__(self, app: App, host: str | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, app: ServiceContext, host: str | None = None, port: int | None = None
+    ) -> None:
         self.app = app
         self.clock = app.clock
         self.host = host or app.settings.http_host
@@ -211,7 +213,7 @@ class Service:
         return 0
 
 
-def run_serve(app: App, port: int | None = None) -> int:
+def run_serve(app: ServiceContext, port: int | None = None) -> int:
     async def main() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
