@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import UsageError, err, show, write_output
+from bot.present.weekly import weekly_reply
 from bot.services import articles, watches, weekly
 from bot.services.context import ServiceContext
 from bot.services.topics import named
@@ -24,13 +25,14 @@ def digest_weekly(app: ServiceContext, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     lang = app.settings.language
     report = weekly.preview(app, topic_ids, lang=lang)
-    if args.output and report.reply.image is not None:
-        where = write_output(args.output, report.reply.image.data)
+    reply = weekly_reply(report, lang)
+    if args.output and reply.image is not None:
+        where = write_output(args.output, reply.image.data)
         err.print(f"trend picture written to {where}", highlight=False)
     shown = watches.topic_set(app, watches.CONSOLE)
     show(
         args.format,
         lambda: named(report.digest.as_json(), shown),
-        lambda: report.reply,
+        lambda: reply,
     )
     return 0

@@ -45,6 +45,7 @@ from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply, more_alerts_reply
 from bot.present.i18n import t
 from bot.present.reply import Reply, reply_to_dict
+from bot.present.weekly import weekly_reply
 from bot.services import digests, watches, weekly
 from bot.services.context import ServiceContext
 from bot.services.subscriptions import weekly_day
@@ -146,9 +147,10 @@ class Planner:
             if weekday is None:
                 reply = digest_reply(digest, self.topics, tz, lang)
             else:
-                reply = weekly.weekly_reply(
+                week = weekly.report(
                     self.app, digest, topics, self.topics, instant, tz, lang, window.tenant, mutes
                 )
+                reply = weekly_reply(week, lang)
             payload = {
                 "reply": reply_to_dict(reply),
                 "items": [i.id for i in digest.items],

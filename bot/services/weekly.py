@@ -19,10 +19,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.present.compose import digest_reply
-from bot.present.i18n import t
-from bot.present.reply import Reply
-from bot.present.trends import trend_image
 from bot.services import digests, trends, watches
 from bot.store.views import Mute, Window
 
@@ -37,11 +33,15 @@ WEEK = timedelta(days=7)
 
 @dataclass(slots=True)
 class WeeklyReport:
+    """What a weekly report shows (:func:`bot.present.weekly.weekly_reply` words it)."""
+
     digest: digests.Digest
-    reply: Reply
+    trend: trends.Trend
+    shown: TopicSet  # the topics as the channel names them
+    tz: str
 
 
-def weekly_reply(
+def report(
     app: ServiceContext,
     digest: digests.Digest,
     topics: Sequence[str],
@@ -51,12 +51,10 @@ def weekly_reply(
     lang: str,
     tenant: str | None = None,
     mutes: Sequence[Mute] = (),
-) -> Reply:
+) -> WeeklyReport:
     """The report of a collected week: its top stories per topic and the trend picture."""
     for section in digest.sections:
         section.entries = section.entries[:WEEKLY_TOP]
-    reply = digest_reply(digest, shown, tz, lang)
-    reply.title = t("weekly.title", lang)
     local = instant.astimezone(ZoneInfo(tz))  # the report's day in the channel's zone
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)  # whole days
     trend = trends.trend(
@@ -69,8 +67,7 @@ def weekly_reply(
         tenant=tenant,
         mutes=mutes,
     )
-    reply.image = trend_image(trend, lang)
-    return reply
+    return WeeklyReport(digest, trend, shown, tz)
 
 
 def preview(
@@ -92,5 +89,4 @@ def preview(
         topics=ids, seen_since=now - WEEK, seen_until=now, include_silent=False, tenant=tenant
     )
     digest = digests.collect(app, window, lang=lang, until=now, mutes=mutes)
-    reply = weekly_reply(app, digest, ids, shown, now, tz, lang, tenant, mutes)
-    return WeeklyReport(digest, reply)
+    return report(app, digest, ids, shown, now, tz, lang, tenant, mutes)

@@ -8,6 +8,7 @@ from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
+from bot.present.weekly import weekly_reply
 from bot.services import articles, briefs, digests, mutes, periods, weekly
 from bot.services import search as searching
 from bot.services.topics import UnknownTopic
@@ -63,7 +64,7 @@ def weekly_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     report = weekly.preview(
         cmds.app, words.topics, lang=ctx.lang, tenant=ctx.tenant, mutes=muted, now=cmds.now()
     )
-    return report.reply
+    return weekly_reply(report, ctx.lang)
 
 
 @command("topics")
