@@ -32,17 +32,17 @@ LAYER = {name: rank for rank, name in enumerate(ORDER)}
 TOP_MODULES = {"__init__": -1, "__main__": LAYER["cli"]}
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
+def _imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
     """(line, imported module) for every import statement in the file, wherever it stands."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = _module_name(path)
+    package = _module_name(path, root)
     if path.name != "__init__.py":
         package = package.rpartition(".")[0]
     found: list[tuple[int, str]] = []
@@ -81,15 +81,15 @@ def _modules() -> list[Path]:
     return sorted(p for p in BOT.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def upward_imports(paths: list[Path]) -> list[str]:
+def upward_imports(paths: list[Path], root: Path = ROOT) -> list[str]:
     problems = []
     for path in paths:
-        own = _layer(_module_name(path))
+        own = _layer(_module_name(path, root))
         assert own is not None
-        for line, module in _imports(path):
+        for line, module in _imports(path, root):
             target = _layer(module)
             if target is not None and target[1] > own[1]:
-                where = f"{path.relative_to(ROOT)}:{line}"
+                where = f"{path.relative_to(root)}:{line}"
                 problems.append(
                     f"{where}: {own[0]} imports {module} ({target[0]} is above {own[0]})"
                 )
@@ -173,14 +173,19 @@ def test_the_checker_sees_imports_inside_functions_and_type_checking(tmp_path: P
         "    from ..chat import base\n",
         encoding="utf-8",
     )
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        problems = upward_imports([module])
-    finally:
-        ROOT = saved
+    problems = upward_imports([module], root=tmp_path)
     assert [p.split(": ", 1)[1] for p in problems] == [
         "store imports bot.runtime.app (runtime is above store)",
         "store imports bot.services.errors (services is above store)",
-        "store imports bot.chat.base (chat is above store)",
+        "store imports bot.chat (chat is above store)",
     ]
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}}) is None
+
+
+def test_the_readme_states_this_order() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**" + " < ".join(ORDER) + "**" in readme

@@ -9,6 +9,9 @@ settings, 1 for anything else); a traceback only with ``--debug`` (or
 ``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
 not exist, instead of making an empty one (``ingest``, ``db upgrade`` and the commands that add
 things create it).
+
+The top layer.  May import: ``core``, ``config``, ``store``, ``ingest``, ``analysis``,
+``services``, ``present``, ``chat``, ``delivery``, ``runtime``.
 """
 
 from __future__ import annotations

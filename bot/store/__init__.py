@@ -1,5 +1,9 @@
 """The store: the only code that speaks SQL.  Models are data (:mod:`bot.store.models`); the queries
-live here, one module per concern, combined into :class:`Store`."""
+live here, one module per concern, combined into :class:`Store`; :class:`~bot.store.drafts.Draft`
+is what the store is asked to keep.
+
+May import: ``core``, ``config``.
+"""
 
 from __future__ import annotations
 
