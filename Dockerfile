@@ -11,6 +11,7 @@ RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['p
 COPY setup.py README.md ./
 COPY bot ./bot
 COPY seeds ./seeds
+COPY migrations ./migrations
 RUN pip install --no-cache-dir --no-deps . \
     && useradd --system --uid 10001 --home-dir /app newsbot \
     && mkdir -p /app/var && chown newsbot /app/var

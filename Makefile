@@ -36,13 +36,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -rs -m "not slow" $(PYTEST_ARGS)
 
 check: $(STAMP)
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/ruff check bot tests bench migrations
+	$(BIN)/ruff format --check bot tests bench migrations
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix bot tests bench
-	$(BIN)/ruff format bot tests bench
+	$(BIN)/ruff check --fix bot tests bench migrations
+	$(BIN)/ruff format bot tests bench migrations
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -136,7 +136,8 @@ def test_the_image_runs_newsbot_with_the_migrations(compose: dict[str, Any]) -> 
     for needed in ("bot", "pyproject.toml"):
         assert re.search(rf"^COPY .*\b{re.escape(needed)}\b", dockerfile, re.M), needed
         assert (ROOT / needed).exists(), needed
-    assert (ROOT / "bot" / "store" / "migrations" / "env.py").is_file(), "migrations in the package"
+    assert (ROOT / "migrations" / "env.py").is_file(), "the migrations at the top level"
+    assert re.search(r"^COPY migrations\b", dockerfile, re.M), "shipped in the package"
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M), "runs as a non-root user"
     assert "['postgres']" in dockerfile, "psycopg for NEWSBOT_DATABASE_URL=postgresql://"
     assert "seeds" in dockerfile and (ROOT / "setup.py").is_file(), "the seeds are package data"

@@ -189,3 +189,24 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_the_readme_states_this_order() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "**" + " < ".join(ORDER) + "**" in readme
+
+
+def test_the_migrations_stand_on_the_store() -> None:
+    """The Alembic scripts (top-level ``migrations/``, shipped as ``bot/migrations``) are the
+    store's: they may import it and what is below it; nothing imports them (Alembic loads them
+    by path)."""
+    scripts = sorted((ROOT / "migrations").rglob("*.py"))
+    assert any(p.name.startswith("0001") for p in scripts)
+    upward = []
+    for path in scripts:
+        for line, module in _imports(path):
+            target = _layer(module)
+            if target is not None and target[1] > LAYER["store"]:
+                upward.append(f"{path.relative_to(ROOT)}:{line}: {module}")
+    assert upward == []
+    for path in _modules():
+        for line, module in _imports(path):
+            assert module.split(".")[:2] not in (["bot", "migrations"], ["migrations"]), (
+                path,
+                line,
+            )

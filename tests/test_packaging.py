@@ -31,8 +31,13 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert "newsbot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "bot/store/migrations/env.py" in names and "bot/topics.toml" in names
-    assert any(n.startswith("bot/store/migrations/versions/0001") for n in names)
+    # the checkout's top-level migrations/ ship as bot/migrations, every revision
+    assert "bot/migrations/env.py" in names and "bot/topics.toml" in names
+    assert "bot/migrations/script.py.mako" in names
+    revisions = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
+    assert sorted(n.split("/")[-1] for n in names if n.startswith("bot/migrations/versions/")) == (
+        revisions
+    )
     assert "bot/analysis/story_df.json" in names and "bot/analysis/story_words.toml" in names
     seeds = sorted(p.name for p in (ROOT / "seeds").iterdir())
     assert sorted(n.split("/")[-1] for n in names if n.startswith("bot/seeds/")) == seeds

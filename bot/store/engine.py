@@ -28,9 +28,13 @@ from bot.core.unicode import has_unstorable, storable
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
-MIGRATIONS = (
-    Path(__file__).resolve().parent / "migrations"
-)  # package data: `pip install .` has them
+_BOT = Path(__file__).resolve().parents[1]
+# the Alembic scripts: bot/migrations in an installed wheel (package data, mapped from the
+# checkout's top-level migrations/ by setup.py), else the checkout's migrations/ beside bot/
+MIGRATIONS = next(
+    (p for p in (_BOT / "migrations", _BOT.parent / "migrations") if (p / "env.py").is_file()),
+    _BOT.parent / "migrations",
+)
 
 
 def normalise_url(url: str) -> str:
