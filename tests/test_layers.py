@@ -210,3 +210,22 @@ def test_the_migrations_stand_on_the_store() -> None:
                 path,
                 line,
             )
+
+
+def test_no_signature_takes_the_composition_root() -> None:
+    """Services, commands and the rest take :class:`bot.services.context.ServiceContext`; only
+    ``bot.cli.run`` builds an ``App`` (and ``bot/runtime/app.py`` defines it)."""
+    takes_app = []
+    for path in _modules():
+        if path == BOT / "runtime" / "app.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+                notes = [a.annotation for a in args if a.annotation is not None]
+                notes += [node.returns] if node.returns is not None else []
+                for note in notes:
+                    names = {n.id for n in ast.walk(note) if isinstance(n, ast.Name)}
+                    if "App" in names or "App" in ast.unparse(note).replace("'", " ").split():
+                        takes_app.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert takes_app == []
