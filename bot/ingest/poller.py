@@ -312,8 +312,8 @@ class Poller:
 
 
 def attribute(draft: Draft, feed_url: str, feed_name: str) -> None:
-    """Set a feed item's ``source`` by the rules above.  A foreign claim loses its link: it is
-    kept as ``claimed_url``."""
+    """Set a feed item's ``source`` by the rules of :mod:`bot.config.outlets`.  A foreign claim
+    loses its link: it is kept as ``claimed_url``."""
     outlet, borrowed = outlet_claim(feed_url, draft.url)
     if outlet is not None:
         draft.source = outlet
