@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.paths import default_database_url
+from bot.core.periods import parse_duration
 from bot.core.redact import redact_url
 
 # the per-user data folder (bot/config/paths.py), never the current directory; as it was when
@@ -51,18 +52,6 @@ def _parse_int(lo: int, hi: int) -> Callable[[str], int]:
         return value
 
     return parse
-
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-
-
-def parse_duration(raw: str) -> float:
-    """``'15m'`` -> 900.0 seconds; a bare number is seconds."""
-    m = _DURATION.match(raw)
-    if not m:
-        raise ValueError("expected a duration such as 30s, 15m, 6h or 1d")
-    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
 
 
 def parse_hhmm(raw: str) -> time:
@@ -343,38 +332,50 @@ SPECS: tuple[Spec, ...] = (
 )
 
 
+def _default(attr: str) -> Any:
+    """The parsed default of the setting ``attr``: the one table of defaults is :data:`SPECS`."""
+    spec = next(spec for spec in SPECS if spec.attr == attr)
+    return None if spec.default is None else spec.parse(spec.default)
+
+
+def _secret() -> Any:
+    return field(default=None, repr=False)
+
+
 @dataclass(frozen=True)
 class Settings:
+    """The settings; each default is the one in :data:`SPECS` (made in code: ``Settings()``)."""
+
     database_url: str = field(default_factory=default_database_url)  # read when made
-    topics_file: str | None = None
-    timezone: str = "Asia/Seoul"
-    digest_time: time = time(9, 0)
-    digest_grace: float = 6 * 3600
-    http_host: str = "127.0.0.1"
-    http_port: int = 3000
-    outbox_retention: float = 30 * 86400
-    allow_private_feeds: tuple[str, ...] | bool = False
-    fetch_timeout: float = 20.0
-    fetch_max_bytes: int = 15 * 1024 * 1024
-    feed_interval: float = 900.0
-    feed_max_errors: int = 10
-    language: str = "ko"
-    admins: tuple[str, ...] = ()
-    alert_min_gpus: int = 10000
-    log_level: str = "INFO"
-    slack_bot_token: str | None = field(default=None, repr=False)
-    slack_signing_secret: str | None = field(default=None, repr=False)
-    slack_app_token: str | None = field(default=None, repr=False)
-    slack_api_url: str = SLACK_DEFAULT_API
-    discord_bot_token: str | None = field(default=None, repr=False)
-    discord_api_url: str = DISCORD_DEFAULT_API
-    discord_sync: str = "global"
-    discord_guild_id: int | None = None
-    google_news_url: str = GOOGLE_NEWS_DEFAULT_URL
-    naver_api_url: str = NAVER_DEFAULT_API
-    naver_client_id: str | None = field(default=None, repr=False)
-    naver_client_secret: str | None = field(default=None, repr=False)
-    naver_daily_quota: int = 25000
+    topics_file: str | None = _default("topics_file")
+    timezone: str = _default("timezone")
+    digest_time: time = _default("digest_time")
+    digest_grace: float = _default("digest_grace")
+    http_host: str = _default("http_host")
+    http_port: int = _default("http_port")
+    outbox_retention: float = _default("outbox_retention")
+    allow_private_feeds: tuple[str, ...] | bool = _default("allow_private_feeds")
+    fetch_timeout: float = _default("fetch_timeout")
+    fetch_max_bytes: int = _default("fetch_max_bytes")
+    feed_interval: float = _default("feed_interval")
+    feed_max_errors: int = _default("feed_max_errors")
+    language: str = _default("language")
+    admins: tuple[str, ...] = _default("admins")
+    alert_min_gpus: int = _default("alert_min_gpus")
+    log_level: str = _default("log_level")
+    slack_bot_token: str | None = _secret()
+    slack_signing_secret: str | None = _secret()
+    slack_app_token: str | None = _secret()
+    slack_api_url: str = _default("slack_api_url")
+    discord_bot_token: str | None = _secret()
+    discord_api_url: str = _default("discord_api_url")
+    discord_sync: str = _default("discord_sync")
+    discord_guild_id: int | None = _default("discord_guild_id")
+    google_news_url: str = _default("google_news_url")
+    naver_api_url: str = _default("naver_api_url")
+    naver_client_id: str | None = _secret()
+    naver_client_secret: str | None = _secret()
+    naver_daily_quota: int = _default("naver_daily_quota")
     sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     # each non-secret setting's text as given (``6h``), to show it the way it was set
     given: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
