@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.chat.commands.args import take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
+from bot.config.topics import looks_like_topic
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
 from bot.services import articles, briefs, digests, mutes, periods, weekly
@@ -14,7 +13,6 @@ from bot.services.topics import UnknownTopic
 from bot.store.views import Window
 
 SEARCH_LIMIT = 5  # results shown in chat
-_ID_LIKE = re.compile(r"[a-z_]{1,30}")
 
 
 @command("search", slow=True)
@@ -37,7 +35,7 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     words = take_filters(catalog, args, keep=0, strict=False)
     if words.rest:
         word = words.rest[0]
-        if not _ID_LIKE.fullmatch(word):
+        if not looks_like_topic(word):
             raise usage("digest", ctx.lang)
         raise UnknownTopic(word, catalog.names())
     since = periods.since(cmds.app, words.period or "24h")
@@ -56,7 +54,7 @@ def weekly_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         raise usage("weekly", ctx.lang)
     if words.rest:
         word = words.rest[0]
-        if not _ID_LIKE.fullmatch(word):
+        if not looks_like_topic(word):
             raise usage("weekly", ctx.lang)
         raise UnknownTopic(word, catalog.names())
     muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its weekly reports
