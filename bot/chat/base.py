@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.present.i18n import t
 from bot.present.reply import Reply
+
+
+def not_set(variable: str) -> str:
+    """The one wording of a missing token or secret, as logs and errors say it
+    (``SLACK_BOT_TOKEN is not set``): the message ``post.no_token`` that ``--post`` shows."""
+    return t("post.no_token", "en", variable=variable)
 
 
 class DeliveryError(Exception):

@@ -349,7 +349,7 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)  # read when made
     topics_file: str | None = _default("topics_file")
     timezone: str = _default("timezone")
-    digest_time: time = _default("digest_time")
+    digest_time: time = _default("digest_time")  # noqa: RUF009 (a time is immutable)
     digest_grace: float = _default("digest_grace")
     http_host: str = _default("http_host")
     http_port: int = _default("http_port")

@@ -36,7 +36,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice
 
-from bot.chat.base import DestinationBroken
+from bot.chat.base import DestinationBroken, not_set
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import split_words, workspace_of
 from bot.chat.discord.confirm import ConfirmButton, confirm_key
@@ -491,7 +491,7 @@ async def run_discord(app: App, commands: Commands) -> None:
     """Run the bot until cancelled (for ``newsbot serve``)."""
     token = app.settings.discord_bot_token
     if not token:
-        raise DestinationBroken("DISCORD_BOT_TOKEN is not set")
+        raise DestinationBroken(not_set("DISCORD_BOT_TOKEN"))
     client = build_client(app, commands)
     async with client:
         try:

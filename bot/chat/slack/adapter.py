@@ -50,7 +50,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.chat.base import DeliveryError, TemporaryFailure
+from bot.chat.base import DeliveryError, TemporaryFailure, not_set
 from bot.chat.commands import Commands, Context
 from bot.chat.commands.core import workspace_of
 from bot.chat.slack.post import (
@@ -301,7 +301,7 @@ async def share_image(settings: Settings, channel: str, reply: Reply) -> ImagePr
     arrived, else why not (``uncertain`` when the answer was lost after the share went out, a
     timeout: the picture may still show, and sharing again could show it twice)."""
     if not settings.slack_bot_token:
-        return ImageProblem("SLACK_BOT_TOKEN is not set")
+        return ImageProblem(not_set("SLACK_BOT_TOKEN"))
     (payload,) = [p for p in render_reply(reply) if "upload" in p]
     poster = SlackPoster(settings)
     key = "cmd-" + hashlib.sha256(f"{channel}|{wall_now().isoformat()}".encode()).hexdigest()[:12]
@@ -413,7 +413,9 @@ def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
     ``/healthz`` and ``/metrics``)."""
     secret = bolt_app.signing_secret
     if not secret:
-        log.warning("slack: SLACK_SIGNING_SECRET is not set; %s refuses every request", EVENTS_PATH)
+        log.warning(
+            "slack: %s; %s refuses every request", not_set("SLACK_SIGNING_SECRET"), EVENTS_PATH
+        )
 
     async def events(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > MAX_BODY:
@@ -510,7 +512,7 @@ async def check_token(settings: Settings) -> dict[str, Any]:
     """``auth.test`` with SLACK_BOT_TOKEN: the bot's identity (``team_id``, ``user_id``…), or
     :class:`SlackTokenError` ("SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)")."""
     if not settings.slack_bot_token:
-        raise SlackTokenError("SLACK_BOT_TOKEN is not set")
+        raise SlackTokenError(not_set("SLACK_BOT_TOKEN"))
     try:
         response = await web_client(settings).auth_test()
     except Exception as exc:
