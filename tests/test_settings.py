@@ -57,7 +57,7 @@ def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds
 
 @pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])
 def test_a_malformed_duration_setting_is_named(written: str) -> None:
-    with pytest.raises(SettingsError, match="NEWSBOT_FEED_INTERVAL.*expected a duration"):
+    with pytest.raises(SettingsError, match=r"NEWSBOT_FEED_INTERVAL.*expected a duration"):
         Settings.from_env({"NEWSBOT_FEED_INTERVAL": written})
 
 
