@@ -44,23 +44,17 @@ async def send_reply(interaction: discord.Interaction[Any], reply: Reply) -> Non
         if reply.confirm is not None and index == len(payloads) - 1:
             view = discord.ui.View(timeout=None)
             view.add_item(ConfirmButton(confirm_key(reply.confirm.command), reply.confirm.label))
+        message: dict[str, Any] = {
+            "embeds": embeds,
+            "files": files,
+            "view": view,
+            "ephemeral": reply.ephemeral,
+            "allowed_mentions": NO_MENTIONS,
+        }
         if index == 0 and not interaction.response.is_done():
-            await interaction.response.send_message(
-                embeds=embeds,
-                files=files,
-                view=view,
-                ephemeral=reply.ephemeral,
-                allowed_mentions=NO_MENTIONS,
-            )
+            await interaction.response.send_message(**message)
         else:
-            await interaction.followup.send(
-                embeds=embeds,
-                files=files,
-                view=view,
-                ephemeral=reply.ephemeral,
-                allowed_mentions=NO_MENTIONS,
-                wait=True,
-            )
+            await interaction.followup.send(**message, wait=True)
 
 
 async def respond(
