@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config.settings import SPECS, Settings, SettingsError
+from bot.core.periods import PeriodError, looks_like_period, parse_since
 from tests.helpers import run_cli
 
 
@@ -53,6 +55,17 @@ def test_from_an_empty_environment_every_setting_is_its_one_default(tmp_path: Pa
 def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds: float) -> None:
     s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
     assert s.feed_interval == s.digest_grace == seconds
+
+
+def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
+    now = datetime(2025, 11, 3, tzinfo=UTC)
+    for written, back in (("90초", 90), ("1.5h", 5400), ("2주", 14 * 86400), ("1w", 604800)):
+        assert looks_like_period(written) and parse_since(written, now) == now - timedelta(
+            seconds=back
+        )
+    assert not looks_like_period("12")  # a bare number stays an id or a count
+    with pytest.raises(PeriodError):
+        parse_since("99999999999w", now)  # further back than dates go: refused, not a crash
 
 
 @pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])
