@@ -134,11 +134,12 @@ def _line_pieces(line: str, limit: int) -> list[str]:
     piece: list[str] = []
     used = 0
     for p in escaped:
-        if used + ulen(p) > limit:
+        size = ulen(p)
+        if used + size > limit:
             out.append("".join(piece))
             piece, used = [], 0
         piece.append(p)
-        used += ulen(p)
+        used += size
     return [*out, "".join(piece)]
 
 
