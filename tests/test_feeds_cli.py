@@ -72,6 +72,13 @@ def test_add_list_remove(db_url: str, capsys: Capsys) -> None:
     [feed] = feeds_json(db_url, capsys)
     assert (feed["name"], feed["interval_s"], feed["health"]) == ("예시경제", 1800, "new")
 
+    weekly = "https://news.example.kr/rss/weekly.xml"
+    args = ["feeds", "add", weekly, "--interval", "1w", "--no-check", "--db", db_url]
+    code, out, err = run_cli(args, capsys)
+    assert code == 0 and out.strip() == f"added feed #2: {weekly} (every 7d)", err
+    assert [f["interval_s"] for f in feeds_json(db_url, capsys)] == [1800, 604800]
+    code, _, _ = run_cli(["feeds", "remove", "#2", "--db", db_url], capsys)
+    assert code == 0
     code, out, _ = run_cli(["feeds", "remove", "#1", "--db", db_url], capsys)
     assert code == 0 and out.startswith("removed feed #1")
     code, _, err = run_cli(["feeds", "remove", "1", "--db", db_url], capsys)

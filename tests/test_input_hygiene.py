@@ -18,6 +18,7 @@ from bot.chat.discord.render import render_reply as discord_render
 from bot.chat.slack.render import render_reply as slack_render
 from bot.config.settings import Settings
 from bot.present.compose import digest_reply
+from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.runtime.app import App
 from bot.services import digests
 from bot.store import Window
@@ -194,6 +195,47 @@ def test_bidi_and_zero_width_characters_reach_no_channel_and_hide_no_word(
         assert "엔비디아, 한국에 GPU" in text
         for ch in ("\u202e", "\u200b", "\u200d"):
             assert ch not in text
+
+
+HOSTILE = "".join(map(chr, [*range(0x20), 0x7F, 0x85, 0x2028, 0x2029, 0x202E, 0x200B, 0xFEFF]))
+
+
+def _kept(payloads: list[dict[str, object]]) -> set[str]:
+    """The characters of HOSTILE still in any string of the payloads."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            found.update(ch for ch in value if ch in HOSTILE)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(payloads)
+    return found
+
+
+def test_slack_and_discord_strip_the_same_characters() -> None:
+    card = Card(
+        7,
+        f"제목{HOSTILE}끝",
+        "https://news.example.kr/a",
+        f"연합뉴스{HOSTILE}",
+        facts=[Fact(f"라벨{HOSTILE}", f"값{HOSTILE}")],
+        snippet=f"요약{HOSTILE}",
+        story=Story(f"3개 매체{HOSTILE}", [Link(f"뉴시스{HOSTILE}", "https://n.example.kr/")]),
+    )
+    reply = Reply(
+        title=f"다이제스트{HOSTILE}",
+        text=f"첫 줄{HOSTILE}\n둘째 줄",
+        sections=[Section(f"주제{HOSTILE}", [card])],
+        footer=f"끝{HOSTILE}",
+    )
+    slack, discord = _kept(slack_render(reply)), _kept(discord_render(reply))
+    assert slack == discord == {"\t", "\n"}  # line ends and tabs are the text's own
 
 
 # -- 7: bad arguments and names ------------------------------------------------------------------

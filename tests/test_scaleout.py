@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat.slack.adapter import signature
+from bot.chat.slack.verify import signature
 from bot.store import Place, open_store
 from tests.helpers import wait_for
 from tests.helpers.chat import slack_ids

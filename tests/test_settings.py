@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.config.settings import Settings, SettingsError
+from bot.config.settings import SPECS, Settings, SettingsError
+from bot.core.periods import PeriodError, looks_like_period, parse_since
 from tests.helpers import run_cli
 
 
@@ -18,6 +21,57 @@ def test_defaults_match_the_design() -> None:
     assert s.digest_time.strftime("%H:%M") == "09:00"
     assert s.allow_private_feeds is False
     assert s.slack_api_url.startswith("https://slack.com/")
+
+
+def test_from_an_empty_environment_every_setting_is_its_one_default(tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    made = Settings(database_url=f"sqlite:///{tmp_path / 'newsbot' / 'newsbot.db'}")
+    assert Settings.from_env(env) == made
+    assert Settings.from_env({}) == Settings(database_url=Settings.from_env({}).database_url)
+    fields = {f.name for f in dataclasses.fields(Settings) if f.compare}
+    assert fields == {spec.attr for spec in SPECS}  # every setting is in the one table
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [  # what the settings took before, and the periods' units and Korean ones now
+        ("30s", 30.0),
+        ("15m", 900.0),
+        ("1.5h", 5400.0),
+        ("6h", 21600.0),
+        ("30d", 2592000.0),
+        ("250ms", 0.25),
+        ("90", 90.0),
+        (" 20 s ", 20.0),
+        ("1w", 604800.0),
+        ("2주", 1209600.0),
+        ("3일", 259200.0),
+        ("12시간", 43200.0),
+        ("30분", 1800.0),
+        ("90초", 90.0),
+        ("2.5min", 150.0),
+    ],
+)
+def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds: float) -> None:
+    s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
+    assert s.feed_interval == s.digest_grace == seconds
+
+
+def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
+    now = datetime(2025, 11, 3, tzinfo=UTC)
+    for written, back in (("90초", 90), ("1.5h", 5400), ("2주", 14 * 86400), ("1w", 604800)):
+        assert looks_like_period(written) and parse_since(written, now) == now - timedelta(
+            seconds=back
+        )
+    assert not looks_like_period("12")  # a bare number stays an id or a count
+    with pytest.raises(PeriodError):
+        parse_since("99999999999w", now)  # further back than dates go: refused, not a crash
+
+
+@pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])
+def test_a_malformed_duration_setting_is_named(written: str) -> None:
+    with pytest.raises(SettingsError, match=r"NEWSBOT_FEED_INTERVAL.*expected a duration"):
+        Settings.from_env({"NEWSBOT_FEED_INTERVAL": written})
 
 
 def test_secret_from_file(tmp_path: Path) -> None:

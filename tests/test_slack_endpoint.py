@@ -22,16 +22,15 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.chat.commands import Commands
 from bot.chat.slack.adapter import (
-    EVENTS_PATH,
-    MAX_RESPONSES,
     SlackTokenError,
     build_bolt_app,
     check_token,
-    make_web_app,
-    response_payloads,
     run_socket_mode,
     start_socket_mode,
 )
+from bot.chat.slack.replies import MAX_RESPONSES, response_payloads
+from bot.chat.slack.routes import EVENTS_PATH, make_web_app
+from bot.chat.slack.verify import CHECKED
 from bot.config.settings import Settings
 from bot.present.reply import Card, Reply, Section
 from bot.runtime.app import App
@@ -337,6 +336,14 @@ async def test_the_bolt_app_itself_refuses_forgeries(
     good: dict[str, str | Sequence[str]] = {**sign(body)}
     genuine = AsyncBoltRequest(body=body.decode(), headers=good)
     assert (await bolt.async_dispatch(genuine)).status == 200
+    # the route's "already checked" mark cannot come from a request: not from its body, nor
+    # from a context holding the mark's name
+    marked = body + b"&newsbot_signature_checked=1"
+    for request in (
+        AsyncBoltRequest(body=marked.decode(), headers=bad),
+        AsyncBoltRequest(body=body.decode(), headers=bad, context={CHECKED: True}),
+    ):
+        assert (await bolt.async_dispatch(request)).status == 401
     app.close()
 
 
@@ -427,6 +434,29 @@ async def test_check_token(fake_slack: FakeSlack) -> None:
         await check_token(bad)
     assert str(caught.value) == "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth)"
     assert "xoxb-wrong-123" not in str(caught.value) and not caught.value.temporary
+
+
+async def test_a_missing_token_is_said_in_one_wording_everywhere(
+    seeded_copy: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.chat.base import DestinationBroken
+    from bot.chat.discord.adapter import check_token as discord_check
+    from bot.chat.slack.replies import share_image
+    from tests.helpers import run_cli
+
+    unset = Settings()
+    with pytest.raises(SlackTokenError) as slack:
+        await check_token(unset)
+    with pytest.raises(DestinationBroken) as discord:
+        await discord_check(unset)
+    image = await share_image(unset, "C1", Reply(text="x"))
+    assert str(slack.value) == "SLACK_BOT_TOKEN is not set"
+    assert discord.value.reason == "DISCORD_BOT_TOKEN is not set"
+    assert image is not None and image.reason == "SLACK_BOT_TOKEN is not set"
+    for platform, channel in (("slack", "C1"), ("discord", "1234567890")):
+        args = ["digest", "--post", f"{platform}:{channel}", "--db", seeded_copy]
+        code, _, err = await asyncio.to_thread(run_cli, args, capsys)
+        assert code == 2 and f"{platform.upper()}_BOT_TOKEN is not set" in err, err
 
 
 def test_the_manifest_matches_the_endpoint() -> None:

@@ -185,6 +185,19 @@ def test_trend_from_the_console_and_the_cli(
     assert code == 2 and "no such directory" in err
 
 
+@pytest.mark.parametrize("word", ["foo-bar", "watch:nope", "hbm-공급", "no_such"])
+def test_digest_weekly_and_trend_read_an_unknown_topic_word_the_same_way(
+    app: App, tmp_path: Path, word: str
+) -> None:
+    for command in ("digest", "weekly", "trend"):
+        said = answer(Commands(app), f"/news {command} {word}", console_context(), files=tmp_path)
+        assert said is not None and said.startswith(f"알 수 없는 주제입니다: {word}. 주제: "), said
+        assert "gpu_deal" in said
+    for command in ("digest", "weekly", "trend"):  # not written as a topic: the usage line
+        said = answer(Commands(app), f"/news {command} 어제부터", console_context(), files=tmp_path)
+        assert said is not None and "/news " + command in said and "알 수 없는" not in said
+
+
 # -- the weekly report -------------------------------------------------------------------------
 
 

@@ -144,10 +144,24 @@ def test_mute_leaves_an_outlet_out_of_the_channels_digest(app: App) -> None:
     assert "1건" in console(app, "/news unmute 연합뉴스")
     assert "숨긴 것이 없습니다" in console(app, "/news mute")
     assert app.store.mutes(Place("console", "", "elsewhere"), T0) == []
-    for wrong in ("abc", "2025-10-01", "400d"):  # a mute lasts a span, at most a year
+    for wrong in ("abc", "2025-10-01", "400d", "12"):  # a mute lasts a span, at most a year
         said = console(app, f"/news mute 연합뉴스 for {wrong}").strip()
         assert said == f"숨길 기간은 12h, 7d, 2w처럼 1년 이내로 적으세요: {wrong}"
     assert "숨긴 것이 없습니다" in console(app, "/news mute")
+
+
+@pytest.mark.parametrize(
+    ("written", "until"),  # the one duration grammar: Korean units, weeks, decimals, seconds
+    [("2주", "2025-11-17"), ("1w", "2025-11-10"), ("36시간", "2025-11-04"), ("1.5d", "2025-11-04")],
+)
+def test_a_mute_reads_the_one_duration_grammar(app: App, written: str, until: str) -> None:
+    shown = console(app, f"/news mute 뉴시스 for {written}")
+    assert "뉴시스" in shown and until in shown
+    [muted] = app.store.mutes(CHANNEL.place, T0)
+    assert muted.until is not None
+    assert muted.until - T0 == {"2주": timedelta(days=14), "1w": timedelta(days=7)}.get(
+        written, timedelta(hours=36)
+    )
 
 
 def test_watches_export_and_import_through_the_cli(

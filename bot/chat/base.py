@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.present.i18n import t
 from bot.present.reply import Reply
+
+
+def not_set(variable: str) -> str:
+    """The one wording of a missing token or secret, as logs and errors say it
+    (``SLACK_BOT_TOKEN is not set``): the message ``post.no_token`` that ``--post`` shows."""
+    return t("post.no_token", "en", variable=variable)
 
 
 class DeliveryError(Exception):
@@ -43,6 +50,19 @@ class TemporaryFailure(DeliveryError):
         super().__init__(reason)
         self.retry_after = retry_after
         self.uncertain = uncertain
+
+
+INLINE_WAIT = 30.0  # a Retry-After up to this long is waited out in place
+
+
+def wait_in_place(exc: DeliveryError) -> float | None:
+    """The one retry rule for a part the platform refused for now: the seconds to wait before
+    posting it again in place (a rate limit's Retry-After of at most :data:`INLINE_WAIT`), or
+    None: not again in place (the outbox sender puts the row off and backs off; a command's
+    picture share says why).  Never after an ``uncertain`` failure: the part may have arrived."""
+    if not isinstance(exc, TemporaryFailure) or exc.uncertain or exc.retry_after is None:
+        return None
+    return exc.retry_after if exc.retry_after <= INLINE_WAIT else None
 
 
 PartSent = Callable[[int, str], None]  # (part index, platform message id)

@@ -210,9 +210,9 @@ def _dashed_word(word: str) -> bool:
 
 
 def _check_url(url: str) -> str:
-    from bot.config.settings import _parse_db_url
+    from bot.config.values import parse_db_url
 
-    return _parse_db_url(url)
+    return parse_db_url(url)
 
 
 def run(args: argparse.Namespace, settings: object) -> int:

@@ -8,17 +8,29 @@ secrets redacted.  Secrets are never logged and never written to the database.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config.paths import default_database_url
+from bot.config.values import (
+    parse_db_url,
+    parse_hhmm,
+    parse_host,
+    parse_http_url,
+    parse_int,
+    parse_lang,
+    parse_list,
+    parse_log_level,
+    parse_private,
+    parse_retention,
+    parse_sync,
+    parse_tz,
+)
+from bot.core.periods import parse_duration
 from bot.core.redact import redact_url
 
 # the per-user data folder (bot/config/paths.py), never the current directory; as it was when
@@ -32,121 +44,6 @@ NAVER_DEFAULT_API = "https://openapi.naver.com"
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it."""
-
-
-def _parse_bool(raw: str) -> bool:
-    low = raw.strip().lower()
-    if low in ("1", "true", "yes", "on"):
-        return True
-    if low in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError("expected 1/0, true/false, yes/no or on/off")
-
-
-def _parse_int(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        value = int(raw.strip())
-        if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo} and {hi}")
-        return value
-
-    return parse
-
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-
-
-def parse_duration(raw: str) -> float:
-    """``'15m'`` -> 900.0 seconds; a bare number is seconds."""
-    m = _DURATION.match(raw)
-    if not m:
-        raise ValueError("expected a duration such as 30s, 15m, 6h or 1d")
-    return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
-
-
-def parse_hhmm(raw: str) -> time:
-    m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", raw)
-    if not m:
-        raise ValueError("expected HH:MM, 24-hour clock")
-    return time(int(m.group(1)), int(m.group(2)))
-
-
-def _parse_tz(raw: str) -> str:
-    try:
-        ZoneInfo(raw.strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {raw.strip()!r}") from exc
-    return raw.strip()
-
-
-def _parse_db_url(raw: str) -> str:
-    url = raw.strip()
-    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
-        raise ValueError("expected sqlite:///path or postgresql://user@host/db")
-    return url
-
-
-def _parse_host(raw: str) -> str:
-    host = raw.strip()
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
-            raise ValueError(
-                "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
-            ) from None
-    return host.strip("[]")
-
-
-def _parse_retention(raw: str) -> float:
-    seconds = parse_duration(raw)
-    if seconds < 3600:
-        raise ValueError("expected a duration of at least 1h, such as 30d")
-    return seconds
-
-
-def _parse_http_url(raw: str) -> str:
-    url = raw.strip()
-    if not re.match(r"^https?://[^/\s]+", url):
-        raise ValueError("expected an http(s) URL")
-    return url
-
-
-def _parse_list(raw: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in raw.split(",") if p.strip())
-
-
-def _parse_private(raw: str) -> tuple[str, ...] | bool:
-    """``1``/``true`` allows every private address; a comma list allows those hosts only."""
-    try:
-        return _parse_bool(raw)
-    except ValueError:
-        hosts = _parse_list(raw.lower())
-        if not hosts:
-            raise
-        return hosts
-
-
-def _parse_lang(raw: str) -> str:
-    lang = raw.strip().lower()
-    if lang not in ("ko", "en"):
-        raise ValueError("expected ko or en")
-    return lang
-
-
-def _parse_log_level(raw: str) -> str:
-    level = raw.strip().upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
-    return level
-
-
-def _parse_sync(raw: str) -> str:
-    mode = raw.strip().lower()
-    if mode not in ("global", "guild", "off"):
-        raise ValueError("expected global, guild or off")
-    return mode
 
 
 @dataclass(frozen=True)
@@ -165,7 +62,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_DATABASE_URL",
         "database_url",
         None,  # default_database_url(env): $XDG_DATA_HOME/newsbot/newsbot.db
-        _parse_db_url,
+        parse_db_url,
         "SQLAlchemy URL: sqlite:///path (default: newsbot.db in the per-user data folder) "
         "or postgresql://user@host/db",
         from_file=True,
@@ -177,7 +74,7 @@ SPECS: tuple[Spec, ...] = (
         str,
         "TOML file with the topics; default: the one shipped in bot/topics.toml",
     ),
-    Spec("NEWSBOT_TIMEZONE", "timezone", "Asia/Seoul", _parse_tz, "time zone for digest times"),
+    Spec("NEWSBOT_TIMEZONE", "timezone", "Asia/Seoul", parse_tz, "time zone for digest times"),
     Spec(
         "NEWSBOT_DIGEST_TIME",
         "digest_time",
@@ -196,28 +93,28 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_HTTP_HOST",
         "http_host",
         "127.0.0.1",
-        _parse_host,
+        parse_host,
         "address `serve` listens on (0.0.0.0 in a container behind a proxy)",
     ),
     Spec(
         "NEWSBOT_HTTP_PORT",
         "http_port",
         "3000",
-        _parse_int(1, 65535),
+        parse_int(1, 65535),
         "port of `serve`: /slack/events, /healthz, /metrics",
     ),
     Spec(
         "NEWSBOT_OUTBOX_RETENTION",
         "outbox_retention",
         "30d",
-        _parse_retention,
+        parse_retention,
         "sent deliveries are kept this long, then pruned",
     ),
     Spec(
         "NEWSBOT_ALLOW_PRIVATE_FEEDS",
         "allow_private_feeds",
         "0",
-        _parse_private,
+        parse_private,
         "1 allows feeds on private/loopback addresses; or a comma list of allowed hosts",
     ),
     Spec(
@@ -231,7 +128,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FETCH_MAX_BYTES",
         "fetch_max_bytes",
         "15728640",
-        _parse_int(1024, 1 << 31),
+        parse_int(1024, 1 << 31),
         "largest feed body accepted, counted after decompression",
     ),
     Spec(
@@ -245,25 +142,25 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FEED_MAX_ERRORS",
         "feed_max_errors",
         "10",
-        _parse_int(1, 1000),
+        parse_int(1, 1000),
         "consecutive failures after which a feed is disabled",
     ),
-    Spec("NEWSBOT_LANGUAGE", "language", "ko", _parse_lang, "reply language: ko or en"),
+    Spec("NEWSBOT_LANGUAGE", "language", "ko", parse_lang, "reply language: ko or en"),
     Spec(
         "NEWSBOT_ADMINS",
         "admins",
         "",
-        _parse_list,
+        parse_list,
         "comma list of chat user ids allowed to manage feeds; empty: everyone",
     ),
     Spec(
         "NEWSBOT_ALERT_MIN_GPUS",
         "alert_min_gpus",
         "10000",
-        _parse_int(0, 10**9),
+        parse_int(0, 10**9),
         "instant alert for a GPU deal of at least this many units",
     ),
-    Spec("NEWSBOT_LOG_LEVEL", "log_level", "INFO", _parse_log_level, "log level"),
+    Spec("NEWSBOT_LOG_LEVEL", "log_level", "INFO", parse_log_level, "log level"),
     Spec("SLACK_BOT_TOKEN", "slack_bot_token", None, str, "Slack bot token (xoxb-…)", True),
     Spec(
         "SLACK_SIGNING_SECRET",
@@ -285,7 +182,7 @@ SPECS: tuple[Spec, ...] = (
         "SLACK_API_URL",
         "slack_api_url",
         SLACK_DEFAULT_API,
-        _parse_http_url,
+        parse_http_url,
         "Slack Web API base URL",
     ),
     Spec("DISCORD_BOT_TOKEN", "discord_bot_token", None, str, "Discord bot token", True),
@@ -293,21 +190,21 @@ SPECS: tuple[Spec, ...] = (
         "DISCORD_API_URL",
         "discord_api_url",
         DISCORD_DEFAULT_API,
-        _parse_http_url,
+        parse_http_url,
         "Discord REST API base URL",
     ),
     Spec(
         "NEWSBOT_GOOGLE_NEWS_URL",
         "google_news_url",
         GOOGLE_NEWS_DEFAULT_URL,
-        _parse_http_url,
+        parse_http_url,
         "Google News base URL (keyword sources: sources add google)",
     ),
     Spec(
         "NEWSBOT_NAVER_API_URL",
         "naver_api_url",
         NAVER_DEFAULT_API,
-        _parse_http_url,
+        parse_http_url,
         "Naver Open API base URL (keyword sources: sources add naver)",
     ),
     Spec("NAVER_CLIENT_ID", "naver_client_id", None, str, "Naver Open API client id", True),
@@ -323,58 +220,70 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_NAVER_DAILY_QUOTA",
         "naver_daily_quota",
         "25000",
-        _parse_int(1, 10**9),
+        parse_int(1, 10**9),
         "Naver search API calls allowed a day (the application's quota)",
     ),
     Spec(
         "NEWSBOT_DISCORD_SYNC",
         "discord_sync",
         "global",
-        _parse_sync,
+        parse_sync,
         "register /news globally, to NEWSBOT_DISCORD_GUILD_ID only (development), or off",
     ),
     Spec(
         "NEWSBOT_DISCORD_GUILD_ID",
         "discord_guild_id",
         None,
-        _parse_int(1, 2**63 - 1),
+        parse_int(1, 2**63 - 1),
         "guild for development command registration",
     ),
 )
 
 
+def _default(attr: str) -> Any:
+    """The parsed default of the setting ``attr``: the one table of defaults is :data:`SPECS`."""
+    spec = next(spec for spec in SPECS if spec.attr == attr)
+    return None if spec.default is None else spec.parse(spec.default)
+
+
+def _secret() -> Any:
+    return field(default=None, repr=False)
+
+
 @dataclass(frozen=True)
 class Settings:
+    """The settings; each default is the one in :data:`SPECS` (made in code: ``Settings()``)."""
+
     database_url: str = field(default_factory=default_database_url)  # read when made
-    topics_file: str | None = None
-    timezone: str = "Asia/Seoul"
-    digest_time: time = time(9, 0)
-    digest_grace: float = 6 * 3600
-    http_host: str = "127.0.0.1"
-    http_port: int = 3000
-    outbox_retention: float = 30 * 86400
-    allow_private_feeds: tuple[str, ...] | bool = False
-    fetch_timeout: float = 20.0
-    fetch_max_bytes: int = 15 * 1024 * 1024
-    feed_interval: float = 900.0
-    feed_max_errors: int = 10
-    language: str = "ko"
-    admins: tuple[str, ...] = ()
-    alert_min_gpus: int = 10000
-    log_level: str = "INFO"
-    slack_bot_token: str | None = field(default=None, repr=False)
-    slack_signing_secret: str | None = field(default=None, repr=False)
-    slack_app_token: str | None = field(default=None, repr=False)
-    slack_api_url: str = SLACK_DEFAULT_API
-    discord_bot_token: str | None = field(default=None, repr=False)
-    discord_api_url: str = DISCORD_DEFAULT_API
-    discord_sync: str = "global"
-    discord_guild_id: int | None = None
-    google_news_url: str = GOOGLE_NEWS_DEFAULT_URL
-    naver_api_url: str = NAVER_DEFAULT_API
-    naver_client_id: str | None = field(default=None, repr=False)
-    naver_client_secret: str | None = field(default=None, repr=False)
-    naver_daily_quota: int = 25000
+    topics_file: str | None = _default("topics_file")
+    timezone: str = _default("timezone")
+    digest_time: time = _default("digest_time")  # noqa: RUF009 (a time is immutable)
+    digest_grace: float = _default("digest_grace")
+    http_host: str = _default("http_host")
+    http_port: int = _default("http_port")
+    outbox_retention: float = _default("outbox_retention")
+    allow_private_feeds: tuple[str, ...] | bool = _default("allow_private_feeds")
+    fetch_timeout: float = _default("fetch_timeout")
+    fetch_max_bytes: int = _default("fetch_max_bytes")
+    feed_interval: float = _default("feed_interval")
+    feed_max_errors: int = _default("feed_max_errors")
+    language: str = _default("language")
+    admins: tuple[str, ...] = _default("admins")
+    alert_min_gpus: int = _default("alert_min_gpus")
+    log_level: str = _default("log_level")
+    slack_bot_token: str | None = _secret()
+    slack_signing_secret: str | None = _secret()
+    slack_app_token: str | None = _secret()
+    slack_api_url: str = _default("slack_api_url")
+    discord_bot_token: str | None = _secret()
+    discord_api_url: str = _default("discord_api_url")
+    discord_sync: str = _default("discord_sync")
+    discord_guild_id: int | None = _default("discord_guild_id")
+    google_news_url: str = _default("google_news_url")
+    naver_api_url: str = _default("naver_api_url")
+    naver_client_id: str | None = _secret()
+    naver_client_secret: str | None = _secret()
+    naver_daily_quota: int = _default("naver_daily_quota")
     sources: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     # each non-secret setting's text as given (``6h``), to show it the way it was set
     given: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)

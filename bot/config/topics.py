@@ -42,6 +42,15 @@ from typing import Any
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "topics.toml"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+# a word written as a topic's id or a watch's name (``apec``, ``gpu-deal``, ``watch:hbm``),
+# known or not: a command answers "unknown topic" with the list for one, and its usage line for
+# anything else (a number, a Korean word such as 어제부터 that reads as a period, punctuation)
+TOPIC_WORD = re.compile(r"(?:watch:)?[a-z_][a-z0-9_\-가-힣]{0,49}")
+
+
+def looks_like_topic(word: str) -> bool:
+    """Whether ``word`` is written as a topic or watch name (it may name none)."""
+    return TOPIC_WORD.fullmatch(word.strip().lower()) is not None
 
 
 class TopicsError(ValueError):

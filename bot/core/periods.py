@@ -1,8 +1,12 @@
-"""Periods as users write them: ``24h``, ``7d``, ``90m``, ``2주``, ``2025-10-01``, ``all``.
+"""Durations and periods as users write them: ``30s``, ``15m``, ``1.5h``, ``7d``, ``1w``, ``2주``,
+``12시간``, ``2025-10-01``, ``all``.
 
-One grammar for the CLI's ``--since`` and chat's period words: a count and a unit (m, min, h,
-d, w, or 분, 시간, 일, 주) back from now, a calendar date (midnight in the given zone), or ``all``
-(전체, ever) for no limit.
+One duration grammar for settings (``NEWSBOT_FEED_INTERVAL=15m``), feed intervals
+(``--interval 1w``), mutes (``for 2주``) and periods (``/news digest 7d``): a count, decimals
+allowed, and a unit in English or Korean (ms; s, sec, 초; m, min, 분; h, hr, 시간; d, 일;
+w, 주).  A setting may leave the unit out (seconds); a period or a mute may not, so that a bare
+number stays an article id or a count.  A period is a duration back from now, a calendar date
+(midnight in the given zone), or ``all`` (전체, ever) for no limit.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-UNIT_SECONDS = {
+UNIT_SECONDS: dict[str, float] = {
+    "ms": 0.001,
+    "s": 1,
+    "sec": 1,
+    "초": 1,
     "m": 60,
     "min": 60,
     "분": 60,
     "h": 3600,
+    "hr": 3600,
     "시간": 3600,
     "d": 86400,
     "일": 86400,
@@ -24,9 +33,27 @@ UNIT_SECONDS = {
 }
 ALL = ("all", "전체", "ever")
 FIRST_YEAR = 1970  # the earliest date a period may start
+DURATION_HINT = "expected a duration such as 30s, 15m, 6h, 1d or 2w"
 _UNITS = "|".join(sorted(UNIT_SECONDS, key=len, reverse=True))
-_RELATIVE = re.compile(rf"(\d{{1,5}})\s*({_UNITS})")
+_DURATION = re.compile(rf"(\d{{1,12}}(?:\.\d{{1,6}})?)\s*({_UNITS})?")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def duration_seconds(word: str, *, bare: bool = False) -> float | None:
+    """The seconds of a duration (``15m`` -> 900.0, ``2주``, ``1.5h``), or None when ``word`` is
+    not one; ``bare``: a number without a unit is seconds (settings), else it is not a duration."""
+    m = _DURATION.fullmatch(word.strip().lower())
+    if not m or (m.group(2) is None and not bare):
+        return None
+    return float(m.group(1)) * UNIT_SECONDS[m.group(2) or "s"]
+
+
+def parse_duration(raw: str) -> float:
+    """``'15m'`` -> 900.0 seconds; a bare number is seconds.  :class:`ValueError` otherwise."""
+    seconds = duration_seconds(raw, bare=True)
+    if seconds is None:
+        raise ValueError(DURATION_HINT)
+    return seconds
 
 
 class PeriodError(ValueError):
@@ -34,16 +61,16 @@ class PeriodError(ValueError):
 
 
 def span_seconds(word: str) -> int | None:
-    """The seconds of a span written like a period's count and unit (``2주``, ``7d``, ``12h``),
-    or None when ``word`` is not one."""
-    m = _RELATIVE.fullmatch(word.strip().lower())
-    return int(m.group(1)) * UNIT_SECONDS[m.group(2)] if m else None
+    """The whole seconds of a duration with its unit (``2주``, ``7d``, ``90s``), or None when
+    ``word`` is not one."""
+    seconds = duration_seconds(word)
+    return None if seconds is None else round(seconds)
 
 
 def looks_like_period(word: str) -> bool:
     """Whether ``word`` is written as a period (it may still name an impossible date)."""
     raw = word.strip().lower()
-    return raw in ALL or bool(_RELATIVE.fullmatch(raw) or _DATE.fullmatch(raw))
+    return raw in ALL or duration_seconds(raw) is not None or bool(_DATE.fullmatch(raw))
 
 
 def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> datetime | None:
@@ -53,9 +80,12 @@ def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> dat
     raw = value.strip().lower()
     if raw in ALL:
         return None
-    m = _RELATIVE.fullmatch(raw)
-    if m:
-        return now - timedelta(seconds=int(m.group(1)) * UNIT_SECONDS[m.group(2)])
+    seconds = duration_seconds(raw)
+    if seconds is not None:
+        try:
+            return now - timedelta(seconds=seconds)
+        except OverflowError as exc:  # further back than datetime reaches
+            raise PeriodError(value) from exc
     m = _DATE.fullmatch(raw)
     if m:
         year = int(m.group(1))

@@ -16,7 +16,8 @@ then, for each part not yet confirmed:
 So a part is posted by one sender only, a sender that lost the row stops at the next part, and
 a crash resumes after the last confirmed part.  When every part is recorded, the row is sent.
 
-Rate limits: a Retry-After of up to :data:`INLINE_WAIT` seconds is waited out in place (the
+Rate limits (:func:`bot.chat.base.wait_in_place`, the one rule a command's picture share follows
+too): a Retry-After of up to :data:`~bot.chat.base.INLINE_WAIT` seconds is waited out in place (the
 claim stays alive: the scheduler renews it), then the row is claimed again before the part is
 posted once more; a longer one puts the row off until then.
 
@@ -38,7 +39,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from bot.chat.base import DeliveryError, DestinationBroken, Poster, TemporaryFailure
+from bot.chat.base import (
+    DeliveryError,
+    DestinationBroken,
+    Poster,
+    TemporaryFailure,
+    wait_in_place,
+)
 from bot.core import metrics
 from bot.core.clock import wall_now
 from bot.present.reply import reply_from_dict
@@ -50,7 +57,6 @@ log = logging.getLogger(__name__)
 EXPIRY = timedelta(hours=24)
 MAX_BACKOFF = timedelta(hours=1)
 CLAIM_TTL = timedelta(seconds=45)  # longer than one part can take (a Web API call: 20 s at most)
-INLINE_WAIT = 30.0  # a Retry-After up to this long is waited out here; longer: the row waits
 DbRunner = Callable[..., Awaitable[Any]]
 
 
@@ -147,22 +153,20 @@ class Sender:
                         part=part,
                         parts=len(payloads),
                     )
-                except TemporaryFailure as exc:
-                    if exc.retry_after is not None and exc.retry_after <= INLINE_WAIT:
+                except DeliveryError as exc:
+                    wait = wait_in_place(exc)
+                    if wait is not None:
                         # rate limited: wait here (the claim is kept alive), then claim the
                         # row again before posting the part once more
                         log.info(
                             "delivery %s to %s: rate limited; waiting %.0f s",
                             row.key,
                             row.place,
-                            exc.retry_after,
+                            wait,
                         )
-                        await self._rest(exc.retry_after)
+                        await self._rest(wait)
                         refused = True
                         continue
-                    await self._failed(row, exc)
-                    return False
-                except DeliveryError as exc:
                     await self._failed(row, exc)
                     return False
                 metrics.POSTS_SENT.labels(row.place.platform).inc()

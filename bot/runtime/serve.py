@@ -96,11 +96,11 @@ class Service:
     async def start_slack(self, web_app: web.Application, commands: Commands) -> None:
         from bot.chat.slack.adapter import (
             SlackTokenError,
-            add_slack_routes,
             build_bolt_app,
             check_token,
             start_socket_mode,
         )
+        from bot.chat.slack.routes import add_slack_routes
 
         settings = self.app.settings
         try:

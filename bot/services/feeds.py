@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bot.config.settings import parse_duration
+from bot.core.periods import parse_duration
 from bot.core.redact import redact_url
 from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
 from bot.ingest.opml import OpmlError, export_opml, parse_opml, parse_opml_sources

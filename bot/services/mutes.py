@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.config.settings import parse_duration
 from bot.core.periods import span_seconds
 from bot.core.unicode import clean_input
 from bot.services.articles import check_ref
@@ -56,13 +55,8 @@ def mute(
     kind, value, shown = target(app, word, place.tenant)
     until: datetime | None = None
     if period:
-        seconds = span_seconds(period)  # the periods' grammar: 7d, 2주, 12시간
-        if seconds is None:
-            try:
-                seconds = round(parse_duration(period))  # and the settings' (90s, 1.5h)
-            except ValueError:
-                raise UserError("mute.bad_period", value=period[:40]) from None
-        if not 0 < seconds <= MAX_MUTE.total_seconds():
+        seconds = span_seconds(period)  # the one duration grammar: 7d, 2주, 12시간, 1.5h
+        if seconds is None or not 0 < seconds <= MAX_MUTE.total_seconds():
             raise UserError("mute.bad_period", value=period[:40])
         until = app.clock.now() + timedelta(seconds=seconds)
     app.store.mute(place, kind, value, until, user)

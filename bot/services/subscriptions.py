@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config.settings import parse_hhmm
+from bot.config.values import parse_hhmm
 from bot.core.workdays import WEEKDAYS, weekday_number
 from bot.services.errors import UserError
 from bot.store.views import Place, Schedule, Subscription

@@ -73,7 +73,8 @@ async def slack_endpoint(app: App) -> AsyncIterator[str]:
     from aiohttp import web
 
     from bot.chat.commands import Commands
-    from bot.chat.slack.adapter import build_bolt_app, make_web_app
+    from bot.chat.slack.adapter import build_bolt_app
+    from bot.chat.slack.routes import make_web_app
 
     runner = web.AppRunner(make_web_app(build_bolt_app(app, Commands(app))))
     await runner.setup()

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.chat.commands.core import usage
+from bot.config.topics import looks_like_topic
 from bot.core.periods import looks_like_period
-from bot.services.topics import Catalog
+from bot.services.errors import UserError
+from bot.services.topics import Catalog, UnknownTopic
 
 
 @dataclass(slots=True)
@@ -47,3 +50,12 @@ def take_filters(catalog: Catalog, args: list[str], *, keep: int, strict: bool) 
         words.rest.pop()
     words.topics = list(dict.fromkeys(words.topics + trailing))
     return words
+
+
+def not_a_topic(catalog: Catalog, word: str, command: str, lang: str) -> UserError:
+    """The answer to ``word`` left where only topics may stand: "unknown topic" with the list
+    for a word written as a topic or watch name (:data:`bot.config.topics.TOPIC_WORD`), the
+    command's usage line for anything else.  Digest, weekly and trend all answer this way."""
+    if looks_like_topic(word):
+        return UnknownTopic(word, catalog.names())
+    return usage(command, lang)

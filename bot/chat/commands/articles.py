@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
-from bot.chat.commands.args import take_filters
+from bot.chat.commands.args import not_a_topic, take_filters
 from bot.chat.commands.core import Commands, Context, command, usage
 from bot.present.compose import digest_reply, search_reply, stats_reply, topics_reply, why_reply
 from bot.present.reply import Reply
 from bot.present.weekly import weekly_reply
 from bot.services import articles, briefs, digests, mutes, periods, weekly
 from bot.services import search as searching
-from bot.services.topics import UnknownTopic
 from bot.store.views import Window
 
 SEARCH_LIMIT = 5  # results shown in chat
-_ID_LIKE = re.compile(r"[a-z_]{1,30}")
 
 
 @command("search", slow=True)
@@ -37,10 +33,7 @@ def digest(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     catalog = cmds.catalog(ctx)
     words = take_filters(catalog, args, keep=0, strict=False)
     if words.rest:
-        word = words.rest[0]
-        if not _ID_LIKE.fullmatch(word):
-            raise usage("digest", ctx.lang)
-        raise UnknownTopic(word, catalog.names())
+        raise not_a_topic(catalog, words.rest[0], "digest", ctx.lang)
     since = periods.since(cmds.app, words.period or "24h")
     window = Window(topics=words.topics, since=since, tenant=ctx.tenant)
     muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its scheduled digests
@@ -56,10 +49,7 @@ def weekly_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if words.period is not None:  # a weekly report always covers the last 7 days
         raise usage("weekly", ctx.lang)
     if words.rest:
-        word = words.rest[0]
-        if not _ID_LIKE.fullmatch(word):
-            raise usage("weekly", ctx.lang)
-        raise UnknownTopic(word, catalog.names())
+        raise not_a_topic(catalog, words.rest[0], "weekly", ctx.lang)
     muted = mutes.mutes(cmds.app, ctx.place)  # this channel's mutes, as its weekly reports
     report = weekly.preview(
         cmds.app, words.topics, lang=ctx.lang, tenant=ctx.tenant, mutes=muted, now=cmds.now()

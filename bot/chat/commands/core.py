@@ -110,16 +110,13 @@ class Commands:
     def is_slow(text: str) -> bool:
         """Whether the command may take more than a moment (adapters acknowledge first)."""
         found = COMMANDS.get(_name(text))
-        if found is None:
-            return False
-        return _decide(found.slow, text)
+        return found is not None and _decide(found.slow, text)
 
     @staticmethod
     def is_public(text: str) -> bool:
+        """Whether the command's answer is for the channel (adapters defer publicly)."""
         found = COMMANDS.get(_name(text))
-        if found is None:
-            return False
-        return _decide(found.public, text)
+        return found is not None and _decide(found.public, text)
 
     def handle(self, text: str, ctx: Context) -> Reply:
         args = split_words(text)

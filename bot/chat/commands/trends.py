@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.commands.args import take_filters
-from bot.chat.commands.core import Commands, Context, command, usage
+from bot.chat.commands.args import not_a_topic, take_filters
+from bot.chat.commands.core import Commands, Context, command
 from bot.present.reply import Reply
 from bot.present.trends import trend_reply
 from bot.services import mutes, trends
 from bot.services.errors import UserError
-from bot.services.topics import UnknownTopic
 
-_ID_LIKE = re.compile(r"[a-z_][\w-]{0,39}")
 _PERIOD_LIKE = re.compile(r"\d[\w-]*")
 
 
@@ -29,9 +27,7 @@ def trend(cmds: Commands, args: list[str], ctx: Context) -> Reply:
             continue
         if _PERIOD_LIKE.fullmatch(word):
             raise UserError("trend.bad_period", value=word[:40], days=trends.MAX_DAYS)
-        if not _ID_LIKE.fullmatch(word.lower()):
-            raise usage("trend", ctx.lang)
-        raise UnknownTopic(word, catalog.names())
+        raise not_a_topic(catalog, word, "trend", ctx.lang)
     topic_ids = list(dict.fromkeys([*named, *words.topics]))
     muted = mutes.mutes(cmds.app, ctx.place)
     result = trends.trend(

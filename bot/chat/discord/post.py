@@ -42,7 +42,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route, handle_message_parameters
 
-from bot.chat.base import DestinationBroken, Poster, TemporaryFailure
+from bot.chat.base import DestinationBroken, Poster, TemporaryFailure, not_set
 from bot.chat.discord.render import render_reply
 from bot.config.settings import Settings
 from bot.present.reply import Reply
@@ -93,7 +93,7 @@ def _detail(exc: discord.HTTPException) -> str:
 async def login(settings: Settings) -> tuple[HTTPClient, dict[str, Any]]:
     """A logged-in REST client for ``settings`` (the caller closes it) and the bot user."""
     if not settings.discord_bot_token:
-        raise DestinationBroken("DISCORD_BOT_TOKEN is not set")
+        raise DestinationBroken(not_set("DISCORD_BOT_TOKEN"))
     use_api_url(settings.discord_api_url)
     http = HTTPClient(asyncio.get_running_loop(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
     try:

@@ -42,8 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.unicode import strip_invisible
 from bot.present.reply import Card, Reply
+from bot.present.text_hygiene import CONTROL, clean, fit_outlets, one_line, pack_lines, utf16_len
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -70,25 +70,12 @@ NO_MENTIONS: dict[str, Any] = {"parse": []}
 
 _MARKDOWN = "\\*_~`|<>[]()#-:"
 _ESCAPES = {ord(ch): "\\" + ch for ch in _MARKDOWN} | {ord("@"): "@\u200b"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.I)
 
 Payload = dict[str, Any]
 
 
-def dlen(text: str) -> int:
-    """Length as Discord may count it: UTF-16 code units (>= code points)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def clean(text: str) -> str:
-    """Drop control characters (keeps newlines and tabs) and invisible format characters
-    (bidirectional controls, zero-width characters: :mod:`bot.core.unicode`)."""
-    return _CONTROL.sub("", strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def one_line(text: str) -> str:
-    return " ".join(clean(text).split())
+dlen = utf16_len  # length as Discord may count it
 
 
 def escape(text: str) -> str:
@@ -101,7 +88,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if len(url) > URL_MAX or not _URL.match(url) or _CONTROL.search(url):
+    if len(url) > URL_MAX or not _URL.match(url) or CONTROL.search(url):
         return None
     return url
 
@@ -142,21 +129,7 @@ def _pieces(raw: str, limit: int) -> list[str]:
 def text_chunks(text: str, limit: int = TEXT_CHUNK) -> list[str]:
     """Escaped text in chunks of at most ``limit``, split at line ends (a longer line is cut
     into pieces); nothing is dropped."""
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in clean(text).split("\n"):
-        for piece in _pieces(line, limit) or [""]:
-            extra = dlen(piece) + (1 if current else 0)
-            if current and size + extra > limit:
-                chunks.append("\n".join(current))
-                current, size = [], 0
-                extra = dlen(piece)
-            current.append(piece)
-            size += extra
-    if current:
-        chunks.append("\n".join(current))
-    return [c.strip("\n") for c in chunks if c.strip()]
+    return pack_lines((_pieces(line, limit) for line in clean(text).split("\n")), limit)
 
 
 # -- one card ------------------------------------------------------------------------------
@@ -228,17 +201,11 @@ def story_field(card: Card) -> dict[str, Any] | None:
     if card.story is None or not card.story.links:
         return None
     pieces: list[str] = []
-    used = 0
-    for n, item in enumerate(card.story.links):
+    for item in card.story.links:
         label = escape(one_line(item.label))[:80] or "?"
         url = safe_url(item.url)
-        piece = f"[{label}]({url})" if url else label
-        more = f"(+{len(card.story.links) - n})"
-        if used + dlen(piece) + 3 + len(more) > STORY_MAX:
-            pieces.append(more)
-            break
-        pieces.append(piece)
-        used += dlen(piece) + 3
+        pieces.append(f"[{label}]({url})" if url else label)
+    pieces = fit_outlets(pieces, STORY_MAX)
     name = one_line(card.story.label)[:FIELD_NAME_MAX] or EMPTY
     return {"name": name, "value": " · ".join(pieces), "inline": False}
 

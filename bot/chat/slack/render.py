@@ -13,7 +13,8 @@ Escaping — every string of a reply is untrusted plain text (feed titles, user 
   the ``@``, so it never pings even where Slack would parse bare mentions;
 * every mrkdwn text object carries ``"verbatim": true``: no automatic linking of bare URLs or
   channel names, no automatic mention parsing;
-* control characters other than newline and tab are removed; single-line fields (titles, meta,
+* control characters other than newline and tab, U+2028/U+2029 and invisible format characters
+  are removed, as for Discord (:mod:`bot.present.text_hygiene`); single-line fields (titles, meta,
   headings) have their line breaks folded into spaces;
 * a title is linked only when its URL is ``http`` or ``https`` with a host, at most
   :data:`MAX_URL` characters; the URL's ``&`` is escaped and ``<``, ``>``, ``|``, quotes, spaces
@@ -51,8 +52,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.unicode import strip_invisible
 from bot.present.reply import Card, Reply
+from bot.present.text_hygiene import clean, fit_outlets, one_line, pack_lines, utf16_len
 
 CONFIRM_ACTION = "newsbot_confirm"  # the action_id of a reply's confirm button
 MAX_BLOCKS = 50
@@ -70,7 +71,6 @@ HEADING_CHARS = 300
 ELLIPSIS = "…"
 WORD_JOINER = "\u2060"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BROADCAST = re.compile(r"@(?=(?:here|channel|everyone|group))", re.IGNORECASE)
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f<>|\"'`\\]")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -79,15 +79,11 @@ Block = dict[str, Any]
 Payload = dict[str, Any]
 
 
-def ulen(text: str) -> int:
-    """Length as Slack counts it (UTF-16 code units)."""
-    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+ulen = utf16_len  # length as Slack counts it
 
 
 def _clean(text: str, single_line: bool = False) -> str:
-    text = _CONTROL.sub("", strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n"))
-    if single_line:
-        text = " ".join(text.split())
+    text = one_line(text) if single_line else clean(text)
     return _BROADCAST.sub("@" + WORD_JOINER, text)
 
 
@@ -125,34 +121,26 @@ def clip(text: str, limit: int, single_line: bool = False) -> str:
 def chunks(text: str, limit: int) -> list[str]:
     """:func:`escape`, split into pieces of at most ``limit`` units: at line breaks when
     possible, inside a line when a line alone is too long.  Nothing is dropped."""
+    return pack_lines((_line_pieces(line, limit) for line in _clean(text).split("\n")), limit)
+
+
+def _line_pieces(line: str, limit: int) -> list[str]:
+    """One line escaped, whole when it fits ``limit``, else cut between entities."""
+    escaped = [_ESCAPES.get(ch, ch) for ch in line]
+    joined = "".join(escaped)
+    if ulen(joined) <= limit:
+        return [joined]
     out: list[str] = []
-    current, current_size = "", 0
-    for line in _clean(text).split("\n"):
-        escaped = [_ESCAPES.get(ch, ch) for ch in line]
-        joined = "".join(escaped)
-        size = ulen(joined)
-        if current and current_size + 1 + size <= limit:
-            current, current_size = current + "\n" + joined, current_size + 1 + size
-            continue
-        if current:
-            out.append(current)
-            current, current_size = "", 0
-        if size <= limit:
-            current, current_size = joined, size
-            continue
-        piece: list[str] = []
-        piece_size = 0
-        for p in escaped:
-            p_size = ulen(p)
-            if piece_size + p_size > limit:
-                out.append("".join(piece))
-                piece, piece_size = [], 0
-            piece.append(p)
-            piece_size += p_size
-        current, current_size = "".join(piece), piece_size
-    if current.strip():
-        out.append(current)
-    return [c for c in out if c.strip()]
+    piece: list[str] = []
+    used = 0
+    for p in escaped:
+        size = ulen(p)
+        if used + size > limit:
+            out.append("".join(piece))
+            piece, used = [], 0
+        piece.append(p)
+        used += size
+    return [*out, "".join(piece)]
 
 
 def safe_url(url: str | None) -> str | None:
@@ -185,17 +173,8 @@ def story_line(card: Card) -> str:
     (within a context element's limit; the outlets that do not fit are counted)."""
     assert card.story is not None
     head = clip(card.story.label, 60, single_line=True) + ": "
-    pieces: list[str] = []
-    used = ulen(head)
-    for n, item in enumerate(card.story.links):
-        piece = link(item.url, item.label, 80)
-        more = f" (+{len(card.story.links) - n})"
-        if used + ulen(piece) + 3 + ulen(more) > CONTEXT_TEXT:
-            pieces.append(more.strip())
-            break
-        pieces.append(piece)
-        used += ulen(piece) + 3
-    return head + " · ".join(pieces)
+    links = [link(item.url, item.label, 80) for item in card.story.links]
+    return head + " · ".join(fit_outlets(links, CONTEXT_TEXT - ulen(head)))
 
 
 # -- blocks ---------------------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""How each setting's text is read (:data:`bot.config.settings.SPECS` names one reader a
+setting): each returns the value or raises :class:`ValueError` saying what was expected.
+Durations are :func:`bot.core.periods.parse_duration`, the one duration grammar."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.periods import parse_duration
+
+
+def parse_bool(raw: str) -> bool:
+    low = raw.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw.strip())
+        if not lo <= value <= hi:
+            raise ValueError(f"must be between {lo} and {hi}")
+        return value
+
+    return parse
+
+
+def parse_hhmm(raw: str) -> time:
+    m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", raw)
+    if not m:
+        raise ValueError("expected HH:MM, 24-hour clock")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def parse_tz(raw: str) -> str:
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {raw.strip()!r}") from exc
+    return raw.strip()
+
+
+def parse_db_url(raw: str) -> str:
+    url = raw.strip()
+    if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
+        raise ValueError("expected sqlite:///path or postgresql://user@host/db")
+    return url
+
+
+def parse_host(raw: str) -> str:
+    host = raw.strip()
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
+            raise ValueError(
+                "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
+            ) from None
+    return host.strip("[]")
+
+
+def parse_retention(raw: str) -> float:
+    seconds = parse_duration(raw)
+    if seconds < 3600:
+        raise ValueError("expected a duration of at least 1h, such as 30d")
+    return seconds
+
+
+def parse_http_url(raw: str) -> str:
+    url = raw.strip()
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ValueError("expected an http(s) URL")
+    return url
+
+
+def parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
+
+
+def parse_private(raw: str) -> tuple[str, ...] | bool:
+    """``1``/``true`` allows every private address; a comma list allows those hosts only."""
+    try:
+        return parse_bool(raw)
+    except ValueError:
+        hosts = parse_list(raw.lower())
+        if not hosts:
+            raise
+        return hosts
+
+
+def parse_lang(raw: str) -> str:
+    lang = raw.strip().lower()
+    if lang not in ("ko", "en"):
+        raise ValueError("expected ko or en")
+    return lang
+
+
+def parse_log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+def parse_sync(raw: str) -> str:
+    mode = raw.strip().lower()
+    if mode not in ("global", "guild", "off"):
+        raise ValueError("expected global, guild or off")
+    return mode
