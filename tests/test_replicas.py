@@ -54,7 +54,9 @@ def _script_one_rate_limit(slack: FakeSlack, after: int, stop: threading.Event) 
     return thread
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     backend: str,
     tmp_path: Path,
