@@ -12,8 +12,9 @@ import pytest
 from tests.helpers import SEEDS
 from tests.helpers.fakes.slack_api import fake_slack
 from tests.helpers.serve import procs
+from tests.helpers.world import world
 
-__all__ = ["fake_slack", "procs"]  # fixtures shared by every test module
+__all__ = ["fake_slack", "procs", "world"]  # fixtures shared by every test module
 
 
 @pytest.fixture(autouse=True)

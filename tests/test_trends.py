@@ -4,7 +4,6 @@ through the planner and the outbox to the Slack and Discord fakes, a 429 costing
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import struct
@@ -30,9 +29,7 @@ from tests.helpers import run_cli
 from tests.helpers.chat import slack_text
 from tests.helpers.fakes.discord_api import rate_limited
 from tests.helpers.stories import SEOUL, gpu_story, rewrite
-from tests.test_delivery import DISCORD_CH, SLACK_C1, World, world
-
-__all__ = ["world"]
+from tests.helpers.world import DISCORD_CH, SLACK_C1, World
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOW = datetime(2025, 11, 7, 3, 0, tzinfo=UTC)  # Friday 12:00 in Seoul
@@ -278,7 +275,8 @@ async def test_a_picture_shared_though_its_answer_was_lost_is_not_shared_again(
     assert await world.deliver() == 0
     [row] = world.rows()
     assert row.status == "pending" and row.parts_sent == 1  # the text went, the picture unsure
-    await asyncio.sleep(2)  # the fake finishes sharing
+    # the fake shares the picture when its slow answer is written, after the poster gave up
+    assert await world.slack.wait_async(lambda: world.slack.uploads(SLACK_C1.channel), 10)
     world.slack.slow("files.completeUploadExternal", 0)
     world.clock.set(FRIDAY_NINE + timedelta(minutes=10))
     assert await world.deliver() == 1
