@@ -94,7 +94,12 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
         wait_for(lambda: len(fake_slack.posts(SLACK_C1.channel)) >= 6, 90, "six parts posted")
         if backend == "sqlite":
             first.freeze()  # mid-digest, most likely mid-post
-            second.wait_role("leader", timeout=40)
+            try:
+                second.wait_role("leader", timeout=40)
+            except AssertionError as exc:
+                raise AssertionError(
+                    f"{exc}\n--- first:\n{first.log()[-3000:]}\n--- second:\n{second.log()[-3000:]}"
+                ) from None
             handed_over = len(fake_slack.posts(SLACK_C1.channel))
             first.thaw()
             wait_for(lambda: first.role() == "follower", 30, "the thawed replica to follow")
