@@ -14,8 +14,12 @@ def test_quick_start_is_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block is not None
-    assert block.group(1).split("\n")[:2] == ["make demo", "make test"]
     assert block.group(1).strip().splitlines() == ["make demo", "make test"]
+    # and each does what the sentence under the block says: the demo, then the test suite
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target, runs in (("demo", "newsbot demo"), ("test", "-m pytest")):
+        recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert recipe is not None and runs in recipe.group(1), target
 
 
 def test_every_setting_is_in_the_configuration_table() -> None:
