@@ -2,8 +2,8 @@
 part arrives exactly once.
 
 Slack (the loopback fake) takes a second to answer each message and once answers 429 with
-Retry-After 20.  On SQLite the leader is frozen (SIGSTOP) in the middle of the digest until the
-other replica has taken the lease, then thawed: it must notice it lost the row and stop.  On
+Retry-After 20.  On SQLite the leader is frozen (SIGSTOP) in the middle of the digest, at a moment
+it holds no write transaction, until the other replica has taken the lease, then thawed: it must notice it lost the row and stop.  On
 PostgreSQL the leader is killed (its advisory lock goes with its connection); the new leader
 waits out the dead one's claim, looks in the channel's history for the part that was in flight,
 and goes on.
@@ -93,7 +93,7 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     try:
         wait_for(lambda: len(fake_slack.posts(SLACK_C1.channel)) >= 6, 90, "six parts posted")
         if backend == "sqlite":
-            first.freeze()  # mid-digest, most likely mid-post
+            first.freeze_between_writes(db_url)  # mid-digest, most likely mid-post
             try:
                 second.wait_role("leader", timeout=40)
             except AssertionError as exc:
