@@ -58,3 +58,14 @@ def test_make_demo_installs_the_runtime_only_and_test_adds_the_dev_tools() -> No
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"  # SPDX: no setuptools deprecation warning
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+def test_make_test_runs_on_the_workers_the_readme_says() -> None:
+    """The README: four pytest-xdist workers, and `make test WORKERS=0` in one process."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^WORKERS \?= 4$", makefile, re.M)
+    assert "on four pytest-xdist workers" in README and "`make test WORKERS=0`" in README
+    for target in ("test", "test-fast"):
+        recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert recipe is not None and "-m pytest" in recipe.group(1), target
+        assert "-n $(WORKERS)" in recipe.group(1), target
