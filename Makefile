@@ -28,12 +28,15 @@ install: $(STAMP)
 demo: $(RUNTIME)
 	$(BIN)/newsbot demo
 
+# the suite runs in parallel (pytest-xdist): most tests wait on processes, sockets and the model
+# rather than compute, so four workers keep two cores busy.  `make test WORKERS=0` runs serially.
+WORKERS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # the tests that take under a few seconds each (no serve processes, benchmarks or contracts)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -rs -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs -n $(WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check bot tests bench migrations

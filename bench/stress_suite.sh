@@ -4,6 +4,8 @@
 #
 #     bench/stress_suite.sh [RUNS] [pytest args...]
 #
+# It runs the suite as `make test` does (WORKERS pytest-xdist workers, 4 by default).
+#
 # Prints each run's result and wall time; exits non-zero if any run failed.  The burners are
 # this script's own children and are stopped (by their process ids) when it ends.
 set -u
@@ -20,7 +22,8 @@ trap 'kill "${burners[@]}" 2>/dev/null' EXIT
 failed=0
 for run in $(seq 1 "$RUNS"); do
   start=$(date +%s)
-  if .venv/bin/python -m pytest -q -rs -p no:cacheprovider "$@" >"/tmp/newsbot-stress-$run.log" 2>&1; then
+  if .venv/bin/python -m pytest -q -rs -p no:cacheprovider -n "${WORKERS:-4}" --dist worksteal \
+      --durations=20 "$@" >"/tmp/newsbot-stress-$run.log" 2>&1; then
     result=passed
   else
     result=FAILED

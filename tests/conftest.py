@@ -10,10 +10,18 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SEEDS
+from tests.helpers.bot import bot, make_bot
 from tests.helpers.fakes.slack_api import fake_slack
 from tests.helpers.serve import procs
+from tests.helpers.world import world
 
-__all__ = ["fake_slack", "procs"]  # fixtures shared by every test module
+__all__ = [
+    "bot",
+    "fake_slack",
+    "make_bot",
+    "procs",
+    "world",
+]  # fixtures shared by every test module
 
 
 @pytest.fixture(autouse=True)

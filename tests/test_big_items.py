@@ -6,17 +6,15 @@ are in ``bench/bench_big_item.py``."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from bot.analysis.limits import ANALYSED_CHARS, analysed_body
-from bot.chat.commands import Commands
-from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
 from bot.ingest.poller import Poller
 from bot.runtime.app import App
+from tests.helpers.bot import Bot
 from tests.helpers.feedserver import FeedServer, canned, rss
 from tests.helpers.stories import GPU_BODY, GPU_TITLE, story
 
@@ -55,7 +53,7 @@ def test_the_analysed_part_is_cut_at_a_paragraph_end() -> None:
 
 
 @pytest.mark.slow
-def test_a_two_megabyte_item_is_stored_whole_and_analysed_in_bounded_time(
+def test_a_two_megabyte_item_is_stored_whole_and_only_its_lead_analysed(
     server: FeedServer, db_url: str, analyser: object
 ) -> None:
     body = long_body(700_000)  # about 2 MB of UTF-8; the unbounded analysis took minutes
@@ -65,21 +63,15 @@ def test_a_two_megabyte_item_is_stored_whole_and_analysed_in_bounded_time(
     app = App(settings)
     try:
         feed, _ = app.store.add_feed(route, "큰 피드")
-        started = time.perf_counter()
         report = Poller(app.store, settings).poll_sync(everything=True)
         app.pipeline.process_pending()  # poll, then process
-        took = time.perf_counter() - started
         assert report.items_ingested == 3 and report.feed_errors == 0
-        assert took < 15, f"a poll with a 2 MB item took {took:.1f} s"
         [big] = [a for a in app.store.articles([1, 2, 3]) if a.title == GPU_TITLE]
         assert len(big.body) == len(body.strip())  # the whole text is kept
         assert "gpu_deal" in big.topics  # from its lead
         assert "apec" not in big.topics  # its only APEC line is past the analysed part
 
-        commands, ctx = Commands(app), console_context()
-        started = time.perf_counter()
-        shown = answer(commands, f"/news why {big.id}", ctx) or ""
-        assert time.perf_counter() - started < 5
+        shown = Bot(app)(f"/news why {big.id}")
         assert "26만" in shown and len(shown) < 5_000  # the reason, not the megabytes
     finally:
         app.close()

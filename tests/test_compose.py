@@ -168,10 +168,20 @@ def test_dockerignore_keeps_the_virtualenv_and_secrets_out_of_the_context() -> N
     assert not {"bot", "seeds", "pyproject.toml", "setup.py", "README.md"} & ignored
 
 
-def test_the_readme_says_how_to_start_it() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "docker compose up" in readme
-    assert ".env.example" in readme and "/healthz" in readme
+def test_the_readme_starts_it_and_checks_it_on_the_published_port() -> None:
+    """The start block copies the example settings that exist, brings compose up, and asks
+    ``/healthz`` on the address compose publishes."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Run with compose", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    commands = [line.split("#", 1)[0].strip() for line in block.group(1).strip().splitlines()]
+    assert commands[0] == "cp .env.example .env" and (ROOT / ".env.example").is_file()
+    assert commands[1].startswith("docker compose up")
+    [published] = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))[
+        "services"
+    ]["newsbot"]["ports"]
+    host, port, _inside = str(published).split(":")
+    assert commands[2] == f"curl {host}:{port}/healthz"
 
 
 def test_the_readme_says_what_to_run_after_up() -> None:

@@ -22,12 +22,12 @@ import discord
 import pytest
 
 from bot.chat.commands import Commands
-from bot.chat.console import answer, console_context
 from bot.chat.discord.adapter import NewsClient, build_client
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.runtime.app import App
 from bot.store import Place
+from tests.helpers.bot import Bot as ConsoleBot
 from tests.helpers.fakes.discord_api import (
     CHANNEL_ID,
     GUILD_ID,
@@ -53,9 +53,6 @@ class Bot:
         interaction = discord.Interaction(data=payload, state=self.client._connection)  # type: ignore[arg-type]
         await self.client.tree._call(interaction)
         return payload["token"], self.fake.replies(payload["token"])
-
-    def console(self, line: str) -> str:
-        return answer(self.core, line, console_context(self.app.settings.language)) or ""
 
 
 def settings_for(fake: FakeDiscord, db: str, sync: str = "guild") -> Settings:
@@ -132,7 +129,7 @@ async def test_news_commands_answer_as_the_console_does(
     bot: Bot, sub: str, options: dict[str, Any], line: str, public: bool
 ) -> None:
     token, messages = await bot.invoke(sub, options)
-    expected = bot.console(line)
+    expected = ConsoleBot(bot.app)(line)
     assert messages, "nothing reached Discord"
     assert discord_lines(messages) == plain_lines(expected)
     assert all(m.ephemeral is not public for m in messages)

@@ -12,11 +12,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.chat.commands import Commands
-from bot.chat.console import console_context
 from bot.config.settings import Settings
 from bot.runtime.app import App
 from tests.helpers import run_cli
+from tests.helpers.bot import Bot, MakeBot
 from tests.helpers.chat import SECRET, sign, slack_endpoint, slash_body
 from tests.helpers.fakes.slack_api import FakeSlack, texts
 from tests.helpers.feedserver import FeedServer, Handler, Responder, canned, closed_port, rss
@@ -86,33 +85,28 @@ def test_nothing_listening_is_said_and_no_check_adds_it_anyway(
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'chat.db'}", allow_private_feeds=True))
-    yield app
-    app.close()
+def bot(make_bot: MakeBot, tmp_path: Path) -> Bot:
+    return make_bot(f"sqlite:///{tmp_path / 'chat.db'}", allow_private_feeds=True)
 
 
 def test_chat_says_what_a_new_feed_holds_in_the_users_language(
-    server: FeedServer, app: App
+    server: FeedServer, bot: Bot
 ) -> None:
     url = server.url("/feed.xml")
-    reply = Commands(app).handle(f"feeds add {url}", console_context("en"))
-    assert not reply.error
-    assert reply.text == f"Added feed #1: {url} — ‘테크 데일리’, 3 items now"
+    said = bot(f"/news feeds add {url}", lang="en")
+    assert said == f"Added feed #1: {url} — ‘테크 데일리’, 3 items now"
     other = server.route("/other.xml", canned(rss([story(4)], title="")))
-    reply = Commands(app).handle(f"feeds add {other}", console_context("ko"))
-    assert reply.text == f"피드를 추가했습니다 (#2): {other} — 제목 없는 피드, 지금 항목 1개"
+    said = bot(f"/news feeds add {other}", lang="ko")
+    assert said == f"피드를 추가했습니다 (#2): {other} — 제목 없는 피드, 지금 항목 1개"
 
 
-def test_chat_adds_no_feed_it_cannot_read(server: FeedServer, app: App) -> None:
+def test_chat_adds_no_feed_it_cannot_read(server: FeedServer, bot: Bot) -> None:
     for path, reason in (("/missing.xml", "HTTP 404"), ("/home", "HTML page")):
         url = server.url(path)
-        reply = Commands(app).handle(f"feeds add {url}", console_context("ko"))
-        assert reply.error and (reply.text or "").startswith(
-            f"피드를 추가하지 않았습니다: {url} — "
-        )
-        assert reason in (reply.text or "") and "Traceback" not in (reply.text or "")
-    assert app.store.list_feeds() == []
+        said = bot(f"/news feeds add {url}")
+        assert said.startswith(f"피드를 추가하지 않았습니다: {url} — ")
+        assert reason in said and "Traceback" not in said
+    assert bot.store.list_feeds() == []
 
 
 def slow_feed(body: bytes, delay: float) -> Responder:

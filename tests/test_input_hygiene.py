@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.commands import Commands, Context
-from bot.chat.console import console_context
+from bot.chat.commands import Context
 from bot.chat.discord.render import render_reply as discord_render
 from bot.chat.slack.render import render_reply as slack_render
 from bot.config.settings import Settings
@@ -24,6 +23,7 @@ from bot.services import digests
 from bot.store import Window
 from bot.store.views import Place
 from tests.helpers import SEEDS, run_cli
+from tests.helpers.bot import Bot, MakeBot
 from tests.helpers.feedserver import FeedServer, canned, rss
 
 Capsys = pytest.CaptureFixture[str]
@@ -106,15 +106,12 @@ def test_feed_items_sharing_a_boilerplate_description_are_all_stored(
     "url", ["http://127.1/rss", "http://2130706433/rss", "http://0x7f.1/rss", "http://[::1]/rss"]
 )
 def test_chat_refuses_the_private_addresses_the_cli_refuses(
-    url: str, db_url: str, capsys: Capsys
+    url: str, db_url: str, capsys: Capsys, make_bot: MakeBot
 ) -> None:
-    app = App(Settings(database_url=db_url))
-    try:
-        reply = Commands(app).handle(f"feeds add {url}", console_context())
-        assert reply.error and "NEWSBOT_ALLOW_PRIVATE_FEEDS" in (reply.text or "")
-        assert app.store.list_feeds() == []
-    finally:
-        app.close()
+    bot = make_bot(db_url)
+    reply = bot.commands.handle(f"feeds add {url}", bot.ctx)
+    assert reply.error and "NEWSBOT_ALLOW_PRIVATE_FEEDS" in (reply.text or "")
+    assert bot.store.list_feeds() == []
     code, _, err = run_cli(["feeds", "add", url, "--db", db_url], capsys)
     assert code == 2 and "private address" in err
 
@@ -131,19 +128,19 @@ def test_an_html_page_polled_as_a_feed_is_called_an_html_page(
 
 
 def test_feed_passwords_are_never_shown(
-    db_url: str, capsys: Capsys, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    db_url: str,
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    make_bot: MakeBot,
 ) -> None:
     url = "https://reader:hunter2@feeds.example.com/private.xml"
     code, out, _ = run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)
     assert code == 0 and "hunter2" not in out and "reader:***@feeds.example.com" in out
     code, out, _ = run_cli(["feeds", "list", "--db", db_url], capsys)
     assert "hunter2" not in out
-    app = App(Settings(database_url=db_url))
-    try:
-        reply = Commands(app).handle("feeds list", console_context())
-        assert "hunter2" not in (reply.text or "") and "feeds.example.com" in (reply.text or "")
-    finally:
-        app.close()
+    listed = make_bot(db_url)("/news feeds list")
+    assert "hunter2" not in listed and "feeds.example.com" in listed
     code, out, _ = run_cli(["feeds", "export", "--db", db_url], capsys)
     assert "hunter2" in out  # the OPML backup keeps what is needed to fetch it
 
@@ -281,27 +278,19 @@ def test_topics_are_named_by_id_in_any_case_or_by_label(
     assert code == 0 and all("sovereign_ai" in i["topics"] for i in json.loads(out)["items"])
 
 
-def test_subscribe_changes_only_what_it_is_told(seeded_copy: str) -> None:
-    app = App(Settings(database_url=seeded_copy))
+def test_subscribe_changes_only_what_it_is_told(bot: Bot) -> None:
     ctx = Context("slack", "T1", "C1", "U1")
-    try:
-        cmds = Commands(app)
-        assert not cmds.handle("subscribe apec at 08:30", ctx).error
-        assert not cmds.handle("subscribe apec alerts", ctx).error
-        assert not cmds.handle("subscribe gpu_deal", ctx).error  # joins the channel's digest
-        subs = {s.topic: s for s in app.store.subscriptions(Place("slack", "T1", "C1"))}
-    finally:
-        app.close()
+    assert not bot.commands.handle("subscribe apec at 08:30", ctx).error
+    assert not bot.commands.handle("subscribe apec alerts", ctx).error
+    assert not bot.commands.handle("subscribe gpu_deal", ctx).error  # joins the channel's digest
+    subs = {s.topic: s for s in bot.store.subscriptions(Place("slack", "T1", "C1"))}
     assert (subs["apec"].digest_time, subs["apec"].alerts) == ("08:30", True)
     assert (subs["gpu_deal"].digest_time, subs["gpu_deal"].alerts) == ("08:30", False)
 
 
-def test_usage_is_in_the_channel_language(seeded_url: str) -> None:
-    app = App(Settings(database_url=seeded_url, language="en"))
-    try:
-        reply = Commands(app).handle("search", console_context("en"))
-    finally:
-        app.close()
+def test_usage_is_in_the_channel_language(make_bot: MakeBot, seeded_url: str) -> None:
+    bot = make_bot(seeded_url, language="en")
+    reply = bot.commands.handle("search", bot.ctx)
     assert reply.error and reply.text == (
         "Usage: /news search <query…> [-exclude…] [topic] [period: 24h|7d|2025-10-01|all]"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -39,4 +40,25 @@ def test_a_lease_not_renewed_is_taken_over_and_the_old_holder_then_follows(tmp_p
     assert first.try_lead() and not second.try_lead()
     wait_for(second.try_lead, 10, "the second to take the lapsed lease")
     assert not first.try_lead() and first.is_leader is False
+    app.close()
+
+
+def test_a_follower_checks_a_running_lease_without_the_write_lock(tmp_path: Path) -> None:
+    """While the leader's lease runs, a follower's check needs no write lock: it answers at once
+    even while the leader is in the middle of a write (or paused inside one), instead of
+    queueing behind it on the busy timeout and failing."""
+    path = tmp_path / "n.db"
+    app = App(Settings(database_url=f"sqlite:///{path}"))
+    leader, follower = Leadership(app.store, "leader"), Leadership(app.store, "follower")
+    assert leader.try_lead()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # the leader, inside a write transaction
+    try:
+        # the store's answer, not a failure the leadership check would also turn into False
+        assert app.store.take_lease(NAME, follower.holder, wall_now(), LEASE) is False
+        assert follower.try_lead() is False
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert leader.try_lead() and not follower.try_lead()
     app.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -113,11 +114,23 @@ def test_evidence_names_term_surface_and_field(analyser, topics) -> None:  # typ
 
 
 def test_matching_is_pure(analyser, topics) -> None:  # type: ignore[no-untyped-def]
-    matcher = Matcher(topics, analyser)
-    an = analyser.analyse(
-        "APEC 정상회의 개막", "경주에서 APEC 정상회의가 열렸다. 정상들이 공동선언을 채택했다."
+    """The result depends on the analysis alone: matching leaves it unchanged, and another
+    matcher over a fresh analysis of the same text gives the same result (nothing carried over
+    from an earlier article)."""
+    title, body = (
+        "APEC 정상회의 개막",
+        "경주에서 APEC 정상회의가 열렸다. 정상들이 공동선언을 채택했다.",
     )
-    assert matcher.match(an) == matcher.match(an)
+    an = analyser.analyse(title, body)
+    kept = copy.deepcopy(an)
+    first = Matcher(topics, analyser)
+    result = first.match(an)
+    assert an == kept
+    assert "apec" in {m.topic for m in result.matches}
+    first.match(analyser.analyse("엔비디아, GPU 26만 장 공급", "엔비디아가 GPU를 공급한다."))
+    assert (
+        first.match(an) == result == Matcher(topics, analyser).match(analyser.analyse(title, body))
+    )
 
 
 # issue 21: the families real news showed the matcher missing, and the traps beside them

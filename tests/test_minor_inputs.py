@@ -4,71 +4,58 @@ nothing; numbers and dates no id or period can be get one line, and the CLI exit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.chat.commands import Commands
-from bot.chat.console import answer, console_context
-from bot.config.settings import Settings
 from bot.core.particles import particle
-from bot.runtime.app import App
 from tests.helpers import run_cli
+from tests.helpers.bot import Bot
 
-
-@pytest.fixture
-def app(seeded_copy: str, analyser: object) -> Iterator[App]:
-    app = App(Settings(database_url=seeded_copy))  # the seeds: outlets a mute can name
-    yield app
-    app.close()
-
-
-def say(app: App, line: str, lang: str = "ko") -> str:
-    return (answer(Commands(app), line, console_context(lang)) or "").strip()
+# the ``bot`` fixture answers over a copy of the seeds: outlets a mute can name
 
 
 @pytest.mark.parametrize("name", ["7d", "24h", "all", "alerts", "weekly", "weekdays", "금", "fri"])
-def test_a_watch_named_like_a_command_word_is_refused(app: App, name: str) -> None:
-    said = say(app, f"/news watch add {name} HBM 고대역폭메모리")
+def test_a_watch_named_like_a_command_word_is_refused(bot: Bot, name: str) -> None:
+    said = bot(f"/news watch add {name} HBM 고대역폭메모리")
     assert said == (
         f"‘{name}’{particle(name, '은(는)')} 명령에서 다른 뜻으로 읽히는 낱말(기간, 요일, 옵션)이라 워치 이름으로 쓸 "
         "수 없습니다."
     )
-    assert app.store.watches() == []
+    assert bot.store.watches() == []
 
 
-def test_a_watch_named_like_a_builtin_alias_is_refused_in_the_users_language(app: App) -> None:
-    assert say(app, "/news watch add 에이펙 HBM") == (
+def test_a_watch_named_like_a_builtin_alias_is_refused_in_the_users_language(bot: Bot) -> None:
+    assert bot("/news watch add 에이펙 HBM") == (
         "‘에이펙’은 기본 주제 apec을 가리키는 말입니다. 다른 이름을 쓰세요."
     )
-    assert say(app, "/news watch add 에이펙 HBM", "en") == (
+    assert bot("/news watch add 에이펙 HBM", lang="en") == (
         "‘에이펙’ already names the built-in topic apec. Choose another."
     )
-    assert app.store.watches() == []
+    assert bot.store.watches() == []
 
 
-def test_invisible_characters_are_cleaned_and_overlong_words_refused(app: App) -> None:
-    said = say(app, "/news watch add hbm 고대역\u200b폭메모리 \u202eHBM --yes")
+def test_invisible_characters_are_cleaned_and_overlong_words_refused(bot: Bot) -> None:
+    said = bot("/news watch add hbm 고대역\u200b폭메모리 \u202eHBM --yes")
     assert "저장했습니다" in said
-    [watch] = app.store.watches()
+    [watch] = bot.store.watches()
     assert watch.spec["terms"] == ["고대역폭메모리", "HBM"]  # they match what they look like
     long_word = "가" * 61
-    said = say(app, f"/news watch edit hbm HBM {long_word}")
+    said = bot(f"/news watch edit hbm HBM {long_word}")
     assert said == f"‘{'가' * 20}…’: 단어 하나는 60자까지 쓸 수 있습니다."
-    assert app.store.watches()[0].spec["terms"] == ["고대역폭메모리", "HBM"]  # unchanged
+    assert bot.store.watches()[0].spec["terms"] == ["고대역폭메모리", "HBM"]  # unchanged
 
-    assert say(app, "/news mute \u202e연합\u200b뉴스") == "이 채널에서 연합뉴스를 숨깁니다."
-    assert say(app, f"/news mute {'가' * 65}") == "숨길 매체 이름은 64자까지입니다."
-    assert "연합뉴스" in say(app, "/news mute")
+    assert bot("/news mute \u202e연합\u200b뉴스") == "이 채널에서 연합뉴스를 숨깁니다."
+    assert bot(f"/news mute {'가' * 65}") == "숨길 매체 이름은 64자까지입니다."
+    assert "연합뉴스" in bot("/news mute")
 
 
 def test_an_exported_watch_with_a_control_character_imports_back(
-    app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bot: Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # a watch stored before terms were cleaned: control characters in its words
-    app.store.save_watch("console", "", "ctl", {"terms": ["원전\x01수출", "탭\t단어"]})
-    db = ["--db", app.settings.database_url]
+    bot.store.save_watch("console", "", "ctl", {"terms": ["원전\x01수출", "탭\t단어"]})
+    db = ["--db", bot.app.settings.database_url]
     exported = tmp_path / "watches.toml"
     code, _, err = run_cli(["watches", "export", "-o", str(exported), *db], capsys)
     assert code == 0, err
@@ -77,7 +64,7 @@ def test_an_exported_watch_with_a_control_character_imports_back(
     )
     assert code == 0, err
     assert "added watch ctl" in out
-    [imported] = app.store.watches("slack", "T1")
+    [imported] = bot.store.watches("slack", "T1")
     assert imported.spec["terms"] == ["원전수출", "탭\t단어"]
 
 
@@ -86,16 +73,16 @@ def watches_file(names: list[str]) -> str:
 
 
 def test_an_import_saves_all_or_nothing_and_says_why_at_51(
-    app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bot: Bot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", app.settings.database_url]
+    db = ["--db", bot.app.settings.database_url]
     twice = tmp_path / "twice.toml"
     twice.write_text(watches_file(["alpha", "beta", "Beta"]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(twice), *db], capsys)
     assert code == 2 and err.strip() == (
         "error: Cannot read the watches file: watch beta is listed twice"
     )
-    assert app.store.watches() == []  # nothing saved, not alpha and beta
+    assert bot.store.watches() == []  # nothing saved, not alpha and beta
 
     fifty_one = tmp_path / "many.toml"
     fifty_one.write_text(watches_file([f"w{n:02d}" for n in range(51)]), encoding="utf-8")
@@ -105,13 +92,13 @@ def test_an_import_saves_all_or_nothing_and_says_why_at_51(
         "error: Not imported: 51 new watches would pass the limit of 50 (0 here now). "
         "Nothing was saved."
     )
-    assert app.store.watches() == []
+    assert bot.store.watches() == []
 
     fifty = tmp_path / "fifty.toml"
     fifty.write_text(watches_file([f"w{n:02d}" for n in range(50)]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(fifty), *db], capsys)
     assert code == 0, err
-    assert len(app.store.watches()) == 50
+    assert len(bot.store.watches()) == 50
 
 
 @pytest.mark.parametrize(
@@ -125,21 +112,21 @@ def test_an_import_saves_all_or_nothing_and_says_why_at_51(
     ids=["why-superscript", "why-huge", "digest-year-1", "search-year-1"],
 )
 def test_numbers_and_dates_no_id_or_period_can_be_exit_2_with_one_line(
-    app: App, args: list[str], capsys: pytest.CaptureFixture[str]
+    bot: Bot, args: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    say(app, "/news topics")  # the database exists
-    code, out, err = run_cli([*args, "--db", app.settings.database_url], capsys)
+    bot("/news topics")  # the database exists
+    code, out, err = run_cli([*args, "--db", bot.app.settings.database_url], capsys)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and "OverflowError" not in err
 
 
-def test_in_chat_they_get_one_line_in_the_users_language(app: App) -> None:
-    assert say(app, "/news why ²") == "‘²’은(는) 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
-    assert say(app, "/news why ²", "en") == "‘²’ is no item id: an id is up to 18 digits 0-9."
-    assert say(app, f"/news mute #{'9' * 30}").endswith(
+def test_in_chat_they_get_one_line_in_the_users_language(bot: Bot) -> None:
+    assert bot("/news why ²") == "‘²’은(는) 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
+    assert bot("/news why ²", lang="en") == "‘²’ is no item id: an id is up to 18 digits 0-9."
+    assert bot(f"/news mute #{'9' * 30}").endswith(
         "기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
     )
-    assert say(app, "/news digest 0001-01-01") == (
+    assert bot("/news digest 0001-01-01") == (
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: 0001-01-01"
     )

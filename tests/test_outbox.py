@@ -14,7 +14,7 @@ T0 = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 TTL = timedelta(seconds=45)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, db_url: str) -> Store:
     url = request.getfixturevalue("pg_url") if request.param == "postgres" else db_url
     s = open_store(url, clock=FixedClock(T0))

@@ -14,8 +14,12 @@ def test_quick_start_is_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block is not None
-    assert block.group(1).split("\n")[:2] == ["make demo", "make test"]
     assert block.group(1).strip().splitlines() == ["make demo", "make test"]
+    # and each does what the sentence under the block says: the demo, then the test suite
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target, runs in (("demo", "newsbot demo"), ("test", "-m pytest")):
+        recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert recipe is not None and runs in recipe.group(1), target
 
 
 def test_every_setting_is_in_the_configuration_table() -> None:
@@ -54,3 +58,14 @@ def test_make_demo_installs_the_runtime_only_and_test_adds_the_dev_tools() -> No
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["license"] == "MIT"  # SPDX: no setuptools deprecation warning
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+def test_make_test_runs_on_the_workers_the_readme_says() -> None:
+    """The README: four pytest-xdist workers, and `make test WORKERS=0` in one process."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^WORKERS \?= 4$", makefile, re.M)
+    assert "on four pytest-xdist workers" in README and "`make test WORKERS=0`" in README
+    for target in ("test", "test-fast"):
+        recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", makefile, re.M)
+        assert recipe is not None and "-m pytest" in recipe.group(1), target
+        assert "-n $(WORKERS)" in recipe.group(1), target

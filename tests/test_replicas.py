@@ -2,8 +2,8 @@
 part arrives exactly once.
 
 Slack (the loopback fake) takes a second to answer each message and once answers 429 with
-Retry-After 20.  On SQLite the leader is frozen (SIGSTOP) in the middle of the digest until the
-other replica has taken the lease, then thawed: it must notice it lost the row and stop.  On
+Retry-After 20.  On SQLite the leader is frozen (SIGSTOP) in the middle of the digest, at a moment
+it holds no write transaction, until the other replica has taken the lease, then thawed: it must notice it lost the row and stop.  On
 PostgreSQL the leader is killed (its advisory lock goes with its connection); the new leader
 waits out the dead one's claim, looks in the channel's history for the part that was in flight,
 and goes on.
@@ -54,7 +54,9 @@ def _script_one_rate_limit(slack: FakeSlack, after: int, stop: threading.Event) 
     return thread
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     backend: str,
     tmp_path: Path,
@@ -91,8 +93,13 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     try:
         wait_for(lambda: len(fake_slack.posts(SLACK_C1.channel)) >= 6, 90, "six parts posted")
         if backend == "sqlite":
-            first.freeze()  # mid-digest, most likely mid-post
-            second.wait_role("leader", timeout=40)
+            first.freeze_between_writes(db_url)  # mid-digest, most likely mid-post
+            try:
+                second.wait_role("leader", timeout=40)
+            except AssertionError as exc:
+                raise AssertionError(
+                    f"{exc}\n--- first:\n{first.log()[-3000:]}\n--- second:\n{second.log()[-3000:]}"
+                ) from None
             handed_over = len(fake_slack.posts(SLACK_C1.channel))
             first.thaw()
             wait_for(lambda: first.role() == "follower", 30, "the thawed replica to follow")

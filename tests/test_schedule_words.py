@@ -6,23 +6,20 @@ the same report the planner sends."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat.commands import Commands
-from bot.chat.console import answer, console_context
-from bot.config.settings import Settings
+from bot.chat.console import console_context
 from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
 from bot.present.plain import render_plain
 from bot.present.reply import reply_from_dict
-from bot.runtime.app import App
 from bot.store.views import Schedule
 from tests.helpers import run_cli
+from tests.helpers.bot import Bot, MakeBot
 from tests.helpers.stories import SEOUL, gpu_story, marker
 
 FRIDAY_NINE = datetime(2025, 11, 7, 0, 0, tzinfo=UTC)  # Friday 09:00 in Seoul
@@ -30,22 +27,15 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def app(tmp_path: Path, analyser: object) -> Iterator[App]:
-    """Seven GPU-deal stories, one a day through the week before Friday 09:00."""
+def bot(make_bot: MakeBot, tmp_path: Path, analyser: object) -> Bot:
+    """Seven GPU-deal stories, one a day through the week before Friday 09:00; asked in English."""
     clock = FixedClock(FRIDAY_NINE - timedelta(days=8))
-    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'weekly.db'}"), clock=clock)
+    bot = make_bot(f"sqlite:///{tmp_path / 'weekly.db'}", clock=clock).as_(lang="en")
     for n in range(1, 8):
         clock.set(FRIDAY_NINE - timedelta(days=7 - n, hours=3))
-        app.pipeline.ingest([gpu_story(n)])
+        bot.app.pipeline.ingest([gpu_story(n)])
     clock.set(FRIDAY_NINE + timedelta(minutes=1))
-    yield app
-    app.close()
-
-
-def said(app: App, line: str, lang: str = "en") -> str:
-    shown = answer(Commands(app), line, console_context(lang))
-    assert shown is not None
-    return shown
+    return bot
 
 
 @pytest.mark.parametrize(
@@ -77,10 +67,10 @@ def said(app: App, line: str, lang: str = "en") -> str:
     ],
 )
 def test_schedule_words_are_checked_as_schedule_words_and_nothing_is_saved(
-    app: App, line: str, expected: str
+    bot: Bot, line: str, expected: str
 ) -> None:
-    assert said(app, line) == expected
-    assert app.store.subscriptions(console_context().place) == []
+    assert bot(line) == expected
+    assert bot.store.subscriptions(console_context().place) == []
 
 
 def test_the_korean_lines_take_the_right_particle() -> None:
@@ -91,40 +81,40 @@ def test_the_korean_lines_take_the_right_particle() -> None:
     assert error_text(UserError("bad_schedule", value="매월"), "ko").startswith("매월은 일정이")
 
 
-def test_a_topic_after_weekly_is_a_topic_and_a_repeated_schedule_is_fine(app: App) -> None:
+def test_a_topic_after_weekly_is_a_topic_and_a_repeated_schedule_is_fine(bot: Bot) -> None:
     place = console_context().place
-    said(app, "/news subscribe weekly apec gpu_deal")  # apec is a topic, not weekly's day
-    days = {s.topic: s.days for s in app.store.subscriptions(place)}
+    bot("/news subscribe weekly apec gpu_deal")  # apec is a topic, not weekly's day
+    days = {s.topic: s.days for s in bot.store.subscriptions(place)}
     assert days == {"apec": "weekly:mon", "gpu_deal": "weekly:mon"}
-    said(app, "/news subscribe apec daily daily")  # the same schedule twice is one schedule
-    assert {s.topic: s.days for s in app.store.subscriptions(place)}["apec"] == "daily"
-    assert "Unknown topic: fundae" in said(app, "/news subscribe apec fundae")
+    bot("/news subscribe apec daily daily")  # the same schedule twice is one schedule
+    assert {s.topic: s.days for s in bot.store.subscriptions(place)}["apec"] == "daily"
+    assert "Unknown topic: fundae" in bot("/news subscribe apec fundae")
 
 
-def test_a_watch_cannot_be_named_like_a_schedule_newsbot_refuses(app: App) -> None:
-    refused = said(app, "/news watch add monthly HBM --yes")
-    assert "monthly" in refused and app.store.watches() == []
+def test_a_watch_cannot_be_named_like_a_schedule_newsbot_refuses(bot: Bot) -> None:
+    refused = bot("/news watch add monthly HBM --yes")
+    assert "monthly" in refused and bot.store.watches() == []
 
 
-def test_the_weekly_preview_is_the_report_the_planner_sends(app: App, tmp_path: Path) -> None:
+def test_the_weekly_preview_is_the_report_the_planner_sends(bot: Bot, tmp_path: Path) -> None:
     picture = tmp_path / "week.png"
-    preview = said(app, f"/news weekly gpu_deal -o {picture}", lang="ko")
+    preview = bot(f"/news weekly gpu_deal -o {picture}", lang="ko")
     assert preview.splitlines()[0] == "== 주간 뉴스 리포트 =="
     assert "GPU·AI 컴퓨팅 거래 — 7건 중 상위 5건" in preview
     assert picture.read_bytes().startswith(PNG_MAGIC)  # the trend picture comes with it
-    assert app.store.subscriptions(console_context().place) == []  # a preview subscribes nothing
+    assert bot.store.subscriptions(console_context().place) == []  # a preview subscribes nothing
 
     # the planner's report for a channel subscribed weekly, at the same moment
     place = console_context().place
-    clock = app.clock
+    clock = bot.app.clock
     assert isinstance(clock, FixedClock)
     clock.set(FRIDAY_NINE - timedelta(days=2))  # the subscription predates the report
-    app.store.subscribe(place, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")})
+    bot.store.subscribe(place, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")})
     clock.set(FRIDAY_NINE + timedelta(minutes=1))
-    assert Planner(app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
-    dest = app.store.destination(place, create=False)
+    assert Planner(bot.app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
+    dest = bot.store.destination(place, create=False)
     assert dest is not None
-    row = app.store.delivery(
+    row = bot.store.delivery(
         dest.id, f"weekly:{FRIDAY_NINE.astimezone(ZoneInfo(SEOUL)).isoformat()}"
     )
     assert row is not None
@@ -135,10 +125,10 @@ def test_the_weekly_preview_is_the_report_the_planner_sends(app: App, tmp_path: 
     assert row.payload["reply"]["image"] is not None
 
 
-def test_weekly_names_only_topics_and_takes_no_period(app: App) -> None:
-    assert said(app, "/news weekly nosuch").startswith("Unknown topic: nosuch")
-    assert said(app, "/news weekly 30d").startswith("Usage: /news weekly")
-    assert "/news weekly [topic…]" in said(app, "/news help")
+def test_weekly_names_only_topics_and_takes_no_period(bot: Bot) -> None:
+    assert bot("/news weekly nosuch").startswith("Unknown topic: nosuch")
+    assert bot("/news weekly 30d").startswith("Usage: /news weekly")
+    assert "/news weekly [topic…]" in bot("/news help")
 
 
 def test_digest_weekly_in_the_cli_prints_the_report_and_writes_its_picture(

@@ -5,7 +5,6 @@ stories again."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.chat.commands import Commands, Context
-from bot.chat.console import run_lines
+from bot.chat.commands import Context
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
 from bot.runtime.app import App
 from bot.store.drafts import Draft
+from tests.helpers.bot import Bot
 from tests.helpers.stories import gpu_story
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -61,17 +60,12 @@ def app(tmp_path: Path, analyser: object) -> Iterator[App]:
     app.close()
 
 
-def console(app: App, line: str) -> str:
-    out = io.StringIO()
-    run_lines(Commands(app), [line], CHANNEL, out)
-    return out.getvalue()
-
-
 def test_a_daily_and_a_weekdays_topic_at_one_time_each_keep_their_own_period(app: App) -> None:
     clock = app.clock
     assert isinstance(clock, FixedClock)
-    console(app, "/news subscribe apec at 09:00")
-    console(app, "/news subscribe gpu_deal at 09:00 weekdays")
+    bot = Bot(app, CHANNEL)
+    bot("/news subscribe apec at 09:00")
+    bot("/news subscribe gpu_deal at 09:00 weekdays")
     dest = app.store.destination(CHANNEL.place)
     assert dest is not None
     planner = Planner(app)

@@ -4,7 +4,6 @@ through the planner and the outbox to the Slack and Discord fakes, a 429 costing
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import struct
@@ -15,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.commands import Commands
-from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.present import chart
@@ -27,12 +24,11 @@ from bot.store import Place
 from bot.store.drafts import Draft
 from bot.store.views import Schedule, TrendRow
 from tests.helpers import run_cli
+from tests.helpers.bot import Bot
 from tests.helpers.chat import slack_text
 from tests.helpers.fakes.discord_api import rate_limited
 from tests.helpers.stories import SEOUL, gpu_story, rewrite
-from tests.test_delivery import DISCORD_CH, SLACK_C1, World, world
-
-__all__ = ["world"]
+from tests.helpers.world import DISCORD_CH, SLACK_C1, World
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NOW = datetime(2025, 11, 7, 3, 0, tzinfo=UTC)  # Friday 12:00 in Seoul
@@ -164,11 +160,11 @@ def test_feed_text_in_a_chart_is_drawn_literally(app: App) -> None:
 def test_trend_from_the_console_and_the_cli(
     app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown = answer(Commands(app), "/news trend gpu_deal 7d", console_context(), files=tmp_path)
+    shown = Bot(app)("/news trend gpu_deal 7d", files=tmp_path)
     assert shown is not None and "스토리 4건" in shown
     saved = tmp_path / "trend.png"  # under its own name, not a random temporary file
     assert png_size(saved.read_bytes()) == (1200, 600) and str(saved) in shown
-    wrong = answer(Commands(app), "/news trend gpu_deal 3y", console_context(), files=tmp_path)
+    wrong = Bot(app)("/news trend gpu_deal 3y", files=tmp_path)
     assert wrong == "추이 기간은 30d, 90d, 2025-10-01처럼 730일 이내로 적으세요: 3y"
 
     monkeypatch.setenv("NEWSBOT_TEST_CLOCK", NOW.isoformat())
@@ -189,13 +185,14 @@ def test_trend_from_the_console_and_the_cli(
 def test_digest_weekly_and_trend_read_an_unknown_topic_word_the_same_way(
     app: App, tmp_path: Path, word: str
 ) -> None:
+    bot = Bot(app, files=tmp_path)
     for command in ("digest", "weekly", "trend"):
-        said = answer(Commands(app), f"/news {command} {word}", console_context(), files=tmp_path)
-        assert said is not None and said.startswith(f"알 수 없는 주제입니다: {word}. 주제: "), said
+        said = bot(f"/news {command} {word}")
+        assert said.startswith(f"알 수 없는 주제입니다: {word}. 주제: "), said
         assert "gpu_deal" in said
     for command in ("digest", "weekly", "trend"):  # not written as a topic: the usage line
-        said = answer(Commands(app), f"/news {command} 어제부터", console_context(), files=tmp_path)
-        assert said is not None and "/news " + command in said and "알 수 없는" not in said
+        said = bot(f"/news {command} 어제부터")
+        assert "/news " + command in said and "알 수 없는" not in said
 
 
 # -- the weekly report -------------------------------------------------------------------------
@@ -291,7 +288,8 @@ async def test_a_picture_shared_though_its_answer_was_lost_is_not_shared_again(
     assert await world.deliver() == 0
     [row] = world.rows()
     assert row.status == "pending" and row.parts_sent == 1  # the text went, the picture unsure
-    await asyncio.sleep(2)  # the fake finishes sharing
+    # the fake shares the picture when its slow answer is written, after the poster gave up
+    assert await world.slack.wait_async(lambda: world.slack.uploads(SLACK_C1.channel), 10)
     world.slack.slow("files.completeUploadExternal", 0)
     world.clock.set(FRIDAY_NINE + timedelta(minutes=10))
     assert await world.deliver() == 1
@@ -343,7 +341,7 @@ def test_undated_stories_are_left_out_and_said_not_drawn_as_todays_spike(
     assert trend.undated == 3
     assert trend.peak is not None and trend.peak.day == (NOW - timedelta(days=3)).date()
     assert "디지털타임스" not in dict(trend.outlets)
-    shown = answer(Commands(app), "/news trend gpu_deal 7d", console_context(), files=tmp_path)
+    shown = Bot(app)("/news trend gpu_deal 7d", files=tmp_path)
     assert shown is not None and "날짜 없는 스토리 3건은 세지 않았습니다" in shown
 
     monkeypatch.setenv("NEWSBOT_TEST_CLOCK", NOW.isoformat())
@@ -367,7 +365,7 @@ def test_since_all_and_topic_prefixes_are_accepted(
     assert days[0] == (NOW - timedelta(days=3)).date().isoformat() and len(days) == 4
     assert data["stories"] == 4
 
-    shown = answer(Commands(app), "/news trend gpu all", console_context(), files=tmp_path)
+    shown = Bot(app)("/news trend gpu all", files=tmp_path)
     assert shown is not None and "스토리 4건 (GPU·AI 컴퓨팅 거래 4)" in shown
 
     assert (
@@ -385,12 +383,12 @@ def test_since_all_and_topic_prefixes_are_accepted(
 def test_the_console_writes_the_picture_where_o_says(app: App, tmp_path: Path) -> None:
     target = tmp_path / "apec-and-gpu.png"
     line = f"/news trend gpu_deal 7d -o {target}"
-    shown = answer(Commands(app), line, console_context(), files=tmp_path / "elsewhere")
+    shown = Bot(app)(line, files=tmp_path / "elsewhere")
     assert shown is not None and str(target) in shown
     assert png_size(target.read_bytes()) == (1200, 600)
     assert [p.name for p in tmp_path.rglob("*.png")] == ["apec-and-gpu.png"]
     missing = tmp_path / "no" / "x.png"
-    shown = answer(Commands(app), f"/news trend gpu_deal -o {missing}", console_context())
+    shown = Bot(app)(f"/news trend gpu_deal -o {missing}")
     assert shown is not None and shown.splitlines()[-1].startswith(
         f"그림을 {missing}에 저장하지 못했습니다: no such directory"
     )
@@ -399,18 +397,18 @@ def test_the_console_writes_the_picture_where_o_says(app: App, tmp_path: Path) -
 def test_subscribe_weekly_takes_a_day_in_english_or_korean_and_daily_brings_it_back(
     app: App,
 ) -> None:
-    ctx = console_context()
-    core = Commands(app)
-    said = answer(core, "/news subscribe gpu_deal apec weekly 금요일 at 09:00", ctx)
+    bot = Bot(app)
+    ctx = bot.ctx
+    said = bot("/news subscribe gpu_deal apec weekly 금요일 at 09:00")
     assert said == (
         "이 채널을 GPU·AI 컴퓨팅 거래, APEC 주제에 구독했습니다. 매주 금요일 09:00 (Asia/Seoul)에 "
         "주간 리포트(한 주의 주요 스토리, 세 줄 요약, 추이 그래프)를 보냅니다."
     )
     assert {s.days for s in app.store.subscriptions(ctx.place)} == {"weekly:fri"}
-    answer(core, "/news subscribe apec weekly", ctx)  # Monday unless a day is named
+    bot("/news subscribe apec weekly")  # Monday unless a day is named
     days = {s.topic: s.days for s in app.store.subscriptions(ctx.place)}
     assert days == {"apec": "weekly:mon", "gpu_deal": "weekly:fri"}
-    listing = answer(core, "/news subscribe", ctx)
+    listing = bot("/news subscribe")
     assert listing is not None and "weekly mon" in listing and "weekly fri" in listing
-    answer(core, "/news subscribe apec daily", ctx)
+    bot("/news subscribe apec daily")
     assert {s.topic: s.days for s in app.store.subscriptions(ctx.place)}["apec"] == "daily"

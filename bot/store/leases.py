@@ -59,7 +59,15 @@ class AdvisoryLock:
 
 class LeaseQueries(StoreBase):
     def take_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
-        """Hold ``name`` until ``now + ttl`` if it is free, expired or already ours."""
+        """Hold ``name`` until ``now + ttl`` if it is free, expired or already ours.
+
+        A follower first reads the row (no lock): while another holder's lease runs it answers
+        False without asking for SQLite's single write lock, so followers checking every few
+        seconds never queue behind the leader's writes, nor hold them up."""
+        with self.read() as s:
+            lease = s.scalar(select(LeaseRow).where(LeaseRow.name == name))
+            if lease is not None and lease.holder != holder and lease.expires_at > now:
+                return False
         with self.write() as s:
             lease = s.scalar(select(LeaseRow).where(LeaseRow.name == name))
             if lease is None:

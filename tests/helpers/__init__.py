@@ -4,6 +4,7 @@ Test modules import from here, never from each other."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,3 +62,16 @@ def wait_for(condition: Callable[[], T], timeout: float, what: str, step: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(step)
+
+
+async def settled(timeout: float = 15, what: str = "the server's work to finish") -> None:
+    """Wait until every other task on this event loop has finished: whatever an in-process server
+    was still doing for the requests sent so far (a reply after the ack) is done, so "nothing
+    more happened" can be asserted.  Clients must close their connections (``force_close``), or
+    the server's keep-alive handler counts as work."""
+    me = asyncio.current_task()
+    deadline = time.monotonic() + timeout
+    while busy := [t for t in asyncio.all_tasks() if t is not me and not t.done()]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}: {busy}")
+        await asyncio.sleep(0.02)

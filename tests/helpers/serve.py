@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -207,6 +208,29 @@ class Serve:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGSTOP)
 
+    def stopped(self) -> bool:
+        """True once every thread of the process is stopped (``T`` in /proc)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] in ("T", "t")
+
+    def freeze_between_writes(self, db_url: str, tries: int = 100) -> None:
+        """SIGSTOP at a moment the process holds no SQLite write transaction.  A process frozen
+        inside one stops every other writer until it thaws (SQLite has one writer at a time; no
+        replica can take a lease meanwhile), which is not the pause this models: then thaw it,
+        let it finish that write, and freeze it again."""
+        for _ in range(tries):
+            self.freeze()
+            wait_for(self.stopped, 10, f"{self.name} to stop", step=0.01)
+            if not sqlite_write_locked(db_url):
+                return
+            self.thaw()
+            wait_for(lambda: not self.stopped(), 10, f"{self.name} to run", step=0.01)
+            wait_for(lambda: not sqlite_write_locked(db_url), 30, "the write to end", step=0.01)
+        raise AssertionError(f"{self.name} always held the database when frozen")
+
     def thaw(self) -> None:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGCONT)
@@ -258,6 +282,21 @@ def prepare(
             app.store.subscribe(place, {"gpu_deal": Schedule(at, "Asia/Seoul", False)})
     finally:
         app.close()
+
+
+def sqlite_write_locked(db_url: str) -> bool:
+    """True when some connection holds the SQLite database's write lock right now."""
+    conn = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return True
+        raise
+    finally:
+        conn.close()
 
 
 def outbox(db_url: str) -> list[OutboxEntry]:

@@ -1,4 +1,4 @@
-"""The feed watcher against real HTTP servers on 127.0.0.1, a real SQLite file and the real kiwi
+"""The poller (`bot/ingest/poller.py`) against real HTTP servers on 127.0.0.1, a real SQLite file and the real kiwi
 analyser: conditional GET, hostile documents and servers inside one poll, dedup across polls and
 feeds, first-poll silence, malformed feeds, scheduling hints, backoff and disabling."""
 
