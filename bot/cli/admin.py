@@ -6,7 +6,7 @@ import argparse
 
 from rich.table import Table
 
-from bot.cli.common import out, print_json
+from bot.cli.common import out, print_json, say
 from bot.core.redact import redact_url
 from bot.runtime.app import App
 from bot.store import engine as db
@@ -33,7 +33,7 @@ def cmd_config(app: App, args: argparse.Namespace) -> int:
         return 0
     rows = app.settings.redacted()
     table = Table(show_lines=False)
-    for column in ("setting", "value", "from"):  # whole values (a path), folded when narrow
+    for column in say("cli.config.columns").split("|"):  # whole values, folded when narrow
         table.add_column(column, overflow="fold")
     for name, value, source in rows:
         table.add_row(name, value, source)
@@ -51,7 +51,8 @@ def cmd_db_upgrade(app: App, args: argparse.Namespace) -> int:
         engine.dispose()
     where = redact_url(app.settings.database_url)
     if before == after:
-        out.print(f"{where}: already at revision {after}", highlight=False)
+        out.print(say("cli.db_current", where=where, after=after), highlight=False)
     else:
-        out.print(f"{where}: upgraded {before or 'empty'} -> {after}", highlight=False)
+        before = before or say("cli.db_empty")
+        out.print(say("cli.db_upgraded", where=where, before=before, after=after), highlight=False)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.particles import fill
+from bot.present.messages_cli import CLI_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "digest.title": ("뉴스 다이제스트", "News digest"),
@@ -458,6 +459,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.stats": ("/news stats", "/news stats"),
     "usage.help": ("/news help", "/news help"),
 }
+
+assert not MESSAGES.keys() & CLI_MESSAGES.keys(), "a key worded twice"
+MESSAGES.update(CLI_MESSAGES)
 
 
 def t(key: str, lang: str = "ko", **kwargs: object) -> str:

@@ -1,8 +1,8 @@
 """What a user asked for that cannot be done: one exception type, shown to the user as one line.
 
-A :class:`UserError` carries a message key (:mod:`bot.present.i18n`) and its values, so chat shows
-it in the channel's language and the CLI in English; ``option`` names the command-line option it
-is about (``--topic``), which the CLI puts in front.  Services raise it; no surface words its own
+A :class:`UserError` carries a message key (:mod:`bot.present.i18n`) and its values, so each
+surface shows it in its language (chat the channel's, the CLI ``NEWSBOT_LANGUAGE``'s);
+``option`` names the command-line option it is about (``--topic``), which the CLI puts in front.  Services raise it; no surface words its own
 version of the same mistake.
 """
 
@@ -23,9 +23,9 @@ class UserError(Exception):
     def text(self, lang: str) -> str:
         return t(self.key, lang, **self.params)
 
-    def cli_text(self) -> str:
+    def cli_text(self, lang: str = "en") -> str:
         """The message as the CLI prints it (after ``error: ``)."""
-        return f"{self.option}: {self.text('en')}" if self.option else self.text("en")
+        return f"{self.option}: {self.text(lang)}" if self.option else self.text(lang)
 
 
 class NotFound(UserError):
