@@ -13,6 +13,7 @@ from bot.chat.commands import Commands
 from bot.chat.console import answer, console_context
 from bot.config.settings import Settings
 from bot.core.particles import particle
+from bot.present.i18n import t
 from bot.runtime.app import App
 from tests.helpers import run_cli
 
@@ -76,7 +77,8 @@ def test_an_exported_watch_with_a_control_character_imports_back(
         ["watches", "import", str(exported), "--workspace", "slack:T1", *db], capsys
     )
     assert code == 0, err
-    assert "added watch ctl" in out
+    added = t("cli.watch_added_verb", "ko")
+    assert out.startswith(t("cli.watch_imported", "ko", verb=added, name="ctl", n=0, days=30))
     [imported] = app.store.watches("slack", "T1")
     assert imported.spec["terms"] == ["원전수출", "탭\t단어"]
 
@@ -92,19 +94,15 @@ def test_an_import_saves_all_or_nothing_and_says_why_at_51(
     twice = tmp_path / "twice.toml"
     twice.write_text(watches_file(["alpha", "beta", "Beta"]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(twice), *db], capsys)
-    assert code == 2 and err.strip() == (
-        "error: Cannot read the watches file: watch beta is listed twice"
-    )
+    assert code == 2 and err.strip() == f"error: {t('watch.toml_twice', 'ko', name='beta')}"
     assert app.store.watches() == []  # nothing saved, not alpha and beta
 
     fifty_one = tmp_path / "many.toml"
     fifty_one.write_text(watches_file([f"w{n:02d}" for n in range(51)]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(fifty_one), *db], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert err.strip() == (
-        "error: Not imported: 51 new watches would pass the limit of 50 (0 here now). "
-        "Nothing was saved."
-    )
+    said = t("watch.import_too_many", "ko", new=51, max=50, existing=0)
+    assert " ".join(err.split()) == f"error: {said}"
     assert app.store.watches() == []
 
     fifty = tmp_path / "fifty.toml"

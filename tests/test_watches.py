@@ -150,6 +150,7 @@ def test_mute_leaves_an_outlet_out_of_the_channels_digest(app: App) -> None:
     assert "숨긴 것이 없습니다" in console(app, "/news mute")
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_watches_export_and_import_through_the_cli(
     app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

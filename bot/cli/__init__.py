@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.cli.common import err, language, loading_model, say, set_language
 from bot.core.commandwords import aliases_for, did_you_mean
+from bot.present.i18n import t
 
 # the commands that must analyse text: they load the Korean model first (a spinner on a
 # terminal); every other command reads what ingest stored and never loads it
@@ -140,12 +141,10 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
         if sub is None or word not in sub.choices:
             choices = list(sub.choices) if sub else []
             guess = did_you_mean(word, choices)
-            hint = say("cli.did_you_mean", guess=guess) if guess else ""
-            err.print(
-                f"error: {say('cli.no_command', word=word, hint=hint)}",
-                highlight=False,
-                markup=False,
-            )
+            # the help speaks English, as argparse's own help, usage and errors do
+            hint = t("cli.did_you_mean", "en", guess=guess) if guess else ""
+            line = t("cli.no_command", "en", word=word, hint=hint)
+            err.print(f"error: {line}", highlight=False, markup=False)
             return 2
         target = sub.choices[word]
     target.print_help()

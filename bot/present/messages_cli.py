@@ -240,6 +240,23 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.watch_added_verb": ("추가했습니다", "added"),
     "cli.watch_replaced_verb": ("바꿨습니다", "replaced"),
+    # the watches file (`watches import`); a TOML syntax error is watch.bad_toml with its reason
+    "watch.toml_empty": (
+        "워치 파일을 읽을 수 없습니다: [watches.<이름>] 표가 없습니다",
+        "Cannot read the watches file: no [watches.<name>] tables",
+    ),
+    "watch.toml_not_table": (
+        "워치 파일을 읽을 수 없습니다: watches.{name}이(가) 표가 아닙니다",
+        "Cannot read the watches file: watches.{name} is not a table",
+    ),
+    "watch.toml_twice": (
+        "워치 파일을 읽을 수 없습니다: 워치 {name}이(가) 두 번 있습니다",
+        "Cannot read the watches file: watch {name} is listed twice",
+    ),
+    "watch.toml_not_list": (
+        "워치 파일을 읽을 수 없습니다: watches.{name}.{key}은(는) 글자의 목록이어야 합니다",
+        "Cannot read the watches file: watches.{name}.{key} must be a list of text",
+    ),
     # trend, weekly
     "cli.wrote": ("{path}에 썼습니다", "wrote {path}"),
     "cli.picture_written": ("추이 그림을 {path}에 썼습니다", "trend picture written to {path}"),
