@@ -22,7 +22,7 @@ from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
-from bot.cli.common import err, language, loading_model, say, set_language
+from bot.cli.common import err, language, loading_model, os_error, say, set_language
 from bot.core.commandwords import aliases_for, did_you_mean
 from bot.present.i18n import t
 
@@ -274,11 +274,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
     except OSError as exc:
         if debug:
             raise
-        err.print(
-            f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-            highlight=False,
-            markup=False,
-        )
+        err.print(f"error: {os_error(exc)}", highlight=False, markup=False)
         return 1
     except Exception as exc:  # anything else: one line with the cause, the traceback on request
         if debug:

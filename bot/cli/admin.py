@@ -35,8 +35,15 @@ def cmd_config(app: App, args: argparse.Namespace) -> int:
     table = Table(show_lines=False)
     for column in say("cli.config.columns").split("|"):  # whole values, folded when narrow
         table.add_column(column, overflow="fold")
+    words = {  # bot.config.shown's fixed words, in this run's language (JSON keeps them)
+        "(not set)": say("cli.config.not_set"),
+        "(everyone)": say("cli.config.everyone"),
+        "<redacted>": say("cli.config.redacted"),
+        "0 (off)": say("cli.config.off"),
+        "default": say("cli.config.default"),
+    }
     for name, value, source in rows:
-        table.add_row(name, value, source)
+        table.add_row(name, words.get(value, value), words.get(source, source))
     out.print(table)
     return 0
 

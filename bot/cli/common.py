@@ -47,6 +47,19 @@ class UsageError(UserError):
     """A bad argument: a catalog key and its values, printed as one line, exit status 2."""
 
 
+def os_error(exc: OSError) -> str:
+    """An operating-system error in this run's language: the usual ones (no such file, a
+    folder, no permission) from the catalog, the rest as the system words them."""
+    path = exc.filename or ""
+    if isinstance(exc, FileNotFoundError):
+        return say("cli.no_path", path=path)
+    if isinstance(exc, IsADirectoryError):
+        return say("cli.is_directory", path=path)
+    if isinstance(exc, PermissionError):
+        return say("cli.no_permission", path=path)
+    return f"{exc.strerror or exc}: {path}".rstrip(": ")
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 

@@ -126,10 +126,15 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 def cmd_import(app: App, args: argparse.Namespace) -> int:
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except FileNotFoundError:
+        raise UsageError("stories.no_file", option="watches import", path=args.file) from None
+    except OSError as exc:
+        reason = exc.strerror or exc
         raise UsageError(
-            "cli.cannot_read", option="watches import", path=args.file, reason=exc
+            "cli.in_file", option="watches import", path=args.file, reason=reason
         ) from None
+    except UnicodeDecodeError:
+        raise UsageError("cli.not_utf8", option="watches import", path=args.file) from None
     saved = watch_sharing.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
     for s in saved:
         verb = say("cli.watch_added_verb" if s.created else "cli.watch_replaced_verb")

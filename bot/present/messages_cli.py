@@ -16,6 +16,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "no database at {path} (newsbot ingest, or newsbot db upgrade, makes one)",
     ),
     "cli.no_path": ("그런 파일이나 폴더가 없습니다: {path}", "no such file or directory: {path}"),
+    "cli.no_permission": ("권한이 없습니다: {path}", "permission denied: {path}"),
     "cli.topics_file": ("주제 파일: {reason}", "topics file: {reason}"),
     "cli.interrupted": ("중단했습니다", "interrupted"),
     "cli.database": ("데이터베이스: {cause}", "database: {cause}"),
@@ -33,7 +34,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.labels": ("{reason}", "{reason}"),  # eval's labelled file (a developer's tool, English)
     "cli.in_file": ("{path}: {reason}", "{path}: {reason}"),
-    "cli.cannot_read": ("{path}을(를) 읽을 수 없습니다: {reason}", "cannot read {path}: {reason}"),
+    "cli.not_utf8": ("{path}은(는) UTF-8 글이 아닙니다", "{path} is not UTF-8 text"),
     "cli.bad_port": ("1에서 65535 사이의 포트가 필요합니다", "expected 1-65535"),
     "cli.bad_workspace": (
         "{value}은(는) console:, slack:ID, discord:ID 중 하나가 아닙니다",
@@ -118,6 +119,11 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.db_empty": ("빈 데이터베이스", "empty"),
     "cli.config.columns": ("설정|값|출처", "setting|value|from"),
+    "cli.config.not_set": ("(설정 안 됨)", "(not set)"),
+    "cli.config.everyone": ("(모두)", "(everyone)"),
+    "cli.config.redacted": ("<가림>", "<redacted>"),
+    "cli.config.off": ("0 (끔)", "0 (off)"),
+    "cli.config.default": ("기본값", "default"),
     # a feed's or keyword source's health (the CLI's tables and chat's lists; JSON keeps the word)
     "health.ok": ("정상", "ok"),
     "health.new": ("새 피드", "new"),
