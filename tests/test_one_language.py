@@ -222,3 +222,24 @@ def test_every_chat_command_family_speaks_one_language(
         assert not leaks(said, lang), (line, leaks(said, lang), said)
         if lang == "ko":
             assert re.search("[가-힣]", said), (line, said)
+
+
+def test_json_is_the_same_in_both_languages(
+    app: App,  # noqa: F811
+    feed_url: str,
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--format json`` is a contract, not prose: the language changes none of it."""
+    db = ["--db", app.settings.database_url]
+    assert run_cli(["feeds", "add", feed_url, *db], capsys)[0] == 0
+    runs = []
+    for lang in ("ko", "en"):
+        monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
+        runs.append(
+            [
+                run_cli([*words, "--format", "json", *db], capsys)[1]
+                for words in (["feeds", "list"], ["stats"], ["topics"], ["sources", "list"])
+            ]
+        )
+    assert runs[0] == runs[1] and all(out.startswith("{") for out in runs[0])

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.present.i18n import t
 from tests.helpers import HEADLINES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -65,7 +66,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr  # the analysis data (stories, lexicon) is there
-    assert "1 new" in done.stdout
+    assert t("cli.ingested", "ko", new=1, read=1, extra="") in done.stdout  # NEWSBOT_LANGUAGE=ko
 
     shipped, away = target / "bot" / "seeds", tmp_path / "seeds-away"
     shipped.rename(away)  # a copy without its seeds: the demo fails, and leaves nothing
@@ -76,7 +77,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     away.rename(shipped)
     assert (
         failed.returncode == 2
-        and failed.stderr.strip() == "error: no such file or directory: seeds"
+        and failed.stderr.strip() == f"error: {t('cli.no_path', 'ko', path='seeds')}"
     )
     assert not (elsewhere / "var").exists() and not (tmp_path / "data" / "newsbot").exists()
 
