@@ -102,6 +102,9 @@ CLI = [  # (words, exit status); {db}, {tmp} and {feed} are filled in
     (["watch", "show", "hbm"], 0),
     (["watch", "add", "hbm", "HBM", "--yes"], 2),
     (["watches", "import", "{tmp}/missing.toml"], 2),
+    (["watches", "import", "{tmp}/empty.toml"], 2),
+    (["watches", "import", "{tmp}/not-a-list.toml"], 2),
+    (["watches", "import", "{tmp}/twice.toml"], 2),
     (["watch", "remove", "hbm"], 0),
     (["watch", "show", "nope"], 1),
     (["sources", "add", "naver", "소버린", "AI"], 0),
@@ -140,6 +143,10 @@ def test_every_cli_command_family_speaks_one_language(
     monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
     monkeypatch.setenv("COLUMNS", "300")
     db = app.settings.database_url
+    (tmp_path / "empty.toml").write_text("[other]\n", encoding="utf-8")
+    (tmp_path / "not-a-list.toml").write_text('[watches.x]\nterms = "x"\n', encoding="utf-8")
+    twice = '[watches.ab]\nterms = ["x"]\n[watches.AB]\nterms = ["y"]\n'
+    (tmp_path / "twice.toml").write_text(twice, encoding="utf-8")
     seen = []
     for words, status in CLI:
         args = [w.format(db=db, tmp=tmp_path, feed=feed_url) for w in words]
@@ -156,7 +163,10 @@ def test_every_cli_command_family_speaks_one_language(
     # the English wording is the one the catalog holds (a wording change breaks nothing here)
     every = t("cli.every", lang, interval="15m")
     assert seen[0].startswith(t("cli.feed_added", lang, id=1, url=feed_url, every=every, found=""))
-    assert seen[9].strip() == f"error: {t('feeds.missing', lang, id=99)}"
+    said = dict(zip((" ".join(words) for words, _ in CLI), seen, strict=True))
+    assert said["feeds remove 99"].strip() == f"error: {t('feeds.missing', lang, id=99)}"
+    not_a_list = t("watch.toml_not_list", lang, name="x", field="terms")
+    assert said["watches import {tmp}/not-a-list.toml"].strip() == f"error: {not_a_list}"
 
 
 CHAT = [

@@ -260,8 +260,8 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read the watches file: watch {name} is listed twice",
     ),
     "watch.toml_not_list": (
-        "워치 파일을 읽을 수 없습니다: watches.{name}.{key}은(는) 글자의 목록이어야 합니다",
-        "Cannot read the watches file: watches.{name}.{key} must be a list of text",
+        "워치 파일을 읽을 수 없습니다: watches.{name}.{field}은(는) 글자의 목록이어야 합니다",
+        "Cannot read the watches file: watches.{name}.{field} must be a list of text",
     ),
     # trend, weekly
     "cli.wrote": ("{path}에 썼습니다", "wrote {path}"),

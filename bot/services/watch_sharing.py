@@ -96,7 +96,7 @@ def _words(raw: dict[str, Any], name: str) -> list[str]:
     def strings(key: str) -> list[str]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError("watch.toml_not_list", name=name, key=key)
+            raise UserError("watch.toml_not_list", name=name, field=key)
         return value
 
     words = strings("terms") + [f"+{t}" for t in strings("all")]
