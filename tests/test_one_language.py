@@ -90,6 +90,9 @@ CLI = [  # (words, exit status); {db}, {tmp} and {feed} are filled in
     (["feeds", "import", "{tmp}/missing.opml"], 2),
     (["feeds", "import", "{tmp}"], 2),
     (["feeds", "import", "{tmp}/feeds.opml"], 0),
+    (["feeds", "import", "{tmp}/rss.opml"], 2),
+    (["feeds", "import", "{tmp}/dtd.opml"], 2),
+    (["feeds", "import", "{tmp}/broken.opml"], 2),
     (["feeds", "add", "ftp://example.com/rss"], 2),
     (["feeds", "add", "https://example.com/rss", "--interval", "soon"], 2),
     (["feeds", "remove", "99"], 1),
@@ -143,6 +146,10 @@ def test_every_cli_command_family_speaks_one_language(
     monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
     monkeypatch.setenv("COLUMNS", "300")
     db = app.settings.database_url
+    (tmp_path / "rss.opml").write_text("<rss version='2.0'/>", encoding="utf-8")
+    dtd = '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x "y">]><opml/>'
+    (tmp_path / "dtd.opml").write_text(dtd, encoding="utf-8")
+    (tmp_path / "broken.opml").write_text("<opml><body><outline", encoding="utf-8")
     (tmp_path / "empty.toml").write_text("[other]\n", encoding="utf-8")
     (tmp_path / "not-a-list.toml").write_text('[watches.x]\nterms = "x"\n', encoding="utf-8")
     twice = '[watches.ab]\nterms = ["x"]\n[watches.AB]\nterms = ["y"]\n'

@@ -113,7 +113,19 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "피드 ID는 숫자입니다(예: 3): {value}",
         "expected a feed id such as 3, got {value}",
     ),
-    "feeds.bad_opml": ("{reason}", "{reason}"),
+    "opml.undecodable": (
+        "OPML 파일의 글자를 읽을 수 없습니다: {detail}",
+        "cannot decode OPML: {detail}",
+    ),
+    "opml.refused": (  # detail: the English line (bot.ingest.rss.REFUSED_DTD)
+        "거부했습니다: 문서가 DTD나 엔티티를 선언합니다(피드에는 필요 없는 것입니다)",
+        "{detail}",
+    ),
+    "opml.invalid": ("올바른 OPML이 아닙니다: {detail}", "not valid OPML: {detail}"),
+    "opml.not_opml": (
+        "OPML 문서가 아닙니다 (최상위 요소 <{detail}>)",
+        "not an OPML document (root element <{detail}>)",
+    ),
     "sources.title": ("키워드 소스", "Keyword sources"),
     "sources.empty": (
         "등록된 키워드 소스가 없습니다. 예: /news sources add naver 소버린 AI",

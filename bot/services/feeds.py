@@ -244,7 +244,7 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
         listed = parse_opml(data)
         keyword_sources = parse_opml_sources(data)
     except OpmlError as exc:
-        raise UserError("feeds.bad_opml", reason=str(exc)) from None
+        raise UserError(exc.key, detail=exc.detail) from None
     checked: list[tuple[str, str | None]] = []
     skipped: list[tuple[str, str]] = []
     for url, name in listed:
