@@ -4,6 +4,10 @@
 command's help; Korean command words (``검색``, ``도움말``) work too, and a typo gets "did you
 mean" (:mod:`bot.core.commandwords`).
 
+Every line a command prints is in ``NEWSBOT_LANGUAGE`` (Korean by default), from the message
+catalog (:mod:`bot.present.i18n`), as chat's replies are; ``--help``, usage lines and argparse's
+own errors are English in either language.  ``--format json`` is the same in both.
+
 Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
 settings, 1 for anything else); a traceback only with ``--debug`` (or
 ``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
