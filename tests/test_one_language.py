@@ -90,6 +90,7 @@ CLI = [  # (words, exit status); {db}, {tmp} and {feed} are filled in
     (["feeds", "import", "{tmp}/missing.opml"], 2),
     (["feeds", "import", "{tmp}"], 2),
     (["feeds", "import", "{tmp}/feeds.opml"], 0),
+    (["feeds", "import", "{tmp}/skip.opml"], 0),
     (["feeds", "import", "{tmp}/rss.opml"], 2),
     (["feeds", "import", "{tmp}/dtd.opml"], 2),
     (["feeds", "import", "{tmp}/broken.opml"], 2),
@@ -147,6 +148,8 @@ def test_every_cli_command_family_speaks_one_language(
     monkeypatch.setenv("COLUMNS", "300")
     db = app.settings.database_url
     (tmp_path / "rss.opml").write_text("<rss version='2.0'/>", encoding="utf-8")
+    skip = '<opml><body><outline type="rss" xmlUrl="https://x.example/a b"/></body></opml>'
+    (tmp_path / "skip.opml").write_text(skip, encoding="utf-8")
     dtd = '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x "y">]><opml/>'
     (tmp_path / "dtd.opml").write_text(dtd, encoding="utf-8")
     (tmp_path / "broken.opml").write_text("<opml><body><outline", encoding="utf-8")
@@ -172,6 +175,9 @@ def test_every_cli_command_family_speaks_one_language(
     assert seen[0].startswith(t("cli.feed_added", lang, id=1, url=feed_url, every=every, found=""))
     said = dict(zip((" ".join(words) for words, _ in CLI), seen, strict=True))
     assert said["feeds remove 99"].strip() == f"error: {t('feeds.missing', lang, id=99)}"
+    refused = t("feeds.url_spaces", lang, url="'https://x.example/a b'")
+    skipped = t("cli.skipped", lang, what="https://x.example/a b", reason=refused)
+    assert f"warning: {skipped}\n" in said["feeds import {tmp}/skip.opml"]
     not_a_list = t("watch.toml_not_list", lang, name="x", field="terms")
     assert said["watches import {tmp}/not-a-list.toml"].strip() == f"error: {not_a_list}"
 

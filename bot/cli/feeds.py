@@ -237,8 +237,8 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
         report = feeds.import_opml(app, data)
     except UserError as exc:
         raise UsageError("cli.in_file", path=path, reason=exc.text(language())) from None
-    for url, reason in report.skipped:
-        warn(say("cli.import_skipped", url=url, reason=reason))
+    for url, why in report.skipped:
+        warn(say("cli.skipped", what=url, reason=why.text(language())))
     extra = say("cli.skipped_n", n=len(report.skipped)) if report.skipped else ""
     found = report.sources_added + report.sources_present
     added, present = report.sources_added, report.sources_present

@@ -100,6 +100,10 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "http:// 또는 https:// 주소가 필요합니다: {url}",
         "expected an http:// or https:// URL, got {url}",
     ),
+    "feeds.url_spaces": (
+        "잘못된 주소입니다 (너무 길거나 공백이 있습니다): {url}",
+        "invalid URL {url}: too long or contains spaces",
+    ),
     "feeds.invalid_url": ("잘못된 주소입니다 ({reason}): {url}", "invalid URL {url}: {reason}"),
     "feeds.private": (
         "{host}: 내부(사설·루프백) 주소입니다. NEWSBOT_ALLOW_PRIVATE_FEEDS로 허용할 수 있습니다",

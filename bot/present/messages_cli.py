@@ -171,7 +171,6 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "피드 #{id}을(를) 다시 켰습니다: {url} (지금 수집 차례)",
         "feed #{id} enabled: {url} (due now)",
     ),
-    "cli.import_skipped": ("{url}을(를) 건너뛰었습니다: {reason}", "skipped {url}: {reason}"),
     "cli.imported": (
         "{path}: 피드 {listed}개 중 {added}개 추가, {present}개는 이미 있음{extra}{sources}",
         "{path}: {listed} feeds listed: {added} added, {present} already present{extra}{sources}",

@@ -68,7 +68,7 @@ def check_url(raw: str, settings: Settings) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UserError("feeds.not_http", url=shown)
     if len(url) > MAX_URL or any(ch.isspace() for ch in url):
-        raise UserError("feeds.invalid_url", url=shown, reason="too long or contains spaces")
+        raise UserError("feeds.url_spaces", url=shown)
     host = parts.hostname
     literal = parse_host_ip(host)
     private = host.rstrip(".").lower() == "localhost" or (
@@ -232,7 +232,7 @@ class OpmlImport:
     listed: int
     added: int
     present: int
-    skipped: list[tuple[str, str]]  # (URL, why)
+    skipped: list[tuple[str, UserError]]  # (URL, why: said in the surface's language)
     sources_added: int = 0
     sources_present: int = 0
 
@@ -246,12 +246,12 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
     except OpmlError as exc:
         raise UserError(exc.key, detail=exc.detail) from None
     checked: list[tuple[str, str | None]] = []
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, UserError]] = []
     for url, name in listed:
         try:
             checked.append((check_url(url, app.settings), clean_name(name)))
         except UserError as exc:
-            skipped.append((url[:120], exc.text("en")))
+            skipped.append((url[:120], exc))
     interval = int(app.settings.feed_interval)
     added = 0
     for url, name in checked:
@@ -264,7 +264,7 @@ def import_opml(app: App, data: bytes) -> OpmlImport:
         try:
             change = add_source(app, kind, query, lang=lang, name=name)
         except UserError as exc:
-            skipped.append((f"{kind} {query[:100]}", exc.text("en")))
+            skipped.append((f"{kind} {query[:100]}", exc))
             continue
         report.sources_added += change.created
         report.sources_present += not change.created
