@@ -39,6 +39,13 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``NEWSBOT_LANGUAGE=en``: the CLI (and ``Settings.from_env``) in English, for a test that
+    reads the English wording.  Without it a test runs in the default language, Korean."""
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", "en")
+
+
+@pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'newsbot.db'}"
 

@@ -13,6 +13,7 @@ from bot.analysis.briefs import Report, brief
 from bot.chat.commands import Commands
 from bot.chat.console import console_context, run_lines
 from bot.config.settings import Settings
+from bot.present.i18n import t
 from bot.runtime.app import App
 from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
@@ -62,7 +63,7 @@ def test_bad_brief_files_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     bad = tmp_path / "b.jsonl"
     bad.write_text('{"story": "x"}\n', encoding="utf-8")
     code, _, err = run_cli(["eval-briefs", str(bad)], capsys)
-    assert code == 2 and "line 1" in err and "Traceback" not in err
+    assert code == 2 and "1번째 줄" in err and "Traceback" not in err  # NEWSBOT_LANGUAGE=ko
 
 
 def test_the_digest_and_why_show_the_brief(tmp_path: Path, analyser) -> None:  # type: ignore[no-untyped-def]
@@ -203,6 +204,7 @@ def test_reading_commands_never_load_the_model(seeded_url: str, command: list[st
     assert done.stdout.strip().splitlines()[-1] == "False 0", done.stdout[-500:]
 
 
+@pytest.mark.usefixtures("english")  # reads the CLI's English line
 def test_an_old_story_shows_no_brief_until_clusters_rebuild_fills_it(
     seeded_copy: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -292,7 +294,6 @@ def _on_a_terminal(args: list[str]) -> str:
 
 
 def test_a_command_that_analyses_shows_a_spinner_while_the_model_loads(seeded_url: str) -> None:
-    assert "loading the Korean model" in _on_a_terminal(["search", "엔비디아", "--db", seeded_url])
-    assert "loading the Korean model" not in _on_a_terminal(
-        ["digest", "--since", "all", "--db", seeded_url]
-    )
+    loading = t("cli.loading_model", "ko")  # the default language
+    assert loading in _on_a_terminal(["search", "엔비디아", "--db", seeded_url])
+    assert loading not in _on_a_terminal(["digest", "--since", "all", "--db", seeded_url])

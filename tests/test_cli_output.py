@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.present.i18n import t
 from tests.helpers import run_cli
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +78,7 @@ def test_trend_png_to_stdout(
     assert captured.out.startswith(PNG_MAGIC)  # the picture alone: the figures go to stderr
     assert not (tmp_path / "-").exists()
     assert main(["trend", "-o", "-", "--format", "json", "--db", db]) == 2
-    assert b"stdout" in capfdbinary.readouterr().err
+    assert t("cli.two_stdouts", "ko").encode() in capfdbinary.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -110,4 +111,5 @@ def test_a_regular_file_is_replaced_whole_and_a_link_keeps_pointing_at_it(
     assert code == 0, err
     assert link.is_symlink() and "https://example.com/rss.xml" in real.read_text()
     code, _, err = run_cli(["feeds", "export", "-o", str(tmp_path), "--db", db], capsys)
-    assert code == 2 and "is a directory" in err and len(err.strip().splitlines()) == 1
+    said = t("cli.is_directory", "ko", path=tmp_path)
+    assert code == 2 and err.strip() == f"error: -o: {said}"

@@ -28,6 +28,7 @@ from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
 from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
+from bot.present.i18n import t
 from bot.runtime.app import App
 from bot.store import Window
 from tests.helpers import ROOT, wait_for
@@ -184,7 +185,7 @@ def test_polling_commands_digests_and_another_process_share_one_sqlite_file(
     # everything that was written is there
     store = app.store
     assert store.count_articles() == before + FEED_ITEMS + FILES
-    assert f"{FILES} new articles" in outputs["ingest.log"]
+    assert t("cli.ingested", "ko", new=FILES, read=FILES, extra="") in outputs["ingest.log"]
     assert store.count_pending(app.topics.digest) == 0
     have = {s.destination.place.channel for s in store.subscriptions()}
     assert set(subscribed) <= have and {f"W{n}" for n in range(PLACES)} <= have

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.present.i18n import t
 from tests.helpers import CHROME, HEADLINES, LABELS, ROOT, run_cli
 
 
@@ -51,7 +52,8 @@ def test_demo_never_deletes_a_database_it_did_not_make(
         assert code == 0, err
         assert HEADLINES["001"] in out
     code, out, err = run_cli(["demo", "--db", other], capsys)  # a database it did not make
-    assert code == 2 and "left alone" in err and len(err.strip().splitlines()) == 1
+    said = t("cli.demo_not_ours", "ko", path=tmp_path / "prod.db")
+    assert code == 2 and err.strip() == f"error: demo: {said}"
 
     monkeypatch.delenv("NEWSBOT_DATABASE_URL")
     for db in ([], ["--db", other]):

@@ -15,6 +15,7 @@ from bot.chat.base import DestinationBroken
 from bot.chat.discord.adapter import check_token
 from bot.chat.discord.post import TOKEN_REJECTED, DiscordPoster
 from bot.config.settings import Settings
+from bot.present.i18n import t
 from bot.present.reply import Card, Fact, Reply, Section
 from tests.helpers import run_cli
 from tests.helpers.fakes.discord_api import (
@@ -189,7 +190,7 @@ async def test_cli_digest_post_pings_nobody_and_links_nothing_from_a_hostile_fee
     args = ["digest", "--since", "all", "--post", f"discord:{CHANNEL}", "--db", url]
     code, out, err = await asyncio.to_thread(run_cli, args, capsys)
     assert code == 0, err
-    assert "posted 1 stories" in out
+    assert t("cli.posted", "ko", stories=1, where=f"discord:{CHANNEL}", parts=1) in out
     [message] = fake.channel_messages(CHANNEL)
     assert message.body["allowed_mentions"] == {"parse": []}
     assert message.pings() == [] and message.links() == []

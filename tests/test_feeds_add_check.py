@@ -40,6 +40,7 @@ def listed(db_url: str, capsys: Capsys) -> str:
     return out
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_the_cli_says_what_a_new_feed_holds(
     server: FeedServer, db_url: str, capsys: Capsys
 ) -> None:
@@ -53,6 +54,7 @@ def test_the_cli_says_what_a_new_feed_holds(
     assert server.hits["/feed.xml"] == 1  # not fetched again
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 @pytest.mark.parametrize(
     ("path", "reason"),
     [
@@ -72,6 +74,7 @@ def test_the_cli_adds_no_feed_it_cannot_read_and_says_why(
     assert "no feeds yet" in listed(db_url, capsys)
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_nothing_listening_is_said_and_no_check_adds_it_anyway(
     server: FeedServer, db_url: str, capsys: Capsys
 ) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.ingest.opml import export_opml, parse_opml
+from bot.present.i18n import t
 from tests.helpers import run_cli
 from tests.helpers.feedserver import FeedServer, canned, rss
 from tests.helpers.stories import GPU_BODY, GPU_TITLE, story
@@ -61,31 +62,38 @@ def test_add_list_remove(db_url: str, capsys: Capsys) -> None:
         ],
         capsys,
     )
-    assert code == 0 and out.strip() == f"added feed #1: {url} (every 30m)"
+    # in the default language (NEWSBOT_LANGUAGE=ko), as the catalog words it
+    every = t("cli.every", "ko", interval="30m")
+    added = t("cli.feed_added", "ko", id=1, url=url, every=every, found="")
+    assert code == 0 and out.strip() == added
     code, out, _ = run_cli(["feeds", "add", url, "--db", db_url], capsys)
-    assert code == 0 and out.strip() == f"already present as feed #1: {url}"
+    assert code == 0 and out.strip() == t("cli.feed_present", "ko", id=1, url=url, updated="")
 
     code, out, _ = run_cli(["feeds", "list", "--db", db_url], capsys)
     assert code == 0
     row = next(line for line in out.splitlines() if url in line)
-    assert "예시경제" in row and "30m" in row and "new" in row
+    assert "예시경제" in row and "30m" in row and t("health.new", "ko") in row
     [feed] = feeds_json(db_url, capsys)
     assert (feed["name"], feed["interval_s"], feed["health"]) == ("예시경제", 1800, "new")
 
     weekly = "https://news.example.kr/rss/weekly.xml"
     args = ["feeds", "add", weekly, "--interval", "1w", "--no-check", "--db", db_url]
     code, out, err = run_cli(args, capsys)
-    assert code == 0 and out.strip() == f"added feed #2: {weekly} (every 7d)", err
+    every = t("cli.every", "ko", interval="7d")
+    assert code == 0 and out.strip() == t(
+        "cli.feed_added", "ko", id=2, url=weekly, every=every, found=""
+    ), err
     assert [f["interval_s"] for f in feeds_json(db_url, capsys)] == [1800, 604800]
     code, _, _ = run_cli(["feeds", "remove", "#2", "--db", db_url], capsys)
     assert code == 0
     code, out, _ = run_cli(["feeds", "remove", "#1", "--db", db_url], capsys)
-    assert code == 0 and out.startswith("removed feed #1")
+    assert code == 0 and out.strip() == t("cli.feed_removed", "ko", id=1, url=url)
     code, _, err = run_cli(["feeds", "remove", "1", "--db", db_url], capsys)
-    assert code == 1 and err.strip() == "error: No feed #1."
+    assert code == 1 and err.strip() == f"error: {t('feeds.missing', 'ko', id=1)}"
     assert feeds_json(db_url, capsys) == []
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -117,6 +125,7 @@ FIFTY = [
 ] + [("http://example.com/feed.xml", None), ("https://한국.example/rss", "IDN 호스트")]
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_opml_import_of_fifty_export_and_reimport_round_trip(
     tmp_path: Path, capsys: Capsys
 ) -> None:
@@ -143,6 +152,7 @@ def test_opml_import_of_fifty_export_and_reimport_round_trip(
     assert pairs == FIFTY
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -170,6 +180,7 @@ def test_a_bad_opml_file_is_refused_in_one_line_and_adds_nothing(
 # --- poll: searchable, matched, summarised ----------------------------------------------------
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_polled_items_are_searchable_and_matched(
     server: FeedServer, db_url: str, capsys: Capsys, private_ok: None
 ) -> None:
@@ -210,6 +221,7 @@ def test_polled_items_are_searchable_and_matched(
 # --- failures: warnings, backoff, disabling, enabling -----------------------------------------
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_failing_feed_is_warned_about_then_disabled_with_its_reason_in_feeds_list(
     server: FeedServer,
     db_url: str,
@@ -258,6 +270,7 @@ def test_failing_feed_is_warned_about_then_disabled_with_its_reason_in_feeds_lis
     assert (feed["health"], feed["consecutive_errors"], feed["disabled_reason"]) == ("ok", 0, None)
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_a_poll_where_every_feed_failed_exits_non_zero(
     server: FeedServer, db_url: str, capsys: Capsys, private_ok: None
 ) -> None:

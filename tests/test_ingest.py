@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import SEEDS, run_cli
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_reingest_adds_nothing(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["ingest", str(SEEDS), "--db", db_url], capsys)
     assert code == 0 and out.startswith("5 new articles")
@@ -16,6 +17,7 @@ def test_reingest_adds_nothing(db_url: str, capsys: pytest.CaptureFixture[str]) 
     assert code == 0 and out.startswith("0 new articles")
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_cp949_binary_and_good_files(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ from bot.chat.discord.render import render_reply as discord_render
 from bot.chat.slack.render import render_reply as slack_render
 from bot.config.settings import Settings
 from bot.present.compose import digest_reply
+from bot.present.i18n import t
 from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.runtime.app import App
 from bot.services import digests
@@ -113,7 +114,8 @@ def test_chat_refuses_the_private_addresses_the_cli_refuses(
     assert reply.error and "NEWSBOT_ALLOW_PRIVATE_FEEDS" in (reply.text or "")
     assert bot.store.list_feeds() == []
     code, _, err = run_cli(["feeds", "add", url, "--db", db_url], capsys)
-    assert code == 2 and "private address" in err
+    # one wording of the error (issue 24): the CLI's line is chat's reply, in the same language
+    assert code == 2 and " ".join(err.split()) == f"error: {' '.join((reply.text or '').split())}"
 
 
 def test_an_html_page_polled_as_a_feed_is_called_an_html_page(
@@ -244,11 +246,12 @@ def test_bad_arguments_get_one_line(seeded_url: str, tmp_path: Path, capsys: Cap
     assert "--since" in err
     missing = tmp_path / "nowhere" / "typo.db"
     code, _, err = run_cli(["digest", "--db", f"sqlite:///{missing}"], capsys)
-    assert code == 2 and "no database at" in err and not missing.exists()
+    said = t("cli.no_database", "ko", path=missing)  # the default language
+    assert code == 2 and err.strip() == f"error: {said}" and not missing.exists()
     code, _, err = run_cli(["search", "", "--db", seeded_url], capsys)
-    assert code == 2 and "query" in err.lower()
+    assert code == 2 and t("search.no_query", "ko") in err
     code, _, err = run_cli(["search", "-주가", "--db", seeded_url], capsys)
-    assert code == 2 and "at least one word" in err
+    assert code == 2 and t("search.only_exclusions", "ko") in err
 
 
 @pytest.mark.parametrize("name", ["apec", "APEC", "에이펙", "Apec"])
@@ -331,6 +334,7 @@ def test_markdown_titles_and_unknown_outlets(tmp_path: Path, db_url: str, capsys
     assert code == 0 and "?" not in out.split("\n")[1]
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_seeds_still_ingest_once(db_url: str, capsys: Capsys) -> None:
     assert run_cli(["ingest", str(SEEDS), "--db", db_url], capsys)[1].startswith("5 new")
     assert run_cli(["ingest", str(SEEDS), "--db", db_url], capsys)[1].startswith("0 new")

@@ -49,6 +49,7 @@ def test_migrations_on_postgres(pg_url: str) -> None:
     _check_upgrade(pg_url)
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_db_upgrade_command(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["db", "upgrade", "--db", db_url], capsys)
     assert code == 0 and "upgraded" in out

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.particles import particle
+from bot.present.i18n import t
 from tests.helpers import run_cli
 from tests.helpers.bot import Bot
 
@@ -63,7 +64,8 @@ def test_an_exported_watch_with_a_control_character_imports_back(
         ["watches", "import", str(exported), "--workspace", "slack:T1", *db], capsys
     )
     assert code == 0, err
-    assert "added watch ctl" in out
+    added = t("cli.watch_added_verb", "ko")
+    assert out.startswith(t("cli.watch_imported", "ko", verb=added, name="ctl", n=0, days=30))
     [imported] = bot.store.watches("slack", "T1")
     assert imported.spec["terms"] == ["원전수출", "탭\t단어"]
 
@@ -79,19 +81,15 @@ def test_an_import_saves_all_or_nothing_and_says_why_at_51(
     twice = tmp_path / "twice.toml"
     twice.write_text(watches_file(["alpha", "beta", "Beta"]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(twice), *db], capsys)
-    assert code == 2 and err.strip() == (
-        "error: Cannot read the watches file: watch beta is listed twice"
-    )
+    assert code == 2 and err.strip() == f"error: {t('watch.toml_twice', 'ko', name='beta')}"
     assert bot.store.watches() == []  # nothing saved, not alpha and beta
 
     fifty_one = tmp_path / "many.toml"
     fifty_one.write_text(watches_file([f"w{n:02d}" for n in range(51)]), encoding="utf-8")
     code, _, err = run_cli(["watches", "import", str(fifty_one), *db], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert err.strip() == (
-        "error: Not imported: 51 new watches would pass the limit of 50 (0 here now). "
-        "Nothing was saved."
-    )
+    said = t("watch.import_too_many", "ko", new=51, max=50, existing=0)
+    assert " ".join(err.split()) == f"error: {said}"
     assert bot.store.watches() == []
 
     fifty = tmp_path / "fifty.toml"

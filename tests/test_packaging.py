@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.present.i18n import t
+from bot.store.engine import head_revision
 from tests.helpers import HEADLINES, ROOT
 
 pytestmark = pytest.mark.slow
@@ -60,7 +62,9 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "upgraded empty ->" in done.stdout and (elsewhere / "x.db").exists()
+    empty, head = t("cli.db_empty", "ko"), head_revision()  # NEWSBOT_LANGUAGE=ko
+    upgraded = t("cli.db_upgraded", "ko", where="sqlite:///x.db", before=empty, after=head)
+    assert done.stdout.strip() == upgraded and (elsewhere / "x.db").exists()
     (elsewhere / "a.txt").write_text(
         "엔비디아, 한국에 GPU 26만장 공급\n\n엔비디아가 한국 정부와 기업에 GPU 26만 장을 공급한다.\n",
         encoding="utf-8",
@@ -70,7 +74,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr  # the analysis data (stories, lexicon) is there
-    assert "1 new" in done.stdout
+    assert t("cli.ingested", "ko", new=1, read=1, extra="") in done.stdout  # NEWSBOT_LANGUAGE=ko
 
     shipped, away = target / "bot" / "seeds", tmp_path / "seeds-away"
     shipped.rename(away)  # a copy without its seeds: the demo fails, and leaves nothing
@@ -81,7 +85,7 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
     away.rename(shipped)
     assert (
         failed.returncode == 2
-        and failed.stderr.strip() == "error: no such file or directory: seeds"
+        and failed.stderr.strip() == f"error: {t('cli.no_path', 'ko', path='seeds')}"
     )
     assert not (elsewhere / "var").exists() and not (tmp_path / "data" / "newsbot").exists()
 
@@ -99,6 +103,6 @@ def test_the_built_wheel_upgrades_a_database_outside_the_checkout(tmp_path: Path
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert default.returncode == 0, default.stderr
-    assert f"{len(seeds)} new articles" in default.stdout
+    assert t("cli.ingested", "ko", new=len(seeds), read=len(seeds), extra="") in default.stdout
     assert (tmp_path / "data" / "newsbot" / "newsbot.db").is_file()
     assert sorted(p.name for p in elsewhere.iterdir()) == ["a.txt", "x.db"]

@@ -15,6 +15,7 @@ import pytest
 from bot.chat.console import console_context
 from bot.core.clock import FixedClock
 from bot.delivery.planner import Planner
+from bot.present.i18n import t
 from bot.present.plain import render_plain
 from bot.present.reply import reply_from_dict
 from bot.store.views import Schedule
@@ -146,4 +147,4 @@ def test_digest_weekly_in_the_cli_prints_the_report_and_writes_its_picture(
     assert code == 0 and 0 < len(report["items"]) <= 5
     assert all("apec" in item["topics"] for item in report["items"])
     code, _, err = run_cli(["digest", "--weekly", "--since", "30d", "--db", seeded_url], capsys)
-    assert code == 2 and "--weekly always covers the last 7 days" in err
+    assert code == 2 and t("cli.weekly_since", "ko") in err

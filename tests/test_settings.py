@@ -11,6 +11,7 @@ import pytest
 
 from bot.config.settings import SPECS, Settings, SettingsError
 from bot.core.periods import PeriodError, looks_like_period, parse_since
+from bot.present.i18n import t
 from tests.helpers import run_cli
 
 
@@ -164,7 +165,8 @@ def test_config_shows_values_the_way_they_were_set(
     }
     assert rows["NEWSBOT_DIGEST_GRACE"] == "90m"  # not 5400.0
     assert rows["NEWSBOT_FEED_INTERVAL"] == "15m" and rows["NEWSBOT_OUTBOX_RETENTION"] == "30d"
-    assert rows["NEWSBOT_ADMINS"] == "(everyone)"  # the default lets everyone manage feeds
+    # the default lets everyone manage feeds (said in the default language)
+    assert rows["NEWSBOT_ADMINS"] == t("cli.config.everyone", "ko")
     assert str(tmp_path / "var") in out.replace("\n", "").replace("│", "").replace(" ", "")
 
     code, out, _ = run_cli(["config", "--format", "json"], capsys)

@@ -16,6 +16,7 @@ from bot.config.settings import Settings
 from bot.config.topics import TopicSet
 from bot.core.http import parse_retry_after
 from bot.present.compose import digest_reply
+from bot.present.i18n import t
 from bot.present.reply import Reply
 from bot.services.digests import build_digest
 from bot.store import open_store
@@ -56,7 +57,7 @@ def test_cli_digest_posts_each_seed_story_once(
     post_args = ["digest", "--since", "all", "--post", "slack:C123", "--db", seeded_copy]
     code, out, err = run_cli(post_args, capsys)
     assert code == 0, err
-    assert "posted 5 stories to slack:C123 in 1 message(s)" in out
+    assert t("cli.posted", "ko", stories=5, where="slack:C123", parts=1) in out
     [post] = fake_slack.posts("C123")
     body = joined(post)
     for headline in HEADLINES.values():
@@ -80,10 +81,10 @@ def test_cli_digest_post_goes_through_the_outbox_once_unless_forced(
     post_args = ["digest", "--since", "all", "--post", "slack:C123", "--db", seeded_copy]
     assert run_cli(post_args, capsys)[0] == 0
     code, out, err = run_cli(post_args, capsys)  # the same period again
-    assert code == 0 and "already delivered to slack:C123" in out, err
+    assert code == 0 and t("cli.post_already", "ko", where="slack:C123", parts=1) in out, err
     assert len(fake_slack.posts("C123")) == 1
     code, out, err = run_cli([*post_args, "--force"], capsys)
-    assert code == 0 and "posted 5 stories" in out, err
+    assert code == 0 and t("cli.posted", "ko", stories=5, where="slack:C123", parts=1) in out, err
     assert len(fake_slack.posts("C123")) == 2
     store = open_store(seeded_copy)
     try:
@@ -132,7 +133,7 @@ def test_cli_reports_a_broken_channel(
         ["digest", "--since", "all", "--post", "slack:CGONE", "--db", seeded_copy], capsys
     )
     assert code == 1
-    assert "slack:CGONE is paused: channel_not_found" in err
+    assert t("cli.post_paused", "ko", where="slack:CGONE", reason="channel_not_found") in err
     assert fake_slack.token not in err
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 

@@ -31,6 +31,7 @@ from bot.config.settings import Settings
 from bot.delivery.planner import Planner
 from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
+from bot.present.i18n import t
 from bot.runtime.app import App
 from bot.store import Place
 from bot.store.views import Schedule
@@ -138,6 +139,7 @@ def outlet_feed(w: World, a: Story) -> None:
     w.outlet.route("/rss/news.xml", canned(rss(items, title=OUTLET)))
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_google_naver_and_a_feed_store_each_article_once(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -172,7 +174,7 @@ def test_google_naver_and_a_feed_store_each_article_once(
     assert again["items_ingested"] == 0 and again["feed_errors"] == 0
     assert len(w.fake.naver_calls()) == 2  # one page: the newest item was already seen
     listed = w.cli(capsys, "sources", "list")
-    assert "Naver quota today: 2 of 25,000 calls (0.0%)" in listed
+    assert t("sources.quota", "en", used="2", quota="25,000", share="0.0%") in listed
     assert "Google News “소버린 AI”" in listed and "Naver “소버린 AI”" in listed
 
 
@@ -256,6 +258,7 @@ def test_a_google_link_that_names_the_article_gives_the_publishers_url(
     assert item["origin"].startswith(w.fake.url + "/news/url?")  # Google's link, kept as given
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_bad_input_is_one_line_and_adds_nothing(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -278,6 +281,7 @@ def test_the_service_urls_pass_the_private_address_guard(
     assert code == 2 and "127.0.0.1" in err and "NEWSBOT_ALLOW_PRIVATE_FEEDS" in err
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_naver_429_backs_off_and_401_pauses_the_source_and_tells_the_channel_once(
     world: World, capsys: pytest.CaptureFixture[str], fake_slack: FakeSlack
 ) -> None:
@@ -337,6 +341,7 @@ def test_naver_429_backs_off_and_401_pauses_the_source_and_tells_the_channel_onc
     assert len(w.fake.naver_calls()) == calls  # a paused source is left alone
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_sources_go_to_opml_and_come_back(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -434,7 +439,8 @@ async def test_sources_add_from_slack_and_discord_is_fetched_by_the_next_poll(
             assert {c["query"] for c in w.fake.naver_calls()} == {QUERY, "GPU 계약"}
 
             listed = await slack("sources list")
-            assert "#1 Naver “소버린 AI” [ok]" in listed and "새 기사 1건" in listed
+            assert f"#1 Naver “소버린 AI” [{t('health.ok', 'ko')}]" in listed
+            assert "새 기사 1건" in listed
             assert "오늘 네이버 API 사용량: 2/25,000회" in listed
     finally:
         app.close()

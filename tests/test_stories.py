@@ -16,6 +16,7 @@ import pytest
 from bot.analysis import clusters
 from bot.analysis.pipeline import Pipeline
 from bot.core.clock import FixedClock
+from bot.present.i18n import t
 from bot.store import open_store
 from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
@@ -236,7 +237,7 @@ def test_rebuilding_a_window_gives_what_ingesting_gave(
     store.close()
     assert len(set(before.values())) < len(before) - 40  # many stories of several reports
     code, out, err = run_cli(["clusters", "rebuild", "--since", "all", "--db", db_url], capsys)
-    assert code == 0 and f"for {len(before)} articles" in out, err
+    assert code == 0 and t("cli.rebuilt", "ko", count=len(before)) in out, err
     store = open_store(db_url)
     after = {a.id: a.cluster.id if a.cluster else None for a in store.articles(range(1, 200))}
     store.close()
@@ -265,9 +266,9 @@ def test_bad_story_files_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
     code, _, err = run_cli(["eval-clusters", str(bad)], capsys)
-    assert code == 2 and "line 1" in err and "story" in err
+    assert code == 2 and "1번째 줄" in err and "story" in err  # NEWSBOT_LANGUAGE=ko
     code, _, err = run_cli(["eval-clusters", str(tmp_path / "missing.jsonl")], capsys)
-    assert code == 2 and "no such file" in err
+    assert code == 2 and t("stories.no_file", "ko", path=tmp_path / "missing.jsonl") in err
 
 
 def test_signature_is_the_universal_hash_minimum() -> None:
@@ -379,7 +380,7 @@ def test_eval_clusters_reads_dates_as_pages_give_them(
     rows[3]["published"] = "last Friday"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     code, _, err = run_cli(["eval-clusters", str(path)], capsys)
-    assert code == 2 and "line 4" in err and "last Friday" in err
+    assert code == 2 and "4번째 줄" in err and "last Friday" in err  # NEWSBOT_LANGUAGE=ko
 
 
 def test_a_labelled_date_without_a_zone_is_korea_time_and_a_month_is_unknown() -> None:

@@ -17,6 +17,7 @@ import pytest
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock
 from bot.present import chart
+from bot.present.i18n import t
 from bot.present.trends import trend_image
 from bot.runtime.app import App
 from bot.services import trends
@@ -173,12 +174,12 @@ def test_trend_from_the_console_and_the_cli(
     code, out, err = run_cli(
         ["trend", *db, "--topic", "gpu_deal", "--since", "7d", "-o", str(out_file)], capsys
     )
-    assert code == 0 and err == "" and "wrote" in out
+    assert code == 0 and err == "" and t("cli.wrote", "ko", path=out_file) in out
     assert png_size(out_file.read_bytes()) == (1200, 600)
     code, out, err = run_cli(["trend", *db, "--topic", "nope", "-o", str(out_file)], capsys)
     assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     code, _, err = run_cli(["trend", *db, "-o", str(tmp_path / "no" / "x.png")], capsys)
-    assert code == 2 and "no such directory" in err
+    assert code == 2 and t("cli.no_directory", "ko", path=tmp_path / "no") in err
 
 
 @pytest.mark.parametrize("word", ["foo-bar", "watch:nope", "hbm-공급", "no_such"])

@@ -164,6 +164,7 @@ def test_a_mute_reads_the_one_duration_grammar(app: App, written: str, until: st
     )
 
 
+@pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_watches_export_and_import_through_the_cli(
     app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,10 @@
 command's help; Korean command words (``검색``, ``도움말``) work too, and a typo gets "did you
 mean" (:mod:`bot.core.commandwords`).
 
+Every line a command prints is in ``NEWSBOT_LANGUAGE`` (Korean by default), from the message
+catalog (:mod:`bot.present.i18n`), as chat's replies are; ``--help``, usage lines and argparse's
+own errors are English in either language.  ``--format json`` is the same in both.
+
 Errors are one line on stderr with the cause and a non-zero status (2 for bad arguments or
 settings, 1 for anything else); a traceback only with ``--debug`` (or
 ``NEWSBOT_LOG_LEVEL=DEBUG``).  A command that reads stored data refuses a SQLite file that does
@@ -25,9 +29,10 @@ from dataclasses import replace
 from importlib import import_module
 from typing import Any
 
-from bot.cli.common import UsageError, err, loading_model
+from bot.cli.common import err, language, loading_model, os_error, say, set_language
 from bot.core.commandwords import aliases_for, did_you_mean
 from bot.present.errors import cli_error_text
+from bot.present.i18n import t
 
 # the commands that must analyse text: they load the Korean model first (a spinner on a
 # terminal); every other command reads what ingest stored and never loads it
@@ -144,8 +149,10 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
         if sub is None or word not in sub.choices:
             choices = list(sub.choices) if sub else []
             guess = did_you_mean(word, choices)
-            hint = f" (did you mean {guess}?)" if guess else ""
-            err.print(f"error: no command {word!r}{hint}", highlight=False, markup=False)
+            # the help speaks English, as argparse's own help, usage and errors do
+            hint = t("cli.did_you_mean", "en", guess=guess) if guess else ""
+            line = t("cli.no_command", "en", word=word, hint=hint)
+            err.print(f"error: {line}", highlight=False, markup=False)
             return 2
         target = sub.choices[word]
     target.print_help()
@@ -155,6 +162,7 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.config.settings import Settings, SettingsError
 
+    set_language(_language_of_env())
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:  # `newsbot` alone: what it can do, not an error
@@ -173,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         return 2
+    set_language(settings.language)
     logging.basicConfig(
         level=settings.log_level,
         stream=sys.stderr,
@@ -205,6 +214,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args, settings)
 
 
+def _language_of_env() -> str:
+    """The language before the settings are read (their own errors): NEWSBOT_LANGUAGE when it
+    is one, else the default."""
+    raw = os.environ.get("NEWSBOT_LANGUAGE", "").strip().lower()
+    return raw if raw in ("ko", "en") else "ko"
+
+
 def _dashed_word(word: str) -> bool:
     return word.startswith("-") and not word.startswith("--") and len(word) > 1
 
@@ -232,64 +248,48 @@ def run(args: argparse.Namespace, settings: object) -> int:
     )
     missing = _missing_sqlite(settings.database_url) if getattr(args, "reads", False) else None
     if missing:
-        err.print(
-            f"error: no database at {missing} (newsbot ingest, or newsbot db upgrade, makes one)",
-            highlight=False,
-            markup=False,
-        )
+        err.print(f"error: {say('cli.no_database', path=missing)}", highlight=False, markup=False)
         return 2
     app = App(settings)
     try:
         if getattr(args, "command", None) in MODEL_COMMANDS:
             loading_model(app)
         return int(args.func(app, args) or 0)
-    except UsageError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
-        return 2
-    except UserError as exc:
-        err.print(f"error: {cli_error_text(exc)}", highlight=False, markup=False)
+    except UserError as exc:  # and UsageError, a bad argument
+        err.print(f"error: {cli_error_text(exc, language())}", highlight=False, markup=False)
         return 1 if isinstance(exc, NotFound) else 2
     except MissingPathError as exc:
-        err.print(f"error: no such file or directory: {exc}", highlight=False, markup=False)
+        err.print(f"error: {say('cli.no_path', path=exc)}", highlight=False, markup=False)
         return 2
     except TopicsError as exc:
-        err.print(f"error: topics file: {exc}", highlight=False, markup=False)
+        err.print(f"error: {say('cli.topics_file', reason=exc)}", highlight=False, markup=False)
         return 2
     except KeyboardInterrupt:
-        err.print("interrupted", highlight=False)
+        err.print(say("cli.interrupted"), highlight=False)
         return 130
     except OperationalError as exc:
         if debug:
             raise
-        err.print(f"error: database: {_db_cause(exc)}", highlight=False, markup=False)
+        cause = _db_cause(exc)
+        err.print(f"error: {say('cli.database', cause=cause)}", highlight=False, markup=False)
         return 1
     except SQLAlchemyError as exc:
         if debug:
             raise
-        err.print(
-            f"error: database: {exc.__class__.__name__}: {_db_cause(exc)}",
-            highlight=False,
-            markup=False,
-        )
+        cause = f"{exc.__class__.__name__}: {_db_cause(exc)}"
+        err.print(f"error: {say('cli.database', cause=cause)}", highlight=False, markup=False)
         return 1
     except OSError as exc:
         if debug:
             raise
-        err.print(
-            f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-            highlight=False,
-            markup=False,
-        )
+        err.print(f"error: {os_error(exc)}", highlight=False, markup=False)
         return 1
     except Exception as exc:  # anything else: one line with the cause, the traceback on request
         if debug:
             raise
         cause = " ".join(str(exc).split())[:300]
-        err.print(
-            f"error: {exc.__class__.__name__}: {cause} (--debug shows the traceback)",
-            highlight=False,
-            markup=False,
-        )
+        line = say("cli.unexpected", kind=exc.__class__.__name__, cause=cause)
+        err.print(f"error: {line}", highlight=False, markup=False)
         return 1
     finally:
         app.close()

@@ -6,7 +6,7 @@ import argparse
 
 from rich.table import Table
 
-from bot.cli.common import out, print_json
+from bot.cli.common import out, print_json, say
 from bot.core.redact import redact_url
 from bot.services.context import ServiceContext
 from bot.store import engine as db
@@ -33,10 +33,17 @@ def cmd_config(app: ServiceContext, args: argparse.Namespace) -> int:
         return 0
     rows = app.settings.redacted()
     table = Table(show_lines=False)
-    for column in ("setting", "value", "from"):  # whole values (a path), folded when narrow
+    for column in say("cli.config.columns").split("|"):  # whole values, folded when narrow
         table.add_column(column, overflow="fold")
+    words = {  # bot.config.shown's fixed words, in this run's language (JSON keeps them)
+        "(not set)": say("cli.config.not_set"),
+        "(everyone)": say("cli.config.everyone"),
+        "<redacted>": say("cli.config.redacted"),
+        "0 (off)": say("cli.config.off"),
+        "default": say("cli.config.default"),
+    }
     for name, value, source in rows:
-        table.add_row(name, value, source)
+        table.add_row(name, words.get(value, value), words.get(source, source))
     out.print(table)
     return 0
 
@@ -51,7 +58,8 @@ def cmd_db_upgrade(app: ServiceContext, args: argparse.Namespace) -> int:
         engine.dispose()
     where = redact_url(app.settings.database_url)
     if before == after:
-        out.print(f"{where}: already at revision {after}", highlight=False)
+        out.print(say("cli.db_current", where=where, after=after), highlight=False)
     else:
-        out.print(f"{where}: upgraded {before or 'empty'} -> {after}", highlight=False)
+        before = before or say("cli.db_empty")
+        out.print(say("cli.db_upgraded", where=where, before=before, after=after), highlight=False)
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.evaluate import evaluate, load_examples
-from bot.cli.common import UsageError, err, out, print_json, progress_bar, show
+from bot.cli.common import UsageError, err, out, print_json, progress_bar, say, show
 from bot.cli.weekly import digest_weekly
 from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
@@ -168,16 +168,17 @@ def _since(app: ServiceContext, word: str) -> datetime | None:
 
 def cmd_ingest(app: ServiceContext, args: argparse.Namespace) -> int:
     report = _ingest(app, args.paths or [seed_corpus()])
-    extra = f", {len(report.skipped)} skipped" if report.skipped else ""
-    out.print(f"{report.new} new articles ({report.read} files read{extra})")
+    extra = say("cli.skipped_n", n=len(report.skipped)) if report.skipped else ""
+    out.print(say("cli.ingested", new=report.new, read=report.read, extra=extra))
     return 0
 
 
 def _ingest(app: ServiceContext, paths: list[str]) -> articles.IngestReport:
-    with progress_bar("analysing") as progress:
+    with progress_bar(say("cli.analysing")) as progress:
         report = articles.ingest_paths(app, paths, progress=progress)
     for shown, reason in report.skipped:
-        err.print(f"[yellow]warning:[/] skipped {shown}: {reason}", markup=True, highlight=False)
+        line = say("cli.skipped", what=shown, reason=reason).replace("[", "\\[")
+        err.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
     return report
 
 
@@ -187,15 +188,12 @@ def cmd_demo(app: ServiceContext, args: argparse.Namespace) -> int:
     earlier demo made: any other database is refused, untouched."""
     url = app.settings.database_url
     if not url.startswith("sqlite:///"):
-        raise UsageError("demo: --db must be a SQLite file URL (the demo builds its own file)")
+        raise UsageError("cli.demo_not_sqlite", option="demo")
     path = url.split("///", 1)[-1]
     seeds = seed_corpus()  # before any file is made: a demo without seeds leaves nothing
     if Path(path).exists():
         if not is_demo_database(url):
-            raise UsageError(
-                f"demo: {path} holds data the demo did not make; it is left alone "
-                "(give the demo another --db)"
-            )
+            raise UsageError("cli.demo_not_ours", option="demo", path=path)
         _remove_database(path)
     folder = Path(path).parent
     made_folder = not folder.exists()
@@ -208,7 +206,7 @@ def cmd_demo(app: ServiceContext, args: argparse.Namespace) -> int:
         if made_folder and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
         raise
-    err.print(f"demo: {report.new} articles from {seeds}/ into {path}", highlight=False)
+    err.print(say("cli.demo", new=report.new, folder=seeds, path=path), highlight=False)
     lang = app.settings.language
     digest = digests.collect(app, Window(), lang=lang)
     print_reply(out, digest_reply(digest, app.topics, app.settings.timezone, lang))
@@ -224,7 +222,7 @@ def cmd_digest(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.weekly:
         return digest_weekly(app, args)
     if args.output:
-        raise UsageError("digest: -o/--output goes with --weekly (the report's trend picture)")
+        raise UsageError("cli.output_needs_weekly", option="digest")
     topic_ids = _topics(app, args.topic)
     since = _since(app, args.since or "24h")
     articles.catch_up(app)
@@ -247,37 +245,24 @@ def _post(app: ServiceContext, target: str, digest: Digest, *, force: bool) -> i
     result = posting.post_digest(app, target, digest, force=force)
     where = f"{result.place.platform}:{result.place.channel}"
     if result.status == "empty":
-        out.print("nothing to post: the digest is empty", highlight=False)
+        out.print(say("cli.post_empty"), highlight=False)
         return 0
     if result.status == "sent":
-        out.print(
-            f"posted {result.stories} stories to {where} in {result.parts_sent} message(s)",
-            highlight=False,
-        )
+        line = say("cli.posted", stories=result.stories, where=where, parts=result.parts_sent)
+        out.print(line, highlight=False)
         return 0
     if result.status == "already":
-        out.print(
-            f"already delivered to {where} ({result.parts_sent} message(s)); "
-            "--force posts it again",
-            highlight=False,
-        )
+        out.print(say("cli.post_already", where=where, parts=result.parts_sent), highlight=False)
         return 0
     if result.status == "pending":
-        err.print(
-            f"error: {where}: posted {result.parts_sent} message(s); the rest waits in the outbox "
-            "(newsbot serve sends it)",
-            highlight=False,
-            markup=False,
-        )
+        line = say("cli.post_pending", where=where, parts=result.parts_sent)
+        err.print(f"error: {line}", highlight=False, markup=False)
         return 1
     if result.status == "paused":
-        err.print(
-            f"error: {where} is paused: {result.reason} (subscribe again there to resume)",
-            highlight=False,
-            markup=False,
-        )
+        line = say("cli.post_paused", where=where, reason=result.reason)
+        err.print(f"error: {line}", highlight=False, markup=False)
         return 1
-    err.print(f"error: {where}: the post was given up", highlight=False, markup=False)
+    err.print(f"error: {say('cli.post_given_up', where=where)}", highlight=False, markup=False)
     return 1
 
 
@@ -317,7 +302,7 @@ def cmd_eval(app: ServiceContext, args: argparse.Namespace) -> int:
     try:
         examples = load_examples(Path(args.labels))
     except LabelsError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError("cli.labels", reason=exc) from None
     report = evaluate(examples, app.topics, app.analyser)
     baseline = evaluate_keywords(examples, app.topics) if args.baseline else None
     if args.format == "json":
@@ -391,9 +376,9 @@ def cmd_clusters_rebuild(app: ServiceContext, args: argparse.Namespace) -> int:
     since = _since(app, args.since) or datetime(1970, 1, 1, tzinfo=UTC)
     articles.catch_up(app)
     count = story_service.rebuild(app, since)
-    out.print(f"stories assigned again for {count} articles", highlight=False)
+    out.print(say("cli.rebuilt", count=count), highlight=False)
     briefed = briefs.fill(app, since)  # and their briefs made again (old reports analysed)
-    out.print(f"briefs stored for {briefed} stories", highlight=False)
+    out.print(say("cli.briefed", count=briefed), highlight=False)
     return 0
 
 

@@ -54,7 +54,7 @@ def cmd_serve(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.port is not None and not 0 < args.port < 65536:
         from bot.cli.common import UsageError
 
-        raise UsageError("--port: expected 1-65535")
+        raise UsageError("cli.bad_port", option="--port")
     # the Korean model starts loading first: half of its load (kiwi's first analysis) lets
     # other threads run, so the imports below and the migrations go on meanwhile (serve waits
     # for it before opening its port: see bot.runtime.serve)

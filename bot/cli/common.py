@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.present.i18n import t
 from bot.present.reply import Reply
+from bot.services.errors import UserError
 
 if TYPE_CHECKING:
     from bot.services.context import ServiceContext
@@ -24,8 +26,38 @@ out = Console(highlight=False, soft_wrap=True)  # long lines stay whole when pip
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message
 
 
-class UsageError(Exception):
-    """A bad argument: printed as one line, exit status 2."""
+# the language of this run's lines (NEWSBOT_LANGUAGE; main() sets it once the settings are read)
+_language = ["ko"]
+
+
+def set_language(lang: str) -> None:
+    _language[0] = lang
+
+
+def language() -> str:
+    return _language[0]
+
+
+def say(key: str, **values: object) -> str:
+    """The catalog's message ``key`` (:mod:`bot.present.i18n`) in this run's language."""
+    return t(key, _language[0], **values)
+
+
+class UsageError(UserError):
+    """A bad argument: a catalog key and its values, printed as one line, exit status 2."""
+
+
+def os_error(exc: OSError) -> str:
+    """An operating-system error in this run's language: the usual ones (no such file, a
+    folder, no permission) from the catalog, the rest as the system words them."""
+    path = exc.filename or ""
+    if isinstance(exc, FileNotFoundError):
+        return say("cli.no_path", path=path)
+    if isinstance(exc, IsADirectoryError):
+        return say("cli.is_directory", path=path)
+    if isinstance(exc, PermissionError):
+        return say("cli.no_permission", path=path)
+    return f"{exc.strerror or exc}: {path}".rstrip(": ")
 
 
 def print_json(obj: Any) -> None:
@@ -87,15 +119,19 @@ def write_output(output: str, data: bytes) -> str:
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise UsageError(f"-o: cannot write {output}: {exc.strerror or exc}") from None
+        raise UsageError(
+            "cli.cannot_write", option="-o", path=output, reason=exc.strerror or exc
+        ) from None
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
-            raise UsageError(f"-o: {output} is a directory")
+            raise UsageError("cli.is_directory", option="-o", path=output)
         try:
             with open(target, "wb") as fh:  # a device or FIFO: write through, never replace
                 fh.write(data)
         except OSError as exc:
-            raise UsageError(f"-o: cannot write {output}: {exc.strerror or exc}") from None
+            raise UsageError(
+                "cli.cannot_write", option="-o", path=output, reason=exc.strerror or exc
+            ) from None
         return str(target)
     if target.is_symlink():
         target = Path(os.path.realpath(target))
@@ -106,7 +142,7 @@ def write_output(output: str, data: bytes) -> str:
 def _replace_atomically(target: Path, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise UsageError(f"-o: no such directory: {folder}")
+        raise UsageError("cli.no_directory", option="-o", path=folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -125,5 +161,5 @@ def loading_model(app: ServiceContext) -> None:
     few seconds, before any progress bar of the command starts)."""
     if app.loaded("analyser") or not err.is_terminal:
         return
-    with err.status("loading the Korean model (kiwi)…", spinner="dots"):
+    with err.status(say("cli.loading_model"), spinner="dots"):
         app.analyser  # noqa: B018 (loaded for its side effect)

@@ -20,7 +20,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import UsageError, out, print_json, progress_bar, warn, write_output
+from bot.cli.common import (
+    UsageError,
+    language,
+    out,
+    print_json,
+    progress_bar,
+    say,
+    warn,
+    write_output,
+)
 from bot.present.errors import error_text
 from bot.present.feeds import found_text
 from bot.services import feeds
@@ -109,18 +118,14 @@ def cmd_add(app: ServiceContext, args: argparse.Namespace) -> int:
     )
     feed = change.feed
     if change.created:
-        found = f": {found_text(change.probe, 'en')}" if change.probe else ""
-        out.print(
-            f"added feed #{feed.id}: {feed.shown_url} "
-            f"(every {format_interval(feed.interval_s)}){found}",
-            highlight=False,
-            markup=False,
-        )
-    elif change.updated:
-        what = " and ".join(change.updated)
-        out.print(f"already present as feed #{feed.id}: {feed.shown_url} ({what} updated)")
+        found = f": {found_text(change.probe, language())}" if change.probe else ""
+        every = say("cli.every", interval=format_interval(feed.interval_s))
+        line = say("cli.feed_added", id=feed.id, url=feed.shown_url, every=every, found=found)
     else:
-        out.print(f"already present as feed #{feed.id}: {feed.shown_url}")
+        what = say("cli.and").join(change.updated)
+        updated = say("cli.updated", what=what) if change.updated else ""
+        line = say("cli.feed_present", id=feed.id, url=feed.shown_url, updated=updated)
+    out.print(line, highlight=False, markup=False)
     return 0
 
 
@@ -157,27 +162,28 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
         print_json({"feeds": [_feed_json(f) for f in listed]})
         return 0
     if not listed:
-        out.print("no feeds yet; add one with: newsbot feeds add URL")
+        out.print(say("cli.no_feeds"), highlight=False, markup=False)
         return 0
     tz = app.settings.timezone
     table = Table(show_lines=False)
-    for col in ("id", "name", "URL", "read by", "every", "health", "last ok", "errors", "problem"):
-        table.add_column(col, justify="right" if col in ("id", "errors") else "left")
+    for n, col in enumerate(say("cli.feeds.columns").split("|")):
+        table.add_column(col, justify="right" if n in (0, 7) else "left")
     for f in listed:
         if f.disabled:
-            problem = f"disabled {_local(f.disabled_at, tz)}: {f.disabled_reason or ''}"
+            when = _local(f.disabled_at, tz)
+            problem = say("cli.disabled_at", when=when, reason=f.disabled_reason or "")
         elif f.consecutive_errors:
             problem = f.last_error or ""
         else:
-            problem = f"warning: {f.last_error}" if f.last_error else ""
-        style = _HEALTH_STYLE.get(f.health, "")
+            problem = say("cli.warning_cell", reason=f.last_error) if f.last_error else ""
+        style, health = _HEALTH_STYLE.get(f.health, ""), say(f"health.{f.health}")
         table.add_row(
             str(f.id),
             Text(f.name or ""),
             Text(f.shown_url),
             Text(_readers(f)),
             format_interval(f.interval_s),
-            f"[{style}]{f.health}[/]" if style else f.health,
+            f"[{style}]{health}[/]" if style else health,
             _local(f.last_ok_at, tz),
             str(f.consecutive_errors),
             Text(problem),
@@ -191,32 +197,32 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
 
 def _readers(f: Feed) -> str:
     if f.owner is None:
-        return "everyone"
-    return f"everyone (shared by {f.owner})" if f.shared else f.owner
+        return say("cli.everyone")
+    return say("cli.shared_by", owner=f.owner) if f.shared else f.owner
 
 
 def cmd_share(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.share_feed(app, args.feed_id, True)
-    out.print(f"feed #{feed.id} is read by every workspace: {feed.shown_url}")
+    out.print(say("cli.feed_shared", id=feed.id, url=feed.shown_url), markup=False)
     return 0
 
 
 def cmd_unshare(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.share_feed(app, args.feed_id, False)
-    who = feed.owner or "everyone (an operator's feed)"
-    out.print(f"feed #{feed.id} is read by {who}: {feed.shown_url}")
+    who = feed.owner or say("cli.operators_feed")
+    out.print(say("cli.feed_read_by", id=feed.id, who=who, url=feed.shown_url), markup=False)
     return 0
 
 
 def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.remove_feed(app, args.feed_id)
-    out.print(f"removed feed #{feed.id}: {feed.shown_url} (its stored items are kept)")
+    out.print(say("cli.feed_removed", id=feed.id, url=feed.shown_url), markup=False)
     return 0
 
 
 def cmd_enable(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = feeds.enable_feed(app, args.feed_id)
-    out.print(f"feed #{feed.id} enabled: {feed.shown_url} (due now)")
+    out.print(say("cli.feed_enabled", id=feed.id, url=feed.shown_url), markup=False)
     return 0
 
 
@@ -225,27 +231,29 @@ def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
+        raise UsageError("stories.no_file", path=path) from None
     except IsADirectoryError:
-        raise UsageError(f"{path} is a directory, expected an OPML file") from None
+        raise UsageError("cli.not_opml", path=path) from None
     try:
         report = feeds.import_opml(app, data)
     except UserError as exc:
-        raise UsageError(f"{path}: {error_text(exc, 'en')}") from None
-    for url, reason in report.skipped:
-        warn(f"skipped {url}: {error_text(reason, 'en')}")
-    extra = f", {len(report.skipped)} skipped" if report.skipped else ""
+        raise UsageError("cli.in_file", path=path, reason=error_text(exc, language())) from None
+    for url, why in report.skipped:
+        warn(say("cli.skipped", what=url, reason=error_text(why, language())))
+    extra = say("cli.skipped_n", n=len(report.skipped)) if report.skipped else ""
     found = report.sources_added + report.sources_present
-    kept = (
-        f"; {found} keyword sources: {report.sources_added} added, "
-        f"{report.sources_present} already present"
-        if found
-        else ""
+    added, present = report.sources_added, report.sources_present
+    kept = say("cli.imported_sources", found=found, added=added, present=present) if found else ""
+    line = say(
+        "cli.imported",
+        path=path,
+        listed=report.listed,
+        added=report.added,
+        present=report.present,
+        extra=extra,
+        sources=kept,
     )
-    out.print(
-        f"{path}: {report.listed} feeds listed: {report.added} added, "
-        f"{report.present} already present{extra}{kept}"
-    )
+    out.print(line, highlight=False, markup=False)
     return 0
 
 
@@ -258,7 +266,7 @@ def cmd_export(app: ServiceContext, args: argparse.Namespace) -> int:
         return 0
     target = write_output(args.output, data)
     if args.output != "-":
-        out.print(f"exported {len(listed)} feeds to {target}")
+        out.print(say("cli.exported", n=len(listed), path=target), markup=False)
     return 0
 
 
@@ -272,13 +280,13 @@ def cmd_poll(app: ServiceContext, args: argparse.Namespace) -> int:
     if not app.store.due_feeds(now, everything=args.all):
         return _nothing_due(app, args)
     watcher = Poller(app.store, app.settings, log_failures=False)
-    with progress_bar("polling feeds", enabled=args.format == "text") as progress:
+    with progress_bar(say("cli.polling"), enabled=args.format == "text") as progress:
         report = asyncio.run(watcher.poll(everything=args.all, progress=progress, now=now))
     if report.items_ingested:  # poll, then process: the new items are analysed in one stream
         try:
             app.pipeline.process_pending()
         except Exception as exc:  # stored but not yet analysed: the next run analyses them
-            warn(f"analysing the new items failed ({exc.__class__.__name__}); they are stored")
+            warn(say("cli.analysis_failed", error=exc.__class__.__name__))
     # every feed polled failed: a script (cron, CI) must see it in the exit status
     status = 1 if report.outcomes and all(not o.ok for o in report.outcomes) else 0
     if args.format == "json":
@@ -286,15 +294,13 @@ def cmd_poll(app: ServiceContext, args: argparse.Namespace) -> int:
         return status
     for o in report.outcomes:
         if not o.ok:
-            warn(f"feed #{o.feed_id} {o.label}: failed: {o.error}")
+            warn(say("cli.poll_failed", id=o.feed_id, label=o.label, reason=o.error))
             if o.disabled_now:
-                warn(
-                    f"feed #{o.feed_id} {o.label}: disabled after {o.consecutive_errors} "
-                    f"consecutive failures (newsbot feeds enable {o.feed_id} to retry)"
-                )
+                n = o.consecutive_errors
+                warn(say("cli.poll_disabled", id=o.feed_id, label=o.label, n=n))
         elif o.warning:
-            warn(f"feed #{o.feed_id} {o.label}: {o.warning}")
-    out.print(report.summary())
+            warn(say("cli.poll_warning", id=o.feed_id, label=o.label, reason=o.warning))
+    out.print(_summary(report), highlight=False, markup=False)
     return status
 
 
@@ -304,10 +310,29 @@ def _nothing_due(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"feeds_polled": 0, "items_ingested": 0, "feed_errors": 0, "feeds": []})
     elif not listed:
-        out.print("no feeds to poll; add one with: newsbot feeds add URL")
+        out.print(say("cli.poll_no_feeds"), highlight=False, markup=False)
     elif not enabled:
-        out.print(f"no feeds to poll: all {len(listed)} are disabled (newsbot feeds list)")
+        out.print(say("cli.poll_all_disabled", n=len(listed)), highlight=False, markup=False)
     else:
         when = _local(app.store.next_due(), app.settings.timezone)
-        out.print(f"no feeds due; the next is due at {when} (--all polls every feed now)")
+        out.print(say("cli.poll_none_due", when=when), highlight=False, markup=False)
     return 0
+
+
+def _summary(report: Any) -> str:
+    """One line: feeds polled, new items, not modified, failed (a :class:`PollReport`)."""
+    silent = say("cli.poll_silent", n=report.items_silent) if report.items_silent else ""
+    return say(
+        "cli.poll_summary",
+        feeds=_counted("cli.feeds", report.feeds_polled),
+        items=_counted("cli.items", report.items_ingested),
+        silent=silent,
+        not_modified=report.not_modified,
+        failed=report.feed_errors,
+        seconds=report.duration_s,
+    )
+
+
+def _counted(key: str, n: int) -> str:
+    """``1 feed``, ``2 feeds`` (``피드 2개``): the catalog's ``key_1`` or ``key_n``."""
+    return say(f"{key}_1" if n == 1 else f"{key}_n", n=n)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import out, print_json
+from bot.cli.common import out, print_json, say
 from bot.cli.feeds import _feed_json, _local, _readers, format_interval
 from bot.services import sources
 from bot.services.context import ServiceContext
@@ -58,13 +58,13 @@ def cmd_add(app: ServiceContext, args: argparse.Namespace) -> int:
     )
     feed = change.feed
     if change.created:
-        out.print(
-            f"added source #{feed.id}: {feed.label} (every {format_interval(feed.interval_s)})"
-        )
+        every = say("cli.every", interval=format_interval(feed.interval_s))
+        line = say("cli.source_added", id=feed.id, label=feed.label, every=every)
     else:
-        out.print(f"already present as source #{feed.id}: {feed.label}")
+        line = say("cli.source_present", id=feed.id, label=feed.label)
+    out.print(line, highlight=False, markup=False)
     if change.needs_keys:
-        out.print("note: it is not polled until NAVER_CLIENT_ID / NAVER_CLIENT_SECRET are set")
+        out.print(say("cli.source_needs_keys"), highlight=False, markup=False)
     return 0
 
 
@@ -83,26 +83,26 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
         print_json({"sources": [_source_json(f) for f in listing.sources], "naver_quota": quota})
         return 0
     if not listing.sources:
-        out.print('no keyword sources yet; add one with: newsbot sources add naver "소버린 AI"')
+        out.print(say("cli.no_sources"), highlight=False, markup=False)
     else:
         tz = app.settings.timezone
         table = Table(show_lines=False)
-        for col in ("id", "source", "read by", "every", "health", "last poll", "new", "errors",
-                    "problem"):  # fmt: skip
-            table.add_column(col, justify="right" if col in ("id", "new", "errors") else "left")
+        for n, col in enumerate(say("cli.sources.columns").split("|")):
+            table.add_column(col, justify="right" if n in (0, 6, 7) else "left")
         for f in listing.sources:
             if f.disabled:
-                problem = f"paused {_local(f.disabled_at, tz)}: {f.disabled_reason or ''}"
+                when = _local(f.disabled_at, tz)
+                problem = say("cli.paused_at", when=when, reason=f.disabled_reason or "")
             elif f.consecutive_errors:
                 problem = f.last_error or ""
             else:
-                problem = f"warning: {f.last_error}" if f.last_error else ""
+                problem = say("cli.warning_cell", reason=f.last_error) if f.last_error else ""
             table.add_row(
                 str(f.id),
                 Text(f.label),
                 Text(_readers(f)),
                 format_interval(f.interval_s),
-                f.health,
+                say(f"health.{f.health}"),
                 _local(f.last_polled_at, tz),
                 str(f.last_new_items),
                 str(f.consecutive_errors),
@@ -110,14 +110,13 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
             )
         wide = out if out.is_terminal else Console(file=sys.stdout, width=240, highlight=False)
         wide.print(table)
-    out.print(
-        f"Naver quota today: {listing.naver_calls_today:,} of {listing.naver_quota:,} calls "
-        f"({listing.naver_share:.1%})"
-    )
+    used, limit = f"{listing.naver_calls_today:,}", f"{listing.naver_quota:,}"
+    out.print(say("sources.quota", used=used, quota=limit, share=f"{listing.naver_share:.1%}"))
     return 0
 
 
 def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     feed = sources.remove_source(app, args.source_id)
-    out.print(f"removed source #{feed.id}: {feed.label} (its stored items are kept)")
+    line = say("cli.source_removed", id=feed.id, label=feed.label)
+    out.print(line, highlight=False, markup=False)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import UsageError, err, out, print_json, write_output
+from bot.cli.common import UsageError, err, out, print_json, say, write_output
 from bot.present.trends import trend_image, trend_text
 from bot.services import trends, watches
 from bot.services.context import ServiceContext
@@ -39,7 +39,7 @@ def register(
 def cmd_trend(app: ServiceContext, args: argparse.Namespace) -> int:
     lang = app.settings.language
     if args.output == "-" and args.format == "json":
-        raise UsageError("trend: -o - and --format json would both write to stdout; pick one")
+        raise UsageError("cli.two_stdouts", option="trend")
     topic_ids = watches.catalog(app, watches.CONSOLE).resolve_all(args.topic, option="--topic")
     result = trends.trend(app, topic_ids, period=args.since, lang=lang)
     path = write_output(args.output, trend_image(result, lang).data)
@@ -80,5 +80,5 @@ def cmd_trend(app: ServiceContext, args: argparse.Namespace) -> int:
         err.print(trend_text(result, lang), markup=False)
         return 0
     out.print(trend_text(result, lang))
-    out.print(f"wrote {path}")
+    out.print(say("cli.wrote", path=path))
     return 0

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import UsageError, out, write_output
-from bot.present.i18n import t
+from bot.cli.common import UsageError, language, out, say, write_output
 from bot.present.terminal import print_reply
 from bot.present.watches import (
     confirm_command,
@@ -68,7 +67,7 @@ def register(
 def _workspace(raw: str) -> Workspace:
     platform, _, ident = raw.partition(":")
     if platform not in ("console", "slack", "discord"):
-        raise UsageError(f"--workspace: {raw!r} is not console:, slack:ID or discord:ID")
+        raise UsageError("cli.bad_workspace", option="--workspace", value=repr(raw))
     return Workspace(platform, ident) if platform != "console" else CONSOLE
 
 
@@ -79,38 +78,39 @@ def _user(app: ServiceContext) -> str:
 
 def cmd_save(app: ServiceContext, args: argparse.Namespace) -> int:
     if not args.query:
-        raise UsageError("watch: give at least one term")
+        raise UsageError("watch.no_terms", option="watch")
     space, tz = _workspace(args.workspace), app.settings.timezone
     if not args.yes:  # the preview; nothing is saved
         proposal = watches.propose(
             app, space, args.name, args.query, user=_user(app), edit=args.edit
         )
-        print_reply(out, proposal_reply(proposal, tz, "en", button=False))
+        print_reply(out, proposal_reply(proposal, tz, language(), button=False))
         command = f"newsbot {confirm_command(proposal)}"
         if args.workspace:
             command += f" --workspace {args.workspace}"
-        out.print(t("watch.confirm_cli", "en", command=command), highlight=False, markup=False)
+        out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
         return 0
     saved = watches.save(app, space, args.name, args.query, user=_user(app), edit=args.edit)
-    print_reply(out, saved_reply(saved, tz, "en", REAPPLY_DAYS))
+    print_reply(out, saved_reply(saved, tz, language(), REAPPLY_DAYS))
     return 0
 
 
 def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
-    print_reply(out, list_reply(watches.list_watches(app, _workspace(args.workspace)), "en"))
+    listed = watches.list_watches(app, _workspace(args.workspace))
+    print_reply(out, list_reply(listed, language()))
     return 0
 
 
 def cmd_show(app: ServiceContext, args: argparse.Namespace) -> int:
     found = watches.get(app, _workspace(args.workspace), args.name)
     preview = watches.preview(app, found.name, watches.spec_of(found), topic=found.topic)
-    print_reply(out, show_reply(found, preview, app.settings.timezone, "en"))
+    print_reply(out, show_reply(found, preview, app.settings.timezone, language()))
     return 0
 
 
 def cmd_remove(app: ServiceContext, args: argparse.Namespace) -> int:
     removed = watches.remove(app, _workspace(args.workspace), args.name, user=_user(app))
-    out.print(f"removed watch {removed.name} (and its subscriptions)")
+    out.print(say("watch.removed", name=removed.name), highlight=False, markup=False)
     return 0
 
 
@@ -126,10 +126,18 @@ def cmd_export(app: ServiceContext, args: argparse.Namespace) -> int:
 def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"watches import: cannot read {args.file}: {exc}") from None
+    except FileNotFoundError:
+        raise UsageError("stories.no_file", option="watches import", path=args.file) from None
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise UsageError(
+            "cli.in_file", option="watches import", path=args.file, reason=reason
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError("cli.not_utf8", option="watches import", path=args.file) from None
     saved = watch_sharing.import_toml(app, _workspace(args.workspace), raw, user=_user(app))
     for s in saved:
-        verb = "added" if s.created else "replaced"
-        out.print(f"{verb} watch {s.watch.name}: {s.after} matches in the last {REAPPLY_DAYS} days")
+        verb = say("cli.watch_added_verb" if s.created else "cli.watch_replaced_verb")
+        line = say("cli.watch_imported", verb=verb, name=s.watch.name, n=s.after, days=REAPPLY_DAYS)
+        out.print(line, highlight=False, markup=False)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import UsageError, err, show, write_output
+from bot.cli.common import UsageError, err, say, show, write_output
 from bot.present.weekly import weekly_reply
 from bot.services import articles, watches, weekly
 from bot.services.context import ServiceContext
@@ -15,12 +15,9 @@ from bot.services.topics import named
 def digest_weekly(app: ServiceContext, args: argparse.Namespace) -> int:
     """``digest --weekly``: the weekly report a channel would get now (bot.services.weekly)."""
     if args.since is not None:
-        raise UsageError("digest: --weekly always covers the last 7 days; leave out --since")
+        raise UsageError("cli.weekly_since", option="digest")
     if args.post:
-        raise UsageError(
-            "digest: --weekly is a preview; subscribe a channel (/news subscribe TOPIC weekly) "
-            "to have it posted"
-        )
+        raise UsageError("cli.weekly_post", option="digest")
     topic_ids = watches.catalog(app, watches.CONSOLE).resolve_all(args.topic, option="--topic")
     articles.catch_up(app)
     lang = app.settings.language
@@ -28,7 +25,7 @@ def digest_weekly(app: ServiceContext, args: argparse.Namespace) -> int:
     reply = weekly_reply(report, lang)
     if args.output and reply.image is not None:
         where = write_output(args.output, reply.image.data)
-        err.print(f"trend picture written to {where}", highlight=False)
+        err.print(say("cli.picture_written", path=where), highlight=False)
     shown = watches.topic_set(app, watches.CONSOLE)
     show(
         args.format,

@@ -36,7 +36,14 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class OpmlError(ValueError):
-    """The OPML document is refused or unreadable; the message is one line."""
+    """The OPML document is refused or unreadable; the message is one line (English).  ``key``
+    names the catalog's wording of it (``opml.invalid``, :mod:`bot.present.i18n`) and
+    ``detail`` the parser's own words, so a surface can say it in its language."""
+
+    def __init__(self, message: str, key: str = "opml.refused", detail: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+        self.detail = detail or message
 
 
 def _attr(element: ET.Element, name: str) -> str | None:
@@ -89,10 +96,10 @@ def _outlines(data: bytes) -> list[ET.Element]:
     try:
         text = decode_feed(data, None)
     except UndecodableError as exc:
-        raise OpmlError(f"cannot decode OPML: {exc}") from None
+        raise OpmlError(f"cannot decode OPML: {exc}", "opml.undecodable", str(exc)) from None
     refusal = dtd_refusal(text)
     if refusal:
-        raise OpmlError(refusal)
+        raise OpmlError(refusal, "opml.refused")
     try:
         root = DET.fromstring(
             to_utf8_document(text), forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -100,9 +107,12 @@ def _outlines(data: bytes) -> list[ET.Element]:
     except defusedxml.DefusedXmlException:
         raise OpmlError(refusal or "refused: the document declares a DTD or entities") from None
     except ET.ParseError as exc:
-        raise OpmlError(f"not valid OPML: {' '.join(str(exc).split())}") from None
+        detail = " ".join(str(exc).split())
+        raise OpmlError(f"not valid OPML: {detail}", "opml.invalid", detail) from None
     if root.tag.rpartition("}")[2].lower() != "opml":
-        raise OpmlError(f"not an OPML document (root element <{root.tag}>)")
+        raise OpmlError(
+            f"not an OPML document (root element <{root.tag}>)", "opml.not_opml", root.tag
+        )
     return [e for e in root.iter() if e.tag.rpartition("}")[2].lower() == "outline"]
 
 

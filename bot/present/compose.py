@@ -295,7 +295,7 @@ def feeds_reply(feeds: Sequence[Feed], lang: str) -> Reply:
         problem = (
             f" — {f.disabled_reason or f.last_error}" if f.health in ("failing", "disabled") else ""
         )
-        lines.append(f"#{f.id} {f.label} [{f.health}]{problem}")
+        lines.append(f"#{f.id} {f.label} [{t('health.' + f.health, lang)}]{problem}")
     return Reply(title=t("feeds.title", lang), text="\n".join(lines))
 
 
@@ -322,7 +322,7 @@ def sources_reply(listing: SourceListing, tz: str, lang: str) -> Reply:
             lang,
             id=f.id,
             label=f.label,
-            health=f.health,
+            health=t(f"health.{f.health}", lang),
             polled=polled,
             items=f.last_new_items,
         )

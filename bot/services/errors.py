@@ -2,7 +2,7 @@
 
 A :class:`UserError` carries a message key (:mod:`bot.present.i18n`) and its values; the surfaces
 word it (:func:`bot.present.errors.error_text`), so chat shows it in the channel's language and
-the CLI in English; ``option`` names the command-line option it is about (``--topic``), which the
+the CLI in ``NEWSBOT_LANGUAGE``'s; ``option`` names the command-line option it is about (``--topic``), which the
 CLI puts in front.  Services raise it; no surface words its own version of the same mistake.
 """
 

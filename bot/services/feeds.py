@@ -68,7 +68,7 @@ def check_url(raw: str, settings: Settings) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UserError("feeds.not_http", url=shown)
     if len(url) > MAX_URL or any(ch.isspace() for ch in url):
-        raise UserError("feeds.invalid_url", url=shown, reason="too long or contains spaces")
+        raise UserError("feeds.url_spaces", url=shown)
     host = parts.hostname
     literal = parse_host_ip(host)
     private = host.rstrip(".").lower() == "localhost" or (
@@ -234,7 +234,7 @@ class OpmlImport:
     listed: int
     added: int
     present: int
-    skipped: list[tuple[str, UserError]]  # (URL, why)
+    skipped: list[tuple[str, UserError]]  # (URL, why: said in the surface's language)
     sources_added: int = 0
     sources_present: int = 0
 
@@ -246,7 +246,7 @@ def import_opml(app: ServiceContext, data: bytes) -> OpmlImport:
         listed = parse_opml(data)
         keyword_sources = parse_opml_sources(data)
     except OpmlError as exc:
-        raise UserError("feeds.bad_opml", reason=str(exc)) from None
+        raise UserError(exc.key, detail=exc.detail) from None
     checked: list[tuple[str, str | None]] = []
     skipped: list[tuple[str, UserError]] = []
     for url, name in listed:

@@ -60,14 +60,14 @@ def import_toml(app: ServiceContext, workspace: Workspace, text: str, *, user: s
         raise UserError("watch.bad_toml", reason=str(exc)) from None
     table = data.get("watches")
     if not isinstance(table, dict) or not table:
-        raise UserError("watch.bad_toml", reason="no [watches.<name>] tables")
+        raise UserError("watch.toml_empty")
     specs: dict[str, rule.WatchSpec] = {}
     for name, raw in table.items():
         if not isinstance(raw, dict):
-            raise UserError("watch.bad_toml", reason=f"watches.{name} is not a table")
+            raise UserError("watch.toml_not_table", name=name)
         checked = check_name(app, str(name))
         if checked in specs:
-            raise UserError("watch.bad_toml", reason=f"watch {checked} is listed twice")
+            raise UserError("watch.toml_twice", name=checked)
         specs[checked] = parse_spec(_words(raw, str(name)))  # every one valid before any is saved
     existing = {w.name for w in list_watches(app, workspace)}
     new = set(specs) - existing
@@ -96,7 +96,7 @@ def _words(raw: dict[str, Any], name: str) -> list[str]:
     def strings(key: str) -> list[str]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError("watch.bad_toml", reason=f"watches.{name}.{key} must be a list of text")
+            raise UserError("watch.toml_not_list", name=name, field=key)
         return value
 
     words = strings("terms") + [f"+{t}" for t in strings("all")]
