@@ -169,7 +169,7 @@ def _external(target: str) -> bytes:
     ).encode()
 
 
-def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
+def test_entity_attacks_are_refused_unexpanded_while_the_good_feeds_are_stored(
     server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     with FeedServer() as secret:
@@ -202,7 +202,8 @@ def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
         outcome = report.outcome(feed_id)
         assert outcome is not None, path
         assert not outcome.ok and outcome.error == REFUSED_DTD, path
-        assert outcome.seconds < 1.0, path
+    # refused before expanding anything: the memory bound says so whatever the machine's load
+    # (an expanded billion laughs takes gigabytes); the time it takes is the load's
     assert report.feed_errors == 4 and report.items_ingested == 3
     titles = sorted(i.title for i in watcher.store.articles(list(range(1, 10))))
     assert titles == sorted(story(n)["title"] for n in (1, 2, 3))
