@@ -15,13 +15,8 @@ from tests.helpers.fakes.slack_api import fake_slack
 from tests.helpers.serve import procs
 from tests.helpers.world import world
 
-__all__ = [
-    "bot",
-    "fake_slack",
-    "make_bot",
-    "procs",
-    "world",
-]  # fixtures shared by every test module
+# fixtures shared by every test module
+__all__ = ["bot", "fake_slack", "make_bot", "procs", "world"]
 
 
 @pytest.fixture(autouse=True)

@@ -256,11 +256,13 @@ def _shown(host: str) -> str:
 @pytest.mark.parametrize("host", BLOCKED_HOSTS)
 async def test_guard_refuses_private_addresses(target: FeedServer, host: str) -> None:
     started = time.perf_counter()
-    result = await fetch(f"http://{host}:{target.port}/", timeout=5)
+    result = await fetch(f"http://{host}:{target.port}/", timeout=60)
     assert result.error == f"cannot connect to {_shown(host)}"
     assert result.status is None and result.body is None
     assert target.total_hits == 0
-    assert time.perf_counter() - started < 1.0  # refused before any connection attempt
+    # refused before any connection attempt: one to an address that does not answer would
+    # have waited out the 60 s timeout (the bound is the timeout's, not the machine's speed)
+    assert time.perf_counter() - started < 30
 
 
 @pytest.mark.parametrize("host", BLOCKED_HOSTS)

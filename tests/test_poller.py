@@ -177,7 +177,7 @@ def _external(target: str) -> bytes:
     ).encode()
 
 
-def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
+def test_entity_attacks_are_refused_unexpanded_while_the_good_feeds_are_stored(
     server: FeedServer, make_watcher: Callable[..., Poller]
 ) -> None:
     with FeedServer() as secret:
@@ -210,7 +210,8 @@ def test_entity_attacks_are_refused_fast_while_the_good_feeds_are_stored(
         outcome = report.outcome(feed_id)
         assert outcome is not None, path
         assert not outcome.ok and outcome.error == REFUSED_DTD, path
-        assert outcome.seconds < 1.0, path
+    # refused before expanding anything: the memory bound says so whatever the machine's load
+    # (an expanded billion laughs takes gigabytes); the time it takes is the load's
     assert report.feed_errors == 4 and report.items_ingested == 3
     titles = sorted(i.title for i in watcher.store.articles(list(range(1, 10))))
     assert titles == sorted(story(n)["title"] for n in (1, 2, 3))
@@ -268,6 +269,8 @@ def test_feeds_on_one_host_are_fetched_two_at_a_time_without_holding_up_other_ho
 ) -> None:
     lock = threading.Lock()
     gauge = {"now": 0, "peak": 0}
+    quick_served = threading.Event()
+    held_until_quick: list[bool] = []
 
     def slow(body: bytes) -> Responder:
         def respond(h: Handler) -> None:
@@ -275,22 +278,30 @@ def test_feeds_on_one_host_are_fetched_two_at_a_time_without_holding_up_other_ho
                 gauge["now"] += 1
                 gauge["peak"] = max(gauge["peak"], gauge["now"])
             time.sleep(0.3)
+            # a busy site answers only once the other site's feed has been fetched: were that
+            # feed queued behind these, this would wait out its 30 s and say so
+            held_until_quick.append(quick_served.wait(30))
             with lock:
                 gauge["now"] -= 1
             canned(body)(h)
 
         return respond
 
+    def quick_feed(h: Handler) -> None:
+        canned(rss([story(1)]))(h)
+        quick_served.set()
+
     watcher = make_watcher()
     with FeedServer() as busy, FeedServer() as other:
         for n in range(6):
             watcher.store.add_feed(busy.route(f"/f{n}", slow(rss([story(20 + n)]))))
-        quick, _ = watcher.store.add_feed(other.route("/feed", canned(rss([story(1)]))))
+        quick, _ = watcher.store.add_feed(other.route("/feed", quick_feed))
         report = poll(watcher)
     assert gauge["peak"] == 2  # polite: never more than two requests at once to one site
     assert report.items_ingested == 7 and report.duration_s >= 0.9  # 6 feeds, 2 at a time
     fast = report.outcome(quick.id)
-    assert fast is not None and fast.ok and fast.seconds < 0.3  # not queued behind them
+    assert fast is not None and fast.ok
+    assert held_until_quick == [True] * 6  # it was not queued behind them
 
 
 # --- acceptance 7: dedup ----------------------------------------------------------------------

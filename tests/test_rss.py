@@ -3,7 +3,6 @@ and small, malformed feeds kept, and the drafts' identity, URLs, dates and text.
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 import unicodedata
 from collections.abc import Iterator
@@ -128,19 +127,16 @@ ATTACKS = {
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_entity_attacks_are_refused_fast_and_small(name: str) -> None:
+def test_entity_attacks_are_refused_unexpanded(name: str) -> None:
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         feed = _parse(ATTACKS[name])
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert feed.refused and feed.entries == []
     assert feed.error is not None and feed.error.startswith("refused")
-    assert elapsed < 1.0
-    assert peak < 200 * 1024 * 1024
+    assert peak < 200 * 1024 * 1024  # nothing expanded (a bound no machine load can move)
     assert "root:" not in repr(feed)  # nothing from /etc/passwd
 
 

@@ -95,7 +95,7 @@ def test_two_replicas_one_leader_one_digest_per_channel_and_takeover(
         def roles() -> list[str | None]:
             return [r.role() for r in replicas]
 
-        wait_for(lambda: sorted(map(str, roles())) == ["follower", "leader"], 60, "one leader")
+        wait_for(lambda: sorted(map(str, roles())) == ["follower", "leader"], 180, "one leader")
         [leader] = [r for r in replicas if r.role() == "leader"]
         [follower] = [r for r in replicas if r is not leader]
 

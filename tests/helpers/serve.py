@@ -172,7 +172,11 @@ class Serve:
         health = self.health()
         return health["scheduler"] if health else None
 
-    def wait_role(self, role: str, timeout: float = 60) -> dict[str, Any]:
+    def wait_role(self, role: str, timeout: float = 180) -> dict[str, Any]:
+        """Wait until /healthz says ``role``.  The default allows for start-up on a machine
+        loaded many times over (Python, the model and the first lease take a minute or more
+        there); it is a bound on a condition, never a measure of speed."""
+
         def check() -> dict[str, Any] | None:
             assert self.proc is not None
             if self.proc.poll() is not None:
