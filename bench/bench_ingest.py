@@ -9,10 +9,6 @@ times (each side's quietest round), and the median over the rounds of the ratio 
 issue asks for newsbot ≥ 0.8x the baseline's documents per second.  A third figure, the ratio of
 the CPU time the process spent (all threads), shows the work each side does whatever else the
 machine runs: kiwi keeps every core busy, so on an idle machine throughput follows it.
-newsbot saves each batch on a thread of its own while kiwi works on the next, one thread more
-than the baseline's; so a fourth side, raw kiwi given one worker more (the same threads), is
-timed in the same rounds and its ratio printed too (on a busy machine more threads get more
-of the cores).
 
 A third side, newsbot without stories (no profile, no ``story_keys``, no candidate lookup, no
 rule), run in the same rounds, gives what the story clustering adds per article (the issue's
@@ -44,14 +40,12 @@ ROUNDS = 7
 def main(
     n: int = 1000, articles: str | None = None, n_watches: int = 0, profile: bool = False
 ) -> dict[str, float]:
-    from bot.analysis.korean import Analyser, get_analyser
+    from bot.analysis.korean import get_analyser
     from bot.analysis.pipeline import Pipeline
     from bot.config.topics import load_topics
     from bot.store import open_store
 
     analyser = get_analyser()
-    # the same threads as newsbot's ingest: kiwi's workers and the thread saving batches
-    wide = Analyser(num_workers=analyser.kiwi.num_workers + 1).kiwi
     topics = load_topics()
     if articles:
         docs, dates = read_articles(articles, n)
@@ -62,18 +56,13 @@ def main(
     chars = sum(len(t) + len(b) for t, b in docs)
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
-    wide.tokenize(["예열 문장입니다."])
-    raw_times, our_times, raw_cpu, our_cpu, bare_times, wide_times = [], [], [], [], [], []
+    raw_times, our_times, raw_cpu, our_cpu, bare_times = [], [], [], [], []
     tokens = 0
     for _ in range(ROUNDS):
         start, cpu = time.perf_counter(), _cpu()
         tokens = sum(len(toks) for toks in analyser.kiwi.tokenize(texts))
         raw_times.append(time.perf_counter() - start)
         raw_cpu.append(_cpu() - cpu)
-        start = time.perf_counter()
-        for _ in wide.tokenize(texts):
-            pass
-        wide_times.append(time.perf_counter() - start)
         with tempfile.TemporaryDirectory() as tmp:
             store = open_store(f"sqlite:///{Path(tmp) / 'bench.db'}")
             add_watches(store, watch_terms)
@@ -99,12 +88,6 @@ def main(
     print(f"  newsbot ingest + match   : best {ours:5.2f} s  {n / ours:7.1f} docs/s")
     print(f"  ratio of best times      : {ratio:.2f}x")
     print(f"  median ratio per round   : {paired:.2f}x  (target >= 0.90x)")
-    same = statistics.median(r / o for r, o in zip(wide_times, our_times, strict=True))
-    print(
-        f"  same threads: raw kiwi with {wide.num_workers} workers (kiwi's "
-        f"{analyser.kiwi.num_workers} + newsbot's saving thread): best {min(wide_times):5.2f} s; "
-        f"median ratio per round {same:.2f}x"
-    )
     print(
         f"  CPU time per document    : raw {statistics.median(raw_cpu) / n * 1e3:.2f} ms, "
         f"newsbot {statistics.median(our_cpu) / n * 1e3:.2f} ms, ratio {cpu_ratio:.2f}x"
@@ -124,7 +107,6 @@ def main(
         "ratio": ratio,
         "paired_ratio": paired,
         "cpu_ratio": cpu_ratio,
-        "same_threads_ratio": same,
     }
 
 

@@ -19,7 +19,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         (
             "bench_ingest.py",
             ["40", "--rounds", "2"],  # two rounds are enough to run every side
-            ["median ratio per round", "CPU time per document", "same threads"],
+            ["median ratio per round", "CPU time per document"],
         ),
         ("bench_search.py", ["600"], ["newsbot search()", "p95", "ratio keyword scan / newsbot"]),
         ("bench_briefs.py", ["40"], ["sentences of a report", "brief of a story", "with briefs"]),

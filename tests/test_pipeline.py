@@ -48,34 +48,3 @@ def test_ingest_across_store_chunks_loses_and_doubles_nothing(tmp_path: Path, an
         assert pipe.ingest(drafts) == []  # again: nothing new
     finally:
         store.close()
-
-
-def test_batches_are_saved_in_order_on_one_other_thread_and_errors_reach_the_caller() -> None:
-    import threading
-
-    import pytest
-
-    saved: list[tuple[list[int], str]] = []
-    release = threading.Event()
-
-    def save(batch: list[int]) -> None:  # type: ignore[type-arg]
-        if batch == [3]:
-            release.wait()  # still saving when the caller leaves the block
-        if batch == [9]:
-            raise ValueError("disk full")
-        saved.append((batch, threading.current_thread().name))
-
-    with pipeline_module._Saver(save) as saver:  # type: ignore[arg-type]
-        assert saver.submit([1, 2]) == 0  # nothing was being saved
-        assert saver.submit([3]) == 2  # waited for [1, 2]
-        release.set()
-    assert [b for b, _ in saved] == [[1, 2], [3]]  # the block's end waited for the last save
-    assert len({name for _, name in saved}) == 1
-    assert saved[0][1] != threading.current_thread().name
-    with pytest.raises(ValueError, match="disk full"), pipeline_module._Saver(save) as saver:  # type: ignore[arg-type]
-        saver.submit([9])
-        saver.finish()
-    with pytest.raises(ValueError, match="disk full"), pipeline_module._Saver(save) as saver:  # type: ignore[arg-type]
-        saver.submit([9])
-        saver.submit([4])  # the error of the batch before
-    assert [4] not in [b for b, _ in saved]

@@ -13,7 +13,6 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -77,7 +76,6 @@ class Pipeline:
         self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
         self._compiled: dict[tuple[int, str], watches.CompiledWatch] = {}
-        self._writing = threading.Lock()  # one of ingest's writes at a time (see _Saver)
 
     def load_watches(self) -> None:
         """Compile the stored watches (again when one was added, edited or removed): the new
@@ -132,8 +130,7 @@ class Pipeline:
         def store_next() -> bool:
             if not chunks:
                 return False
-            with self._writing:  # not while a batch of analyses is being saved
-                new_ids.extend(self.store.add_drafts(chunks.popleft(), silent=silent))
+            new_ids.extend(self.store.add_drafts(chunks.popleft(), silent=silent))
             return True
 
         store_next()
@@ -151,9 +148,8 @@ class Pipeline:
         """Analyse every article not yet matched with the current topics; returns how many.
 
         The pending articles stream through kiwi (which reads ahead and tokenises on its own
-        threads) while this thread matches them; results are saved every ``BATCH`` articles, on
-        a thread of their own while the next batch is made (:class:`_Saver`), so an
-        interruption loses at most one batch of work, never an article.  When kiwi has read
+        threads) while this thread matches them; results are saved every ``BATCH`` articles, so
+        an interruption loses at most one batch of work, never an article.  When kiwi has read
         the last article, the results so far are saved at once, while kiwi finishes the few it
         read ahead, so little is left to save after it stops.  ``store_more``
         stores more articles when the pending ones run out (False: none left); ``unstored``
@@ -183,38 +179,37 @@ class Pipeline:
 
         records: list[AnalysedRecord] = []
         saved_at_end_of_input = False
-        with _Saver(self._save) as saver:
-            for analysis in self.analyser.stream(pending()):
-                article = articles.popleft()
-                records.append(
-                    self.record(
-                        article.id,
-                        analysis,
-                        article.when,
-                        article.source,
-                        article.body,
-                        dated=article.published_at is not None,
-                    )
+        for analysis in self.analyser.stream(pending()):
+            article = articles.popleft()
+            records.append(
+                self.record(
+                    article.id,
+                    analysis,
+                    article.when,
+                    article.source,
+                    article.body,
+                    dated=article.published_at is not None,
                 )
-                if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
-                    saved_at_end_of_input = read_all
-                    done += saver.submit(records)
-                    records = []
-                    if progress and done:
-                        progress(done, max(total, done))
-            if records:
-                done += saver.submit(records)
-            done += saver.finish()
+            )
+            if len(records) >= BATCH or (read_all and not saved_at_end_of_input):
+                saved_at_end_of_input = read_all
+                self._save(records)
+                done += len(records)
+                records = []
+                if progress:
+                    progress(done, max(total, done))
+        if records:
+            self._save(records)
+            done += len(records)
         if progress:
             progress(done, done)  # finished (the total was an estimate: duplicates are skipped)
         return done
 
     def _save(self, records: list[AnalysedRecord]) -> None:
         """Save a batch, its stories, and the briefs of the stories it made or grew."""
-        with self._writing:
-            self.store.save_analysis(
-                records, self.stories, stories.WINDOW, briefs.summarise, briefs.MAX_REPORTS
-            )
+        self.store.save_analysis(
+            records, self.stories, stories.WINDOW, briefs.summarise, briefs.MAX_REPORTS
+        )
 
     def record(
         self,
@@ -270,46 +265,3 @@ class Pipeline:
                 )
             ],
         )
-
-
-class _Saver:
-    """Saves batches of analyses on a thread of its own, one batch at a time and in order,
-    while the caller analyses the next batch.
-
-    Saving a batch (stories, briefs, SQLite) takes long enough that kiwi, which reads only a
-    few texts ahead of the thread taking its results, would otherwise sit idle meanwhile; with
-    the save on its own thread the caller keeps taking kiwi's results (SQLite works without
-    the GIL).  At most one batch is being saved while the next is made: :meth:`submit` first
-    waits for the one before.  Leaving the ``with`` block waits for the last save, even when
-    an error is leaving it, so no batch is left half-written; a save's error is raised in the
-    caller (at the next :meth:`submit` or at :meth:`finish`)."""
-
-    def __init__(self, save: Callable[[list[AnalysedRecord]], None]) -> None:
-        self._save = save
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-save")
-        self._running: Future[None] | None = None
-        self._size = 0
-
-    def __enter__(self) -> _Saver:
-        return self
-
-    def submit(self, records: list[AnalysedRecord]) -> int:
-        """Start saving ``records``; returns how many the save before it saved."""
-        saved = self.finish()
-        self._running, self._size = self._pool.submit(self._save, records), len(records)
-        return saved
-
-    def finish(self) -> int:
-        """Wait for the batch being saved; returns its size (0: none was)."""
-        running, self._running = self._running, None
-        if running is None:
-            return 0
-        running.result()
-        return self._size
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self._running is not None:
-                wait([self._running])
-        finally:
-            self._pool.shutdown(wait=True)

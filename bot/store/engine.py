@@ -64,27 +64,13 @@ def _clean(value: Any) -> Any:
 
 
 def _needs_cleaning(value: Any) -> bool:
-    """Whether any string in ``value`` (nested dicts, lists, tuples) holds an unstorable
-    character.  Runs before every statement (an ingest batch's executemany has thousands of
-    values), so the strings are gathered and searched once, joined by a line break (storable)."""
-    strings: list[str] = []
-    _gather(value, strings)
-    return bool(strings) and has_unstorable("\n".join(strings))
-
-
-def _gather(value: Any, strings: list[str]) -> None:
     if isinstance(value, str):
-        strings.append(value)
-        return
+        return has_unstorable(value)
     if isinstance(value, dict):
-        value = value.values()
-    elif not isinstance(value, (list, tuple)):
-        return
-    for v in value:
-        if v.__class__ is str:
-            strings.append(v)
-        elif isinstance(v, (str, dict, list, tuple)):
-            _gather(v, strings)
+        return any(_needs_cleaning(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_needs_cleaning(v) for v in value)
+    return False
 
 
 def _storable_parameters(
