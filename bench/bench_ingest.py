@@ -20,8 +20,8 @@ bar: at most 15%).
 ``text``, optional ``published``, ``outlet``), read at run time and never copied, e.g. the shared
 real corpus (``/work/shared/real/articles.jsonl``); their dates go through newsbot's date parser,
 so stories see dated articles.  ``--watches W``: W watches stored first (50 per workspace, two
-terms each, drawn from the documents' words).  ``--profile``: one more ingest under cProfile,
-and where its time went, by stage.
+terms each, drawn from the documents' words).  ``--profile``: one more ingest, and where its
+CPU went, by stage (each stage's functions timed by their thread's CPU time).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from common import scaled_corpus
 
@@ -168,23 +169,31 @@ def add_watches(store: object, terms: list[list[str]]) -> None:
         store.save_watch("slack", f"T{i // 50}", f"w{i}", {"terms": pair})  # type: ignore[attr-defined]
 
 
-STAGES = {  # stage -> (file suffix, function) pairs whose cumulative time it is
-    "handing texts to kiwi (NFKC, reading pages)": [("analysis/korean.py", "texts")],
-    "analysis: kiwi morphemes to lemmas, aliases": [("analysis/korean.py", "_field")],
-    "topic matching": [("analysis/matcher.py", "match")],
-    "entity extraction": [("analysis/entities.py", "extract")],
-    "watches": [("analysis/watch_index.py", "candidates"), ("analysis/watches.py", "match")],
-    "story profile + keys": [
-        ("analysis/stories.py", "profile"),
-        ("analysis/stories.py", "lookup_keys"),
-    ],
-    "near-duplicate signature (MinHash)": [("analysis/clusters.py", "signature")],
-    "stories: candidates + rule (store)": [("store/stories.py", "_assign_stories")],
-    "full-text index (FTS5)": [("store/fulltext.py", "_index_terms")],
-    "all SQLite writes (analysis save)": [("store/articles.py", "save_analysis")],
-    "storing drafts (dates, dedupe, insert)": [("store/articles.py", "add_drafts")],
-    "reading pending articles": [("store/articles.py", "pending_analysis")],
-}
+def _stages() -> dict[str, list[tuple[object, str]]]:
+    """stage -> the (owner, attribute) functions whose thread CPU time it is."""
+    from bot.analysis import briefs, clusters, entities, stories, watch_index, watches
+    from bot.analysis.korean import Analyser
+    from bot.analysis.matcher import Matcher
+    from bot.store.articles import ArticleQueries
+    from bot.store.briefs import BriefQueries
+    from bot.store.fulltext import FullTextQueries
+    from bot.store.stories import StoryQueries
+
+    return {
+        "analysis: kiwi morphemes to lemmas, aliases": [(Analyser, "_field")],
+        "topic matching": [(Matcher, "match")],
+        "entity extraction": [(entities, "extract")],
+        "watches": [(watch_index.WatchIndex, "candidates"), (watches.CompiledWatch, "match")],
+        "story profile + keys": [(stories, "profile"), (stories, "lookup_keys")],
+        "near-duplicate signature (MinHash)": [(clusters, "signature")],
+        "a report's brief sentences": [(briefs, "candidates")],
+        "SQLite writes of the analyses (all below)": [(ArticleQueries, "save_analysis")],
+        "  stories: candidates + rule": [(StoryQueries, "_assign_stories")],
+        "  story briefs made again": [(BriefQueries, "_refresh_briefs")],
+        "  full-text index (FTS5)": [(FullTextQueries, "_index_terms")],
+        "storing drafts (dates, dedupe, insert)": [(ArticleQueries, "add_drafts")],
+        "reading pending articles": [(ArticleQueries, "pending_analysis")],
+    }
 
 
 def breakdown(
@@ -194,45 +203,64 @@ def breakdown(
     analyser: object,
     watch_terms: list[list[str]],
 ) -> None:
-    """One ingest under cProfile, timed by this thread's CPU time (kiwi tokenises on threads of
-    its own; wall time would charge waits for the GIL to whatever was waiting); the cumulative
-    CPU seconds of each stage's functions, beside the CPU kiwi's tokenising takes alone."""
-    import cProfile
-    import pstats
+    """One more ingest with each stage's functions wrapped to add up the CPU time of the
+    thread running them (``time.thread_time``: kiwi tokenises on threads of its own, and wall
+    time would charge a wait for a core to whatever was waiting).  A wrapper per call, not a
+    profiler: cProfile's cost per Python call inflates the stages made of many small calls
+    (and cleared nothing: a check it put at 4% of the time cost 0.01 ms an article)."""
+    import functools
+    from collections import Counter
+    from contextlib import ExitStack
+    from unittest import mock
 
     from bot.analysis.pipeline import Pipeline
     from bot.store import open_store
 
-    with tempfile.TemporaryDirectory() as tmp:
+    spent: Counter[str] = Counter()
+
+    def timed(stage: str, function: Any) -> Any:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.thread_time() - start
+
+        return wrapper
+
+    stages = _stages()
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as patches:
+        for stage, funcs in stages.items():
+            for owner, name in funcs:
+                patches.enter_context(
+                    mock.patch.object(owner, name, timed(stage, getattr(owner, name)))
+                )
         store = open_store(f"sqlite:///{Path(tmp) / 'profile.db'}")
         add_watches(store, watch_terms)
         pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
         drafts = make_drafts(docs, dates)
-        prof = cProfile.Profile(time.thread_time)  # this thread's CPU, not waits for the GIL
-        prof.enable()
+        start, cpu = time.thread_time(), _cpu()
         pipeline.ingest(drafts)  # type: ignore[arg-type]
-        prof.disable()
+        total, process = time.thread_time() - start, _cpu() - cpu
         store.close()
-    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
-    total = sum(tt for _, _, tt, _, _ in stats.values())
     texts = [text for doc in docs for text in doc]
     cpu = _cpu()
     for _ in analyser.kiwi.tokenize(texts):  # type: ignore[attr-defined]
         pass
     kiwi_cpu = _cpu() - cpu
+    n = len(docs)
     print(
-        f"  where one ingest's time goes: newsbot's own thread {total:.2f} s CPU (cProfile), "
-        f"kiwi's tokenising alone {kiwi_cpu:.2f} s CPU (all its threads)"
+        f"  where one ingest's CPU goes: {process / n * 1e3:.2f} ms an article in all, "
+        f"{total / n * 1e3:.2f} ms of it on newsbot's own thread; kiwi's tokenising alone "
+        f"{kiwi_cpu / n * 1e3:.2f} ms (all its threads)"
     )
-    for stage, funcs in STAGES.items():
-        seconds = sum(
-            ct
-            for (file, _, name), (_, _, _, ct, _) in stats.items()
-            for suffix, fn in funcs
-            if name == fn and (file == suffix or file.endswith(suffix))
+    for stage in stages:
+        seconds = spent[stage]
+        print(
+            f"    {stage:<45} {seconds / n * 1e3:6.3f} ms  {seconds / total * 100:5.1f}% "
+            "of the thread"
         )
-        print(f"    {stage:<45} {seconds:6.2f} s  {seconds / total * 100:5.1f}%")
-    print("    (stages overlap: SQLite writes include the stories and the index)")
 
 
 def _without_stories(
