@@ -8,9 +8,13 @@ lead (first) sentence; English lemmas go through the bilingual bridge first, so 
 short excerpt and a long page weigh alike.  The rule enters as two features: its score
 divided by the topic's threshold (capped at ``RULE_CAP``) and whether the rule carried the topic.
 
-The model decides: a topic the rule did not carry is added from logit ``cutoff`` (0: p = 0.5);
-a topic the rule carried is dropped only below ``veto`` (-1: the model fairly sure it is not),
-so the rule keeps its clear cases and the model moves the borderline ones.
+The model decides: a topic the rule did not carry is added from logit ``cutoff``; a topic the
+rule carried is dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps
+its clear cases and the model moves the borderline ones.  Both are per topic, chosen by
+cross-validation on the tuning split: APEC and gpu_deal 0 and -1; sovereign_ai, whose misses on
+unseen news are recall, -0.75 and -3.  How much the model leans on the rule's two features is
+set when fitting (``bench/topics/fit.py``): the rules were tuned on the same split, so their
+features are penalised harder than a lemma for gpu_deal and sovereign_ai.
 
 The weights are data (``topic_model.json``: single lemmas and numbers, never text), fitted on the
 real tuning split by ``bench/topics/fit.py``; scoring an article costs about 0.13 ms (0.02× its
