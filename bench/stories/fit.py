@@ -8,7 +8,9 @@ Dates are read as ``eval-clusters`` reads them (partial or missing dates are unk
 Logistic regression over the pairs of articles the rule compares (within the window, or either
 undated; same story or not), then the assignment of :mod:`bot.analysis.stories` (a report joins
 the story most of whose comparable members it matches) replayed in file order at several
-thresholds, with the B-cubed and pairwise figures of each, and the MinHash-only rule beside them.
+thresholds, with the B-cubed and pairwise figures of each, and the MinHash-only rule beside them:
+cross-validated (five folds by story: each article is scored with weights fitted without its
+story's fold) and fitted on the whole set.
 The held-out split is never read here.
 """
 
