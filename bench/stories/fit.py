@@ -8,7 +8,9 @@ Dates are read as ``eval-clusters`` reads them (partial or missing dates are unk
 Logistic regression over the pairs of articles the rule compares (within the window, or either
 undated; same story or not), then the assignment of :mod:`bot.analysis.stories` (a report joins
 the story most of whose comparable members it matches) replayed in file order at several
-thresholds, with the B-cubed and pairwise figures of each, and the MinHash-only rule beside them.
+thresholds, with the B-cubed and pairwise figures of each, and the MinHash-only rule beside them:
+cross-validated (five folds by story: each article is scored with weights fitted without its
+story's fold) and fitted on the whole set.
 The held-out split is never read here.
 """
 
@@ -63,41 +65,51 @@ def profiles(rows: list[dict]):
     return out
 
 
-def _gated(a, b) -> bool:  # type: ignore[no-untyped-def]
+def _gated(a, b, mh=0.0) -> bool:  # type: ignore[no-untyped-def]
     """The rule's gates before the linear score (see bot.analysis.stories.same_story)."""
     if a.lone or b.lone or not stories.anchored(a, b) or stories.figures_clash(a, b):
         return False
     if stories.actors_clash(a, b):
         return False
-    return stories.worded_alike(stories.features(a, b))
+    return stories.worded_alike(stories.features(a, b, mh))
 
 
-def verdict(a, b, sig_a, sig_b, weights, threshold):  # type: ignore[no-untyped-def]
-    mh = clusters.jaccard(sig_a, sig_b)
+def verdict(a, b, mh, weights, threshold):  # type: ignore[no-untyped-def]
     if stories.figures_clash(a, b) or stories.actors_clash(a, b):
         return None
     if mh >= stories.MINHASH_SAME:
         return 100 + mh
-    if not _gated(a, b):
+    if not _gated(a, b, mh):
         return None
-    s = float(np.dot(weights, stories.features(a, b)))
+    s = float(np.dot(weights, stories.features(a, b, mh)))
     return s if s >= threshold else None
 
 
-def simulate(rows, profs, weights, threshold, minhash_only=False):
+def minhashes(profs):  # type: ignore[no-untyped-def]
+    return {
+        (n, m): clusters.jaccard(profs[n][1], profs[m][1])
+        for n in range(len(profs))
+        for m in range(n)
+        if stories.comparable(profs[n][0], profs[m][0])
+    }
+
+
+def simulate(rows, profs, mhs, weights_of, threshold, minhash_only=False):
+    """Replay the assignment in file order; ``weights_of(n)``: the weights the incoming
+    article ``n`` is scored with (in cross-validation, those fitted without its fold)."""
     story_of: dict[int, int] = {}
     for n in range(len(rows)):
-        a, sig_a = profs[n]
+        a = profs[n][0]
+        weights = None if minhash_only else weights_of(n)
         votes: dict[int, list[float | None]] = {}
         for m in range(n):
-            b, sig_b = profs[m]
-            if not stories.comparable(a, b):
-                continue
+            if (n, m) not in mhs:
+                continue  # not comparable
+            mh = mhs[n, m]
             if minhash_only:
-                mh = clusters.jaccard(sig_a, sig_b)
                 found = mh if mh >= clusters.THRESHOLD else None
             else:
-                found = verdict(a, b, sig_a, sig_b, weights, threshold)
+                found = verdict(a, profs[m][0], mh, weights, threshold)
             votes.setdefault(story_of[m], []).append(found)
         chosen = story_assign.choose(votes, single_link=minhash_only)
         story_of[n] = chosen if chosen is not None else n
@@ -105,18 +117,20 @@ def simulate(rows, profs, weights, threshold, minhash_only=False):
     return cluster_scores(gold, {r["id"]: story_of[n] for n, r in enumerate(rows)})
 
 
-def fit(rows, profs, l2=0.01, steps=4000, lr=0.5):
-    xs, ys = [], []
-    for n in range(len(rows)):
-        for m in range(n):
-            a, b = profs[n][0], profs[m][0]
-            if not stories.comparable(a, b) or not _gated(a, b):
-                continue
-            f = stories.features(a, b)
-            same = 1.0 if rows[n]["story"] == rows[m]["story"] else 0.0
-            xs.append(f)
-            ys.append(same)
-    x, y = np.array(xs), np.array(ys)
+def pairs(rows, profs, mhs):  # type: ignore[no-untyped-def]
+    """The pairs past the gates: (n, m, features, same story)."""
+    out = []
+    for (n, m), mh in mhs.items():
+        a, b = profs[n][0], profs[m][0]
+        if mh >= stories.MINHASH_SAME or not _gated(a, b, mh):
+            continue
+        out.append((n, m, stories.features(a, b, mh), rows[n]["story"] == rows[m]["story"]))
+    return out
+
+
+def fit(found, l2=0.01, steps=4000, lr=0.5):  # type: ignore[no-untyped-def]
+    x = np.array([f for _, _, f, _ in found])
+    y = np.array([1.0 if same else 0.0 for *_, same in found])
     pos = y.mean()
     sample_w = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos))  # balance the classes
     w = np.zeros(x.shape[1])
@@ -127,22 +141,43 @@ def fit(rows, profs, l2=0.01, steps=4000, lr=0.5):
     return w, int(y.sum()), len(y)
 
 
+FOLDS = 5
+THRESHOLDS = (-0.4, -0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4)
+
+
+def folds(rows):  # type: ignore[no-untyped-def]
+    """Each article's fold, by story (all reports of a story in one fold)."""
+    names = sorted({r["story"] for r in rows})
+    np.random.default_rng(0).shuffle(names)
+    fold = {s: i % FOLDS for i, s in enumerate(names)}
+    return [fold[r["story"]] for r in rows]
+
+
 def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
     rows = load(Path(sys.argv[1]))
     profs = profiles(rows)
-    mins = [float(x) for x in sys.argv[2:]] or [stories.TEXT_MIN]
-    base = simulate(rows, profs, None, 0, minhash_only=True)
+    mhs = minhashes(profs)
+    base = simulate(rows, profs, mhs, None, 0, minhash_only=True)
     print(f"MinHash only: bcubed {base['bcubed']} pairwise {base['pairwise']}")
-    for stories.TEXT_MIN in mins:
-        w, positives, pairs = fit(rows, profs)
-        print(f"text {stories.TEXT_MIN:.2f}: {pairs} pairs past the gates, {positives} same-story")
-        print("weights:", dict(zip(stories.FEATURES, np.round(w, 2).tolist(), strict=True)))
-        for t in (-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
-            r = simulate(rows, profs, w, t)
-            print(f"  threshold {t:+.1f}: bcubed {r['bcubed']} pairwise {r['pairwise']}")
+    found = pairs(rows, profs, mhs)
+    fold = folds(rows)
+    held = []  # weights fitted without each fold's stories
+    for k in range(FOLDS):
+        train = [p for p in found if fold[p[0]] != k and fold[p[1]] != k]
+        held.append(fit(train)[0])
+    w, positives, total = fit(found)
+    print(f"{total} pairs past the gates, {positives} same-story")
+    print("weights:", dict(zip(stories.FEATURES, np.round(w, 2).tolist(), strict=True)))
+    for t in THRESHOLDS:
+        cv = simulate(rows, profs, mhs, lambda n: held[fold[n]], t)
+        r = simulate(rows, profs, mhs, lambda n: w, t)
+        print(
+            f"  threshold {t:+.1f}: CV bcubed {cv['bcubed']['f1']} pairwise {cv['pairwise']}"
+            f" | fitted on all: bcubed {r['bcubed']['f1']} pairwise {r['pairwise']}"
+        )
     return 0
 
 
