@@ -300,6 +300,9 @@ def test_a_bad_setting_is_said_in_the_language(
             assert re.search("[가-힣]", err) and english not in err, (var, err)
         else:
             assert english in err, (var, err)
+        if lang == "ko" and var == "NEWSBOT_HTTP_PORT":  # as the README shows it
+            said = "NEWSBOT_HTTP_PORT: 잘못된 값 'http': 1부터 65535까지의 정수여야 합니다"
+            assert err == f"error: {said}\n"
     code, _, err = run_cli(["stats", "--db", "mysql://x"], capsys)
     assert code == 2 and err.startswith("error: --db: ") and not leaks(err, lang), err
     assert ("expected sqlite:///path" in err) == (lang == "en"), err

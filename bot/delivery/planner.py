@@ -254,7 +254,12 @@ class Planner:
                     continue  # a workspace's own feed: only its channels hear of it
                 lang = self._lang(subs[0])
                 key_text = "source_paused" if feed.is_source else "feed_disabled"
-                text = t(key_text, lang, name=feed.label, reason=fetch_reason(feed.disabled_reason, lang) or "?")
+                text = t(
+                    key_text,
+                    lang,
+                    name=feed.label,
+                    reason=fetch_reason(feed.disabled_reason, lang) or "?",
+                )
                 reply = Reply(text=text, ephemeral=False)
                 payload = {"reply": reply_to_dict(reply)}
                 if self.app.store.enqueue(dest_id, "notice", key, payload, now):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from bot.ingest.cleaning import clean_page
 from bot.core.problem import Problem
+from bot.ingest.cleaning import clean_page
 from bot.ingest.text import UndecodableError, decode_bytes
 from bot.store.drafts import Draft
 

@@ -7,7 +7,6 @@ from bot.present.i18n import t
 from bot.present.problems import fetch_reason
 from bot.services.errors import UserError
 
-
 # the errors whose ``reason`` is a fetch's stored cause (``HTTP 404``), worded in the language too
 _FETCH_REASONS = {"feeds.unreadable"}
 
