@@ -1,13 +1,17 @@
-"""Why a fetch failed, as stored (English data, as the fetcher and the poller write it) and as
-shown: :func:`bot.present.problems.fetch_reason` words each known cause from the catalog."""
+"""Problems found below the surfaces, in the reader's language: why a fetch failed, as stored
+(English data, as the fetcher and the poller write it) and as shown
+(:func:`bot.present.problems.fetch_reason` words each known cause from the catalog), and the
+catalog keys that settings, values and seed files raise."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.ingest.rss import NOT_A_FEED_HTML
+from bot.present.i18n import MESSAGES
 from bot.present.problems import fetch_reason
 from tests.test_one_language import leaks
 
@@ -48,3 +52,14 @@ def test_data_inside_a_cause_stays_and_an_unknown_cause_is_shown_as_stored() -> 
     assert "500" in fetch_reason("3 consecutive failures; last: HTTP 500", "ko")
     assert fetch_reason("something new", "ko") == "something new"
     assert fetch_reason(None, "ko") == ""
+
+
+def test_every_key_raised_below_the_surfaces_is_in_the_catalog() -> None:
+    """``Problem("expect.int", ...)``, ``UndecodableError("seed.binary", ...)`` and
+    ``SettingsError("setting.invalid", ...)`` name keys the catalog words in both languages."""
+    bot = Path(__file__).resolve().parents[1] / "bot"
+    raised = re.compile(r"(?:Problem|UndecodableError|SettingsError)\(\s*\"([a-z_]+\.[a-z_0-9]+)\"")
+    keys = {k for path in bot.rglob("*.py") for k in raised.findall(path.read_text("utf-8"))}
+    keys |= {"setting.no_file", "setting.unreadable"}  # chosen by the error's type
+    assert len(keys) >= 20, keys
+    assert keys <= MESSAGES.keys(), sorted(keys - MESSAGES.keys())
