@@ -32,6 +32,7 @@ from bot.chat.slack.replies import MAX_RESPONSES, response_payloads
 from bot.chat.slack.routes import EVENTS_PATH, make_web_app
 from bot.chat.slack.verify import CHECKED
 from bot.config.settings import Settings
+from bot.present.i18n import t
 from bot.present.reply import Card, Reply, Section
 from bot.runtime.app import App
 from tests.helpers import HEADLINES, settled
@@ -455,7 +456,9 @@ async def test_a_missing_token_is_said_in_one_wording_everywhere(
     for platform, channel in (("slack", "C1"), ("discord", "1234567890")):
         args = ["digest", "--post", f"{platform}:{channel}", "--db", seeded_copy]
         code, _, err = await asyncio.to_thread(run_cli, args, capsys)
-        assert code == 2 and f"{platform.upper()}_BOT_TOKEN is not set" in err, err
+        # the CLI words it in NEWSBOT_LANGUAGE (Korean by default), from the same catalog key
+        said = t("post.no_token", "ko", variable=f"{platform.upper()}_BOT_TOKEN")
+        assert code == 2 and said in err, err
 
 
 def test_the_manifest_matches_the_endpoint() -> None:
