@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from bot.config.settings import Settings
+from bot.present.i18n import t
 from bot.runtime.app import App
 from tests.helpers import run_cli
 from tests.helpers.bot import Bot, MakeBot
@@ -104,7 +105,9 @@ def test_chat_says_what_a_new_feed_holds_in_the_users_language(
 
 
 def test_chat_adds_no_feed_it_cannot_read(server: FeedServer, bot: Bot) -> None:
-    for path, reason in (("/missing.xml", "HTTP 404"), ("/home", "HTML page")):
+    # why, in the channel's language (the stored English cause worded from the catalog)
+    http_404, html = t("fetch.http", "ko", status=404, phrase=""), t("fetch.html_page", "ko")
+    for path, reason in (("/missing.xml", http_404), ("/home", html)):
         url = server.url(path)
         said = bot(f"/news feeds add {url}")
         assert said.startswith(f"피드를 추가하지 않았습니다: {url} — ")

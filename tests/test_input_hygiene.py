@@ -126,7 +126,8 @@ def test_an_html_page_polled_as_a_feed_is_called_an_html_page(
     url = server.route("/home", canned(page, headers={"Content-Type": "text/html; charset=utf-8"}))
     assert run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)[0] == 0
     code, _, err = run_cli(["poll", "--db", db_url], capsys)
-    assert code == 1 and "HTML page" in err and "DTD" not in err  # its only feed failed
+    html = t("fetch.html_page", "ko")  # the default language's wording of the stored cause
+    assert code == 1 and html in err and "DTD" not in err  # its only feed failed
 
 
 def test_feed_passwords_are_never_shown(
@@ -165,7 +166,8 @@ def test_database_url_secrets_files_and_bad_files(
     secret.write_bytes(b"postgresql://x:\xff\xfe@db/news")  # not UTF-8
     code, out, err = run_cli(["config"], capsys)
     assert code == 2 and out == ""
-    assert err.strip() == f"error: NEWSBOT_DATABASE_URL_FILE: {secret} is not UTF-8 text"
+    not_utf8 = t("setting.not_utf8", "ko", var="NEWSBOT_DATABASE_URL_FILE", path=secret)
+    assert err.strip() == f"error: {not_utf8}"
 
 
 # -- 6: spoofing characters ----------------------------------------------------------------------

@@ -266,3 +266,102 @@ def test_json_is_the_same_in_both_languages(
             ]
         )
     assert runs[0] == runs[1] and all(out.startswith("{") for out in runs[0])
+
+
+BAD_SETTINGS = [  # (variable, value, the English line)
+    ("NEWSBOT_FEED_INTERVAL", "soon", "invalid value 'soon': expected a duration such as 30s"),
+    ("NEWSBOT_HTTP_PORT", "http", "invalid value 'http': expected a whole number from 1 to 65535"),
+    ("NEWSBOT_TIMEZONE", "Asia/Seol", "unknown time zone 'Asia/Seol'"),
+    ("NEWSBOT_DIGEST_TIME", "25:00", "expected HH:MM, 24-hour clock"),
+    ("NEWSBOT_DATABASE_URL", "mysql://x", "expected sqlite:///path or postgresql://user@host/db"),
+    ("NEWSBOT_DISCORD_SYNC", "guild", "required when NEWSBOT_DISCORD_SYNC=guild"),
+    ("SLACK_BOT_TOKEN_FILE", "{tmp}/missing", "no such file: "),
+]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_bad_setting_is_said_in_the_language(
+    lang: str, tmp_path: Path, capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A malformed NEWSBOT_* value (and a malformed ``--db``) is one ``error:`` line naming the
+    variable, in the language of NEWSBOT_LANGUAGE; what was expected is worded too."""
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
+    db = ["--db", f"sqlite:///{tmp_path}/news.db"]
+    for var, value, english in BAD_SETTINGS:
+        with monkeypatch.context() as env:
+            env.setenv(var, value.format(tmp=tmp_path))
+            code, out, err = run_cli(["stats", *db], capsys)
+        assert code == 2 and not out, (var, out)
+        assert err.startswith("error: ") and err.count("\n") == 1, (var, err)
+        name = "NEWSBOT_DISCORD_GUILD_ID" if var == "NEWSBOT_DISCORD_SYNC" else var
+        assert name in err, err
+        assert not leaks(err, lang), (var, leaks(err, lang), err)
+        if lang == "ko":
+            assert re.search("[가-힣]", err) and english not in err, (var, err)
+        else:
+            assert english in err, (var, err)
+        if lang == "ko" and var == "NEWSBOT_HTTP_PORT":  # as the README shows it
+            said = "NEWSBOT_HTTP_PORT: 잘못된 값 'http': 1부터 65535까지의 정수여야 합니다"
+            assert err == f"error: {said}\n"
+    code, _, err = run_cli(["stats", "--db", "mysql://x"], capsys)
+    assert code == 2 and err.startswith("error: --db: ") and not leaks(err, lang), err
+    assert ("expected sqlite:///path" in err) == (lang == "en"), err
+
+
+def test_an_unreadable_language_setting_is_said_in_korean(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NEWSBOT_LANGUAGE=fr cannot choose the language of its own error: the default speaks."""
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", "fr")
+    code, _, err = run_cli(["stats"], capsys)
+    assert code == 2 and "NEWSBOT_LANGUAGE" in err and "'fr'" in err
+    assert t("expect.lang", "ko") in err and not leaks(err, "ko"), err
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_failing_feed_says_why_in_the_language(
+    lang: str,
+    app: App,  # noqa: F811
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Why a fetch failed (stored as the English cause) is worded in the reader's language in
+    ``poll``, ``feeds list`` and ``/news feeds``."""
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_FEEDS", "1")
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
+    monkeypatch.setenv("COLUMNS", "300")
+    db = ["--db", app.settings.database_url]
+    with FeedServer() as server:
+        url = server.route("/feed.xml", canned(rss([story(1)], title="테크 데일리")))
+        assert run_cli(["feeds", "add", url, *db], capsys)[0] == 0
+        server.route("/feed.xml", canned(b"gone", status=404))
+        code, out, err = run_cli(["poll", "--all", *db], capsys)
+    assert code == 1, (out, err)  # every feed failed
+    why = "HTTP 404 Not Found" if lang == "en" else t("fetch.http", "ko", status=404, phrase="")
+    assert why in err and not leaks(out + err, lang), (leaks(out + err, lang), err)
+    code, out, err = run_cli(["feeds", "list", *db], capsys)
+    assert code == 0 and why in out and not leaks(out + err, lang), (leaks(out, lang), out)
+    ctx = Context("console", "", "team-news", "alice", lang)
+    said = console(app, "/news feeds list", ctx=ctx)
+    assert why in said and not leaks(said, lang), (leaks(said, lang), said)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_skipped_seed_file_says_why_in_the_language(
+    lang: str,
+    app: App,  # noqa: F811
+    tmp_path: Path,
+    capsys: Capsys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "binary.txt").write_bytes(b"\x00\x01\x02\x03 binary")
+    (seeds / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
+    code, out, err = run_cli(["ingest", str(seeds), "--db", app.settings.database_url], capsys)
+    assert code == 0, err
+    for name, key in (("binary.txt", "seed.binary"), ("empty.html", "seed.no_text")):
+        line = t("cli.skipped", lang, what=str(seeds / name), reason=t(key, lang))
+        assert f"warning: {line}\n" in err, err
+    assert not leaks(out + err, lang), (leaks(out + err, lang), err)

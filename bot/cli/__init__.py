@@ -161,6 +161,8 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from bot.config.settings import Settings, SettingsError
+    from bot.core.problem import Problem
+    from bot.present.problems import problem_text, settings_error_text
 
     set_language(_language_of_env())
     parser = build_parser()
@@ -178,8 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = Settings.from_env()
-    except SettingsError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
+    except SettingsError as exc:  # in NEWSBOT_LANGUAGE when it is readable, else Korean
+        err.print(f"error: {settings_error_text(exc, language())}", highlight=False, markup=False)
         return 2
     set_language(settings.language)
     logging.basicConfig(
@@ -208,8 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if url:
         try:
             settings = replace(settings, database_url=_check_url(url))
-        except ValueError as exc:
-            err.print(f"error: --db: {exc}", highlight=False, markup=False)
+        except Problem as exc:
+            line = say("setting.db_option", problem=problem_text(exc, language()))
+            err.print(f"error: {line}", highlight=False, markup=False)
             return 2
     return run(args, settings)
 

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.analysis.evaluate import evaluate, load_examples
-from bot.cli.common import UsageError, err, out, print_json, progress_bar, say, show
+from bot.cli.common import (
+    UsageError,
+    err,
+    language,
+    out,
+    print_json,
+    progress_bar,
+    say,
+    show,
+)
 from bot.cli.weekly import digest_weekly
 from bot.config.paths import data_dir
 from bot.config.topics import TopicSet
@@ -21,6 +30,7 @@ from bot.present.compose import (
     topics_reply,
     why_reply,
 )
+from bot.present.problems import problem_text
 from bot.present.terminal import print_reply
 from bot.services import articles, briefs, digests, periods, watches
 from bot.services import search as searching
@@ -177,7 +187,8 @@ def _ingest(app: ServiceContext, paths: list[str]) -> articles.IngestReport:
     with progress_bar(say("cli.analysing")) as progress:
         report = articles.ingest_paths(app, paths, progress=progress)
     for shown, reason in report.skipped:
-        line = say("cli.skipped", what=shown, reason=reason).replace("[", "\\[")
+        why = problem_text(reason, language())
+        line = say("cli.skipped", what=shown, reason=why).replace("[", "\\[")
         err.print(f"[yellow]warning:[/] {line}", markup=True, highlight=False)
     return report
 

@@ -32,6 +32,7 @@ from bot.cli.common import (
 )
 from bot.present.errors import error_text
 from bot.present.feeds import found_text
+from bot.present.problems import fetch_reason
 from bot.services import feeds
 from bot.services.context import ServiceContext
 from bot.services.errors import UserError
@@ -171,11 +172,13 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     for f in listed:
         if f.disabled:
             when = _local(f.disabled_at, tz)
-            problem = say("cli.disabled_at", when=when, reason=f.disabled_reason or "")
+            reason = fetch_reason(f.disabled_reason, language())
+            problem = say("cli.disabled_at", when=when, reason=reason)
         elif f.consecutive_errors:
-            problem = f.last_error or ""
+            problem = fetch_reason(f.last_error, language())
         else:
-            problem = say("cli.warning_cell", reason=f.last_error) if f.last_error else ""
+            warning = fetch_reason(f.last_error, language())
+            problem = say("cli.warning_cell", reason=warning) if warning else ""
         style, health = _HEALTH_STYLE.get(f.health, ""), say(f"health.{f.health}")
         table.add_row(
             str(f.id),
@@ -294,12 +297,14 @@ def cmd_poll(app: ServiceContext, args: argparse.Namespace) -> int:
         return status
     for o in report.outcomes:
         if not o.ok:
-            warn(say("cli.poll_failed", id=o.feed_id, label=o.label, reason=o.error))
+            reason = fetch_reason(o.error, language())
+            warn(say("cli.poll_failed", id=o.feed_id, label=o.label, reason=reason))
             if o.disabled_now:
                 n = o.consecutive_errors
                 warn(say("cli.poll_disabled", id=o.feed_id, label=o.label, n=n))
         elif o.warning:
-            warn(say("cli.poll_warning", id=o.feed_id, label=o.label, reason=o.warning))
+            reason = fetch_reason(o.warning, language())
+            warn(say("cli.poll_warning", id=o.feed_id, label=o.label, reason=reason))
     out.print(_summary(report), highlight=False, markup=False)
     return status
 

@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import out, print_json, say
+from bot.cli.common import language, out, print_json, say
 from bot.cli.feeds import _feed_json, _local, _readers, format_interval
+from bot.present.problems import fetch_reason
 from bot.services import sources
 from bot.services.context import ServiceContext
 
@@ -92,11 +93,13 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
         for f in listing.sources:
             if f.disabled:
                 when = _local(f.disabled_at, tz)
-                problem = say("cli.paused_at", when=when, reason=f.disabled_reason or "")
+                reason = fetch_reason(f.disabled_reason, language())
+                problem = say("cli.paused_at", when=when, reason=reason)
             elif f.consecutive_errors:
-                problem = f.last_error or ""
+                problem = fetch_reason(f.last_error, language())
             else:
-                problem = say("cli.warning_cell", reason=f.last_error) if f.last_error else ""
+                warning = fetch_reason(f.last_error, language())
+                problem = say("cli.warning_cell", reason=warning) if warning else ""
             table.add_row(
                 str(f.id),
                 Text(f.label),

@@ -31,6 +31,7 @@ from bot.config.values import (
     parse_tz,
 )
 from bot.core.periods import parse_duration
+from bot.core.problem import Problem
 from bot.core.redact import redact_url
 
 # the per-user data folder (bot/config/paths.py), never the current directory; as it was when
@@ -43,7 +44,18 @@ NAVER_DEFAULT_API = "https://openapi.naver.com"
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names it."""
+    """A setting is missing or malformed: a catalog key (``setting.*``) and its values, the
+    variable among them, worded by the surface in its language
+    (:func:`bot.present.problems.settings_error_text`); ``problem`` says what a malformed value
+    should have been.  ``str()`` is the English, for logs."""
+
+    def __init__(
+        self, key: str, english: str, *, problem: Problem | None = None, **params: Any
+    ) -> None:
+        self.key = key
+        self.params = params
+        self.problem = problem
+        super().__init__(english)
 
 
 @dataclass(frozen=True)
@@ -313,12 +325,24 @@ class Settings:
                         if spec.secret
                         else repr(redact_url(raw) if spec.from_file else raw)
                     )
-                    raise SettingsError(f"{source}: invalid value {shown}: {exc}") from None
+                    problem = (
+                        exc
+                        if isinstance(exc, Problem)
+                        else Problem("expect.other", str(exc), detail=str(exc))
+                    )
+                    raise SettingsError(
+                        "setting.invalid",
+                        f"{source}: invalid value {shown}: {exc}",
+                        problem=problem,
+                        var=source,
+                        value=shown,
+                    ) from None
             sources[spec.attr] = source
         values.update(overrides)
         if values.get("discord_sync") == "guild" and not values.get("discord_guild_id"):
             raise SettingsError(
-                "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild"
+                "setting.guild_required",
+                "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild",
             )
         return cls(**values, sources=sources, given=given)
 
@@ -345,7 +369,16 @@ def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:
         try:
             return path.read_text(encoding="utf-8").strip(), file_var
         except OSError as exc:
-            raise SettingsError(f"{file_var}: cannot read {path}: {exc.strerror}") from None
+            key = "setting.no_file" if isinstance(exc, FileNotFoundError) else "setting.unreadable"
+            raise SettingsError(
+                key,
+                f"{file_var}: cannot read {path}: {exc.strerror}",
+                var=file_var,
+                path=path,
+                reason=exc.strerror or type(exc).__name__,
+            ) from None
         except UnicodeDecodeError:
-            raise SettingsError(f"{file_var}: {path} is not UTF-8 text") from None
+            raise SettingsError(
+                "setting.not_utf8", f"{file_var}: {path} is not UTF-8 text", var=file_var, path=path
+            ) from None
     return None, spec.env

@@ -1,5 +1,6 @@
 """How each setting's text is read (:data:`bot.config.settings.SPECS` names one reader a
-setting): each returns the value or raises :class:`ValueError` saying what was expected.
+setting): each returns the value or raises a :class:`~bot.core.problem.Problem` (a
+:class:`ValueError`) whose catalog key says what was expected.
 Durations are :func:`bot.core.periods.parse_duration`, the one duration grammar."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.periods import parse_duration
+from bot.core.problem import Problem
 
 
 def parse_bool(raw: str) -> bool:
@@ -19,14 +21,17 @@ def parse_bool(raw: str) -> bool:
         return True
     if low in ("0", "false", "no", "off", ""):
         return False
-    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+    raise Problem("expect.bool", "expected 1/0, true/false, yes/no or on/off")
 
 
 def parse_int(lo: int, hi: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
-        value = int(raw.strip())
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = lo - 1
         if not lo <= value <= hi:
-            raise ValueError(f"must be between {lo} and {hi}")
+            raise Problem("expect.int", f"expected a whole number from {lo} to {hi}", lo=lo, hi=hi)
         return value
 
     return parse
@@ -35,7 +40,7 @@ def parse_int(lo: int, hi: int) -> Callable[[str], int]:
 def parse_hhmm(raw: str) -> time:
     m = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)\s*", raw)
     if not m:
-        raise ValueError("expected HH:MM, 24-hour clock")
+        raise Problem("expect.hhmm", "expected HH:MM, 24-hour clock")
     return time(int(m.group(1)), int(m.group(2)))
 
 
@@ -43,14 +48,15 @@ def parse_tz(raw: str) -> str:
     try:
         ZoneInfo(raw.strip())
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {raw.strip()!r}") from exc
+        zone = repr(raw.strip()[:60])
+        raise Problem("expect.tz", f"unknown time zone {zone}", zone=zone) from exc
     return raw.strip()
 
 
 def parse_db_url(raw: str) -> str:
     url = raw.strip()
     if not re.match(r"^(sqlite|postgres|postgresql)(\+\w+)?://", url):
-        raise ValueError("expected sqlite:///path or postgresql://user@host/db")
+        raise Problem("expect.db_url", "expected sqlite:///path or postgresql://user@host/db")
     return url
 
 
@@ -60,8 +66,8 @@ def parse_host(raw: str) -> str:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
-            raise ValueError(
-                "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
+            raise Problem(
+                "expect.host", "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name"
             ) from None
     return host.strip("[]")
 
@@ -69,14 +75,14 @@ def parse_host(raw: str) -> str:
 def parse_retention(raw: str) -> float:
     seconds = parse_duration(raw)
     if seconds < 3600:
-        raise ValueError("expected a duration of at least 1h, such as 30d")
+        raise Problem("expect.retention", "expected a duration of at least 1h, such as 30d")
     return seconds
 
 
 def parse_http_url(raw: str) -> str:
     url = raw.strip()
     if not re.match(r"^https?://[^/\s]+", url):
-        raise ValueError("expected an http(s) URL")
+        raise Problem("expect.http_url", "expected an http(s) URL")
     return url
 
 
@@ -98,19 +104,19 @@ def parse_private(raw: str) -> tuple[str, ...] | bool:
 def parse_lang(raw: str) -> str:
     lang = raw.strip().lower()
     if lang not in ("ko", "en"):
-        raise ValueError("expected ko or en")
+        raise Problem("expect.lang", "expected ko or en")
     return lang
 
 
 def parse_log_level(raw: str) -> str:
     level = raw.strip().upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        raise Problem("expect.log_level", "expected DEBUG, INFO, WARNING or ERROR")
     return level
 
 
 def parse_sync(raw: str) -> str:
     mode = raw.strip().lower()
     if mode not in ("global", "guild", "off"):
-        raise ValueError("expected global, guild or off")
+        raise Problem("expect.sync", "expected global, guild or off")
     return mode

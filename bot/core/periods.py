@@ -15,6 +15,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.problem import Problem
+
 UNIT_SECONDS: dict[str, float] = {
     "ms": 0.001,
     "s": 1,
@@ -52,7 +54,7 @@ def parse_duration(raw: str) -> float:
     """``'15m'`` -> 900.0 seconds; a bare number is seconds.  :class:`ValueError` otherwise."""
     seconds = duration_seconds(raw, bare=True)
     if seconds is None:
-        raise ValueError(DURATION_HINT)
+        raise Problem("expect.duration", DURATION_HINT)
     return seconds
 
 

@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 from bot.core.workdays import is_workday, previous_workday_instant
 from bot.present.compose import alert_reply, digest_reply, more_alerts_reply
 from bot.present.i18n import t
+from bot.present.problems import fetch_reason
 from bot.present.reply import Reply, reply_to_dict
 from bot.present.weekly import weekly_reply
 from bot.services import digests, watches, weekly
@@ -253,7 +254,12 @@ class Planner:
                     continue  # a workspace's own feed: only its channels hear of it
                 lang = self._lang(subs[0])
                 key_text = "source_paused" if feed.is_source else "feed_disabled"
-                text = t(key_text, lang, name=feed.label, reason=feed.disabled_reason or "?")
+                text = t(
+                    key_text,
+                    lang,
+                    name=feed.label,
+                    reason=fetch_reason(feed.disabled_reason, lang) or "?",
+                )
                 reply = Reply(text=text, ephemeral=False)
                 payload = {"reply": reply_to_dict(reply)}
                 if self.app.store.enqueue(dest_id, "notice", key, payload, now):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
+from bot.core.problem import Problem
 from bot.ingest.cleaning import clean_page
 from bot.ingest.text import UndecodableError, decode_bytes
 from bot.store.drafts import Draft
@@ -48,7 +49,7 @@ def seed_corpus() -> str:
 @dataclass
 class SeedScan:
     files: list[tuple[Path, str]] = field(default_factory=list)  # (path, path as shown)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path as shown, reason)
+    skipped: list[tuple[str, Problem]] = field(default_factory=list)  # (path as shown, why)
 
 
 def find_seed_files(paths: list[str]) -> SeedScan:
@@ -77,11 +78,12 @@ def read_seed(path: Path, shown: str) -> Draft:
     """Read one seed file; raise :class:`UndecodableError` when it cannot be decoded."""
     size = path.stat().st_size
     if size > MAX_SEED_BYTES:
-        raise UndecodableError(f"larger than {MAX_SEED_BYTES // (1024 * 1024)} MiB")
+        mib = MAX_SEED_BYTES // (1024 * 1024)
+        raise UndecodableError("seed.too_large", f"larger than {mib} MiB", mib=mib)
     text = decode_bytes(path.read_bytes())
     page = clean_page(text)
     if not page.body.strip() and not page.title.strip():
-        raise UndecodableError("no text")
+        raise UndecodableError("seed.no_text", "no text")
     return Draft(
         title=page.title or path.stem,
         body=page.body,
@@ -98,6 +100,16 @@ def read_seeds(scan: SeedScan) -> Iterator[Draft]:
         try:
             yield read_seed(path, shown)
         except (UndecodableError, OSError) as exc:
-            reason = str(exc) if isinstance(exc, UndecodableError) else (exc.strerror or str(exc))
+            reason = exc if isinstance(exc, UndecodableError) else _os_problem(exc)
             scan.skipped.append((shown, reason))
-            log.warning("skipped %s: %s", shown, reason)
+            log.debug("skipped %s: %s", shown, reason)  # the caller says it, in its language
+
+
+def _os_problem(exc: OSError) -> Problem:
+    """Why a seed file could not be read, as a catalog key (the CLI words it)."""
+    text = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return Problem("seed.gone", text)
+    if isinstance(exc, PermissionError):
+        return Problem("seed.no_permission", text)
+    return Problem("seed.unreadable", text, reason=text)

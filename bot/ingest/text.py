@@ -15,12 +15,14 @@ from html.parser import HTMLParser
 
 import chardet
 
+from bot.core.problem import Problem
+
 KOREAN_FAMILY = frozenset(
     {"euc-kr", "euc_kr", "cp949", "uhc", "ks_c_5601-1987", "johab", "iso-2022-kr"}
 )
 
 
-class UndecodableError(ValueError):
+class UndecodableError(Problem):
     """The bytes are binary or in no encoding we can read."""
 
 
@@ -47,7 +49,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if looks_binary(data):
-        raise UndecodableError("binary data")
+        raise UndecodableError("seed.binary", "binary data")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,7 +69,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             continue
         if name == "cp949" or _plausible(text):
             return text
-    raise UndecodableError("not valid UTF-8 or CP949/EUC-KR, and no other encoding fits")
+    raise UndecodableError(
+        "seed.encoding", "not valid UTF-8 or CP949/EUC-KR, and no other encoding fits"
+    )
 
 
 def _korean_superset(name: str) -> str:

@@ -14,6 +14,7 @@ from bot.analysis.entities import describe
 from bot.config.topics import TopicSet
 from bot.core.workdays import WEEKDAY_NAMES, WEEKDAYS_KO
 from bot.present.i18n import t
+from bot.present.problems import fetch_reason
 from bot.present.reply import Card, Fact, Link, Reply, Section, Story
 from bot.services.articles import Stats
 from bot.services.digests import Digest, DigestEntry, entry_for
@@ -293,7 +294,9 @@ def feeds_reply(feeds: Sequence[Feed], lang: str) -> Reply:
     lines = []
     for f in feeds:
         problem = (
-            f" — {f.disabled_reason or f.last_error}" if f.health in ("failing", "disabled") else ""
+            f" — {fetch_reason(f.disabled_reason or f.last_error, lang)}"
+            if f.health in ("failing", "disabled")
+            else ""
         )
         lines.append(f"#{f.id} {f.label} [{t('health.' + f.health, lang)}]{problem}")
     return Reply(title=t("feeds.title", lang), text="\n".join(lines))
@@ -326,7 +329,7 @@ def sources_reply(listing: SourceListing, tz: str, lang: str) -> Reply:
             polled=polled,
             items=f.last_new_items,
         )
-        problem = f.disabled_reason or f.last_error
+        problem = fetch_reason(f.disabled_reason or f.last_error, lang)
         lines.append(f"{row} — {problem}" if problem and f.health != "ok" else row)
     return Reply(title=t("sources.title", lang), text="\n".join(lines), footer=quota)
 

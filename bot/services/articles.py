@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.config.topics import TopicSet
+from bot.core.problem import Problem
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.services.errors import NotFound, UserError
 from bot.store.views import Article
@@ -27,7 +28,7 @@ MAX_REF = 80  # characters of an article reference looked at
 class IngestReport:
     new: int  # articles stored as new
     read: int  # files read
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file as given, why)
+    skipped: list[tuple[str, Problem]] = field(default_factory=list)  # (file as given, why)
 
 
 def ingest_paths(

@@ -1,0 +1,126 @@
+"""The catalog's wordings of problems found below the surfaces: a malformed setting
+(``setting.*``) and what it should have been (``expect.*``), why a feed could not be fetched
+(``fetch.*``, worded from the stored cause by :mod:`bot.present.problems`) and why a seed file
+was skipped (``seed.*``).  (Korean, English) as in :mod:`bot.present.i18n`."""
+
+from __future__ import annotations
+
+SETTING_MESSAGES: dict[str, tuple[str, str]] = {
+    "setting.invalid": (
+        "{var}: 잘못된 값 {value}: {problem}",
+        "{var}: invalid value {value}: {problem}",
+    ),
+    "setting.guild_required": (
+        "NEWSBOT_DISCORD_GUILD_ID: NEWSBOT_DISCORD_SYNC=guild이면 꼭 있어야 합니다",
+        "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild",
+    ),
+    "setting.no_file": ("{var}: 그런 파일이 없습니다: {path}", "{var}: no such file: {path}"),
+    "setting.unreadable": (
+        "{var}: 읽을 수 없습니다: {path} ({reason})",
+        "{var}: cannot read {path}: {reason}",
+    ),
+    "setting.not_utf8": (
+        "{var}: {path}: UTF-8 텍스트가 아닙니다",
+        "{var}: {path} is not UTF-8 text",
+    ),
+    "setting.db_option": ("--db: {problem}", "--db: {problem}"),
+    "expect.bool": (
+        "1/0, true/false, yes/no 또는 on/off여야 합니다",
+        "expected 1/0, true/false, yes/no or on/off",
+    ),
+    "expect.int": (
+        "{lo}부터 {hi}까지의 정수여야 합니다",
+        "expected a whole number from {lo} to {hi}",
+    ),
+    "expect.hhmm": ("24시간제 HH:MM이어야 합니다", "expected HH:MM, 24-hour clock"),
+    "expect.tz": ("모르는 시간대입니다: {zone}", "unknown time zone {zone}"),
+    "expect.db_url": (
+        "sqlite:///경로 또는 postgresql://user@host/db 형식이어야 합니다",
+        "expected sqlite:///path or postgresql://user@host/db",
+    ),
+    "expect.host": (
+        "127.0.0.1, 0.0.0.0 같은 IP 주소나 호스트 이름이어야 합니다",
+        "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name",
+    ),
+    "expect.retention": (
+        "30d처럼 1h 이상인 기간이어야 합니다",
+        "expected a duration of at least 1h, such as 30d",
+    ),
+    "expect.http_url": ("http(s) URL이어야 합니다", "expected an http(s) URL"),
+    "expect.lang": ("ko 또는 en이어야 합니다", "expected ko or en"),
+    "expect.log_level": (
+        "DEBUG, INFO, WARNING 또는 ERROR여야 합니다",
+        "expected DEBUG, INFO, WARNING or ERROR",
+    ),
+    "expect.sync": ("global, guild 또는 off여야 합니다", "expected global, guild or off"),
+    "expect.duration": (
+        "30s, 15m, 6h, 1d, 2w 같은 기간이어야 합니다",
+        "expected a duration such as 30s, 15m, 6h, 1d or 2w",
+    ),
+    "expect.other": ("{detail}", "{detail}"),
+}
+
+FETCH_MESSAGES: dict[str, tuple[str, str]] = {
+    "fetch.http": ("서버가 HTTP {status}(으)로 답했습니다", "HTTP {status}{phrase}"),
+    "fetch.no_host": ("주소를 찾을 수 없는 호스트입니다: {host}", "cannot resolve {host}"),
+    "fetch.no_connect": ("연결할 수 없습니다: {host}", "cannot connect to {host}"),
+    "fetch.tls": ("TLS 연결 실패 ({host}): {detail}", "TLS handshake with {host} failed: {detail}"),
+    "fetch.timeout_after": ("{seconds}초 안에 끝나지 않았습니다", "timed out after {seconds} s"),
+    "fetch.timeout": (
+        "서버의 응답을 기다리다 시간이 지났습니다",
+        "timed out waiting for the server",
+    ),
+    "fetch.redirects": (
+        "리디렉션이 너무 많습니다 ({limit}번 넘게)",
+        "too many redirects (more than {limit})",
+    ),
+    "fetch.no_location": (
+        "Location 헤더가 없는 리디렉션입니다",
+        "redirect without a Location header",
+    ),
+    "fetch.private": (
+        "사설 주소는 허용되지 않습니다: {host}",
+        "refused non-public address for {host}",
+    ),
+    "fetch.too_large": (
+        "응답 본문이 {size}보다 큽니다 (압축을 푼 뒤)",
+        "response body larger than {size} (after decompression)",
+    ),
+    "fetch.html_page": (
+        "피드가 아닙니다: HTML 페이지입니다 (사이트의 RSS나 Atom 주소를 추가하세요)",
+        "not a feed: this is an HTML page (add the site's RSS or Atom address)",
+    ),
+    "fetch.empty": ("빈 문서입니다", "empty document"),
+    "fetch.unparsable": ("피드를 해석할 수 없습니다: {detail}", "cannot parse feed: {detail}"),
+    "fetch.undecodable": (
+        "피드의 인코딩을 읽을 수 없습니다: {detail}",
+        "cannot decode feed: {detail}",
+    ),
+    "fetch.network": ("네트워크 오류: {detail}", "network error: {detail}"),
+    "fetch.failed": ("가져오지 못했습니다: {detail}", "fetch failed: {detail}"),
+    "fetch.invalid_url": ("잘못된 URL: {detail}", "invalid URL: {detail}"),
+    "fetch.cannot_store": (
+        "항목을 저장할 수 없습니다 ({detail})",
+        "cannot store its items ({detail})",
+    ),
+    "fetch.unknown": ("알 수 없는 오류", "unknown error"),
+    "fetch.disabled_after": (
+        "{n}번 연속 실패, 마지막: {cause}",
+        "{n} consecutive failures; last: {cause}",
+    ),
+}
+
+SEED_MESSAGES: dict[str, tuple[str, str]] = {
+    "seed.binary": ("바이너리 데이터입니다", "binary data"),
+    "seed.encoding": (
+        "UTF-8도 CP949/EUC-KR도 아니고, 맞는 인코딩이 없습니다",
+        "not valid UTF-8 or CP949/EUC-KR, and no other encoding fits",
+    ),
+    "seed.too_large": ("{mib} MiB보다 큽니다", "larger than {mib} MiB"),
+    "seed.no_text": ("글이 없습니다", "no text"),
+    "seed.gone": ("그런 파일이 없습니다", "no such file"),
+    "seed.no_permission": ("읽을 권한이 없습니다", "permission denied"),
+    "seed.unreadable": ("읽을 수 없습니다: {reason}", "cannot read: {reason}"),
+}
+
+PROBLEM_MESSAGES = {**SETTING_MESSAGES, **FETCH_MESSAGES, **SEED_MESSAGES}
