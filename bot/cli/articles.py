@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.evaluate import evaluate, load_examples
+from bot.analysis.evaluate import evaluate
 from bot.cli.common import UsageError, err, out, print_json, progress_bar, say, show
 from bot.cli.weekly import digest_weekly
 from bot.config.paths import data_dir
@@ -297,12 +297,10 @@ def cmd_why(app: ServiceContext, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(app: ServiceContext, args: argparse.Namespace) -> int:
-    from bot.analysis.evaluate import LabelsError, evaluate_keywords
+    from bot.analysis.evaluate import evaluate_keywords
+    from bot.services.labelled import read_examples
 
-    try:
-        examples = load_examples(Path(args.labels))
-    except LabelsError as exc:
-        raise UsageError("cli.labels", reason=exc) from None
+    examples = read_examples(Path(args.labels))
     report = evaluate(examples, app.topics, app.analyser)
     baseline = evaluate_keywords(examples, app.topics) if args.baseline else None
     if args.format == "json":
