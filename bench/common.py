@@ -13,11 +13,11 @@ sys.path.insert(0, str(ROOT))
 
 def corpus() -> list[tuple[str, str]]:
     """(title, body) of every text in the repository: seeds, test cases, held-out sets."""
-    from bot.analysis.evaluate import load_examples
     from bot.ingest.seeds import find_seed_files, read_seeds
+    from bot.services.labelled import read_examples
 
     docs = [(d.title, d.body) for d in read_seeds(find_seed_files([str(ROOT / "seeds")]))]
-    docs += [(e.title, e.text) for e in load_examples(ROOT / "tests" / "cases")]
+    docs += [(e.title, e.text) for e in read_examples(ROOT / "tests" / "cases")]
     for held in sorted((ROOT / "bench").glob("holdout*/articles.jsonl")):
         for line in held.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)

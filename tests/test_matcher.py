@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.evaluate import evaluate, load_examples
+from bot.analysis.evaluate import evaluate
 from bot.analysis.matcher import Matcher
+from bot.services.labelled import read_examples as load_examples
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -41,7 +42,10 @@ def test_eval_rejects_bad_labels_file(tmp_path: Path, capsys: pytest.CaptureFixt
     bad = tmp_path / "labels.jsonl"
     bad.write_text('{"id": "a", "text": "x", "labels": ["apec"]}\n{"id": "b"}\n', encoding="utf-8")
     code, _, err = run_cli(["eval", str(bad)], capsys)
-    assert code == 2 and "labels.jsonl:2" in err
+    from bot.present.i18n import t
+
+    reason = "missing 'text'"  # the line and its cause, as eval-clusters says them (one reader)
+    assert code == 2 and t("stories.bad_line", "ko", path=bad, line=2, reason=reason) in err
 
 
 def _topics_of(analyser, topics, title: str, body: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.evaluate import load_examples
 from bot.analysis.watch_index import WatchIndex
 from bot.analysis.watches import CompiledWatch, WatchSpec
 from bot.config.settings import Settings
 from bot.runtime.app import App
+from bot.services.labelled import read_examples as load_examples
 from bot.store.drafts import Draft
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,6 @@ The held-out split is never read here.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +31,13 @@ from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.config.topics import load_topics  # noqa: E402
 from bot.ingest.cleaning import clean_body, headline  # noqa: E402
-from bot.services.labelled import read_published  # noqa: E402
+from bot.services.labelled import read_jsonl, read_published  # noqa: E402
 
 _READ_AT = datetime(2026, 12, 1, tzinfo=UTC)  # an undated article's stand-in time (an order)
 
 
 def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return read_jsonl(path, lambda row: None)
 
 
 def profiles(rows: list[dict]):

@@ -21,13 +21,13 @@ sys.path.insert(0, str(ROOT))
 from bench.common import corpus  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.stories import DF_PATH, _key  # noqa: E402
+from bot.services.labelled import read_jsonl  # noqa: E402
 
 
 def main() -> int:
     docs = corpus()
     tune = ROOT / "bench" / "stories" / "tune.jsonl"
-    for line in tune.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in read_jsonl(tune, lambda row: None):
         docs.append((row.get("title") or "", row["text"]))
     analyser = get_analyser()
     df: Counter[str] = Counter()

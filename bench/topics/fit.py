@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.analysis import topic_model  # noqa: E402
-from bot.analysis.evaluate import _as_ingested, load_examples  # noqa: E402
+from bot.analysis.evaluate import _as_ingested  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.config.topics import load_topics  # noqa: E402
+from bot.services.labelled import read_examples, read_jsonl  # noqa: E402
 
 MIN_DF = 3  # a lemma in fewer training articles gets no weight
 L2 = 0.0001  # on every weight but the bias (the loss is a mean over articles)
@@ -112,11 +113,16 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, penalty: np.ndarray, steps: int =
     return w
 
 
+def _has_id(row: dict) -> None:
+    if "id" not in row:
+        raise ValueError("missing 'id'")
+
+
 class Data:
     def __init__(self, labels_path: Path, stories_path: Path | None) -> None:
         analyser = get_analyser()
         self.topics = load_topics()
-        self.examples = load_examples(labels_path)
+        self.examples = read_examples(labels_path)
         self.bridge = build_bridge(analyser)
         matcher = Matcher(self.topics, analyser, model=None)
         analyses = analyser.analyse_many([_as_ingested(e) for e in self.examples])
@@ -139,10 +145,8 @@ class Data:
         self.y = {t: np.array([t in e.labels for e in self.examples], float) for t in self.ids}
         story = {}
         if stories_path:
-            for line in stories_path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    row = json.loads(line)
-                    story[str(row["id"])] = str(row.get("story") or row["id"])
+            for row in read_jsonl(stories_path, _has_id):
+                story[str(row["id"])] = str(row.get("story") or row["id"])
         self.groups = [story.get(e.id, e.id) for e in self.examples]
 
     def matrix(self, rows: list[int], vocab: list[str]) -> np.ndarray:

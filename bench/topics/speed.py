@@ -16,10 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis.evaluate import _as_ingested, load_examples  # noqa: E402
+from bot.analysis.evaluate import _as_ingested  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
 from bot.config.topics import load_topics  # noqa: E402
+from bot.services.labelled import read_examples  # noqa: E402
 
 
 def main() -> None:
@@ -28,7 +29,7 @@ def main() -> None:
     topics = load_topics()
     rules = Matcher(topics, analyser, model=None)
     both = Matcher(topics, analyser)
-    docs = [_as_ingested(e) for e in load_examples(path)]
+    docs = [_as_ingested(e) for e in read_examples(path)]
     start = time.perf_counter()
     analyses = analyser.analyse_many(docs)
     analysis = (time.perf_counter() - start) / len(docs)

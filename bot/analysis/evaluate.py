@@ -1,15 +1,9 @@
-"""``newsbot eval``: precision, recall and F1 of the matcher against labelled examples.
-
-Input is JSON Lines (each line: ``id``, ``text``, optional ``title``, ``labels``) or a folder of
-case files (``tests/cases/*.txt``: a ``topics:`` line, optional ``title:``/``note:`` lines, a
-``---`` line, then the body).
-"""
+"""``newsbot eval``: precision, recall and F1 of the matcher against labelled examples (read by
+:func:`bot.services.labelled.read_examples`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bot.analysis.keyword_baseline import keyword_topics, pattern_for
@@ -20,58 +14,12 @@ from bot.config.topics import TopicSet
 from bot.ingest.cleaning import clean_body, clean_page, headline
 
 
-class LabelsError(ValueError):
-    pass
-
-
 @dataclass(slots=True)
 class Example:
     id: str
     title: str
     text: str
     labels: list[str]
-
-
-def load_examples(path: Path) -> list[Example]:
-    if not path.exists():
-        raise LabelsError(f"{path}: no such file or directory")
-    if path.is_dir():
-        return [_read_case(p) for p in sorted(path.glob("*.txt"))]
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            labels = row["labels"]
-            if not isinstance(labels, list):
-                raise TypeError("labels must be a list")
-            out.append(
-                Example(
-                    str(row["id"]),
-                    str(row.get("title") or ""),
-                    str(row["text"]),
-                    [str(x) for x in labels],
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise LabelsError(f"{path}:{n}: {exc}") from None
-    return out
-
-
-def _read_case(path: Path) -> Example:
-    text = path.read_text(encoding="utf-8")
-    head, sep, body = text.partition("\n---\n")
-    if not sep:
-        raise LabelsError(f"{path}: missing the '---' line between header and body")
-    meta: dict[str, str] = {}
-    for line in head.splitlines():
-        key, _, value = line.partition(":")
-        meta[key.strip().lower()] = value.strip()
-    if "topics" not in meta:
-        raise LabelsError(f"{path}: missing the 'topics:' line")
-    labels = [t.strip() for t in meta["topics"].split(",") if t.strip()]
-    return Example(path.stem, meta.get("title", ""), body.strip(), labels)
 
 
 def _as_ingested(example: Example) -> tuple[str, str]:

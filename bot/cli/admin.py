@@ -6,7 +6,7 @@ import argparse
 
 from rich.table import Table
 
-from bot.cli.common import out, print_json, say
+from bot.cli.common import add_format, out, print_json, say
 from bot.core.redact import redact_url
 from bot.services.context import ServiceContext
 from bot.store import engine as db
@@ -16,9 +16,7 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     p = sub.add_parser("config", parents=[common], help="settings, secrets redacted")
-    p.add_argument(
-        "--format", choices=("text", "json"), default="text", help="text (default) or json"
-    )
+    add_format(p, help="text (default) or json")
     p.set_defaults(func=cmd_config, needs_db=False)
 
     p = sub.add_parser("db", parents=[common], help="database chores")

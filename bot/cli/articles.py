@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.evaluate import evaluate, load_examples
+from bot.analysis.evaluate import evaluate
 from bot.cli.common import (
     UsageError,
+    add_format,
+    add_labelled_command,
     err,
     language,
     out,
@@ -31,6 +34,7 @@ from bot.present.compose import (
     why_reply,
 )
 from bot.present.problems import problem_text
+from bot.present.reply import Reply
 from bot.present.terminal import print_reply
 from bot.services import articles, briefs, digests, periods, watches
 from bot.services import search as searching
@@ -78,7 +82,7 @@ def register(
     p = sub.add_parser("digest", parents=[common], help="the digest of matched items")
     p.add_argument("--topic", action="append", default=[], metavar="T")
     p.add_argument("--since", help="24h, 7d, 2025-10-01 or all (default 24h)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.add_argument(
         "--weekly",
         action="store_true",
@@ -108,29 +112,30 @@ def register(
     p.add_argument("--topic", action="append", default=[], metavar="T")
     p.add_argument("--since", default="all")
     p.add_argument("--limit", type=int, default=10)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_search, reads=True, dashed_words=True)
 
     p = sub.add_parser("why", parents=[common], help="why an item matched")
     p.add_argument(
         "article_id", metavar="ARTICLE_ID", help="an item id, or a seed file name such as 001"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_why, reads=True)
 
     p = sub.add_parser("stats", parents=[common], help="items per topic (7 days), feed health")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_stats, reads=True)
 
-    p = sub.add_parser(
-        "eval", parents=[common], help="precision/recall/F1 against labelled examples"
+    p = add_labelled_command(
+        sub,
+        common,
+        "eval",
+        help="precision/recall/F1 against labelled examples",
+        labels=(
+            "LABELS.jsonl|FOLDER",
+            "JSON Lines with id, text, optional title and labels; or a folder of case files",
+        ),
     )
-    p.add_argument(
-        "labels",
-        metavar="LABELS.jsonl|FOLDER",
-        help="JSON Lines with id, text, optional title and labels; or a folder of case files",
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--baseline",
         choices=("keywords",),
@@ -138,15 +143,13 @@ def register(
     )
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser(
+    p = add_labelled_command(
+        sub,
+        common,
         "eval-clusters",
-        parents=[common],
         help="pairwise and B-cubed precision/recall/F1 of the stories against a labelled set",
+        labels=("STORIES.jsonl", "JSON Lines with id, text and story (a label)"),
     )
-    p.add_argument(
-        "labels", metavar="STORIES.jsonl", help="JSON Lines with id, text and story (a label)"
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--minhash-only", action="store_true", help="the rewrites-only rule (the baseline)"
     )
@@ -159,7 +162,7 @@ def register(
     r.set_defaults(func=cmd_clusters_rebuild, reads=True)
 
     p = sub.add_parser("topics", parents=[common], help="list the topics")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_topics)
 
 
@@ -170,6 +173,14 @@ def _topics(app: ServiceContext, words: list[str]) -> list[str]:
 
 def _topic_set(app: ServiceContext) -> TopicSet:
     return watches.topic_set(app, watches.CONSOLE)
+
+
+def _show(app: ServiceContext, fmt: str, value: Any, reply: Callable[[TopicSet], Reply]) -> int:
+    """Print ``value``'s JSON contract (its topics named as this console shows them) or its
+    ``reply`` for the console's topics; exit status 0."""
+    shown = _topic_set(app)
+    show(fmt, lambda: named(value.as_json(), shown), lambda: reply(shown))
+    return 0
 
 
 def _since(app: ServiceContext, word: str) -> datetime | None:
@@ -243,13 +254,7 @@ def cmd_digest(app: ServiceContext, args: argparse.Namespace) -> int:
     digest = digests.collect(app, window, lang=lang)
     if args.post:
         return _post(app, args.post, digest, force=args.force)
-    shown = _topic_set(app)
-    show(
-        args.format,
-        lambda: named(digest.as_json(), shown),
-        lambda: digest_reply(digest, shown, tz, lang),
-    )
-    return 0
+    return _show(app, args.format, digest, lambda shown: digest_reply(digest, shown, tz, lang))
 
 
 def _post(app: ServiceContext, target: str, digest: Digest, *, force: bool) -> int:
@@ -285,35 +290,25 @@ def cmd_search(app: ServiceContext, args: argparse.Namespace) -> int:
         app, " ".join(args.query), topics=topic_ids, since=since, limit=args.limit
     )
     lang, tz = app.settings.language, app.settings.timezone
-    shown = _topic_set(app)
-    show(
-        args.format,
-        lambda: named(result.as_json(), shown),
-        lambda: search_reply(result, shown, tz, lang),
-    )
-    return 0
+    return _show(app, args.format, result, lambda shown: search_reply(result, shown, tz, lang))
 
 
 def cmd_why(app: ServiceContext, args: argparse.Namespace) -> int:
     articles.catch_up(app)
     article = articles.why(app, args.article_id)
     lang, tz = app.settings.language, app.settings.timezone
-    shown = _topic_set(app)
-    show(
-        args.format,
-        lambda: named(article.as_json(), shown),
-        lambda: why_reply(article, shown, tz, lang, briefs.story_brief(app, article)),
-    )
-    return 0
+
+    def reply(shown: TopicSet) -> Reply:
+        return why_reply(article, shown, tz, lang, briefs.story_brief(app, article))
+
+    return _show(app, args.format, article, reply)
 
 
 def cmd_eval(app: ServiceContext, args: argparse.Namespace) -> int:
-    from bot.analysis.evaluate import LabelsError, evaluate_keywords
+    from bot.analysis.evaluate import evaluate_keywords
+    from bot.services.labelled import read_examples
 
-    try:
-        examples = load_examples(Path(args.labels))
-    except LabelsError as exc:
-        raise UsageError("cli.labels", reason=exc) from None
+    examples = read_examples(Path(args.labels))
     report = evaluate(examples, app.topics, app.analyser)
     baseline = evaluate_keywords(examples, app.topics) if args.baseline else None
     if args.format == "json":

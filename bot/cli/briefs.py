@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from bot.cli.common import out, print_json
+from bot.cli.common import add_labelled_command, out, print_json
 from bot.services import briefs
 from bot.services.context import ServiceContext
 
@@ -16,15 +16,13 @@ from bot.services.context import ServiceContext
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    p = sub.add_parser(
+    p = add_labelled_command(
+        sub,
+        common,
         "eval-briefs",
-        parents=[common],
         help="ROUGE-1 recall of the story briefs against labelled summaries, and lead-3's",
+        labels=("BRIEFS.jsonl", "JSON Lines of stories with their reference briefs"),
     )
-    p.add_argument(
-        "labels", metavar="BRIEFS.jsonl", help="JSON Lines of stories with their reference briefs"
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_eval_briefs)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import stat
@@ -41,6 +42,50 @@ def language() -> str:
 def say(key: str, **values: object) -> str:
     """The catalog's message ``key`` (:mod:`bot.present.i18n`) in this run's language."""
     return t(key, _language[0], **values)
+
+
+def add_format(p: argparse.ArgumentParser, **extra: Any) -> None:
+    """The ``--format text|json`` option (text by default) of a command that can print JSON."""
+    p.add_argument("--format", choices=("text", "json"), default="text", **extra)
+
+
+def add_labelled_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    labels: tuple[str, str],
+) -> argparse.ArgumentParser:
+    """An ``eval``-like command: a labelled set (``labels``: its metavar and help) and
+    ``--format``."""
+    p = sub.add_parser(name, parents=[common], help=help)
+    p.add_argument("labels", metavar=labels[0], help=labels[1])
+    add_format(p)
+    return p
+
+
+def add_poll_options(p: argparse.ArgumentParser, name_help: str) -> None:
+    """``--name`` and ``--interval`` of a polled source's ``add``."""
+    p.add_argument("--name", metavar="N", help=name_help)
+    p.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
+
+
+def add_list_remove(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    noun: str,
+    list_help: str,
+    funcs: tuple[Callable[..., int], Callable[..., int]],
+) -> None:
+    """The ``list`` (with ``--format``) and ``remove ID`` actions of a kind of polled source
+    (``noun``: feed or source; ``funcs``: list's, then remove's)."""
+    a = sub.add_parser("list", parents=[common], help=list_help)
+    add_format(a)
+    a.set_defaults(func=funcs[0])
+    a = sub.add_parser("remove", parents=[common], help=f"remove a {noun} (its items are kept)")
+    a.add_argument(f"{noun}_id", metavar="ID", help=f"the {noun}'s id, as `{noun}s list` shows it")
+    a.set_defaults(func=funcs[1])
 
 
 class UsageError(UserError):

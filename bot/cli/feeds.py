@@ -22,6 +22,9 @@ from rich.text import Text
 
 from bot.cli.common import (
     UsageError,
+    add_format,
+    add_list_remove,
+    add_poll_options,
     language,
     out,
     print_json,
@@ -47,8 +50,7 @@ def register(
 
     a = fsub.add_parser("add", parents=[common], help="add a feed")
     a.add_argument("url", metavar="URL", help="the RSS or Atom feed's http(s) address")
-    a.add_argument("--name", metavar="N", help="the name shown as the items' source")
-    a.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
+    add_poll_options(a, "the name shown as the items' source")
     a.add_argument(
         "--no-check",
         action="store_true",
@@ -56,13 +58,7 @@ def register(
     )
     a.set_defaults(func=cmd_add)
 
-    a = fsub.add_parser("list", parents=[common], help="the feeds and their health")
-    a.add_argument("--format", choices=("text", "json"), default="text")
-    a.set_defaults(func=cmd_list)
-
-    a = fsub.add_parser("remove", parents=[common], help="remove a feed (its items are kept)")
-    a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
-    a.set_defaults(func=cmd_remove)
+    add_list_remove(fsub, common, "feed", "the feeds and their health", (cmd_list, cmd_remove))
 
     a = fsub.add_parser(
         "share", parents=[common], help="let every workspace read a feed a workspace added"
@@ -92,7 +88,7 @@ def register(
 
     p = sub.add_parser("poll", parents=[common], help="fetch the feeds that are due, once")
     p.add_argument("--all", action="store_true", help="every enabled feed, due or not")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_poll, reads=True)
 
 
@@ -166,19 +162,9 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
         out.print(say("cli.no_feeds"), highlight=False, markup=False)
         return 0
     tz = app.settings.timezone
-    table = Table(show_lines=False)
-    for n, col in enumerate(say("cli.feeds.columns").split("|")):
-        table.add_column(col, justify="right" if n in (0, 7) else "left")
+    table = _table("cli.feeds.columns", (0, 7))
     for f in listed:
-        if f.disabled:
-            when = _local(f.disabled_at, tz)
-            reason = fetch_reason(f.disabled_reason, language())
-            problem = say("cli.disabled_at", when=when, reason=reason)
-        elif f.consecutive_errors:
-            problem = fetch_reason(f.last_error, language())
-        else:
-            warning = fetch_reason(f.last_error, language())
-            problem = say("cli.warning_cell", reason=warning) if warning else ""
+        problem = _problem(f, tz, "cli.disabled_at")
         style, health = _HEALTH_STYLE.get(f.health, ""), say(f"health.{f.health}")
         table.add_row(
             str(f.id),
@@ -196,6 +182,26 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     wide = out if out.is_terminal else Console(file=sys.stdout, width=240, highlight=False)
     wide.print(table)
     return 0
+
+
+def _table(columns_key: str, right: tuple[int, ...]) -> Table:
+    """A listing's table: the catalog's ``|``-separated column names, numbers at ``right``."""
+    table = Table(show_lines=False)
+    for n, col in enumerate(say(columns_key).split("|")):
+        table.add_column(col, justify="right" if n in right else "left")
+    return table
+
+
+def _problem(f: Feed, tz: str, disabled_key: str) -> str:
+    """A listing's problem cell: why it is off (``disabled_key``: disabled, or paused), its
+    last error, or its last poll's warning."""
+    if f.disabled:
+        when = _local(f.disabled_at, tz)
+        return say(disabled_key, when=when, reason=fetch_reason(f.disabled_reason, language()))
+    if f.consecutive_errors:
+        return fetch_reason(f.last_error, language())
+    warning = fetch_reason(f.last_error, language())
+    return say("cli.warning_cell", reason=warning) if warning else ""
 
 
 def _readers(f: Feed) -> str:

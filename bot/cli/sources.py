@@ -13,12 +13,10 @@ import sys
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from bot.cli.common import language, out, print_json, say
-from bot.cli.feeds import _feed_json, _local, _readers, format_interval
-from bot.present.problems import fetch_reason
+from bot.cli.common import add_list_remove, add_poll_options, out, print_json, say
+from bot.cli.feeds import _feed_json, _local, _problem, _readers, _table, format_interval
 from bot.services import sources
 from bot.services.context import ServiceContext
 
@@ -35,17 +33,11 @@ def register(
     a.add_argument("kind", metavar="google|naver", help="the search to follow")
     a.add_argument("query", nargs="+", metavar="QUERY", help='what to search for ("소버린 AI")')
     a.add_argument("--lang", metavar="ko|en", help="Google News: ko (default) or en")
-    a.add_argument("--name", metavar="N", help="the name listings show")
-    a.add_argument("--interval", metavar="DURATION", help="poll interval, e.g. 15m (default 15m)")
+    add_poll_options(a, "the name listings show")
     a.set_defaults(func=cmd_add)
 
-    a = ssub.add_parser("list", parents=[common], help="the sources, their polls and the quota")
-    a.add_argument("--format", choices=("text", "json"), default="text")
-    a.set_defaults(func=cmd_list)
-
-    a = ssub.add_parser("remove", parents=[common], help="remove a source (its items are kept)")
-    a.add_argument("source_id", metavar="ID", help="the source's id, as `sources list` shows it")
-    a.set_defaults(func=cmd_remove)
+    list_help = "the sources, their polls and the quota"
+    add_list_remove(ssub, common, "source", list_help, (cmd_list, cmd_remove))
 
 
 def cmd_add(app: ServiceContext, args: argparse.Namespace) -> int:
@@ -87,19 +79,9 @@ def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
         out.print(say("cli.no_sources"), highlight=False, markup=False)
     else:
         tz = app.settings.timezone
-        table = Table(show_lines=False)
-        for n, col in enumerate(say("cli.sources.columns").split("|")):
-            table.add_column(col, justify="right" if n in (0, 6, 7) else "left")
+        table = _table("cli.sources.columns", (0, 6, 7))
         for f in listing.sources:
-            if f.disabled:
-                when = _local(f.disabled_at, tz)
-                reason = fetch_reason(f.disabled_reason, language())
-                problem = say("cli.paused_at", when=when, reason=reason)
-            elif f.consecutive_errors:
-                problem = fetch_reason(f.last_error, language())
-            else:
-                warning = fetch_reason(f.last_error, language())
-                problem = say("cli.warning_cell", reason=warning) if warning else ""
+            problem = _problem(f, tz, "cli.paused_at")
             table.add_row(
                 str(f.id),
                 Text(f.label),

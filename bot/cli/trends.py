@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import UsageError, err, out, print_json, say, write_output
+from bot.cli.common import UsageError, add_format, err, out, print_json, say, write_output
 from bot.present.trends import trend_image, trend_text
 from bot.services import trends, watches
 from bot.services.context import ServiceContext
@@ -32,7 +32,7 @@ def register(
         help="30d, 90d, 2025-10-01 or all (from the first story; default 30d)",
     )
     p.add_argument("-o", "--output", default="trend.png", metavar="FILE", help="the PNG to write")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(p)
     p.set_defaults(func=cmd_trend)
 
 

@@ -80,17 +80,16 @@ def cmd_save(app: ServiceContext, args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("watch.no_terms", option="watch")
     space, tz = _workspace(args.workspace), app.settings.timezone
+    change = watches.WatchChange(space, args.name, args.query, _user(app), args.edit)
     if not args.yes:  # the preview; nothing is saved
-        proposal = watches.propose(
-            app, space, args.name, args.query, user=_user(app), edit=args.edit
-        )
+        proposal = watches.propose(app, change)
         print_reply(out, proposal_reply(proposal, tz, language(), button=False))
         command = f"newsbot {confirm_command(proposal)}"
         if args.workspace:
             command += f" --workspace {args.workspace}"
         out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
         return 0
-    saved = watches.save(app, space, args.name, args.query, user=_user(app), edit=args.edit)
+    saved = watches.save(app, change)
     print_reply(out, saved_reply(saved, tz, language(), REAPPLY_DAYS))
     return 0
 

@@ -78,6 +78,16 @@ class FetchResult:
         return self.error is None
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What one fetch asks of every hop: the validators, the deadline and the body cap."""
+
+    etag: str | None
+    last_modified: str | None
+    deadline: float
+    cap: int
+
+
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (for its request / exception mapping) over a guarded pool."""
 
@@ -253,28 +263,24 @@ class Fetcher:
         cap = self.max_bytes if max_bytes is None else max_bytes
         slot = self._hosts.setdefault(_site(url), asyncio.Semaphore(self._per_host))
         async with self._all, slot:
-            return await self._fetch(url.strip(), etag, last_modified, deadline, cap, headers)
+            ask = _Ask(etag, last_modified, deadline, cap)
+            return await self._fetch(url.strip(), ask, headers)
 
     async def _fetch(
         self,
         url: str,
-        etag: str | None,
-        last_modified: str | None,
-        deadline: float,
-        cap: int,
+        ask: _Ask,
         extra: Mapping[str, str] | None = None,
     ) -> FetchResult:
         current = url
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(ask.deadline):
                 for _hop in range(MAX_REDIRECTS + 1):
                     refusal = _check_url(current)
                     if refusal:
                         return FetchResult(final_url=current, error=refusal)
                     own = extra if extra and _site(current) == _site(url) else None
-                    result, location = await self._one_hop(
-                        current, etag, last_modified, deadline, cap, own
-                    )
+                    result, location = await self._one_hop(current, ask, own)
                     if location is None:
                         return result
                     current = location
@@ -282,7 +288,7 @@ class Fetcher:
                     final_url=current, error=f"too many redirects (more than {MAX_REDIRECTS})"
                 )
         except TimeoutError:
-            return FetchResult(final_url=current, error=f"timed out after {deadline:g} s")
+            return FetchResult(final_url=current, error=f"timed out after {ask.deadline:g} s")
         except httpx.InvalidURL as exc:
             return FetchResult(final_url=current, error=f"invalid URL: {_one_line(exc, False)}")
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -300,22 +306,19 @@ class Fetcher:
     async def _one_hop(
         self,
         url: str,
-        etag: str | None,
-        last_modified: str | None,
-        deadline: float,
-        cap: int,
+        ask: _Ask,
         extra: Mapping[str, str] | None = None,
     ) -> tuple[FetchResult, str | None]:
         headers = dict(extra or {})
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        if ask.etag:
+            headers["If-None-Match"] = ask.etag
+        if ask.last_modified:
+            headers["If-Modified-Since"] = ask.last_modified
         timeouts = httpx.Timeout(
-            connect=min(10.0, deadline),
-            read=min(15.0, deadline),
-            write=min(10.0, deadline),
-            pool=deadline,
+            connect=min(10.0, ask.deadline),
+            read=min(15.0, ask.deadline),
+            write=min(10.0, ask.deadline),
+            pool=ask.deadline,
         )
         request = self._client.build_request("GET", url, headers=headers, timeout=timeouts)
         response = await self._client.send(request, stream=True)
@@ -328,8 +331,8 @@ class Fetcher:
             if response.status_code == 304:
                 result = _describe(response)
                 result.not_modified = True
-                result.etag = result.etag or etag
-                result.last_modified = result.last_modified or last_modified
+                result.etag = result.etag or ask.etag
+                result.last_modified = result.last_modified or ask.last_modified
                 return result, None
             if not 200 <= response.status_code < 300:
                 error = f"HTTP {response.status_code} {response.reason_phrase or ''}".strip()
@@ -340,7 +343,7 @@ class Fetcher:
                     except _BodyError:
                         result.body = None
                 return result, None
-            body = await _read_capped(response, cap)
+            body = await _read_capped(response, ask.cap)
             result = _describe(response)
             result.body = body
             return result, None

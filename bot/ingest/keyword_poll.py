@@ -75,15 +75,26 @@ async def harvest(
     naver_sources: int,
 ) -> Harvest:
     """Poll one keyword source (rules in the module docstring)."""
-    if feed.kind == "google":
-        return await _google(fetcher, feed, settings, store)
-    if feed.kind == "naver":
-        return await _naver(fetcher, feed, settings, store, now, naver_sources)
-    return Harvest(error=f"unknown source kind {feed.kind!r}")
+    kind = _KINDS.get(feed.kind)
+    if kind is None:
+        return Harvest(error=f"unknown source kind {feed.kind!r}")
+    return await kind(_Round(fetcher, settings, store, now, naver_sources), feed)
 
 
-async def _google(fetcher: Fetcher, feed: Feed, settings: Settings, store: Store) -> Harvest:
-    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+@dataclass(frozen=True, slots=True)
+class _Round:
+    """What one poll gives a keyword source's reader: the fetcher, the settings, the store, the
+    time and how many Naver sources share the day's quota."""
+
+    fetcher: Fetcher
+    settings: Settings
+    store: Store
+    now: datetime
+    naver_sources: int
+
+
+async def _google(r: _Round, feed: Feed) -> Harvest:
+    result = await r.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     out = Harvest(result=result, calls=1)
     if result.error:
         out.error = result.error
@@ -96,45 +107,38 @@ async def _google(fetcher: Fetcher, feed: Feed, settings: Settings, store: Store
         result.body or b"",
         url=result.final_url or feed.url,
         charset=result.charset,
-        fetched_at=store.clock.now(),
+        fetched_at=r.store.clock.now(),
         feed_name=google_news.NAME,
     )
     if parsed.refused or (parsed.error and not parsed.entries):
         out.error = parsed.error or "refused"
         return out
     out.warning = parsed.error
-    out.drafts = [google_news.adapt(d, settings.google_news_url) for d in parsed.entries]
+    out.drafts = [google_news.adapt(d, r.settings.google_news_url) for d in parsed.entries]
     return out
 
 
-async def _naver(
-    fetcher: Fetcher,
-    feed: Feed,
-    settings: Settings,
-    store: Store,
-    now: datetime,
-    naver_sources: int,
-) -> Harvest:
+async def _naver(r: _Round, feed: Feed) -> Harvest:
     out = Harvest(cursor=feed.last_modified)
-    if not settings.naver_client_id or not settings.naver_client_secret:
+    if not r.settings.naver_client_id or not r.settings.naver_client_secret:
         out.error = "NAVER_CLIENT_ID and NAVER_CLIENT_SECRET are not set"
         return out
-    keys = naver.headers(settings.naver_client_id, settings.naver_client_secret)
-    quota = settings.naver_daily_quota
-    key = quota_key(now)
+    keys = naver.headers(r.settings.naver_client_id, r.settings.naver_client_secret)
+    quota = r.settings.naver_daily_quota
+    key = quota_key(r.now)
     seen_until = _parse_cursor(feed.last_modified)
     newest: datetime | None = seen_until
     start = 1
     while True:
-        used = await asyncio.to_thread(quota_used, store, now)
+        used = await asyncio.to_thread(quota_used, r.store, r.now)
         if used >= quota:
             out.error = f"Naver daily quota spent ({used:,}/{quota:,} calls today)"
             out.rate_limited = True
-            out.result = FetchResult(retry_after=seconds_to_midnight(now))
+            out.result = FetchResult(retry_after=seconds_to_midnight(r.now))
             break
-        await asyncio.to_thread(store.add_to_counter, key)
+        await asyncio.to_thread(r.store.add_to_counter, key)
         out.calls += 1
-        result = await fetcher.fetch(naver.page_url(feed.url, start), headers=keys)
+        result = await r.fetcher.fetch(naver.page_url(feed.url, start), headers=keys)
         out.result = result
         if result.error:
             out.error = (
@@ -145,7 +149,7 @@ async def _naver(
             break
         try:
             page = await asyncio.to_thread(
-                naver.parse_page, result.body or b"", fetched_at=store.clock.now()
+                naver.parse_page, result.body or b"", fetched_at=r.store.clock.now()
             )
         except naver.NaverError as exc:
             out.error = str(exc)
@@ -165,10 +169,13 @@ async def _naver(
         return out  # the cursor stays: the next poll reads those pages again
     if not out.error:
         out.cursor = newest.isoformat() if newest else feed.last_modified
-        left = quota - await asyncio.to_thread(quota_used, store, now)
-        spread = seconds_to_midnight(now) * max(1, naver_sources) / max(1, left)
+        left = quota - await asyncio.to_thread(quota_used, r.store, r.now)
+        spread = seconds_to_midnight(r.now) * max(1, r.naver_sources) / max(1, left)
         out.min_delay = spread
     return out
+
+
+_KINDS = {"google": _google, "naver": _naver}
 
 
 def _parse_cursor(raw: str | None) -> datetime | None:

@@ -286,6 +286,7 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "post.no_token": ("{variable}이(가) 설정되지 않았습니다", "{variable} is not set"),
     "stories.no_file": ("파일이 없습니다: {path}", "no such file: {path}"),
     "stories.bad_line": ("{path} {line}번째 줄: {reason}", "{path}: line {line}: {reason}"),
+    "labels.bad_case": ("{path}: {reason}", "{path}: {reason}"),
     "search.no_query": ("검색어를 입력해 주세요.", "Give a query to search for."),
     "search.only_exclusions": (
         "찾을 단어가 하나는 있어야 합니다(-단어는 제외할 단어입니다).",

@@ -32,7 +32,6 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "{path}은(는) 폴더입니다. OPML 파일이 필요합니다",
         "{path} is a directory, expected an OPML file",
     ),
-    "cli.labels": ("{reason}", "{reason}"),  # eval's labelled file (a developer's tool, English)
     "cli.in_file": ("{path}: {reason}", "{path}: {reason}"),
     "cli.not_utf8": ("{path}은(는) UTF-8 글이 아닙니다", "{path} is not UTF-8 text"),
     "cli.bad_port": ("1에서 65535 사이의 포트가 필요합니다", "expected 1-65535"),

@@ -1,6 +1,7 @@
-"""Labelled sets as JSON Lines (``eval``, ``eval-clusters``, ``eval-briefs``): one reading rule,
-a :class:`UserError` that names the file and the first bad line, and one reading of the
-``published`` field as real pages give it.
+"""Labelled sets (``eval``, ``eval-clusters``, ``eval-briefs`` and the fit scripts in ``bench/``):
+one reader of JSON Lines, a :class:`UserError` that names the file and the first bad line, the
+``eval`` examples (JSON Lines, or a folder of case files), and one reading of the ``published``
+field as real pages give it.
 
 A labelled set is read as it is: ``published`` may be a date (``2025-10-31``: kept as a date),
 a date-time with a zone, a date-time without one (Korean outlets: Korea time, Asia/Seoul), a
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.analysis.evaluate import Example
 from bot.services.errors import UserError
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -88,3 +90,43 @@ def read_jsonl(path: Path, check: Callable[[dict[str, Any]], None]) -> list[dict
             raise UserError("stories.bad_line", path=str(path), line=n, reason=str(exc)) from None
         rows.append(row)
     return rows
+
+
+def read_examples(path: Path) -> list[Example]:
+    """``eval``'s labelled examples: JSON Lines (each line ``id``, ``text``, optional ``title``,
+    ``labels``) or a folder of case files (``tests/cases/*.txt``: a ``topics:`` line, optional
+    ``title:``/``note:`` lines, a ``---`` line, then the body)."""
+    if path.is_dir():
+        return [_read_case(p) for p in sorted(path.glob("*.txt"))]
+    return [
+        Example(
+            str(row["id"]),
+            str(row.get("title") or ""),
+            str(row["text"]),
+            [str(x) for x in row["labels"]],
+        )
+        for row in read_jsonl(path, _check_example)
+    ]
+
+
+def _check_example(row: dict[str, Any]) -> None:
+    for key in ("id", "text", "labels"):
+        if key not in row:
+            raise ValueError(f"missing {key!r}")
+    if not isinstance(row["labels"], list):
+        raise ValueError("labels must be a list")
+
+
+def _read_case(path: Path) -> Example:
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    if not sep:
+        raise UserError("labels.bad_case", path=str(path), reason="no '---' line after the header")
+    meta: dict[str, str] = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    if "topics" not in meta:
+        raise UserError("labels.bad_case", path=str(path), reason="no 'topics:' line")
+    labels = [t.strip() for t in meta["topics"].split(",") if t.strip()]
+    return Example(path.stem, meta.get("title", ""), body.strip(), labels)

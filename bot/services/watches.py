@@ -322,18 +322,22 @@ class Proposal:
     follow: list[str] = field(default_factory=list)  # keyword sources to add: google, naver
 
 
-def propose(
-    app: ServiceContext,
-    workspace: Workspace,
-    name: str,
-    words: Sequence[str],
-    *,
-    user: str,
-    edit: bool = False,
-) -> Proposal:
+@dataclass(frozen=True, slots=True)
+class WatchChange:
+    """A watch to add (``edit``: a change of one) as ``user`` asked for it: its name and words."""
+
+    workspace: Workspace
+    name: str
+    words: Sequence[str]
+    user: str
+    edit: bool = False
+
+
+def propose(app: ServiceContext, change: WatchChange) -> Proposal:
     """Check a new watch (``edit``: a change of one) and preview it, saving nothing."""
-    require_admin(app.settings, user)
-    name = check_name(app, name)
+    workspace, words, edit = change.workspace, change.words, change.edit
+    require_admin(app.settings, change.user)
+    name = check_name(app, change.name)
     follow = [w.split(":", 1)[1] for w in words if w.lower().startswith("follow:")]
     spec = parse_spec([w for w in words if not w.lower().startswith("follow:")])
     for kind in follow:
@@ -351,20 +355,13 @@ def propose(
     return Proposal(workspace, name, spec, edit, shown, current, follow)
 
 
-def save(
-    app: ServiceContext,
-    workspace: Workspace,
-    name: str,
-    words: Sequence[str],
-    *,
-    user: str,
-    edit: bool = False,
-) -> Saved:
+def save(app: ServiceContext, change: WatchChange) -> Saved:
     """Add a watch (``edit``: change an existing one) once confirmed, re-apply it and preview
     it.  A word ``follow:google`` or ``follow:naver`` also follows the watch's terms as a keyword
     source of the workspace (:mod:`bot.services.sources`), so the watch has articles from every
     outlet."""
-    proposal = propose(app, workspace, name, words, user=user, edit=edit)
+    proposal = propose(app, change)
+    workspace, user = change.workspace, change.user
     tenant = workspace_tenant(workspace)
     query = " ".join(proposal.spec.terms + proposal.spec.required)
     followed = [sources.add_source(app, k, query, tenant=tenant).feed for k in proposal.follow]
@@ -372,7 +369,7 @@ def save(
         workspace.platform, workspace.id, proposal.name, proposal.spec.as_dict(), user=user
     )
     before, after = reapply(app, watch)
-    saved = Saved(watch, not edit, before, after, proposal.preview)
+    saved = Saved(watch, not change.edit, before, after, proposal.preview)
     saved.followed = followed
     return saved
 

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config.outlets import rank
+from bot.store.base import from_row
 from bot.store.briefs import BriefQueries, Summarise
 from bot.store.dedup import Held, draft_values, replace_copy
 from bot.store.drafts import Draft
@@ -312,22 +313,15 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
                 sources = list(dict.fromkeys(m.source for m in group if m.source))
                 cluster = Cluster(a.cluster_id, len(group), sources, group)
             out.append(
-                Article(
-                    id=a.id,
-                    title=a.title,
-                    url=a.url,
-                    source=a.source,
-                    origin=a.origin,
+                from_row(
+                    Article,
+                    a,
                     published=a.published_at,
-                    published_date_only=a.published_date_only,
-                    seen_at=a.seen_at,
-                    body=a.body,
                     topics=[m.topic for m in ms],
                     scores={**dict(a.scores or {}), **{m.topic: m.score for m in ms}},
                     evidence=[e for m in ms for e in m.evidence],
                     entities=list(a.entities or []),
                     cluster=cluster,
-                    silent=a.silent,
                     brief=[str(x) for x in briefs.get(story_of[a.id]) or []],
                 )
             )

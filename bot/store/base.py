@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
+from functools import cache
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,3 +37,22 @@ class StoreBase:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@cache
+def _field_names(view: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(view))
+
+
+V = TypeVar("V")
+
+
+def from_row(view: type[V], row: object, **given: Any) -> V:
+    """A view dataclass of a row: ``given`` for the fields it names, the row's attribute of the
+    same name for each other field the row has (the rest keep their defaults)."""
+    values = {
+        n: getattr(row, n)
+        for n in _field_names(cast(Any, view))
+        if n not in given and hasattr(row, n)
+    }
+    return view(**values, **given)

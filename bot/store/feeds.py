@@ -18,12 +18,13 @@ the store keeps the facts):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, from_row
 from bot.store.models import ArticleRow, FeedRow, MatchRow
 from bot.store.views import Feed
 
@@ -31,29 +32,7 @@ ERROR_TEXT_MAX = 300  # characters of an error kept in the database (one short l
 
 
 def _view(f: FeedRow) -> Feed:
-    return Feed(
-        id=f.id,
-        url=f.url,
-        name=f.name,
-        interval_s=f.interval_s,
-        etag=f.etag,
-        last_modified=f.last_modified,
-        next_due_at=f.next_due_at,
-        last_polled_at=f.last_polled_at,
-        last_ok_at=f.last_ok_at,
-        consecutive_errors=f.consecutive_errors,
-        last_error=f.last_error,
-        disabled=f.disabled,
-        disabled_reason=f.disabled_reason,
-        first_poll_done=f.first_poll_done,
-        last_new_items=f.last_new_items,
-        disabled_at=f.disabled_at,
-        owner=f.owner,
-        shared=bool(f.shared),
-        kind=f.kind or "rss",
-        query=f.query,
-        lang=f.lang,
-    )
+    return from_row(Feed, f, shared=bool(f.shared), kind=f.kind or "rss")
 
 
 def readable_by(tenant: str) -> ColumnElement[bool]:
@@ -133,11 +112,19 @@ class FeedQueries(StoreBase):
             return [_view(f) for f in s.scalars(q)]
 
     def set_feed_shared(self, feed_id: int, shared: bool) -> Feed | None:
+
+        def change(feed: FeedRow) -> None:
+            feed.shared = shared
+
+        return self._change_feed(feed_id, change)
+
+    def _change_feed(self, feed_id: int, change: Callable[[FeedRow], None]) -> Feed | None:
+        """``change`` one feed in one write; the feed as it is then, or None when it is gone."""
         with self.write() as s:
             feed = s.get(FeedRow, feed_id)
             if feed is None:
                 return None
-            feed.shared = shared
+            change(feed)
             s.flush()
             return _view(feed)
 
@@ -211,10 +198,8 @@ class FeedQueries(StoreBase):
         retry can mend (a rejected API key) disables the feed at once, ``error`` its reason.
         Returns the updated feed, or
         None when the feed was removed meanwhile."""
-        with self.write() as s:
-            feed = s.get(FeedRow, feed_id)
-            if feed is None:
-                return None
+
+        def record(feed: FeedRow) -> None:
             feed.last_polled_at = now
             feed.next_due_at = next_due_at
             if fixed_name and not feed.name:
@@ -244,37 +229,33 @@ class FeedQueries(StoreBase):
                         f"{feed.consecutive_errors} consecutive failures; last: {cause}",
                         ERROR_TEXT_MAX,
                     )
-            s.flush()
-            return _view(feed)
+
+        return self._change_feed(feed_id, record)
 
     def update_feed(
         self, feed_id: int, *, name: str | None = None, interval_s: int | None = None
     ) -> Feed | None:
         """Rename a feed and / or change its interval (arguments left as None are kept)."""
-        with self.write() as s:
-            feed = s.get(FeedRow, feed_id)
-            if feed is None:
-                return None
+
+        def change(feed: FeedRow) -> None:
             if name is not None:
                 feed.name = name.strip() or None
             if interval_s is not None:
                 feed.interval_s = interval_s
-            s.flush()
-            return _view(feed)
+
+        return self._change_feed(feed_id, change)
 
     def enable_feed(self, feed_id: int, *, now: datetime | None = None) -> Feed | None:
         """Re-enable a feed: errors forgotten, due at once; its validators are kept."""
-        with self.write() as s:
-            feed = s.get(FeedRow, feed_id)
-            if feed is None:
-                return None
+
+        def change(feed: FeedRow) -> None:
             feed.disabled = False
             feed.disabled_reason = None
             feed.disabled_at = None
             feed.consecutive_errors = 0
             feed.next_due_at = now or self.clock.now()
-            s.flush()
-            return _view(feed)
+
+        return self._change_feed(feed_id, change)
 
     def disabled_feeds(self) -> list[Feed]:
         with self.read() as s:

@@ -12,6 +12,7 @@ a common word stays fast at 100,000 articles.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, text
@@ -123,11 +124,8 @@ class FullTextQueries(StoreBase):
             return SearchHits(0, [])
         excluded = [t for t in dict.fromkeys(exclude) if t.strip() and t not in terms]
         private = self._private_filter(tenant)
-        if self.dialect == "sqlite":
-            return self._search_sqlite(
-                terms, topics, since, until, limit, offset, excluded, private
-            )
-        return self._search_postgres(terms, topics, since, until, limit, offset, excluded, private)
+        q = _Query(terms, topics, since, until, limit, offset, excluded, private)
+        return self._search_sqlite(q) if self.dialect == "sqlite" else self._search_postgres(q)
 
     def _private_filter(self, tenant: str | None) -> tuple[str, dict[str, object]]:
         """The SQL that leaves out other workspaces' articles (none when nothing is private)."""
@@ -142,49 +140,39 @@ class FullTextQueries(StoreBase):
                 )
         return "", {}
 
-    def _search_sqlite(
-        self,
-        terms: list[str],
-        topics: Sequence[str],
-        since: datetime | None,
-        until: datetime | None,
-        limit: int,
-        offset: int,
-        excluded: Sequence[str] = (),
-        private: tuple[str, dict[str, object]] = ("", {}),
-    ) -> SearchHits:
+    def _search_sqlite(self, q: _Query) -> SearchHits:
         """Topic and month filters are tokens in the index's ``tags`` column, so they are part of
         the FTS5 query.  A period is written as "not in the months it leaves out" (FTS5 checks a
         NOT by seeking, far cheaper than merging the months it keeps); only articles in a month
         the period covers partly are checked against the exact times."""
         # The tags column's tokens (topic_…, month_…) cannot collide with lemmas, and its BM25
         # weight is 0, so the words need no column filter (which would cost a third more).
-        base = " AND ".join(_quoted(t) for t in terms)
-        if topics:
-            base += " AND tags : (" + " OR ".join(f'"{topic_tag(t)}"' for t in topics) + ")"
+        base = " AND ".join(_quoted(t) for t in q.terms)
+        if q.topics:
+            base += " AND tags : (" + " OR ".join(f'"{topic_tag(t)}"' for t in q.topics) + ")"
         parts: list[tuple[str, str]] = []  # (MATCH expression, extra SQL condition)
         params: dict[str, object] = {"window": RANK_WINDOW}
-        if since is None and until is None:
+        if q.since is None and q.until is None:
             parts.append((base, ""))
         else:
             first, last = self._date_range()
             if first is None or last is None:
                 return SearchHits(0, [])
-            inside, outside, partial = _period(since, until, first, last)
+            inside, outside, partial = _period(q.since, q.until, first, last)
             left_out = outside + partial
             if inside:  # the months wholly inside: everything but what lies (partly) outside
                 not_part = f" NOT tags : ({' OR '.join(left_out)})" if left_out else ""
                 parts.append((base + not_part, ""))
             if partial:  # months the period covers partly: check the exact times
-                exact, extra = _filters((), since, until)
+                exact, extra = _filters((), q.since, q.until)
                 params.update(extra)
                 parts.append((f"{base} AND tags : ({' OR '.join(partial)})", exact))
         counts, ranked = [], []
-        params.update(private[1])
+        params.update(q.private[1])
         for n, (match, exact) in enumerate(parts):
-            exact += private[0]
-            if excluded:  # FTS5's NOT: the words' articles, less those holding any excluded word
-                match = f"({match}) NOT ({' OR '.join(_quoted(t) for t in excluded)})"
+            exact += q.private[0]
+            if q.excluded:  # FTS5's NOT: the words' articles, less those holding an excluded one
+                match = f"({match}) NOT ({' OR '.join(_quoted(t) for t in q.excluded)})"
             params[f"q{n}"] = match
             hits = f"FROM article_fts f WHERE article_fts MATCH :q{n}{exact}"
             counts.append(f"SELECT count(*) AS n {hits}")
@@ -195,7 +183,7 @@ class FullTextQueries(StoreBase):
         if not parts:
             return SearchHits(0, [])
         union = " UNION ALL ".join(ranked)
-        return self._run(counts, f"SELECT * FROM ({union})", "score", params, limit, offset)
+        return self._run(counts, f"SELECT * FROM ({union})", "score", params, q.limit, q.offset)
 
     def _run(
         self,
@@ -238,23 +226,13 @@ class FullTextQueries(StoreBase):
         known = [v for v in values if v is not None]
         return (min(known), max(known)) if known else (None, None)
 
-    def _search_postgres(
-        self,
-        terms: list[str],
-        topics: Sequence[str],
-        since: datetime | None,
-        until: datetime | None,
-        limit: int,
-        offset: int,
-        excluded: Sequence[str] = (),
-        private: tuple[str, dict[str, object]] = ("", {}),
-    ) -> SearchHits:
-        filters, params = _filters(topics, since, until)
-        filters += private[0]
-        params.update(private[1])
+    def _search_postgres(self, q: _Query) -> SearchHits:
+        filters, params = _filters(q.topics, q.since, q.until)
+        filters += q.private[0]
+        params.update(q.private[1])
         params["window"] = RANK_WINDOW
-        params["q"] = " ".join(terms)
-        for n, term in enumerate(excluded):
+        params["q"] = " ".join(q.terms)
+        for n, term in enumerate(q.excluded):
             params[f"x{n}"] = term
             filters += f" AND NOT f.tsv @@ plainto_tsquery('simple', :x{n})"
         hits = (
@@ -264,7 +242,23 @@ class FullTextQueries(StoreBase):
             f"SELECT f.rowid AS id, ts_rank_cd(f.tsv, query) AS score {hits} "
             "ORDER BY f.rowid DESC LIMIT :window"
         )
-        return self._run([f"SELECT count(*) {hits}"], ranked, "score DESC", params, limit, offset)
+        return self._run(
+            [f"SELECT count(*) {hits}"], ranked, "score DESC", params, q.limit, q.offset
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """One search as the two dialects' queries read it."""
+
+    terms: list[str]
+    topics: Sequence[str]
+    since: datetime | None
+    until: datetime | None
+    limit: int
+    offset: int
+    excluded: Sequence[str] = ()
+    private: tuple[str, dict[str, object]] = ("", {})
 
 
 def _quoted(term: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.base import StoreBase
+from bot.store.base import StoreBase, from_row
 from bot.store.models import DestinationRow, OutboxRow
 from bot.store.views import Claim, Delivery, OutboxEntry, Place
 
@@ -278,20 +278,7 @@ class OutboxQueries(StoreBase):
             q = select(OutboxRow).order_by(OutboxRow.id)
             if destination_id is not None:
                 q = q.where(OutboxRow.destination_id == destination_id)
-            return [
-                OutboxEntry(
-                    id=o.id,
-                    destination_id=o.destination_id,
-                    kind=o.kind,
-                    key=o.key,
-                    status=o.status,
-                    attempts=o.attempts,
-                    parts_sent=o.parts_sent,
-                    message_ids=list(o.message_ids),
-                    last_error=o.last_error,
-                )
-                for o in s.scalars(q)
-            ]
+            return [from_row(OutboxEntry, o, message_ids=list(o.message_ids)) for o in s.scalars(q)]
 
     def outbox_counts(self) -> dict[str, int]:
         """Rows per status, counted by the database."""

@@ -40,10 +40,10 @@ def watch_command(cmds: Commands, args: list[str], ctx: Context) -> Reply:
     if action in ("add", "edit") and len(args) >= 3:
         words = [w for w in args[2:] if w.lower() != CONFIRM_WORD]
         edit = action == "edit"
+        change = watches.WatchChange(space, args[1], words, ctx.user, edit)
         if len(words) == len(args) - 2:  # a preview first; the button (or --yes) saves
-            proposal = watches.propose(app, space, args[1], words, user=ctx.user, edit=edit)
-            return proposal_reply(proposal, tz, ctx.lang)
-        saved = watches.save(app, space, args[1], words, user=ctx.user, edit=edit)
+            return proposal_reply(watches.propose(app, change), tz, ctx.lang)
+        saved = watches.save(app, change)
         return saved_reply(saved, tz, ctx.lang, REAPPLY_DAYS)
     if action in ("remove", "rm", "delete") and len(args) == 2:
         removed = watches.remove(app, space, args[1], user=ctx.user)
