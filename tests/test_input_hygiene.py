@@ -239,6 +239,16 @@ def test_slack_and_discord_strip_the_same_characters() -> None:
     assert slack == discord == {"\t", "\n"}  # line ends and tabs are the text's own
 
 
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x85", "\r\n", "\r"])
+def test_a_line_separator_in_feed_text_keeps_the_words_apart(brk: str) -> None:
+    """A CMS's line separator is a line end, not nothing: a title reads it as a space."""
+    card = Card(1, f"삼성전자{brk}HBM4 공급", "https://news.example.kr/a", "연합뉴스")
+    reply = Reply(sections=[Section("주제", [card])])
+    for payloads in (slack_render(reply), discord_render(reply)):
+        text = json.dumps(payloads, ensure_ascii=False)
+        assert "삼성전자 HBM4 공급" in text and "삼성전자HBM4" not in text
+
+
 # -- 7: bad arguments and names ------------------------------------------------------------------
 
 

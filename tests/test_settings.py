@@ -60,13 +60,22 @@ def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds
 
 def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
     now = datetime(2025, 11, 3, tzinfo=UTC)
-    for written, back in (("90초", 90), ("1.5h", 5400), ("2주", 14 * 86400), ("1w", 604800)):
+    for written, back in (("90분", 5400), ("1.5h", 5400), ("2주", 14 * 86400), ("1w", 604800)):
         assert looks_like_period(written) and parse_since(written, now) == now - timedelta(
             seconds=back
         )
     assert not looks_like_period("12")  # a bare number stays an id or a count
     with pytest.raises(PeriodError):
         parse_since("99999999999w", now)  # further back than dates go: refused, not a crash
+    with pytest.raises(PeriodError):
+        parse_since("739956d", now)  # within datetime's reach, but before 1970 as a date is
+
+
+@pytest.mark.parametrize("word", ["16s", "10초", "500ms", "30sec", "90"])
+def test_seconds_are_a_settings_unit_not_a_period(word: str) -> None:
+    """A search ending in ``16s`` keeps it as a search word: a period is minutes or longer."""
+    assert not looks_like_period(word)
+    assert Settings.from_env({"NEWSBOT_FEED_INTERVAL": word}).feed_interval > 0
 
 
 @pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])

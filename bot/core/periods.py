@@ -33,6 +33,7 @@ UNIT_SECONDS: dict[str, float] = {
     "w": 604800,
     "주": 604800,
 }
+PERIOD_UNITS = frozenset({"m", "min", "분", "h", "hr", "시간", "d", "일", "w", "주"})
 ALL = ("all", "전체", "ever")
 FIRST_YEAR = 1970  # the earliest date a period may start
 DURATION_HINT = "expected a duration such as 30s, 15m, 6h, 1d or 2w"
@@ -63,16 +64,20 @@ class PeriodError(ValueError):
 
 
 def span_seconds(word: str) -> int | None:
-    """The whole seconds of a duration with its unit (``2주``, ``7d``, ``90s``), or None when
-    ``word`` is not one."""
-    seconds = duration_seconds(word)
-    return None if seconds is None else round(seconds)
+    """The whole seconds of a period or mute length: a duration in minutes or longer units
+    (``2주``, ``7d``, ``1.5h``, ``90m``), or None when ``word`` is not one.  Seconds and
+    milliseconds are the settings' units only, so a search ending in ``16s`` or ``10초`` keeps
+    that word as a search word."""
+    m = _DURATION.fullmatch(word.strip().lower())
+    if not m or m.group(2) not in PERIOD_UNITS:
+        return None
+    return round(float(m.group(1)) * UNIT_SECONDS[m.group(2)])
 
 
 def looks_like_period(word: str) -> bool:
     """Whether ``word`` is written as a period (it may still name an impossible date)."""
     raw = word.strip().lower()
-    return raw in ALL or duration_seconds(raw) is not None or bool(_DATE.fullmatch(raw))
+    return raw in ALL or span_seconds(raw) is not None or bool(_DATE.fullmatch(raw))
 
 
 def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> datetime | None:
@@ -82,12 +87,15 @@ def parse_since(value: str | None, now: datetime, tz: str = "Asia/Seoul") -> dat
     raw = value.strip().lower()
     if raw in ALL:
         return None
-    seconds = duration_seconds(raw)
+    seconds = span_seconds(raw)
     if seconds is not None:
         try:
-            return now - timedelta(seconds=seconds)
+            start = now - timedelta(seconds=seconds)
         except OverflowError as exc:  # further back than datetime reaches
             raise PeriodError(value) from exc
+        if start.year < FIRST_YEAR:  # the same bound a date has: no news before it
+            raise PeriodError(value)
+        return start
     m = _DATE.fullmatch(raw)
     if m:
         year = int(m.group(1))

@@ -3,9 +3,10 @@
 chat APIs count it, how an escaped text is cut into messages, and how a story's outlets line keeps
 within its limit.  Each renderer adds only its own escaping (Slack entities, Discord markdown).
 
-- :func:`clean` drops C0 and C1 control characters (newlines and tabs stay; ``\\r\\n`` and ``\\r`` become
-  ``\\n``), the line and paragraph separators U+2028/U+2029 (a chat client breaks a line there, so
-  a feed title could fake a line of our reply), and invisible format characters
+- :func:`clean` drops C0 and C1 control characters (newlines and tabs stay; ``\\r\\n``, ``\\r``, NEL
+  and the line and paragraph separators U+2028/U+2029 become a plain ``\\n``, so words either side
+  stay apart and a one-line field reads them as a space, and a feed title cannot fake a line of
+  our reply where a client would break it), and invisible format characters
   (:func:`bot.core.unicode.strip_invisible`: bidirectional controls, zero-width characters).
 - :func:`utf16_len`: Slack and Discord both count UTF-16 code units.
 - :func:`pack_lines`: lines already cut into pieces that fit, packed into chunks of at most
@@ -20,7 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from bot.core.unicode import strip_invisible
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")  # other line ends, read as a plain new line
 
 
 def utf16_len(text: str) -> int:
@@ -31,7 +33,7 @@ def utf16_len(text: str) -> int:
 def clean(text: str) -> str:
     """``text`` without control characters, line/paragraph separators and invisible format
     characters; line ends as ``\\n``."""
-    return CONTROL.sub("", strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return CONTROL.sub("", BREAKS.sub("\n", strip_invisible(text)))
 
 
 def one_line(text: str) -> str:
