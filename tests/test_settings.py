@@ -105,12 +105,31 @@ def test_unreadable_secret_file_is_named(tmp_path: Path) -> None:
         ("NEWSBOT_DATABASE_URL", "mysql://x"),
         ("NEWSBOT_FETCH_TIMEOUT", "soon"),
         ("NEWSBOT_LANGUAGE", "fr"),
+        ("NEWSBOT_LEADER_LEASE", "0s"),
+        ("NEWSBOT_CLAIM_TTL", "soon"),
     ],
 )
 def test_malformed_setting_is_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError) as info:
         Settings.from_env({name: value})
     assert name in str(info.value)
+
+
+def test_leadership_timings_default_to_the_old_constants_and_may_be_shortened() -> None:
+    default = Settings.from_env({})
+    assert (default.leader_lease, default.leader_renew, default.claim_ttl) == (15, 5, 45)
+    short = Settings.from_env(
+        {"NEWSBOT_LEADER_LEASE": "3s", "NEWSBOT_LEADER_RENEW": "500ms", "NEWSBOT_CLAIM_TTL": "4s"}
+    )
+    assert (short.leader_lease, short.leader_renew, short.claim_ttl) == (3, 0.5, 4)
+
+
+@pytest.mark.parametrize("name", ["NEWSBOT_LEADER_LEASE", "NEWSBOT_CLAIM_TTL"])
+def test_a_lease_or_claim_no_longer_than_the_renewal_is_refused(name: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({name: "5s"})  # the renewal's default: it would lapse between renewals
+    assert info.value.key == "setting.longer_than_renew"
+    assert name in str(info.value) and "NEWSBOT_LEADER_RENEW" in str(info.value)
 
 
 def test_private_feeds_allowlist() -> None:

@@ -22,6 +22,7 @@ from bot.config.values import (
     parse_host,
     parse_http_url,
     parse_int,
+    parse_interval,
     parse_lang,
     parse_list,
     parse_log_level,
@@ -122,6 +123,9 @@ SPECS: tuple[Spec, ...] = (
         parse_retention,
         "sent deliveries are kept this long, then pruned",
     ),
+    Spec("NEWSBOT_LEADER_LEASE", "leader_lease", "15s", parse_interval, "SQLite leader lease"),
+    Spec("NEWSBOT_LEADER_RENEW", "leader_renew", "5s", parse_interval, "leadership check"),
+    Spec("NEWSBOT_CLAIM_TTL", "claim_ttl", "45s", parse_interval, "outbox claim lifetime"),
     Spec(
         "NEWSBOT_ALLOW_PRIVATE_FEEDS",
         "allow_private_feeds",
@@ -274,6 +278,9 @@ class Settings:
     http_host: str = _default("http_host")
     http_port: int = _default("http_port")
     outbox_retention: float = _default("outbox_retention")
+    leader_lease: float = _default("leader_lease")
+    leader_renew: float = _default("leader_renew")
+    claim_ttl: float = _default("claim_ttl")
     allow_private_feeds: tuple[str, ...] | bool = _default("allow_private_feeds")
     fetch_timeout: float = _default("fetch_timeout")
     fetch_max_bytes: int = _default("fetch_max_bytes")
@@ -344,6 +351,14 @@ class Settings:
                 "setting.guild_required",
                 "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild",
             )
+        for attr in ("leader_lease", "claim_ttl"):
+            if values[attr] <= values["leader_renew"]:
+                env_name = next(spec.env for spec in SPECS if spec.attr == attr)
+                raise SettingsError(
+                    "setting.longer_than_renew",
+                    f"{env_name}: must be longer than NEWSBOT_LEADER_RENEW",
+                    var=env_name,
+                )
         return cls(**values, sources=sources, given=given)
 
     def redacted(self) -> list[tuple[str, str, str]]:

@@ -79,6 +79,14 @@ def parse_retention(raw: str) -> float:
     return seconds
 
 
+def parse_interval(raw: str) -> float:
+    """A duration above zero (``15s``, ``500ms``): a lease, a claim, how often a job runs."""
+    seconds = parse_duration(raw)
+    if seconds <= 0:
+        raise Problem("expect.duration", "expected a duration above zero, such as 15s")
+    return seconds
+
+
 def parse_http_url(raw: str) -> str:
     url = raw.strip()
     if not re.match(r"^https?://[^/\s]+", url):

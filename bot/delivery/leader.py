@@ -3,7 +3,7 @@
 PostgreSQL: a session advisory lock held on a dedicated connection.  When the leader's process
 dies its connection closes and PostgreSQL frees the lock at once; a follower takes it on its next
 try.  SQLite (one machine): a lease row renewed every few seconds; a lease not renewed for
-``LEASE`` seconds may be taken over.  Every replica answers chat commands; only the leader polls
+``NEWSBOT_LEADER_LEASE`` (15 s) may be taken over.  Every replica answers chat commands; only the leader polls
 feeds, plans and sends deliveries.
 
 The lease is written and judged in real time (:func:`bot.core.clock.wall_now`), never with a
@@ -28,7 +28,7 @@ from bot.store.leases import AdvisoryLock
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x6E657773  # "news"
-LEASE = timedelta(seconds=15)
+LEASE = timedelta(seconds=15)  # the default of NEWSBOT_LEADER_LEASE
 NAME = "scheduler"
 
 

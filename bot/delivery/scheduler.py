@@ -2,7 +2,7 @@
 
 Four interval jobs, none overlapping itself (``max_instances=1``, missed runs coalesced):
 
-* ``lead`` (every ``LEAD_EVERY`` s): take or keep scheduler leadership (:mod:`bot.delivery.leader`),
+* ``lead`` (every ``NEWSBOT_LEADER_RENEW``, 5 s): take or keep scheduler leadership (:mod:`bot.delivery.leader`),
   renew this replica's outbox claims, and prune sent rows older than ``NEWSBOT_OUTBOX_RETENTION``
   (hourly); nothing else, so a long delivery never lets the lease lapse;
 * ``poll`` (every ``POLL_EVERY`` s): poll → process → plan: poll the feeds that are due (each
@@ -38,13 +38,12 @@ from bot.core import metrics
 from bot.core.clock import wall_now
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
-from bot.delivery.sender import CLAIM_TTL, Sender
+from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
 from bot.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
 
-LEAD_EVERY = 5.0
 POLL_EVERY = 30.0
 PLAN_EVERY = 5.0
 DELIVER_EVERY = 2.0
@@ -96,7 +95,7 @@ class Scheduler:
         aps = AsyncIOScheduler(timezone="UTC")
         first = wall_now()  # APScheduler runs in real time
         for job, every in (
-            (self.lead, LEAD_EVERY),
+            (self.lead, self.app.settings.leader_renew),
             (self.poll, POLL_EVERY),
             (self.plan, PLAN_EVERY),
             (self.deliver, DELIVER_EVERY),
@@ -142,7 +141,7 @@ class Scheduler:
             return
         try:
             await self.db(  # claims run in real time, like the lease (sender.py)
-                self.app.store.renew_claims, self.leadership.holder, wall_now(), CLAIM_TTL
+                self.app.store.renew_claims, self.leadership.holder, wall_now(), self.sender.claim_ttl
             )
             await self._prune(now)
         except Exception as exc:

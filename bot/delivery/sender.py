@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 
 EXPIRY = timedelta(hours=24)
 MAX_BACKOFF = timedelta(hours=1)
-CLAIM_TTL = timedelta(seconds=45)  # longer than one part can take (a Web API call: 20 s at most)
 DbRunner = Callable[..., Awaitable[Any]]
 
 
@@ -83,6 +82,8 @@ class Sender:
         self.db = db
         self.now = app.clock.now
         self.claim_now = wall_now  # claims are judged in real time (module docstring)
+        # NEWSBOT_CLAIM_TTL: longer than one part can take (a Web API call: 20 s at most)
+        self.claim_ttl = timedelta(seconds=app.settings.claim_ttl)
         self.stopping = False
         self._missing_warned: set[str] = set()
 
@@ -133,7 +134,7 @@ class Sender:
                 )
                 return False
             claim = await self.db(
-                store.claim, row.id, self.holder, part, self.claim_now(), CLAIM_TTL, refused=refused
+                store.claim, row.id, self.holder, part, self.claim_now(), self.claim_ttl, refused=refused
             )
             refused = False
             if claim is None:

@@ -14,6 +14,10 @@ SETTING_MESSAGES: dict[str, tuple[str, str]] = {
         "NEWSBOT_DISCORD_GUILD_ID: NEWSBOT_DISCORD_SYNC=guild이면 꼭 있어야 합니다",
         "NEWSBOT_DISCORD_GUILD_ID: required when NEWSBOT_DISCORD_SYNC=guild",
     ),
+    "setting.longer_than_renew": (
+        "{var}: NEWSBOT_LEADER_RENEW보다 길어야 합니다",
+        "{var}: must be longer than NEWSBOT_LEADER_RENEW",
+    ),
     "setting.no_file": ("{var}: 그런 파일이 없습니다: {path}", "{var}: no such file: {path}"),
     "setting.unreadable": (
         "{var}: 읽을 수 없습니다: {path} ({reason})",

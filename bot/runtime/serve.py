@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import signal
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -196,7 +197,12 @@ class Service:
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
             poller = Poller(store, settings)
-            self.scheduler = Scheduler(self.app, Leadership(store), poller, self.posters)
+            self.scheduler = Scheduler(
+                self.app,
+                Leadership(store, lease=timedelta(seconds=settings.leader_lease)),
+                poller,
+                self.posters,
+            )
             self.scheduler.start()
             log.info("scheduler started")
             await stop.wait()
