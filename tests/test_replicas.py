@@ -1,12 +1,13 @@
 """Two ``newsbot serve`` replicas deliver one long digest while leadership changes hands: every
 part arrives exactly once.
 
-Slack (the loopback fake) takes a second to answer each message and once answers 429 with
-Retry-After 20.  On SQLite the leader is frozen (SIGSTOP) in the middle of the digest, at a moment
-it holds no write transaction, until the other replica has taken the lease, then thawed: it must notice it lost the row and stop.  On
-PostgreSQL the leader is killed (its advisory lock goes with its connection); the new leader
-waits out the dead one's claim, looks in the channel's history for the part that was in flight,
-and goes on.
+Slack (the loopback fake) takes half a second to answer each message and once answers 429 with
+Retry-After 5; the lease, renewal and claim times are the product's scaled down
+(:data:`tests.helpers.serve.QUICK_HANDOVER`).  On SQLite the leader is frozen (SIGSTOP) in the
+middle of the digest, at a moment it holds no write transaction, until the other replica has
+taken the lease, then thawed: it must notice it lost the row and stop.  On PostgreSQL the leader
+is killed (its advisory lock goes with its connection); the new leader waits out the dead one's
+claim, looks in the channel's history for the part that was in flight, and goes on.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.core.clock import wall_now
 from tests.helpers import wait_for
 from tests.helpers.fakes.slack_api import FakeSlack
 from tests.helpers.serve import (
+    QUICK_HANDOVER,
     SLACK_C1,
     Serve,
     markers_in,
@@ -40,12 +42,12 @@ PARTS = 32
 
 
 def _script_one_rate_limit(slack: FakeSlack, after: int, stop: threading.Event) -> threading.Thread:
-    """Once ``after`` messages have arrived, the next chat.postMessage gets 429, Retry-After 20."""
+    """Once ``after`` messages have arrived, the next chat.postMessage gets 429, Retry-After 5."""
 
     def run() -> None:
         while not stop.is_set():
             if len(slack.posts(SLACK_C1.channel)) >= after:
-                slack.script("chat.postMessage", status=429, retry_after="20")
+                slack.script("chat.postMessage", status=429, retry_after="5")
                 return
             time.sleep(0.05)
 
@@ -75,8 +77,12 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
         drafts=[gpu_story(n, title_pad=30) for n in range(STORIES)],
     )
     nine = next_nine()
-    fake_slack.slow("chat.postMessage", 1.0)
-    env = {"SLACK_BOT_TOKEN": fake_slack.token, "SLACK_API_URL": fake_slack.api_url}
+    fake_slack.slow("chat.postMessage", 0.5)
+    env = {
+        "SLACK_BOT_TOKEN": fake_slack.token,
+        "SLACK_API_URL": fake_slack.api_url,
+        **QUICK_HANDOVER,
+    }
 
     def start(name: str) -> Serve:
         serve = Serve(tmp_path, name, db_url, clock=nine - timedelta(seconds=3), env=env)
@@ -130,7 +136,7 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     for serve in (first, second):
         failures = our_failures(serve.log())
         if serve is first and backend == "sqlite":
-            # frozen for the lease's 15 s and the takeover, about Slack's 20 s request timeout:
+            # frozen for the lease and the takeover, up to Slack's 20 s request timeout:
             # the post in flight may time out when it thaws (one warning), and that is right as
             # long as no part is lost or posted twice (asserted above)
             failures = [f for f in failures if "(TimeoutError); the message may or may" not in f]

@@ -24,6 +24,7 @@ from tests.helpers.chat import slack_ids
 from tests.helpers.fakes.slack_api import FakeSlack
 from tests.helpers.serve import (
     DISCORD_CH,
+    QUICK_HANDOVER,
     SLACK_C1,
     DiscordThread,
     Serve,
@@ -79,6 +80,7 @@ def test_two_replicas_one_leader_one_digest_per_channel_and_takeover(
             "SLACK_API_URL": fake_slack.api_url,
             "DISCORD_BOT_TOKEN": discord.fake.token,
             "DISCORD_API_URL": discord.fake.api_url,
+            **QUICK_HANDOVER,  # the follower tries for the lock every second
         }
         replicas = [
             Serve(tmp_path, name, pg_url, clock=start_at, env=env, discord_gateway=discord.gateway)

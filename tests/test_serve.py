@@ -22,6 +22,7 @@ from tests.helpers.fakes.slack_api import FakeSlack
 from tests.helpers.serve import (
     DISCORD_CH,
     METRICS,
+    QUICK_HANDOVER,
     SLACK_C1,
     DiscordThread,
     Serve,
@@ -122,6 +123,7 @@ def test_killed_while_posting_a_long_digest_every_item_arrives_without_duplicate
             "SLACK_API_URL": fake_slack.api_url,
             "DISCORD_BOT_TOKEN": slow.token,
             "DISCORD_API_URL": slow.api_url,
+            **QUICK_HANDOVER,  # each replacement waits out the killed one's lease and claim
         }
 
         def start(name: str, clock: datetime) -> Serve:
@@ -183,6 +185,7 @@ def test_down_across_nine_then_restarted_twice_posts_the_digest_once(
             "SLACK_API_URL": fake_slack.api_url,
             "DISCORD_BOT_TOKEN": discord.fake.token,
             "DISCORD_API_URL": discord.fake.api_url,
+            **QUICK_HANDOVER,  # the killed 08:58 replica's lease lapses sooner
         }
 
         def run(name: str, clock: datetime) -> Serve:

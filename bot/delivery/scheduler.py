@@ -141,7 +141,10 @@ class Scheduler:
             return
         try:
             await self.db(  # claims run in real time, like the lease (sender.py)
-                self.app.store.renew_claims, self.leadership.holder, wall_now(), self.sender.claim_ttl
+                self.app.store.renew_claims,
+                self.leadership.holder,
+                wall_now(),
+                self.sender.claim_ttl,
             )
             await self._prune(now)
         except Exception as exc:

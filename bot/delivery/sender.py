@@ -134,7 +134,13 @@ class Sender:
                 )
                 return False
             claim = await self.db(
-                store.claim, row.id, self.holder, part, self.claim_now(), self.claim_ttl, refused=refused
+                store.claim,
+                row.id,
+                self.holder,
+                part,
+                self.claim_now(),
+                self.claim_ttl,
+                refused=refused,
             )
             refused = False
             if claim is None:

@@ -47,6 +47,15 @@ METRICS = (
     "newsbot_scheduler_leader",
 )
 
+# leadership and claim timings for tests that wait out a dead or frozen leader: the product's
+# defaults (15 s lease, 5 s renewal, 45 s claims) scaled down, in the same order (a lease and a
+# claim outlive several renewals, so a leader that is merely slow keeps both)
+QUICK_HANDOVER = {
+    "NEWSBOT_LEADER_LEASE": "5s",
+    "NEWSBOT_LEADER_RENEW": "1s",
+    "NEWSBOT_CLAIM_TTL": "8s",
+}
+
 LAUNCHER = (
     "import sys, yarl; from discord.gateway import DiscordWebSocket; "
     "DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv.pop(1)); "
