@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.config.settings import Settings
 from bot.core.clock import FixedClock, wall_now
-from bot.delivery.leader import LEASE, NAME, Leadership
+from bot.delivery.leader import LEASE, NAME, Leadership, leadership_for
 from bot.delivery.scheduler import Scheduler
 from bot.runtime.app import App
 from tests.helpers import wait_for
@@ -62,3 +62,33 @@ def test_a_follower_checks_a_running_lease_without_the_write_lock(tmp_path: Path
         writer.close()
     assert leader.try_lead() and not follower.try_lead()
     app.close()
+
+
+async def test_the_lease_renewal_and_claim_times_are_the_settings(tmp_path: Path) -> None:
+    """``NEWSBOT_LEADER_LEASE``, ``NEWSBOT_LEADER_RENEW`` and ``NEWSBOT_CLAIM_TTL`` reach the
+    lease written, the ``lead`` job's interval and the claims (tests shorten them)."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'n.db'}", leader_lease=3, leader_renew=1, claim_ttl=4
+    )
+    app = App(settings)
+    scheduler = Scheduler(app, leadership_for(app.store, settings), poller=None, posters={})  # type: ignore[arg-type]
+    try:
+        before = wall_now()
+        await scheduler.lead()
+        after = wall_now()
+        assert scheduler.role == "leader"
+        [(expires,)] = sqlite3.connect(tmp_path / "n.db").execute(
+            "SELECT expires_at FROM leases WHERE name = ?", (NAME,)
+        )
+        expires_at = datetime.fromisoformat(expires).replace(tzinfo=UTC)
+        lease = timedelta(seconds=3)
+        assert before + lease <= expires_at <= after + lease
+        assert scheduler.sender.claim_ttl == timedelta(seconds=4)
+        scheduler.start()
+        assert scheduler._aps is not None
+        assert scheduler._aps.get_job("lead").trigger.interval == timedelta(seconds=1)
+    finally:
+        if scheduler._aps is not None:
+            scheduler._aps.shutdown(wait=False)
+        scheduler._executor.shutdown(wait=False)
+        app.close()

@@ -21,6 +21,7 @@ import socket
 import uuid
 from datetime import datetime, timedelta
 
+from bot.config.settings import Settings
 from bot.core.clock import wall_now
 from bot.store import Store
 from bot.store.leases import AdvisoryLock
@@ -34,6 +35,11 @@ NAME = "scheduler"
 
 def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def leadership_for(store: Store, settings: Settings) -> Leadership:
+    """This replica's leadership with the lease of ``NEWSBOT_LEADER_LEASE``."""
+    return Leadership(store, lease=timedelta(seconds=settings.leader_lease))
 
 
 class Leadership:

@@ -22,7 +22,6 @@ import contextlib
 import json
 import logging
 import signal
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -32,7 +31,7 @@ from bot.chat.commands import Commands
 from bot.chat.posters import make_poster
 from bot.core import metrics
 from bot.core.redact import redact_url
-from bot.delivery.leader import Leadership
+from bot.delivery.leader import leadership_for
 from bot.delivery.scheduler import Scheduler
 from bot.ingest.poller import Poller
 from bot.runtime.http import Listener
@@ -197,12 +196,8 @@ class Service:
         await asyncio.to_thread(pipeline.process_pending)  # e.g. after the topics file changed
         if not stop.is_set():
             poller = Poller(store, settings)
-            self.scheduler = Scheduler(
-                self.app,
-                Leadership(store, lease=timedelta(seconds=settings.leader_lease)),
-                poller,
-                self.posters,
-            )
+            leadership = leadership_for(store, settings)
+            self.scheduler = Scheduler(self.app, leadership, poller, self.posters)
             self.scheduler.start()
             log.info("scheduler started")
             await stop.wait()
