@@ -6,6 +6,7 @@ import argparse
 import threading
 from pathlib import Path
 
+from bot.services import articles
 from bot.services.context import ServiceContext
 
 
@@ -33,7 +34,7 @@ def cmd_console(app: ServiceContext, args: argparse.Namespace) -> int:
     from bot.chat.commands import Commands
     from bot.chat.console import console_context, repl
 
-    app.pipeline.process_pending()
+    articles.catch_up(app)
     commands = Commands(app)
     files = Path(args.output) if args.output else None
     repl(commands, console_context(app.settings.language, channel=args.channel), files=files)

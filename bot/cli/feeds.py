@@ -36,7 +36,7 @@ from bot.cli.common import (
 from bot.present.errors import error_text
 from bot.present.feeds import found_text
 from bot.present.problems import fetch_reason
-from bot.services import feeds
+from bot.services import articles, feeds
 from bot.services.context import ServiceContext
 from bot.services.errors import UserError
 from bot.store import Feed
@@ -293,7 +293,7 @@ def cmd_poll(app: ServiceContext, args: argparse.Namespace) -> int:
         report = asyncio.run(watcher.poll(everything=args.all, progress=progress, now=now))
     if report.items_ingested:  # poll, then process: the new items are analysed in one stream
         try:
-            app.pipeline.process_pending()
+            articles.catch_up(app)
         except Exception as exc:  # stored but not yet analysed: the next run analyses them
             warn(say("cli.analysis_failed", error=exc.__class__.__name__))
     # every feed polled failed: a script (cron, CI) must see it in the exit status

@@ -40,6 +40,7 @@ from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
 from bot.delivery.sender import Sender
 from bot.ingest.poller import Poller
+from bot.services import articles
 from bot.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ class Scheduler:
     async def process(self) -> None:
         """Analyse what the poll stored (analyse, match, index: the same path as seeds)."""
         try:
-            await asyncio.to_thread(self.app.pipeline.process_pending)
+            await asyncio.to_thread(articles.catch_up, self.app)
         except Exception:  # stored but not yet analysed: the next run analyses them
             log.exception("analysing the new items failed; they are stored")
 
