@@ -41,6 +41,7 @@ MODEL_COMMANDS = frozenset(
 )
 COMMAND_MODULES = (
     "bot.cli.articles",
+    "bot.cli.evaluation",
     "bot.cli.admin",
     "bot.cli.feeds",
     "bot.cli.sources",
