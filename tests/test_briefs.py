@@ -3,20 +3,16 @@ a caption, no sentence twice; better than the lead on labelled stories never use
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
 from bot.analysis.briefs import Report, brief
-from bot.chat.commands import Commands
-from bot.chat.console import console_context, run_lines
-from bot.config.settings import Settings
 from bot.present.i18n import t
-from bot.runtime.app import App
 from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
+from tests.helpers.bot import MakeBot
 
 WIRE = (
     "(서울=연합뉴스) 김철수 기자 = 과학기술정보통신부는 독자 AI 파운데이션 모델 프로젝트의 "
@@ -66,24 +62,17 @@ def test_bad_brief_files_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "1번째 줄" in err and "Traceback" not in err  # NEWSBOT_LANGUAGE=ko
 
 
-def test_the_digest_and_why_show_the_brief(tmp_path: Path, analyser) -> None:  # type: ignore[no-untyped-def]
-    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'b.db'}"))
-    try:
-        [first, _] = app.pipeline.ingest(
-            [
-                Draft("독자 AI 1차 평가 결과 발표", WIRE, "a.txt", source="연합뉴스"),
-                # a rewrite of the same report (a title that adds new figures would be a
-                # different event to the story rule: 4개 팀, 2단계)
-                Draft(
-                    "독자 AI 1차 평가 결과…정예팀 가려져", REWRITE, "b.txt", source="디지털데일리"
-                ),
-            ]
-        )
-        out = io.StringIO()
-        run_lines(Commands(app), ["/news digest all", f"/news why {first}"], console_context(), out)
-        shown = out.getvalue()
-    finally:
-        app.close()
+def test_the_digest_and_why_show_the_brief(tmp_path: Path, make_bot: MakeBot) -> None:
+    bot = make_bot(f"sqlite:///{tmp_path / 'b.db'}")
+    [first, _] = bot.app.pipeline.ingest(
+        [
+            Draft("독자 AI 1차 평가 결과 발표", WIRE, "a.txt", source="연합뉴스"),
+            # a rewrite of the same report (a title that adds new figures would be a
+            # different event to the story rule: 4개 팀, 2단계)
+            Draft("독자 AI 1차 평가 결과…정예팀 가려져", REWRITE, "b.txt", source="디지털데일리"),
+        ]
+    )
+    shown = bot("/news digest all", f"/news why {first}")
     assert shown.count("2단계에서는 모델 규모를 키우고") == 2  # in the digest entry and in why
     assert "세 줄 요약:" in shown
 
