@@ -146,14 +146,19 @@ def test_another_companys_deal_worded_alike_is_another_story(db_url: str, analys
     assert len(arts) == 2 and len({a.cluster.id if a.cluster else a.id for a in arts}) == 2
 
 
-def test_a_report_days_later_is_another_story(db_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("days", "joined"), [(4, True), (10, False)])
+def test_reports_within_the_week_join_and_later_ones_do_not(  # type: ignore[no-untyped-def]
+    db_url: str, analyser, topics, days: int, joined: bool
+) -> None:
+    """A follow-up of the same event a few days on (the English wire, a reaction) is the same
+    story; the same words ten days later are a new event (stories.WINDOW is a week)."""
     first, later = _drafts()[0], _drafts()[1]
-    later.published_at = DAY + timedelta(days=5)  # a week-later follow-up, in its own words
+    later.published_at = DAY + timedelta(days=days)
     store = open_store(db_url)
     Pipeline(store, topics, analyser).ingest([first, later])
     store.close()
     found = _stories(db_url)
-    assert found["연합뉴스"] != found["뉴시스"]
+    assert (found["연합뉴스"] == found["뉴시스"]) is joined
 
 
 def test_a_new_process_joins_the_stories_the_store_holds(db_url: str, analyser, topics) -> None:  # type: ignore[no-untyped-def]
