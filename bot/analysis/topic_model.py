@@ -12,9 +12,9 @@ The model decides: a topic the rule did not carry is added from logit ``cutoff``
 ``cold_cutoff`` where the rule found no anchor at all, its score 0); a topic the rule carried is
 dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps its clear cases
 and the model moves the borderline ones.  All three are per topic, chosen by cross-validation on
-the tuning split: APEC and gpu_deal 0, 0 and -1; sovereign_ai, whose misses on unseen news are
-recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as "AI",
-"모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model leans on the rule's two features is
+the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen
+news are recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as
+"AI", "모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model leans on the rule's two features is
 set when fitting (``bench/topics/fit.py``): the rules were tuned on the same split, so their
 features are penalised harder than a lemma for gpu_deal and sovereign_ai.
 
