@@ -166,6 +166,9 @@ ISSUE_21_CASES = [
     "137_fiber-cable-deal-ai-datacenter",
     "138_ai-law-takes-effect-lists-datacentres",
     "139_agent-sovereignty-column-korean",
+    "140_language-model-for-one-country-korean",
+    "141_state-institute-arabic-model-english",
+    "142_company-language-model-passing-korean",
 ]
 
 
