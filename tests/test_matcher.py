@@ -81,6 +81,19 @@ def _topics_of(analyser, topics, title: str, body: str) -> list[str]:  # type: i
             "과기정통부가 독자 AI 파운데이션 모델 개발 정예팀을 선정했다. 주권형 인공지능을 만든다.",
             ["sovereign_ai"],
         ),
+        (  # a company's own model: common words ("AI", "모델", "개발") do not make it national
+            "카드사, 자체 AI 모델 개발해 상담에 적용",
+            "한 카드사가 자체 AI 모델을 개발해 고객 상담에 쓰기 시작했다. 회사는 사내 데이터로 "
+            "모델을 학습했다고 설명했다. 상담 대기 시간이 절반으로 줄었다고 밝혔다.",
+            [],
+        ),
+        (  # a country's AI race told without "sovereign": dependence on other countries
+            "총리, 10조원 AI 투자 계획 발표…“다른 나라에 의존하지 않겠다”",
+            "총리는 10조원을 들여 국가 AI 역량을 키우겠다고 밝혔다. 그는 AI를 다른 나라에 "
+            "의존하면 미래가 없다며 자국 AI 모델과 연구 인력을 키우겠다고 했다. 정부는 "
+            "미국 빅테크 의존을 줄이는 것이 목표라고 설명했다.",
+            ["sovereign_ai"],
+        ),
         (
             "Korea secures 260,000 Nvidia GPUs",
             "Korea agreed to buy 260,000 Nvidia GPUs. The deal covers Blackwell chips for data centres.",
@@ -153,6 +166,9 @@ ISSUE_21_CASES = [
     "137_fiber-cable-deal-ai-datacenter",
     "138_ai-law-takes-effect-lists-datacentres",
     "139_agent-sovereignty-column-korean",
+    "140_language-model-for-one-country-korean",
+    "141_state-institute-arabic-model-english",
+    "142_company-language-model-passing-korean",
 ]
 
 

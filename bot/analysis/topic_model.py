@@ -8,11 +8,13 @@ lead (first) sentence; English lemmas go through the bilingual bridge first, so 
 short excerpt and a long page weigh alike.  The rule enters as two features: its score
 divided by the topic's threshold (capped at ``RULE_CAP``) and whether the rule carried the topic.
 
-The model decides: a topic the rule did not carry is added from logit ``cutoff``; a topic the
-rule carried is dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps
-its clear cases and the model moves the borderline ones.  Both are per topic, chosen by
-cross-validation on the tuning split: APEC and gpu_deal 0 and -1; sovereign_ai, whose misses on
-unseen news are recall, -0.75 and -3.  How much the model leans on the rule's two features is
+The model decides: a topic the rule did not carry is added from logit ``cutoff`` (from
+``cold_cutoff`` where the rule found no anchor at all, its score 0); a topic the rule carried is
+dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps its clear cases
+and the model moves the borderline ones.  All three are per topic, chosen by cross-validation on
+the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen
+news are recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as
+"AI", "모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model leans on the rule's two features is
 set when fitting (``bench/topics/fit.py``): the rules were tuned on the same split, so their
 features are penalised harder than a lemma for gpu_deal and sovereign_ai.
 
@@ -72,6 +74,7 @@ class TopicWeights:
     rule_carried: float
     cutoff: float  # the logit from which the topic is carried when the rule did not carry it
     veto: float  # below this logit a topic the rule carried is dropped
+    cold_cutoff: float  # like cutoff, where the rule found no anchor at all (its score is 0)
     lemmas: dict[str, float]
 
 
@@ -100,6 +103,7 @@ class TopicModel:
                 float(t["rule_carried"]),
                 float(t["cutoff"]),
                 float(t.get("veto", t["cutoff"])),
+                float(t.get("cold_cutoff", t["cutoff"])),
                 {k: float(v) for k, v in t["lemmas"].items()},
             )
             for tid, t in data["topics"].items()
@@ -131,4 +135,5 @@ class TopicModel:
         logit += sum(c for _, c in parts)
         parts.sort(key=lambda p: -p[1])
         shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
-        return Verdict(logit >= (weights.veto if carried else weights.cutoff), logit, shown)
+        bar = weights.veto if carried else weights.cutoff if score > 0 else weights.cold_cutoff
+        return Verdict(logit >= bar, logit, shown)
