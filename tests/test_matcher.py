@@ -166,9 +166,10 @@ ISSUE_21_CASES = [
     "137_fiber-cable-deal-ai-datacenter",
     "138_ai-law-takes-effect-lists-datacentres",
     "139_agent-sovereignty-column-korean",
-    "140_language-model-for-one-country-korean",
-    "141_state-institute-arabic-model-english",
-    "142_company-language-model-passing-korean",
+    "140_sovereign-wealth-fund-backs-ai-model-english",
+    "141_sovereign-wealth-fund-backs-ai-model-korean",
+    "142_company-language-model-start-up-english",
+    "143_export-dependence-no-ai-korean",
 ]
 
 

@@ -18,7 +18,8 @@ deal).  Once one anchor sentence reaches ``ESTABLISH`` × threshold, a sentence 
 with two or more distinct context terms weighing ``FOLLOW_MIN`` together (one at least 1) continues
 the topic ("the summit", "the deal") at ``FOLLOW_FACTOR`` of their weight.  Context terms of ``frame`` groups in
 the title or the lead (first) sentence frame the whole article: their weights are added to every
-scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title rules the topic out.  The title's score is
+scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title
+rules the topic out, for the learned model too (a sovereign wealth fund).  The title's score is
 multiplied by ``title_weight``.  The article's score adds the sentence scores from best to worst
 with diminishing returns (the k-th best counts ``DECAY**k``).  The topic is carried when the rule
 holds (each ``all`` group and at least one ``any`` group present), the score reaches
@@ -30,7 +31,8 @@ sentence that merely names the topic is a passing mention.
 ``bench/topics/fit.py``): one logistic regression per topic over the article's lemmas (bridged
 across languages, length-normalised) and the rule's score and verdict.  It has the last word with
 a margin: a topic the rule did not carry (every topic is scored, anchor or not) is added from
-logit ``cutoff`` (``cold_cutoff`` where the rule found no anchor, score 0); one the rule carried
+logit ``cutoff`` (``cold_cutoff`` where the rule's score is 0: no anchor sentence scored); one the
+rule carried
 is dropped only below ``veto``.  A topic without learned
 weights (a topic of your own file) is decided by the rule alone, and so is every topic when
 ``topic_model.json`` is absent.  A roundup page still needs the topic in its title.  ``scores``
@@ -94,6 +96,7 @@ class Result:
     matches: tuple[TopicMatch, ...]  # the topics the article carries
     scores: dict[str, float]  # every topic's score, carried or not
     roundup: bool = False  # its title says it gathers many stories ("오늘의 주요 뉴스")
+    ruled_out: frozenset[str] = frozenset()  # topics a ``none`` term in the title rules out
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,14 +220,17 @@ class Matcher:
         body_hits = self.hits(analysis.body)
         model = self.model
         features = model.features(analysis) if model is not None else None
+        ruled_out = set()
         for index, ct in enumerate(self.compiled):
             tid = ct.topic.id
+            if any(h.term.kind == "none" for h in title_hits[index]):
+                ruled_out.add(tid)  # neither the rule nor the model may carry it
             if not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
                 score, ok = 0.0, False  # nothing to score: most articles
                 evidence: tuple[Evidence, ...] = ()
             else:
                 score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
-            if model is not None and features is not None:
+            if model is not None and features is not None and tid not in ruled_out:
                 verdict = model.verdict(tid, features, score, ct.topic.threshold, ok)
                 if verdict is not None:
                     ok = verdict.carried
@@ -238,7 +244,7 @@ class Matcher:
             scores[tid] = round(score, 2)
             if ok:
                 matches.append(TopicMatch(tid, round(score, 2), evidence))
-        return Result(tuple(matches), scores, roundup)
+        return Result(tuple(matches), scores, roundup, frozenset(ruled_out))
 
     def hits(self, field: Field) -> list[list[_Hit]]:
         """Every topic's term hits in a field (one list per topic), after precedence."""

@@ -9,7 +9,7 @@ short excerpt and a long page weigh alike.  The rule enters as two features: its
 divided by the topic's threshold (capped at ``RULE_CAP``) and whether the rule carried the topic.
 
 The model decides: a topic the rule did not carry is added from logit ``cutoff`` (from
-``cold_cutoff`` where the rule found no anchor at all, its score 0); a topic the rule carried is
+``cold_cutoff`` where the rule scored 0: no anchor sentence scored); a topic the rule carried is
 dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps its clear cases
 and the model moves the borderline ones.  All three are per topic, chosen by cross-validation on
 the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen
@@ -74,7 +74,7 @@ class TopicWeights:
     rule_carried: float
     cutoff: float  # the logit from which the topic is carried when the rule did not carry it
     veto: float  # below this logit a topic the rule carried is dropped
-    cold_cutoff: float  # like cutoff, where the rule found no anchor at all (its score is 0)
+    cold_cutoff: float  # like cutoff, where the rule scored 0 (no anchor sentence scored)
     lemmas: dict[str, float]
 
 
