@@ -146,12 +146,13 @@ def test_another_companys_deal_worded_alike_is_another_story(db_url: str, analys
     assert len(arts) == 2 and len({a.cluster.id if a.cluster else a.id for a in arts}) == 2
 
 
-@pytest.mark.parametrize(("days", "joined"), [(4, True), (10, False)])
+@pytest.mark.parametrize(("days", "joined"), [(4, True), (6, True), (8, False), (10, False)])
 def test_reports_within_the_week_join_and_later_ones_do_not(  # type: ignore[no-untyped-def]
     db_url: str, analyser, topics, days: int, joined: bool
 ) -> None:
     """A follow-up of the same event a few days on (the English wire, a reaction) is the same
-    story; the same words ten days later are a new event (stories.WINDOW is a week)."""
+    story; the same words eight days later are a new event (stories.WINDOW is a week: a window
+    of three days would fail the sixth day, a longer one the eighth)."""
     first, later = _drafts()[0], _drafts()[1]
     later.published_at = DAY + timedelta(days=days)
     store = open_store(db_url)

@@ -164,7 +164,7 @@ class ArticleQueries(FullTextQueries, StoryQueries, BriefQueries):
         self,
         records: Sequence[AnalysedRecord],
         assign: Assign | None = None,
-        window: timedelta = timedelta(days=3),
+        window: timedelta = timedelta(days=7),  # stories.WINDOW (analysis sits above the store)
         summarise: Summarise | None = None,
         brief_reports: int = 6,
     ) -> None:
