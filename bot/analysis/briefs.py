@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import stories
@@ -237,6 +238,7 @@ def choose(reports: Sequence[Report]) -> list[str]:
     """At most three sentences that give the story's gist, in the reports' order (rules in the
     module docstring); no model: every report's ``sentences`` must be given."""
     heads = [_squash(r.title).rstrip("…") for r in reports if r.title.strip()]
+    log, idf = math.log, stories.idf
     pool: list[_Sentence] = []
     for r, report in enumerate(reports):
         for place, c in enumerate(report.sentences or ()):
@@ -244,12 +246,19 @@ def choose(reports: Sequence[Report]) -> list[str]:
             squashed = _squash(text)
             if any(h and h in squashed for h in heads):
                 continue  # the headline already says it
-            weights = {k: (1.0 + math.log(n)) * stories.idf(k) for k, n in Counter(c.keys).items()}
+            counts: dict[str, int] = {}  # (in the order the keys come, as a Counter)
+            for k in c.keys:
+                counts[k] = counts.get(k, 0) + 1
+            weights = {
+                k: (1.0 + log(n)) * idf(k) if n > 1 else idf(k)  # (1 + log 1) * x is x
+                for k, n in counts.items()
+            }
+            values = weights.values()
             pool.append(
                 _Sentence(
                     text=text,
                     weights=weights,
-                    norm=math.sqrt(sum(v * v for v in weights.values())),
+                    norm=math.sqrt(sum(map(mul, values, values))),
                     place=place,
                     report=r,
                     figure=bool(_DIGIT.search(text)),
@@ -282,11 +291,11 @@ def choose(reports: Sequence[Report]) -> list[str]:
 
     # how many reports say each word, times its idf: what a reader of every report would retain
     spread: Counter[str] = Counter()
-    for report in reports:
-        for k in {k for c in (report.sentences or ()) for k in c.keys}:
-            spread[k] += 1
-    worth = {k: (n**SPREAD_POWER) * stories.idf(k) for k, n in spread.items()}
+    for report in reports:  # (counted at C speed, in the same order)
+        spread.update({k for c in (report.sentences or ()) for k in c.keys})
+    worth = {k: (n**SPREAD_POWER) * idf(k) for k, n in spread.items()}
     total = sum(worth.values()) or 1.0
+    worth_of = worth.__getitem__
     base = {id(s): score(s) for s in pool}
     chosen: list[_Sentence] = []
     covered: set[str] = set()
@@ -299,8 +308,8 @@ def choose(reports: Sequence[Report]) -> list[str]:
                 for s in pool
                 if s is not last and s.text != last.text and _overlap(s.keys, last.keys) < SAME
             ]
-        for s in pool:
-            gain = base[id(s)] + COVERAGE * sum(worth.get(k, 0.0) for k in s.keys - covered) / total
+        for s in pool:  # (every key of a sentence is one of the story's: in ``worth``)
+            gain = base[id(s)] + COVERAGE * sum(map(worth_of, s.keys - covered)) / total
             if gain > best_gain or (
                 gain == best_gain
                 and best is not None
