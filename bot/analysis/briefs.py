@@ -82,6 +82,10 @@ _JUNK = re.compile(
     r"AP Photo|AFP via|Yonhap$)",
     re.IGNORECASE,
 )
+# every alternative of _JUNK holds one of these (the Latin ones a p or a t, read as _JUNK reads
+# case): a sentence that holds none is no byline, and most sentences hold none
+_JUNK_MARKS = ("기자", "특파원", "@", "무단", "재배포", "저작권자", "사진", "연합뉴스", "제공", "©")
+_JUNK_LATIN = re.compile(r"[ptⓒ]", re.IGNORECASE)
 _ENDS = re.compile(r"(다|요|음|함|임|됨|[.!?\"”’』」)])$")
 _DIGIT = re.compile(r"\d")
 # a photo caption written as a sentence: a day, then "… 하고 있다." at its end
@@ -171,13 +175,20 @@ def _opening(body: str, start: int, end: int) -> int | None:
             start = m.end()
     text = body[start:end]
     squashed = " ".join(text.split())
-    if len(squashed) < MIN_CHARS or len(squashed) > MAX_CHARS or _JUNK.search(squashed):
+    if len(squashed) < MIN_CHARS or len(squashed) > MAX_CHARS or _junk(squashed):
         return None
     if squashed.startswith("사진은") or not _ENDS.search(squashed):
         return None
     if _CAPTION_END.search(squashed) and _CAPTION_DAY.search(squashed):
         return None
     return start
+
+
+def _junk(text: str) -> bool:
+    """Whether ``text`` matches :data:`_JUNK` (the regex only where a mark of it is there)."""
+    if not any(map(text.__contains__, _JUNK_MARKS)) and _JUNK_LATIN.search(text) is None:
+        return False
+    return _JUNK.search(text) is not None
 
 
 def candidates(body: str, field: Field, org_names: Mapping[str, str]) -> list[Candidate]:
@@ -197,10 +208,11 @@ def candidates(body: str, field: Field, org_names: Mapping[str, str]) -> list[Ca
                 i += 1
             if tok.start >= bounds[i]:
                 lemmas[i].append(tok.lemma)
-    seen = Counter(_squash(body[s:e]) for s, e in found)
+    squashed = [_squash(body[s:e]) for s, e in found]
+    seen = Counter(squashed)
     out: list[Candidate] = []
-    for (s, e), lem in zip(found, lemmas, strict=True):
-        if seen[_squash(body[s:e])] > 1:
+    for (s, e), lem, text in zip(found, lemmas, squashed, strict=True):
+        if seen[text] > 1:
             continue  # a sentence the report repeats (a caption, a teaser) is none of its news
         start = _opening(body, s, e)
         if start is None:
