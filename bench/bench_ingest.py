@@ -183,7 +183,11 @@ def _stages() -> dict[str, list[tuple[object, str]]]:
         "analysis: kiwi morphemes to lemmas, aliases": [(Analyser, "_field")],
         "topic matching": [(Matcher, "match")],
         "entity extraction": [(entities, "extract")],
-        "watches": [(watch_index.WatchIndex, "candidates"), (watches.CompiledWatch, "match")],
+        "watches": [
+            (watch_index.WatchIndex, "candidates"),
+            (watches.Positions, "__init__"),
+            (watches.CompiledWatch, "match"),
+        ],
         "story profile + keys": [(stories, "profile"), (stories, "lookup_keys")],
         "near-duplicate signature (MinHash)": [(clusters, "signature")],
         "a report's brief sentences": [(briefs, "candidates")],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.briefs import Report, brief
+from bot.analysis.briefs import Report, analyse, brief
 from bot.present.i18n import t
 from bot.store.drafts import Draft
 from tests.helpers import ROOT, run_cli
@@ -40,6 +40,21 @@ def test_a_brief_leaves_out_bylines_and_captions_and_says_nothing_twice(analyser
         assert junk not in text, junk
     assert sum("2단계에 진출했다고" in s for s in found) == 1  # the shared lead once
     assert any(s.startswith("과학기술정보통신부는") for s in found)  # the dateline is stepped over
+
+
+def test_credit_lines_are_never_quoted_whatever_their_case(analyser) -> None:  # type: ignore[no-untyped-def]
+    news = "한빛전자는 새 공장에서 반도체 생산을 두 배로 늘린다고 밝혔다."
+    credits = [
+        "COPYRIGHT 2025 한빛일보 ALL RIGHTS RESERVED 이 기사는 재배포할 수 없다.",
+        "Reporting By 김하늘, Editing By 박바다 기자가 정리했다고 밝혔다.",
+        "AP PHOTO 한빛전자의 새 공장 생산 라인 모습을 보여준다고 밝혔다.",
+        "Ⓒ 한빛일보 새 공장 소식을 전하는 기사의 판권 표시라고 밝혔다.",
+        "afp VIA GETTY IMAGES 제공 새 공장의 생산 설비 모습이라고 밝혔다.",
+        "한빛전자 새 공장 소식은 yonhap",
+    ]
+    body = "\n".join([news, *credits])
+    quoted = [body[c.start : c.end] for c in analyse(Report("", body), analyser).sentences or ()]
+    assert quoted == [news]
 
 
 def test_on_the_held_out_stories_the_brief_beats_the_lead(

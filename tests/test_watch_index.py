@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.watch_index import WatchIndex
-from bot.analysis.watches import CompiledWatch, WatchSpec
+from bot.analysis.watches import CompiledWatch, Positions, WatchSpec
 from bot.config.settings import Settings
 from bot.runtime.app import App
 from bot.services.labelled import read_examples as load_examples
@@ -72,6 +72,10 @@ def test_the_index_finds_exactly_the_watches_a_full_scan_finds(analyser, article
         candidates = index.candidates(title, body)
         via_index = [(w.topic, w.match(title, body, source)) for w in candidates]
         assert [(t, h) for t, h in via_index if h is not None] == scan
+        # as ingest matches them: the lemmas' positions found once and shared by every watch
+        where = (Positions(title), Positions(body))
+        shared = [(w.topic, w.match(title, body, source, positions=where)) for w in candidates]
+        assert shared == via_index
         checked += len(candidates)
         matched += len(scan)
     assert matched > len(articles)  # the watches do match things
@@ -128,8 +132,10 @@ def test_finding_a_term_gives_what_a_scan_of_every_position_gives(analyser, arti
     found = 0
     for analysis in articles:
         for tokens in (analysis.title.lemmas, analysis.body.lemmas):
+            where = Positions(tokens)
             for lemmas in terms:
                 got = _starts(lemmas, tokens)
                 assert got == every_position(lemmas, tokens), lemmas
+                assert _starts(lemmas, tokens, where) == got, lemmas  # looked up, not scanned
                 found += len(got)
     assert found > 1000

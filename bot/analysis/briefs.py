@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import stories
@@ -81,6 +82,10 @@ _JUNK = re.compile(
     r"AP Photo|AFP via|Yonhap$)",
     re.IGNORECASE,
 )
+# every alternative of _JUNK holds one of these (the Latin ones a p or a t, read as _JUNK reads
+# case): a sentence that holds none is no byline, and most sentences hold none
+_JUNK_MARKS = ("기자", "특파원", "@", "무단", "재배포", "저작권자", "사진", "연합뉴스", "제공", "©")
+_JUNK_LATIN = re.compile(r"[ptⓒ]", re.IGNORECASE)
 _ENDS = re.compile(r"(다|요|음|함|임|됨|[.!?\"”’』」)])$")
 _DIGIT = re.compile(r"\d")
 # a photo caption written as a sentence: a day, then "… 하고 있다." at its end
@@ -170,13 +175,20 @@ def _opening(body: str, start: int, end: int) -> int | None:
             start = m.end()
     text = body[start:end]
     squashed = " ".join(text.split())
-    if len(squashed) < MIN_CHARS or len(squashed) > MAX_CHARS or _JUNK.search(squashed):
+    if len(squashed) < MIN_CHARS or len(squashed) > MAX_CHARS or _junk(squashed):
         return None
     if squashed.startswith("사진은") or not _ENDS.search(squashed):
         return None
     if _CAPTION_END.search(squashed) and _CAPTION_DAY.search(squashed):
         return None
     return start
+
+
+def _junk(text: str) -> bool:
+    """Whether ``text`` matches :data:`_JUNK` (the regex only where a mark of it is there)."""
+    if not any(map(text.__contains__, _JUNK_MARKS)) and _JUNK_LATIN.search(text) is None:
+        return False
+    return _JUNK.search(text) is not None
 
 
 def candidates(body: str, field: Field, org_names: Mapping[str, str]) -> list[Candidate]:
@@ -196,10 +208,11 @@ def candidates(body: str, field: Field, org_names: Mapping[str, str]) -> list[Ca
                 i += 1
             if tok.start >= bounds[i]:
                 lemmas[i].append(tok.lemma)
-    seen = Counter(_squash(body[s:e]) for s, e in found)
+    squashed = [_squash(body[s:e]) for s, e in found]
+    seen = Counter(squashed)
     out: list[Candidate] = []
-    for (s, e), lem in zip(found, lemmas, strict=True):
-        if seen[_squash(body[s:e])] > 1:
+    for (s, e), lem, text in zip(found, lemmas, squashed, strict=True):
+        if seen[text] > 1:
             continue  # a sentence the report repeats (a caption, a teaser) is none of its news
         start = _opening(body, s, e)
         if start is None:
@@ -237,6 +250,7 @@ def choose(reports: Sequence[Report]) -> list[str]:
     """At most three sentences that give the story's gist, in the reports' order (rules in the
     module docstring); no model: every report's ``sentences`` must be given."""
     heads = [_squash(r.title).rstrip("…") for r in reports if r.title.strip()]
+    log, idf = math.log, stories.idf
     pool: list[_Sentence] = []
     for r, report in enumerate(reports):
         for place, c in enumerate(report.sentences or ()):
@@ -244,12 +258,19 @@ def choose(reports: Sequence[Report]) -> list[str]:
             squashed = _squash(text)
             if any(h and h in squashed for h in heads):
                 continue  # the headline already says it
-            weights = {k: (1.0 + math.log(n)) * stories.idf(k) for k, n in Counter(c.keys).items()}
+            counts: dict[str, int] = {}  # (in the order the keys come, as a Counter)
+            for k in c.keys:
+                counts[k] = counts.get(k, 0) + 1
+            weights = {
+                k: (1.0 + log(n)) * idf(k) if n > 1 else idf(k)  # (1 + log 1) * x is x
+                for k, n in counts.items()
+            }
+            values = weights.values()
             pool.append(
                 _Sentence(
                     text=text,
                     weights=weights,
-                    norm=math.sqrt(sum(v * v for v in weights.values())),
+                    norm=math.sqrt(sum(map(mul, values, values))),
                     place=place,
                     report=r,
                     figure=bool(_DIGIT.search(text)),
@@ -282,11 +303,11 @@ def choose(reports: Sequence[Report]) -> list[str]:
 
     # how many reports say each word, times its idf: what a reader of every report would retain
     spread: Counter[str] = Counter()
-    for report in reports:
-        for k in {k for c in (report.sentences or ()) for k in c.keys}:
-            spread[k] += 1
-    worth = {k: (n**SPREAD_POWER) * stories.idf(k) for k, n in spread.items()}
+    for report in reports:  # (counted at C speed, in the same order)
+        spread.update({k for c in (report.sentences or ()) for k in c.keys})
+    worth = {k: (n**SPREAD_POWER) * idf(k) for k, n in spread.items()}
     total = sum(worth.values()) or 1.0
+    worth_of = worth.__getitem__
     base = {id(s): score(s) for s in pool}
     chosen: list[_Sentence] = []
     covered: set[str] = set()
@@ -299,8 +320,8 @@ def choose(reports: Sequence[Report]) -> list[str]:
                 for s in pool
                 if s is not last and s.text != last.text and _overlap(s.keys, last.keys) < SAME
             ]
-        for s in pool:
-            gain = base[id(s)] + COVERAGE * sum(worth.get(k, 0.0) for k in s.keys - covered) / total
+        for s in pool:  # (every key of a sentence is one of the story's: in ``worth``)
+            gain = base[id(s)] + COVERAGE * sum(map(worth_of, s.keys - covered)) / total
             if gain > best_gain or (
                 gain == best_gain
                 and best is not None

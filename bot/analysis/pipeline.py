@@ -225,9 +225,20 @@ class Pipeline:
         found_watches = []
         title_lemmas, body_lemmas = analysis.title.lemmas, analysis.body.lemmas
         # only the watches naming a lemma the article holds
-        for watch in self.watches.candidates(title_lemmas, body_lemmas):
+        candidates = self.watches.candidates(title_lemmas, body_lemmas)
+        # where each lemma stands, found once for all of them
+        where = (
+            (watches.Positions(title_lemmas), watches.Positions(body_lemmas))
+            if candidates
+            else None
+        )
+        for watch in candidates:
             hit = watch.match(
-                title_lemmas, body_lemmas, source, written=(analysis.title, analysis.body)
+                title_lemmas,
+                body_lemmas,
+                source,
+                written=(analysis.title, analysis.body),
+                positions=where,
             )
             if hit is not None:
                 found_watches.append((watch.topic, hit.score, list(hit.evidence)))

@@ -22,11 +22,12 @@ watch's own rule (``tests/test_watch_index.py`` holds both with and without the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
 
 from bot.analysis.matcher import NUM
-from bot.analysis.watches import MIN_BODY_HITS
+from bot.analysis.watches import MIN_BODY_HITS, latin_stem
 
 
 class _Term(Protocol):
@@ -48,15 +49,6 @@ def _key(lemmas: tuple[str, ...]) -> str | None:
     return next((lemma for lemma in lemmas if lemma != NUM), None)
 
 
-def _latin_stem(token: str) -> str | None:
-    """``hbm3e`` → ``hbm``: the Latin word a token with a model number also matches."""
-    for i, ch in enumerate(token):
-        if not ch.isalpha():
-            stem = token[:i]
-            return stem if stem and stem.isascii() and ch.isdigit() else None
-    return None
-
-
 class WatchIndex(Generic[W]):
     """Built once per set of compiled watches (the pipeline rebuilds it when a watch changes)."""
 
@@ -64,9 +56,9 @@ class WatchIndex(Generic[W]):
         self.watches = list(watches)
         self._by_lemma: dict[str, list[int]] = {}
         self._always: list[int] = []
-        # per watch: the key of each positive term (None: a term of numbers alone; no checks)
-        # and the keys of its + terms
-        self._keys: list[tuple[list[str], list[str]] | None] = []
+        # per watch: the key of each positive term (None: a term of numbers alone; no checks),
+        # the same as a set, and the keys of its + terms
+        self._keys: list[tuple[list[str], frozenset[str], list[str]] | None] = []
         for i, watch in enumerate(self.watches):
             keys = [_key(lemmas) for lemmas in watch.lemma_words()]
             needed = [_key(t.lemmas) for t in watch.required]
@@ -74,7 +66,8 @@ class WatchIndex(Generic[W]):
                 self._always.append(i)
                 self._keys.append(None)
                 continue
-            self._keys.append(([k for k in keys if k], [k for k in needed if k]))
+            positive = [k for k in keys if k]
+            self._keys.append((positive, frozenset(positive), [k for k in needed if k]))
             for key in set(keys):
                 assert key is not None
                 self._by_lemma.setdefault(key, []).append(i)
@@ -90,33 +83,33 @@ class WatchIndex(Generic[W]):
         in_body = _counts(body)
         by_lemma = self._by_lemma
         found: set[int] = set(self._always)
-        for token in in_title.keys() | in_body.keys():
-            hit = by_lemma.get(token)
-            if hit is not None:
-                found.update(hit)
+        # (the lemmas some watch is filed under, found at C speed)
+        for token in by_lemma.keys() & (in_title.keys() | in_body.keys()):
+            found.update(by_lemma[token])
         out = []
+        titled = in_title.keys()
+        in_body_get = in_body.get
         for i in sorted(found):
             keys = self._keys[i]
             if keys is not None:
-                positive, needed = keys
-                if any(k not in in_title and k not in in_body for k in needed):
+                positive, named, needed = keys
+                if needed and any(k not in in_title and k not in in_body for k in needed):
                     continue
-                if not any(k in in_title for k in positive) and (
-                    sum(in_body.get(k, 0) for k in positive) < MIN_BODY_HITS
-                ):
-                    continue
+                if titled.isdisjoint(named):  # no positive term's key in the title
+                    hits = 0
+                    for k in positive:
+                        hits += in_body_get(k, 0)
+                    if hits < MIN_BODY_HITS:
+                        continue
             out.append(self.watches[i])
         return out
 
 
 def _counts(tokens: Sequence[str]) -> dict[str, int]:
     """How often each lemma occurs, a model number also counting for its Latin word."""
-    counts: dict[str, int] = {}
-    get = counts.get
-    for token in tokens:
-        counts[token] = get(token, 0) + 1
-        if not token.isalpha():
-            stem = _latin_stem(token)
-            if stem is not None:
-                counts[stem] = get(stem, 0) + 1
+    counts: dict[str, int] = Counter(tokens)  # (counted at C speed)
+    for token in [token for token in counts if not token.isalpha()]:
+        stem = latin_stem(token)  # (a word, never itself a key of this loop)
+        if stem is not None:
+            counts[stem] = counts.get(stem, 0) + counts[token]
     return counts

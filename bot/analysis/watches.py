@@ -166,9 +166,19 @@ class CompiledWatch:
         """The lemmas of the plain and ``+`` terms: an article holding none cannot match."""
         return [t.lemmas for t in (*self.terms, *self.required)]
 
-    def excluded_by(self, title: Sequence[str], body: Sequence[str]) -> list[str]:
+    def excluded_by(
+        self,
+        title: Sequence[str],
+        body: Sequence[str],
+        positions: tuple[Positions, Positions] | None = None,
+    ) -> list[str]:
         """The ``-`` terms the article holds (as written)."""
-        return [t.text for t in self.exclude if _starts(t.lemmas, title) or _starts(t.lemmas, body)]
+        at_title, at_body = positions or (None, None)
+        return [
+            t.text
+            for t in self.exclude
+            if _starts(t.lemmas, title, at_title) or _starts(t.lemmas, body, at_body)
+        ]
 
     def match(
         self,
@@ -178,17 +188,21 @@ class CompiledWatch:
         *,
         ignore_exclusions: bool = False,
         written: tuple[Written, Written] | None = None,
+        positions: tuple[Positions, Positions] | None = None,
     ) -> Hit | None:
         """The watch's score and evidence for an article's title and body lemmas, or None when
         it does not carry the watch (rules in the module docstring).  ``written``: the analysed
-        title and body the lemmas come from, so evidence quotes the article's own words."""
+        title and body the lemmas come from, so evidence quotes the article's own words;
+        ``positions``: the :class:`Positions` of the title's and body's lemmas (made once for an
+        article that many watches are matched against; the outcome is the same without)."""
         if self.spec.sources and (source or "") not in self.spec.sources:
             return None
-        if not ignore_exclusions and self.excluded_by(title, body):
+        if not ignore_exclusions and self.excluded_by(title, body, positions):
             return None
+        at_title, at_body = positions or (None, None)
         concepts = (*self.required, *self.terms)
-        in_title = _mentions(concepts, title)
-        in_body = _mentions(concepts, body)
+        in_title = _mentions(concepts, title, at_title)
+        in_body = _mentions(concepts, body, at_body)
         for k in range(len(self.required)):
             if not (in_title[k] or in_body[k]):
                 return None
@@ -235,15 +249,70 @@ def _same(want: str, token: str) -> bool:
     )
 
 
-def _starts(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[int]:
+def latin_stem(token: str) -> str | None:
+    """``hbm3e`` → ``hbm``: the Latin word a token with a model number also matches (as
+    :func:`_same` reads it)."""
+    for i, ch in enumerate(token):
+        if not ch.isalpha():
+            stem = token[:i]
+            return stem if stem and stem.isascii() and ch.isdigit() else None
+    return None
+
+
+class Positions:
+    """Where each lemma of one field (an article's title or body) stands, found in one pass:
+    what :func:`_starts` would scan the field for, once for every term of every candidate
+    watch.  ``at``: each lemma's positions; ``stem_at``: the positions of a Latin word followed
+    by a model number, by the word (``hbm4`` under ``hbm``); ``numbers``: the numbers'."""
+
+    __slots__ = ("at", "numbers", "stem_at")
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        at: dict[str, list[int]] = {}
+        stem_at: dict[str, list[int]] = {}
+        numbers: list[int] = []
+        for i, token in enumerate(tokens):
+            found = at.get(token)
+            if found is None:
+                at[token] = [i]
+            else:
+                found.append(i)
+            if not token.isalpha():  # (a letter is never a digit)
+                if _same(NUM, token):
+                    numbers.append(i)
+                stem = latin_stem(token)
+                if stem is not None:
+                    stem_at.setdefault(stem, []).append(i)
+        self.at = at
+        self.stem_at = stem_at
+        self.numbers = numbers
+
+    def starts(self, first: str) -> list[int]:
+        """The positions where a term's first lemma ``first`` matches, in order."""
+        if first == NUM:
+            return self.numbers
+        found = self.at.get(first, [])
+        if first.isascii() and first.isalpha():
+            more = self.stem_at.get(first)
+            if more:
+                return sorted(found + more)
+        return found
+
+
+def _starts(
+    lemmas: tuple[str, ...], tokens: Sequence[str], where: Positions | None = None
+) -> list[int]:
     """Where ``lemmas`` occur in ``tokens`` (start positions).
 
     The places where the first lemma matches are found first (a plain word by equality, the
-    fast path: most of an article is skipped at C speed), then the rest is checked there."""
+    fast path: most of an article is skipped at C speed; or looked up in ``where``, the
+    field's :class:`Positions`), then the rest is checked there."""
     n = len(lemmas)
     last = len(tokens) - n
     first = lemmas[0]
-    if first == NUM:
+    if where is not None:
+        starts = [i for i in where.starts(first) if i <= last]
+    elif first == NUM:
         starts = [i for i, token in enumerate(tokens) if i <= last and _same(first, token)]
     elif first.isascii() and first.isalpha():  # also the word with a model number: hbm → hbm4
         starts = [
@@ -256,16 +325,19 @@ def _starts(lemmas: tuple[str, ...], tokens: Sequence[str]) -> list[int]:
     return [i for i in starts if all(_same(lemmas[k], tokens[i + k]) for k in range(1, n))]
 
 
-def _mentions(terms: Sequence[_Term], tokens: Sequence[str]) -> list[list[Span]]:
+def _mentions(
+    terms: Sequence[_Term], tokens: Sequence[str], where: Positions | None = None
+) -> list[list[Span]]:
     """Each term's mentions in ``tokens``: a token counts for the first term that holds it, and
     a term's mentions written back to back (``HBM(고대역폭메모리)``) are one mention."""
-    taken = [False] * len(tokens)
+    taken: set[int] = set()  # positions a term already holds
     found: list[tuple[int, int, int]] = []  # (start, end, term)
     for k, term in enumerate(terms):
         n = len(term.lemmas)
-        for i in _starts(term.lemmas, tokens):
-            if not any(taken[i : i + n]):
-                taken[i : i + n] = [True] * n
+        for i in _starts(term.lemmas, tokens, where):
+            span = range(i, i + n)
+            if taken.isdisjoint(span):
+                taken.update(span)
                 found.append((i, i + n, k))
     out: list[list[Span]] = [[] for _ in terms]
     last_end = [-1] * len(terms)
