@@ -46,7 +46,6 @@ COMMAND_MODULES = (
     "bot.cli.feeds",
     "bot.cli.sources",
     "bot.cli.watches",
-    "bot.cli.briefs",
     "bot.cli.trends",
     "bot.cli.chat",
     "bot.cli.completion",

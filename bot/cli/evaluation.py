@@ -1,5 +1,6 @@
-"""``eval``, ``eval-clusters`` and ``clusters rebuild``: the matcher and the stories measured
-against a labelled set, and the stories of a database assigned again after an upgrade."""
+"""``eval``, ``eval-clusters``, ``eval-briefs`` and ``clusters rebuild``: the matcher, the stories
+and the story briefs (ROUGE-1 recall, lead-3 beside it; the rule is :mod:`bot.analysis.briefs`)
+measured against a labelled set, and the stories of a database assigned again after an upgrade."""
 
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ def register(
         "--minhash-only", action="store_true", help="the rewrites-only rule (the baseline)"
     )
     p.set_defaults(func=cmd_eval_clusters)
+
+    p = add_labelled_command(
+        sub,
+        common,
+        "eval-briefs",
+        help="ROUGE-1 recall of the story briefs against labelled summaries, and lead-3's",
+        labels=("BRIEFS.jsonl", "JSON Lines of stories with their reference briefs"),
+    )
+    p.set_defaults(func=cmd_eval_briefs)
 
     p = sub.add_parser("clusters", parents=[common], help="story chores")
     csub = p.add_subparsers(dest="clusters_command", required=True, metavar="rebuild")
@@ -124,6 +134,23 @@ def cmd_eval_clusters(app: ServiceContext, args: argparse.Namespace) -> int:
     cross = report["cross_language"]
     if cross["pairs"]:  # same-story pairs in two languages: the share joined
         table.add_row(f"cross-language pairs ({cross['pairs']})", "", f"{cross['r']:.3f}", "")
+    out.print(table)
+    return 0
+
+
+def cmd_eval_briefs(app: ServiceContext, args: argparse.Namespace) -> int:
+    report = briefs.eval_briefs(app, Path(args.labels))
+    if args.format == "json":
+        print_json(report)
+        return 0
+    from rich.table import Table
+
+    out.print(f"{report['n']} stories, {report['ms_per_story']} ms per brief")
+    table = Table()
+    for col in ("summary", "ROUGE-1 recall"):
+        table.add_column(col)
+    table.add_row("brief (세 줄 요약)", f"{report['rouge1_recall']:.3f}")
+    table.add_row("lead-3 (baseline)", f"{report['lead3_rouge1_recall']:.3f}")
     out.print(table)
     return 0
 
