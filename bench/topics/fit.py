@@ -50,14 +50,14 @@ CUTOFFS = {"sovereign_ai": -1.0}  # per topic, chosen by the CV above; CUTOFF ot
 # Where the rule found no anchor at all (score 0), sovereign_ai is added only from logit 0: from
 # -0.75 the model added a company's own AI model ("AI", "모델", "개발" are common lemmas), and
 # splitting the bar is better on CV too (mean of three fold seeds: 0.903 with -0.75 for both,
-# 0.915 with -1 where the rule found an anchor and 0 where it found none, P 0.94 -> 0.96;
-# -1.5/0 0.913, -1/0.5 0.914, -0.5/0 0.902); one seed (what --cv prints): 0.921, P 0.96 R 0.89.
-# Rule terms for dependence on other countries and for national AI races raised CV to 0.920 but
-# no tuning article used most of them and they tagged invented non-AI headlines ("rather than
-# abroad", "AI powerhouse"): only the Stargate and AI-continent phrases were kept.  gpu_deal (one positive without an anchor in 205
-# articles) is added without one only from logit 2: mean of five fold seeds 0.947 -> 0.952, P
-# 0.94 -> 0.95 (the model had added meetings about AI that merely name the chips).  APEC has no
-# positive without an anchor; it keeps its one bar.
+# 0.915 with -1 where the rule found an anchor and 0 where it found none, P 0.94 -> 0.96; -1.5/0
+# 0.913, -1/0.5 0.914, -0.5/0 0.902); one seed (what --cv prints): 0.921, P 0.96 R 0.89. Rule
+# terms for dependence on other countries and for national AI races raised CV to 0.920 but no
+# tuning article used most of them and they tagged invented non-AI headlines ("rather than
+# abroad", "AI powerhouse"): only the Stargate and AI-continent phrases were kept.  gpu_deal (one
+# positive without an anchor in 205 articles) is added without one only from logit 2: mean of
+# five fold seeds 0.947 -> 0.952, P 0.94 -> 0.95 (the model had added meetings about AI that
+# merely name the chips).  APEC has no positive without an anchor; it keeps its one bar.
 COLD_CUTOFFS = {"sovereign_ai": 0.0, "gpu_deal": 2.0}  # per topic; the topic's cutoff otherwise
 VETOS = {"sovereign_ai": -3.0}
 CUTOFF = 0.0  # logit from which the model adds a topic the rule did not carry

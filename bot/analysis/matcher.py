@@ -18,8 +18,8 @@ deal).  Once one anchor sentence reaches ``ESTABLISH`` × threshold, a sentence 
 with two or more distinct context terms weighing ``FOLLOW_MIN`` together (one at least 1) continues
 the topic ("the summit", "the deal") at ``FOLLOW_FACTOR`` of their weight.  Context terms of ``frame`` groups in
 the title or the lead (first) sentence frame the whole article: their weights are added to every
-scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the title
-rules the topic out, for the learned model too (a sovereign wealth fund).  The title's score is
+scoring body sentence (a share-price story that mentions a GPU order).  A ``none`` term in the
+title rules the topic out, for the learned model too (a sovereign wealth fund).  The title's score is
 multiplied by ``title_weight``.  The article's score adds the sentence scores from best to worst
 with diminishing returns (the k-th best counts ``DECAY**k``).  The topic is carried when the rule
 holds (each ``all`` group and at least one ``any`` group present), the score reaches
@@ -31,9 +31,8 @@ sentence that merely names the topic is a passing mention.
 ``bench/topics/fit.py``): one logistic regression per topic over the article's lemmas (bridged
 across languages, length-normalised) and the rule's score and verdict.  It has the last word with
 a margin: a topic the rule did not carry (every topic is scored, anchor or not) is added from
-logit ``cutoff`` (``cold_cutoff`` where the rule's score is 0: no anchor sentence scored); one the
-rule carried
-is dropped only below ``veto``.  A topic without learned
+logit ``cutoff`` (``cold_cutoff`` where the rule's score is 0: no anchor sentence scored); one
+the rule carried is dropped only below ``veto``.  A topic without learned
 weights (a topic of your own file) is decided by the rule alone, and so is every topic when
 ``topic_model.json`` is absent.  A roundup page still needs the topic in its title.  ``scores``
 stay the rule's scores.
@@ -223,11 +222,14 @@ class Matcher:
         ruled_out = set()
         for index, ct in enumerate(self.compiled):
             tid = ct.topic.id
+            evidence: tuple[Evidence, ...] = ()
             if any(h.term.kind == "none" for h in title_hits[index]):
-                ruled_out.add(tid)  # neither the rule nor the model may carry it
-            if not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
+                # the title says it is about something else (a game, a filter, a sovereign
+                # wealth fund): neither the rule nor the model may carry it
+                ruled_out.add(tid)
+                score, ok = 0.0, False
+            elif not _has_anchor(title_hits[index]) and not _has_anchor(body_hits[index]):
                 score, ok = 0.0, False  # nothing to score: most articles
-                evidence: tuple[Evidence, ...] = ()
             else:
                 score, evidence, ok = _score_topic(ct, title_hits[index], body_hits[index])
             if model is not None and features is not None and tid not in ruled_out:
@@ -365,8 +367,6 @@ def _score_topic(
     ct: CompiledTopic, title_hits: list[_Hit], body_hits: list[_Hit]
 ) -> tuple[float, tuple[Evidence, ...], bool]:
     topic = ct.topic
-    if any(h.term.kind == "none" for h in title_hits):
-        return 0.0, (), False  # the title says it is about something else (a game, a filter)
     lead = [h for h in body_hits if h.sent == 0]
     frame = sum({h.term.lemmas: h.term.weight for h in title_hits + lead if h.term.frame}.values())
     sentences: list[tuple[str, list[_Hit]]] = []

@@ -444,11 +444,11 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b))
 
 
-# fitted by bench/stories/fit.py on the real tuning split (real published articles, read from
-# its path, never shipped; class-balanced logistic regression over the pairs past the gates,
-# cross-validated in five folds grouped by story); the threshold chosen there for precision
-# (0.2 has the same cross-validated B-cubed, 0.787, at pairwise P 0.75, and the invented
-# held-out set falls under P 0.90).  The window is a week: real follow-ups (a reaction, an analysis, the
+# fitted by bench/stories/fit.py on the real tuning split (real published articles, read from its
+# path, never shipped; class-balanced logistic regression over the pairs past the gates,
+# cross-validated in five folds grouped by story); the threshold chosen there for precision (0.2
+# has the same cross-validated B-cubed, 0.787, at pairwise P 0.75, and the invented held-out set
+# falls under P 0.90).  The window is a week: real follow-ups (a reaction, an analysis, the
 # English wire a few days on) come up to a week later; five-fold B-cubed 0.755 at three days,
 # 0.774 at five, 0.786 at seven, 0.776 at ten.  eval-clusters on the real tuning split gives
 # pairwise P 0.846, R 0.501, B-cubed F1 0.787, cross-language 0.43 (five-fold: 0.810 / 0.503 /

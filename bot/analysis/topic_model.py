@@ -12,11 +12,12 @@ The model decides: a topic the rule did not carry is added from logit ``cutoff``
 ``cold_cutoff`` where the rule scored 0: no anchor sentence scored); a topic the rule carried is
 dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps its clear cases
 and the model moves the borderline ones.  All three are per topic, chosen by cross-validation on
-the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen
-news are recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as
-"AI", "모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model leans on the rule's two features is
-set when fitting (``bench/topics/fit.py``): the rules were tuned on the same split, so their
-features are penalised harder than a lemma for gpu_deal and sovereign_ai.
+the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen news
+are recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as "AI",
+"모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model
+leans on the rule's two features is set when fitting (``bench/topics/fit.py``): the rules were
+tuned on the same split, so their features are penalised harder than a lemma for gpu_deal and
+sovereign_ai.
 
 The weights are data (``topic_model.json``: single lemmas and numbers, never text), fitted on the
 real tuning split by ``bench/topics/fit.py``; scoring an article costs about 0.13 ms (0.02× its
