@@ -156,14 +156,10 @@ def cmd_eval_briefs(app: ServiceContext, args: argparse.Namespace) -> int:
 
 
 def cmd_clusters_rebuild(app: ServiceContext, args: argparse.Namespace) -> int:
-    since = _since(app, args.since) or datetime(1970, 1, 1, tzinfo=UTC)
+    since = periods.since(app, args.since, option="--since") or datetime(1970, 1, 1, tzinfo=UTC)
     articles.catch_up(app)
     count = story_service.rebuild(app, since)
     out.print(say("cli.rebuilt", count=count), highlight=False)
     briefed = briefs.fill(app, since)  # and their briefs made again (old reports analysed)
     out.print(say("cli.briefed", count=briefed), highlight=False)
     return 0
-
-
-def _since(app: ServiceContext, word: str) -> datetime | None:
-    return periods.since(app, word, option="--since")
