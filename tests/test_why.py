@@ -60,3 +60,19 @@ def test_why_shows_the_learned_models_words_with_their_weight(
     for e in learned:  # shown as the article writes the word, with its share of the score
         weight = e["term"].rsplit(" ", 1)[-1]
         assert re.search(re.escape(e["surface"]) + r"( \([^)]*\))? " + re.escape(weight), out)
+
+
+def test_a_word_both_the_rule_and_the_model_found_shows_the_models_share_once() -> None:
+    from bot.present.compose import evidence_text
+
+    shown = evidence_text(
+        [
+            {"term": "gpu", "surface": "그래픽처리장치", "field": "body"},
+            {"term": "model: 그래픽처리장치 +0.32", "surface": "그래픽처리장치", "field": "body"},
+            {"term": "model: 그래픽처리장치 +0.10", "surface": "그래픽처리장치", "field": "body"},
+            {"term": "model: 산업 +0.40", "surface": "산업", "field": "title"},
+        ],
+        "ko",
+    )
+    assert shown.split(" · ")[0] == "그래픽처리장치 +0.32"
+    assert shown.count("그래픽처리장치") == 1 and shown.endswith("산업 (제목) +0.40")

@@ -64,20 +64,27 @@ def outlet(item: Article) -> str | None:
 
 
 def evidence_text(evidence: Sequence[Mapping[str, object]], lang: str) -> str:
-    """Evidence as shown: each surface once per field, a title hit marked."""
-    parts = []
-    seen = set()
+    """Evidence as shown: each surface once per field, a title hit marked; a word the learned
+    model weighs carries its share ("독일 +1.01"), also where a rule term showed it first."""
+    parts: list[str] = []
+    seen: dict[tuple[str, object], int] = {}  # (surface, field) -> its index in parts
+    weighed: set[int] = set()
     for e in evidence:
         surface = str(e.get("surface") or e.get("term"))
         key = (surface, e.get("field"))
-        if key in seen:
-            continue
-        seen.add(key)
-        suffix = f" ({t('title_field', lang)})" if e.get("field") == "title" else ""
         term = str(e.get("term") or "")
-        if term.startswith("model: "):  # the learned model's word, with its share: "독일 +1.01"
-            suffix += " " + term.rsplit(" ", 1)[-1]
-        parts.append(surface + suffix)
+        share = " " + term.rsplit(" ", 1)[-1] if term.startswith("model: ") else ""
+        if key in seen:
+            at = seen[key]
+            if share and at not in weighed:
+                parts[at] += share
+                weighed.add(at)
+            continue
+        seen[key] = len(parts)
+        if share:
+            weighed.add(len(parts))
+        suffix = f" ({t('title_field', lang)})" if e.get("field") == "title" else ""
+        parts.append(surface + suffix + share)
     return " · ".join(parts)
 
 
