@@ -1,12 +1,16 @@
 """Fit the learned half of the topic matcher (``bot/analysis/topic_model.json``).
 
-    python bench/topics/fit.py LABELS.jsonl [--stories ARTICLES.jsonl] [--cv 5] [--write]
+    python bench/topics/fit.py LABELS.jsonl [--stories ARTICLES.jsonl] [--extra MORE.jsonl]
+        [--cv 5] [--write]
 
 ``LABELS.jsonl`` is an ``eval`` labels file (the real tuning split); ``--stories`` names a file
 whose rows give each ``id`` its ``story``, so cross-validation folds keep one story's reports
 together (without it, each article is its own group).  ``--cv K`` prints K-fold figures (the
 rule alone, the model alone, and the combination); ``--write`` fits on the whole file and stores
-the weights (single lemmas and numbers only).  Nothing here is read at run time but the JSON.
+the weights (single lemmas and numbers only).  ``--extra`` (repeatable) adds more labelled real
+articles to the training rows (an ``eval`` labels file whose rows carry their own ``story``); the
+cross-validation then folds them with the rest, by story, and prints the figures on the
+``LABELS`` rows and on the extra rows apart.  Nothing here is read at run time but the JSON.
 """
 
 from __future__ import annotations
@@ -58,8 +62,19 @@ CUTOFFS = {"sovereign_ai": -1.0}  # per topic, chosen by the CV above; CUTOFF ot
 # positive without an anchor in 205 articles) is added without one only from logit 2: mean of
 # five fold seeds 0.947 -> 0.952, P 0.94 -> 0.95 (the model had added meetings about AI that
 # merely name the chips).  APEC has no positive without an anchor; it keeps its one bar.
-COLD_CUTOFFS = {"sovereign_ai": 0.0, "gpu_deal": 2.0}  # per topic; the topic's cutoff otherwise
+# Since the model is fitted with 177 more real articles as well (``--extra``: sovereign-AI reports
+# of many countries, GPU deals, APEC meetings and their look-alikes), it leans harder on common
+# lemmas, and the split bar let invented traps through (a card company's own AI model at logit
+# 0.67, a wealth fund's stake in a chip start-up at 0.27).  Without an anchor sovereign_ai now
+# needs a word of the state (COLD_REQUIRES) and is added from -1: pooled CV over the tuning and
+# extra rows, mean of three seeds, 0.890 with the split (0 without an anchor) -> 0.901 (tuning
+# rows 0.916 -> 0.915, extra rows 0.845 -> 0.876); one bar of -1 with no word needed: 0.904, but
+# the traps get through.  gpu_deal's bar without an anchor is flat from -1 to 2 (pooled 0.911-0.912).
+COLD_CUTOFFS = {"sovereign_ai": -1.0, "gpu_deal": 2.0}  # per topic; the topic's cutoff otherwise
 VETOS = {"sovereign_ai": -3.0}
+# without an anchor, sovereign_ai also needs a word of the state (English ones via the bridge)
+NATIONAL = {"국가", "정부", "국산", "자국", "국민", "대통령", "총리", "장관", "부처", "과기정통부"}
+COLD_REQUIRES = {"sovereign_ai": NATIONAL}
 CUTOFF = 0.0  # logit from which the model adds a topic the rule did not carry
 # logit below which it drops one the rule carried (CV on tune: macro F1 0.938 against 0.940 at
 # 0; the invented regression cases, real APEC meetings told without a title, need the margin)
@@ -131,10 +146,19 @@ def _has_id(row: dict) -> None:
 
 
 class Data:
-    def __init__(self, labels_path: Path, stories_path: Path | None) -> None:
+    def __init__(
+        self, labels_path: Path, stories_path: Path | None, extra_paths: list[Path] = ()
+    ) -> None:
         analyser = get_analyser()
         self.topics = load_topics()
         self.examples = read_examples(labels_path)
+        own = len(self.examples)
+        extra_story: dict[str, str] = {}
+        for path in extra_paths:
+            self.examples += read_examples(path)
+            for row in read_jsonl(path, _has_id):
+                extra_story[str(row["id"])] = "extra:" + str(row.get("story") or row["id"])
+        self.extra = np.arange(len(self.examples)) >= own
         self.bridge = build_bridge(analyser)
         matcher = Matcher(self.topics, analyser, model=None)
         analyses = analyser.analyse_many([_as_ingested(e) for e in self.examples])
@@ -157,10 +181,12 @@ class Data:
         # a none term in the title rules a topic out, for the model too (bot.analysis.matcher)
         self.ruled_out = {t: np.array([t in r.ruled_out for r in results]) for t in self.ids}
         self.y = {t: np.array([t in e.labels for e in self.examples], float) for t in self.ids}
+        self.national = np.array([bool(NATIONAL & f.keys()) for f in self.feats])  # COLD_REQUIRES
         story = {}
         if stories_path:
             for row in read_jsonl(stories_path, _has_id):
                 story[str(row["id"])] = str(row.get("story") or row["id"])
+        story.update(extra_story)
         self.groups = [story.get(e.id, e.id) for e in self.examples]
 
     def matrix(self, rows: list[int], vocab: list[str]) -> np.ndarray:
@@ -244,27 +270,45 @@ def out_of_fold(
 
 
 def cross_validate(data: Data, k: int, seeds: int = 1) -> None:
+    """Each variant's figures, the mean over ``seeds`` ways of dealing the stories into folds."""
+    runs = [_cross_validate(data, k, seed) for seed in range(seeds)]
+    for name in runs[0]:
+        per = [tuple(np.mean([run[name][i] for run in runs], axis=0)) for i in range(len(data.ids))]
+        macro = np.mean([p[2] for p in per])
+        tops = " ".join(
+            f"{t} {p[2]:.3f} (P {p[0]:.2f} R {p[1]:.2f})"
+            for t, p in zip(data.ids, per, strict=True)
+        )
+        print(f"{k}-fold CV by story ({seeds} seeds), {name}: macro F1 {macro:.3f} | {tops}")
+
+
+def _cross_validate(data: Data, k: int, seed: int) -> dict[str, list[tuple[float, float, float]]]:
     results: dict[str, list[tuple[float, float, float]]] = {}
     for t in data.ids:
         y = data.y[t]
         rule = data.rule[t][:, 1] > 0
         anchored = data.rule[t][:, 0] > 0
         cutoff = CUTOFFS.get(t, CUTOFF)
-        alone = out_of_fold(data, k, t, None)
+        alone = out_of_fold(data, k, t, None, seed)
         shipped = RULE_L2.get(t, L2)
-        stacked = out_of_fold(data, k, t, shipped)
+        stacked = out_of_fold(data, k, t, shipped, seed)
         variants = {
             "rule alone (in-sample)": rule,
             "model alone": alone >= 0,
             "stacked, rule penalised like lemmas": (
-                np.where(rule, (like := out_of_fold(data, k, t, L2)) >= -1.0, like >= 0)
+                np.where(rule, (like := out_of_fold(data, k, t, L2, seed)) >= -1.0, like >= 0)
             ),
             "stacked, no veto margin": stacked >= 0,
             "stacked, veto below -1": np.where(rule, stacked >= -1.0, stacked >= 0),
             "stacked, shipped cutoffs and veto": np.where(
                 rule,
                 stacked >= VETOS.get(t, VETO),
-                stacked >= np.where(anchored, cutoff, COLD_CUTOFFS.get(t, cutoff)),
+                np.where(
+                    anchored,
+                    stacked >= cutoff,
+                    (stacked >= COLD_CUTOFFS.get(t, cutoff))
+                    & (data.national if t in COLD_REQUIRES else True),
+                ),
             ),
             "stacked, one cutoff with or without anchor": np.where(
                 rule, stacked >= VETOS.get(t, VETO), stacked >= cutoff
@@ -276,15 +320,27 @@ def cross_validate(data: Data, k: int, seeds: int = 1) -> None:
             "(rule and model>=-1) or model>=1": (rule & (alone >= -1.0)) | (alone >= 1.0),
             "mean vote: model + 2*rule-1 >=0": (alone + 2.0 * (rule - 0.5)) >= 0,
         }
+        for cold in (-1.0, -0.5, 0.0):
+            variants[f"stacked, cold cutoff {cold:+.1f} and a national word"] = np.where(
+                rule,
+                stacked >= VETOS.get(t, VETO),
+                np.where(anchored, stacked >= cutoff, (stacked >= cold) & data.national),
+            )
+        for cold in (-1.0, -0.5, 0.5, 1.0, 2.0):
+            variants[f"stacked, shipped but cold cutoff {cold:+.1f}"] = np.where(
+                rule,
+                stacked >= VETOS.get(t, VETO),
+                stacked >= np.where(anchored, cutoff, cold),
+            )
         for name, pred in variants.items():
-            results.setdefault(name, []).append(f1(y, pred & ~data.ruled_out[t]))
-    for name, per in results.items():
-        macro = np.mean([p[2] for p in per])
-        tops = " ".join(
-            f"{t} {p[2]:.3f} (P {p[0]:.2f} R {p[1]:.2f})"
-            for t, p in zip(data.ids, per, strict=True)
-        )
-        print(f"{k}-fold CV by story, {name}: macro F1 {macro:.3f} | {tops}")
+            pred = pred & ~data.ruled_out[t]
+            results.setdefault(name, []).append(f1(y[~data.extra], pred[~data.extra]))
+            if data.extra.any():
+                results.setdefault("  on the extra rows: " + name, []).append(
+                    f1(y[data.extra], pred[data.extra])
+                )
+                results.setdefault("  on all rows: " + name, []).append(f1(y, pred))
+    return results
 
 
 def write(data: Data, path: Path) -> None:
@@ -300,6 +356,7 @@ def write(data: Data, path: Path) -> None:
             "rule_carried": round(float(w[len(vocab) + 1]), 4),
             "cutoff": CUTOFFS.get(t, CUTOFF),
             "cold_cutoff": COLD_CUTOFFS.get(t, CUTOFFS.get(t, CUTOFF)),
+            "cold_requires": sorted(COLD_REQUIRES.get(t, ())),
             "veto": VETOS.get(t, VETO),
             "lemmas": {
                 vocab[i]: round(float(lemma_w[i]), 4) for i in sorted(order, key=lambda i: vocab[i])
@@ -322,17 +379,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("labels", type=Path)
     ap.add_argument("--stories", type=Path)
+    ap.add_argument("--extra", type=Path, action="append", default=[])
     ap.add_argument("--cv", type=int, default=0)
+    ap.add_argument("--seeds", type=int, default=1, help="fold deals averaged (--cv)")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--l2", type=float, nargs="*", default=[L2])
     ap.add_argument("--out", type=Path, default=topic_model.MODEL_PATH)
     args = ap.parse_args()
-    data = Data(args.labels, args.stories)
+    data = Data(args.labels, args.stories, args.extra)
     for l2 in args.l2:
         L2 = l2
         if args.cv:
             print(f"L2 {l2}")
-            cross_validate(data, args.cv)
+            cross_validate(data, args.cv, args.seeds)
     if args.write:
         write(data, args.out)
 

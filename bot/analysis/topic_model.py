@@ -13,8 +13,10 @@ The model decides: a topic the rule did not carry is added from logit ``cutoff``
 dropped only below ``veto`` (the model fairly sure it is not), so the rule keeps its clear cases
 and the model moves the borderline ones.  All three are per topic, chosen by cross-validation on
 the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen news
-are recall, -1 where the rule found an anchor, 0 where it found none (common lemmas such as "AI",
-"모델", "개발" alone must not make a company's own model a national one) and -3.  How much the model
+are recall, -1, -1 and -3.  Where the rule found no anchor, a topic may also need one of
+``cold_requires`` among the article's lemmas (after the bridge): sovereign_ai needs a word of the
+state (국가, 정부, 장관, "government", "national"...), so common lemmas such as "AI", "모델", "개발"
+alone never make a company's own model, or a wealth fund's stake, a national one.  How much the model
 leans on the rule's two features is set when fitting (``bench/topics/fit.py``): the rules were
 tuned on the same split, so their features are penalised harder than a lemma for gpu_deal and
 sovereign_ai.
@@ -77,6 +79,7 @@ class TopicWeights:
     veto: float  # below this logit a topic the rule carried is dropped
     cold_cutoff: float  # like cutoff, where the rule scored 0 (no anchor sentence scored)
     lemmas: dict[str, float]
+    cold_requires: frozenset[str] = frozenset()  # there, one of these lemmas too (empty: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,7 @@ class TopicModel:
                 float(t.get("veto", t["cutoff"])),
                 float(t.get("cold_cutoff", t["cutoff"])),
                 {k: float(v) for k, v in t["lemmas"].items()},
+                frozenset(t.get("cold_requires", ())),
             )
             for tid, t in data["topics"].items()
         }
@@ -136,5 +140,11 @@ class TopicModel:
         logit += sum(c for _, c in parts)
         parts.sort(key=lambda p: -p[1])
         shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
-        bar = weights.veto if carried else weights.cutoff if score > 0 else weights.cold_cutoff
-        return Verdict(logit >= bar, logit, shown)
+        if carried:
+            keep = logit >= weights.veto
+        elif score > 0:
+            keep = logit >= weights.cutoff
+        else:
+            needs = weights.cold_requires
+            keep = logit >= weights.cold_cutoff and (not needs or not needs.isdisjoint(features))
+        return Verdict(keep, logit, shown)
