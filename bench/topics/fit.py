@@ -70,6 +70,8 @@ CUTOFFS = {"sovereign_ai": -1.0}  # per topic, chosen by the CV above; CUTOFF ot
 # extra rows, mean of three seeds, 0.890 with the split (0 without an anchor) -> 0.901 (tuning
 # rows 0.916 -> 0.915, extra rows 0.845 -> 0.876); one bar of -1 with no word needed: 0.904, but
 # the traps get through.  gpu_deal's bar without an anchor is flat from -1 to 2 (pooled 0.911-0.912).
+# A third labeller then added sovereign_ai to four extra rows (India's national GPU procurement);
+# refitted on those labels: tuning rows 0.947 (sovereign_ai 0.907), pooled sovereign_ai 0.908.
 COLD_CUTOFFS = {"sovereign_ai": -1.0, "gpu_deal": 2.0}  # per topic; the topic's cutoff otherwise
 VETOS = {"sovereign_ai": -3.0}
 # without an anchor, sovereign_ai also needs a word of the state (English ones via the bridge)
