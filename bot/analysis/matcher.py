@@ -31,8 +31,9 @@ sentence that merely names the topic is a passing mention.
 ``bench/topics/fit.py``): one logistic regression per topic over the article's lemmas (bridged
 across languages, length-normalised) and the rule's score and verdict.  It has the last word with
 a margin: a topic the rule did not carry (every topic is scored, anchor or not) is added from
-logit ``cutoff`` (``cold_cutoff`` where the rule's score is 0: no anchor sentence scored); one
-the rule carried is dropped only below ``veto``.  A topic without learned
+logit ``cutoff`` (``cold_cutoff`` where the rule's score is 0: no anchor sentence scored, and
+then only with one of the topic's ``cold_requires`` lemmas, for sovereign_ai a word of the
+state); one the rule carried is dropped only below ``veto``.  A topic without learned
 weights (a topic of your own file) is decided by the rule alone, and so is every topic when
 ``topic_model.json`` is absent.  A roundup page still needs the topic in its title.  ``scores``
 stay the rule's scores.

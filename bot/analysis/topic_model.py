@@ -15,9 +15,9 @@ and the model moves the borderline ones.  All three are per topic, chosen by cro
 the tuning split: APEC 0, 0 and -1; gpu_deal 0, 2 and -1; sovereign_ai, whose misses on unseen news
 are recall, -1, -1 and -3.  Where the rule found no anchor, a topic may also need one of
 ``cold_requires`` among the article's lemmas (after the bridge): sovereign_ai needs a word of the
-state (국가, 정부, 장관, "government", "national"...), so common lemmas such as "AI", "모델", "개발"
-alone never make a company's own model, or a wealth fund's stake, a national one.  How much the model
-leans on the rule's two features is set when fitting (``bench/topics/fit.py``): the rules were
+state (국가, 정부, 장관, "government", "national"...), so common lemmas such as "AI", "모델",
+"개발" alone never make a company's own model, or a wealth fund's stake, a national one.  How
+much the model leans on the rule's two features is set when fitting (``bench/topics/fit.py``): the rules were
 tuned on the same split, so their features are penalised harder than a lemma for gpu_deal and
 sovereign_ai.
 
