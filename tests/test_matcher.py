@@ -232,6 +232,28 @@ def test_learned_weights_are_single_lemmas_and_numbers() -> None:
             assert isinstance(w, float)
 
 
+def test_without_an_anchor_sovereign_ai_needs_a_word_of_the_state(analyser) -> None:  # type: ignore[no-untyped-def]
+    """The shipped model's weights: an article the rule found no anchor in is tagged sovereign
+    AI from the model's lemmas only when a word of the state is among them."""
+    from bot.analysis.topic_model import MODEL_PATH, TopicModel
+
+    model = TopicModel.load(MODEL_PATH)
+    assert model is not None
+    needs = model.topics["sovereign_ai"].cold_requires
+    assert {"정부", "국가"} <= needs
+    weights = model.topics["sovereign_ai"].lemmas
+    strong = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:8])  # its strongest lemmas
+    company = {lemma: 1.0 for lemma in strong if lemma not in needs}
+    state = dict(company, 정부=1.0)
+    assert not model.verdict("sovereign_ai", company, 0.0, 1.0, False).carried
+    assert model.verdict("sovereign_ai", state, 0.0, 1.0, False).carried
+    # with an anchor (a rule score above 0) no such word is needed
+    assert model.verdict("sovereign_ai", company, 0.5, 1.0, False).carried
+    # English says it through the bridge: "government" is 정부
+    english = analyser.lemmas("government")
+    assert any(model.bridge.get(lemma) == "정부" for lemma in english)
+
+
 def test_without_the_learned_model_the_rule_decides(analyser, topics, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from bot.analysis.topic_model import TopicModel
 
