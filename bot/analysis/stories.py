@@ -394,11 +394,14 @@ _TITLE, _BODY = FEATURES.index("title"), FEATURES.index("body")
 RARE = 6  # shared telling body words that count (then the feature is 1)
 
 
-def features(a: Profile, b: Profile, minhash: float = 0.0) -> list[float]:
+def features(
+    a: Profile, b: Profile, minhash: float = 0.0, sims: tuple[float, float] | None = None
+) -> list[float]:
     """The pair's features, in the order of :data:`FEATURES`: ``cross`` is how far apart the
     two bodies' shares of Latin-script words are (a Korean and an English report: near 1), and
-    ``cross_text`` the title and body similarity of such a pair (it shares fewer words)."""
-    title, body = similarity(a, b)
+    ``cross_text`` the title and body similarity of such a pair (it shares fewer words).
+    ``sims``: the pair's :func:`similarity` when the caller has it already."""
+    title, body = similarity(a, b) if sims is None else sims
     orgs = _overlap(a.orgs, b.orgs)
     nums = min(len(a.nums & b.nums), 3) / 3
     dated = a.dated and b.dated
@@ -434,7 +437,8 @@ def similarity(a: Profile, b: Profile) -> tuple[float, float]:
         return title, 0.0
     if len(common) > 1:  # summed in ``a``'s order
         common = sorted(common, key=a.rank.__getitem__)  # type: ignore[assignment]
-    dot = sum([a.body[k] * b.body[k] for k in common])
+    # (the products made and summed at C speed, in the same order)
+    dot = sum(map(mul, map(a.body.__getitem__, common), map(b.body.__getitem__, common)))
     return title, dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
 
 
@@ -499,14 +503,33 @@ def comparable(a: Profile, b: Profile) -> bool:
 
 def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
     """How strongly the pair is one story, or None when it is not."""
-    if not comparable(a, b) or figures_clash(a, b) or actors_clash(a, b):
-        return None  # (other figures or another buyer: another event, however alike the text)
+    return judge(a, b, minhash) if comparable(a, b) else None
+
+
+def judge(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
+    """:func:`same_story` of a pair already found :func:`comparable`.  The store weighs each
+    new report against dozens of earlier ones, so the gates are written out here, cheapest
+    first (:func:`figures_clash`, :func:`actors_clash`, :func:`anchored` and
+    :func:`worded_alike` say the same at length), and the similarity is worked out once."""
+    ta, tb = a.title_nums, b.title_nums
+    if ta and tb and ta.isdisjoint(b.nums) and tb.isdisjoint(a.nums):
+        return None  # figures_clash: other figures, another event however alike the text
+    if a.actors and b.actors and a.actors.isdisjoint(b.actors):
+        return None  # actors_clash: another buyer
     if minhash >= MINHASH_SAME:
         return 100.0 + minhash
-    if a.lone or b.lone or not anchored(a, b):
+    if (
+        a.lone
+        or b.lone
+        or (
+            a.telling.isdisjoint(b.title)
+            and a.heads.isdisjoint(b.heads)
+            and a.nums.isdisjoint(b.nums)
+        )
+    ):
+        return None  # a roundup or column, or nothing particular shared (not anchored)
+    sims = similarity(a, b)  # worded_alike, before the other features are worked out
+    if sims[0] + sims[1] < TEXT_MIN:
         return None
-    title, body = similarity(a, b)  # worded_alike, before the other features are worked out:
-    if title + body < TEXT_MIN:
-        return None
-    s = score(features(a, b, minhash))
+    s = score(features(a, b, minhash, sims))
     return s if s >= THRESHOLD else None
