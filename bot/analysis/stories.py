@@ -57,7 +57,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from itertools import takewhile
+from itertools import compress, count, takewhile
 from operator import mul
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -133,16 +133,19 @@ class Profile:
     latin: float = field(init=False, default=0.0)  # the share of Latin-script body words
 
     def __post_init__(self) -> None:
-        weights = self.body.values()
+        # (at C speed: a profile is made for every report; ``telling`` and ``rare`` keep the
+        # words whose idf is at least ANCHOR_IDF)
+        body, weights = self.body, self.body.values()
         self.norm = math.sqrt(sum(map(mul, weights, weights)))
         title = sorted(self.title)
-        self.title_mass = sum(map(_IDF.__getitem__, title))
-        self.telling = frozenset(k for k in title if _IDF[k] >= ANCHOR_IDF)
+        idfs = list(map(_IDF.__getitem__, title))
+        self.title_mass = sum(idfs)
+        self.telling = frozenset(compress(title, map(ANCHOR_IDF.__le__, idfs)))
         self.title_nums = self.heads & self.nums
-        self.words = frozenset(self.body)
-        self.rank = {k: i for i, k in enumerate(self.body)}
-        self.rare = frozenset(k for k in self.body if _IDF[k] >= ANCHOR_IDF)
-        self.latin = sum(map(str.isascii, self.body)) / len(self.body) if self.body else 0.0
+        self.words = frozenset(body)
+        self.rank = dict(zip(body, count()))
+        self.rare = frozenset(compress(body, map(ANCHOR_IDF.__le__, map(_IDF.__getitem__, body))))
+        self.latin = sum(map(str.isascii, body)) / len(body) if body else 0.0
 
     def as_json(self) -> dict[str, Any]:
         out = _Stored(
@@ -218,7 +221,9 @@ def numbers(text: str) -> set[str]:
     dates, times, whole percentages and ordinals are not figures."""
     out: set[str] = set()
     for m in _NUMBER.finditer(text):
-        digits, korean, english = m.group(1), m.group(2), m.group(3)
+        digits, korean, english = m.groups()
+        if not korean and not english and len(digits) < 4 and digits.isdecimal():
+            continue  # under 1,000 and no decimals (so no rate either): most figures in a text
         after = _DATE_AFTER.match(text, m.end())
         if not korean and not english and after:
             if after.group(1) in ("%", "퍼센트") and "." in digits:

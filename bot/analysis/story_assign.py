@@ -93,9 +93,19 @@ def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -
 def _similarities(raw: bytes | None, candidates: Sequence[StoryCandidate]) -> list[float]:
     """Each candidate's MinHash similarity to the signature ``raw`` (:func:`clusters.jaccard`;
     0.0 where either has none, or one of another size, from elsewhere), in one numpy step."""
-    size, out = clusters.NUM_PERM * 8, [0.0] * len(candidates)
-    have = [(i, m) for i, c in enumerate(candidates) if (m := c.minhash) and len(m) == size]
-    if raw is not None and len(raw) == size and have:
+    size = clusters.NUM_PERM * 8
+    if raw is None or len(raw) != size or not candidates:
+        return [0.0] * len(candidates)
+    signatures = [c.minhash for c in candidates]
+    if all(m is not None and len(m) == size for m in signatures):  # (as a rule: no gaps to mind)
+        theirs = np.frombuffer(b"".join(signatures), dtype=np.uint64)  # type: ignore[arg-type]
+        equal = np.count_nonzero(
+            theirs.reshape(len(signatures), -1) == np.frombuffer(raw, dtype=np.uint64), axis=1
+        )
+        return (equal / clusters.NUM_PERM).tolist()
+    out = [0.0] * len(candidates)
+    have = [(i, m) for i, m in enumerate(signatures) if m and len(m) == size]
+    if have:
         theirs = np.frombuffer(b"".join(m for _, m in have), dtype=np.uint64).reshape(len(have), -1)
         equal = np.count_nonzero(theirs == np.frombuffer(raw, dtype=np.uint64), axis=1).tolist()
         for (i, _), n in zip(have, equal, strict=True):

@@ -84,12 +84,12 @@ class StoryQueries(StoreBase):
             for key in keys + [UNDATED + k for k in keys]:  # each key's per_key most recent
                 listed = entries.get(key, [])  # entries within the window (undated: any)
                 if key.startswith(UNDATED) or (
-                    listed and listed[0][0] <= hi and listed[-1][0] >= lo  # all within it
+                    listed and listed[0][2] <= hi and listed[-1][2] >= lo  # all within it
                 ):
-                    chosen.update(map(itemgetter(1), listed[:per_key]))
+                    chosen.update(map(itemgetter(3), listed[:per_key]))
                     continue
                 taken = 0
-                for at, article_id in listed:
+                for _order, _tie, at, article_id in listed:
                     if at > hi:
                         continue
                     if at < lo:
@@ -121,14 +121,13 @@ class StoryQueries(StoreBase):
                     "story_profile": record.story,
                 }
             )
-            at, entry = stored_at(when), (when, record.id)  # (the column's stored form)
-            rank = _newest_first(entry)
+            at, entry = stored_at(when), _entry(when, record.id)  # (the column's stored form)
             for key in [UNDATED + k for k in keys] if undated else keys:  # newest first
                 listed = entries.setdefault(key, [])
-                if not listed or rank <= _newest_first(listed[0]):
+                if not listed or entry <= listed[0]:
                     listed.insert(0, entry)  # the newest (as when ingesting as it comes)
                 else:
-                    insort(listed, entry, key=_newest_first)
+                    insort(listed, entry)
                 new_keys.append((record.id, key, at))
             seqs[record.id] = seq
             members.setdefault(cluster, []).append(record.id)
@@ -147,14 +146,14 @@ class StoryQueries(StoreBase):
 
     def _batch_candidates(
         self, s: Session, records: Sequence[AnalysedRecord], window: timedelta, assign: Assign
-    ) -> tuple[dict[str, list[tuple[datetime, int]]], dict[int, int], dict[int, StoryCandidate]]:
-        """For a batch: every key's stored entries in the batch's window ({key: [(at, article
-        id)]}, at most :data:`BATCH_PER_KEY` most recent per key), the story_seq of each article
-        they name, and those articles as candidates (the profile left out where ``assign``
-        already holds it)."""
+    ) -> tuple[dict[str, list[Entry]], dict[int, int], dict[int, StoryCandidate]]:
+        """For a batch: every key's stored entries in the batch's window ({key: [entry]}, newest
+        first, at most :data:`BATCH_PER_KEY` most recent per key; see :func:`_entry`), the
+        story_seq of each article they name, and those articles as candidates (the profile left
+        out where ``assign`` already holds it)."""
         times = [r.when for r in records if r.when is not None and not _undated(r.story)]
         keys = list(dict.fromkeys(k[:KEY_CHARS] for r in records for k in r.story_keys))
-        entries: dict[str, list[tuple[datetime, int]]] = {}
+        entries: dict[str, list[Entry]] = {}
         if not keys:
             return entries, {}, {}
         # dated entries within the batch's window (any time when an undated record looks),
@@ -163,16 +162,18 @@ class StoryQueries(StoreBase):
         if len(times) < len(records):
             span = _EVER
         named: set[int] = set()
-        aware: dict[Any, datetime] = {}  # an article's keys share its time
+        aware: dict[Any, tuple[float, datetime]] = {}  # an article's keys share its time
         for looked, (lo, hi) in ((keys, span), ([UNDATED + k for k in keys], _EVER)):
             params = {"keys": looked, "lo": lo, "hi": hi, "per_key": BATCH_PER_KEY}
             for key, article_id, at in s.execute(_ENTRIES, params).all():
                 if at not in aware:
-                    aware[at] = _aware(at)
-                entries.setdefault(key, []).append((aware[at], article_id))
+                    converted = _aware(at)
+                    aware[at] = (-converted.timestamp(), converted)
+                order, converted = aware[at]
+                entries.setdefault(key, []).append((order, -article_id, converted, article_id))
                 named.add(article_id)
         for listed in entries.values():
-            listed.sort(key=_newest_first)
+            listed.sort()
         if not named:
             return entries, {}, {}
         known = getattr(assign, "known", None)
@@ -335,10 +336,13 @@ _UTC = UTCDateTime()
 _STORY_KEYS = cast(Table, StoryKeyRow.__table__)
 
 
-def _newest_first(entry: tuple[datetime, int]) -> tuple[float, int]:
-    """Sort key of a key's entries (at, article id): newest first, the higher id first on a tie
-    (the order the statement ranks them in)."""
-    return -entry[0].timestamp(), -entry[1]
+# a key's entry: (-timestamp, -article id, at, article id), so the natural order of a key's
+# entries is newest first, the higher id first on a tie (the order the statement ranks them in)
+Entry = tuple[float, int, datetime, int]
+
+
+def _entry(at: datetime, article_id: int) -> Entry:
+    return -at.timestamp(), -article_id, at, article_id
 
 
 def _aware(value: datetime | str) -> datetime:
