@@ -102,15 +102,14 @@ class StoryQueries(StoreBase):
             # the whole of each story found (its MEMBERS latest reports): the rule weighs a
             # report against a story as a whole, not against one member
             stories_found = {known_rows[i].cluster_id for i in chosen if i in known_rows}
-            candidates = sorted(
-                (
-                    known_rows[i]
-                    for c in stories_found
-                    for i in members.get(c, [])[-MEMBERS:]
-                    if i in known_rows and i != record.id
-                ),
-                key=lambda c: seqs[c.id],
-            )
+            found = [
+                i
+                for c in stories_found
+                for i in members.get(c, [])[-MEMBERS:]
+                if i in known_rows and i != record.id
+            ]
+            found.sort(key=seqs.__getitem__)  # in assignment order (each seq is one article's)
+            candidates = list(map(known_rows.__getitem__, found))
             cluster = assign(record, candidates) or record.id
             seq += 1
             updates.append(
@@ -161,10 +160,13 @@ class StoryQueries(StoreBase):
         span = (min(times) - window, max(times) + window) if times else _EVER
         if len(times) < len(records):
             span = _EVER
+        # a batch of undated reports takes each key's PER_KEY_UNDATED most recent entries and
+        # adds its own in front: the ones further down are never looked at
+        limit = BATCH_PER_KEY if times else PER_KEY_UNDATED
         named: set[int] = set()
         aware: dict[Any, tuple[float, datetime]] = {}  # an article's keys share its time
         for looked, (lo, hi) in ((keys, span), ([UNDATED + k for k in keys], _EVER)):
-            params = {"keys": looked, "lo": lo, "hi": hi, "per_key": BATCH_PER_KEY}
+            params = {"keys": looked, "lo": lo, "hi": hi, "per_key": limit}
             for key, article_id, at in s.execute(_ENTRIES, params).all():
                 if at not in aware:
                     converted = _aware(at)
