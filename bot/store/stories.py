@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from bot.core.unicode import has_unstorable, storable
 from bot.store.base import StoreBase
 from bot.store.models import ArticleRow, StoryKeyRow, UTCDateTime
 from bot.store.views import AnalysedRecord, StoryCandidate
@@ -135,12 +136,8 @@ class StoryQueries(StoreBase):
             )
             out[record.id] = cluster
         s.execute(update(ArticleRow), updates)
-        if new_keys:  # straight to the driver's executemany: SQLAlchemy's costs more per row
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            conn.exec_driver_sql(
-                f"INSERT INTO story_keys (article_id, key, at) VALUES ({mark}, {mark}, {mark})",
-                new_keys,
-            )
+        if new_keys:
+            _insert_keys(conn, new_keys)
         return out
 
     def _batch_candidates(
@@ -315,6 +312,24 @@ class StoryQueries(StoreBase):
 UNDATED = "u|"  # the prefix of an undated article's keys (looked up whatever the window)
 KEY_CHARS = 200 - len(UNDATED)  # a key as stored, its prefix included, fits story_keys.key
 _EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+
+
+def _insert_keys(conn: Connection, rows: list[tuple[int, str, Any]]) -> None:
+    """Insert story_keys rows (article id, key, stored time) with the driver's own executemany
+    on the transaction's connection: SQLAlchemy's costs more per row, and its check for
+    unstorable text (:mod:`bot.store.engine`) walks every value of every row; the keys are
+    checked here at once instead (joined by a newline, which is storable), and made storable
+    the same way when one is not."""
+    if has_unstorable("\n".join([key for _, key, _ in rows])):
+        rows = [(i, storable(key), at) for i, key, at in rows]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO story_keys (article_id, key, at) VALUES ({mark}, {mark}, {mark})", rows
+        )
+    finally:
+        cursor.close()
 
 
 def _undated(story: dict[str, Any] | None) -> bool:
