@@ -438,8 +438,9 @@ def features(
 def similarity(a: Profile, b: Profile) -> tuple[float, float]:
     """The pair's ``title`` and ``body`` features: the idf of the shared title words over the
     titles' (their geometric mean), and the cosine of the body vectors."""
-    shared, mass = a.title & b.title, math.sqrt(a.title_mass * b.title_mass)
-    title = sum(map(_IDF.__getitem__, shared)) / mass if shared and mass else 0.0
+    shared, title = a.title & b.title, 0.0
+    if shared and (mass := math.sqrt(a.title_mass * b.title_mass)):
+        title = sum(map(idf, shared)) / mass
     common = a.words & b.words
     if not common:
         return title, 0.0
@@ -500,7 +501,9 @@ def figures_clash(a: Profile, b: Profile) -> bool:
 def score(f: Sequence[float]) -> float:
     """The rule's linear score of a pair's :func:`features` (at least :data:`THRESHOLD`: one
     story)."""
-    return sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
+    if len(f) != len(WEIGHTS):
+        raise ValueError(f"{len(f)} features for {len(WEIGHTS)} weights")
+    return sum(map(mul, WEIGHTS, f))  # (at C speed, in the same order)
 
 
 def comparable(a: Profile, b: Profile) -> bool:
