@@ -67,8 +67,8 @@ class StoryQueries(StoreBase):
         seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
         entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
         members: dict[int, list[int]] = {}  # story id: its reports, in assignment order
-        for c in sorted(known_rows.values(), key=lambda c: seqs[c.id]):
-            members.setdefault(c.cluster_id, []).append(c.id)
+        for i in sorted(known_rows, key=seqs.__getitem__):
+            members.setdefault(known_rows[i].cluster_id, []).append(i)
         updates: list[dict[str, Any]] = []
         new_keys: list[tuple[int, str, Any]] = []
         conn = s.connection()
