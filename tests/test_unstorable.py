@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from bot.analysis.pipeline import Pipeline
 from bot.chat.commands import Commands
@@ -154,3 +155,44 @@ def test_the_alert_cap_writes_five_alerts_one_group_and_marks_the_rest(
         assert len([r for r in rows if r.status == "sent"]) == 3
     finally:
         app.close()
+
+
+def test_a_story_key_with_a_nul_is_stored_without_it(url: str) -> None:
+    # the story keys go to the driver's executemany, past the engine's check: they are made
+    # storable there the same way (the NUL dropped)
+    from bot.analysis import stories
+    from bot.analysis.story_assign import StoryRule
+    from bot.store.drafts import Draft
+    from bot.store.views import AnalysedRecord
+
+    store = open_store(url)
+    try:
+        ids = store.add_drafts(
+            [Draft(f"도서관 개관 {i}", f"도서관 야간 개관 소식 {i}.", f"t/{i}.txt") for i in (1, 2)]
+        )
+        when = datetime(2026, 11, 20, 9, tzinfo=UTC)
+        profile = {"v": 2, "title": ["도서관"], "nums": ["130000"], "body": {"도서관": 1.0}}
+
+        def record(article_id: int) -> AnalysedRecord:
+            return AnalysedRecord(
+                id=article_id,
+                topics_hash="h",
+                scores={},
+                matches=[],
+                entities=[],
+                title_terms="도서관",
+                body_terms="도서관",
+                when=when,
+                story=dict(profile),
+                story_keys=["o:시립\x00도서관"],
+            )
+
+        for article_id in ids:  # one batch each
+            store.save_analysis([record(article_id)], StoryRule(), stories.WINDOW)
+        with store.read() as s:
+            keys = s.execute(
+                text("SELECT article_id, key FROM story_keys ORDER BY article_id, key")
+            ).all()
+        assert [tuple(k) for k in keys] == [(ids[0], "o:시립도서관"), (ids[1], "o:시립도서관")]
+    finally:
+        store.close()

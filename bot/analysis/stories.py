@@ -57,8 +57,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from itertools import takewhile
-from operator import mul
+from itertools import compress, count, takewhile
+from operator import attrgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -133,16 +133,19 @@ class Profile:
     latin: float = field(init=False, default=0.0)  # the share of Latin-script body words
 
     def __post_init__(self) -> None:
-        weights = self.body.values()
+        # (at C speed: a profile is made for every report; ``telling`` and ``rare`` keep the
+        # words whose idf is at least ANCHOR_IDF)
+        body, weights = self.body, self.body.values()
         self.norm = math.sqrt(sum(map(mul, weights, weights)))
         title = sorted(self.title)
-        self.title_mass = sum(map(_IDF.__getitem__, title))
-        self.telling = frozenset(k for k in title if _IDF[k] >= ANCHOR_IDF)
+        idfs = list(map(_IDF.__getitem__, title))
+        self.title_mass = sum(idfs)
+        self.telling = frozenset(compress(title, map(ANCHOR_IDF.__le__, idfs)))
         self.title_nums = self.heads & self.nums
-        self.words = frozenset(self.body)
-        self.rank = {k: i for i, k in enumerate(self.body)}
-        self.rare = frozenset(k for k in self.body if _IDF[k] >= ANCHOR_IDF)
-        self.latin = sum(map(str.isascii, self.body)) / len(self.body) if self.body else 0.0
+        self.words = frozenset(body)
+        self.rank = dict(zip(body, count()))
+        self.rare = frozenset(compress(body, map(ANCHOR_IDF.__le__, map(_IDF.__getitem__, body))))
+        self.latin = sum(map(str.isascii, body)) / len(body) if body else 0.0
 
     def as_json(self) -> dict[str, Any]:
         out = _Stored(
@@ -218,7 +221,9 @@ def numbers(text: str) -> set[str]:
     dates, times, whole percentages and ordinals are not figures."""
     out: set[str] = set()
     for m in _NUMBER.finditer(text):
-        digits, korean, english = m.group(1), m.group(2), m.group(3)
+        digits, korean, english = m.groups()
+        if not korean and not english and len(digits) < 4 and digits.isdecimal():
+            continue  # under 1,000 and no decimals (so no rate either): most figures in a text
         after = _DATE_AFTER.match(text, m.end())
         if not korean and not english and after:
             if after.group(1) in ("%", "퍼센트") and "." in digits:
@@ -270,6 +275,7 @@ _ROUNDED: _Memo[float, float] = _Memo(lambda weight: round(weight, 3))  # a weig
 
 
 LEAD = 3  # body sentences whose organisations count as the story's actors
+_SENT = attrgetter("sent")  # a token's sentence
 
 
 def profile(
@@ -284,12 +290,12 @@ def profile(
     """The story profile of an analysed article (see the module docstring); ``org_names`` is
     the analyser's lemma → organisation table, ``roundup`` the matcher's verdict on the title."""
     head = _headline(analysis)
-    heads = {org_names[t.lemma] for t in head.tokens if t.lemma in org_names}
-    lead = {  # the tokens are in reading order: the lead ends at sentence LEAD
-        org_names[t.lemma]
-        for t in takewhile(lambda t: t.sent < LEAD, analysis.body.tokens)
-        if t.lemma in org_names
-    }
+    # (the organisations named, picked out at C speed: the lemmas stand as the tokens do)
+    named, org_name = org_names.__contains__, org_names.__getitem__
+    heads = set(map(org_name, filter(named, head.lemmas)))
+    # the tokens are in reading order: the lead ends at sentence LEAD
+    lead_size = len(list(takewhile(LEAD.__gt__, map(_SENT, analysis.body.tokens))))
+    lead = set(map(org_name, filter(named, analysis.body.lemmas[:lead_size])))
     orgs = frozenset(heads | lead)  # the actors: named in the title or the lead
     title_nums = numbers(head.text)
     heads |= title_nums
@@ -297,7 +303,7 @@ def profile(
     for e in entities:
         if e.get("kind") in ("money", "gpu_count") and e.get("value"):
             nums.add(str(_round(float(e["value"]))))
-    title = frozenset(sorted({k for t in head.tokens if (k := _KEYS[t.lemma])}))
+    title = frozenset(sorted(set(filter(None, map(_key, head.lemmas)))))
     counts = Counter(filter(None, map(_KEYS.__getitem__, analysis.body.lemmas)))
     for k in title:  # the title's words count in the body too (short pieces, English wires)
         counts[k] += 1
@@ -330,15 +336,17 @@ _SUBJECT = re.compile(
 class _Head(NamedTuple):
     text: str
     tokens: Sequence[Token]
+    lemmas: Sequence[str]  # the tokens' lemmas
 
 
 def _headline(analysis: Analysis) -> _Head:
     """The title, or where the page had none (the analyser's title is empty when it was the
     body's first sentence) that first sentence: what the story rule reads as the headline."""
     if analysis.title.tokens or not analysis.body.tokens:
-        return _Head(analysis.title.text, analysis.title.tokens)
+        return _Head(analysis.title.text, analysis.title.tokens, analysis.title.lemmas)
     first = list(takewhile(lambda t: t.sent < 1, analysis.body.tokens))
-    return _Head(analysis.body.text[: first[-1].end] if first else "", first)
+    text = analysis.body.text[: first[-1].end] if first else ""
+    return _Head(text, first, analysis.body.lemmas[: len(first)])
 
 
 def actors(head: _Head, org_names: dict[str, str]) -> frozenset[str]:
@@ -394,11 +402,14 @@ _TITLE, _BODY = FEATURES.index("title"), FEATURES.index("body")
 RARE = 6  # shared telling body words that count (then the feature is 1)
 
 
-def features(a: Profile, b: Profile, minhash: float = 0.0) -> list[float]:
+def features(
+    a: Profile, b: Profile, minhash: float = 0.0, sims: tuple[float, float] | None = None
+) -> list[float]:
     """The pair's features, in the order of :data:`FEATURES`: ``cross`` is how far apart the
     two bodies' shares of Latin-script words are (a Korean and an English report: near 1), and
-    ``cross_text`` the title and body similarity of such a pair (it shares fewer words)."""
-    title, body = similarity(a, b)
+    ``cross_text`` the title and body similarity of such a pair (it shares fewer words).
+    ``sims``: the pair's :func:`similarity` when the caller has it already."""
+    title, body = similarity(a, b) if sims is None else sims
     orgs = _overlap(a.orgs, b.orgs)
     nums = min(len(a.nums & b.nums), 3) / 3
     dated = a.dated and b.dated
@@ -427,14 +438,16 @@ def features(a: Profile, b: Profile, minhash: float = 0.0) -> list[float]:
 def similarity(a: Profile, b: Profile) -> tuple[float, float]:
     """The pair's ``title`` and ``body`` features: the idf of the shared title words over the
     titles' (their geometric mean), and the cosine of the body vectors."""
-    shared, mass = a.title & b.title, math.sqrt(a.title_mass * b.title_mass)
-    title = sum(map(_IDF.__getitem__, shared)) / mass if shared and mass else 0.0
+    shared, title = a.title & b.title, 0.0
+    if shared and (mass := math.sqrt(a.title_mass * b.title_mass)):
+        title = sum(map(idf, shared)) / mass
     common = a.words & b.words
     if not common:
         return title, 0.0
     if len(common) > 1:  # summed in ``a``'s order
         common = sorted(common, key=a.rank.__getitem__)  # type: ignore[assignment]
-    dot = sum([a.body[k] * b.body[k] for k in common])
+    # (the products made and summed at C speed, in the same order)
+    dot = sum(map(mul, map(a.body.__getitem__, common), map(b.body.__getitem__, common)))
     return title, dot / (a.norm * b.norm) if a.norm and b.norm else 0.0
 
 
@@ -488,7 +501,9 @@ def figures_clash(a: Profile, b: Profile) -> bool:
 def score(f: Sequence[float]) -> float:
     """The rule's linear score of a pair's :func:`features` (at least :data:`THRESHOLD`: one
     story)."""
-    return sum(w * x for w, x in zip(WEIGHTS, f, strict=True))
+    if len(f) != len(WEIGHTS):
+        raise ValueError(f"{len(f)} features for {len(WEIGHTS)} weights")
+    return sum(map(mul, WEIGHTS, f))  # (at C speed, in the same order)
 
 
 def comparable(a: Profile, b: Profile) -> bool:
@@ -499,14 +514,33 @@ def comparable(a: Profile, b: Profile) -> bool:
 
 def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
     """How strongly the pair is one story, or None when it is not."""
-    if not comparable(a, b) or figures_clash(a, b) or actors_clash(a, b):
-        return None  # (other figures or another buyer: another event, however alike the text)
+    return judge(a, b, minhash) if comparable(a, b) else None
+
+
+def judge(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
+    """:func:`same_story` of a pair already found :func:`comparable`.  The store weighs each
+    new report against dozens of earlier ones, so the gates are written out here, cheapest
+    first (:func:`figures_clash`, :func:`actors_clash`, :func:`anchored` and
+    :func:`worded_alike` say the same at length), and the similarity is worked out once."""
+    ta, tb = a.title_nums, b.title_nums
+    if ta and tb and ta.isdisjoint(b.nums) and tb.isdisjoint(a.nums):
+        return None  # figures_clash: other figures, another event however alike the text
+    if a.actors and b.actors and a.actors.isdisjoint(b.actors):
+        return None  # actors_clash: another buyer
     if minhash >= MINHASH_SAME:
         return 100.0 + minhash
-    if a.lone or b.lone or not anchored(a, b):
+    if (
+        a.lone
+        or b.lone
+        or (
+            a.telling.isdisjoint(b.title)
+            and a.heads.isdisjoint(b.heads)
+            and a.nums.isdisjoint(b.nums)
+        )
+    ):
+        return None  # a roundup or column, or nothing particular shared (not anchored)
+    sims = similarity(a, b)  # worded_alike, before the other features are worked out
+    if sims[0] + sims[1] < TEXT_MIN:
         return None
-    title, body = similarity(a, b)  # worded_alike, before the other features are worked out:
-    if title + body < TEXT_MIN:
-        return None
-    s = score(features(a, b, minhash))
+    s = score(features(a, b, minhash, sims))
     return s if s >= THRESHOLD else None

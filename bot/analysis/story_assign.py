@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.analysis import clusters
-from bot.analysis.stories import MINHASH_SAME, Profile, comparable, same_story
+from bot.analysis.stories import MINHASH_SAME, WINDOW, Profile, judge
 from bot.store.views import AnalysedRecord, StoryCandidate
 
 # -- assigning -----------------------------------------------------------------------------------
@@ -21,7 +21,8 @@ PROFILE_CACHE = 50_000  # parsed profiles kept (they never change)
 
 class StoryRule:
     """The store's ``assign`` callback (:mod:`bot.store.stories`): the earlier article a new one
-    is a report of, by :func:`same_story`, best first; ties go to the earliest story."""
+    is a report of, by :func:`~bot.analysis.stories.same_story`, best first; ties go to the
+    earliest story."""
 
     def __init__(self, *, minhash_only: bool = False) -> None:
         self.minhash_only = minhash_only  # the old rule (rewrites only): the baseline
@@ -48,14 +49,18 @@ class StoryRule:
             me = Profile.from_json(record.story, record.when)
         similar = _similarities(record.minhash, candidates)
         votes: dict[int, list[float | None]] = {}  # story: its comparable members' verdicts
+        held, minhash_only = self._profiles.get, self.minhash_only
+        # comparable(), written out for the dozens of candidates: a dated report sees the
+        # dated ones within the window
+        dated, lo, hi = me.dated, me.when - WINDOW, me.when + WINDOW
         for candidate, mh in zip(candidates, similar, strict=True):
-            other = self._profile(candidate)
-            if self.minhash_only:
+            other = held(candidate.id) or self._profile(candidate)
+            if minhash_only:
                 found = mh if mh >= MINHASH_SAME else None
-            elif not comparable(me, other):
+            elif dated and other.dated and not lo <= other.when <= hi:
                 continue  # another time: no say
             else:
-                found = same_story(me, other, mh)
+                found = judge(me, other, mh)
             votes.setdefault(candidate.cluster_id, []).append(found)
         self._remember(record.id, me)
         while len(self._profiles) > PROFILE_CACHE:
@@ -64,10 +69,11 @@ class StoryRule:
 
 
 def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -> int | None:
-    """The story a report joins, from each candidate story's verdicts (:func:`same_story` of
-    the report with each comparable member; None: not one story): a rewrite of any member
-    (MinHash) joins, else the report must match at least :data:`MAJORITY` of the members;
-    among the stories that pass, the highest mean score wins, ties to the earliest story."""
+    """The story a report joins, from each candidate story's verdicts
+    (:func:`~bot.analysis.stories.same_story` of the report with each comparable member; None:
+    not one story): a rewrite of any member (MinHash) joins, else the report must match at
+    least :data:`MAJORITY` of the members; among the stories that pass, the highest mean score
+    wins, ties to the earliest story."""
     best, best_score = None, 0.0
     for story, found in votes.items():
         passed = [f for f in found if f is not None]
@@ -87,9 +93,19 @@ def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -
 def _similarities(raw: bytes | None, candidates: Sequence[StoryCandidate]) -> list[float]:
     """Each candidate's MinHash similarity to the signature ``raw`` (:func:`clusters.jaccard`;
     0.0 where either has none, or one of another size, from elsewhere), in one numpy step."""
-    size, out = clusters.NUM_PERM * 8, [0.0] * len(candidates)
-    have = [(i, m) for i, c in enumerate(candidates) if (m := c.minhash) and len(m) == size]
-    if raw is not None and len(raw) == size and have:
+    size = clusters.NUM_PERM * 8
+    if raw is None or len(raw) != size or not candidates:
+        return [0.0] * len(candidates)
+    signatures = [c.minhash for c in candidates]
+    if all(m is not None and len(m) == size for m in signatures):  # (as a rule: no gaps to mind)
+        theirs = np.frombuffer(b"".join(signatures), dtype=np.uint64)  # type: ignore[arg-type]
+        equal = np.count_nonzero(
+            theirs.reshape(len(signatures), -1) == np.frombuffer(raw, dtype=np.uint64), axis=1
+        )
+        return (equal / clusters.NUM_PERM).tolist()
+    out = [0.0] * len(candidates)
+    have = [(i, m) for i, m in enumerate(signatures) if m and len(m) == size]
+    if have:
         theirs = np.frombuffer(b"".join(m for _, m in have), dtype=np.uint64).reshape(len(have), -1)
         equal = np.count_nonzero(theirs == np.frombuffer(raw, dtype=np.uint64), axis=1).tolist()
         for (i, _), n in zip(have, equal, strict=True):

@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from bot.core.unicode import has_unstorable, storable
 from bot.store.base import StoreBase
 from bot.store.models import ArticleRow, StoryKeyRow, UTCDateTime
 from bot.store.views import AnalysedRecord, StoryCandidate
@@ -66,8 +67,8 @@ class StoryQueries(StoreBase):
         seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
         entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
         members: dict[int, list[int]] = {}  # story id: its reports, in assignment order
-        for c in sorted(known_rows.values(), key=lambda c: seqs[c.id]):
-            members.setdefault(c.cluster_id, []).append(c.id)
+        for i in sorted(known_rows, key=seqs.__getitem__):
+            members.setdefault(known_rows[i].cluster_id, []).append(i)
         updates: list[dict[str, Any]] = []
         new_keys: list[tuple[int, str, Any]] = []
         conn = s.connection()
@@ -84,12 +85,12 @@ class StoryQueries(StoreBase):
             for key in keys + [UNDATED + k for k in keys]:  # each key's per_key most recent
                 listed = entries.get(key, [])  # entries within the window (undated: any)
                 if key.startswith(UNDATED) or (
-                    listed and listed[0][0] <= hi and listed[-1][0] >= lo  # all within it
+                    listed and listed[0][2] <= hi and listed[-1][2] >= lo  # all within it
                 ):
-                    chosen.update(map(itemgetter(1), listed[:per_key]))
+                    chosen.update(map(itemgetter(3), listed[:per_key]))
                     continue
                 taken = 0
-                for at, article_id in listed:
+                for _order, _tie, at, article_id in listed:
                     if at > hi:
                         continue
                     if at < lo:
@@ -102,15 +103,14 @@ class StoryQueries(StoreBase):
             # the whole of each story found (its MEMBERS latest reports): the rule weighs a
             # report against a story as a whole, not against one member
             stories_found = {known_rows[i].cluster_id for i in chosen if i in known_rows}
-            candidates = sorted(
-                (
-                    known_rows[i]
-                    for c in stories_found
-                    for i in members.get(c, [])[-MEMBERS:]
-                    if i in known_rows and i != record.id
-                ),
-                key=lambda c: seqs[c.id],
-            )
+            found = [
+                i
+                for c in stories_found
+                for i in members.get(c, [])[-MEMBERS:]
+                if i in known_rows and i != record.id
+            ]
+            found.sort(key=seqs.__getitem__)  # in assignment order (each seq is one article's)
+            candidates = list(map(known_rows.__getitem__, found))
             cluster = assign(record, candidates) or record.id
             seq += 1
             updates.append(
@@ -121,14 +121,13 @@ class StoryQueries(StoreBase):
                     "story_profile": record.story,
                 }
             )
-            at, entry = stored_at(when), (when, record.id)  # (the column's stored form)
-            rank = _newest_first(entry)
+            at, entry = stored_at(when), _entry(when, record.id)  # (the column's stored form)
             for key in [UNDATED + k for k in keys] if undated else keys:  # newest first
                 listed = entries.setdefault(key, [])
-                if not listed or rank <= _newest_first(listed[0]):
+                if not listed or entry <= listed[0]:
                     listed.insert(0, entry)  # the newest (as when ingesting as it comes)
                 else:
-                    insort(listed, entry, key=_newest_first)
+                    insort(listed, entry)
                 new_keys.append((record.id, key, at))
             seqs[record.id] = seq
             members.setdefault(cluster, []).append(record.id)
@@ -137,24 +136,20 @@ class StoryQueries(StoreBase):
             )
             out[record.id] = cluster
         s.execute(update(ArticleRow), updates)
-        if new_keys:  # straight to the driver's executemany: SQLAlchemy's costs more per row
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            conn.exec_driver_sql(
-                f"INSERT INTO story_keys (article_id, key, at) VALUES ({mark}, {mark}, {mark})",
-                new_keys,
-            )
+        if new_keys:
+            _insert_keys(conn, new_keys)
         return out
 
     def _batch_candidates(
         self, s: Session, records: Sequence[AnalysedRecord], window: timedelta, assign: Assign
-    ) -> tuple[dict[str, list[tuple[datetime, int]]], dict[int, int], dict[int, StoryCandidate]]:
-        """For a batch: every key's stored entries in the batch's window ({key: [(at, article
-        id)]}, at most :data:`BATCH_PER_KEY` most recent per key), the story_seq of each article
-        they name, and those articles as candidates (the profile left out where ``assign``
-        already holds it)."""
+    ) -> tuple[dict[str, list[Entry]], dict[int, int], dict[int, StoryCandidate]]:
+        """For a batch: every key's stored entries in the batch's window ({key: [entry]}, newest
+        first, at most :data:`BATCH_PER_KEY` most recent per key; see :func:`_entry`), the
+        story_seq of each article they name, and those articles as candidates (the profile left
+        out where ``assign`` already holds it)."""
         times = [r.when for r in records if r.when is not None and not _undated(r.story)]
         keys = list(dict.fromkeys(k[:KEY_CHARS] for r in records for k in r.story_keys))
-        entries: dict[str, list[tuple[datetime, int]]] = {}
+        entries: dict[str, list[Entry]] = {}
         if not keys:
             return entries, {}, {}
         # dated entries within the batch's window (any time when an undated record looks),
@@ -162,17 +157,22 @@ class StoryQueries(StoreBase):
         span = (min(times) - window, max(times) + window) if times else _EVER
         if len(times) < len(records):
             span = _EVER
+        # a batch of undated reports takes each key's PER_KEY_UNDATED most recent entries and
+        # adds its own in front: the ones further down are never looked at
+        limit = BATCH_PER_KEY if times else PER_KEY_UNDATED
         named: set[int] = set()
-        aware: dict[Any, datetime] = {}  # an article's keys share its time
+        aware: dict[Any, tuple[float, datetime]] = {}  # an article's keys share its time
         for looked, (lo, hi) in ((keys, span), ([UNDATED + k for k in keys], _EVER)):
-            params = {"keys": looked, "lo": lo, "hi": hi, "per_key": BATCH_PER_KEY}
+            params = {"keys": looked, "lo": lo, "hi": hi, "per_key": limit}
             for key, article_id, at in s.execute(_ENTRIES, params).all():
                 if at not in aware:
-                    aware[at] = _aware(at)
-                entries.setdefault(key, []).append((aware[at], article_id))
+                    converted = _aware(at)
+                    aware[at] = (-converted.timestamp(), converted)
+                order, converted = aware[at]
+                entries.setdefault(key, []).append((order, -article_id, converted, article_id))
                 named.add(article_id)
         for listed in entries.values():
-            listed.sort(key=_newest_first)
+            listed.sort()
         if not named:
             return entries, {}, {}
         known = getattr(assign, "known", None)
@@ -314,6 +314,24 @@ KEY_CHARS = 200 - len(UNDATED)  # a key as stored, its prefix included, fits sto
 _EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 
+def _insert_keys(conn: Connection, rows: list[tuple[int, str, Any]]) -> None:
+    """Insert story_keys rows (article id, key, stored time) with the driver's own executemany
+    on the transaction's connection: SQLAlchemy's costs more per row, and its check for
+    unstorable text (:mod:`bot.store.engine`) walks every value of every row; the keys are
+    checked here at once instead (joined by a newline, which is storable), and made storable
+    the same way when one is not."""
+    if has_unstorable("\n".join([key for _, key, _ in rows])):
+        rows = [(i, storable(key), at) for i, key, at in rows]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO story_keys (article_id, key, at) VALUES ({mark}, {mark}, {mark})", rows
+        )
+    finally:
+        cursor.close()
+
+
 def _undated(story: dict[str, Any] | None) -> bool:
     """Whether a story profile is of an article without a known date (``undated`` set by
     :mod:`bot.analysis.stories`): it is compared with any story, whenever it was read."""
@@ -335,10 +353,13 @@ _UTC = UTCDateTime()
 _STORY_KEYS = cast(Table, StoryKeyRow.__table__)
 
 
-def _newest_first(entry: tuple[datetime, int]) -> tuple[float, int]:
-    """Sort key of a key's entries (at, article id): newest first, the higher id first on a tie
-    (the order the statement ranks them in)."""
-    return -entry[0].timestamp(), -entry[1]
+# a key's entry: (-timestamp, -article id, at, article id), so the natural order of a key's
+# entries is newest first, the higher id first on a tie (the order the statement ranks them in)
+Entry = tuple[float, int, datetime, int]
+
+
+def _entry(at: datetime, article_id: int) -> Entry:
+    return -at.timestamp(), -article_id, at, article_id
 
 
 def _aware(value: datetime | str) -> datetime:
