@@ -1,4 +1,4 @@
-"""Fit the story rule's weights (bot.analysis.stories.WEIGHTS) on a tuning set only.
+"""Fit the story rule's weights (bot.analysis.story_rule.WEIGHTS) on a tuning set only.
 
     .venv/bin/python bench/stories/fit.py TUNE.jsonl [TEXT_MIN ...]
 
@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis import clusters, entities, stories, story_assign  # noqa: E402
+from bot.analysis import clusters, entities, stories, story_assign, story_rule  # noqa: E402
 from bot.analysis.evaluate import cluster_scores  # noqa: E402
 from bot.analysis.korean import get_analyser  # noqa: E402
 from bot.analysis.matcher import Matcher  # noqa: E402
@@ -65,22 +65,22 @@ def profiles(rows: list[dict]):
 
 
 def _gated(a, b, mh=0.0) -> bool:  # type: ignore[no-untyped-def]
-    """The rule's gates before the linear score (see bot.analysis.stories.same_story)."""
-    if a.lone or b.lone or not stories.anchored(a, b) or stories.figures_clash(a, b):
+    """The rule's gates before the linear score (see bot.analysis.story_rule.same_story)."""
+    if a.lone or b.lone or not story_rule.anchored(a, b) or story_rule.figures_clash(a, b):
         return False
-    if stories.actors_clash(a, b):
+    if story_rule.actors_clash(a, b):
         return False
-    return stories.worded_alike(stories.features(a, b, mh))
+    return story_rule.worded_alike(story_rule.features(a, b, mh))
 
 
 def verdict(a, b, mh, weights, threshold):  # type: ignore[no-untyped-def]
-    if stories.figures_clash(a, b) or stories.actors_clash(a, b):
+    if story_rule.figures_clash(a, b) or story_rule.actors_clash(a, b):
         return None
     if mh >= stories.MINHASH_SAME:
         return 100 + mh
     if not _gated(a, b, mh):
         return None
-    s = float(np.dot(weights, stories.features(a, b, mh)))
+    s = float(np.dot(weights, story_rule.features(a, b, mh)))
     return s if s >= threshold else None
 
 
@@ -89,7 +89,7 @@ def minhashes(profs):  # type: ignore[no-untyped-def]
         (n, m): clusters.jaccard(profs[n][1], profs[m][1])
         for n in range(len(profs))
         for m in range(n)
-        if stories.comparable(profs[n][0], profs[m][0])
+        if story_rule.comparable(profs[n][0], profs[m][0])
     }
 
 
@@ -123,7 +123,7 @@ def pairs(rows, profs, mhs):  # type: ignore[no-untyped-def]
         a, b = profs[n][0], profs[m][0]
         if mh >= stories.MINHASH_SAME or not _gated(a, b, mh):
             continue
-        out.append((n, m, stories.features(a, b, mh), rows[n]["story"] == rows[m]["story"]))
+        out.append((n, m, story_rule.features(a, b, mh), rows[n]["story"] == rows[m]["story"]))
     return out
 
 
@@ -169,7 +169,7 @@ def main() -> int:
         held.append(fit(train)[0])
     w, positives, total = fit(found)
     print(f"{total} pairs past the gates, {positives} same-story")
-    print("weights:", dict(zip(stories.FEATURES, np.round(w, 2).tolist(), strict=True)))
+    print("weights:", dict(zip(story_rule.FEATURES, np.round(w, 2).tolist(), strict=True)))
     for t in THRESHOLDS:
         cv = simulate(rows, profs, mhs, lambda n: held[fold[n]], t)
         r = simulate(rows, profs, mhs, lambda n: w, t)

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.analysis import clusters
-from bot.analysis.stories import MINHASH_SAME, WINDOW, Profile, judge
+from bot.analysis.stories import MINHASH_SAME, WINDOW, Profile
+from bot.analysis.story_rule import judge
 from bot.store.views import AnalysedRecord, StoryCandidate
 
 # -- assigning -----------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ PROFILE_CACHE = 50_000  # parsed profiles kept (they never change)
 
 class StoryRule:
     """The store's ``assign`` callback (:mod:`bot.store.stories`): the earlier article a new one
-    is a report of, by :func:`~bot.analysis.stories.same_story`, best first; ties go to the
+    is a report of, by :func:`~bot.analysis.story_rule.same_story`, best first; ties go to the
     earliest story."""
 
     def __init__(self, *, minhash_only: bool = False) -> None:
@@ -70,7 +71,7 @@ class StoryRule:
 
 def choose(votes: dict[int, list[float | None]], *, single_link: bool = False) -> int | None:
     """The story a report joins, from each candidate story's verdicts
-    (:func:`~bot.analysis.stories.same_story` of the report with each comparable member; None:
+    (:func:`~bot.analysis.story_rule.same_story` of the report with each comparable member; None:
     not one story): a rewrite of any member (MinHash) joins, else the report must match at
     least :data:`MAJORITY` of the members; among the stories that pass, the highest mean score
     wins, ties to the earliest story."""
