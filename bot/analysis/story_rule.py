@@ -154,27 +154,15 @@ def same_story(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
 
 
 def judge(a: Profile, b: Profile, minhash: float = 0.0) -> float | None:
-    """:func:`same_story` of a pair already found :func:`comparable`.  The store weighs each
-    new report against dozens of earlier ones, so the gates are written out here, cheapest
-    first (:func:`figures_clash`, :func:`actors_clash`, :func:`anchored` and
-    :func:`worded_alike` say the same at length), and the similarity is worked out once."""
-    ta, tb = a.title_nums, b.title_nums
-    if ta and tb and ta.isdisjoint(b.nums) and tb.isdisjoint(a.nums):
-        return None  # figures_clash: other figures, another event however alike the text
-    if a.actors and b.actors and a.actors.isdisjoint(b.actors):
-        return None  # actors_clash: another buyer
+    """:func:`same_story` of a pair already found :func:`comparable` (the store weighs each new
+    report against dozens of earlier ones and checks the window itself); the gates cheapest
+    first, and the similarity worked out once."""
+    if figures_clash(a, b) or actors_clash(a, b):
+        return None  # other figures or another buyer: another event, however alike the text
     if minhash >= MINHASH_SAME:
         return 100.0 + minhash
-    if (
-        a.lone
-        or b.lone
-        or (
-            a.telling.isdisjoint(b.title)
-            and a.heads.isdisjoint(b.heads)
-            and a.nums.isdisjoint(b.nums)
-        )
-    ):
-        return None  # a roundup or column, or nothing particular shared (not anchored)
+    if a.lone or b.lone or not anchored(a, b):
+        return None  # a roundup or column, or nothing particular shared
     sims = similarity(a, b)  # worded_alike, before the other features are worked out
     if sims[0] + sims[1] < TEXT_MIN:
         return None
