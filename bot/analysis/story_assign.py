@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.analysis import clusters
-from bot.analysis.stories import MINHASH_SAME, WINDOW, Profile
-from bot.analysis.story_rule import judge
+from bot.analysis.stories import MINHASH_SAME, Profile
+from bot.analysis.story_rule import comparable, judge
 from bot.store.views import AnalysedRecord, StoryCandidate
 
 # -- assigning -----------------------------------------------------------------------------------
@@ -50,15 +50,11 @@ class StoryRule:
             me = Profile.from_json(record.story, record.when)
         similar = _similarities(record.minhash, candidates)
         votes: dict[int, list[float | None]] = {}  # story: its comparable members' verdicts
-        held, minhash_only = self._profiles.get, self.minhash_only
-        # comparable(), written out for the dozens of candidates: a dated report sees the
-        # dated ones within the window
-        dated, lo, hi = me.dated, me.when - WINDOW, me.when + WINDOW
         for candidate, mh in zip(candidates, similar, strict=True):
-            other = held(candidate.id) or self._profile(candidate)
-            if minhash_only:
+            other = self._profile(candidate)
+            if self.minhash_only:
                 found = mh if mh >= MINHASH_SAME else None
-            elif dated and other.dated and not lo <= other.when <= hi:
+            elif not comparable(me, other):
                 continue  # another time: no say
             else:
                 found = judge(me, other, mh)
