@@ -20,6 +20,7 @@ import json
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +150,7 @@ def _has_id(row: dict) -> None:
 
 class Data:
     def __init__(
-        self, labels_path: Path, stories_path: Path | None, extra_paths: list[Path] = ()
+        self, labels_path: Path, stories_path: Path | None, extra_paths: Sequence[Path] = ()
     ) -> None:
         analyser = get_analyser()
         self.topics = load_topics()
