@@ -167,10 +167,13 @@ def test_a_story_key_with_a_nul_is_stored_without_it(url: str) -> None:
 
     store = open_store(url)
     try:
-        ids = store.add_drafts(
-            [Draft(f"도서관 개관 {i}", f"도서관 야간 개관 소식 {i}.", f"t/{i}.txt") for i in (1, 2)]
-        )
         when = datetime(2026, 11, 20, 9, tzinfo=UTC)
+        ids = store.add_drafts(
+            [
+                Draft(f"도서관 개관 {i}", f"도서관 야간 개관 {i}.", f"t/{i}.txt", published_at=when)
+                for i in (1, 2)
+            ]
+        )
         profile = {"v": 2, "title": ["도서관"], "nums": ["130000"], "body": {"도서관": 1.0}}
 
         def record(article_id: int) -> AnalysedRecord:
@@ -194,5 +197,10 @@ def test_a_story_key_with_a_nul_is_stored_without_it(url: str) -> None:
                 text("SELECT article_id, key FROM story_keys ORDER BY article_id, key")
             ).all()
         assert [tuple(k) for k in keys] == [(ids[0], "o:시립도서관"), (ids[1], "o:시립도서관")]
+        # and the second report, saved in a batch of its own, found the first by that key
+        # (looked up as stored): one story
+        with store.read() as s:
+            stories = s.execute(text("SELECT DISTINCT cluster_id FROM articles")).all()
+        assert len(stories) == 1
     finally:
         store.close()

@@ -77,7 +77,7 @@ class StoryQueries(StoreBase):
         for record in fresh:
             when = record.when
             assert when is not None and record.story is not None
-            keys = list(dict.fromkeys(k[:KEY_CHARS] for k in record.story_keys))
+            keys = _keys(record)
             undated = _undated(record.story)
             chosen: set[int] = set()
             lo, hi = _EVER if undated else (when - window, when + window)
@@ -148,7 +148,7 @@ class StoryQueries(StoreBase):
         story_seq of each article they name, and those articles as candidates (the profile left
         out where ``assign`` already holds it)."""
         times = [r.when for r in records if r.when is not None and not _undated(r.story)]
-        keys = list(dict.fromkeys(k[:KEY_CHARS] for r in records for k in r.story_keys))
+        keys = list(dict.fromkeys(k for r in records for k in _keys(r)))
         entries: dict[str, list[Entry]] = {}
         if not keys:
             return entries, {}, {}
@@ -314,14 +314,20 @@ KEY_CHARS = 200 - len(UNDATED)  # a key as stored, its prefix included, fits sto
 _EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 
+def _keys(record: AnalysedRecord) -> list[str]:
+    """A record's story keys as stored: cut to :data:`KEY_CHARS`, made storable (as the
+    database holds them, so a key read back is the key looked up), each once."""
+    keys = [k[:KEY_CHARS] for k in record.story_keys]
+    if has_unstorable("\n".join(keys)):
+        keys = [storable(k) for k in keys]
+    return list(dict.fromkeys(keys))
+
+
 def _insert_keys(conn: Connection, rows: list[tuple[int, str, Any]]) -> None:
     """Insert story_keys rows (article id, key, stored time) with the driver's own executemany
     on the transaction's connection: SQLAlchemy's costs more per row, and its check for
-    unstorable text (:mod:`bot.store.engine`) walks every value of every row; the keys are
-    checked here at once instead (joined by a newline, which is storable), and made storable
-    the same way when one is not."""
-    if has_unstorable("\n".join([key for _, key, _ in rows])):
-        rows = [(i, storable(key), at) for i, key, at in rows]
+    unstorable text (:mod:`bot.store.engine`) walks every value of every row; the keys come
+    from :func:`_keys`, already made storable the same way."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.cursor()
     try:
