@@ -129,7 +129,11 @@ def test_a_long_digest_arrives_exactly_once_while_leadership_changes_hands(
     assert set(counts.values()) == {1}, (
         f"parts posted twice: {[k for k, n in counts.items() if n > 1]}"
     )
-    assert 6 <= handed_over < row.parts_sent, "leadership changed hands during the delivery"
+    assert 6 <= handed_over < row.parts_sent, (
+        f"leadership changed hands during the delivery ({backend}): {handed_over} of "
+        f"{row.parts_sent} parts posted when the second led\n--- first:\n{first.log()[-3000:]}"
+        f"\n--- second:\n{second.log()[-3000:]}"
+    )
     assert len(fake_slack.calls_to("chat.postMessage")) - len(sent) == 1  # the one 429
     seen = {m for p in fake_slack.posts(SLACK_C1.channel) for m in markers_in(str(p))}
     assert seen == {marker(n) for n in range(STORIES)}
