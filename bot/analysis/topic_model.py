@@ -32,6 +32,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from operator import mul
 from pathlib import Path
 
 from bot.analysis.korean import Analysis
@@ -39,10 +40,15 @@ from bot.analysis.korean import Analysis
 MODEL_PATH = Path(__file__).with_name("topic_model.json")
 LEAD_BONUS = 1.0
 RULE_CAP = 3.0
+KEYS_CACHE = 200_000  # lemmas whose feature a model remembers
 
 
-def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, float]:
-    """``{lemma: value}`` for an analysed article (see the module docstring)."""
+def lemma_features(
+    analysis: Analysis, bridge: dict[str, str], keys: dict[str, str] | None = None
+) -> dict[str, float]:
+    """``{lemma: value}`` for an analysed article (see the module docstring).  ``keys``: a
+    cache of the feature each lemma counts for ("" for none), filled as lemmas come; it must
+    belong to this ``bridge``."""
     counts: Counter[str] = Counter(analysis.title.lemmas)
     counts.update(analysis.body.lemmas)
     lead = set(analysis.title.lemmas)
@@ -50,20 +56,37 @@ def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, floa
         if tok.sent:
             break
         lead.add(tok.lemma)
+    if keys is None:
+        keys = {}
     out: dict[str, float] = {}
     log1p = math.log1p
     for lemma, n in counts.items():
-        key = bridge.get(lemma, lemma)
-        if len(key) < 2 or key[0].isdigit() or key[0] == "#":  # numbers, one letter, #num
+        key = keys.get(lemma)
+        if key is None:
+            key = _feature_of(lemma, bridge)
+            if len(keys) < KEYS_CACHE:
+                keys[lemma] = key
+        if not key:
             continue
-        value = log1p(n) + (LEAD_BONUS if lemma in lead else 0.0)
+        value = log1p(n)
+        if lemma in lead:
+            value += LEAD_BONUS
         if value > out.get(key, 0.0):
             out[key] = value
-    norm = math.sqrt(sum(v * v for v in out.values()))
+    values = out.values()
+    norm = math.sqrt(sum(map(mul, values, values)))
     if norm > 0:  # length-free: a short excerpt and a long page weigh alike
-        for key in out:
-            out[key] /= norm
+        return {key: value / norm for key, value in out.items()}
     return out
+
+
+def _feature_of(lemma: str, bridge: dict[str, str]) -> str:
+    """The feature a lemma counts for (through the bridge), or "" for none: numbers, one
+    letter, ``#num``."""
+    key = bridge.get(lemma, lemma)
+    if len(key) < 2 or key[0].isdigit() or key[0] == "#":
+        return ""
+    return key
 
 
 def rule_features(score: float, threshold: float, carried: bool) -> tuple[float, float]:
@@ -86,13 +109,15 @@ class TopicWeights:
 class Verdict:
     carried: bool
     logit: float
-    top: tuple[tuple[str, float], ...]  # the lemmas that pushed it most, with their share
+    # the lemmas that pushed it most, with their share (empty when the topic is not carried)
+    top: tuple[tuple[str, float], ...]
 
 
 class TopicModel:
     def __init__(self, topics: dict[str, TopicWeights], bridge: dict[str, str]) -> None:
         self.topics = topics
         self.bridge = bridge
+        self._keys: dict[str, str] = {}  # lemma -> its feature (see lemma_features)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel | None:
@@ -116,7 +141,7 @@ class TopicModel:
         return cls(topics, dict(data.get("bridge", {})))
 
     def features(self, analysis: Analysis) -> dict[str, float]:
-        return lemma_features(analysis, self.bridge)
+        return lemma_features(analysis, self.bridge, self._keys)
 
     def verdict(
         self,
@@ -133,13 +158,8 @@ class TopicModel:
         r_score, r_carried = rule_features(score, threshold, carried)
         logit = weights.bias + weights.rule_score * r_score + weights.rule_carried * r_carried
         lemma_weights = weights.lemmas
-        parts = [
-            (lemma, lemma_weights[lemma] * features[lemma])
-            for lemma in features.keys() & lemma_weights.keys()
-        ]
-        logit += sum(c for _, c in parts)
-        parts.sort(key=lambda p: -p[1])
-        shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
+        common = features.keys() & lemma_weights.keys()
+        logit += sum([lemma_weights[lemma] * features[lemma] for lemma in common])
         if carried:
             keep = logit >= weights.veto
         elif score > 0:
@@ -147,4 +167,9 @@ class TopicModel:
         else:
             needs = weights.cold_requires
             keep = logit >= weights.cold_cutoff and (not needs or not needs.isdisjoint(features))
+        shown: tuple[tuple[str, float], ...] = ()
+        if keep:  # (what pushed it is shown for a topic carried, and only there)
+            parts = [(lemma, lemma_weights[lemma] * features[lemma]) for lemma in common]
+            parts.sort(key=lambda p: -p[1])
+            shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
         return Verdict(keep, logit, shown)
