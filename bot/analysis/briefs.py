@@ -245,6 +245,7 @@ def analyse(report: Report, analyser: Analyser) -> Report:
 @dataclass(slots=True)
 class _Sentence:
     text: str
+    squashed: str  # the text without its spaces
     weights: dict[str, float]
     norm: float
     place: int
@@ -257,52 +258,64 @@ class _Sentence:
 def choose(reports: Sequence[Report]) -> list[str]:
     """At most three sentences that give the story's gist, in the reports' order (rules in the
     module docstring); no model: every report's ``sentences`` must be given."""
-    heads = [_squash(r.title).rstrip("…") for r in reports if r.title.strip()]
+    heads = [h for r in reports if r.title.strip() if (h := _squash(r.title).rstrip("…"))]
     log, idf = math.log, stories.idf
     pool: list[_Sentence] = []
     for r, report in enumerate(reports):
         for place, c in enumerate(report.sentences or ()):
             text = report.body[c.start : c.end]
             squashed = _squash(text)
-            if any(h and h in squashed for h in heads):
+            if any(map(squashed.__contains__, heads)):
                 continue  # the headline already says it
-            counts: dict[str, int] = {}  # (in the order the keys come, as a Counter)
-            for k in c.keys:
-                counts[k] = counts.get(k, 0) + 1
-            weights = {
-                k: (1.0 + log(n)) * idf(k) if n > 1 else idf(k)  # (1 + log 1) * x is x
-                for k, n in counts.items()
-            }
+            keys = frozenset(c.keys)
+            if len(keys) == len(c.keys):  # each key once (most sentences): its idf
+                weights = dict(zip(c.keys, map(idf, c.keys), strict=True))
+            else:
+                counts: dict[str, int] = {}  # (in the order the keys come, as a Counter)
+                for k in c.keys:
+                    counts[k] = counts.get(k, 0) + 1
+                weights = {
+                    k: (1.0 + log(n)) * idf(k) if n > 1 else idf(k)  # (1 + log 1) * x is x
+                    for k, n in counts.items()
+                }
             values = weights.values()
             pool.append(
                 _Sentence(
                     text=text,
+                    squashed=squashed,
                     weights=weights,
                     norm=math.sqrt(sum(map(mul, values, values))),
                     place=place,
                     report=r,
                     figure=bool(_DIGIT.search(text)),
                     actor=c.actor,
-                    keys=frozenset(c.keys),
+                    keys=keys,
                 )
             )
     if any(_HANGUL.search(s.text) for s in pool):  # a Korean story is told in Korean
         pool = [s for s in pool if _HANGUL.search(s.text)]
     if not pool:
         return []
-    centroid: Counter[str] = Counter()
+    centroid: dict[str, float] = {}  # (summed as a Counter would, in the same order)
+    summed = centroid.get
     for s in pool:
-        centroid.update(s.weights)
+        for k, w in s.weights.items():
+            centroid[k] = w + summed(k, 0)
     # a sentence several reports carry word for word counts in the centroid once per report,
     # and is quoted from the earliest report that has it (so the brief reads in report order)
     firsts: dict[str, _Sentence] = {}
     for s in pool:
-        firsts.setdefault(_squash(s.text), s)
+        firsts.setdefault(s.squashed, s)
     pool = list(firsts.values())
-    c_norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+    values = centroid.values()
+    c_norm = math.sqrt(sum(map(mul, values, values))) or 1.0
+    centroid_of = centroid.__getitem__
 
     def score(s: _Sentence) -> float:
-        cos = sum(w * centroid[k] for k, w in s.weights.items()) / ((s.norm or 1.0) * c_norm)
+        weights = s.weights
+        cos = sum(map(mul, weights.values(), map(centroid_of, weights))) / (
+            (s.norm or 1.0) * c_norm
+        )
         bonus = LEAD_BONUS / (1 + s.place)
         bonus += FIGURE_BONUS if s.figure else 0.0
         bonus += ACTOR_BONUS if s.actor else 0.0
