@@ -322,6 +322,8 @@ def _starts(
         ]
     else:
         starts = [i for i, token in enumerate(tokens) if token == first and i <= last]
+    if n == 1:
+        return starts  # (a term of one lemma: nothing more to check)
     return [i for i in starts if all(_same(lemmas[k], tokens[i + k]) for k in range(1, n))]
 
 
@@ -335,6 +337,11 @@ def _mentions(
     for k, term in enumerate(terms):
         n = len(term.lemmas)
         for i in _starts(term.lemmas, tokens, where):
+            if n == 1:  # (the common case, without a range)
+                if i not in taken:
+                    taken.add(i)
+                    found.append((i, i + 1, k))
+                continue
             span = range(i, i + n)
             if taken.isdisjoint(span):
                 taken.update(span)
