@@ -1,15 +1,16 @@
 """Story briefs (세 줄 요약): at most three sentences quoted exactly from a story's reports.
 
-**Sentences.**  A report's body is cut into sentences by its own text (:func:`spans`): at a line
-break, and after ``. ! ?`` (closing quotes and brackets kept with it) followed by a space, never
-inside a “quotation” and never after an abbreviation (``U.S.``, ``Mr.``).  A sentence is the
-verbatim span of the body from its first character to its last, so a prefix or a leading word
-(``비공개``, ``무정전``, ``‘제11회``, ``다만``) is always there.  A dateline at its start
-(``(경주=연합뉴스) 김 기자 =``, ``[앵커]``, ``SEOUL (Reuters) -``) is stepped over; nothing else is
-cut or rewritten.  Left out: bylines and credits (``기자``, e-mail, ``무단 전재``, ``사진=``,
-``제공``), captions (``사진은 …``, a day then ``…하고 있다.``), lines that are not sentences
-(under :data:`MIN_CHARS` characters, or without a verb ending or a full stop), and every copy of a
-sentence a report repeats (a repeated caption or teaser).
+**Sentences.**  A report's body is cut into sentences by its own text
+(:func:`bot.analysis.sentence_spans.spans`): at a line break, and after ``. ! ?`` (closing quotes
+and brackets kept with it) followed by a space, never inside a “quotation” and never after an
+abbreviation (``U.S.``, ``Mr.``).  A sentence is the verbatim span of the body from its first
+character to its last, so a prefix or a leading word (``비공개``, ``무정전``, ``‘제11회``,
+``다만``) is always there.  A dateline at its start (``(경주=연합뉴스) 김 기자 =``, ``[앵커]``,
+``SEOUL (Reuters) -``) is stepped over; nothing else is cut or rewritten.  Left out: bylines and
+credits (``기자``, e-mail, ``무단 전재``, ``사진=``, ``제공``), captions (``사진은 …``, a day then
+``…하고 있다.``), lines that are not sentences (under :data:`MIN_CHARS` characters, or without a
+verb ending or a full stop), and every copy of a sentence a report repeats (a repeated caption or
+teaser).
 
 **Scores.**  A sentence's content lemmas (the analyser's tokens that fall inside its span),
 idf-weighted with the story rule's background counts, are compared (cosine) with the story's
@@ -44,12 +45,12 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis import stories
 from bot.analysis.limits import analysed_body
+from bot.analysis.sentence_spans import spans
 from bot.core.unicode import strip_invisible
 
 if TYPE_CHECKING:
@@ -92,12 +93,6 @@ _DIGIT = re.compile(r"\d")
 # a photo caption written as a sentence: a day, then "… 하고 있다." at its end
 _CAPTION_END = re.compile(r"(고\s?있다|포즈를 취하고 있다|를 하고 있다)\.?$")
 _CAPTION_DAY = re.compile(r"\d{1,2}일\s")
-# a sentence ends after . ! ? and any closing quotes or brackets, before a space
-_STOP = re.compile(r"[.!?。？！][”’\"'」』)\]]*(?=\s|$)")
-_ABBREV = re.compile(
-    r"(?:^|[\s(“\"])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|vs|No|Gov|Sen|Rep|Gen|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|etc)\.$"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,51 +121,6 @@ class Report:
     title: str
     body: str
     sentences: Sequence[Candidate] | None = None
-
-
-def spans(text: str) -> list[tuple[int, int]]:
-    """The sentences of ``text`` as (start, end) offsets, whitespace trimmed (rules in the
-    module docstring)."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        cuts = [0]
-        depth = 0
-        last = 0
-        # (a line that opens no quotation is never inside one: its depth is not counted)
-        quoted = "“" in line or "「" in line or "『" in line
-        for m in _STOP.finditer(line):
-            if quoted:
-                depth += _quote_depth(line, last, m.end())
-                last = m.end()
-            if depth > 0 or _ABBREV.search(line, max(0, m.start() - 8), m.start() + 1):
-                continue
-            at = m.end()  # the next character past the spaces (no copy of the rest of the line)
-            while at < len(line) and line[at].isspace():
-                at += 1
-            after = line[at : at + 1]
-            if after.islower() and after.isascii():
-                continue  # "… U.S. officials" goes on
-            cuts.append(m.end())
-        cuts.append(len(line))
-        for a, b in pairwise(cuts):
-            piece = line[a:b]
-            lead = len(piece) - len(piece.lstrip())
-            trail = len(piece.rstrip())
-            if trail > lead:
-                out.append((pos + a + lead, pos + a + trail))
-        pos += len(line) + 1
-    return out
-
-
-def _quote_depth(line: str, a: int, b: int) -> int:
-    seg = line[a:b]
-    return (
-        seg.count("“")
-        + seg.count("「")
-        + seg.count("『")
-        - (seg.count("”") + seg.count("」") + seg.count("』"))
-    )
 
 
 def _opening(body: str, start: int, end: int) -> int | None:
