@@ -32,7 +32,6 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
-from operator import mul
 from pathlib import Path
 
 from bot.analysis.korean import Analysis
@@ -40,15 +39,10 @@ from bot.analysis.korean import Analysis
 MODEL_PATH = Path(__file__).with_name("topic_model.json")
 LEAD_BONUS = 1.0
 RULE_CAP = 3.0
-KEYS_CACHE = 200_000  # lemmas whose feature a model remembers
 
 
-def lemma_features(
-    analysis: Analysis, bridge: dict[str, str], keys: dict[str, str] | None = None
-) -> dict[str, float]:
-    """``{lemma: value}`` for an analysed article (see the module docstring).  ``keys``: a
-    cache of the feature each lemma counts for ("" for none), filled as lemmas come; it must
-    belong to this ``bridge``."""
+def lemma_features(analysis: Analysis, bridge: dict[str, str]) -> dict[str, float]:
+    """``{lemma: value}`` for an analysed article (see the module docstring)."""
     counts: Counter[str] = Counter(analysis.title.lemmas)
     counts.update(analysis.body.lemmas)
     lead = set(analysis.title.lemmas)
@@ -56,37 +50,20 @@ def lemma_features(
         if tok.sent:
             break
         lead.add(tok.lemma)
-    if keys is None:
-        keys = {}
     out: dict[str, float] = {}
     log1p = math.log1p
     for lemma, n in counts.items():
-        key = keys.get(lemma)
-        if key is None:
-            key = _feature_of(lemma, bridge)
-            if len(keys) < KEYS_CACHE:
-                keys[lemma] = key
-        if not key:
+        key = bridge.get(lemma, lemma)
+        if len(key) < 2 or key[0].isdigit() or key[0] == "#":  # numbers, one letter, #num
             continue
-        value = log1p(n)
-        if lemma in lead:
-            value += LEAD_BONUS
+        value = log1p(n) + (LEAD_BONUS if lemma in lead else 0.0)
         if value > out.get(key, 0.0):
             out[key] = value
-    values = out.values()
-    norm = math.sqrt(sum(map(mul, values, values)))
+    norm = math.sqrt(sum(v * v for v in out.values()))
     if norm > 0:  # length-free: a short excerpt and a long page weigh alike
-        return {key: value / norm for key, value in out.items()}
+        for key in out:
+            out[key] /= norm
     return out
-
-
-def _feature_of(lemma: str, bridge: dict[str, str]) -> str:
-    """The feature a lemma counts for (through the bridge), or "" for none: numbers, one
-    letter, ``#num``."""
-    key = bridge.get(lemma, lemma)
-    if len(key) < 2 or key[0].isdigit() or key[0] == "#":
-        return ""
-    return key
 
 
 def rule_features(score: float, threshold: float, carried: bool) -> tuple[float, float]:
@@ -117,7 +94,6 @@ class TopicModel:
     def __init__(self, topics: dict[str, TopicWeights], bridge: dict[str, str]) -> None:
         self.topics = topics
         self.bridge = bridge
-        self._keys: dict[str, str] = {}  # lemma -> its feature (see lemma_features)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel | None:
@@ -141,7 +117,7 @@ class TopicModel:
         return cls(topics, dict(data.get("bridge", {})))
 
     def features(self, analysis: Analysis) -> dict[str, float]:
-        return lemma_features(analysis, self.bridge, self._keys)
+        return lemma_features(analysis, self.bridge)
 
     def verdict(
         self,
