@@ -76,7 +76,6 @@ class Pipeline:
         self.watches: WatchIndex[watches.CompiledWatch] = WatchIndex([])
         self._watch_stamp: tuple[tuple[int, str], ...] | None = None
         self._compiled: dict[tuple[int, str], watches.CompiledWatch] = {}
-        self._firsts: frozenset[str] = frozenset()  # the lemmas the watches' terms start with
 
     def load_watches(self) -> None:
         """Compile the stored watches (again when one was added, edited or removed): the new
@@ -111,7 +110,6 @@ class Pipeline:
                 compiled[key] = watches.CompiledWatch.compile(w.topic, specs[key], lemmatise)
         self._compiled = compiled
         self.watches = WatchIndex([compiled[key] for key in stamp])
-        self._firsts = frozenset().union(*(w.firsts() for w in compiled.values()))
 
     def ingest(
         self, drafts: Sequence[Draft], *, silent: bool = False, progress: Progress | None = None
@@ -228,12 +226,9 @@ class Pipeline:
         title_lemmas, body_lemmas = analysis.title.lemmas, analysis.body.lemmas
         # only the watches naming a lemma the article holds
         candidates = self.watches.candidates(title_lemmas, body_lemmas)
-        # where each lemma a term starts with stands, found once for all of them
+        # where each lemma stands, found once for all of them
         where = (
-            (
-                watches.Positions(title_lemmas, self._firsts),
-                watches.Positions(body_lemmas, self._firsts),
-            )
+            (watches.Positions(title_lemmas), watches.Positions(body_lemmas))
             if candidates
             else None
         )

@@ -29,10 +29,8 @@ enough), every ``+`` term is present, no ``-`` term is, and the score reaches ``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import not_
 from typing import Any, Protocol
 
 from bot.analysis.matcher import NUM, term_lemmas
@@ -164,10 +162,6 @@ class CompiledWatch:
         """The ``+`` and plain terms, one per concept."""
         return [*self.required, *self.terms]
 
-    def firsts(self) -> set[str]:
-        """The first lemma of each of its terms (``-`` terms too): where a mention may start."""
-        return {t.lemmas[0] for t in (*self.terms, *self.required, *self.exclude)}
-
     def lemma_words(self) -> list[tuple[str, ...]]:
         """The lemmas of the plain and ``+`` terms: an article holding none cannot match."""
         return [t.lemmas for t in (*self.terms, *self.required)]
@@ -266,49 +260,38 @@ def latin_stem(token: str) -> str | None:
 
 
 class Positions:
-    """Where each lemma of one field (an article's title or body) stands, found at once:
+    """Where each lemma of one field (an article's title or body) stands, found in one pass:
     what :func:`_starts` would scan the field for, once for every term of every candidate
     watch.  ``at``: each lemma's positions; ``stem_at``: the positions of a Latin word followed
-    by a model number, by the word (``hbm4`` under ``hbm``); ``numbers``: the numbers'.  With
-    ``wanted`` (the lemmas terms start with, :meth:`CompiledWatch.firsts`), ``at`` holds only
-    those, picked at C speed; another lemma is looked for when asked for."""
+    by a model number, by the word (``hbm4`` under ``hbm``); ``numbers``: the numbers'."""
 
-    __slots__ = ("at", "numbers", "stem_at", "tokens", "wanted")
+    __slots__ = ("at", "numbers", "stem_at")
 
-    def __init__(self, tokens: Sequence[str], wanted: Container[str] | None = None) -> None:
+    def __init__(self, tokens: Sequence[str]) -> None:
         at: dict[str, list[int]] = {}
         stem_at: dict[str, list[int]] = {}
         numbers: list[int] = []
-        every = range(len(tokens))
-        picked = every if wanted is None else compress(every, map(wanted.__contains__, tokens))
-        for i in picked:
-            token = tokens[i]
+        for i, token in enumerate(tokens):
             found = at.get(token)
             if found is None:
                 at[token] = [i]
             else:
                 found.append(i)
-        for i in compress(every, map(not_, map(str.isalpha, tokens))):  # (no letter is a digit)
-            token = tokens[i]
-            if _same(NUM, token):
-                numbers.append(i)
-            stem = latin_stem(token)
-            if stem is not None:
-                stem_at.setdefault(stem, []).append(i)
+            if not token.isalpha():  # (a letter is never a digit)
+                if _same(NUM, token):
+                    numbers.append(i)
+                stem = latin_stem(token)
+                if stem is not None:
+                    stem_at.setdefault(stem, []).append(i)
         self.at = at
         self.stem_at = stem_at
         self.numbers = numbers
-        self.tokens = tokens
-        self.wanted = wanted
 
     def starts(self, first: str) -> list[int]:
         """The positions where a term's first lemma ``first`` matches, in order."""
         if first == NUM:
             return self.numbers
-        found = self.at.get(first)
-        if found is None:  # none there, or not indexed (then looked for)
-            indexed = self.wanted is None or first in self.wanted
-            found = [] if indexed else [i for i, lemma in enumerate(self.tokens) if lemma == first]
+        found = self.at.get(first, [])
         if first.isascii() and first.isalpha():
             more = self.stem_at.get(first)
             if more:
