@@ -86,7 +86,8 @@ class TopicWeights:
 class Verdict:
     carried: bool
     logit: float
-    top: tuple[tuple[str, float], ...]  # the lemmas that pushed it most, with their share
+    # the lemmas that pushed it most, with their share (empty when the topic is not carried)
+    top: tuple[tuple[str, float], ...]
 
 
 class TopicModel:
@@ -133,13 +134,8 @@ class TopicModel:
         r_score, r_carried = rule_features(score, threshold, carried)
         logit = weights.bias + weights.rule_score * r_score + weights.rule_carried * r_carried
         lemma_weights = weights.lemmas
-        parts = [
-            (lemma, lemma_weights[lemma] * features[lemma])
-            for lemma in features.keys() & lemma_weights.keys()
-        ]
-        logit += sum(c for _, c in parts)
-        parts.sort(key=lambda p: -p[1])
-        shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
+        common = features.keys() & lemma_weights.keys()
+        logit += sum([lemma_weights[lemma] * features[lemma] for lemma in common])
         if carried:
             keep = logit >= weights.veto
         elif score > 0:
@@ -147,4 +143,9 @@ class TopicModel:
         else:
             needs = weights.cold_requires
             keep = logit >= weights.cold_cutoff and (not needs or not needs.isdisjoint(features))
+        shown: tuple[tuple[str, float], ...] = ()
+        if keep:  # (what pushed it is shown for a topic carried, and only there)
+            parts = [(lemma, lemma_weights[lemma] * features[lemma]) for lemma in common]
+            parts.sort(key=lambda p: -p[1])
+            shown = tuple((lemma, round(c, 2)) for lemma, c in parts[:top] if c > 0)
         return Verdict(keep, logit, shown)

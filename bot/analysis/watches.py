@@ -322,6 +322,8 @@ def _starts(
         ]
     else:
         starts = [i for i, token in enumerate(tokens) if token == first and i <= last]
+    if n == 1:
+        return starts  # (a term of one lemma: nothing more to check)
     return [i for i in starts if all(_same(lemmas[k], tokens[i + k]) for k in range(1, n))]
 
 
