@@ -93,10 +93,13 @@ def main(
         f"  CPU time per document    : raw {statistics.median(raw_cpu) / n * 1e3:.2f} ms, "
         f"newsbot {statistics.median(our_cpu) / n * 1e3:.2f} ms, ratio {cpu_ratio:.2f}x"
     )
-    bare = statistics.median(o / b for o, b in zip(our_times, bare_times, strict=True))
+    per_round = [o / b for o, b in zip(our_times, bare_times, strict=True)]
+    bare = statistics.median(per_round)
+    low, high = _quartiles(per_round)
     print(
         f"  without stories          : best {min(bare_times):5.2f} s; stories add "
-        f"{(bare - 1) * 100:+.1f}% per article (median per round; bar +15%)"
+        f"{(bare - 1) * 100:+.1f}% per article (median per round; quartiles "
+        f"{(low - 1) * 100:+.1f}% to {(high - 1) * 100:+.1f}%; bar +15%)"
     )
     if profile:
         breakdown(docs, dates, topics, analyser, watch_terms)
@@ -292,6 +295,15 @@ def _without_stories(
         took = time.perf_counter() - start
         store.close()
     return took
+
+
+def _quartiles(values: list[float]) -> tuple[float, float]:
+    """The first and third quartiles (the values themselves when there are fewer than two):
+    how far one round's figure strays on a shared machine."""
+    if len(values) < 2:
+        return min(values), max(values)
+    q = statistics.quantiles(values, n=4)
+    return q[0], q[2]
 
 
 def _cpu() -> float:
