@@ -65,7 +65,8 @@ class StoryQueries(StoreBase):
         if not fresh:
             return out
         seq = s.scalar(select(func.max(ArticleRow.story_seq))) or 0
-        entries, seqs, known_rows = self._batch_candidates(s, fresh, window, assign)
+        keys_of = {r.id: _keys(r) for r in fresh}
+        entries, seqs, known_rows = self._batch_candidates(s, fresh, keys_of, window, assign)
         members: dict[int, list[int]] = {}  # story id: its reports, in assignment order
         for i in sorted(known_rows, key=seqs.__getitem__):
             members.setdefault(known_rows[i].cluster_id, []).append(i)
@@ -77,7 +78,7 @@ class StoryQueries(StoreBase):
         for record in fresh:
             when = record.when
             assert when is not None and record.story is not None
-            keys = _keys(record)
+            keys = keys_of[record.id]
             undated = _undated(record.story)
             chosen: set[int] = set()
             lo, hi = _EVER if undated else (when - window, when + window)
@@ -141,14 +142,20 @@ class StoryQueries(StoreBase):
         return out
 
     def _batch_candidates(
-        self, s: Session, records: Sequence[AnalysedRecord], window: timedelta, assign: Assign
+        self,
+        s: Session,
+        records: Sequence[AnalysedRecord],
+        keys_of: dict[int, list[str]],
+        window: timedelta,
+        assign: Assign,
     ) -> tuple[dict[str, list[Entry]], dict[int, int], dict[int, StoryCandidate]]:
-        """For a batch: every key's stored entries in the batch's window ({key: [entry]}, newest
-        first, at most :data:`BATCH_PER_KEY` most recent per key; see :func:`_entry`), the
-        story_seq of each article they name, and those articles as candidates (the profile left
-        out where ``assign`` already holds it)."""
+        """For a batch (``keys_of``: each record's keys, :func:`_keys`): every key's stored
+        entries in the batch's window ({key: [entry]}, newest first, at most
+        :data:`BATCH_PER_KEY` most recent per key; see :func:`_entry`), the story_seq of each
+        article they name, and those articles as candidates (the profile left out where
+        ``assign`` already holds it)."""
         times = [r.when for r in records if r.when is not None and not _undated(r.story)]
-        keys = list(dict.fromkeys(k for r in records for k in _keys(r)))
+        keys = list(dict.fromkeys(k for r in records for k in keys_of[r.id]))
         entries: dict[str, list[Entry]] = {}
         if not keys:
             return entries, {}, {}
