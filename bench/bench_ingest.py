@@ -58,6 +58,7 @@ def main(
     texts = [text for doc in docs for text in doc]
     analyser.kiwi.tokenize(["예열 문장입니다."])  # warm up
     raw_times, our_times, raw_cpu, our_cpu, bare_times = [], [], [], [], []
+    bare_cpu: list[float] = []
     tokens = 0
     for _ in range(ROUNDS):
         start, cpu = time.perf_counter(), _cpu()
@@ -75,7 +76,9 @@ def main(
             our_cpu.append(_cpu() - cpu)
             store.close()
         assert len(new) == n, (len(new), n)
-        bare_times.append(_without_stories(docs, dates, topics, analyser))
+        took, spent = _without_stories(docs, dates, topics, analyser)
+        bare_times.append(took)
+        bare_cpu.append(spent)
     raw, ours = min(raw_times), min(our_times)
     ratio = raw / ours
     paired = statistics.median(r / o for r, o in zip(raw_times, our_times, strict=True))
@@ -100,6 +103,12 @@ def main(
         f"  without stories          : best {min(bare_times):5.2f} s; stories add "
         f"{(bare - 1) * 100:+.1f}% per article (median per round; quartiles "
         f"{(low - 1) * 100:+.1f}% to {(high - 1) * 100:+.1f}%; bar +15%)"
+    )
+    by_cpu = [o / b for o, b in zip(our_cpu, bare_cpu, strict=True)]
+    low, high = _quartiles(by_cpu)
+    print(
+        f"  stories by CPU time      : {(statistics.median(by_cpu) - 1) * 100:+.1f}% per article "
+        f"(median per round; quartiles {(low - 1) * 100:+.1f}% to {(high - 1) * 100:+.1f}%)"
     )
     if profile:
         breakdown(docs, dates, topics, analyser, watch_terms)
@@ -272,8 +281,9 @@ def breakdown(
 
 def _without_stories(
     docs: list[tuple[str, str]], dates: list[str | None], topics: object, analyser: object
-) -> float:
-    """Seconds to ingest ``docs`` with the story clustering switched off."""
+) -> tuple[float, float]:
+    """Seconds to ingest ``docs`` with the story clustering switched off, and the CPU seconds
+    the process spent on it (all threads)."""
     from unittest import mock
 
     from bot.analysis import stories
@@ -290,11 +300,11 @@ def _without_stories(
         pipeline = Pipeline(store, topics, analyser)  # type: ignore[arg-type]
         pipeline.stories = lambda record, candidates: None  # type: ignore[assignment]
         drafts = make_drafts(docs, dates)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         pipeline.ingest(drafts)
-        took = time.perf_counter() - start
+        took, spent = time.perf_counter() - start, _cpu() - cpu
         store.close()
-    return took
+    return took, spent
 
 
 def _quartiles(values: list[float]) -> tuple[float, float]:
