@@ -423,3 +423,18 @@ def test_on_postgres_an_undated_report_joins_its_story_and_deals_stay_apart(
     story = {d.origin: (lambda a: a.cluster.id if a.cluster else a.id)(arts[by_hash[d.content_hash]]) for d in [*drafts, *deals]}  # fmt: skip
     assert story["b.txt"] == story["a.txt"] == story["c.txt"] != story["d.txt"]
     assert len({story[d.origin] for d in deals}) >= 38
+
+
+def test_a_report_like_one_member_but_not_the_story_as_a_whole_stays_out() -> None:
+    """Average link: passing the rule with one member is not enough when the report scores far
+    below the rest of the story (A~B, B~C does not make C a report of A); a report that scores
+    well on average joins, a rewrite of any member joins, and the best mean wins."""
+    from bot.analysis.story_assign import LINK, choose
+
+    chain = {7: [0.9, None, None]}  # like one of three members only
+    assert choose(chain, {7: LINK - 1.0}) is None
+    assert choose(chain, {7: LINK + 0.1}) == 7
+    assert choose({7: [100.8, None, None]}, {7: LINK - 3.0}) == 7  # a rewrite of one member
+    both = {7: [0.9, 0.7], 9: [1.4, None]}
+    assert choose(both, {7: 0.8, 9: LINK + 0.2}) == 9  # the higher mean verdict
+    assert choose(both, {7: 0.8, 9: LINK - 0.2}) == 7  # 9 is not like the story as a whole

@@ -6,8 +6,9 @@ TUNE.jsonl is a labelled story set (``id``, ``title``, ``text``, ``published``, 
 example the real tuning split read from where it lies (it is never copied into the project).
 Dates are read as ``eval-clusters`` reads them (partial or missing dates are unknown).
 Logistic regression over the pairs of articles the rule compares (within the window, or either
-undated; same story or not), then the assignment of :mod:`bot.analysis.stories` (a report joins
-the story most of whose comparable members it matches) replayed in file order at several
+undated; same story or not), then the assignment of :mod:`bot.analysis.story_assign` (a report
+joins a story when it passes the rule with one member and its mean score over the story's
+comparable members reaches ``LINK``) replayed in file order at several
 thresholds, with the B-cubed and pairwise figures of each, and the MinHash-only rule beside them:
 cross-validated (five folds by story: each article is scored with weights fitted without its
 story's fold) and fitted on the whole set.
@@ -97,10 +98,12 @@ def simulate(rows, profs, mhs, weights_of, threshold, minhash_only=False):
     """Replay the assignment in file order; ``weights_of(n)``: the weights the incoming
     article ``n`` is scored with (in cross-validation, those fitted without its fold)."""
     story_of: dict[int, int] = {}
+    shipped = story_rule.WEIGHTS
     for n in range(len(rows)):
         a = profs[n][0]
         weights = None if minhash_only else weights_of(n)
         votes: dict[int, list[float | None]] = {}
+        compared: dict[int, list] = {}
         for m in range(n):
             if (n, m) not in mhs:
                 continue  # not comparable
@@ -109,11 +112,30 @@ def simulate(rows, profs, mhs, weights_of, threshold, minhash_only=False):
                 found = mh if mh >= clusters.THRESHOLD else None
             else:
                 found = verdict(a, profs[m][0], mh, weights, threshold)
+                compared.setdefault(story_of[m], []).append((profs[m][0], mh, found))
             votes.setdefault(story_of[m], []).append(found)
-        chosen = story_assign.choose(votes, single_link=minhash_only)
+        if minhash_only:
+            chosen = story_assign.choose(votes, {}, single_link=True)
+        else:
+            story_rule.WEIGHTS = tuple(weights)  # (the mean scores with these weights)
+            means = {
+                s: story_assign.link(a, compared[s])
+                for s, found in votes.items()
+                if any(f is not None for f in found)
+            }
+            story_rule.WEIGHTS = shipped
+            chosen = story_assign.choose(votes, means)
         story_of[n] = chosen if chosen is not None else n
     gold = {r["id"]: r["story"] for r in rows}
-    return cluster_scores(gold, {r["id"]: story_of[n] for n, r in enumerate(rows)})
+    scores = cluster_scores(gold, {r["id"]: story_of[n] for n, r in enumerate(rows)})
+    cross = [
+        story_of[n] == story_of[m]
+        for n in range(len(rows))
+        for m in range(n)
+        if rows[n]["story"] == rows[m]["story"] and rows[n].get("lang") != rows[m].get("lang")
+    ]
+    scores["cross"] = round(sum(cross) / len(cross), 3) if cross else None
+    return scores
 
 
 def pairs(rows, profs, mhs):  # type: ignore[no-untyped-def]
@@ -175,7 +197,8 @@ def main() -> int:
         r = simulate(rows, profs, mhs, lambda n: w, t)
         print(
             f"  threshold {t:+.1f}: CV bcubed {cv['bcubed']['f1']} pairwise {cv['pairwise']}"
-            f" | fitted on all: bcubed {r['bcubed']['f1']} pairwise {r['pairwise']}"
+            f" cross {cv['cross']} | fitted on all: bcubed {r['bcubed']['f1']}"
+            f" pairwise {r['pairwise']} cross {r['cross']}"
         )
     return 0
 

@@ -25,11 +25,12 @@ Time weighs in: the further apart, the more evidence is needed.
 **Assigning.**  Articles are clustered incrementally, in the order they were saved
 (:mod:`bot.analysis.story_assign`).  A new article is weighed against each candidate story *as a
 whole* (:func:`~bot.analysis.story_assign.choose`): it joins a story when it is a rewrite
-(MinHash) of one of its members, or when it passes the rule with at least
-:data:`~bot.analysis.story_assign.MAJORITY` of the members it can be compared with (members
-outside the window have no say); among the stories that pass, the highest mean score wins.  So
-A~B and B~C do not make C a report of A's story unless C matches most of it: different events
-cannot chain.  Otherwise the article starts its own story, whose id is its own article id.  The
+(MinHash) of one of its members, or when it passes the rule with one member at least and its
+mean score over all the members it can be compared with reaches
+:data:`~bot.analysis.story_assign.LINK` (average link; members outside the window have no say, a
+member whose figures or unknown company clash with it weighs heavily against); among the stories
+that pass, the highest mean score wins.  So A~B and B~C do not make C a report of A's story
+unless C is like the story as a whole: different events cannot chain.  Otherwise the article starts its own story, whose id is its own article id.  The
 store runs this inside the write transaction that saves the article
 (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so every process and replica sees the
 stories the others saved, and ``newsbot clusters rebuild`` replays the same order and gets
