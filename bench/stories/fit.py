@@ -102,29 +102,25 @@ def simulate(rows, profs, mhs, weights_of, threshold, minhash_only=False):
     for n in range(len(rows)):
         a = profs[n][0]
         weights = None if minhash_only else weights_of(n)
-        votes: dict[int, list[float | None]] = {}
+        votes: dict[int, list[float | None]] = {}  # (MinHash only)
         compared: dict[int, list] = {}
         for m in range(n):
             if (n, m) not in mhs:
                 continue  # not comparable
             mh = mhs[n, m]
             if minhash_only:
-                found = mh if mh >= clusters.THRESHOLD else None
+                votes.setdefault(story_of[m], []).append(mh if mh >= clusters.THRESHOLD else None)
             else:
                 found = verdict(a, profs[m][0], mh, weights, threshold)
                 compared.setdefault(story_of[m], []).append((profs[m][0], mh, found))
-            votes.setdefault(story_of[m], []).append(found)
         if minhash_only:
             chosen = story_assign.choose(votes, {}, single_link=True)
         else:
-            story_rule.WEIGHTS = tuple(weights)  # (the mean scores with these weights)
-            means = {
-                s: story_assign.link(a, compared[s])
-                for s, found in votes.items()
-                if any(f is not None for f in found)
-            }
-            story_rule.WEIGHTS = shipped
-            chosen = story_assign.choose(votes, means)
+            story_rule.WEIGHTS = tuple(weights)  # (the story's mean is scored with these)
+            try:
+                chosen = story_assign.decide(a, compared)
+            finally:
+                story_rule.WEIGHTS = shipped
         story_of[n] = chosen if chosen is not None else n
     gold = {r["id"]: r["story"] for r in rows}
     scores = cluster_scores(gold, {r["id"]: story_of[n] for n, r in enumerate(rows)})

@@ -30,12 +30,12 @@ mean score over all the members it can be compared with reaches
 :data:`~bot.analysis.story_assign.LINK` (average link; members outside the window have no say, a
 member whose figures or unknown company clash with it weighs heavily against); among the stories
 that pass, the highest mean score wins.  So A~B and B~C do not make C a report of A's story
-unless C is like the story as a whole: different events cannot chain.  Otherwise the article starts its own story, whose id is its own article id.  The
-store runs this inside the write transaction that saves the article
-(:meth:`bot.store.articles.ArticleQueries.save_analysis`), so every process and replica sees the
-stories the others saved, and ``newsbot clusters rebuild`` replays the same order and gets
-the same result (making profiles of an older :data:`VERSION` again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`:
-organisations, figures and rare title words), limited to the window for dated articles; an
+unless C is like the story as a whole: different events cannot chain.  Otherwise the article
+starts its own story, whose id is its own article id.  The store runs this inside the write
+transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so
+every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
+replays the same order and gets the same result (making profiles of an older :data:`VERSION`
+again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`: organisations, figures and rare title words), limited to the window for dated articles; an
 undated article's keys are kept apart and looked up whatever the window, and an undated article
 looks up every period.  The stories they belong to are then read whole (their latest
 ``MEMBERS`` reports).

@@ -60,32 +60,42 @@ class StoryRule:
         if me is None or me.when != record.when:
             me = Profile.from_json(record.story, record.when)
         similar = _similarities(record.minhash, candidates)
-        votes: dict[int, list[float | None]] = {}  # story: its comparable members' verdicts
-        compared: dict[int, list[tuple[Profile, float, float | None]]] = {}
+        votes: dict[int, list[float | None]] = {}  # (the old rule) story: its members' verdicts
+        compared: dict[int, list[Member]] = {}  # story: its comparable members
         for candidate, mh in zip(candidates, similar, strict=True):
             other = self._profile(candidate)
             if self.minhash_only:
-                found = mh if mh >= MINHASH_SAME else None
-            elif not comparable(me, other):
-                continue  # another time: no say
-            else:
+                votes.setdefault(candidate.cluster_id, []).append(
+                    mh if mh >= MINHASH_SAME else None
+                )
+            elif comparable(me, other):  # (another time: no say)
                 found = judge(me, other, mh)
                 compared.setdefault(candidate.cluster_id, []).append((other, mh, found))
-            votes.setdefault(candidate.cluster_id, []).append(found)
         self._remember(record.id, me)
         while len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
         if self.minhash_only:
             return choose(votes, {}, single_link=True)
-        means = {
-            story: link(me, compared[story])
-            for story, found in votes.items()
-            if any(f is not None for f in found)  # (only a story the report may join)
-        }
-        return choose(votes, means)
+        return decide(me, compared)
 
 
-def link(me: Profile, members: list[tuple[Profile, float, float | None]]) -> float:
+Member = tuple[Profile, float, float | None]  # a story's member, its MinHash similarity, verdict
+
+
+def decide(me: Profile, compared: dict[int, list[Member]]) -> int | None:
+    """The story the report ``me`` joins (:func:`choose`), from each candidate story's comparable
+    members with their MinHash similarity and :func:`~bot.analysis.story_rule.judge` verdict; the
+    mean (:func:`link`) is worked out only for a story the report may join."""
+    votes = {story: [found for *_, found in members] for story, members in compared.items()}
+    means = {
+        story: link(me, compared[story])
+        for story, found in votes.items()
+        if any(f is not None for f in found)
+    }
+    return choose(votes, means)
+
+
+def link(me: Profile, members: list[Member]) -> float:
     """The mean rule score of a report with a story's comparable ``members`` (each with its
     MinHash similarity and :func:`~bot.analysis.story_rule.judge` verdict): a member it passes
     with counts its score (a rewrite :data:`REWRITE_SCORE`), one whose figures or unknown
