@@ -74,17 +74,34 @@ def test_date_only_today_is_not_after_the_fetch() -> None:
         "99999999999999999999",
         "2024년 13월 40일",
         "\x00\ufffd",
+        "Mon, 01 Jun 2025 10:00:00 +9900",  # no zone on Earth
+        "2025-06-01T10:00:00+15:00",
+        "2025-06-01 10:00 +99:00",
+        "1900-01-01T00:00:00Z",
+        "2100-01-01T00:00:00Z",
     ],
 )
-def test_untrustworthy_dates_become_the_fetch_time(value: str | None) -> None:
-    assert parse_date(value, FETCHED) == FETCHED
+def test_untrustworthy_dates_are_unknown_not_the_fetch_time(value: str | None) -> None:
+    """An item whose date cannot be trusted is undated (shown as collected that day), never
+    as if it had been published at the moment it was fetched."""
+    assert parse_date(value, FETCHED) is None
 
 
 def test_more_than_a_day_ahead_is_refused_but_slightly_ahead_is_kept() -> None:
-    assert parse_date("2025-06-03T12:00:00Z", FETCHED) == FETCHED
+    assert parse_date("2025-06-03T12:00:00Z", FETCHED) is None
     assert parse_date("2025-06-02T06:00:00Z", FETCHED) == datetime(2025, 6, 2, 6, tzinfo=UTC)
+
+
+def test_the_widest_real_zones_are_kept() -> None:
+    assert parse_date("Sun, 01 Jun 2025 10:00:00 +1400", FETCHED) == datetime(
+        2025, 5, 31, 20, tzinfo=UTC
+    )
+    assert parse_date("2025-05-31T10:00:00-12:00", FETCHED) == datetime(
+        2025, 5, 31, 22, tzinfo=UTC
+    )
 
 
 def test_naive_fetch_time_is_taken_as_utc() -> None:
     naive = datetime(2025, 6, 1, 12, 0)
-    assert parse_date("garbage", naive) == FETCHED
+    assert parse_date("2025-06-02T06:00:00Z", naive) == datetime(2025, 6, 2, 6, tzinfo=UTC)
+    assert parse_date("2025-06-02T12:30:00Z", naive) is None  # over a day after 12:00 UTC

@@ -242,14 +242,22 @@ def test_entry_dates() -> None:
         {"title": "missing", "guid": "3"},
         {"title": "future", "guid": "4", "pubDate": "Fri, 01 Jan 2999 00:00:00 GMT"},
         {"title": "zero", "guid": "5", "pubDate": "0000-00-00 00:00:00"},
+        {"title": "no zone on Earth", "guid": "6", "pubDate": "Mon, 02 Sep 2024 10:00:00 +9900"},
+        {"title": "month 13", "guid": "7", "pubDate": "2024-13-45T25:61:00Z"},
+        {"title": "words", "guid": "8", "pubDate": "not a date at all"},
     ]
     dates = [e.published_at for e in _parse(rss(items)).entries]
+    # missing or untrustworthy: unknown (shown as collected that day), never the fetch time,
+    # and never feedparser's lenient reading (month 13 as next January, +9900 as 99 hours)
     assert dates == [
         datetime(2024, 10, 1, 3, 0, tzinfo=UTC),
         datetime(2021, 7, 16, 9, 0, tzinfo=UTC),
-        FETCHED,
-        FETCHED,
-        FETCHED,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
     ]
 
 

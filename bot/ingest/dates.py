@@ -13,7 +13,9 @@ A time without a zone is Korean local time (Asia/Seoul).  A date without a time 
 Seoul (the same calendar day in Seoul and in UTC), but never later than the fetch time.
 
 :func:`parse_date` never raises: a missing, unparseable, zero (``0000-00-00``), pre-1971
-(epoch-zero garbage) or far-future (more than one day after the fetch) date becomes the fetch time.
+(epoch-zero garbage) or far-future (more than one day after the fetch) date, or one whose zone is
+no zone on Earth (``+9900``), is unknown (None): the item is then shown with the day it was
+collected and never as if published then, and stories and trends treat it as undated.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo
 SEOUL = ZoneInfo("Asia/Seoul")
 FUTURE_SLACK = timedelta(days=1)
 EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+MAX_OFFSET = 14 * 3600  # seconds: the widest zones are UTC-12:00 and UTC+14:00
 
 ZONES = {
     "KST": "+0900",
@@ -68,7 +71,10 @@ def _zone(text: str | None) -> tzinfo:
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+    if offset.total_seconds() > MAX_OFFSET:
+        raise ValueError(f"no zone on Earth: {text}")
+    return timezone(sign * offset)
 
 
 def _from_rfc822(text: str) -> datetime | None:
@@ -77,6 +83,8 @@ def _from_rfc822(text: str) -> datetime | None:
     if parsed is None:
         return None
     year, month, day, hour, minute, second = parsed[:6]
+    if abs(parsed[9] or 0) > MAX_OFFSET:
+        return None  # "+9900": no zone on Earth
     base = datetime(year, month, day, hour, minute, second)
     if not _HAS_ZONE.search(patched):
         return base.replace(tzinfo=SEOUL)  # no zone at all: Korean local time
@@ -91,6 +99,9 @@ def _from_iso(text: str) -> datetime | None:
         value = datetime.fromisoformat(candidate)
     except ValueError:
         return None
+    offset = value.utcoffset()
+    if offset is not None and abs(offset.total_seconds()) > MAX_OFFSET:
+        return None  # no zone on Earth
     return value if value.tzinfo else value.replace(tzinfo=SEOUL)
 
 
@@ -141,24 +152,26 @@ def try_parse_date(value: str | None) -> tuple[datetime, bool] | None:
     return None
 
 
-def sane_date(value: datetime | None, fetched_at: datetime, *, has_time: bool = True) -> datetime:
-    """``value`` in UTC, or the fetch time when it is missing, before 1971 or > 1 day ahead.
+def sane_date(
+    value: datetime | None, fetched_at: datetime, *, has_time: bool = True
+) -> datetime | None:
+    """``value`` in UTC, or None (unknown) when it is missing, before 1971 or > 1 day ahead.
 
     A date without a time (``has_time=False``, stored as midnight in Seoul) moves to noon in
     Seoul, capped at the fetch time."""
-    fetched = _aware(fetched_at)
     if value is None:
-        return fetched
+        return None
+    fetched = _aware(fetched_at)
     value = _aware(value)
     if not has_time:
         value = min(value + timedelta(hours=12), max(fetched, value))
     if value < EARLIEST or value > fetched + FUTURE_SLACK:
-        return fetched
+        return None
     return value
 
 
-def parse_date(value: str | None, fetched_at: datetime) -> datetime:
-    """``value`` as an aware UTC datetime, or ``fetched_at`` (in UTC) when it cannot be trusted.
+def parse_date(value: str | None, fetched_at: datetime) -> datetime | None:
+    """``value`` as an aware UTC datetime, or None when it cannot be trusted.
 
     Never raises (rules in the module docstring)."""
     try:
@@ -166,7 +179,7 @@ def parse_date(value: str | None, fetched_at: datetime) -> datetime:
     except Exception:  # belt and braces: a date must never break a feed
         parsed = None
     if parsed is None:
-        return _aware(fetched_at)
+        return None
     return sane_date(parsed[0], fetched_at, has_time=parsed[1])
 
 

@@ -16,7 +16,8 @@ Rules:
   ``error``, not fatal.  Nothing here raises.
 - Entries: title and body are HTML-stripped, NFC text (the body is the longest of the content and
   summary); the link must be http(s) and gets a canonical form; dates go through
-  :func:`bot.ingest.dates.parse_date` rules (missing / bad -> fetch time).  An entry with no
+  :func:`bot.ingest.dates.parse_date` rules (missing / bad -> unknown, None: shown as
+  collected that day, never as published then).  An entry with no
   title takes the first line of its body (at most 120 characters), then its link; an entry with
   no title, body or link is dropped.
 - Identity: the guid; ``guid|canonical link`` for every entry whose guid the same document
@@ -220,28 +221,35 @@ def _body(entry: Any) -> str:
     return max(stripped, key=len, default="")
 
 
-def _published(entry: Any, fetched_at: datetime) -> tuple[datetime, bool]:
-    """(publication time, whether the feed gave a date alone)."""
+def _published(entry: Any, fetched_at: datetime) -> tuple[datetime | None, bool]:
+    """(publication time, or None when the entry gives none that can be trusted; whether the
+    feed gave a date alone): the first trustworthy of ``published``, ``updated``, ``created``
+    as :func:`~bot.ingest.dates.try_parse_date` reads them.  feedparser's own reading is used
+    only for an entry with no date text at all: it reads garbage leniently (``2026-13-45`` as
+    the next year, a ``+9900`` zone as 99 hours)."""
     # dict.get: FeedParserDict.get would map "updated" to "published" with a warning.
+    written = False
     for key in ("published", "updated", "created"):
         raw = dict.get(entry, key)
         if raw:
+            written = True
             parsed = try_parse_date(str(raw))
             if parsed is not None:
                 when = sane_date(parsed[0], fetched_at, has_time=parsed[1])
-                return when, not parsed[1] and when != _utc(fetched_at)
+                if when is not None:
+                    return when, not parsed[1]
+    if written:
+        return None, False
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = dict.get(entry, key)
         if isinstance(value, time.struct_time):
             try:
-                return sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at), False
+                when = sane_date(datetime(*value[:6], tzinfo=UTC), fetched_at)
             except (ValueError, OverflowError, TypeError):
                 continue  # feedparser's reading of a zero date ("year -1")
-    return sane_date(None, fetched_at), False
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            if when is not None:
+                return when, False
+    return None, False
 
 
 def _draft(entry: Any, url: str, source: str | None, fetched_at: datetime) -> Draft | None:
