@@ -96,9 +96,7 @@ def test_the_widest_real_zones_are_kept() -> None:
     assert parse_date("Sun, 01 Jun 2025 10:00:00 +1400", FETCHED) == datetime(
         2025, 5, 31, 20, tzinfo=UTC
     )
-    assert parse_date("2025-05-31T10:00:00-12:00", FETCHED) == datetime(
-        2025, 5, 31, 22, tzinfo=UTC
-    )
+    assert parse_date("2025-05-31T10:00:00-12:00", FETCHED) == datetime(2025, 5, 31, 22, tzinfo=UTC)
 
 
 def test_naive_fetch_time_is_taken_as_utc() -> None:
