@@ -286,6 +286,33 @@ async def test_forged_requests_get_401_and_do_nothing(
     assert "/respond/forged" not in caplog.text  # the body is never logged
 
 
+async def test_a_signed_body_that_arrives_in_parts_is_read_whole_and_answered(bot: Bot) -> None:
+    """A proxy or a slow link delivers a body in several parts: the request is still Slack's,
+    so it is acknowledged, not refused as a bad signature."""
+    body = bot.body("help", rid="parts")
+    headers = {
+        **sign(body),
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Length": str(len(body)),
+        "Connection": "close",
+    }
+    host, port = bot.url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    writer.write(f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode())
+    writer.write(body[:40])
+    await writer.drain()
+    await asyncio.sleep(0.3)  # the rest comes later, as it does through a slow proxy
+    writer.write(body[40:])
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), timeout=15)
+    writer.close()
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert b" 200 " in status_line, answer[:300]  # acknowledged, not 401
+    assert await bot.slack.wait_async(lambda: bot.slack.responses("parts"))
+    assert "/news search" in "\n".join(texts(bot.slack.responses("parts")[0]))
+
+
 MALFORMED = {
     "block actions without actions": (
         "application/x-www-form-urlencoded",

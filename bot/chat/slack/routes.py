@@ -24,6 +24,8 @@ from bot.chat.slack.verify import checked_context, refusal
 from bot.core.http import BODY_TIMEOUT
 
 if TYPE_CHECKING:
+    from aiohttp import StreamReader
+
     from bot.chat.slack.adapter import NewsbotBolt
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,21 @@ def malformed(body: bytes, content_type: str) -> str | None:
     return None
 
 
+async def _read_body(content: StreamReader) -> bytes:
+    """The whole body, or its first ``MAX_BODY + 1`` bytes when it is longer: ``read(n)``
+    returns what has arrived so far, so a body sent in several parts (a proxy, a slow link, a
+    large interaction payload) is read until its end, not cut short (its signature would fail)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:
+        chunk = await content.read(MAX_BODY + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
     """Mount ``POST /slack/events`` on an aiohttp app (``serve`` shares one server with
     ``/healthz`` and ``/metrics``)."""
@@ -83,7 +100,7 @@ def add_slack_routes(web_app: web.Application, bolt_app: NewsbotBolt) -> None:
             return web.json_response({"error": "too large"}, status=413)
         try:
             async with asyncio.timeout(BODY_TIMEOUT):
-                body = await request.content.read(MAX_BODY + 1)
+                body = await _read_body(request.content)
         except TimeoutError:
             log.info(
                 "slack: refused a request: its body did not arrive within %.0f s", BODY_TIMEOUT
