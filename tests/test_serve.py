@@ -13,11 +13,12 @@ import re
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.request import Request, urlopen
 
 import pytest
 
 from tests.helpers import wait_for
-from tests.helpers.chat import slack_ids
+from tests.helpers.chat import SECRET, sign, slack_ids, slash_body
 from tests.helpers.fakes.slack_api import FakeSlack
 from tests.helpers.serve import (
     DISCORD_CH,
@@ -96,6 +97,49 @@ def test_a_slack_token_that_slack_rejects_is_named_but_never_shown(
     log = serve.log()
     assert "SLACK_BOT_TOKEN was rejected" in log
     assert secret not in log and "2222" not in log
+
+
+def test_slack_out_of_reach_at_start_up_is_an_outage_not_a_rejected_token(
+    tmp_path: Path, procs: list[Serve], fake_slack: FakeSlack
+) -> None:
+    """Slack's API fails while serve starts: commands are still taken, /healthz says Slack is
+    being retried (not that the token was rejected), and once the API answers the adapter is
+    back without a restart."""
+    db_url = f"sqlite:///{tmp_path / 'newsbot.db'}"
+    fake_slack.script("auth.test", status=503, times=1)  # the outage, as the process starts
+    serve = Serve(
+        tmp_path,
+        "outage",
+        db_url,
+        env={
+            "SLACK_BOT_TOKEN": fake_slack.token,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake_slack.api_url,
+        },
+    ).start()
+    procs.append(serve)
+    health = serve.wait_role("leader")
+    assert "token rejected" not in json.dumps(health["adapters"])
+    body = slash_body("help", fake_slack.response_url("outage"))
+    request = Request(
+        f"http://127.0.0.1:{serve.port}/slack/events",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+    )
+    with urlopen(request, timeout=10) as response:
+        assert response.status == 200  # the route is there: the command is taken
+    assert wait_for(lambda: fake_slack.responses("outage"), 30, "the help answer")
+    back = wait_for(
+        lambda: (h := serve.health()) and "retrying" not in h["adapters"]["slack"] and h,
+        60,
+        "the adapter back once Slack answers",
+    )
+    assert back["adapters"]["slack"].startswith("http")
+    assert len(fake_slack.calls_to("auth.test")) >= 2  # checked again in the background
+    assert serve.terminate() == 0
+    log = serve.log()
+    assert "starting anyway" in log and "the Slack API answers again" in log
+    assert "Slack stays off" not in log and "Traceback" not in log
 
 
 # -- acceptance 2: SIGKILL in the middle of a long digest --------------------------------------

@@ -4,7 +4,9 @@ mode) on ``NEWSBOT_HTTP_PORT``.
 
 Start-up: load the Korean model on a thread while the database is migrated and the Slack token
 checked (a rejected token is reported by its variable's name, never its value, and that adapter
-stays off); when the model is loaded, connect to Discord's gateway and open the port.  The model
+stays off; a chat API that cannot be reached is an outage: Slack starts anyway, and Discord and
+Socket Mode connect, once it answers, from a background task that tries again after 5 s, then
+twice as long each time up to five minutes); when the model is loaded, connect to Discord's gateway and open the port.  The model
 loads *before* the port opens because kiwi builds it holding the GIL for seconds (``Kiwi()``;
 its first analysis, the other half of the load, lets other threads run): loaded behind an open
 port, it froze the event loop, and a command or ``/healthz`` arriving then waited for it
@@ -40,6 +42,17 @@ from bot.services.context import ServiceContext
 log = logging.getLogger(__name__)
 
 HEALTH_DEADLINE = 0.8  # seconds /healthz waits for the database
+RETRY_FIRST, RETRY_MOST = 5.0, 300.0  # seconds between tries to reach a chat API at start-up
+
+
+async def _until(attempt: Any) -> None:
+    """Await ``attempt()`` until it returns True, pausing 5 s, then twice as long each time,
+    at most five minutes: a chat API that cannot be reached at start-up is an outage, not a
+    verdict on the token."""
+    pause = RETRY_FIRST
+    while not await attempt():
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, RETRY_MOST)
 
 
 class Service:
@@ -94,31 +107,25 @@ class Service:
     # -- adapters ----------------------------------------------------------------------------
 
     async def start_slack(self, web_app: web.Application, commands: Commands) -> None:
-        from bot.chat.slack.adapter import (
-            SlackTokenError,
-            build_bolt_app,
-            check_token,
-            start_socket_mode,
-        )
+        from bot.chat.slack.adapter import SlackTokenError, build_bolt_app, check_token
         from bot.chat.slack.routes import add_slack_routes
 
         settings = self.app.settings
+        unreachable: SlackTokenError | None = None
         try:
             await check_token(settings)
         except SlackTokenError as exc:
-            log.error("slack: %s; Slack stays off", exc)
-            self.adapters["slack"] = "token rejected"
-            return
+            if not exc.temporary:
+                log.error("slack: %s; Slack stays off", exc)
+                self.adapters["slack"] = "token rejected"
+                return
+            unreachable = exc  # an outage: start anyway, the outbox waits for the API
         bolt = build_bolt_app(self.app, commands)
         if settings.slack_app_token:
-            try:
-                handler = await start_socket_mode(bolt, settings.slack_app_token)
-            except SlackTokenError as exc:
-                log.error("slack: %s; Slack commands stay off", exc)
-                self.adapters["slack"] = "app token rejected"
-            else:
-                self._closers.append(handler.close_async)
-                self.adapters["slack"] = "socket mode"
+            self.adapters["slack"] = "socket mode (connecting)"
+            self._tasks.append(
+                asyncio.create_task(self._socket_mode(bolt, settings.slack_app_token), name="slack")
+            )
         elif settings.slack_signing_secret:
             add_slack_routes(web_app, bolt)
             self.adapters["slack"] = f"http :{self.port}/slack/events"
@@ -131,28 +138,84 @@ class Service:
         poster = make_poster("slack", settings)
         self.posters["slack"] = poster
         self._closers.append(poster.close)
+        if unreachable is not None:
+            log.warning("slack: %s; starting anyway, checking again in the background", unreachable)
+            mode = self.adapters["slack"]
+            self.adapters["slack"] = f"{mode} (Slack API unreachable, retrying)"
+            self._tasks.append(asyncio.create_task(self._recheck_slack(mode), name="slack-check"))
+
+    async def _recheck_slack(self, mode: str) -> None:
+        """``auth.test`` again, with growing pauses, until Slack answers: then the adapter's
+        status is ``mode`` again; a token Slack now rejects is said once and left so."""
+        from bot.chat.slack.adapter import SlackTokenError, check_token
+
+        async def attempt() -> bool:
+            try:
+                await check_token(self.app.settings)
+            except SlackTokenError as exc:
+                if exc.temporary:
+                    return False
+                log.error("slack: %s; deliveries to Slack fail until it is fixed", exc)
+                self.adapters["slack"] = "token rejected"
+                return True
+            log.info("slack: the Slack API answers again")
+            if "retrying" in self.adapters.get("slack", ""):
+                self.adapters["slack"] = mode
+            return True
+
+        await _until(attempt)
+
+    async def _socket_mode(self, bolt: Any, app_token: str) -> None:
+        """Connect over Socket Mode, trying again with growing pauses while Slack cannot be
+        reached; a rejected app token is said once and leaves the commands off."""
+        from bot.chat.slack.adapter import SlackTokenError, start_socket_mode
+
+        async def attempt() -> bool:
+            try:
+                handler = await start_socket_mode(bolt, app_token)
+            except SlackTokenError as exc:
+                if exc.temporary:
+                    log.warning("slack: %s; Socket Mode tries again", exc)
+                    self.adapters["slack"] = "socket mode (Slack unreachable, retrying)"
+                    return False
+                log.error("slack: %s; Slack commands stay off", exc)
+                self.adapters["slack"] = "app token rejected"
+                return True
+            self._closers.append(handler.close_async)
+            self.adapters["slack"] = "socket mode"
+            return True
+
+        await _until(attempt)
 
     async def start_discord(self, commands: Commands) -> None:
         from bot.chat.base import DeliveryError
         from bot.chat.discord.adapter import check_token
 
-        try:
-            who = await check_token(self.app.settings)
-        except DeliveryError as exc:
-            log.error("discord: %s; Discord stays off", exc.reason)
-            self.adapters["discord"] = "token rejected"
-            return
-        except Exception as exc:
-            log.error(
-                "discord: cannot reach Discord (%s); Discord stays off", exc.__class__.__name__
-            )
-            self.adapters["discord"] = "unreachable"
-            return
-        self.adapters["discord"] = f"bot {who}"
-        poster = make_poster("discord", self.app.settings)
-        self.posters["discord"] = poster
-        self._closers.append(poster.close)
-        self._tasks.append(asyncio.create_task(self._run_discord(commands), name="discord"))
+        async def attempt() -> bool:
+            try:
+                who = await check_token(self.app.settings)
+            except DeliveryError as exc:
+                log.error("discord: %s; Discord stays off", exc.reason)
+                self.adapters["discord"] = "token rejected"
+                return True
+            except Exception as exc:
+                log.warning(
+                    "discord: cannot reach Discord (%s); trying again in the background",
+                    exc.__class__.__name__,
+                )
+                self.adapters["discord"] = "unreachable (retrying)"
+                return False
+            self.adapters["discord"] = f"bot {who}"
+            poster = make_poster("discord", self.app.settings)
+            self.posters["discord"] = poster
+            if self.scheduler is not None:  # reached after start-up: the sender has its copy
+                self.scheduler.sender.posters["discord"] = poster
+            self._closers.append(poster.close)
+            self._tasks.append(asyncio.create_task(self._run_discord(commands), name="discord"))
+            return True
+
+        if not await attempt():
+            self._tasks.append(asyncio.create_task(_until(attempt), name="discord-check"))
 
     async def _run_discord(self, commands: Commands) -> None:
         from bot.chat.discord.adapter import run_discord
