@@ -343,6 +343,22 @@ async def test_signed_but_malformed_payloads_get_400_and_one_log_line(
     assert bot.slack.calls == []
 
 
+async def test_a_command_bolt_has_no_listener_for_logs_one_line(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bolt answers an unknown slash command with a warning and a listener snippet to paste,
+    over several lines; the operator's log gets one."""
+    caplog.set_level(logging.DEBUG)
+    body = bot.body("help").replace(b"command=%2Fnews", b"command=%2Fother")
+    assert b"%2Fother" in body
+    status, _text, _ = await bot.post(body)
+    assert status in (200, 404)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert lines, "the unhandled request is logged"
+    assert all("\n" not in line for line in lines), lines
+    assert not any("[Suggestion]" in line for line in lines)
+
+
 async def test_the_bolt_app_itself_refuses_forgeries(
     fake_slack: FakeSlack, db: tuple[str, Path]
 ) -> None:

@@ -36,6 +36,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.chat.base import Poster
 from bot.core import metrics
 from bot.core.clock import wall_now
+from bot.core.logcause import cause
 from bot.delivery.leader import Leadership
 from bot.delivery.planner import Planner
 from bot.delivery.sender import Sender
@@ -149,7 +150,7 @@ class Scheduler:
             )
             await self._prune(now)
         except Exception as exc:
-            log.warning("outbox upkeep failed: %s: %s", exc.__class__.__name__, exc)
+            log.warning("outbox upkeep failed: %s", cause(exc))
         if not was_leader and self._aps is not None:
             # a new leader polls, plans and delivers at once instead of at their next tick
             for job in ("poll", "plan", "deliver"):
@@ -170,7 +171,7 @@ class Scheduler:
         try:
             report = await self.poller.poll(now=self.clock.now())
         except Exception as exc:
-            log.error("poll failed: %s: %s", exc.__class__.__name__, exc)
+            log.error("poll failed: %s", cause(exc))
             return
         self.last_poll = self.clock.now()
         self.runs["poll"] += 1
@@ -201,7 +202,7 @@ class Scheduler:
         try:
             await self.db(self.planner.plan, self.clock.now())
         except Exception as exc:
-            log.error("planning deliveries failed: %s: %s", exc.__class__.__name__, exc)
+            log.error("planning deliveries failed: %s", cause(exc))
         self.runs["plan"] += 1
 
     async def deliver(self) -> None:
@@ -211,7 +212,7 @@ class Scheduler:
             try:
                 await self.sender.deliver()
             except Exception as exc:
-                log.error("delivering failed: %s: %s", exc.__class__.__name__, exc)
+                log.error("delivering failed: %s", cause(exc))
             self.runs["deliver"] += 1
 
     async def shutdown(self, timeout: float = 30.0) -> None:

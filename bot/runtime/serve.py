@@ -32,6 +32,7 @@ from bot.chat.base import Poster
 from bot.chat.commands import Commands
 from bot.chat.posters import make_poster
 from bot.core import metrics
+from bot.core.logcause import cause
 from bot.core.redact import redact_url
 from bot.delivery.leader import leadership_for
 from bot.delivery.scheduler import Scheduler
@@ -225,7 +226,7 @@ class Service:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.error("discord: the gateway connection ended: %s: %s", exc.__class__.__name__, exc)
+            log.error("discord: the gateway connection ended: %s", cause(exc))
             self.adapters["discord"] = "disconnected (posting still works)"
 
     # -- run ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from bot.chat.discord.group import NewsGroup
 from bot.chat.discord.interaction import NO_MENTIONS, context_for, respond, send_reply
 from bot.chat.discord.post import TOKEN_REJECTED, login, use_api_url
 from bot.config.settings import Settings
+from bot.core.logcause import cause
 from bot.present.i18n import t
 from bot.present.reply import error
 from bot.services.context import ServiceContext
@@ -81,9 +82,8 @@ class NewsClient(discord.Client):
     async def on_command_error(
         self, interaction: discord.Interaction[Any], exc: app_commands.AppCommandError
     ) -> None:
-        cause = exc.__cause__ or exc
         name = interaction.command.qualified_name if interaction.command else "?"
-        log.error("discord: /%s failed: %s: %s", name, cause.__class__.__name__, cause)
+        log.error("discord: /%s failed: %s", name, cause(exc.__cause__ or exc))
         with contextlib.suppress(discord.HTTPException):
             await send_reply(interaction, error(t("internal_error", self.app.settings.language)))
 

@@ -40,6 +40,7 @@ from bot.chat.slack.render import CONFIRM_ACTION
 from bot.chat.slack.replies import respond, share_image
 from bot.chat.slack.verify import SignatureCheck
 from bot.config.settings import Settings
+from bot.core.logcause import cause
 from bot.present.i18n import t
 from bot.present.reply import error
 from bot.services.context import ServiceContext
@@ -78,9 +79,25 @@ class _NoTokenNotice(logging.Filter):
         )
 
 
+class _OneLine(logging.Filter):
+    """Bolt's own lines kept to one: its "Unhandled request" warning goes on with a listener
+    snippet to paste ("[Suggestion] ... @app.command(...)") over several lines; the operator's
+    log gets the first line only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True
+        if "\n" in message:
+            first = message.split("\n", 1)[0].strip()
+            record.msg, record.args = "%s (more lines left out)", (first[:300],)
+        return True
+
+
 def _bolt_logger() -> logging.Logger:
     logger = logging.getLogger("bot.chat.slack_bolt")
-    for kind in (_NoResponseUrls, _NoTokenNotice):
+    for kind in (_NoResponseUrls, _NoTokenNotice, _OneLine):
         if not any(isinstance(f, kind) for f in logger.filters):
             logger.addFilter(kind())
     return logger
@@ -113,7 +130,7 @@ def build_bolt_app(app: ServiceContext, commands: Commands) -> NewsbotBolt:
         await handle_news(commands, settings, command, ack)
 
     async def on_error(error: Exception) -> None:  # one line, never a traceback
-        log.error("slack: handling a request failed: %s: %s", error.__class__.__name__, error)
+        log.error("slack: handling a request failed: %s", cause(error))
 
     async def confirm(ack: AsyncAck, body: dict[str, Any]) -> None:
         await handle_confirm(commands, settings, body, ack)

@@ -1,0 +1,25 @@
+"""An exception as one line for the operator's log: its class and the first line of its message,
+without the SQL, parameters or links a database driver's error carries.
+
+SQLAlchemy wraps the driver's error (``exc.orig``) in a message of several lines (``[SQL: ...]``,
+``(Background on this error at: ...)``); the driver's own class and first line (``OperationalError:
+database is locked``) are what the operator needs, and the statement may hold a user's text."""
+
+from __future__ import annotations
+
+MAX = 200  # characters of the message kept
+
+
+def cause(exc: BaseException) -> str:
+    """``Class: first line of the message`` (the wrapped driver error's, when there is one)."""
+    inner = getattr(exc, "orig", None)
+    if isinstance(inner, BaseException):
+        exc = inner
+    lines = str(exc).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if first.startswith("(") and ")" in first:  # "(sqlite3.OperationalError) database is locked"
+        first = first.split(")", 1)[1].strip()
+    if len(first) > MAX:
+        first = first[: MAX - 1] + "…"
+    name = exc.__class__.__name__
+    return f"{name}: {first}" if first else name
