@@ -13,9 +13,11 @@ Rules (every one of them is a promise the tests check):
 - At most 5 redirects (the 6th is an error), followed by hand so every hop is vetted.
 - Private-address guard (:class:`bot.ingest.netguard.GuardedBackend` under httpx): we resolve the
   host ourselves, vet EVERY resolved address and connect to the vetted IP, so DNS rebinding has
-  no gap.  A refused address
-  and a closed port give the same message, ``cannot connect to <host>``, so the guard cannot be
-  used to scan ports; the reason goes to the log.
+  no gap.  A name that resolves to a refused address and a closed port give the same message,
+  ``cannot connect to <host>``, so the guard cannot be used to learn what a name resolves to or
+  to scan ports; the reason goes to the log.  A URL that names a private address itself
+  (``127.0.0.1``, ``localhost``, ``10.0.0.5``) is told so, ``refused non-public address for
+  <host>``: that tells the user nothing they did not write, and names the setting that allows it.
 - Conditional GET: ``If-None-Match`` / ``If-Modified-Since`` from the caller's stored validators;
   304 gives ``not_modified=True`` and no body (the validators we sent are echoed back when the 304
   carries none, so the caller can always store ``result.etag``).
@@ -42,7 +44,15 @@ import httpcore
 import httpx
 
 from bot.core.http import parse_retry_after
-from bot.ingest.netguard import AllowPrivate, CannotResolve, GuardedBackend, normalise_host
+from bot.ingest.netguard import (
+    AllowPrivate,
+    CannotResolve,
+    GuardedBackend,
+    RefusedAddress,
+    is_blocked_ip,
+    normalise_host,
+    parse_host_ip,
+)
 
 log = logging.getLogger(__name__)
 
@@ -370,11 +380,21 @@ def _connect_error(exc: BaseException, host: str) -> str:
         cause = cause.__cause__ or cause.__context__
     if any(isinstance(e, CannotResolve) for e in chain):
         return f"cannot resolve {host}"
+    if any(isinstance(e, RefusedAddress) for e in chain) and _names_private(host):
+        return f"refused non-public address for {host}"
     tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or "error"
         return f"TLS handshake with {host} failed: {reason}"
     return f"cannot connect to {host}"
+
+
+def _names_private(host: str) -> bool:
+    """Whether ``host`` as written is itself a private address (or ``localhost``)."""
+    name = normalise_host(host).strip("[]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    return parse_host_ip(name) is not None and is_blocked_ip(name)
 
 
 def _host_of(url: str) -> str:

@@ -126,6 +126,11 @@ def normalise_host(host: str) -> str:
     return host.strip().strip("[]").rstrip(".").lower()
 
 
+class RefusedAddress(httpcore.ConnectError):
+    """The guard refused every address of a host (a connect error to httpx, like a closed
+    port)."""
+
+
 def host_allowed(host: str, allow_private: AllowPrivate) -> bool:
     """Whether the guard is lifted for ``host``: ``allow_private`` is True, or the host name (as
     written in the URL, case-insensitive, trailing dot ignored) is in the allow tuple."""
@@ -185,7 +190,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             blocked = [str(ip) for ip in addresses if is_blocked_ip(ip)]
             if blocked:
                 log.info("refused %s:%s: non-public address %s", host, port, ", ".join(blocked))
-                raise httpcore.ConnectError(f"refused non-public address for {host}")
+                raise RefusedAddress(f"refused non-public address for {host}")
         last: Exception = httpcore.ConnectError(f"cannot connect to {host}")
         for ip in addresses:
             try:
