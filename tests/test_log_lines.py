@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from bot.core.logcause import cause
+from bot.core.logcause import busy, cause
 
 
 def test_a_locked_database_is_one_line_without_the_statement(tmp_path: Path) -> None:
@@ -29,6 +29,8 @@ def test_a_locked_database_is_one_line_without_the_statement(tmp_path: Path) -> 
     assert "[SQL:" in str(caught.value)  # what SQLAlchemy's own message holds
     line = cause(caught.value)
     assert line == "OperationalError: database is locked"
+    assert busy(caught.value)  # the user is told to try again, not that something broke
+    assert not busy(ValueError("no such table: notes"))
 
 
 def test_a_long_message_is_cut_and_only_its_first_line_kept() -> None:

@@ -23,3 +23,19 @@ def cause(exc: BaseException) -> str:
         first = first[: MAX - 1] + "…"
     name = exc.__class__.__name__
     return f"{name}: {first}" if first else name
+
+
+_BUSY = (
+    "database is locked",  # SQLite: another writer held the lock past the busy timeout
+    "database table is locked",
+    "could not obtain lock",  # PostgreSQL: lock_timeout / NOWAIT
+    "due to lock timeout",
+)
+
+
+def busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database being busy with another writer (worth trying again in a
+    moment), not a fault."""
+    inner = getattr(exc, "orig", None)
+    text = str(inner if isinstance(inner, BaseException) else exc).lower()
+    return any(marker in text for marker in _BUSY)

@@ -304,6 +304,10 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "처리 중 문제가 생겼습니다. 잠시 뒤 다시 시도해 주세요.",
         "Something went wrong. Please try again shortly.",
     ),
+    "database_busy": (
+        "데이터베이스가 다른 작업(수집·발송)으로 바빠 처리하지 못했습니다. 잠시 뒤 다시 시도해 주세요.",
+        "The database is busy with other work (a poll or a delivery). Please try again in a moment.",
+    ),
     "working": ("찾는 중입니다…", "Working on it…"),
     "paused": (
         "newsbot이 이 채널에 글을 쓸 수 없어 전송을 멈췄습니다: {reason}",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.commandwords import aliases_for, did_you_mean, resolve
-from bot.core.logcause import cause
+from bot.core.logcause import busy, cause
 from bot.present.errors import error_text
 from bot.present.i18n import t
 from bot.present.reply import Reply, error
@@ -136,7 +136,7 @@ class Commands:
             return error(error_text(exc, ctx.lang))
         except Exception as exc:  # one log line for the operator, no traceback for the user
             log.error("command %s failed: %s", name, cause(exc))
-            return error(t("internal_error", ctx.lang))
+            return error(t("database_busy" if busy(exc) else "internal_error", ctx.lang))
 
 
 def _decide(rule: bool | Callable[[list[str]], bool], text: str) -> bool:
