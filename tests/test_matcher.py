@@ -130,6 +130,20 @@ def test_evidence_names_term_surface_and_field(analyser, topics) -> None:  # typ
     assert result.scores["sovereign_ai"] >= topics.get("sovereign_ai").threshold
 
 
+def test_a_figure_is_quoted_whole_as_the_article_wrote_it(analyser, topics) -> None:  # type: ignore[no-untyped-def]
+    """``1만8천장`` is read as 1, 만, 8, 천, 장: the term ``#num 천 장`` found at the 8 quotes
+    the whole figure, not ``8천장`` (which the article never wrote)."""
+    result = Matcher(topics, analyser).match(
+        analyser.analyse(
+            "정부, 첨단 GPU 1만8천장 확보",
+            "정부가 엔비디아 GPU 1만8천장을 구매해 국가 AI 컴퓨팅 센터에 공급한다.",
+        )
+    )
+    surfaces = {e.surface for m in result.matches for e in m.evidence}
+    assert any("1만8천장" in s for s in surfaces), surfaces
+    assert not any(s.startswith("8천") for s in surfaces), surfaces
+
+
 def test_matching_is_pure(analyser, topics) -> None:  # type: ignore[no-untyped-def]
     """The result depends on the analysis alone: matching leaves it unchanged, and another
     matcher over a fresh analysis of the same text gives the same result (nothing carried over

@@ -46,7 +46,7 @@ strongest lemmas, as ``model: LEMMA +SHARE`` (its share of the logit) with their
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -276,9 +276,25 @@ class Matcher:
                     for index, term in multi.get(key, ()):
                         end = _match_rest(tokens, j, term.lemmas, tok.sent)
                         if end is not None:
-                            surface = text[tok.start : tokens[end - 1].end]
+                            start = _number_start(tokens, i) if first == NUM else tok.start
+                            surface = text[start : tokens[end - 1].end]
                             found[index].append(_Hit(term, i, end, surface, tok.sent))
         return [_longest_first(hits, len(tokens)) for hits in found]
+
+
+_NUMBER_PARTS = frozenset("십백천만억조")  # the Korean units inside one written figure
+
+
+def _number_start(tokens: Sequence[Token], i: int) -> int:
+    """Where the figure that token ``i`` (a digit) ends goes back to: ``1만8천장`` is read as
+    1, 만, 8, 천, 장, and a term ``#num 천 장`` found at the 8 quotes the whole ``1만8천장``."""
+    start = tokens[i].start
+    while i > 0:
+        before = tokens[i - 1]
+        if before.end != start or not (before.lemma.isdigit() or before.lemma in _NUMBER_PARTS):
+            break
+        start, i = before.start, i - 1
+    return start
 
 
 def _learned_evidence(
