@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -40,6 +41,30 @@ def test_a_lease_not_renewed_is_taken_over_and_the_old_holder_then_follows(tmp_p
     assert first.try_lead() and not second.try_lead()
     wait_for(second.try_lead, 10, "the second to take the lapsed lease")
     assert not first.try_lead() and first.is_leader is False
+    app.close()
+
+
+def test_a_leader_stuck_renewing_steps_down_when_its_lease_runs_out(tmp_path: Path) -> None:
+    """Another writer holds the database past the lease: the leader's renewal waits on the
+    lock, and the leader stops counting itself leader when the lease it wrote runs out (so a
+    follower taking over the lapsed lease is never leader beside it), not when the stuck
+    renewal finally gives up."""
+    path = tmp_path / "n.db"
+    app = App(Settings(database_url=f"sqlite:///{path}"))
+    leader = Leadership(app.store, "leader", lease=timedelta(seconds=1))
+    assert leader.try_lead() and leader.is_leader
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    renewal = threading.Thread(target=leader.try_lead)
+    try:
+        renewal.start()
+        wait_for(lambda: not leader.is_leader, 20, "the stuck leader to step down")
+        assert renewal.is_alive()  # still waiting on the lock: the lease decided, not a failure
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    renewal.join(60)
+    assert leader.try_lead() and leader.is_leader  # the lock gone, it leads again
     app.close()
 
 

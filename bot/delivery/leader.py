@@ -11,6 +11,11 @@ replica's injected clock: a lease is a contract between processes, and two proce
 clocks need not agree (a test clock starts at a fixed instant in each process, so a replica
 started 20 s after the leader saw the leader's lease 20 s "in the future" and took over 20 s
 late — more under load, when start-up takes longer).
+
+On SQLite a leader whose renewal is held up (another writer holds the database past the lease)
+stops counting itself leader when the lease it last wrote runs out, a moment before a follower
+may take it over, instead of when the stuck renewal finally fails: two replicas never both
+report ``leader`` (or both send) while one of them waits on the lock.
 """
 
 from __future__ import annotations
@@ -49,10 +54,25 @@ class Leadership:
         self.store = store
         self.holder = holder or holder_id()
         self.lease = lease
-        self.is_leader = False
+        self._leading = False
+        self._valid_until: datetime | None = None  # SQLite: when the lease last written ends
         self._lock: AdvisoryLock | None = None
         if store.dialect == "postgresql":
             self._lock = store.advisory_lock(LOCK_KEY)
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this replica leads now: on SQLite, only while the lease it last wrote runs
+        (less a margin), whatever a renewal stuck on the database's lock will say."""
+        if not self._leading:
+            return False
+        if self._lock is not None or self._valid_until is None:
+            return True
+        return wall_now() < self._valid_until
+
+    @is_leader.setter
+    def is_leader(self, value: bool) -> None:
+        self._leading = value
 
     def try_lead(self, now: datetime | None = None) -> bool:
         """Take or keep leadership; ``now`` is the real time (given only by tests)."""
@@ -63,6 +83,9 @@ class Leadership:
                 self.is_leader = self._lock.acquire()
             else:
                 self.is_leader = self.store.take_lease(NAME, self.holder, now, self.lease)
+                # the lease written ends at now + lease; stop a moment before a follower may
+                margin = min(timedelta(seconds=1), self.lease / 5)
+                self._valid_until = now + self.lease - margin
         except Exception as exc:  # a database hiccup: not leader until it answers again
             log.warning("scheduler leadership check failed: %s", exc.__class__.__name__)
             self.is_leader = False
