@@ -243,3 +243,30 @@ def test_a_weekdays_subscription_skips_weekends_and_korean_holidays_and_loses_no
     assert "weekdays" in console(app, "/news subscribe")
     console(app, "/news subscribe apec daily")
     assert app.store.subscriptions(CHANNEL.place)[0].days == "daily"
+
+
+@pytest.mark.usefixtures("english")  # the CLI's English lines
+def test_every_watch_action_works_as_newsbot_watches_and_as_newsbot_watch(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    for spelling, name in (("watches", "hbm"), ("watch", "dram")):
+        code, out, err = run_cli([spelling, "add", name, "HBM", "--yes", *db], capsys)
+        assert code == 0 and f"Saved watch ‘{name}’" in out, err
+        code, out, _ = run_cli([spelling, "edit", name, "HBM", "-주가", "--yes", *db], capsys)
+        assert code == 0 and "-주가" in out
+        code, out, _ = run_cli([spelling, "list", *db], capsys)
+        assert code == 0 and f"{name}: HBM -주가" in out
+        code, out, _ = run_cli([spelling, "show", name, *db], capsys)
+        assert code == 0 and "HBM -주가" in out
+    # the same answers, and the same exit codes, whichever the spelling
+    answers = [run_cli([s, "show", "nope", *db], capsys) for s in ("watches", "watch")]
+    assert answers[0] == answers[1] and answers[0][0] == 1  # not found
+    code, out, _ = run_cli(["watches", "remove", "hbm", *db], capsys)
+    assert code == 0 and "hbm" in out
+    code, out, _ = run_cli(["watch", "remove", "dram", *db], capsys)
+    assert code == 0 and "dram" in out
+    code, out, _ = run_cli(["watches", "list", *db], capsys)
+    assert "hbm" not in out and "dram" not in out
+    code, _, err = run_cli(["watches", "export", "-o", "-", *db], capsys)
+    assert code == 0, err

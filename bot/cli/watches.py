@@ -1,4 +1,4 @@
-"""``watch add | edit | list | show | remove`` and ``watches export | import``.
+"""``watches add | edit | list | show | remove | export | import`` (``watch`` works too).
 
 The CLI manages the console's watches unless ``--workspace slack:T123`` (or ``discord:GUILD``)
 names a chat workspace.  ``newsbot watch add hbm HBM 고대역폭메모리 -주가``: a dashed word
@@ -37,8 +37,24 @@ def register(
         default="console:",
         help="whose watches: console: (default), slack:TEAM or discord:GUILD",
     )
+    # ``newsbot watches ACTION`` is the form DESIGN names; ``newsbot watch ACTION`` stays.
     p = sub.add_parser("watch", parents=[common], help="watches: topics you define")
     wsub = p.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    _add_actions(wsub, common, where)
+    p = sub.add_parser(
+        "watches", parents=[common], help="watches: topics you define; share them as TOML"
+    )
+    xsub = p.add_subparsers(dest="watches_command", required=True, metavar="ACTION")
+    _add_actions(xsub, common, where)
+    _add_sharing(xsub, common, where)
+
+
+def _add_actions(
+    wsub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    where: argparse.ArgumentParser,
+) -> None:
+    """add, edit, list, show and remove: the same handlers under ``watch`` and ``watches``."""
     for action, text in (("add", "add a watch"), ("edit", "change a watch's words")):
         a = wsub.add_parser(action, parents=[common, where], help=text)
         a.add_argument("name", metavar="NAME", help="the watch's name")
@@ -54,8 +70,12 @@ def register(
     a.add_argument("name", metavar="NAME", help="the watch's name")
     a.set_defaults(func=cmd_remove)
 
-    p = sub.add_parser("watches", parents=[common], help="share watches as TOML")
-    xsub = p.add_subparsers(dest="watches_command", required=True, metavar="export|import")
+
+def _add_sharing(
+    xsub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    where: argparse.ArgumentParser,
+) -> None:
     a = xsub.add_parser("export", parents=[common, where], help="print the watches as TOML")
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
     a.set_defaults(func=cmd_export, reads=True)
