@@ -270,3 +270,23 @@ def test_every_watch_action_works_as_newsbot_watches_and_as_newsbot_watch(
     assert "hbm" not in out and "dram" not in out
     code, _, err = run_cli(["watches", "export", "-o", "-", *db], capsys)
     assert code == 0, err
+
+
+def test_watch_hints_name_the_cli_command_in_the_cli_and_the_chat_command_in_chat(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    code, out, _ = run_cli(["watches", "list", *db], capsys)
+    assert "newsbot watches add <이름>" in out and "/news" not in out
+    code, out, _ = run_cli(["watches", "add", "hbm", "HBM", "-주가", *db], capsys)
+    assert code == 0
+    hint = out.strip().splitlines()[-1]
+    assert hint.endswith(": newsbot watches add hbm HBM -주가 --yes"), hint  # no --workspace
+    code, out, _ = run_cli(["watches", "add", "hbm", "HBM", "--workspace", "slack:T1", *db], capsys)
+    assert out.strip().endswith("newsbot watches add hbm HBM --yes --workspace slack:T1")
+    run_cli(["watches", "add", "hbm", "HBM", "--yes", *db], capsys)
+    code, _, err = run_cli(["watches", "add", "hbm", "GPU", "--yes", *db], capsys)
+    assert code == 2
+    assert err.strip() == "error: ‘hbm’ 워치가 이미 있습니다. 바꾸려면 newsbot watches edit hbm …"
+    # chat (the console is chat) keeps naming the chat command
+    assert "바꾸려면 /news watch edit hbm" in console(app, "/news watch add hbm GPU --yes")

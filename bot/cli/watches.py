@@ -22,6 +22,7 @@ from bot.present.watches import (
 )
 from bot.services import watch_sharing, watches
 from bot.services.context import ServiceContext
+from bot.services.errors import UserError
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
 
 USER = "cli"
@@ -101,22 +102,27 @@ def cmd_save(app: ServiceContext, args: argparse.Namespace) -> int:
         raise UsageError("watch.no_terms", option="watch")
     space, tz = _workspace(args.workspace), app.settings.timezone
     change = watches.WatchChange(space, args.name, args.query, _user(app), args.edit)
-    if not args.yes:  # the preview; nothing is saved
-        proposal = watches.propose(app, change)
-        print_reply(out, proposal_reply(proposal, tz, language(), button=False))
-        command = f"newsbot {confirm_command(proposal)}"
-        if args.workspace:
-            command += f" --workspace {args.workspace}"
-        out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
-        return 0
-    saved = watches.save(app, change)
+    try:
+        if not args.yes:  # the preview; nothing is saved
+            proposal = watches.propose(app, change)
+            print_reply(out, proposal_reply(proposal, tz, language(), button=False))
+            command = f"newsbot watches {confirm_command(proposal).removeprefix('watch ')}"
+            if space != CONSOLE:  # the console's watches are the default
+                command += f" --workspace {args.workspace}"
+            out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
+            return 0
+        saved = watches.save(app, change)
+    except UserError as exc:
+        if exc.key == "watch.exists":  # chat's hint names /news; here, the CLI's command
+            raise UserError("watch.exists_cli", option=exc.option, **exc.params) from None
+        raise
     print_reply(out, saved_reply(saved, tz, language(), REAPPLY_DAYS))
     return 0
 
 
 def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     listed = watches.list_watches(app, _workspace(args.workspace))
-    print_reply(out, list_reply(listed, language()))
+    print_reply(out, list_reply(listed, language(), cli=True))
     return 0
 
 

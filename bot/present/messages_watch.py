@@ -49,6 +49,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
         "‘{name}’ 워치가 이미 있습니다. 바꾸려면 /news watch edit {name} …",
         "Watch ‘{name}’ already exists. To change it: /news watch edit {name} …",
     ),
+    "watch.exists_cli": (
+        "‘{name}’ 워치가 이미 있습니다. 바꾸려면 newsbot watches edit {name} …",
+        "Watch ‘{name}’ already exists. To change it: newsbot watches edit {name} …",
+    ),
     "watch.unknown": ("‘{name}’ 워치가 없습니다.", "No watch ‘{name}’."),
     "watch.bad_min": (
         "‘{value}’: min:은 0에서 1000 사이의 수입니다.",
@@ -94,6 +98,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
     "watch.list.empty": (
         "이 워크스페이스에는 워치가 없습니다. /news watch add <이름> <단어…>",
         "No watches here yet. /news watch add <name> <terms…>",
+    ),
+    "watch.list.empty_cli": (
+        "이 워크스페이스에는 워치가 없습니다. newsbot watches add <이름> <단어…>",
+        "No watches here yet. newsbot watches add <name> <terms…>",
     ),
     "muted": ("이 채널에서 {what}을(를) 숨깁니다{until}.", "Muting {what} in this channel{until}."),
     "muted.until": (" ({until}까지)", " until {until}"),
