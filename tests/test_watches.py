@@ -290,3 +290,25 @@ def test_watch_hints_name_the_cli_command_in_the_cli_and_the_chat_command_in_cha
     assert err.strip() == "error: ‘hbm’ 워치가 이미 있습니다. 바꾸려면 newsbot watches edit hbm …"
     # chat (the console is chat) keeps naming the chat command
     assert "바꾸려면 /news watch edit hbm" in console(app, "/news watch add hbm GPU --yes")
+
+
+def test_a_topic_prefix_shared_with_a_watch_is_called_ambiguous_and_names_both(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    # alone, a prefix names its topic
+    code, _, err = run_cli(["digest", "--topic", "gpu", "--since", "all", *db], capsys)
+    assert code == 0, err
+    code, _, err = run_cli(["watches", "add", "gpu2", "GPU", "엔비디아", "--yes", *db], capsys)
+    assert code == 0, err
+    said = "‘gpu’로 시작하는 주제가 여럿입니다: gpu_deal, watch:gpu2. 하나를 골라 적으세요."
+    for command in (["digest", "--since", "all"], ["trend", "--format", "json"]):
+        code, out, err = run_cli([*command, "--topic", "gpu", *db], capsys)
+        assert (code, out, err.strip()) == (2, "", f"error: --topic: {said}"), command
+    for line in ("/news subscribe gpu at 09:00", "/news trend gpu", "/news digest topic:gpu"):
+        assert console(app, line).strip() == said, line
+    assert app.store.subscriptions(CHANNEL.place) == []
+    # the whole name still works, and so does a prefix only one of them has
+    code, _, err = run_cli(["digest", "--topic", "gpu2", "--since", "all", *db], capsys)
+    assert code == 0, err
+    assert "GPU·AI 컴퓨팅 거래 주제에 구독했습니다" in console(app, "/news subscribe gpu_ at 09:00")

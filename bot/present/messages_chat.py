@@ -200,6 +200,10 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 주제입니다: {name}. 주제: {topics}",
         "Unknown topic: {name}. Topics: {topics}",
     ),
+    "ambiguous_topic": (
+        "‘{name}’(으)로 시작하는 주제가 여럿입니다: {topics}. 하나를 골라 적으세요.",
+        "‘{name}’ is the start of several topics: {topics}. Name one of them.",
+    ),
     "bad_since": (
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
         "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
