@@ -390,8 +390,8 @@ def test_the_console_writes_the_picture_where_o_says(app: App, tmp_path: Path) -
     assert [p.name for p in tmp_path.rglob("*.png")] == ["apec-and-gpu.png"]
     missing = tmp_path / "no" / "x.png"
     shown = Bot(app)(f"/news trend gpu_deal -o {missing}")
-    assert shown is not None and shown.splitlines()[-1].startswith(
-        f"그림을 {missing}에 저장하지 못했습니다: no such directory"
+    assert shown is not None and shown.splitlines()[-1] == (
+        f"그림을 {missing}에 저장하지 못했습니다: 그런 폴더가 없습니다: {missing.parent}"
     )
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import UsageError, language, out, say, write_output
+from bot.present.problems import os_reason_text
 from bot.present.terminal import print_reply
 from bot.present.watches import (
     confirm_command,
@@ -154,7 +155,7 @@ def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise UsageError("stories.no_file", option="watches import", path=args.file) from None
     except OSError as exc:
-        reason = exc.strerror or exc
+        reason = os_reason_text(exc, language())
         raise UsageError(
             "cli.in_file", option="watches import", path=args.file, reason=reason
         ) from None
