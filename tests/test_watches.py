@@ -312,3 +312,30 @@ def test_a_topic_prefix_shared_with_a_watch_is_called_ambiguous_and_names_both(
     code, _, err = run_cli(["digest", "--topic", "gpu2", "--since", "all", *db], capsys)
     assert code == 0, err
     assert "GPU·AI 컴퓨팅 거래 주제에 구독했습니다" in console(app, "/news subscribe gpu_ at 09:00")
+
+
+def test_the_console_says_what_is_wrong_with_a_watch_a_time_or_a_zone(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a watch that is not there: the same answer in digest, subscribe, trend and --topic
+    for line in ("/news digest watch:999", "/news subscribe watch:999", "/news trend watch:999"):
+        assert console(app, line).strip() == "‘999’ 워치가 없습니다.", line
+    assert console(app, "/news digest watch:nope").strip() == "‘nope’ 워치가 없습니다."
+    code, _, err = run_cli(
+        ["digest", "--topic", "watch:999", "--db", app.settings.database_url], capsys
+    )
+    assert (code, err.strip()) == (2, "error: --topic: ‘999’ 워치가 없습니다.")
+    # at or tz with nothing after it
+    assert console(app, "/news subscribe apec tz").strip() == (
+        "‘tz’ 뒤에 시간대를 적으세요. 예: /news subscribe apec tz Asia/Seoul"
+    )
+    assert console(app, "/news subscribe apec at").strip() == (
+        "‘at’ 뒤에 HH:MM을 적으세요. 예: /news subscribe apec at 09:00"
+    )
+    assert app.store.subscriptions(CHANNEL.place) == []
+    # a marker with no word is no search term
+    for word in ("source:", "+", "-"):
+        said = console(app, f"/news watch add x HBM {word} --yes").strip()
+        assert said == f"‘{word}’ 뒤에 단어가 없습니다. 붙여 쓰세요: +HBM, -주가, source:연합뉴스"
+    assert "워치가 없습니다" in console(app, "/news watch list")
+    assert "저장했습니다" in console(app, "/news watch add x HBM +메모리 source:연합뉴스 --yes")

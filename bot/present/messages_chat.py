@@ -274,6 +274,14 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
         "{what}에 받을 주제를 적으세요. 예: /news subscribe apec {what}",
         "Name the topics to schedule {what}, e.g. /news subscribe apec {what}",
     ),
+    "subscribe.no_time": (
+        "‘{word}’ 뒤에 HH:MM을 적으세요. 예: /news subscribe apec {word} 09:00",
+        "‘{word}’ needs a time after it, HH:MM, e.g. /news subscribe apec {word} 09:00",
+    ),
+    "subscribe.no_zone": (
+        "‘{word}’ 뒤에 시간대를 적으세요. 예: /news subscribe apec {word} Asia/Seoul",
+        "‘{word}’ needs a time zone after it, e.g. /news subscribe apec {word} Asia/Seoul",
+    ),
     "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
     "bad_zone": (
         "알 수 없는 시간대입니다(예: Asia/Seoul): {value}",

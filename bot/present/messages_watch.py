@@ -36,6 +36,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
         "Not imported: {new} new watches would pass the limit of {max} ({existing} here now). "
         "Nothing was saved.",
     ),
+    "watch.empty_term": (
+        "‘{word}’ 뒤에 단어가 없습니다. 붙여 쓰세요: +HBM, -주가, source:연합뉴스",
+        "Nothing follows ‘{word}’. Write it joined to a word: +HBM, -주가, source:연합뉴스",
+    ),
     "watch.no_terms": ("찾을 단어를 하나 이상 적으세요.", "Give at least one term to look for."),
     "watch.too_many_terms": (
         "단어가 {count}개입니다. 한 워치에 {max}개까지 쓸 수 있습니다.",

@@ -25,6 +25,21 @@ class UnknownTopic(UserError):
         super().__init__("unknown_topic", option=option, name=name[:40], topics=", ".join(known))
 
 
+class UnknownWatch(UserError):
+    """``watch:NAME`` where this workspace has no watch NAME."""
+
+    def __init__(self, word: str, option: str | None = None) -> None:
+        super().__init__("watch.unknown", option=option, name=word[len(WATCH_PREFIX) :][:40])
+
+
+def unknown(word: str, known: Iterable[str], option: str | None = None) -> UserError:
+    """The answer to ``word`` that names no topic: no such watch for ``watch:NAME``, else
+    :class:`UnknownTopic` with the topics there are."""
+    if word.strip().lower().startswith(WATCH_PREFIX):
+        return UnknownWatch(word.strip(), option)
+    return UnknownTopic(word, known, option)
+
+
 class AmbiguousTopic(UserError):
     """A prefix that several topics start with (``gpu``: gpu_deal and the watch gpu2)."""
 
@@ -129,7 +144,7 @@ class Catalog:
         :class:`UnknownTopic` when none does."""
         topic = self.find(word) or self.by_prefix(word, option)
         if topic is None:
-            raise UnknownTopic(word, self.names(), option)
+            raise unknown(word, self.names(), option)
         return topic.id
 
     def by_prefix(self, word: str, option: str | None = None) -> Topic | None:
