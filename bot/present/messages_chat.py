@@ -182,8 +182,8 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "stats.title": ("최근 7일 통계", "Last 7 days"),
     "stats.items": ("주제별 기사 수", "Items per topic"),
     "stats.feeds": (
-        "피드 상태: 정상 {ok}, 오류 {failing}, 중지 {disabled}",
-        "Feed health: {ok} ok, {failing} failing, {disabled} disabled",
+        "피드 상태: 정상 {ok}, 아직 수집 전 {new}, 오류 {failing}, 중지 {disabled}",
+        "Feed health: {ok} ok, {new} new (never polled), {failing} failing, {disabled} disabled",
     ),
     "help.title": ("/news 사용법", "/news help"),
     "help.korean": ("한국어 명령어도 됩니다: {words}", "Korean command words work too: {words}"),
