@@ -56,11 +56,16 @@ def test_every_option_and_positional_says_what_it_is() -> None:
             assert listed == {n for n in action.choices if n.isascii()}, path
 
 
-def test_help_names_a_command_and_corrects_a_typo(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_names_a_command_and_corrects_a_typo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run_cli(["help", "feeds", "add"], capsys)
     assert code == 0 and out.startswith("usage: newsbot feeds add") and "--interval" in out
     code, out, _ = run_cli(["도움말", "feeds"], capsys)  # the Korean word for help
     assert code == 0 and out.startswith("usage: newsbot feeds")
+    code, _, err = run_cli(["help", "serch"], capsys)  # an error line: NEWSBOT_LANGUAGE's
+    assert code == 2 and err.strip() == "error: 'serch' 명령은 없습니다 (혹시 search?)"
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", "en")
     code, _, err = run_cli(["help", "serch"], capsys)
     assert code == 2 and err.strip() == "error: no command 'serch' (did you mean search?)"
 

@@ -286,3 +286,25 @@ def test_a_poll_where_every_feed_failed_exits_non_zero(
     run_cli(["feeds", "add", good, "--db", db_url], capsys)
     code, out, _ = run_cli(["poll", "--all", "--db", db_url], capsys)
     assert code == 0 and "1 failed" in out
+
+
+def test_stats_counts_never_polled_feeds_as_new_not_ok_and_prints_no_blank_line(
+    db_url: str, capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in (1, 2):
+        url = f"https://example.com/{n}.xml"
+        assert run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)[0] == 0
+    code, out, _ = run_cli(["stats", "--format", "json", "--db", db_url], capsys)
+    assert code == 0 and json.loads(out)["feeds"] == {
+        "ok": 0,
+        "new": 2,
+        "failing": 0,
+        "disabled": 0,
+    }
+    code, out, _ = run_cli(["stats", "--db", db_url], capsys)
+    assert code == 0 and "피드 상태: 정상 0, 아직 수집 전 2, 오류 0, 중지 0" in out
+    assert all(line.strip() for line in out.splitlines()), out  # no line of spaces alone
+    assert "주제별 기사 수\n" in out
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", "en")
+    code, out, _ = run_cli(["stats", "--db", db_url], capsys)
+    assert "Feed health: 0 ok, 2 new (never polled), 0 failing, 0 disabled" in out

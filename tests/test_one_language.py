@@ -109,6 +109,8 @@ CLI = [  # (words, exit status); {db}, {tmp} and {feed} are filled in
     (["watches", "import", "{tmp}/empty.toml"], 2),
     (["watches", "import", "{tmp}/not-a-list.toml"], 2),
     (["watches", "import", "{tmp}/twice.toml"], 2),
+    (["watches", "import", "{tmp}"], 2),
+    (["help", "nope"], 2),
     (["watch", "remove", "hbm"], 0),
     (["watch", "show", "nope"], 1),
     (["sources", "add", "naver", "소버린", "AI"], 0),
@@ -198,6 +200,7 @@ CHAT = [
     "why abc",
     "weekly",
     "trend 30d",
+    "trend 30d -o /nonexistent/x.png",
     "trend apec 3y",
     "stats",
     "feeds list",
@@ -365,3 +368,34 @@ def test_a_skipped_seed_file_says_why_in_the_language(
         line = t("cli.skipped", lang, what=str(seeds / name), reason=t(key, lang))
         assert f"warning: {line}\n" in err, err
     assert not leaks(out + err, lang), (leaks(out + err, lang), err)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_topics_file_or_a_secret_file_that_cannot_be_used_is_said_in_one_language(
+    lang: str, tmp_path: Path, capsys: Capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system's and the topics file parser's reasons too: no English strerror under ko."""
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", lang)
+    no_groups = tmp_path / "no-groups.toml"
+    no_groups.write_text('[topics.x]\nname = "x"\n', encoding="utf-8")
+    low = tmp_path / "low.toml"
+    low.write_text("[topics.x]\nthreshold = -1\n[topics.x.groups]\na = { terms = ['a'] }\n")
+    expected = {
+        tmp_path / "none.toml": t("os.not_found", lang),
+        tmp_path: t("os.is_directory", lang),
+        no_groups: t("topics.no_groups", lang, at=""),
+        low: t("topics.too_small", lang, at="", lo=0),
+    }
+    db = ["--db", f"sqlite:///{tmp_path / 'x.db'}"]
+    for path, reason in expected.items():
+        monkeypatch.setenv("NEWSBOT_TOPICS_FILE", str(path))
+        code, _, err = run_cli(["topics", *db], capsys)
+        assert code == 2 and str(path) in err and reason.lstrip(": ") in err, err
+        assert not leaks(err, lang), (path, leaks(err, lang), err)
+    line = t("topics.at_line", lang, path=low, line=2, dotted="topics.x.threshold")
+    assert line in err
+    monkeypatch.delenv("NEWSBOT_TOPICS_FILE")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET_FILE", str(tmp_path))
+    code, _, err = run_cli(["config", *db], capsys)
+    assert code == 2 and t("os.is_directory", lang) in err and "Is a directory" not in err
+    assert not leaks(err, lang), err

@@ -110,4 +110,7 @@ def test_cli_refuses_a_malformed_topics_file(
     bad.write_text("[topics.x]\nthreshold = -1\n[topics.x.groups]\na = { terms = ['a'] }\n")
     monkeypatch.setenv("NEWSBOT_TOPICS_FILE", str(bad))
     code, _, err = run_cli(["topics"], capsys)
-    assert code == 2 and "line 2" in err and "threshold" in err and "Traceback" not in err
+    assert code == 2 and "2번째 줄" in err and "threshold" in err and "Traceback" not in err
+    monkeypatch.setenv("NEWSBOT_LANGUAGE", "en")
+    code, _, err = run_cli(["topics"], capsys)
+    assert code == 2 and "line 2: topics.x.threshold: must be at least 0" in err

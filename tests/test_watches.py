@@ -243,3 +243,99 @@ def test_a_weekdays_subscription_skips_weekends_and_korean_holidays_and_loses_no
     assert "weekdays" in console(app, "/news subscribe")
     console(app, "/news subscribe apec daily")
     assert app.store.subscriptions(CHANNEL.place)[0].days == "daily"
+
+
+@pytest.mark.usefixtures("english")  # the CLI's English lines
+def test_every_watch_action_works_as_newsbot_watches_and_as_newsbot_watch(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    for spelling, name in (("watches", "hbm"), ("watch", "dram")):
+        code, out, err = run_cli([spelling, "add", name, "HBM", "--yes", *db], capsys)
+        assert code == 0 and f"Saved watch ‘{name}’" in out, err
+        code, out, _ = run_cli([spelling, "edit", name, "HBM", "-주가", "--yes", *db], capsys)
+        assert code == 0 and "-주가" in out
+        code, out, _ = run_cli([spelling, "list", *db], capsys)
+        assert code == 0 and f"{name}: HBM -주가" in out
+        code, out, _ = run_cli([spelling, "show", name, *db], capsys)
+        assert code == 0 and "HBM -주가" in out
+    # the same answers, and the same exit codes, whichever the spelling
+    answers = [run_cli([s, "show", "nope", *db], capsys) for s in ("watches", "watch")]
+    assert answers[0] == answers[1] and answers[0][0] == 1  # not found
+    code, out, _ = run_cli(["watches", "remove", "hbm", *db], capsys)
+    assert code == 0 and "hbm" in out
+    code, out, _ = run_cli(["watch", "remove", "dram", *db], capsys)
+    assert code == 0 and "dram" in out
+    code, out, _ = run_cli(["watches", "list", *db], capsys)
+    assert "hbm" not in out and "dram" not in out
+    code, _, err = run_cli(["watches", "export", "-o", "-", *db], capsys)
+    assert code == 0, err
+
+
+def test_watch_hints_name_the_cli_command_in_the_cli_and_the_chat_command_in_chat(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    code, out, _ = run_cli(["watches", "list", *db], capsys)
+    assert "newsbot watches add <이름>" in out and "/news" not in out
+    code, out, _ = run_cli(["watches", "add", "hbm", "HBM", "-주가", *db], capsys)
+    assert code == 0
+    hint = out.strip().splitlines()[-1]
+    assert hint.endswith(": newsbot watches add hbm HBM -주가 --yes"), hint  # no --workspace
+    code, out, _ = run_cli(["watches", "add", "hbm", "HBM", "--workspace", "slack:T1", *db], capsys)
+    assert out.strip().endswith("newsbot watches add hbm HBM --yes --workspace slack:T1")
+    run_cli(["watches", "add", "hbm", "HBM", "--yes", *db], capsys)
+    code, _, err = run_cli(["watches", "add", "hbm", "GPU", "--yes", *db], capsys)
+    assert code == 2
+    assert err.strip() == "error: ‘hbm’ 워치가 이미 있습니다. 바꾸려면 newsbot watches edit hbm …"
+    # chat (the console is chat) keeps naming the chat command
+    assert "바꾸려면 /news watch edit hbm" in console(app, "/news watch add hbm GPU --yes")
+
+
+def test_a_topic_prefix_shared_with_a_watch_is_called_ambiguous_and_names_both(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", app.settings.database_url]
+    # alone, a prefix names its topic
+    code, _, err = run_cli(["digest", "--topic", "gpu", "--since", "all", *db], capsys)
+    assert code == 0, err
+    code, _, err = run_cli(["watches", "add", "gpu2", "GPU", "엔비디아", "--yes", *db], capsys)
+    assert code == 0, err
+    said = "‘gpu’로 시작하는 주제가 여럿입니다: gpu_deal, watch:gpu2. 하나를 골라 적으세요."
+    for command in (["digest", "--since", "all"], ["trend", "--format", "json"]):
+        code, out, err = run_cli([*command, "--topic", "gpu", *db], capsys)
+        assert (code, out, err.strip()) == (2, "", f"error: --topic: {said}"), command
+    for line in ("/news subscribe gpu at 09:00", "/news trend gpu", "/news digest topic:gpu"):
+        assert console(app, line).strip() == said, line
+    assert app.store.subscriptions(CHANNEL.place) == []
+    # the whole name still works, and so does a prefix only one of them has
+    code, _, err = run_cli(["digest", "--topic", "gpu2", "--since", "all", *db], capsys)
+    assert code == 0, err
+    assert "GPU·AI 컴퓨팅 거래 주제에 구독했습니다" in console(app, "/news subscribe gpu_ at 09:00")
+
+
+def test_the_console_says_what_is_wrong_with_a_watch_a_time_or_a_zone(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a watch that is not there: the same answer in digest, subscribe, trend and --topic
+    for line in ("/news digest watch:999", "/news subscribe watch:999", "/news trend watch:999"):
+        assert console(app, line).strip() == "‘999’ 워치가 없습니다.", line
+    assert console(app, "/news digest watch:nope").strip() == "‘nope’ 워치가 없습니다."
+    code, _, err = run_cli(
+        ["digest", "--topic", "watch:999", "--db", app.settings.database_url], capsys
+    )
+    assert (code, err.strip()) == (2, "error: --topic: ‘999’ 워치가 없습니다.")
+    # at or tz with nothing after it
+    assert console(app, "/news subscribe apec tz").strip() == (
+        "‘tz’ 뒤에 시간대를 적으세요. 예: /news subscribe apec tz Asia/Seoul"
+    )
+    assert console(app, "/news subscribe apec at").strip() == (
+        "‘at’ 뒤에 HH:MM을 적으세요. 예: /news subscribe apec at 09:00"
+    )
+    assert app.store.subscriptions(CHANNEL.place) == []
+    # a marker with no word is no search term
+    for word in ("source:", "+", "-"):
+        said = console(app, f"/news watch add x HBM {word} --yes").strip()
+        assert said == f"‘{word}’ 뒤에 단어가 없습니다. 붙여 쓰세요: +HBM, -주가, source:연합뉴스"
+    assert "워치가 없습니다" in console(app, "/news watch list")
+    assert "저장했습니다" in console(app, "/news watch add x HBM +메모리 source:연합뉴스 --yes")

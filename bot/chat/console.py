@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.chat.commands import Commands, Context
 from bot.present.i18n import t
 from bot.present.plain import render_plain
+from bot.present.problems import os_reason_text
 from bot.present.reply import Image
 
 PROMPT = "newsbot> "
@@ -40,7 +41,11 @@ def answer(commands: Commands, line: str, ctx: Context, files: Path | None = Non
         try:
             path = save_image(reply.image, where)
         except OSError as exc:
-            return text + "\n" + t("console.not_saved", ctx.lang, path=where, reason=exc.strerror)
+            if isinstance(exc, FileNotFoundError) and exc.filename:  # the folder is missing
+                reason = t("cli.no_directory", ctx.lang, path=exc.filename)
+            else:
+                reason = os_reason_text(exc, ctx.lang)
+            return text + "\n" + t("console.not_saved", ctx.lang, path=where, reason=reason)
         text += "\n" + t("console.image", ctx.lang, path=path, kb=len(reply.image.data) // 1024)
     return text
 

@@ -32,7 +32,6 @@ from typing import Any
 from bot.cli.common import err, language, loading_model, os_error, say, set_language
 from bot.core.commandwords import aliases_for, did_you_mean
 from bot.present.errors import cli_error_text
-from bot.present.i18n import t
 
 # the commands that must analyse text: they load the Korean model first (a spinner on a
 # terminal); every other command reads what ingest stored and never loads it
@@ -149,9 +148,9 @@ def _print_help(parser: argparse.ArgumentParser, words: list[str]) -> int:
         if sub is None or word not in sub.choices:
             choices = list(sub.choices) if sub else []
             guess = did_you_mean(word, choices)
-            # the help speaks English, as argparse's own help, usage and errors do
-            hint = t("cli.did_you_mean", "en", guess=guess) if guess else ""
-            line = t("cli.no_command", "en", word=word, hint=hint)
+            # an error line: in NEWSBOT_LANGUAGE, as every error line of newsbot's own is
+            hint = say("cli.did_you_mean", guess=guess) if guess else ""
+            line = say("cli.no_command", word=word, hint=hint)
             err.print(f"error: {line}", highlight=False, markup=False)
             return 2
         target = sub.choices[word]
@@ -240,6 +239,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
     from bot.config.settings import Settings
     from bot.config.topics import TopicsError
     from bot.ingest.seeds import MissingPathError
+    from bot.present.problems import topics_error_text
     from bot.runtime.app import App
     from bot.services.errors import NotFound, UserError
 
@@ -265,7 +265,8 @@ def run(args: argparse.Namespace, settings: object) -> int:
         err.print(f"error: {say('cli.no_path', path=exc)}", highlight=False, markup=False)
         return 2
     except TopicsError as exc:
-        err.print(f"error: {say('cli.topics_file', reason=exc)}", highlight=False, markup=False)
+        reason = topics_error_text(exc, language())
+        err.print(f"error: {say('cli.topics_file', reason=reason)}", highlight=False, markup=False)
         return 2
     except KeyboardInterrupt:
         err.print(say("cli.interrupted"), highlight=False)

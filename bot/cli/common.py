@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.present.i18n import t
+from bot.present.problems import os_reason_text
 from bot.present.reply import Reply
 from bot.services.errors import UserError
 
@@ -94,7 +95,7 @@ class UsageError(UserError):
 
 def os_error(exc: OSError) -> str:
     """An operating-system error in this run's language: the usual ones (no such file, a
-    folder, no permission) from the catalog, the rest as the system words them."""
+    folder, no permission) in their own lines, the rest as the path and the catalog's reason."""
     path = exc.filename or ""
     if isinstance(exc, FileNotFoundError):
         return say("cli.no_path", path=path)
@@ -102,7 +103,8 @@ def os_error(exc: OSError) -> str:
         return say("cli.is_directory", path=path)
     if isinstance(exc, PermissionError):
         return say("cli.no_permission", path=path)
-    return f"{exc.strerror or exc}: {path}".rstrip(": ")
+    reason = os_reason_text(exc, language())
+    return f"{path}: {reason}" if path else reason
 
 
 def print_json(obj: Any) -> None:
@@ -164,9 +166,8 @@ def write_output(output: str, data: bytes) -> str:
     except FileNotFoundError:
         mode = None
     except OSError as exc:
-        raise UsageError(
-            "cli.cannot_write", option="-o", path=output, reason=exc.strerror or exc
-        ) from None
+        reason = os_reason_text(exc, language())
+        raise UsageError("cli.cannot_write", option="-o", path=output, reason=reason) from None
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
             raise UsageError("cli.is_directory", option="-o", path=output)
@@ -174,9 +175,8 @@ def write_output(output: str, data: bytes) -> str:
             with open(target, "wb") as fh:  # a device or FIFO: write through, never replace
                 fh.write(data)
         except OSError as exc:
-            raise UsageError(
-                "cli.cannot_write", option="-o", path=output, reason=exc.strerror or exc
-            ) from None
+            reason = os_reason_text(exc, language())
+            raise UsageError("cli.cannot_write", option="-o", path=output, reason=reason) from None
         return str(target)
     if target.is_symlink():
         target = Path(os.path.realpath(target))

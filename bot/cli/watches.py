@@ -1,4 +1,4 @@
-"""``watch add | edit | list | show | remove`` and ``watches export | import``.
+"""``watches add | edit | list | show | remove | export | import`` (``watch`` works too).
 
 The CLI manages the console's watches unless ``--workspace slack:T123`` (or ``discord:GUILD``)
 names a chat workspace.  ``newsbot watch add hbm HBM 고대역폭메모리 -주가``: a dashed word
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import UsageError, language, out, say, write_output
+from bot.present.problems import os_reason_text
 from bot.present.terminal import print_reply
 from bot.present.watches import (
     confirm_command,
@@ -22,6 +23,7 @@ from bot.present.watches import (
 )
 from bot.services import watch_sharing, watches
 from bot.services.context import ServiceContext
+from bot.services.errors import UserError
 from bot.services.watches import CONSOLE, REAPPLY_DAYS, Workspace
 
 USER = "cli"
@@ -37,8 +39,24 @@ def register(
         default="console:",
         help="whose watches: console: (default), slack:TEAM or discord:GUILD",
     )
+    # ``newsbot watches ACTION`` is the form DESIGN names; ``newsbot watch ACTION`` stays.
     p = sub.add_parser("watch", parents=[common], help="watches: topics you define")
     wsub = p.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    _add_actions(wsub, common, where)
+    p = sub.add_parser(
+        "watches", parents=[common], help="watches: topics you define; share them as TOML"
+    )
+    xsub = p.add_subparsers(dest="watches_command", required=True, metavar="ACTION")
+    _add_actions(xsub, common, where)
+    _add_sharing(xsub, common, where)
+
+
+def _add_actions(
+    wsub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    where: argparse.ArgumentParser,
+) -> None:
+    """add, edit, list, show and remove: the same handlers under ``watch`` and ``watches``."""
     for action, text in (("add", "add a watch"), ("edit", "change a watch's words")):
         a = wsub.add_parser(action, parents=[common, where], help=text)
         a.add_argument("name", metavar="NAME", help="the watch's name")
@@ -54,8 +72,12 @@ def register(
     a.add_argument("name", metavar="NAME", help="the watch's name")
     a.set_defaults(func=cmd_remove)
 
-    p = sub.add_parser("watches", parents=[common], help="share watches as TOML")
-    xsub = p.add_subparsers(dest="watches_command", required=True, metavar="export|import")
+
+def _add_sharing(
+    xsub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    where: argparse.ArgumentParser,
+) -> None:
     a = xsub.add_parser("export", parents=[common, where], help="print the watches as TOML")
     a.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
     a.set_defaults(func=cmd_export, reads=True)
@@ -81,22 +103,27 @@ def cmd_save(app: ServiceContext, args: argparse.Namespace) -> int:
         raise UsageError("watch.no_terms", option="watch")
     space, tz = _workspace(args.workspace), app.settings.timezone
     change = watches.WatchChange(space, args.name, args.query, _user(app), args.edit)
-    if not args.yes:  # the preview; nothing is saved
-        proposal = watches.propose(app, change)
-        print_reply(out, proposal_reply(proposal, tz, language(), button=False))
-        command = f"newsbot {confirm_command(proposal)}"
-        if args.workspace:
-            command += f" --workspace {args.workspace}"
-        out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
-        return 0
-    saved = watches.save(app, change)
+    try:
+        if not args.yes:  # the preview; nothing is saved
+            proposal = watches.propose(app, change)
+            print_reply(out, proposal_reply(proposal, tz, language(), button=False))
+            command = f"newsbot watches {confirm_command(proposal).removeprefix('watch ')}"
+            if space != CONSOLE:  # the console's watches are the default
+                command += f" --workspace {args.workspace}"
+            out.print(say("watch.confirm_cli", command=command), highlight=False, markup=False)
+            return 0
+        saved = watches.save(app, change)
+    except UserError as exc:
+        if exc.key == "watch.exists":  # chat's hint names /news; here, the CLI's command
+            raise UserError("watch.exists_cli", option=exc.option, **exc.params) from None
+        raise
     print_reply(out, saved_reply(saved, tz, language(), REAPPLY_DAYS))
     return 0
 
 
 def cmd_list(app: ServiceContext, args: argparse.Namespace) -> int:
     listed = watches.list_watches(app, _workspace(args.workspace))
-    print_reply(out, list_reply(listed, language()))
+    print_reply(out, list_reply(listed, language(), cli=True))
     return 0
 
 
@@ -128,7 +155,7 @@ def cmd_import(app: ServiceContext, args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise UsageError("stories.no_file", option="watches import", path=args.file) from None
     except OSError as exc:
-        reason = exc.strerror or exc
+        reason = os_reason_text(exc, language())
         raise UsageError(
             "cli.in_file", option="watches import", path=args.file, reason=reason
         ) from None

@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core.oserrors import os_reason
+from bot.core.problem import Problem
+
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent / "topics.toml"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 # a word written as a topic's id or a watch's name (``apec``, ``gpu-deal``, ``watch:hbm``),
@@ -53,8 +56,11 @@ def looks_like_topic(word: str) -> bool:
     return TOPIC_WORD.fullmatch(word.strip().lower()) is not None
 
 
-class TopicsError(ValueError):
-    """The topics file is malformed; the message names the file, line and key."""
+class TopicsError(Problem):
+    """The topics file cannot be used: a catalog key and its values (``path``; where the file
+    is malformed, ``line`` (or None) and ``dotted``, the key).  ``str()`` is the English line
+    that names the file, line and key; :func:`bot.present.problems.topics_error_text` words
+    it in a language."""
 
 
 @dataclass(frozen=True)
@@ -130,24 +136,32 @@ def load_topics(path: str | Path | None = None) -> TopicSet:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise TopicsError(f"{path}: cannot read: {exc.strerror}") from None
+        reason, values = os_reason(exc)
+        english = f"{path}: cannot read: {exc.strerror}"
+        raise TopicsError(
+            "topics.unreadable", english, path=str(path), reason=reason, **values
+        ) from None
     text = raw.decode("utf-8", errors="replace")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TopicsError(f"{path}: {exc}") from None
+        raise TopicsError(
+            "topics.toml", f"{path}: {exc}", path=str(path), detail=str(exc)
+        ) from None
     loc = _Locator(path, text)
     topics_table = data.get("topics")
     if not isinstance(topics_table, dict) or not topics_table:
-        raise TopicsError(loc.error(["topics"], "needs at least one [topics.<id>] table"))
+        raise loc.error(["topics"], "topics.no_topics", "needs at least one [topics.<id>] table")
     topics = tuple(_parse_topic(tid, body, loc) for tid, body in topics_table.items())
     roundup = data.get("roundup", {})
     terms = roundup.get("terms", []) if isinstance(roundup, dict) else None
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-        raise TopicsError(loc.error(["roundup", "terms"], "must be a list of strings"))
+        raise loc.error(["roundup", "terms"], "topics.not_string_list", "must be a list of strings")
     unknown = sorted(set(data) - {"topics", "roundup"})
     if unknown:
-        raise TopicsError(loc.error([unknown[0]], f"unknown table {unknown[0]!r}"))
+        raise loc.error(
+            [unknown[0]], "topics.unknown_table", f"unknown table {unknown[0]!r}", name=unknown[0]
+        )
     return TopicSet(
         topics=topics,
         path=str(path),
@@ -159,12 +173,17 @@ def load_topics(path: str | Path | None = None) -> TopicSet:
 def _parse_topic(tid: str, body: Any, loc: _Locator) -> Topic:
     where = ["topics", tid]
     if not _ID.match(tid):
-        raise TopicsError(loc.error(where, "topic id must be lower-case letters, digits, _"))
+        raise loc.error(where, "topics.bad_id", "topic id must be lower-case letters, digits, _")
     if not isinstance(body, dict):
-        raise TopicsError(loc.error(where, "must be a table"))
+        raise loc.error(where, "topics.not_table", "must be a table")
     unknown = sorted(set(body) - _TOPIC_KEYS)
     if unknown:
-        raise TopicsError(loc.error([*where, unknown[0]], f"unknown key {unknown[0]!r}"))
+        raise loc.error(
+            [*where, unknown[0]],
+            "topics.unknown_key",
+            f"unknown key {unknown[0]!r}",
+            name=unknown[0],
+        )
     groups = _parse_groups(body.get("groups"), [*where, "groups"], loc, required=True)
     context = _parse_groups(body.get("context", {}), [*where, "context"], loc, required=False)
     names = {g.name for g in groups}
@@ -172,10 +191,12 @@ def _parse_topic(tid: str, body: Any, loc: _Locator) -> Topic:
     for key in ("any", "all", "none"):
         value = body.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise TopicsError(loc.error([*where, key], "must be a list of group names"))
+            raise loc.error([*where, key], "topics.not_group_list", "must be a list of group names")
         for name in value:
             if name not in names:
-                raise TopicsError(loc.error([*where, key], f"no group named {name!r}"))
+                raise loc.error(
+                    [*where, key], "topics.no_group", f"no group named {name!r}", name=name
+                )
         rules[key] = tuple(value)
     if not rules["any"] and not rules["all"]:
         rules["any"] = tuple(g.name for g in groups if g.name not in rules["none"])
@@ -202,24 +223,31 @@ def _parse_topic(tid: str, body: Any, loc: _Locator) -> Topic:
 
 def _parse_groups(value: Any, where: list[str], loc: _Locator, required: bool) -> tuple[Group, ...]:
     if value is None or (required and not value):
-        raise TopicsError(loc.error(where, "needs at least one group of terms"))
+        raise loc.error(where, "topics.no_groups", "needs at least one group of terms")
     if not isinstance(value, dict):
-        raise TopicsError(loc.error(where, "must be a table of groups"))
+        raise loc.error(where, "topics.not_group_table", "must be a table of groups")
     out = []
     for name, spec in value.items():
         here = [*where, name]
         if not isinstance(spec, dict):
-            raise TopicsError(loc.error(here, "must be { weight = …, terms = [ … ] }"))
+            raise loc.error(here, "topics.bad_group", "must be { weight = …, terms = [ … ] }")
         unknown = sorted(set(spec) - {"weight", "terms", "frame"})
         if unknown:
-            raise TopicsError(loc.error([*here, unknown[0]], f"unknown key {unknown[0]!r}"))
+            raise loc.error(
+                [*here, unknown[0]],
+                "topics.unknown_key",
+                f"unknown key {unknown[0]!r}",
+                name=unknown[0],
+            )
         terms = spec.get("terms")
         if (
             not isinstance(terms, list)
             or not terms
             or not all(isinstance(t, str) and t.strip() for t in terms)
         ):
-            raise TopicsError(loc.error([*here, "terms"], "must be a non-empty list of strings"))
+            raise loc.error(
+                [*here, "terms"], "topics.bad_terms", "must be a non-empty list of strings"
+            )
         weight = _number(spec, "weight", here, loc, 1.0, lo=None)
         frame = _bool(spec, "frame", here, loc, default=False)
         out.append(
@@ -231,14 +259,14 @@ def _parse_groups(value: Any, where: list[str], loc: _Locator, required: bool) -
 def _string(body: dict[str, Any], key: str, where: list[str], loc: _Locator, default: str) -> str:
     value = body.get(key, default)
     if not isinstance(value, str):
-        raise TopicsError(loc.error([*where, key], "must be a string"))
+        raise loc.error([*where, key], "topics.not_string", "must be a string")
     return value
 
 
 def _bool(body: dict[str, Any], key: str, where: list[str], loc: _Locator, default: bool) -> bool:
     value = body.get(key, default)
     if not isinstance(value, bool):
-        raise TopicsError(loc.error([*where, key], "must be true or false"))
+        raise loc.error([*where, key], "topics.not_bool", "must be true or false")
     return value
 
 
@@ -252,9 +280,11 @@ def _number(
 ) -> float:
     value = body.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TopicsError(loc.error([*where, key], f"must be a number, not {value!r}"))
+        raise loc.error(
+            [*where, key], "topics.not_number", f"must be a number, not {value!r}", value=value
+        )
     if lo is not None and value < lo:
-        raise TopicsError(loc.error([*where, key], f"must be at least {lo:g}"))
+        raise loc.error([*where, key], "topics.too_small", f"must be at least {lo:g}", lo=lo)
     return float(value)
 
 
@@ -295,10 +325,14 @@ class _Locator:
                 return i + 1
         return None
 
-    def error(self, parts: list[str], message: str) -> str:
+    def error(self, parts: list[str], key: str, message: str, **values: Any) -> TopicsError:
+        """The error ``key`` (a catalog key; ``message``: its English) about ``parts``, with its
+        file and line."""
         line = self.line_of(parts)
         at = f" line {line}" if line else ""
-        return f"{self.path}:{at}: {'.'.join(parts)}: {message}"
+        dotted = ".".join(parts)
+        english = f"{self.path}:{at}: {dotted}: {message}"
+        return TopicsError(key, english, path=str(self.path), line=line, dotted=dotted, **values)
 
 
 def _key_re(part: str) -> str:

@@ -287,7 +287,8 @@ def stats_reply(stats: Stats, topics: TopicSet, lang: str) -> Reply:
     text = t(
         "stats.feeds",
         lang,
-        ok=health["ok"] + health["new"],
+        ok=health["ok"],
+        new=health["new"],  # never polled: neither ok nor failing yet
         failing=health["failing"],
         disabled=health["disabled"],
     )

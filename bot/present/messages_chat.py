@@ -182,8 +182,8 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "stats.title": ("최근 7일 통계", "Last 7 days"),
     "stats.items": ("주제별 기사 수", "Items per topic"),
     "stats.feeds": (
-        "피드 상태: 정상 {ok}, 오류 {failing}, 중지 {disabled}",
-        "Feed health: {ok} ok, {failing} failing, {disabled} disabled",
+        "피드 상태: 정상 {ok}, 아직 수집 전 {new}, 오류 {failing}, 중지 {disabled}",
+        "Feed health: {ok} ok, {new} new (never polled), {failing} failing, {disabled} disabled",
     ),
     "help.title": ("/news 사용법", "/news help"),
     "help.korean": ("한국어 명령어도 됩니다: {words}", "Korean command words work too: {words}"),
@@ -199,6 +199,10 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_topic": (
         "알 수 없는 주제입니다: {name}. 주제: {topics}",
         "Unknown topic: {name}. Topics: {topics}",
+    ),
+    "ambiguous_topic": (
+        "‘{name}’(으)로 시작하는 주제가 여럿입니다: {topics}. 하나를 골라 적으세요.",
+        "‘{name}’ is the start of several topics: {topics}. Name one of them.",
     ),
     "bad_since": (
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
@@ -269,6 +273,14 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "subscribe.no_topics": (
         "{what}에 받을 주제를 적으세요. 예: /news subscribe apec {what}",
         "Name the topics to schedule {what}, e.g. /news subscribe apec {what}",
+    ),
+    "subscribe.no_time": (
+        "‘{word}’ 뒤에 HH:MM을 적으세요. 예: /news subscribe apec {word} 09:00",
+        "‘{word}’ needs a time after it, HH:MM, e.g. /news subscribe apec {word} 09:00",
+    ),
+    "subscribe.no_zone": (
+        "‘{word}’ 뒤에 시간대를 적으세요. 예: /news subscribe apec {word} Asia/Seoul",
+        "‘{word}’ needs a time zone after it, e.g. /news subscribe apec {word} Asia/Seoul",
     ),
     "bad_time": ("시간은 HH:MM 형식입니다: {value}", "Time must be HH:MM: {value}"),
     "bad_zone": (

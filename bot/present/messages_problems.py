@@ -127,4 +127,75 @@ SEED_MESSAGES: dict[str, tuple[str, str]] = {
     "seed.unreadable": ("읽을 수 없습니다: {reason}", "cannot read: {reason}"),
 }
 
-PROBLEM_MESSAGES = {**SETTING_MESSAGES, **FETCH_MESSAGES, **SEED_MESSAGES}
+# why the operating system refused (bot.core.oserrors): a reason, said after a path
+OS_MESSAGES: dict[str, tuple[str, str]] = {
+    "os.not_found": ("그런 파일이나 폴더가 없습니다", "no such file or directory"),
+    "os.is_directory": ("파일이 아니라 폴더입니다", "is a directory"),
+    "os.not_directory": (
+        "경로 중간에 폴더가 아닌 것이 있습니다",
+        "a part of the path is not a directory",
+    ),
+    "os.permission": ("권한이 없습니다", "permission denied"),
+    "os.no_space": ("디스크에 남은 공간이 없습니다", "no space left on the device"),
+    "os.read_only": ("읽기 전용 파일 시스템입니다", "read-only file system"),
+    "os.other": ("운영체제 오류 {code}", "operating system error {code}"),
+}
+
+# a topics file (NEWSBOT_TOPICS_FILE) that cannot be used: {at} is the file, its line and key
+TOPICS_MESSAGES: dict[str, tuple[str, str]] = {
+    "topics.at_line": ("{path}: {line}번째 줄: {dotted}", "{path}: line {line}: {dotted}"),
+    "topics.at": ("{path}: {dotted}", "{path}: {dotted}"),
+    "topics.unreadable": ("{path}: 읽을 수 없습니다: {reason}", "{path}: cannot read: {reason}"),
+    "topics.toml": ("{path}: TOML 문법 오류: {detail}", "{path}: {detail}"),
+    "topics.no_topics": (
+        "{at}: [topics.<id>] 표가 하나 이상 있어야 합니다",
+        "{at}: needs at least one [topics.<id>] table",
+    ),
+    "topics.not_string_list": ("{at}: 문자열 목록이어야 합니다", "{at}: must be a list of strings"),
+    "topics.unknown_table": ("{at}: 알 수 없는 표 {name!r}", "{at}: unknown table {name!r}"),
+    "topics.bad_id": (
+        "{at}: 주제 id는 영문 소문자, 숫자, _로 씁니다",
+        "{at}: topic id must be lower-case letters, digits, _",
+    ),
+    "topics.not_table": ("{at}: 표여야 합니다", "{at}: must be a table"),
+    "topics.unknown_key": ("{at}: 알 수 없는 키 {name!r}", "{at}: unknown key {name!r}"),
+    "topics.not_group_list": (
+        "{at}: 단어 묶음 이름의 목록이어야 합니다",
+        "{at}: must be a list of group names",
+    ),
+    "topics.no_group": (
+        "{at}: {name!r}(이)라는 단어 묶음이 없습니다",
+        "{at}: no group named {name!r}",
+    ),
+    "topics.no_groups": (
+        "{at}: 단어 묶음이 하나 이상 있어야 합니다",
+        "{at}: needs at least one group of terms",
+    ),
+    "topics.not_group_table": (
+        "{at}: 단어 묶음의 표여야 합니다",
+        "{at}: must be a table of groups",
+    ),
+    "topics.bad_group": (
+        "{at}: {{ weight = …, terms = [ … ] }} 꼴이어야 합니다",
+        "{at}: must be {{ weight = …, terms = [ … ] }}",
+    ),
+    "topics.bad_terms": (
+        "{at}: 비어 있지 않은 문자열 목록이어야 합니다",
+        "{at}: must be a non-empty list of strings",
+    ),
+    "topics.not_string": ("{at}: 문자열이어야 합니다", "{at}: must be a string"),
+    "topics.not_bool": ("{at}: true나 false여야 합니다", "{at}: must be true or false"),
+    "topics.not_number": (
+        "{at}: 수여야 합니다 (받은 값: {value!r})",
+        "{at}: must be a number, not {value!r}",
+    ),
+    "topics.too_small": ("{at}: {lo:g} 이상이어야 합니다", "{at}: must be at least {lo:g}"),
+}
+
+PROBLEM_MESSAGES = {
+    **SETTING_MESSAGES,
+    **FETCH_MESSAGES,
+    **SEED_MESSAGES,
+    **OS_MESSAGES,
+    **TOPICS_MESSAGES,
+}

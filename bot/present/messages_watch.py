@@ -36,6 +36,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
         "Not imported: {new} new watches would pass the limit of {max} ({existing} here now). "
         "Nothing was saved.",
     ),
+    "watch.empty_term": (
+        "‘{word}’ 뒤에 단어가 없습니다. 붙여 쓰세요: +HBM, -주가, source:연합뉴스",
+        "Nothing follows ‘{word}’. Write it joined to a word: +HBM, -주가, source:연합뉴스",
+    ),
     "watch.no_terms": ("찾을 단어를 하나 이상 적으세요.", "Give at least one term to look for."),
     "watch.too_many_terms": (
         "단어가 {count}개입니다. 한 워치에 {max}개까지 쓸 수 있습니다.",
@@ -48,6 +52,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
     "watch.exists": (
         "‘{name}’ 워치가 이미 있습니다. 바꾸려면 /news watch edit {name} …",
         "Watch ‘{name}’ already exists. To change it: /news watch edit {name} …",
+    ),
+    "watch.exists_cli": (
+        "‘{name}’ 워치가 이미 있습니다. 바꾸려면 newsbot watches edit {name} …",
+        "Watch ‘{name}’ already exists. To change it: newsbot watches edit {name} …",
     ),
     "watch.unknown": ("‘{name}’ 워치가 없습니다.", "No watch ‘{name}’."),
     "watch.bad_min": (
@@ -94,6 +102,10 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
     "watch.list.empty": (
         "이 워크스페이스에는 워치가 없습니다. /news watch add <이름> <단어…>",
         "No watches here yet. /news watch add <name> <terms…>",
+    ),
+    "watch.list.empty_cli": (
+        "이 워크스페이스에는 워치가 없습니다. newsbot watches add <이름> <단어…>",
+        "No watches here yet. newsbot watches add <name> <terms…>",
     ),
     "muted": ("이 채널에서 {what}을(를) 숨깁니다{until}.", "Muting {what} in this channel{until}."),
     "muted.until": (" ({until}까지)", " until {until}"),

@@ -2,6 +2,8 @@
 
 - :func:`problem_text`: a :class:`~bot.core.problem.Problem` (what a value should have been,
   why a seed file was skipped) from its catalog key;
+- :func:`os_reason_text`: why the operating system refused, without its English ``strerror``;
+- :func:`topics_error_text`: a topics file that cannot be used (``NEWSBOT_TOPICS_FILE``);
 - :func:`settings_error_text`: a :class:`~bot.config.settings.SettingsError` (the CLI, ``serve``);
 - :func:`fetch_reason`: why a feed could not be fetched.  The poller stores the cause as English
   data (``HTTP 404 Not Found``, ``cannot resolve host``) in ``last_error`` and
@@ -14,10 +16,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.core.oserrors import os_reason, os_reason_of_text
 from bot.present.i18n import t
 
 if TYPE_CHECKING:
     from bot.config.settings import SettingsError
+    from bot.config.topics import TopicsError
     from bot.core.problem import Problem
 
 
@@ -25,8 +29,31 @@ def problem_text(problem: Problem, lang: str) -> str:
     return t(problem.key, lang, **problem.params)
 
 
+def os_reason_text(exc: OSError, lang: str) -> str:
+    """Why the operating system refused (no such file, a folder, no permission), worded."""
+    key, values = os_reason(exc)
+    return t(key, lang, **values)
+
+
+def topics_error_text(exc: TopicsError, lang: str) -> str:
+    """A topics file that cannot be used: its path, line and key, and what is wrong there."""
+    values = dict(exc.params)
+    path, line, dotted = values.pop("path"), values.pop("line", None), values.pop("dotted", None)
+    if "reason" in values:  # an os.* key: the file could not be read
+        values["reason"] = t(values["reason"], lang, **values)
+        values = {"reason": values["reason"]}
+    if dotted is None:
+        return t(exc.key, lang, path=path, **values)
+    where = "topics.at_line" if line else "topics.at"
+    at = t(where, lang, path=path, line=line, dotted=dotted)
+    return t(exc.key, lang, at=at, **values)
+
+
 def settings_error_text(exc: SettingsError, lang: str) -> str:
     values = dict(exc.params)
+    known = os_reason_of_text(values["reason"]) if isinstance(values.get("reason"), str) else None
+    if known is not None:  # a file setting the system refused to read: its errno's words
+        values["reason"] = t(known[0], lang, **known[1])
     if exc.problem is not None:
         values["problem"] = problem_text(exc.problem, lang)
     return t(exc.key, lang, **values)

@@ -30,7 +30,9 @@ def _card(card: Card) -> RenderableType:
     title = Text(card.title, style="bold")
     if card.url and card.url.startswith(("http://", "https://")):
         title.stylize(f"link {card.url}")
-    lines: list[RenderableType] = [title, Text(f"  {card.meta}", style="dim")]
+    lines: list[RenderableType] = [title]
+    if card.meta:  # a card without one (stats' per-topic counts) gets no blank line
+        lines.append(Text(f"  {card.meta}", style="dim"))
     if card.snippet:  # the story's brief, or a search hit's snippet
         snip = Text("  ")  # quoted as written: no quotes added (a quote would double up)
         start = len(snip)

@@ -47,7 +47,8 @@ def proposal_reply(proposal: Proposal, tz: str, lang: str, *, button: bool = Tru
 
 
 def confirm_command(proposal: Proposal) -> str:
-    """The ``/news`` text that saves the proposal."""
+    """The command that saves the proposal, after ``/news`` in chat or ``newsbot`` in the CLI
+    (where ``watch`` becomes ``watches``, the form DESIGN names; both work)."""
     action = "edit" if proposal.edit else "add"
     follow = [f"follow:{kind}" for kind in proposal.follow]
     words = [*proposal.spec.words(), *follow]
@@ -80,9 +81,10 @@ def show_reply(watch: Watch, preview: Preview, tz: str, lang: str) -> Reply:
     )
 
 
-def list_reply(watches: Sequence[Watch], lang: str) -> Reply:
+def list_reply(watches: Sequence[Watch], lang: str, *, cli: bool = False) -> Reply:
+    """``cli``: for the command line, whose hint names ``newsbot watches add``."""
     if not watches:
-        return Reply(text=t("watch.list.empty", lang))
+        return Reply(text=t("watch.list.empty_cli" if cli else "watch.list.empty", lang))
     lines = [f"{w.name}: {' '.join(spec_of(w).words())}" for w in watches]
     return Reply(title=t("watch.list.title", lang), text="\n".join(lines))
 

@@ -25,6 +25,29 @@ class UnknownTopic(UserError):
         super().__init__("unknown_topic", option=option, name=name[:40], topics=", ".join(known))
 
 
+class UnknownWatch(UserError):
+    """``watch:NAME`` where this workspace has no watch NAME."""
+
+    def __init__(self, word: str, option: str | None = None) -> None:
+        super().__init__("watch.unknown", option=option, name=word[len(WATCH_PREFIX) :][:40])
+
+
+def unknown(word: str, known: Iterable[str], option: str | None = None) -> UserError:
+    """The answer to ``word`` that names no topic: no such watch for ``watch:NAME``, else
+    :class:`UnknownTopic` with the topics there are."""
+    if word.strip().lower().startswith(WATCH_PREFIX):
+        return UnknownWatch(word.strip(), option)
+    return UnknownTopic(word, known, option)
+
+
+class AmbiguousTopic(UserError):
+    """A prefix that several topics start with (``gpu``: gpu_deal and the watch gpu2)."""
+
+    def __init__(self, name: str, candidates: Iterable[str], option: str | None = None) -> None:
+        topics = ", ".join(candidates)
+        super().__init__("ambiguous_topic", option=option, name=name[:40], topics=topics)
+
+
 def shown_id(topic: Topic) -> str:
     """A topic's id as people and scripts see it: a built-in topic's own (``apec``), a watch's
     name as ``watch:<name>`` (``watch:hbm``), never its row id."""
@@ -117,16 +140,18 @@ class Catalog:
 
     def resolve(self, word: str, option: str | None = None) -> str:
         """The id of the topic ``word`` names, or the one topic whose id or label starts with
-        it (``gpu`` -> ``gpu_deal``); :class:`UnknownTopic` otherwise (or when several do)."""
-        topic = self.find(word) or self.by_prefix(word)
+        it (``gpu`` -> ``gpu_deal``); :class:`AmbiguousTopic` when several do,
+        :class:`UnknownTopic` when none does."""
+        topic = self.find(word) or self.by_prefix(word, option)
         if topic is None:
-            raise UnknownTopic(word, self.names(), option)
+            raise unknown(word, self.names(), option)
         return topic.id
 
-    def by_prefix(self, word: str) -> Topic | None:
+    def by_prefix(self, word: str, option: str | None = None) -> Topic | None:
         """The one topic whose id or label starts with ``word`` (at least two characters);
-        None when none or several do.  Only where a word can be nothing but a topic: a search
-        word such as ``gpu`` must stay a search word."""
+        None when none does, :class:`AmbiguousTopic` (naming them) when several do.  Only where
+        a word can be nothing but a topic: a search word such as ``gpu`` must stay a search
+        word."""
         prefix = word.strip().casefold()
         if len(prefix) < 2:
             return None
@@ -139,7 +164,9 @@ class Catalog:
                 if name
             )
         ]
-        return found[0] if len(found) == 1 else None
+        if len(found) > 1:
+            raise AmbiguousTopic(word, [shown_id(t) for t in found], option)
+        return found[0] if found else None
 
     def resolve_all(self, words: Iterable[str], option: str | None = None) -> list[str]:
         """Ids of the named topics, each once, in the order given."""

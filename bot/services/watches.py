@@ -98,6 +98,8 @@ def parse_spec(words: Sequence[str]) -> rule.WatchSpec:
             continue
         if len(word) > MAX_WORD:
             raise UserError("watch.long_term", term=word[:20], max=MAX_WORD)
+        if low in ("+", "-", "source:"):  # a marker with nothing after it is no term
+            raise UserError("watch.empty_term", word=word)
         if low.startswith("min:"):
             try:
                 min_score = float(word[4:])

@@ -15,7 +15,8 @@ from bot.chat.commands.core import usage
 from bot.config.topics import looks_like_topic
 from bot.core.periods import looks_like_period
 from bot.services.errors import UserError
-from bot.services.topics import Catalog, UnknownTopic
+from bot.services.topics import Catalog, unknown
+from bot.store.views import WATCH_PREFIX
 
 
 @dataclass(slots=True)
@@ -56,6 +57,6 @@ def not_a_topic(catalog: Catalog, word: str, command: str, lang: str) -> UserErr
     """The answer to ``word`` left where only topics may stand: "unknown topic" with the list
     for a word written as a topic or watch name (:data:`bot.config.topics.TOPIC_WORD`), the
     command's usage line for anything else.  Digest, weekly and trend all answer this way."""
-    if looks_like_topic(word):
-        return UnknownTopic(word, catalog.names())
+    if looks_like_topic(word) or word.lower().startswith(WATCH_PREFIX):
+        return unknown(word, catalog.names())
     return usage(command, lang)

@@ -35,13 +35,16 @@ def subscribe(cmds: Commands, args: list[str], ctx: Context) -> Reply:
         low = word.lower()
         schedule: str | None = None
         said = word  # the schedule as written, for the lines below
-        if low in ("at", "시각") and rest:
+        if low in ("at", "시각", "tz", "timezone") and not rest:  # the value is missing
+            key = "subscribe.no_time" if low in ("at", "시각") else "subscribe.no_zone"
+            raise UserError(key, word=word)
+        if low in ("at", "시각"):
             at = rest.pop(0)
             options += [word, at]
         elif _HHMM.fullmatch(word):
             at = word
             options.append(word)
-        elif low in ("tz", "timezone") and rest:
+        elif low in ("tz", "timezone"):
             tz = rest.pop(0)
             options += [word, tz]
         elif low in ("alerts", "alert", "알림"):
