@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config.settings import SPECS, Settings, SettingsError
-from bot.core.periods import PeriodError, looks_like_period, parse_since
+from bot.core.periods import PeriodError, looks_like_period, parse_duration, parse_since
 from bot.present.i18n import t
 from tests.helpers import run_cli
 
@@ -54,8 +54,13 @@ def test_from_an_empty_environment_every_setting_is_its_one_default(tmp_path: Pa
     ],
 )
 def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds: float) -> None:
-    s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
-    assert s.feed_interval == s.digest_grace == seconds
+    assert parse_duration(written) == seconds
+    if 60 <= seconds <= 7 * 86400:  # both settings' range: 1m..7d
+        s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
+        assert s.feed_interval == s.digest_grace == seconds
+    else:
+        with pytest.raises(SettingsError, match=r"NEWSBOT_FEED_INTERVAL.* from 1m to 7d"):
+            Settings.from_env({"NEWSBOT_FEED_INTERVAL": written})
 
 
 def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
@@ -75,7 +80,8 @@ def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
 def test_seconds_are_a_settings_unit_not_a_period(word: str) -> None:
     """A search ending in ``16s`` keeps it as a search word: a period is minutes or longer."""
     assert not looks_like_period(word)
-    assert Settings.from_env({"NEWSBOT_FEED_INTERVAL": word}).feed_interval > 0
+    settings = Settings.from_env({"NEWSBOT_CLAIM_TTL": word, "NEWSBOT_LEADER_RENEW": "100ms"})
+    assert settings.claim_ttl == parse_duration(word) > 0
 
 
 @pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])
@@ -215,3 +221,48 @@ def test_a_duration_set_in_code_is_shown_in_its_largest_unit() -> None:
         "30d",
         "2.5s",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "bounds"),
+    [
+        ("NEWSBOT_FEED_INTERVAL", "0", "1m to 7d"),  # polled every 0 s
+        ("NEWSBOT_FEED_INTERVAL", "1", "1m to 7d"),
+        ("NEWSBOT_FEED_INTERVAL", "30d", "1m to 7d"),  # what --interval refuses too
+        ("NEWSBOT_FETCH_TIMEOUT", "0", "1s to 5m"),  # every fetch would fail at once
+        ("NEWSBOT_FETCH_TIMEOUT", "1h", "1s to 5m"),
+        ("NEWSBOT_DIGEST_GRACE", "0", "1m to 7d"),
+        ("NEWSBOT_OUTBOX_RETENTION", "30m", "1h to 3650d"),
+        ("NEWSBOT_OUTBOX_RETENTION", "99999999d", "1h to 3650d"),
+        ("NEWSBOT_LEADER_LEASE", "99999999d", "0.1s to 1h"),
+        ("NEWSBOT_CLAIM_TTL", "2h", "0.1s to 1h"),
+    ],
+)
+@pytest.mark.usefixtures("english")
+def test_a_duration_setting_out_of_its_range_stops_newsbot_with_one_line(
+    name: str,
+    value: str,
+    bounds: str,
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, out, err = run_cli(["config", "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert err == f"error: {name}: invalid value '{value}': expected a duration from {bounds}\n"
+
+
+@pytest.mark.parametrize("value", ["1m", "7d"])
+def test_the_feed_interval_setting_takes_what_the_interval_option_takes(
+    value: str, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://example.com/rss.xml"
+    monkeypatch.setenv("NEWSBOT_FEED_INTERVAL", value)
+    assert run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)[0] == 0
+    monkeypatch.delenv("NEWSBOT_FEED_INTERVAL")
+    args = ["feeds", "add", url + "?2", "--no-check", "--interval", value, "--db", db_url]
+    assert run_cli(args, capsys)[0] == 0
+    code, out, _ = run_cli(["feeds", "list", "--format", "json", "--db", db_url], capsys)
+    assert code == 0
+    assert {feed["interval_s"] for feed in json.loads(out)["feeds"]} == {parse_duration(value)}

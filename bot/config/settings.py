@@ -18,6 +18,9 @@ from typing import Any
 from bot.config.paths import default_database_url
 from bot.config.values import (
     parse_db_url,
+    parse_feed_interval,
+    parse_fetch_timeout,
+    parse_grace,
     parse_hhmm,
     parse_host,
     parse_http_url,
@@ -31,7 +34,6 @@ from bot.config.values import (
     parse_sync,
     parse_tz,
 )
-from bot.core.periods import parse_duration
 from bot.core.problem import Problem
 from bot.core.redact import redact_url
 
@@ -99,7 +101,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_DIGEST_GRACE",
         "digest_grace",
         "6h",
-        parse_duration,
+        parse_grace,
         "a digest missed while down is sent on start if still this recent",
     ),
     Spec(
@@ -137,7 +139,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FETCH_TIMEOUT",
         "fetch_timeout",
         "20s",
-        parse_duration,
+        parse_fetch_timeout,
         "total deadline of one feed fetch",
     ),
     Spec(
@@ -151,7 +153,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FEED_INTERVAL",
         "feed_interval",
         "15m",
-        parse_duration,
+        parse_feed_interval,
         "default poll interval of a new feed",
     ),
     Spec(
