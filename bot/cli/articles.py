@@ -125,7 +125,7 @@ def register(
 
     p = sub.add_parser("topics", parents=[common], help="list the topics")
     add_format(p)
-    p.set_defaults(func=cmd_topics)
+    p.set_defaults(func=cmd_topics, reads=True)
 
 
 def _topics(app: ServiceContext, words: list[str]) -> list[str]:
