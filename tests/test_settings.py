@@ -266,3 +266,38 @@ def test_the_feed_interval_setting_takes_what_the_interval_option_takes(
     code, out, _ = run_cli(["feeds", "list", "--format", "json", "--db", db_url], capsys)
     assert code == 0
     assert {feed["interval_s"] for feed in json.loads(out)["feeds"]} == {parse_duration(value)}
+
+
+@pytest.mark.usefixtures("english")
+def test_the_outlets_file_is_a_setting_config_shows_and_a_bad_one_stops_newsbot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["NEWSBOT_OUTLETS_FILE"] is None
+    good = tmp_path / "outlets.toml"
+    good.write_text('[outlets]\n"사내 통신" = ["wire.example.kr"]\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(good))
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["NEWSBOT_OUTLETS_FILE"] == str(good)
+
+    bad = {
+        "not TOML": ("[outlets\n", "Expected ']'"),
+        "no table": ('name = "x"\n', "no [outlets] table"),
+        "no list": ('[outlets]\n"x" = "x.kr"\n', "give a list of domains"),
+        "not UTF-8": (None, "utf-8"),
+    }
+    for what, (text, reason) in bad.items():
+        path = tmp_path / f"{what}.toml"
+        if text is None:
+            path.write_bytes(b'[outlets]\n"\xb0\xa1" = ["x.kr"]\n')
+        else:
+            path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(path))
+        code, out, err = run_cli(["config"], capsys)
+        assert code == 2 and out == "", what
+        assert err.startswith(f"error: NEWSBOT_OUTLETS_FILE: invalid value '{path}': "), what
+        assert err.count("\n") == 1 and reason in err, (what, err)
+    for missing in (tmp_path / "missing.toml", tmp_path):  # no such file; a folder
+        monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(missing))
+        code, _, err = run_cli(["feeds", "list"], capsys)
+        assert code == 2 and err.startswith("error: NEWSBOT_OUTLETS_FILE: ") and str(missing) in err

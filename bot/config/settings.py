@@ -15,6 +15,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from bot.config.outlets import check_outlets_file
 from bot.config.paths import default_database_url
 from bot.config.values import (
     parse_db_url,
@@ -165,6 +166,14 @@ SPECS: tuple[Spec, ...] = (
     ),
     Spec("NEWSBOT_LANGUAGE", "language", "ko", parse_lang, "reply language: ko or en"),
     Spec(
+        "NEWSBOT_OUTLETS_FILE",
+        "outlets_file",
+        None,
+        check_outlets_file,
+        'TOML file with more outlets ([outlets] "이름" = ["domain.kr"]), added to the built-in '
+        "table bot/config/outlets.toml",
+    ),
+    Spec(
         "NEWSBOT_ADMINS",
         "admins",
         "",
@@ -274,6 +283,7 @@ class Settings:
 
     database_url: str = field(default_factory=default_database_url)  # read when made
     topics_file: str | None = _default("topics_file")
+    outlets_file: str | None = _default("outlets_file")
     timezone: str = _default("timezone")
     digest_time: time = _default("digest_time")  # noqa: RUF009 (a time is immutable)
     digest_grace: float = _default("digest_grace")

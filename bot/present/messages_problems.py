@@ -46,6 +46,10 @@ SETTING_MESSAGES: dict[str, tuple[str, str]] = {
         "127.0.0.1, 0.0.0.0 같은 IP 주소나 호스트 이름이어야 합니다",
         "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name",
     ),
+    "expect.outlets_file": (
+        "outlets 표로 읽을 수 없습니다: {reason}",
+        "not a readable outlets table: {reason}",
+    ),
     "expect.duration_range": (
         "{lo}부터 {hi}까지의 기간이어야 합니다",
         "expected a duration from {lo} to {hi}",
