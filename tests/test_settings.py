@@ -301,3 +301,51 @@ def test_the_outlets_file_is_a_setting_config_shows_and_a_bad_one_stops_newsbot(
         monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(missing))
         code, _, err = run_cli(["feeds", "list"], capsys)
         assert code == 2 and err.startswith("error: NEWSBOT_OUTLETS_FILE: ") and str(missing) in err
+
+
+def config_rows(out: str) -> dict[str, tuple[str, str]]:
+    """`newsbot config`'s table as {name: (value, from)}, one row a line."""
+    cells = [line.split("│")[1:4] for line in out.splitlines() if line.count("│") == 4]
+    return {name.strip(): (value.strip(), source.strip()) for name, value, source in cells}
+
+
+@pytest.mark.usefixtures("english")
+def test_config_says_the_database_came_from_the_db_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["--db", "sqlite:///rel.db", "config"], capsys)
+    assert code == 0
+    value, source = config_rows(out)["NEWSBOT_DATABASE_URL"]
+    assert source == "--db" and str(tmp_path / "rel.db") in value
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", "sqlite:///env.db")
+    code, out, _ = run_cli(["config", "--db", "sqlite:///rel.db"], capsys)
+    assert config_rows(out)["NEWSBOT_DATABASE_URL"][1] == "--db"  # the option wins, and says so
+    code, out, _ = run_cli(["config"], capsys)
+    assert config_rows(out)["NEWSBOT_DATABASE_URL"][1] == "NEWSBOT_DATABASE_URL"
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_db_option_is_a_bad_argument_not_the_default(
+    given: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["--db", given, "digest"], capsys)
+    assert code == 2 and out == ""
+    assert err == "error: --db: expected sqlite:///path or postgresql://user@host/db\n"
+    assert not (tmp_path / "xdg-data").exists()  # the default database was not opened
+
+
+def test_piped_config_keeps_every_name_and_value_whole_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / ("긴 폴더 이름" * 8) / "newsbot.db"
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite:///{deep}")
+    monkeypatch.setenv("NEWSBOT_ADMINS", ",".join(f"U{n:010d}" for n in range(12)))
+    code, out, _ = run_cli(["config"], capsys)  # stdout is not a terminal here
+    assert code == 0
+    rows = config_rows(out)
+    assert {spec.env for spec in SPECS} <= rows.keys()  # every name, none cut or folded
+    assert [line for line in out.splitlines() if "NEWSBOT_ALLOW_PRIVATE_FEEDS" in line]
+    assert rows["NEWSBOT_DATABASE_URL"][0] == f"sqlite:///{deep}"
+    assert rows["NEWSBOT_ADMINS"][0] == ",".join(f"U{n:010d}" for n in range(12))
