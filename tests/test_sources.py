@@ -270,6 +270,7 @@ def test_bad_input_is_one_line_and_adds_nothing(
     out = w.cli(capsys, "sources", "add", "naver", "AI", "--lang", "en", code=2)
     assert "Korean only" in out and "Traceback" not in out
     assert "a query is needed" in w.cli(capsys, "sources", "add", "google", '""', code=2)
+    w.cli(capsys, "db", "upgrade")  # the bad adds made no database; `list` reads one
     assert "no keyword sources yet" in w.cli(capsys, "소스", "list")  # the Korean word too
     assert "No keyword source #7" in w.cli(capsys, "sources", "remove", "7", code=1)
     shown = w.cli(capsys, "config")
