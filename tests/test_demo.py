@@ -124,12 +124,14 @@ def test_bad_since_is_a_usage_error(seeded_url: str, capsys: pytest.CaptureFixtu
 
 @pytest.mark.slow
 def test_python_dash_m_bot(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "topics"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "NEWSBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
-    )
-    assert proc.returncode == 0
+    env = {**os.environ, "NEWSBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    for command in (["db", "upgrade"], ["topics"]):  # `topics` reads a database that exists
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot", *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
     assert "sovereign_ai" in proc.stdout and "gpu_deal" in proc.stdout

@@ -13,10 +13,17 @@ import pytest
 from bot.ingest.opml import export_opml, parse_opml
 from bot.present.i18n import t
 from tests.helpers import run_cli
+from tests.helpers.bot import MakeBot
 from tests.helpers.feedserver import FeedServer, canned, rss
 from tests.helpers.stories import GPU_BODY, GPU_TITLE, story
 
 Capsys = pytest.CaptureFixture[str]
+
+GPU2_TITLE = "엔비디아, 국가 AI 컴퓨팅 센터에 블랙웰 GPU 5만 장 추가 공급 계약"
+GPU2_BODY = (
+    "엔비디아가 국가 AI 컴퓨팅 센터에 블랙웰 GPU 5만 장을 추가로 공급하는 계약을 맺었다. "
+    "정부는 AI 데이터센터 구축에 GPU를 우선 배분하고, 기업들은 AI 팩토리를 늘린다."
+)
 
 
 @pytest.fixture
@@ -33,6 +40,13 @@ def private_ok(monkeypatch: pytest.MonkeyPatch) -> None:
 def one_line(text: str) -> str:
     """stderr as one line: bot.cli.common's console folds messages at 80 columns in a pipe."""
     return " ".join(text.split())
+
+
+def no_feeds_added(db_url: str, capsys: Capsys) -> bool:
+    """Nothing was added: no database was made at all, or the one there lists no feeds."""
+    if not Path(db_url.removeprefix("sqlite:///")).exists():
+        return True
+    return feeds_json(db_url, capsys) == []
 
 
 def feeds_json(db_url: str, capsys: Capsys) -> list[dict[str, object]]:
@@ -114,7 +128,7 @@ def test_bad_feeds_add_input_is_one_line_exit_2_and_changes_nothing(
     code, out, err = run_cli(["feeds", "add", *args, "--db", db_url], capsys)
     assert code == 2 and out == ""
     assert err.startswith(f"error: {message}") and len(err.strip().splitlines()) == 1
-    assert feeds_json(db_url, capsys) == []
+    assert no_feeds_added(db_url, capsys)
 
 
 # --- acceptance 8: OPML through the CLI -------------------------------------------------------
@@ -169,7 +183,7 @@ def test_a_bad_opml_file_is_refused_in_one_line_and_adds_nothing(
     code, out, err = run_cli(["feeds", "import", str(path), "--db", db_url], capsys)
     assert code == 2 and out == ""
     assert one_line(err).startswith(f"error: {path}: ") and message in one_line(err)
-    assert feeds_json(db_url, capsys) == []
+    assert no_feeds_added(db_url, capsys)
 
     code, _, err = run_cli(
         ["feeds", "import", str(tmp_path / "missing.opml"), "--db", db_url], capsys
@@ -182,7 +196,7 @@ def test_a_bad_opml_file_is_refused_in_one_line_and_adds_nothing(
 
 @pytest.mark.usefixtures("english")  # the CLI's English lines
 def test_polled_items_are_searchable_and_matched(
-    server: FeedServer, db_url: str, capsys: Capsys, private_ok: None
+    server: FeedServer, db_url: str, capsys: Capsys, private_ok: None, make_bot: MakeBot
 ) -> None:
     gpu = {"title": GPU_TITLE, "link": "https://news.example.kr/gpu", "guid": "gpu-1",
            "description": GPU_BODY}  # fmt: skip
@@ -205,17 +219,27 @@ def test_polled_items_are_searchable_and_matched(
     # the feed's title when it was added (no name given), marked as a feed: not a known outlet
     assert item["source"] == "(feed) 테크 데일리"
 
-    code, out, _ = run_cli(
-        ["digest", "--topic", "gpu_deal", "--since", "all", "--format", "json", "--db", db_url],
-        capsys,
-    )
-    digest = json.loads(out)
-    assert code == 0 and [i["title"] for i in digest["items"]] == [GPU_TITLE]
-    assert digest["items"][0]["topics"] == ["gpu_deal"]
+    # the first poll's items are stored silent: searchable, but never digested (README)
+    digest_args = ["digest", "--topic", "gpu_deal", "--since", "all", "--format", "json"]
+    code, out, _ = run_cli([*digest_args, "--db", db_url], capsys)
+    assert code == 0 and json.loads(out)["items"] == []
 
     code, out, _ = run_cli(["poll", "--db", db_url], capsys)  # nothing is due yet
     assert code == 0 and out.startswith("no feeds due; the next is due at ")
     assert server.hits["/feed"] == 2  # the check when it was added, and the first poll
+
+    # what a later poll brings is digested, on the command line and in chat alike
+    gpu2 = {"title": GPU2_TITLE, "link": "https://news.example.kr/gpu2", "guid": "gpu-2",
+            "description": GPU2_BODY}  # fmt: skip
+    server.route("/feed", canned(rss([gpu2, gpu, story(1), story(2)], title="테크 데일리")))
+    code, out, err = run_cli(["poll", "--all", "--db", db_url], capsys)
+    assert code == 0 and "1 new item" in out, out + err
+    code, out, _ = run_cli([*digest_args, "--db", db_url], capsys)
+    digest = json.loads(out)
+    assert code == 0 and [i["title"] for i in digest["items"]] == [GPU2_TITLE]
+    assert digest["items"][0]["topics"] == ["gpu_deal"]
+    said = make_bot(db_url)("/news digest all", lang="en")
+    assert GPU2_TITLE in said and GPU_TITLE not in said
 
 
 # --- failures: warnings, backoff, disabling, enabling -----------------------------------------

@@ -266,6 +266,39 @@ def test_bad_arguments_get_one_line(seeded_url: str, tmp_path: Path, capsys: Cap
     assert code == 2 and t("search.only_exclusions", "ko") in err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["trend"],
+        ["topics"],
+        ["feeds", "list"],
+        ["sources", "list"],
+        ["feeds", "export"],
+        ["feeds", "remove", "1"],
+        ["sources", "remove", "1"],
+    ],
+    ids=" ".join,
+)
+def test_a_command_that_reads_refuses_a_mistyped_database_and_makes_none(
+    command: list[str], tmp_path: Path, capsys: Capsys
+) -> None:
+    missing = tmp_path / "nope.db"
+    code, out, err = run_cli([*command, "--db", f"sqlite:///{missing}"], capsys)
+    said = t("cli.no_database", "ko", path=missing)
+    assert code == 2 and out == "" and err.strip() == f"error: {said}"
+    assert not missing.exists()
+
+
+def test_a_command_that_adds_still_makes_the_database(tmp_path: Path, capsys: Capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    args = ["feeds", "add", "https://example.com/rss.xml", "--no-check", "--db", url]
+    assert run_cli(args, capsys)[0] == 0
+    code, out, _ = run_cli(["feeds", "list", "--db", url], capsys)
+    assert code == 0 and "https://example.com/rss.xml" in out
+    code, out, _ = run_cli(["topics", "--db", url], capsys)
+    assert code == 0 and "apec" in out
+
+
 @pytest.mark.parametrize("name", ["apec", "APEC", "에이펙", "Apec"])
 def test_topics_are_named_by_id_in_any_case_or_by_label(
     name: str, seeded_url: str, capsys: Capsys

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -149,3 +151,26 @@ def test_migration_moves_dms_to_their_users_and_reattributes_feed_items(
             assert names == [("연합뉴스",), ("연합뉴스",)]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("folder", ["한글 폴더", "100% 진행", "plain"])
+def test_a_database_in_a_folder_with_spaces_percent_or_korean_is_migrated_and_used(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    folder: str,
+) -> None:
+    where = tmp_path / folder
+    where.mkdir()
+    url = f"sqlite:///{where / '새 100%.db'}"
+    code, out, err = run_cli(["--db", url, "db", "upgrade"], capsys)
+    assert code == 0, err
+    assert (where / "새 100%.db").is_file()  # that very file, its name unchanged
+    assert run_cli(["--db", url, "db", "upgrade"], capsys)[0] == 0  # already at the head
+    # the default database, in the user's data folder (XDG_DATA_HOME) under the same name
+    monkeypatch.setenv("XDG_DATA_HOME", str(where / "데이터"))
+    code, out, err = run_cli(["feeds", "add", "https://example.com/rss.xml", "--no-check"], capsys)
+    assert code == 0, err
+    assert (where / "데이터" / "newsbot" / "newsbot.db").is_file()
+    code, out, err = run_cli(["feeds", "list"], capsys)
+    assert code == 0 and "https://example.com/rss.xml" in out

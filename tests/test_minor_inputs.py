@@ -125,6 +125,6 @@ def test_in_chat_they_get_one_line_in_the_users_language(bot: Bot) -> None:
     assert bot(f"/news mute #{'9' * 30}").endswith(
         "기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다."
     )
-    assert bot("/news digest 0001-01-01") == (
-        "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: 0001-01-01"
+    assert bot("/news digest 0001-01-01") == (  # written right: the date is what is wrong
+        "그런 날짜는 없습니다: 0001-01-01 (1970년 이후의 실제 날짜여야 합니다)"
     )

@@ -126,11 +126,11 @@ def test_first_poll_is_silent_and_later_polls_bring_only_new_items(
     first = poll(watcher)
     assert first.items_ingested == 3 and first.items_silent == 3
     store = watcher.store
-    matched = store.articles(store.matched_ids(Window()))
+    matched = store.articles(store.matched_ids(Window(include_silent=True)))
     assert [(i.title, i.topics, i.silent) for i in matched] == [
         (old_deal["title"], ["gpu_deal"], True)
-    ]  # matched and searchable, but a backlog: never alerted
-    assert store.matched_ids(Window(include_silent=False)) == []
+    ]  # matched and searchable, but a backlog: never alerted or digested
+    assert store.matched_ids(Window()) == []
 
     gpu = {"title": GPU_TITLE, "link": "https://news.example.kr/gpu", "guid": "gpu-1",
            "description": GPU_BODY}  # fmt: skip

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,12 +36,18 @@ class Sites:
     def article(self, n: int) -> str:
         return self.outlet.url(f"/view/AKR2025103100{n:04d}", host=OUTLET_HOST)
 
+    titles: dict[str, str] = field(default_factory=dict)  # each feed's <title>, by URL
+
     def outlet_feed(self, *items: dict[str, str]) -> str:
         self.outlet.route("/rss/news.xml", canned(rss(items, title=OUTLET)))
-        return self.outlet.url("/rss/news.xml", host=OUTLET_HOST)
+        url = self.outlet.url("/rss/news.xml", host=OUTLET_HOST)
+        self.titles[url] = OUTLET
+        return url
 
     def farm_feed(self, *items: dict[str, str], title: str = "AI 뉴스 모음") -> str:
-        return self.farm.route("/feed.xml", canned(rss(items, title=title)))
+        url = self.farm.route("/feed.xml", canned(rss(items, title=title)))
+        self.titles[url] = title
+        return url
 
     def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
         code, out, err = run_cli([*args, "--db", self.db], capsys)
@@ -51,7 +58,16 @@ class Sites:
         return json.loads(self.cli(capsys, *args, "--format", "json"))
 
     def add(self, capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> None:
+        """Add the feed and take its first poll while it lists nothing yet: a first poll's
+        items are stored silent and never digested, and these tests read the digest of what
+        the feed publishes afterwards."""
+        server = self.outlet if f"//{OUTLET_HOST}:" in url else self.farm
+        path = urlsplit(url).path
+        publishes = server.routes[path]
+        server.route(path, canned(rss([], title=self.titles[url])))
         self.cli(capsys, "feeds", "add", url, *extra)
+        self.cli(capsys, "poll", "--all")
+        server.route(path, publishes)
 
     def poll(self, capsys: pytest.CaptureFixture[str]) -> None:
         self.cli(capsys, "poll", "--all")
@@ -179,6 +195,7 @@ def test_2_without_a_known_outlet_a_padded_title_still_does_not_lead(
     )
     plain = sites.farm.url("/a/1")
     late = sites.farm.route("/a.xml", canned(rss([report(plain, when=LATER)], title="A")))
+    sites.titles |= {early: "B", late: "A"}
     sites.add(capsys, early)
     sites.add(capsys, late)
     sites.poll(capsys)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config.settings import SPECS, Settings, SettingsError
-from bot.core.periods import PeriodError, looks_like_period, parse_since
+from bot.core.periods import PeriodError, looks_like_period, parse_duration, parse_since
 from bot.present.i18n import t
 from tests.helpers import run_cli
 
@@ -54,8 +54,13 @@ def test_from_an_empty_environment_every_setting_is_its_one_default(tmp_path: Pa
     ],
 )
 def test_a_duration_setting_reads_the_one_duration_grammar(written: str, seconds: float) -> None:
-    s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
-    assert s.feed_interval == s.digest_grace == seconds
+    assert parse_duration(written) == seconds
+    if 60 <= seconds <= 7 * 86400:  # both settings' range: 1m..7d
+        s = Settings.from_env({"NEWSBOT_FEED_INTERVAL": written, "NEWSBOT_DIGEST_GRACE": written})
+        assert s.feed_interval == s.digest_grace == seconds
+    else:
+        with pytest.raises(SettingsError, match=r"NEWSBOT_FEED_INTERVAL.* from 1m to 7d"):
+            Settings.from_env({"NEWSBOT_FEED_INTERVAL": written})
 
 
 def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
@@ -75,7 +80,8 @@ def test_a_period_reads_the_same_durations_but_needs_its_unit() -> None:
 def test_seconds_are_a_settings_unit_not_a_period(word: str) -> None:
     """A search ending in ``16s`` keeps it as a search word: a period is minutes or longer."""
     assert not looks_like_period(word)
-    assert Settings.from_env({"NEWSBOT_FEED_INTERVAL": word}).feed_interval > 0
+    settings = Settings.from_env({"NEWSBOT_CLAIM_TTL": word, "NEWSBOT_LEADER_RENEW": "100ms"})
+    assert settings.claim_ttl == parse_duration(word) > 0
 
 
 @pytest.mark.parametrize("written", ["soon", "-5m", "5x", "1e3", "m", "1.m", "2 주간"])
@@ -215,3 +221,131 @@ def test_a_duration_set_in_code_is_shown_in_its_largest_unit() -> None:
         "30d",
         "2.5s",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "bounds"),
+    [
+        ("NEWSBOT_FEED_INTERVAL", "0", "1m to 7d"),  # polled every 0 s
+        ("NEWSBOT_FEED_INTERVAL", "1", "1m to 7d"),
+        ("NEWSBOT_FEED_INTERVAL", "30d", "1m to 7d"),  # what --interval refuses too
+        ("NEWSBOT_FETCH_TIMEOUT", "0", "1s to 5m"),  # every fetch would fail at once
+        ("NEWSBOT_FETCH_TIMEOUT", "1h", "1s to 5m"),
+        ("NEWSBOT_DIGEST_GRACE", "0", "1m to 7d"),
+        ("NEWSBOT_OUTBOX_RETENTION", "30m", "1h to 3650d"),
+        ("NEWSBOT_OUTBOX_RETENTION", "99999999d", "1h to 3650d"),
+        ("NEWSBOT_LEADER_LEASE", "99999999d", "0.1s to 1h"),
+        ("NEWSBOT_CLAIM_TTL", "2h", "0.1s to 1h"),
+    ],
+)
+@pytest.mark.usefixtures("english")
+def test_a_duration_setting_out_of_its_range_stops_newsbot_with_one_line(
+    name: str,
+    value: str,
+    bounds: str,
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, out, err = run_cli(["config", "--db", db_url], capsys)
+    assert code == 2 and out == ""
+    assert err == f"error: {name}: invalid value '{value}': expected a duration from {bounds}\n"
+
+
+@pytest.mark.parametrize("value", ["1m", "7d"])
+def test_the_feed_interval_setting_takes_what_the_interval_option_takes(
+    value: str, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://example.com/rss.xml"
+    monkeypatch.setenv("NEWSBOT_FEED_INTERVAL", value)
+    assert run_cli(["feeds", "add", url, "--no-check", "--db", db_url], capsys)[0] == 0
+    monkeypatch.delenv("NEWSBOT_FEED_INTERVAL")
+    args = ["feeds", "add", url + "?2", "--no-check", "--interval", value, "--db", db_url]
+    assert run_cli(args, capsys)[0] == 0
+    code, out, _ = run_cli(["feeds", "list", "--format", "json", "--db", db_url], capsys)
+    assert code == 0
+    assert {feed["interval_s"] for feed in json.loads(out)["feeds"]} == {parse_duration(value)}
+
+
+@pytest.mark.usefixtures("english")
+def test_the_outlets_file_is_a_setting_config_shows_and_a_bad_one_stops_newsbot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["NEWSBOT_OUTLETS_FILE"] is None
+    good = tmp_path / "outlets.toml"
+    good.write_text('[outlets]\n"사내 통신" = ["wire.example.kr"]\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(good))
+    code, out, _ = run_cli(["config", "--format", "json"], capsys)
+    assert code == 0 and json.loads(out)["NEWSBOT_OUTLETS_FILE"] == str(good)
+
+    bad = {
+        "not TOML": ("[outlets\n", "Expected ']'"),
+        "no table": ('name = "x"\n', "no [outlets] table"),
+        "no list": ('[outlets]\n"x" = "x.kr"\n', "give a list of domains"),
+        "not UTF-8": (None, "utf-8"),
+    }
+    for what, (text, reason) in bad.items():
+        path = tmp_path / f"{what}.toml"
+        if text is None:
+            path.write_bytes(b'[outlets]\n"\xb0\xa1" = ["x.kr"]\n')
+        else:
+            path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(path))
+        code, out, err = run_cli(["config"], capsys)
+        assert code == 2 and out == "", what
+        assert err.startswith(f"error: NEWSBOT_OUTLETS_FILE: invalid value '{path}': "), what
+        assert err.count("\n") == 1 and reason in err, (what, err)
+    for missing in (tmp_path / "missing.toml", tmp_path):  # no such file; a folder
+        monkeypatch.setenv("NEWSBOT_OUTLETS_FILE", str(missing))
+        code, _, err = run_cli(["feeds", "list"], capsys)
+        assert code == 2 and err.startswith("error: NEWSBOT_OUTLETS_FILE: ") and str(missing) in err
+
+
+def config_rows(out: str) -> dict[str, tuple[str, str]]:
+    """`newsbot config`'s table as {name: (value, from)}, one row a line."""
+    cells = [line.split("│")[1:4] for line in out.splitlines() if line.count("│") == 4]
+    return {name.strip(): (value.strip(), source.strip()) for name, value, source in cells}
+
+
+@pytest.mark.usefixtures("english")
+def test_config_says_the_database_came_from_the_db_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["--db", "sqlite:///rel.db", "config"], capsys)
+    assert code == 0
+    value, source = config_rows(out)["NEWSBOT_DATABASE_URL"]
+    assert source == "--db" and str(tmp_path / "rel.db") in value
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", "sqlite:///env.db")
+    code, out, _ = run_cli(["config", "--db", "sqlite:///rel.db"], capsys)
+    assert config_rows(out)["NEWSBOT_DATABASE_URL"][1] == "--db"  # the option wins, and says so
+    code, out, _ = run_cli(["config"], capsys)
+    assert config_rows(out)["NEWSBOT_DATABASE_URL"][1] == "NEWSBOT_DATABASE_URL"
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_db_option_is_a_bad_argument_not_the_default(
+    given: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["--db", given, "digest"], capsys)
+    assert code == 2 and out == ""
+    assert err == "error: --db: expected sqlite:///path or postgresql://user@host/db\n"
+    assert not (tmp_path / "xdg-data").exists()  # the default database was not opened
+
+
+def test_piped_config_keeps_every_name_and_value_whole_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / ("긴 폴더 이름" * 8) / "newsbot.db"
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", f"sqlite:///{deep}")
+    monkeypatch.setenv("NEWSBOT_ADMINS", ",".join(f"U{n:010d}" for n in range(12)))
+    code, out, _ = run_cli(["config"], capsys)  # stdout is not a terminal here
+    assert code == 0
+    rows = config_rows(out)
+    assert {spec.env for spec in SPECS} <= rows.keys()  # every name, none cut or folded
+    assert [line for line in out.splitlines() if "NEWSBOT_ALLOW_PRIVATE_FEEDS" in line]
+    assert rows["NEWSBOT_DATABASE_URL"][0] == f"sqlite:///{deep}"
+    assert rows["NEWSBOT_ADMINS"][0] == ",".join(f"U{n:010d}" for n in range(12))

@@ -14,6 +14,9 @@ only a redirect link), Naver's A and the feed's A share the publisher's URL.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -267,6 +270,7 @@ def test_bad_input_is_one_line_and_adds_nothing(
     out = w.cli(capsys, "sources", "add", "naver", "AI", "--lang", "en", code=2)
     assert "Korean only" in out and "Traceback" not in out
     assert "a query is needed" in w.cli(capsys, "sources", "add", "google", '""', code=2)
+    w.cli(capsys, "db", "upgrade")  # the bad adds made no database; `list` reads one
     assert "no keyword sources yet" in w.cli(capsys, "소스", "list")  # the Korean word too
     assert "No keyword source #7" in w.cli(capsys, "sources", "remove", "7", code=1)
     shown = w.cli(capsys, "config")
@@ -473,3 +477,31 @@ def test_a_watch_that_names_a_source_follows_its_terms_there(
         app.close()
     assert [c["query"] for c in w.fake.naver_calls()] == ["파운데이션 모델"]
     assert "모델" in w.cli(capsys, "watch", "list")
+
+
+@pytest.mark.usefixtures("english")  # the CLI's English lines
+def test_a_language_no_source_has_is_one_line_on_the_cli_and_in_the_console(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sources.bad_lang`` names its value ``lang``, as the message catalogue's ``t()`` names
+    its own language: the message is shown, not a traceback, and the console carries on."""
+    code, out, err = run_cli(
+        ["sources", "add", "google", "x", "--lang", "fr", "--db", db_url], capsys
+    )
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "'fr'" in err and "--lang" in err
+    assert "Traceback" not in err
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", db_url, "console"],
+        input="/news sources add google x lang:fr\n/news topics\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    first, rest = done.stdout.split("\n", 1)
+    assert "'fr'" in first
+    assert "apec" in rest  # the next command is still answered

@@ -108,6 +108,7 @@ def test_cli_refuses_a_malformed_topics_file(
 ) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[topics.x]\nthreshold = -1\n[topics.x.groups]\na = { terms = ['a'] }\n")
+    assert run_cli(["db", "upgrade"], capsys)[0] == 0  # `topics` reads a database that exists
     monkeypatch.setenv("NEWSBOT_TOPICS_FILE", str(bad))
     code, _, err = run_cli(["topics"], capsys)
     assert code == 2 and "2번째 줄" in err and "threshold" in err and "Traceback" not in err

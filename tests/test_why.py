@@ -76,3 +76,39 @@ def test_a_word_both_the_rule_and_the_model_found_shows_the_models_share_once() 
     )
     assert shown.split(" · ")[0] == "그래픽처리장치 +0.32"
     assert shown.count("그래픽처리장치") == 1 and shown.endswith("산업 (제목) +0.40")
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("ref", "said"),
+    [
+        ("", "error: An item id or a seed file name is needed (e.g. 42, 001)"),
+        ("1.5", "error: ‘1.5’ is no item id: an id is up to 18 digits 0-9."),
+        ("-1", "error: ‘-1’ is no item id: an id is up to 18 digits 0-9."),
+        ("+7", "error: ‘+7’ is no item id: an id is up to 18 digits 0-9."),
+        # cut to fit, and said to be cut
+        ("1234567890" * 3, "error: ‘12345678901234567890123…’ is no item id: an id is up to 18"),
+    ],
+)
+def test_an_id_no_article_can_have_is_a_bad_argument(
+    ref: str, said: str, seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["why", ref, "--db", seeded_url], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(said) and err.count("\n") == 1
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("since", "said"),
+    [
+        ("", "error: --since: Period must look like 24h, 7d, 2025-10-01 or all: \n"),
+        ("99999d", "error: --since: Period too long: 99999d reaches back before 1970\n"),
+        ("2025-02-30", "error: --since: No such date: 2025-02-30 (a real date from 1970 on)\n"),
+    ],
+)
+def test_a_digest_period_that_is_empty_or_impossible_says_why(
+    since: str, said: str, seeded_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["digest", "--since", since, "--db", seeded_url], capsys)
+    assert (code, out, err) == (2, "", said)

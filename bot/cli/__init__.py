@@ -205,14 +205,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     # "skipped: maximum number of running instances reached" is expected while a long delivery
     # runs (the job never overlaps itself); APScheduler's errors still show
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-    url = getattr(args, "db", None) or getattr(args, "default_db", None)
-    if url:
+    given = getattr(args, "db", None)  # `--db ""` is a bad argument, not "no --db"
+    url = given if given is not None else getattr(args, "default_db", None)
+    if url is not None:
         try:
-            settings = replace(settings, database_url=_check_url(url))
+            checked = _check_url(url)
         except Problem as exc:
             line = say("setting.db_option", problem=problem_text(exc, language()))
             err.print(f"error: {line}", highlight=False, markup=False)
             return 2
+        if given is not None:  # `newsbot config` says where the database came from
+            settings = replace(
+                settings,
+                database_url=checked,
+                sources={**settings.sources, "database_url": "--db"},
+            )
+        else:  # the demo's own database
+            settings = replace(settings, database_url=checked)
     return run(args, settings)
 
 

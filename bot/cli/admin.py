@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from rich.console import Console
 from rich.table import Table
 
 from bot.cli.common import add_format, out, print_json, say
 from bot.core.redact import redact_url
 from bot.services.context import ServiceContext
 from bot.store import engine as db
+
+WHOLE = 10_000  # the width a piped table is laid out in: wide enough for any setting's value
 
 
 def register(
@@ -42,7 +46,10 @@ def cmd_config(app: ServiceContext, args: argparse.Namespace) -> int:
     }
     for name, value, source in rows:
         table.add_row(name, words.get(value, value), words.get(source, source))
-    out.print(table)
+    # a terminal gets its own width (long values folded); a pipe gets every name and value
+    # whole, one row a line, so `newsbot config | grep NAME` finds it
+    whole = out if out.is_terminal else Console(file=sys.stdout, width=WHOLE, highlight=False)
+    whole.print(table)
     return 0
 
 

@@ -125,7 +125,7 @@ def register(
 
     p = sub.add_parser("topics", parents=[common], help="list the topics")
     add_format(p)
-    p.set_defaults(func=cmd_topics)
+    p.set_defaults(func=cmd_topics, reads=True)
 
 
 def _topics(app: ServiceContext, words: list[str]) -> list[str]:
@@ -208,7 +208,7 @@ def cmd_digest(app: ServiceContext, args: argparse.Namespace) -> int:
     if args.output:
         raise UsageError("cli.output_needs_weekly", option="digest")
     topic_ids = _topics(app, args.topic)
-    since = _since(app, args.since or "24h")
+    since = _since(app, "24h" if args.since is None else args.since)  # "" is refused
     articles.catch_up(app)
     lang, tz = app.settings.language, app.settings.timezone
     tenant = posting.target_tenant(app, args.post) if args.post else None

@@ -83,10 +83,10 @@ def add_list_remove(
     (``noun``: feed or source; ``funcs``: list's, then remove's)."""
     a = sub.add_parser("list", parents=[common], help=list_help)
     add_format(a)
-    a.set_defaults(func=funcs[0])
+    a.set_defaults(func=funcs[0], reads=True)  # a mistyped --db is refused, not created
     a = sub.add_parser("remove", parents=[common], help=f"remove a {noun} (its items are kept)")
     a.add_argument(f"{noun}_id", metavar="ID", help=f"the {noun}'s id, as `{noun}s list` shows it")
-    a.set_defaults(func=funcs[1])
+    a.set_defaults(func=funcs[1], reads=True)
 
 
 class UsageError(UserError):

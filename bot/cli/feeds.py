@@ -84,7 +84,7 @@ def register(
     a.add_argument(
         "-o", "--output", metavar="FILE", help="write the OPML to FILE (default: stdout)"
     )
-    a.set_defaults(func=cmd_export)
+    a.set_defaults(func=cmd_export, reads=True)
 
     p = sub.add_parser("poll", parents=[common], help="fetch the feeds that are due, once")
     p.add_argument("--all", action="store_true", help="every enabled feed, due or not")

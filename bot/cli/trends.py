@@ -33,7 +33,7 @@ def register(
     )
     p.add_argument("-o", "--output", default="trend.png", metavar="FILE", help="the PNG to write")
     add_format(p)
-    p.set_defaults(func=cmd_trend)
+    p.set_defaults(func=cmd_trend, reads=True)
 
 
 def cmd_trend(app: ServiceContext, args: argparse.Namespace) -> int:

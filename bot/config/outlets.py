@@ -25,6 +25,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.core.problem import Problem
+
 TABLE = Path(__file__).with_name("outlets.toml")
 FEED_MARK = "(feed) "
 ENV = "NEWSBOT_OUTLETS_FILE"
@@ -44,6 +46,22 @@ def _read(path: Path) -> dict[str, str]:
         for domain in domains:
             table[domain.strip().lower().strip(".")] = str(name).strip()
     return table
+
+
+def check_outlets_file(raw: str) -> str:
+    """``NEWSBOT_OUTLETS_FILE`` as the settings read it: the path of a readable ``[outlets]``
+    table, or a :class:`~bot.core.problem.Problem` saying why it is not one, so a malformed or
+    missing file stops newsbot with the variable named instead of being ignored."""
+    path = raw.strip()
+    if path:
+        try:
+            _read(Path(path))
+        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError too
+            reason = f"{path}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+            raise Problem(
+                "expect.outlets_file", f"not a readable outlets table: {reason}", reason=reason
+            ) from None
+    return path
 
 
 @cache

@@ -15,9 +15,13 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from bot.config.outlets import check_outlets_file
 from bot.config.paths import default_database_url
 from bot.config.values import (
     parse_db_url,
+    parse_feed_interval,
+    parse_fetch_timeout,
+    parse_grace,
     parse_hhmm,
     parse_host,
     parse_http_url,
@@ -31,7 +35,6 @@ from bot.config.values import (
     parse_sync,
     parse_tz,
 )
-from bot.core.periods import parse_duration
 from bot.core.problem import Problem
 from bot.core.redact import redact_url
 
@@ -99,7 +102,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_DIGEST_GRACE",
         "digest_grace",
         "6h",
-        parse_duration,
+        parse_grace,
         "a digest missed while down is sent on start if still this recent",
     ),
     Spec(
@@ -137,7 +140,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FETCH_TIMEOUT",
         "fetch_timeout",
         "20s",
-        parse_duration,
+        parse_fetch_timeout,
         "total deadline of one feed fetch",
     ),
     Spec(
@@ -151,7 +154,7 @@ SPECS: tuple[Spec, ...] = (
         "NEWSBOT_FEED_INTERVAL",
         "feed_interval",
         "15m",
-        parse_duration,
+        parse_feed_interval,
         "default poll interval of a new feed",
     ),
     Spec(
@@ -162,6 +165,14 @@ SPECS: tuple[Spec, ...] = (
         "consecutive failures after which a feed is disabled",
     ),
     Spec("NEWSBOT_LANGUAGE", "language", "ko", parse_lang, "reply language: ko or en"),
+    Spec(
+        "NEWSBOT_OUTLETS_FILE",
+        "outlets_file",
+        None,
+        check_outlets_file,
+        'TOML file with more outlets ([outlets] "이름" = ["domain.kr"]), added to the built-in '
+        "table bot/config/outlets.toml",
+    ),
     Spec(
         "NEWSBOT_ADMINS",
         "admins",
@@ -272,6 +283,7 @@ class Settings:
 
     database_url: str = field(default_factory=default_database_url)  # read when made
     topics_file: str | None = _default("topics_file")
+    outlets_file: str | None = _default("outlets_file")
     timezone: str = _default("timezone")
     digest_time: time = _default("digest_time")  # noqa: RUF009 (a time is immutable)
     digest_grace: float = _default("digest_grace")

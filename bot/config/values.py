@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.shown import format_duration
 from bot.core.periods import parse_duration
 from bot.core.problem import Problem
 
@@ -72,19 +73,36 @@ def parse_host(raw: str) -> str:
     return host.strip("[]")
 
 
-def parse_retention(raw: str) -> float:
-    seconds = parse_duration(raw)
-    if seconds < 3600:
-        raise Problem("expect.retention", "expected a duration of at least 1h, such as 30d")
-    return seconds
+# a feed's poll interval, set (``NEWSBOT_FEED_INTERVAL``) or given (``feeds add --interval``)
+FEED_INTERVAL_MIN = 60
+FEED_INTERVAL_MAX = 7 * 86400
 
 
-def parse_interval(raw: str) -> float:
-    """A duration above zero (``15s``, ``500ms``): a lease, a claim, how often a job runs."""
-    seconds = parse_duration(raw)
-    if seconds <= 0:
-        raise Problem("expect.duration", "expected a duration above zero, such as 15s")
-    return seconds
+def parse_duration_in(lo: float, hi: float) -> Callable[[str], float]:
+    """A duration from ``lo`` to ``hi`` seconds, both included: ``0`` or ``30d`` is refused
+    where a setting cannot mean it (a feed polled every 0 s, a fetch that may never finish)."""
+
+    def parse(raw: str) -> float:
+        seconds = parse_duration(raw)
+        if not lo <= seconds <= hi:
+            low, high = format_duration(lo), format_duration(hi)
+            raise Problem(
+                "expect.duration_range",
+                f"expected a duration from {low} to {high}",
+                lo=low,
+                hi=high,
+            )
+        return seconds
+
+    return parse
+
+
+parse_feed_interval = parse_duration_in(FEED_INTERVAL_MIN, FEED_INTERVAL_MAX)  # 1m..7d
+parse_fetch_timeout = parse_duration_in(1, 300)  # 1s..5m
+parse_grace = parse_duration_in(60, 7 * 86400)  # 1m..7d
+parse_retention = parse_duration_in(3600, 3650 * 86400)  # 1h..3650d
+# a lease, a claim, how often leadership is renewed: 100ms..1h
+parse_interval = parse_duration_in(0.1, 3600)
 
 
 def parse_http_url(raw: str) -> str:

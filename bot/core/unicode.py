@@ -60,3 +60,12 @@ def normalize_text(text: str) -> str:
     """Untrusted text as newsbot keeps it: invisible format characters removed
     (above), NFC."""
     return unicodedata.normalize("NFC", strip_invisible(text))
+
+
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` as an error message echoes it: whole when it has at most ``limit`` characters,
+    else its first ``limit - 1`` and "…", so a cut value never reads as the whole one."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS

@@ -42,7 +42,7 @@ workspace's (``owner``) until an operator shares the feed.
 Dedup and silence: the store keeps an item once by content hash, canonical URL and (feed,
 identity), so repeated GUIDs, re-minted GUIDs and one story in two feeds are stored once; an
 outlet's own report replaces a copy stored first (:mod:`bot.store.articles`).  The
-first successful poll of a feed stores its items *silent* (searchable, in digests, never alerted);
+first successful poll of a feed stores its items *silent* (searchable, never alerted or digested);
 later polls store only what is new, not silent.
 """
 

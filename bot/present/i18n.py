@@ -21,10 +21,11 @@ for _part in (CHAT_MESSAGES, WATCH_MESSAGES, CLI_MESSAGES, PROBLEM_MESSAGES):
     MESSAGES.update(_part)
 
 
-def t(key: str, lang: str = "ko", **kwargs: object) -> str:
+def t(key: str, lang: str = "ko", /, **kwargs: object) -> str:
     """The message ``key`` in ``lang``.  In Korean, a particle written as a pair after a
     placeholder (``{name}을(를)``) becomes the one the value takes (``반도체를``, ``삼성을``):
-    :mod:`bot.core.particles`."""
+    :mod:`bot.core.particles`.  ``key`` and ``lang`` are positional-only, so a value named
+    ``key`` or ``lang`` (``sources.bad_lang``'s) is a placeholder's, never a clash."""
     ko, en = MESSAGES[key]
     if lang == "en":
         return en.format(**kwargs) if kwargs else en

@@ -32,6 +32,10 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "why.title": ("기사 #{id}의 분류 근거", "Why item #{id} matched"),
     "why.none": ("이 기사는 어느 주제에도 해당하지 않습니다.", "This item carries no topic."),
     "why.missing": ("기사 ‘{ref}’을(를) 찾을 수 없습니다.", "No article ‘{ref}’."),
+    "why.no_ref": (
+        "기사 ID나 시드 파일 이름이 필요합니다 (예: 42, 001)",
+        "An item id or a seed file name is needed (e.g. 42, 001)",
+    ),
     "why.bad_ref": (
         "‘{ref}’은(는) 기사 ID가 아닙니다: 0-9 숫자로 18자리까지입니다.",
         "‘{ref}’ is no item id: an id is up to 18 digits 0-9.",
@@ -207,6 +211,14 @@ CHAT_MESSAGES: dict[str, tuple[str, str]] = {
     "bad_since": (
         "기간은 24h, 7d, 2025-10-01 또는 all 형식입니다: {value}",
         "Period must look like 24h, 7d, 2025-10-01 or all: {value}",
+    ),
+    "since.too_long": (
+        "기간이 너무 깁니다: {value}은(는) 1970년 전까지 거슬러 올라갑니다",
+        "Period too long: {value} reaches back before 1970",
+    ),
+    "since.no_date": (
+        "그런 날짜는 없습니다: {value} (1970년 이후의 실제 날짜여야 합니다)",
+        "No such date: {value} (a real date from 1970 on)",
     ),
     "trend.bad_period": (
         "추이 기간은 30d, 90d, 2025-10-01처럼 {days}일 이내로 적으세요: {value}",

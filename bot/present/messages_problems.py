@@ -46,9 +46,13 @@ SETTING_MESSAGES: dict[str, tuple[str, str]] = {
         "127.0.0.1, 0.0.0.0 같은 IP 주소나 호스트 이름이어야 합니다",
         "expected an IP address such as 127.0.0.1 or 0.0.0.0, or a host name",
     ),
-    "expect.retention": (
-        "30d처럼 1h 이상인 기간이어야 합니다",
-        "expected a duration of at least 1h, such as 30d",
+    "expect.outlets_file": (
+        "outlets 표로 읽을 수 없습니다: {reason}",
+        "not a readable outlets table: {reason}",
+    ),
+    "expect.duration_range": (
+        "{lo}부터 {hi}까지의 기간이어야 합니다",
+        "expected a duration from {lo} to {hi}",
     ),
     "expect.http_url": ("http(s) URL이어야 합니다", "expected an http(s) URL"),
     "expect.lang": ("ko 또는 en이어야 합니다", "expected ko or en"),

@@ -6,6 +6,7 @@ call these; ``serve`` and the poller reach the same pipeline through :mod:`bot.i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.config.topics import TopicSet
 from bot.core.problem import Problem
+from bot.core.unicode import clip
 from bot.ingest.seeds import find_seed_files, read_seeds
 from bot.services.errors import NotFound, UserError
 from bot.store.views import Article
@@ -61,19 +63,28 @@ def why(app: ServiceContext, ref: str, *, tenant: str | None = None) -> Article:
         article_id = None
     found = app.store.articles([article_id], tenant) if article_id is not None else []
     if not found:
-        raise NotFound("why.missing", ref=ref[:40])
+        raise NotFound("why.missing", ref=clip(ref, 40))
     return found[0]
 
 
 MAX_ID_DIGITS = 18  # an article id is a positive 64-bit integer
 
 
+# a number that is not a whole positive one: a sign, a decimal point (``-1``, ``+3``, ``1.5``)
+_NOT_AN_ID = re.compile(r"[+-]\d+(?:\.\d*)?|[+-]?\d*\.\d+|[+-]?\d+\.")
+
+
 def check_ref(ref: str) -> None:
-    """:class:`UserError` for a word written as a number that can be no article id: digits
-    other than 0–9 (``²``, ``٣``), or more of them than any id has."""
+    """:class:`UserError` for a word that can be no article id and no seed file name: nothing
+    at all, a number with a sign or a decimal point (``-1``, ``1.5``), digits other than 0–9
+    (``²``, ``٣``), or more of them than any id has.  A cut value ends in "…"."""
     digits = ref.removeprefix("#")
-    if digits.isdigit() and not (digits.isascii() and len(digits) <= MAX_ID_DIGITS):
-        raise UserError("why.bad_ref", ref=ref[:24])
+    if not digits.strip():
+        raise UserError("why.no_ref")
+    if _NOT_AN_ID.fullmatch(digits) or (
+        digits.isdigit() and not (digits.isascii() and len(digits) <= MAX_ID_DIGITS)
+    ):
+        raise UserError("why.bad_ref", ref=clip(ref, 24))
 
 
 @dataclass(slots=True)

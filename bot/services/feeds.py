@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bot.config.values import FEED_INTERVAL_MAX, FEED_INTERVAL_MIN
 from bot.core.periods import parse_duration
 from bot.core.redact import redact_url
 from bot.ingest.netguard import host_allowed, is_blocked_ip, parse_host_ip
@@ -43,8 +44,8 @@ if TYPE_CHECKING:
     from bot.config.settings import Settings
     from bot.services.context import ServiceContext
 
-MIN_INTERVAL = 60
-MAX_INTERVAL = 7 * 86400
+MIN_INTERVAL = FEED_INTERVAL_MIN  # the range NEWSBOT_FEED_INTERVAL is held to as well
+MAX_INTERVAL = FEED_INTERVAL_MAX
 MAX_URL = 2048
 MAX_NAME = 300
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.periods import PeriodError, parse_since
+from bot.core.periods import PeriodError, looks_like_period, parse_since, span_seconds
+from bot.core.unicode import clip
 from bot.services.errors import UserError
 
 if TYPE_CHECKING:
@@ -18,4 +19,9 @@ def since(app: ServiceContext, word: str | None, option: str | None = None) -> d
     try:
         return parse_since(word, app.clock.now(), app.settings.timezone)
     except PeriodError:
-        raise UserError("bad_since", option=option, value=(word or "")[:40]) from None
+        value = clip(word or "", 40)
+        if word and span_seconds(word) is not None:  # well written, but before 1970
+            raise UserError("since.too_long", option=option, value=value) from None
+        if word and looks_like_period(word):  # a date written right that does not exist
+            raise UserError("since.no_date", option=option, value=value) from None
+        raise UserError("bad_since", option=option, value=value) from None

@@ -4,8 +4,10 @@ One function builds the report for the scheduled weekly subscriptions (the plann
 ``/news weekly [topic…]`` and for ``newsbot digest --weekly``, so a preview shows what a
 ``subscribe … weekly`` channel will get.  Rules:
 
-* the week is the 7 days before the report's instant, by ingestion time (as the planner reads
-  it), less what the channel muted; the top :data:`WEEKLY_TOP` stories of each topic;
+* a preview's week is the 7 days before now by publication time (ingestion time when
+  undated), as ``digest --since 7d`` reads it, so an article published months ago and
+  collected today is not "this week"; silent items (a new feed's first poll) are left out, and
+  so is what the channel muted; the top :data:`WEEKLY_TOP` stories of each topic;
 * the trend picture covers the :data:`WEEKLY_TREND` of whole local days before the report's day,
   so the week reads against the weeks before it;
 * without topics named, a preview shows every built-in topic.
@@ -80,13 +82,12 @@ def preview(
     now: datetime | None = None,
 ) -> WeeklyReport:
     """The weekly report a channel subscribed to ``topics`` would get now (every built-in topic
-    when none is named)."""
+    when none is named): the articles published in the 7 days before ``now`` (collected then,
+    when undated), the rule of ``digest --since 7d``."""
     now = now or app.clock.now()
     tz = app.settings.timezone
     shown = watches.topic_set(app) if topics else app.topics
     ids = list(dict.fromkeys(topics)) or app.topics.ids()
-    window = Window(
-        topics=ids, seen_since=now - WEEK, seen_until=now, include_silent=False, tenant=tenant
-    )
+    window = Window(topics=ids, since=now - WEEK, include_silent=False, tenant=tenant)
     digest = digests.collect(app, window, lang=lang, until=now, mutes=mutes)
     return report(app, digest, ids, shown, now, tz, lang, tenant, mutes)

@@ -130,8 +130,11 @@ def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser interpolates ``%``: a path with a space, ``%`` or Korean letters is
+    # percent-encoded in the URL (``%ED%95%9C``), so every ``%`` is doubled to be read back as is
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["engine"] = engine
     return cfg
 

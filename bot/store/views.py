@@ -177,14 +177,16 @@ class PendingArticle:
 @dataclass(slots=True)
 class Window:
     """Which items a digest covers.  ``since``/``until`` filter the publication time (ingestion
-    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests)."""
+    time when undated); ``seen_since``/``seen_until`` the ingestion time (scheduled digests).
+    Silent items (a new feed's first poll) are searchable but never digested, so
+    ``include_silent`` is off unless a caller asks for them."""
 
     topics: Sequence[str] = ()
     since: datetime | None = None
     until: datetime | None = None
     seen_since: datetime | None = None
     seen_until: datetime | None = None
-    include_silent: bool = True
+    include_silent: bool = False
     ids: Sequence[int] = field(default_factory=tuple)
     tenant: str | None = None  # a workspace ("slack:T1"): only what it may read; None: all
 
