@@ -270,7 +270,6 @@ def test_bad_arguments_get_one_line(seeded_url: str, tmp_path: Path, capsys: Cap
     "command",
     [
         ["trend"],
-        ["topics"],
         ["feeds", "list"],
         ["sources", "list"],
         ["feeds", "export"],
@@ -286,6 +285,18 @@ def test_a_command_that_reads_refuses_a_mistyped_database_and_makes_none(
     code, out, err = run_cli([*command, "--db", f"sqlite:///{missing}"], capsys)
     said = t("cli.no_database", "ko", path=missing)
     assert code == 2 and out == "" and err.strip() == f"error: {said}"
+    assert not missing.exists()
+
+
+def test_topics_before_any_database_lists_the_built_in_topics_and_makes_none(
+    tmp_path: Path, capsys: Capsys
+) -> None:
+    """A fresh install (or a mistyped --db): `topics` still says what the bot watches for, and
+    leaves no empty database behind."""
+    missing = tmp_path / "nope.db"
+    code, out, _ = run_cli(["topics", "--format", "json", "--db", f"sqlite:///{missing}"], capsys)
+    assert code == 0
+    assert {t["id"] for t in json.loads(out)["topics"]} == {"sovereign_ai", "apec", "gpu_deal"}
     assert not missing.exists()
 
 

@@ -258,7 +258,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
         or settings.log_level == "DEBUG"
         or os.environ.get("NEWSBOT_TRACEBACK")
     )
-    missing = _missing_sqlite(settings.database_url) if getattr(args, "reads", False) else None
+    missing = missing_sqlite(settings.database_url) if getattr(args, "reads", False) else None
     if missing:
         err.print(f"error: {say('cli.no_database', path=missing)}", highlight=False, markup=False)
         return 2
@@ -308,7 +308,7 @@ def run(args: argparse.Namespace, settings: object) -> int:
         app.close()
 
 
-def _missing_sqlite(url: str) -> str | None:
+def missing_sqlite(url: str) -> str | None:
     """The path of a SQLite file ``url`` names that does not exist (None: it exists, or it is
     not a SQLite file)."""
     from sqlalchemy.engine import make_url

@@ -125,7 +125,7 @@ def register(
 
     p = sub.add_parser("topics", parents=[common], help="list the topics")
     add_format(p)
-    p.set_defaults(func=cmd_topics, reads=True)
+    p.set_defaults(func=cmd_topics)  # no database yet: the built-in topics, none made
 
 
 def _topics(app: ServiceContext, words: list[str]) -> list[str]:
@@ -278,7 +278,11 @@ def cmd_stats(app: ServiceContext, args: argparse.Namespace) -> int:
 
 
 def cmd_topics(app: ServiceContext, args: argparse.Namespace) -> int:
-    shown = _topic_set(app)  # the built-in topics and the console's watches
+    from bot.cli import missing_sqlite
+
+    # the built-in topics and the console's watches; before any database exists (a fresh
+    # install, a mistyped --db) the built-in topics alone, and no empty database is made
+    shown = app.topics if missing_sqlite(app.settings.database_url) else _topic_set(app)
     if args.format == "json":
         print_json(
             {
