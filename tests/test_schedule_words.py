@@ -126,6 +126,33 @@ def test_the_weekly_preview_is_the_report_the_planner_sends(bot: Bot, tmp_path: 
     assert row.payload["reply"]["image"] is not None
 
 
+def test_a_weekly_report_leaves_out_an_old_article_collected_late(bot: Bot) -> None:
+    """An article published a month ago and collected this week is not this week's news: the
+    report the planner sends leaves it out, as the preview does."""
+    clock = bot.app.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(FRIDAY_NINE - timedelta(days=2))
+    place = console_context().place
+    bot.store.subscribe(place, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")})
+    old = gpu_story(9)
+    old.published_at = FRIDAY_NINE - timedelta(days=30)
+    bot.app.pipeline.ingest([old])  # collected two days before the report
+    clock.set(FRIDAY_NINE + timedelta(minutes=1))
+    preview = bot("/news weekly gpu_deal", lang="ko")
+    assert Planner(bot.app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
+    dest = bot.store.destination(place, create=False)
+    assert dest is not None
+    row = bot.store.delivery(
+        dest.id, f"weekly:{FRIDAY_NINE.astimezone(ZoneInfo(SEOUL)).isoformat()}"
+    )
+    assert row is not None
+    sent = render_plain(reply_from_dict(row.payload["reply"]))
+    assert marker(9) not in sent and marker(9) not in preview
+    # the week's seven stories are counted, not the old one with them
+    assert "GPU·AI 컴퓨팅 거래 — 7건 중 상위 5건" in preview
+    assert "GPU·AI 컴퓨팅 거래 — 7건 중 상위 5건" in sent
+
+
 def test_weekly_names_only_topics_and_takes_no_period(bot: Bot) -> None:
     assert bot("/news weekly nosuch").startswith("Unknown topic: nosuch")
     assert bot("/news weekly 30d").startswith("Usage: /news weekly")
