@@ -15,8 +15,8 @@ instant; an empty digest is not sent.  A subscription made after today's instant
 other weekly subscriptions of the same day, time and zone, one report (key
 ``weekly:<instant>``) at that local time on that weekday, under the same grace rule: the
 report of :mod:`bot.services.weekly` (also behind ``/news weekly`` and ``newsbot digest
---weekly``), the top stories of each topic collected and published (collected, when undated)
-in the 7 days before, each with its brief,
+--weekly``), the top stories of each topic collected in the 7 days before (less those
+published over two weeks before the report: old news found late), each with its brief,
 and the trend picture of the weeks before the report's day.  An empty week is not sent.
 
 **Alerts.**  For a subscription with alerts on: an item carrying its topic, first seen after the
@@ -135,10 +135,9 @@ class Planner:
                 topics=topics,
                 seen_since=min(since.values()),
                 seen_until=instant,
-                # a weekly report is the week's news: what came in that week and was published
-                # in it (collected in it, when undated), as /news weekly previews it; an old
-                # article found late is not "this week"
-                since=None if weekday is None else instant - weekly.WEEK,
+                # a weekly report is the week's news: what came in that week, less old news
+                # found late (published over weekly.STALE before), as /news weekly previews it
+                since=None if weekday is None else instant - weekly.STALE,
                 include_silent=False,
                 tenant=group[0].destination.place.tenant,
             )

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 WEEKLY_TOP = 5  # stories per topic in a weekly report
 WEEKLY_TREND = "28d"  # the weekly report's trend picture: four weeks up to the report
 WEEK = timedelta(days=7)
+# a report covers what was collected in its week (no gap between two reports: an article
+# published on Saturday and collected on Monday is in Monday's week), but not an article
+# published longer ago than this before the report, however late it was collected: old news
+# found late (a new source's back catalogue, a search result from last year) is not this week's
+STALE = timedelta(days=14)
 
 
 @dataclass(slots=True)
@@ -82,12 +87,19 @@ def preview(
     now: datetime | None = None,
 ) -> WeeklyReport:
     """The weekly report a channel subscribed to ``topics`` would get now (every built-in topic
-    when none is named): the articles published in the 7 days before ``now`` (collected then,
-    when undated), the rule of ``digest --since 7d``."""
+    when none is named): the articles collected in the 7 days before ``now`` and published in
+    the :data:`STALE` days before it (any time, when undated), the planner's rule."""
     now = now or app.clock.now()
     tz = app.settings.timezone
     shown = watches.topic_set(app) if topics else app.topics
     ids = list(dict.fromkeys(topics)) or app.topics.ids()
-    window = Window(topics=ids, since=now - WEEK, include_silent=False, tenant=tenant)
+    window = Window(
+        topics=ids,
+        seen_since=now - WEEK,
+        seen_until=now,
+        since=now - STALE,
+        include_silent=False,
+        tenant=tenant,
+    )
     digest = digests.collect(app, window, lang=lang, until=now, mutes=mutes)
     return report(app, digest, ids, shown, now, tz, lang, tenant, mutes)
