@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,6 +98,18 @@ def test_a_watch_cannot_be_named_like_a_schedule_newsbot_refuses(bot: Bot) -> No
     assert "monthly" in refused and bot.store.watches() == []
 
 
+def _planned_weekly(bot: Bot, place: Any) -> Any:
+    """The weekly report the planner writes for ``place`` at Friday 09:00 (its outbox row)."""
+    assert Planner(bot.app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
+    dest = bot.store.destination(place, create=False)
+    assert dest is not None
+    row = bot.store.delivery(
+        dest.id, f"weekly:{FRIDAY_NINE.astimezone(ZoneInfo(SEOUL)).isoformat()}"
+    )
+    assert row is not None
+    return row
+
+
 def test_the_weekly_preview_is_the_report_the_planner_sends(bot: Bot, tmp_path: Path) -> None:
     picture = tmp_path / "week.png"
     preview = bot(f"/news weekly gpu_deal -o {picture}", lang="ko")
@@ -112,13 +125,7 @@ def test_the_weekly_preview_is_the_report_the_planner_sends(bot: Bot, tmp_path: 
     clock.set(FRIDAY_NINE - timedelta(days=2))  # the subscription predates the report
     bot.store.subscribe(place, {"gpu_deal": Schedule("09:00", SEOUL, False, "weekly:fri")})
     clock.set(FRIDAY_NINE + timedelta(minutes=1))
-    assert Planner(bot.app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
-    dest = bot.store.destination(place, create=False)
-    assert dest is not None
-    row = bot.store.delivery(
-        dest.id, f"weekly:{FRIDAY_NINE.astimezone(ZoneInfo(SEOUL)).isoformat()}"
-    )
-    assert row is not None
+    row = _planned_weekly(bot, place)
     sent = render_plain(reply_from_dict(row.payload["reply"]))
     shown = [n for n in range(1, 8) if marker(n) in preview]
     assert len(shown) == 5
@@ -139,14 +146,7 @@ def test_a_weekly_report_leaves_out_an_old_article_collected_late(bot: Bot) -> N
     bot.app.pipeline.ingest([old])  # collected two days before the report
     clock.set(FRIDAY_NINE + timedelta(minutes=1))
     preview = bot("/news weekly gpu_deal", lang="ko")
-    assert Planner(bot.app).plan(FRIDAY_NINE + timedelta(minutes=1)) == 1
-    dest = bot.store.destination(place, create=False)
-    assert dest is not None
-    row = bot.store.delivery(
-        dest.id, f"weekly:{FRIDAY_NINE.astimezone(ZoneInfo(SEOUL)).isoformat()}"
-    )
-    assert row is not None
-    sent = render_plain(reply_from_dict(row.payload["reply"]))
+    sent = render_plain(reply_from_dict(_planned_weekly(bot, place).payload["reply"]))
     assert marker(9) not in sent and marker(9) not in preview
     # the week's seven stories are counted, not the old one with them
     assert "GPU·AI 컴퓨팅 거래 — 7건 중 상위 5건" in preview
