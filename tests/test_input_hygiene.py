@@ -274,7 +274,11 @@ def test_bad_arguments_get_one_line(seeded_url: str, tmp_path: Path, capsys: Cap
         ["sources", "list"],
         ["feeds", "export"],
         ["feeds", "remove", "1"],
+        ["feeds", "enable", "1"],
+        ["feeds", "share", "1"],
+        ["feeds", "unshare", "1"],
         ["sources", "remove", "1"],
+        ["watches", "remove", "hbm"],
     ],
     ids=" ".join,
 )

@@ -64,17 +64,17 @@ def register(
         "share", parents=[common], help="let every workspace read a feed a workspace added"
     )
     a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
-    a.set_defaults(func=cmd_share)
+    a.set_defaults(func=cmd_share, reads=True)  # a mistyped --db is refused, not created
 
     a = fsub.add_parser(
         "unshare", parents=[common], help="a shared feed is read by its workspace only again"
     )
     a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
-    a.set_defaults(func=cmd_unshare)
+    a.set_defaults(func=cmd_unshare, reads=True)
 
     a = fsub.add_parser("enable", parents=[common], help="re-enable a disabled feed")
     a.add_argument("feed_id", metavar="ID", help="the feed's id, as `feeds list` shows it")
-    a.set_defaults(func=cmd_enable)
+    a.set_defaults(func=cmd_enable, reads=True)
 
     a = fsub.add_parser("import", parents=[common], help="add the feeds an OPML file lists")
     a.add_argument("opml", metavar="OPML", help="an OPML file of feeds (from a feed reader)")

@@ -70,7 +70,7 @@ def _add_actions(
     a.set_defaults(func=cmd_show, reads=True)
     a = wsub.add_parser("remove", parents=[common, where], help="remove a watch")
     a.add_argument("name", metavar="NAME", help="the watch's name")
-    a.set_defaults(func=cmd_remove)
+    a.set_defaults(func=cmd_remove, reads=True)
 
 
 def _add_sharing(
