@@ -35,6 +35,7 @@ from bot.config.values import (
     parse_sync,
     parse_tz,
 )
+from bot.core.oserrors import os_reason
 from bot.core.problem import Problem
 from bot.core.redact import redact_url
 
@@ -397,12 +398,13 @@ def _raw_value(spec: Spec, env: Mapping[str, str]) -> tuple[str | None, str]:
             return path.read_text(encoding="utf-8").strip(), file_var
         except OSError as exc:
             key = "setting.no_file" if isinstance(exc, FileNotFoundError) else "setting.unreadable"
+            reason, values = os_reason(exc)  # worded by the surface, not the system's English
             raise SettingsError(
                 key,
                 f"{file_var}: cannot read {path}: {exc.strerror}",
+                problem=Problem(reason, exc.strerror or type(exc).__name__, **values),
                 var=file_var,
                 path=path,
-                reason=exc.strerror or type(exc).__name__,
             ) from None
         except UnicodeDecodeError:
             raise SettingsError(

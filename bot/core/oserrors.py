@@ -5,7 +5,6 @@ English ``strerror``: the surfaces word it in their language
 from __future__ import annotations
 
 import errno
-import os
 
 _KEYS = {
     errno.ENOENT: "os.not_found",
@@ -25,12 +24,3 @@ def os_reason(exc: OSError) -> tuple[str, dict[str, object]]:
         return key, {}
     code = errno.errorcode.get(exc.errno or 0, exc.__class__.__name__)
     return "os.other", {"code": code}
-
-
-def os_reason_of_text(text: str) -> tuple[str, dict[str, object]] | None:
-    """The catalog key of a ``strerror`` already taken as text (``Is a directory``), for callers
-    that kept only the text; None when it is none of the usual ones."""
-    for number, key in _KEYS.items():
-        if text == os.strerror(number):
-            return key, {}
-    return None

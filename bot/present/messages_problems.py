@@ -20,8 +20,8 @@ SETTING_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "setting.no_file": ("{var}: 그런 파일이 없습니다: {path}", "{var}: no such file: {path}"),
     "setting.unreadable": (
-        "{var}: 읽을 수 없습니다: {path} ({reason})",
-        "{var}: cannot read {path}: {reason}",
+        "{var}: 읽을 수 없습니다: {path} ({problem})",
+        "{var}: cannot read {path}: {problem}",
     ),
     "setting.not_utf8": (
         "{var}: {path}: UTF-8 텍스트가 아닙니다",

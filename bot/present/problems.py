@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.core.oserrors import os_reason, os_reason_of_text
+from bot.core.oserrors import os_reason
 from bot.present.i18n import t
 
 if TYPE_CHECKING:
@@ -51,9 +51,6 @@ def topics_error_text(exc: TopicsError, lang: str) -> str:
 
 def settings_error_text(exc: SettingsError, lang: str) -> str:
     values = dict(exc.params)
-    known = os_reason_of_text(values["reason"]) if isinstance(values.get("reason"), str) else None
-    if known is not None:  # a file setting the system refused to read: its errno's words
-        values["reason"] = t(known[0], lang, **known[1])
     if exc.problem is not None:
         values["problem"] = problem_text(exc.problem, lang)
     return t(exc.key, lang, **values)
