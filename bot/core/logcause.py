@@ -10,11 +10,15 @@ from __future__ import annotations
 MAX = 200  # characters of the message kept
 
 
+def _driver(exc: BaseException) -> BaseException:
+    """The database driver's own error a SQLAlchemy error wraps (``orig``), else ``exc``."""
+    inner = getattr(exc, "orig", None)
+    return inner if isinstance(inner, BaseException) else exc
+
+
 def cause(exc: BaseException) -> str:
     """``Class: first line of the message`` (the wrapped driver error's, when there is one)."""
-    inner = getattr(exc, "orig", None)
-    if isinstance(inner, BaseException):
-        exc = inner
+    exc = _driver(exc)
     lines = str(exc).strip().splitlines()
     first = lines[0].strip() if lines else ""
     if first.startswith("(") and ")" in first:  # "(sqlite3.OperationalError) database is locked"
@@ -36,6 +40,5 @@ _BUSY = (
 def busy(exc: BaseException) -> bool:
     """Whether ``exc`` is the database being busy with another writer (worth trying again in a
     moment), not a fault."""
-    inner = getattr(exc, "orig", None)
-    text = str(inner if isinstance(inner, BaseException) else exc).lower()
+    text = str(_driver(exc)).lower()
     return any(marker in text for marker in _BUSY)
