@@ -6,7 +6,8 @@ Start-up: load the Korean model on a thread while the database is migrated and t
 checked (a rejected token is reported by its variable's name, never its value, and that adapter
 stays off; a chat API that cannot be reached is an outage: Slack starts anyway, and Discord and
 Socket Mode connect, once it answers, from a background task that tries again after 5 s, then
-twice as long each time up to five minutes); when the model is loaded, connect to Discord's gateway and open the port.  The model
+twice as long each time up to five minutes); when the model is loaded, connect to Discord's
+gateway and open the port.  The model
 loads *before* the port opens because kiwi builds it holding the GIL for seconds (``Kiwi()``;
 its first analysis, the other half of the load, lets other threads run): loaded behind an open
 port, it froze the event loop, and a command or ``/healthz`` arriving then waited for it

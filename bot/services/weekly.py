@@ -4,10 +4,10 @@ One function builds the report for the scheduled weekly subscriptions (the plann
 ``/news weekly [topic…]`` and for ``newsbot digest --weekly``, so a preview shows what a
 ``subscribe … weekly`` channel will get.  Rules:
 
-* a preview's week is the 7 days before now by publication time (ingestion time when
-  undated), as ``digest --since 7d`` reads it, so an article published months ago and
-  collected today is not "this week"; silent items (a new feed's first poll) are left out, and
-  so is what the channel muted; the top :data:`WEEKLY_TOP` stories of each topic;
+* the week is what was collected in the 7 days before the report's instant, less old news
+  found late (published over :data:`STALE` before it), for the planner and the preview alike;
+  silent items (a new feed's first poll) are left out, and so is what the channel muted; the
+  top :data:`WEEKLY_TOP` stories of each topic;
 * the trend picture covers the :data:`WEEKLY_TREND` of whole local days before the report's day,
   so the week reads against the weeks before it;
 * without topics named, a preview shows every built-in topic.
