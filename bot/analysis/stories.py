@@ -35,7 +35,8 @@ starts its own story, whose id is its own article id.  The store runs this insid
 transaction that saves the article (:meth:`bot.store.articles.ArticleQueries.save_analysis`), so
 every process and replica sees the stories the others saved, and ``newsbot clusters rebuild``
 replays the same order and gets the same result (making profiles of an older :data:`VERSION`
-again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`: organisations, figures and rare title words), limited to the window for dated articles; an
+again first).  Candidates come from the ``story_keys`` index (:func:`lookup_keys`:
+organisations, figures and rare title words), limited to the window for dated articles; an
 undated article's keys are kept apart and looked up whatever the window, and an undated article
 looks up every period.  The stories they belong to are then read whole (their latest
 ``MEMBERS`` reports).
